@@ -1,0 +1,58 @@
+/*
+** prefmon — population preference probabilities p = P(y1 > y2 | x).
+**
+** Expert monitoring's power depends on how far these are from 1/2; prefmon
+** reads them from
+**   - a text file, one probability per line ('#' starts a comment, blank
+**     lines are ignored), or
+**   - a preference dataset in JSONL with a chosen and a rejected score, at
+**     the top level or inside "metadata", named chosen_score/rejected_score
+**     or score_chosen/score_rejected: p = sigmoid(chosen - rejected) (the
+**     paper's Bradley–Terry link).
+** The format is decided per line: a line starting with '{' is JSON. Every
+** value is folded to max(p, 1 - p) >= 1/2.
+**
+** Ownership: a pm_prefs handle owns its values; pm_prefs_values() and
+** pm_prefs_errmsg() return borrowed pointers valid until the next call on
+** the handle. Not thread-safe per handle.
+*/
+#ifndef PREFMON_PREFS_H
+#define PREFMON_PREFS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "prefmon/status.h"
+
+typedef struct pm_prefs pm_prefs;
+
+/** A new empty set, or NULL when out of memory. */
+pm_prefs *pm_prefs_new(void);
+
+/** Free the handle; NULL is a no-op. */
+void pm_prefs_free(pm_prefs *pr);
+
+/** Append every probability in the file. On a malformed line returns
+ *  PM_EPARSE (PM_EIO if unreadable) and sets the message to
+ *  "file:line: field: what"; the values read before it are discarded. */
+pm_status pm_prefs_read_file(pm_prefs *pr, const char *path);
+
+/** As pm_prefs_read_file on an open stream; `name` is used in messages. */
+pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name);
+
+/** Append one probability in [0,1] (folded). */
+pm_status pm_prefs_add(pm_prefs *pr, double p);
+
+size_t pm_prefs_count(const pm_prefs *pr);
+const double *pm_prefs_values(const pm_prefs *pr);
+
+/** Lines read as JSON preference rows (vs plain probabilities). */
+size_t pm_prefs_json_rows(const pm_prefs *pr);
+
+/** The last error message; "" when none. */
+const char *pm_prefs_errmsg(const pm_prefs *pr);
+
+/** Logistic function 1 / (1 + e^-x), stable for large |x|. */
+double pm_sigmoid(double x);
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the Debian 12 packages prefmon needs to build and test, when missing.
+# Usage: scripts/install-deps.sh [build|bench|dev]
+#   build (default): compiler, CMake, Rmath, jansson, cmocka
+#   bench:           + python3-numpy (the NumPy peer of the grid benchmark)
+#   dev:             + clang-format, python3-mpmath (regenerating reference tables)
+set -eu
+want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev"
+case "${1:-build}" in
+build) ;;
+bench) want="$want python3 python3-numpy" ;;
+dev) want="$want python3 python3-numpy python3-mpmath clang-format" ;;
+*) echo "install-deps.sh: unknown set '$1' (build|bench|dev)" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps.sh: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+        echo "install-deps.sh: need root (or sudo) to install:$missing" >&2; exit 3
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,105 @@
+/*
+** prefmon CLI — shared declarations. The CLI is a thin client of the public
+** API: it parses options, calls the library, and writes tables.
+*/
+#ifndef PREFMON_CLI_H
+#define PREFMON_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "prefmon/monitor.h"
+#include "out.h"
+
+/* Exit codes (documented in doc/prefmon.1 and README). */
+enum {
+    CLI_OK = 0,
+    CLI_EDATA = 1,    /* bad input data, infeasible or unreachable request */
+    CLI_EUSAGE = 2,   /* bad command line */
+    CLI_EIO = 3,      /* a file could not be read or written */
+    CLI_EINTERNAL = 4 /* a bug or out of memory */
+};
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+/* The subcommand being run ("power"), for messages. */
+extern const char *cli_cmd;
+
+/* "prefmon <cmd>: message\n" on stderr. Returns nothing; callers return the code. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Map a library status to an exit code. */
+int cli_exit_for(int pm_status_code);
+
+/* Strict number parsing for option `opt` (e.g. "--eta0"). On error prints
+ * "prefmon <cmd>: --eta0: 'x' is not a number in [lo, hi]" and returns
+ * CLI_EUSAGE; returns 0 on success. */
+int cli_double(const char *opt, const char *arg, double lo, double hi, double *out);
+int cli_long(const char *opt, const char *arg, long lo, long hi, long *out);
+/* Comma-separated list of whole numbers in [lo, hi]; *out malloc'd. */
+int cli_long_list(const char *opt, const char *arg, long lo, long hi, long **out, size_t *count);
+int cli_format(const char *arg, out_format *fmt);
+
+/* Options shared by every command that needs a monitoring scheme:
+ *   --monitor self|expert --delta D --q0 Q --convention general|paper
+ *   --cbar C --pref-scores FILE
+ * Usage: call cli_monitor_init, pass each getopt result to cli_monitor_opt
+ * (returns 1 if it consumed the option, 0 if not, or a negative -exitcode on
+ * error), then cli_monitor_finish to build the scheme. */
+typedef struct cli_monitor {
+    pm_monitor_kind kind;
+    pm_convention convention;
+    double delta, q0, cbar;
+    int have_delta, have_q0, have_cbar, have_convention, have_monitor;
+    const char *pref_path; /* --pref-scores */
+    double *prefs;         /* folded probabilities read from pref_path (owned) */
+    size_t nprefs;
+    pm_scheme scheme;      /* filled by cli_monitor_finish */
+} cli_monitor;
+
+/* getopt_long entries for the shared options (value codes 1000..1005),
+ * to be copied into each command's option table. */
+#define CLI_MONITOR_LONGOPTS                                                                       \
+    {"monitor", required_argument, NULL, 1000}, {"delta", required_argument, NULL, 1001},          \
+        {"q0", required_argument, NULL, 1002}, {"convention", required_argument, NULL, 1003},      \
+        {"cbar", required_argument, NULL, 1004}, {"pref-scores", required_argument, NULL, 1005}
+#define CLI_MONITOR_HELP                                                                           \
+    "  --monitor self|expert     monitoring scheme (default self)\n"                               \
+    "  --delta D                 self: repeat disagreement under full effort (default 0.02)\n"     \
+    "  --convention general|paper  self: m = q0 + eta(1-delta-q0) or the paper's\n"               \
+    "                            m = (1 + (1-delta) eta)/2 (default paper)\n"                      \
+    "  --q0 Q                    self, general: chance agreement (default 0.5)\n"                  \
+    "  --cbar C                  expert: alignment coefficient in (0,1]\n"                         \
+    "  --pref-scores FILE        expert: cbar = 2 mean|p - 1/2| from preference probabilities\n"  \
+    "                            (one per line, or JSONL with chosen/rejected scores)\n"
+
+void cli_monitor_init(cli_monitor *m);
+int cli_monitor_opt(cli_monitor *m, int code, const char *arg);
+/* Validate the combination, read --pref-scores if given, build the scheme.
+ * need_prefs: the command requires --pref-scores regardless of --monitor. */
+int cli_monitor_finish(cli_monitor *m, int need_prefs);
+void cli_monitor_free(cli_monitor *m);
+/* Add the scheme's describing columns (monitor, convention, delta, q0, cbar, c)
+ * to the current row of t (they must have been declared by cli_monitor_columns). */
+void cli_monitor_columns(out_table *t);
+void cli_monitor_cells(out_table *t, const cli_monitor *m);
+
+/* Write `t` to stdout in fmt; returns an exit code (CLI_EIO on write error). */
+int cli_emit(out_table *t, out_format fmt);
+
+/* Print `help` on stdout for --help. */
+int cli_help(const char *help);
+
+/* Subcommands. */
+int cli_power(int argc, char **argv);
+int cli_samplesize(int argc, char **argv);
+int cli_estimate(int argc, char **argv);
+int cli_bound(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+
+#endif

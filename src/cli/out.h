@@ -1,0 +1,43 @@
+/*
+** prefmon CLI — tables written as aligned text, CSV or JSON.
+**
+** Ownership: the table copies every string it is given; out_free frees all.
+** JSON: a table declared single-row is written as one object, otherwise as
+** an array of objects; NaN and infinities become null in JSON (and "nan",
+** "inf" in text and CSV). Numbers are written with 17 significant digits in
+** CSV and JSON (exact round trip) and 6 in the text table.
+*/
+#ifndef PREFMON_OUT_H
+#define PREFMON_OUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum out_format { OUT_TABLE = 0, OUT_CSV = 1, OUT_JSON = 2 } out_format;
+
+typedef struct out_table out_table;
+
+/* single: 1 to write the (one) row as a JSON object / a vertical text table. */
+out_table *out_new(int single);
+void out_free(out_table *t);
+
+/* Declare a column (before the first row). */
+void out_col(out_table *t, const char *name);
+/* Start a row; then one cell per declared column, in order. */
+void out_row(out_table *t);
+void out_str(out_table *t, const char *s);
+void out_num(out_table *t, double v);
+void out_int(out_table *t, long long v);
+void out_bool(out_table *t, int v);
+void out_null(out_table *t);
+
+/* Comment lines written before a text table ("# ...") — what the figures
+ * depend on. Ignored in CSV and JSON, where every row carries its
+ * parameters as columns. */
+void out_note(out_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 0 on success, -1 on a write error or if the table was built wrongly
+ * (a row with the wrong number of cells, out of memory). */
+int out_write(const out_table *t, out_format fmt, FILE *fp);
+
+#endif
