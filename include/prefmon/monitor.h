@@ -87,8 +87,8 @@ typedef enum pm_rule {
 
 /** A threshold test "diligent iff X >= k" with its exact error rates. */
 typedef struct pm_test {
-    long n;        /* monitored items */
-    long k;        /* threshold, 0..n+1 (n+1: never declares diligent) */
+    long n; /* monitored items */
+    long k; /* threshold, 0..n+1 (n+1: never declares diligent) */
     double eta0, eta1;
     double m0, m1; /* pass probabilities under H0 and H1 */
     double type1;  /* P(X >= k | m0): a low-effort annotator passes */
@@ -121,9 +121,9 @@ pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule r
 typedef struct pm_estimate {
     long n, x;
     double level;
-    double m_hat, m_low, m_high;        /* x/n and its Clopper–Pearson interval */
-    double eta_hat, eta_low, eta_high;  /* mapped through m^-1, clipped to [0,1] */
-    double eta0, p_value;               /* P(X >= x | m(eta0)), exact */
+    double m_hat, m_low, m_high;       /* x/n and its Clopper–Pearson interval */
+    double eta_hat, eta_low, eta_high; /* mapped through m^-1, clipped to [0,1] */
+    double eta0, p_value;              /* P(X >= x | m(eta0)), exact */
 } pm_estimate;
 
 pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, double eta0,

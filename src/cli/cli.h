@@ -59,7 +59,7 @@ typedef struct cli_monitor {
     const char *pref_path; /* --pref-scores */
     double *prefs;         /* folded probabilities read from pref_path (owned) */
     size_t nprefs;
-    pm_scheme scheme;      /* filled by cli_monitor_finish */
+    pm_scheme scheme; /* filled by cli_monitor_finish */
 } cli_monitor;
 
 /* getopt_long entries for the shared options (value codes 1000..1005),
@@ -67,18 +67,23 @@ typedef struct cli_monitor {
 #define CLI_MONITOR_LONGOPTS                                                                       \
     {"monitor", required_argument, NULL, 1000}, {"delta", required_argument, NULL, 1001},          \
         {"q0", required_argument, NULL, 1002}, {"convention", required_argument, NULL, 1003},      \
-        {"cbar", required_argument, NULL, 1004}, {"pref-scores", required_argument, NULL, 1005}
+        {"cbar", required_argument, NULL, 1004},                                                   \
+    {                                                                                              \
+        "pref-scores", required_argument, NULL, 1005                                               \
+    }
 #define CLI_MONITOR_HELP                                                                           \
     "  --monitor self|expert     monitoring scheme (default self)\n"                               \
     "  --delta D                 self: repeat disagreement under full effort (default 0.02)\n"     \
-    "  --convention general|paper  self: m = q0 + eta(1-delta-q0) or the paper's\n"               \
-    "                            m = (1 + (1-delta) eta)/2 (default paper)\n"                      \
+    "  --convention general|paper  self: m = q0 + eta(1-delta-q0), or the paper's\n"               \
+    "                            m = (1 + (1-delta) eta)/2\n"                                      \
     "  --q0 Q                    self, general: chance agreement (default 0.5)\n"                  \
     "  --cbar C                  expert: alignment coefficient in (0,1]\n"                         \
-    "  --pref-scores FILE        expert: cbar = 2 mean|p - 1/2| from preference probabilities\n"  \
+    "  --pref-scores FILE        expert: cbar = 2 mean|p - 1/2| from preference probabilities\n"   \
     "                            (one per line, or JSONL with chosen/rejected scores)\n"
 
-void cli_monitor_init(cli_monitor *m);
+/* Defaults: self, delta 0.02, q0 0.5, and the given convention (the
+ * monitoring commands default to general, the contract commands to paper). */
+void cli_monitor_init(cli_monitor *m, pm_convention default_convention);
 int cli_monitor_opt(cli_monitor *m, int code, const char *arg);
 /* Validate the combination, read --pref-scores if given, build the scheme.
  * need_prefs: the command requires --pref-scores regardless of --monitor. */
@@ -89,11 +94,66 @@ void cli_monitor_free(cli_monitor *m);
 void cli_monitor_columns(out_table *t);
 void cli_monitor_cells(out_table *t, const cli_monitor *m);
 
+/* Read --pref-scores FILE (folded probabilities, malloc'd into *vals);
+ * prints the error and returns an exit code on failure. */
+int cli_read_prefs(const char *path, double **vals, size_t *count);
+
 /* Write `t` to stdout in fmt; returns an exit code (CLI_EIO on write error). */
 int cli_emit(out_table *t, out_format fmt);
 
 /* Print `help` on stdout for --help. */
 int cli_help(const char *help);
+
+/* The effort test's options, shared by power, samplesize and compare:
+ * --eta0 A --eta1 B [--alpha A]. cli_test_opt follows cli_monitor_opt's
+ * return convention; cli_test_finish checks eta0 < eta1 and presence. */
+typedef struct cli_testopts {
+    double eta0, eta1, alpha;
+    int have_eta0, have_eta1, have_alpha;
+} cli_testopts;
+
+#define CLI_TEST_LONGOPTS                                                                          \
+    {"eta0", required_argument, NULL, 1100}, {"eta1", required_argument, NULL, 1101},              \
+    {                                                                                              \
+        "alpha", required_argument, NULL, 1102                                                     \
+    }
+#define CLI_TEST_HELP                                                                              \
+    "  --eta0 A                  low effort (H0: eta <= A), in [0, 1)\n"                           \
+    "  --eta1 B                  target effort (H1: eta >= B), in (A, 1]\n"                        \
+    "  --alpha A                 threshold from level A (smallest k with P(X>=k|eta0) <= A)\n"     \
+    "                            instead of the likelihood-ratio rule\n"
+
+void cli_testopts_init(cli_testopts *t);
+int cli_test_opt(cli_testopts *t, int code, const char *arg);
+int cli_test_finish(const cli_testopts *t);
+/* Columns / cells describing a designed test (eta0, eta1, n, rule, alpha,
+ * m0, m1, k, type1, type2, error_sum, log_type1, log_type2). */
+void cli_test_columns(out_table *t);
+void cli_test_cells(out_table *t, const pm_test *test, const cli_testopts *o);
+
+/* One getopt_long loop for every command. longopts must contain the
+ * command's own options plus, as used, CLI_MONITOR_LONGOPTS,
+ * CLI_TEST_LONGOPTS and CLI_COMMON_LONGOPTS (--format, --help). Options the
+ * shared parsers do not take go to opt(ud, code, arg), which returns 0 when
+ * it took the option, an exit code on error, or -1 when it does not know
+ * it. Returns 0 to go on, an exit code to stop with, or CLI_HELP_SHOWN
+ * when --help was printed (the command then exits 0). Positional
+ * arguments are refused. */
+#define CLI_COMMON_LONGOPTS                                                                        \
+    {"format", required_argument, NULL, 1200},                                                     \
+    {                                                                                              \
+        "help", no_argument, NULL, 1201                                                            \
+    }
+#define CLI_HELP_SHOWN (-1)
+typedef struct cli_parser {
+    const char *help;
+    cli_monitor *mon;   /* NULL if the command takes no monitor options */
+    cli_testopts *test; /* NULL if it takes no test options */
+    out_format *fmt;
+    int (*opt)(void *ud, int code, const char *arg);
+    void *ud;
+} cli_parser;
+int cli_parse(int argc, char **argv, const struct option *longopts, const cli_parser *p);
 
 /* Subcommands. */
 int cli_power(int argc, char **argv);

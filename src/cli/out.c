@@ -1,0 +1,301 @@
+/* Tables written as aligned text, CSV (RFC 4180) or JSON. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "out.h"
+
+typedef enum { CELL_STR, CELL_NUM, CELL_INT, CELL_BOOL, CELL_NULL } cell_kind;
+
+typedef struct cell {
+    cell_kind kind;
+    char *s;
+    double d;
+    long long i;
+} cell;
+
+struct out_table {
+    int single, broken;
+    char **cols;
+    size_t ncols;
+    cell *cells; /* row-major */
+    size_t ncells, cap;
+    char **notes;
+    size_t nnotes;
+};
+
+out_table *out_new(int single)
+{
+    out_table *t = calloc(1, sizeof *t);
+    if (t)
+        t->single = single;
+    return t;
+}
+
+void out_free(out_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->ncols; i++)
+        free(t->cols[i]);
+    for (size_t i = 0; i < t->ncells; i++)
+        free(t->cells[i].s);
+    for (size_t i = 0; i < t->nnotes; i++)
+        free(t->notes[i]);
+    free(t->cols);
+    free(t->cells);
+    free(t->notes);
+    free(t);
+}
+
+void out_col(out_table *t, const char *name)
+{
+    char **c = realloc(t->cols, (t->ncols + 1) * sizeof *c);
+    char *s = strdup(name);
+    if (!c || !s || t->ncells) {
+        free(s);
+        if (c)
+            t->cols = c;
+        t->broken = 1;
+        return;
+    }
+    t->cols = c;
+    t->cols[t->ncols++] = s;
+}
+
+void out_row(out_table *t)
+{
+    if (t->ncols == 0 || t->ncells % t->ncols != 0)
+        t->broken = 1;
+}
+
+static void push(out_table *t, cell c)
+{
+    if (t->ncells == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        cell *n = realloc(t->cells, cap * sizeof *n);
+        if (!n) {
+            free(c.s);
+            t->broken = 1;
+            return;
+        }
+        t->cells = n;
+        t->cap = cap;
+    }
+    t->cells[t->ncells++] = c;
+}
+
+void out_str(out_table *t, const char *s)
+{
+    cell c = {.kind = CELL_STR, .s = strdup(s ? s : "")};
+    if (!c.s) {
+        t->broken = 1;
+        return;
+    }
+    push(t, c);
+}
+
+void out_num(out_table *t, double v)
+{
+    push(t, (cell){.kind = CELL_NUM, .d = v});
+}
+
+void out_int(out_table *t, long long v)
+{
+    push(t, (cell){.kind = CELL_INT, .i = v});
+}
+
+void out_bool(out_table *t, int v)
+{
+    push(t, (cell){.kind = CELL_BOOL, .i = v != 0});
+}
+
+void out_null(out_table *t)
+{
+    push(t, (cell){.kind = CELL_NULL});
+}
+
+void out_note(out_table *t, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **n = realloc(t->notes, (t->nnotes + 1) * sizeof *n);
+    char *s = strdup(buf);
+    if (!n || !s) {
+        free(s);
+        if (n)
+            t->notes = n;
+        t->broken = 1;
+        return;
+    }
+    t->notes = n;
+    t->notes[t->nnotes++] = s;
+}
+
+/* Text of a cell; digits: significant digits for numbers. */
+static void cell_text(const cell *c, int digits, char *buf, size_t size)
+{
+    switch (c->kind) {
+    case CELL_STR:
+        snprintf(buf, size, "%s", c->s);
+        break;
+    case CELL_NUM:
+        if (isnan(c->d))
+            snprintf(buf, size, "nan");
+        else if (isinf(c->d))
+            snprintf(buf, size, c->d > 0 ? "inf" : "-inf");
+        else
+            snprintf(buf, size, "%.*g", digits, c->d);
+        break;
+    case CELL_INT:
+        snprintf(buf, size, "%lld", c->i);
+        break;
+    case CELL_BOOL:
+        snprintf(buf, size, "%s", c->i ? "true" : "false");
+        break;
+    case CELL_NULL:
+        /* Empty in CSV; a dash keeps a text table readable. */
+        snprintf(buf, size, "%s", digits < 17 ? "-" : "");
+        break;
+    }
+}
+
+static int write_csv_field(FILE *fp, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n"))
+        return fputs(s, fp) < 0 ? -1 : 0;
+    if (fputc('"', fp) == EOF)
+        return -1;
+    for (; *s; s++) {
+        if (*s == '"' && fputc('"', fp) == EOF)
+            return -1;
+        if (fputc(*s, fp) == EOF)
+            return -1;
+    }
+    return fputc('"', fp) == EOF ? -1 : 0;
+}
+
+static int write_csv(const out_table *t, FILE *fp)
+{
+    char buf[512];
+    for (size_t j = 0; j < t->ncols; j++) {
+        if ((j && fputc(',', fp) == EOF) || write_csv_field(fp, t->cols[j]))
+            return -1;
+    }
+    fputc('\n', fp);
+    for (size_t i = 0; i < t->ncells; i++) {
+        cell_text(&t->cells[i], 17, buf, sizeof buf);
+        if ((i % t->ncols && fputc(',', fp) == EOF) || write_csv_field(fp, buf))
+            return -1;
+        if ((i + 1) % t->ncols == 0 && fputc('\n', fp) == EOF)
+            return -1;
+    }
+    return 0;
+}
+
+static json_t *cell_json(const cell *c)
+{
+    switch (c->kind) {
+    case CELL_STR:
+        return json_string(c->s);
+    case CELL_NUM:
+        return isfinite(c->d) ? json_real(c->d) : json_null();
+    case CELL_INT:
+        return json_integer(c->i);
+    case CELL_BOOL:
+        return json_boolean(c->i);
+    case CELL_NULL:
+        return json_null();
+    }
+    return json_null();
+}
+
+static int write_json(const out_table *t, FILE *fp)
+{
+    size_t nrows = t->ncells / t->ncols;
+    json_t *arr = json_array();
+    for (size_t r = 0; r < nrows; r++) {
+        json_t *obj = json_object();
+        for (size_t j = 0; j < t->ncols; j++)
+            json_object_set_new(obj, t->cols[j], cell_json(&t->cells[r * t->ncols + j]));
+        json_array_append_new(arr, obj);
+    }
+    json_t *root = arr;
+    if (t->single && nrows == 1) {
+        root = json_incref(json_array_get(arr, 0));
+        json_decref(arr);
+    }
+    int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    if (rc == 0 && fputc('\n', fp) == EOF)
+        rc = -1;
+    return rc;
+}
+
+static int write_table(const out_table *t, FILE *fp)
+{
+    char buf[512];
+    size_t nrows = t->ncells / t->ncols;
+    for (size_t i = 0; i < t->nnotes; i++)
+        fprintf(fp, "# %s\n", t->notes[i]);
+    if (t->single && nrows == 1) {
+        /* One result: a vertical name/value list reads better. */
+        size_t w = 0;
+        for (size_t j = 0; j < t->ncols; j++)
+            if (strlen(t->cols[j]) > w)
+                w = strlen(t->cols[j]);
+        for (size_t j = 0; j < t->ncols; j++) {
+            cell_text(&t->cells[j], 6, buf, sizeof buf);
+            fprintf(fp, "%-*s  %s\n", (int)w, t->cols[j], buf);
+        }
+        return ferror(fp) ? -1 : 0;
+    }
+    size_t *w = calloc(t->ncols, sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t j = 0; j < t->ncols; j++)
+        w[j] = strlen(t->cols[j]);
+    for (size_t i = 0; i < t->ncells; i++) {
+        cell_text(&t->cells[i], 6, buf, sizeof buf);
+        if (strlen(buf) > w[i % t->ncols])
+            w[i % t->ncols] = strlen(buf);
+    }
+    for (size_t j = 0; j < t->ncols; j++)
+        fprintf(fp, "%s%-*s", j ? "  " : "", j + 1 < t->ncols ? (int)w[j] : 0, t->cols[j]);
+    fputc('\n', fp);
+    for (size_t i = 0; i < t->ncells; i++) {
+        size_t j = i % t->ncols;
+        cell_text(&t->cells[i], 6, buf, sizeof buf);
+        /* Numbers right-aligned, text left-aligned. */
+        int num = t->cells[i].kind == CELL_NUM || t->cells[i].kind == CELL_INT;
+        if (j + 1 == t->ncols && !num)
+            fprintf(fp, "%s%s\n", j ? "  " : "", buf);
+        else
+            fprintf(fp, num ? "%s%*s%s" : "%s%-*s%s", j ? "  " : "", (int)w[j], buf,
+                    j + 1 == t->ncols ? "\n" : "");
+    }
+    free(w);
+    return ferror(fp) ? -1 : 0;
+}
+
+int out_write(const out_table *t, out_format fmt, FILE *fp)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return -1;
+    switch (fmt) {
+    case OUT_CSV:
+        return write_csv(t, fp);
+    case OUT_JSON:
+        return write_json(t, fp);
+    case OUT_TABLE:
+        return write_table(t, fp);
+    }
+    return -1;
+}

@@ -1,0 +1,173 @@
+/*
+** Binomial and beta distribution functions: validation in front of Rmath.
+**
+** Rmath (R's nmath, standalone) is accurate to ~1e-13 and works on the log
+** scale, but on a domain error it prints to stdout and may exit, so every
+** argument is checked here first and invalid ones return NaN.
+*/
+#include <math.h>
+
+#define MATHLIB_STANDALONE 1
+#include <Rmath.h>
+
+#include "prefmon/binom.h"
+
+/* n must be a whole number that a double holds exactly. */
+static int bad_n(double n)
+{
+    return !(n >= 0 && n <= 9007199254740992.0) || n != floor(n);
+}
+
+static int bad_p(double p)
+{
+    return !(p >= 0 && p <= 1);
+}
+
+double pm_dbinom(double x, double n, double p, int give_log)
+{
+    if (isnan(x) || bad_n(n) || bad_p(p))
+        return NAN;
+    /* Rmath warns (on stdout) for non-integer x; the pmf is 0 there. */
+    if (x < 0 || x > n || x != floor(x))
+        return give_log ? -INFINITY : 0.0;
+    return dbinom(x, n, p, give_log);
+}
+
+double pm_pbinom(double x, double n, double p, int lower_tail, int log_p)
+{
+    if (isnan(x) || bad_n(n) || bad_p(p))
+        return NAN;
+    x = floor(x);
+    if (x < 0) /* P(X <= -1) = 0, P(X > -1) = 1 */
+        return lower_tail ? (log_p ? -INFINITY : 0.0) : (log_p ? 0.0 : 1.0);
+    if (x >= n)
+        return lower_tail ? (log_p ? 0.0 : 1.0) : (log_p ? -INFINITY : 0.0);
+    return pbinom(x, n, p, lower_tail, log_p);
+}
+
+double pm_binom_sf(double k, double n, double p, int log_p)
+{
+    if (isnan(k))
+        return NAN;
+    /* P(X >= k) = P(X > k - 1) for integer k; a fractional k means
+     * P(X >= ceil(k)). */
+    return pm_pbinom(ceil(k) - 1, n, p, 0, log_p);
+}
+
+/* log(e^a + e^b) without overflow. */
+static double pm__log_add(double a, double b)
+{
+    if (a == -INFINITY)
+        return b;
+    if (b == -INFINITY)
+        return a;
+    return fmax(a, b) + log1p(exp(-fabs(a - b)));
+}
+
+/* log(e^a - e^b), a >= b. */
+static double pm__log_sub(double a, double b)
+{
+    if (b == -INFINITY)
+        return a;
+    if (b >= a)
+        return -INFINITY;
+    return a + log1p(-exp(b - a));
+}
+
+/* Ranges up to this many terms are summed term by term. */
+#define RANGE_DIRECT_TERMS 4096.0
+
+double pm_binom_range(double a, double b, double n, double p, int log_p)
+{
+    if (isnan(a) || isnan(b) || bad_n(n) || bad_p(p))
+        return NAN;
+    a = fmax(ceil(a), 0);
+    b = fmin(floor(b), n);
+    if (a > b)
+        return log_p ? -INFINITY : 0.0;
+    double lr;
+    if (b - a + 1 <= RANGE_DIRECT_TERMS) {
+        /* Each pmf is accurate to ~1e-15 relative, and a sum of positive
+         * terms loses nothing to cancellation. */
+        lr = -INFINITY;
+        for (double x = a; x <= b; x++)
+            lr = pm__log_add(lr, dbinom(x, n, p, 1));
+    } else {
+        /* P(a <= X <= b) as a difference of two tails. Take the tails on
+         * the side of the mean away from the range, so that both are small
+         * only when the range sits in one tail: if the range lies above the
+         * mean, P(X >= a) - P(X > b) subtracts a small upper tail from a
+         * larger one; below the mean use the lower tails; a range spanning
+         * the mean is near 1 and 1 - P(X < a) - P(X > b) is well
+         * conditioned. */
+        double mean = n * p;
+        if (a > mean) {
+            lr = pm__log_sub(pbinom(a - 1, n, p, 0, 1), pbinom(b, n, p, 0, 1));
+        } else if (b < mean) {
+            lr = pm__log_sub(pbinom(b, n, p, 1, 1), a > 0 ? pbinom(a - 1, n, p, 1, 1) : -INFINITY);
+        } else {
+            double lo = a > 0 ? pbinom(a - 1, n, p, 1, 0) : 0.0;
+            double hi = b < n ? pbinom(b, n, p, 0, 0) : 0.0;
+            lr = log1p(-(lo + hi));
+        }
+    }
+    return log_p ? lr : exp(lr);
+}
+
+double pm_qbinom(double prob, double n, double p, int lower_tail, int log_p)
+{
+    if (isnan(prob) || bad_n(n) || bad_p(p))
+        return NAN;
+    if (log_p ? prob > 0 : (prob < 0 || prob > 1))
+        return NAN;
+    return qbinom(prob, n, p, lower_tail, log_p);
+}
+
+static int bad_shape(double a)
+{
+    return !(a > 0) || isinf(a);
+}
+
+double pm_pbeta(double x, double a, double b, int lower_tail, int log_p)
+{
+    if (isnan(x) || bad_shape(a) || bad_shape(b))
+        return NAN;
+    return pbeta(x, a, b, lower_tail, log_p);
+}
+
+double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p)
+{
+    if (isnan(prob) || bad_shape(a) || bad_shape(b))
+        return NAN;
+    if (log_p ? prob > 0 : (prob < 0 || prob > 1))
+        return NAN;
+    return qbeta(prob, a, b, lower_tail, log_p);
+}
+
+pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper)
+{
+    if (n < 1 || x < 0 || x > n || !(level > 0 && level < 1) || !lower || !upper)
+        return PM_EINVAL;
+    double tail = (1 - level) / 2;
+    double dx = (double)x, dn = (double)n;
+    /* Lower bound: the p at which P(X >= x | p) = tail, i.e. the tail
+     * quantile of Beta(x, n - x + 1); upper: P(X <= x | p) = tail, the upper
+     * quantile of Beta(x + 1, n - x). */
+    *lower = x == 0 ? 0.0 : qbeta(tail, dx, dn - dx + 1, 1, 0);
+    *upper = x == n ? 1.0 : qbeta(tail, dx + 1, dn - dx, 0, 0);
+    return PM_OK;
+}
+
+double pm_kl_bernoulli(double a, double b)
+{
+    if (bad_p(a) || bad_p(b))
+        return NAN;
+    /* Terms with zero weight vanish (0 log 0 = 0); mass where b has none
+     * makes the divergence infinite. */
+    double kl = 0;
+    if (a > 0)
+        kl += b > 0 ? a * log(a / b) : INFINITY;
+    if (a < 1)
+        kl += b < 1 ? (1 - a) * (log1p(-a) - log1p(-b)) : INFINITY;
+    return kl;
+}
