@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "out.h"
 
 typedef enum { CELL_STR, CELL_NUM, CELL_INT, CELL_BOOL, CELL_NULL } cell_kind;
@@ -139,7 +137,18 @@ void out_note(out_table *t, const char *fmt, ...)
     t->notes[t->nnotes++] = s;
 }
 
-/* Text of a cell; digits: significant digits for numbers. */
+/* The shortest %.Ng (N <= 17) that reads back as the same double, so
+ * 0.9 prints as 0.9, not 0.90000000000000002, and nothing is lost. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* Text of a cell; digits: significant digits for numbers (17: exact). */
 static void cell_text(const cell *c, int digits, char *buf, size_t size)
 {
     switch (c->kind) {
@@ -151,6 +160,8 @@ static void cell_text(const cell *c, int digits, char *buf, size_t size)
             snprintf(buf, size, "nan");
         else if (isinf(c->d))
             snprintf(buf, size, c->d > 0 ? "inf" : "-inf");
+        else if (digits >= 17)
+            shortest(c->d, buf, size);
         else
             snprintf(buf, size, "%.*g", digits, c->d);
         break;
@@ -200,43 +211,77 @@ static int write_csv(const out_table *t, FILE *fp)
     return 0;
 }
 
-static json_t *cell_json(const cell *c)
+static void json_string_out(FILE *fp, const char *str)
 {
+    fputc('"', fp);
+    for (const unsigned char *u = (const unsigned char *)str; *u; u++) {
+        if (*u == '"' || *u == '\\')
+            fprintf(fp, "\\%c", *u);
+        else if (*u == '\n')
+            fputs("\\n", fp);
+        else if (*u == '\t')
+            fputs("\\t", fp);
+        else if (*u < 0x20)
+            fprintf(fp, "\\u%04x", *u);
+        else
+            fputc(*u, fp);
+    }
+    fputc('"', fp);
+}
+
+static void json_cell_out(FILE *fp, const cell *c)
+{
+    char buf[64];
     switch (c->kind) {
     case CELL_STR:
-        return json_string(c->s);
+        json_string_out(fp, c->s);
+        break;
     case CELL_NUM:
-        return isfinite(c->d) ? json_real(c->d) : json_null();
+        /* JSON has no NaN or infinity: null (the log columns keep the
+         * magnitude of tails that underflow). */
+        if (!isfinite(c->d)) {
+            fputs("null", fp);
+            break;
+        }
+        shortest(c->d, buf, sizeof buf);
+        /* Keep reals recognisable as reals ("1.0", not "1"). */
+        if (!strpbrk(buf, ".eE"))
+            strcat(buf, ".0");
+        fputs(buf, fp);
+        break;
     case CELL_INT:
-        return json_integer(c->i);
+        fprintf(fp, "%lld", c->i);
+        break;
     case CELL_BOOL:
-        return json_boolean(c->i);
+        fputs(c->i ? "true" : "false", fp);
+        break;
     case CELL_NULL:
-        return json_null();
+        fputs("null", fp);
+        break;
     }
-    return json_null();
 }
 
 static int write_json(const out_table *t, FILE *fp)
 {
     size_t nrows = t->ncells / t->ncols;
-    json_t *arr = json_array();
+    int single = t->single && nrows == 1;
+    if (!single)
+        fputs("[\n", fp);
     for (size_t r = 0; r < nrows; r++) {
-        json_t *obj = json_object();
-        for (size_t j = 0; j < t->ncols; j++)
-            json_object_set_new(obj, t->cols[j], cell_json(&t->cells[r * t->ncols + j]));
-        json_array_append_new(arr, obj);
+        const char *ind = single ? "  " : "    ";
+        fputs(single ? "{\n" : "  {\n", fp);
+        for (size_t j = 0; j < t->ncols; j++) {
+            fputs(ind, fp);
+            json_string_out(fp, t->cols[j]);
+            fputs(": ", fp);
+            json_cell_out(fp, &t->cells[r * t->ncols + j]);
+            fputs(j + 1 < t->ncols ? ",\n" : "\n", fp);
+        }
+        fputs(single ? "}\n" : (r + 1 < nrows ? "  },\n" : "  }\n"), fp);
     }
-    json_t *root = arr;
-    if (t->single && nrows == 1) {
-        root = json_incref(json_array_get(arr, 0));
-        json_decref(arr);
-    }
-    int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (rc == 0 && fputc('\n', fp) == EOF)
-        rc = -1;
-    return rc;
+    if (!single)
+        fputs("]\n", fp);
+    return ferror(fp) ? -1 : 0;
 }
 
 static int write_table(const out_table *t, FILE *fp)

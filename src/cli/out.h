@@ -4,8 +4,9 @@
 ** Ownership: the table copies every string it is given; out_free frees all.
 ** JSON: a table declared single-row is written as one object, otherwise as
 ** an array of objects; NaN and infinities become null in JSON (and "nan",
-** "inf" in text and CSV). Numbers are written with 17 significant digits in
-** CSV and JSON (exact round trip) and 6 in the text table.
+** "inf" in text and CSV). Numbers are written in CSV and JSON with the
+** fewest digits (15 to 17) that read back as the same double, and with 6
+** significant digits in the text table.
 */
 #ifndef PREFMON_OUT_H
 #define PREFMON_OUT_H
