@@ -1,4 +1,5 @@
 # Thin wrapper over CMake (cmark-style). CMake is the source of truth.
+MAKEFLAGS += --no-print-directory
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
