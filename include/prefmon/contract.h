@@ -53,4 +53,73 @@ typedef struct pm_contract {
     double fisher_info;        /* I(eta*) of the scheme */
 } pm_contract;
 
+/* ---- solvers ----------------------------------------------------------
+ *
+ * Every solver checks the model first (pm_model_check: PM_EMODEL) and
+ * validates n >= 1 and the scheme (PM_EINVAL). A restricted problem with no
+ * contract inside [w_min, w_max] that makes the target a GLOBAL best
+ * response returns PM_EINFEASIBLE with feasible = 0, NaN contract fields and
+ * the first-best fields filled; never a silently wrong contract. */
+
+/** First-best (Prop. 5): eta* = argmax mu(eta) - G^{-1}(E(eta) + U0) on
+ *  [0,1], paid by the constant wage G^{-1}(E(eta*) + U0). */
+pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err);
+
+/**
+ * The cheapest contract of `type` for n monitored items that implements
+ * effort `eta` in [0,1]: eta is a global best response of the agent, IR
+ * binds at eta, every wage lies in [w_min, w_max].
+ *   linear: slope from the first-order condition, base from binding IR
+ *           (closed form for one-term CARA/sumexp, paper §7.3; a monotone
+ *           root in the slope for several terms; slope = E'/m' for linear G);
+ *   binary: for each threshold k the bonus (in utility units) from the FOC
+ *           and the base from binding IR (§6.5); the k with the least
+ *           expected pay among those that pass the global IC check.
+ * eta = 0 gives the constant wage G^{-1}(U0 + E(0)) (slope/bonus 0, k 0).
+ * Fills every field; gap fields are relative to the first-best.
+ */
+pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
+                                pm_contract_type type, double eta, pm_contract *out,
+                                pm_error *err);
+
+/** Type-specific forms of pm_contract_implement (they fill the contract
+ *  terms, eta, expected_pay, principal/agent utility and feasible only). */
+pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                       pm_contract *out, pm_error *err);
+pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                       pm_contract *out, pm_error *err);
+
+/** The binary contract with the given threshold k (1..n) implementing eta
+ *  in (0,1] (bonus from the FOC, base from binding IR). check_ic = 0 skips
+ *  the global best-response check (feasible then means: wages within the
+ *  bounds and the second-order condition holds). */
+pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
+                                    double eta, int check_ic, pm_contract *out, pm_error *err);
+
+/**
+ * Solve `solve` for `type` and n: first-best (constant wage, any type),
+ * restricted (implement eta*) or second-best (maximise mu(t) - E[pay] over
+ * the target t, each t implemented as cheaply as possible; the agent's best
+ * response to the result is t). Fills eta, base, slope or bonus and k,
+ * expected_pay, principal/agent utility, first_best_utility/eta, gap,
+ * normalized_gap, fisher_info = I(eta*) and feasible; tau = NaN.
+ */
+pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
+                            pm_solve solve, pm_contract *out, pm_error *err);
+
+/** The agent's expected utility E[G(w)] - E(eta) under contract c (fields
+ *  type, n, base, slope, bonus, k) when exerting eta. PM_EINVAL on a bad
+ *  contract or eta outside [0,1]. */
+pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
+                                    double eta, double *u);
+
+/**
+ * The agent's GLOBAL best response to c over [0,1]: a dense grid (uniform,
+ * plus a fine grid across the binary threshold's bell where the incentive
+ * lives), Brent refinement around every grid local maximum, and the
+ * endpoints. Ties go to the larger effort. *eta and *u may be NULL.
+ */
+pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
+                                    double *eta, double *u);
+
 #endif

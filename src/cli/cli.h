@@ -161,5 +161,7 @@ int cli_samplesize(int argc, char **argv);
 int cli_estimate(int argc, char **argv);
 int cli_bound(int argc, char **argv);
 int cli_compare(int argc, char **argv);
+int cli_contract(int argc, char **argv);
+int cli_gap(int argc, char **argv);
 
 #endif

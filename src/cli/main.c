@@ -11,6 +11,8 @@ static const cli_command commands[] = {
     {"estimate", cli_estimate, "effort estimate, exact interval and p-value from X of n"},
     {"bound", cli_bound, "lower bound on any expert test's error sum"},
     {"compare", cli_compare, "duplicate pairs vs gold items needed for one decision"},
+    {"contract", cli_contract, "first-best and second-best linear / binary contracts"},
+    {"gap", cli_gap, "gap to first-best against n, with the fitted rates"},
 };
 
 static void usage(FILE *fp)

@@ -1,0 +1,482 @@
+/*
+** Contracts: names, first-best, the agent's expected utility and global
+** best response, and the solver entry points (restricted and second-best
+** are built on the cheapest-implementation solvers in contract_linear.c
+** and contract_binary.c).
+*/
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optim.h"
+#include "prefmon/binom.h"
+#include "prefmon/contract.h"
+
+const char *pm_contract_type_name(pm_contract_type t)
+{
+    return t == PM_CONTRACT_BINARY ? "binary" : "linear";
+}
+
+const char *pm_solve_name(pm_solve s)
+{
+    switch (s) {
+    case PM_SOLVE_FIRST_BEST:
+        return "first-best";
+    case PM_SOLVE_RESTRICTED:
+        return "restricted";
+    case PM_SOLVE_SECOND_BEST:
+        return "second-best";
+    }
+    return "unknown";
+}
+
+/* ---- first-best ------------------------------------------------------- */
+
+/* Minus the first-best objective mu(eta) - G^{-1}(E(eta) + U0). */
+static double fb_neg(double eta, void *ctx)
+{
+    const pm_model *m = ctx;
+    return -(pm_value_eval(&m->mu, eta, 0) -
+             pm_utility_inverse(&m->G, pm_cost_eval(&m->E, eta, 0) + m->u0));
+}
+
+/* Its derivative (plus sign): mu' - E' / G'(G^{-1}(E + U0)). */
+static double fb_dobj(double eta, void *ctx)
+{
+    const pm_model *m = ctx;
+    double w = pm_utility_inverse(&m->G, pm_cost_eval(&m->E, eta, 0) + m->u0);
+    return pm_value_eval(&m->mu, eta, 1) -
+           pm_cost_eval(&m->E, eta, 1) / pm_utility_eval(&m->G, w, 1);
+}
+
+static void contract_blank(pm_contract *c, pm_contract_type type, pm_solve solve, long n)
+{
+    memset(c, 0, sizeof *c);
+    c->type = type;
+    c->solve = solve;
+    c->n = n;
+    c->eta = c->base = c->slope = c->bonus = c->expected_pay = NAN;
+    c->principal_utility = c->agent_utility = NAN;
+    c->first_best_utility = c->first_best_eta = c->gap = c->normalized_gap = NAN;
+    c->fisher_info = NAN;
+    c->tau = NAN;
+}
+
+pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err)
+{
+    if (!m || !out)
+        return pm_error_set(err, PM_EINVAL, "first-best: NULL argument");
+    pm_status st = pm_model_check(m, err);
+    if (st != PM_OK)
+        return st;
+    /* The objective is concave (Prop. 5: G^{-1} convex increasing, E
+     * convex, mu concave), so fmin finds the interior maximum and the
+     * endpoints settle boundary solutions. */
+    double x, fx;
+    pmx_fmin(fb_neg, (void *)m, 0, 1, 1e-12, &x, &fx);
+    double f0 = fb_neg(0, (void *)m), f1 = fb_neg(1, (void *)m);
+    if (f0 < fx) {
+        x = 0;
+        fx = f0;
+    }
+    if (f1 <= fx) {
+        x = 1;
+        fx = f1;
+    }
+    /* Polish an interior optimum on the first-order condition: fmin stops
+     * at about sqrt(eps) in x, the derivative root at eps. */
+    if (x > 0 && x < 1) {
+        double lo = fmax(x - 1e-4, x / 2), hi = fmin(x + 1e-4, (1 + x) / 2), r;
+        double dlo = fb_dobj(lo, (void *)m), dhi = fb_dobj(hi, (void *)m);
+        if (dlo > 0 && dhi < 0 && pmx_zeroin(fb_dobj, (void *)m, lo, hi, 0, 200, &r) == PM_OK) {
+            double fr = fb_neg(r, (void *)m);
+            if (fr <= fx) {
+                x = r;
+                fx = fr;
+            }
+        }
+    }
+    contract_blank(out, PM_CONTRACT_LINEAR, PM_SOLVE_FIRST_BEST, 0);
+    out->feasible = 1;
+    out->eta = out->first_best_eta = x;
+    out->base = out->expected_pay = pm_utility_inverse(&m->G, pm_cost_eval(&m->E, x, 0) + m->u0);
+    out->slope = out->bonus = 0;
+    out->k = 0;
+    out->principal_utility = out->first_best_utility = -fx;
+    out->agent_utility = m->u0;
+    out->gap = out->normalized_gap = 0;
+    return PM_OK;
+}
+
+/* ---- the agent -------------------------------------------------------- */
+
+/* E[G(base + slope X/n)], X ~ Bin(n, p). For a sum of exponentials each
+ * term is a (1 - e^{-b base} (1 - p + p e^{-b slope/n})^n); the power is
+ * taken as exp(n log1p(p expm1(-b slope/n))) so that large n and tiny
+ * slopes lose nothing to 1 - p + p z rounding to 1. */
+static double eg_linear(const pm_utility *g, long n, double base, double slope, double p)
+{
+    if (g->kind == PM_UTILITY_LINEAR)
+        return base + slope * p;
+    double s = 0;
+    for (int i = 0; i < g->nterms; i++) {
+        double a = g->alpha[i], b = g->beta[i];
+        double L = (double)n * log1p(p * expm1(-b * slope / (double)n));
+        s += -a * expm1(-b * base + L);
+    }
+    return s;
+}
+
+pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
+                                    double eta, double *u)
+{
+    if (!m || !sc || !c || !u || !(eta >= 0 && eta <= 1) || c->n < 1)
+        return PM_EINVAL;
+    double p = pm_scheme_pass(sc, eta);
+    if (p > 1)
+        p = 1;
+    double eg;
+    if (c->type == PM_CONTRACT_LINEAR) {
+        eg = eg_linear(&m->G, c->n, c->base, c->slope, p);
+    } else {
+        double g0 = pm_utility_eval(&m->G, c->base, 0);
+        if (c->bonus == 0) {
+            eg = g0;
+        } else {
+            double g1 = pm_utility_eval(&m->G, c->base + c->bonus, 0);
+            eg = g0 + (g1 - g0) * pm_binom_sf((double)c->k, (double)c->n, p, 0);
+        }
+    }
+    *u = eg - pm_cost_eval(&m->E, eta, 0);
+    return isnan(*u) ? PM_EINVAL : PM_OK;
+}
+
+typedef struct br_ctx {
+    const pm_model *m;
+    const pm_scheme *sc;
+    const pm_contract *c;
+} br_ctx;
+
+static double br_neg(double eta, void *vctx)
+{
+    const br_ctx *b = vctx;
+    double u;
+    if (eta < 0)
+        eta = 0;
+    if (eta > 1)
+        eta = 1;
+    if (pm_contract_agent_utility(b->m, b->sc, b->c, eta, &u) != PM_OK)
+        return INFINITY;
+    return -u;
+}
+
+#define BR_UNIFORM 160 /* uniform grid intervals on [0,1] */
+#define BR_BELL 96     /* extra points across a binary threshold's bell */
+#define BR_MAXREF 12   /* local maxima refined by Brent */
+
+pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
+                                    double *eta_out, double *u_out)
+{
+    if (!m || !sc || !c || c->n < 1)
+        return PM_EINVAL;
+    br_ctx b = {m, sc, c};
+    double x[BR_UNIFORM + BR_BELL + 2], f[BR_UNIFORM + BR_BELL + 2];
+    int nx = 0;
+
+    /* The binary incentive B P_k'(m) is a bell of width ~ sqrt(p(1-p)/n)
+     * in pass probability centred at (k-1)/(n-1) (paper §6.4): for large n
+     * it is far narrower than a uniform grid step, so the bell gets its own
+     * grid of +-12 standard deviations. */
+    double blo = 2, bhi = 2;
+    if (c->type == PM_CONTRACT_BINARY && c->n >= 2 && c->bonus != 0) {
+        double n1 = (double)(c->n - 1), pt = ((double)c->k - 1) / n1;
+        double sd = fmax(sqrt(fmax(pt * (1 - pt), 0) / n1), 1.0 / (double)c->n);
+        double d = pm_scheme_slope(sc);
+        blo = fmax(0, (pt - 12 * sd - sc->q0) / d);
+        bhi = fmin(1, (pt + 12 * sd - sc->q0) / d);
+        if (!(blo < bhi))
+            blo = bhi = 2;
+    }
+    int nu = c->type == PM_CONTRACT_LINEAR ? BR_UNIFORM / 2 : BR_UNIFORM;
+    int ju = 0, jb = 0, nb = blo < bhi ? BR_BELL : -1;
+    /* Merge the two sorted grids. */
+    while (ju <= nu || jb <= nb) {
+        double xu = ju <= nu ? (double)ju / nu : 3;
+        double xb = jb <= nb ? blo + (bhi - blo) * jb / nb : 3;
+        double xv = xu <= xb ? xu : xb;
+        if (xu <= xb)
+            ju++;
+        else
+            jb++;
+        if (nx > 0 && xv <= x[nx - 1])
+            continue;
+        x[nx] = xv;
+        f[nx] = -br_neg(xv, &b);
+        nx++;
+    }
+
+    /* Candidates: grid local maxima (endpoints included), the largest
+     * BR_MAXREF of them refined by Brent on the two neighbouring cells. */
+    int idx[BR_UNIFORM + BR_BELL + 2], ni = 0;
+    for (int i = 0; i < nx; i++) {
+        int left = i == 0 || f[i] >= f[i - 1];
+        int right = i == nx - 1 || f[i] >= f[i + 1];
+        if (left && right && !isnan(f[i]))
+            idx[ni++] = i;
+    }
+    /* Partial selection sort of the candidates by value. */
+    for (int a = 0; a < ni && a < BR_MAXREF; a++)
+        for (int q = a + 1; q < ni; q++)
+            if (f[idx[q]] > f[idx[a]]) {
+                int t = idx[a];
+                idx[a] = idx[q];
+                idx[q] = t;
+            }
+    double best_x = NAN, best_u = -INFINITY;
+    for (int a = 0; a < ni && a < BR_MAXREF; a++) {
+        int i = idx[a];
+        double cx = x[i], cu = f[i];
+        if (i > 0 && i < nx - 1) {
+            double rx, rf;
+            pmx_fmin(br_neg, &b, x[i - 1], x[i + 1], 1e-12, &rx, &rf);
+            if (-rf > cu) {
+                cx = rx;
+                cu = -rf;
+            }
+        } else {
+            /* A boundary candidate may still hide an interior maximum in
+             * its cell (the function rises, then falls to the boundary). */
+            int j = i == 0 ? 1 : nx - 2;
+            double rx, rf;
+            pmx_fmin(br_neg, &b, fmin(x[i], x[j]), fmax(x[i], x[j]), 1e-12, &rx, &rf);
+            if (-rf > cu) {
+                cx = rx;
+                cu = -rf;
+            }
+        }
+        if (cu > best_u || (cu == best_u && cx > best_x)) {
+            best_u = cu;
+            best_x = cx;
+        }
+    }
+    if (isnan(best_x))
+        return PM_EINVAL;
+    if (eta_out)
+        *eta_out = best_x;
+    if (u_out)
+        *u_out = best_u;
+    return PM_OK;
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
+static pm_status check_args(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
+                            pm_error *err)
+{
+    if (!m || !sc)
+        return pm_error_set(err, PM_EINVAL, "contract: NULL argument");
+    if (n < 1)
+        return pm_error_set(err, PM_EINVAL, "contract: n must be >= 1 (got %ld)", n);
+    if (type != PM_CONTRACT_LINEAR && type != PM_CONTRACT_BINARY)
+        return pm_error_set(err, PM_EINVAL, "contract: unknown type %d", (int)type);
+    double d = pm_scheme_slope(sc);
+    if (!(d > 0) || !(sc->q0 >= 0) || !(sc->q0 + d <= 1 + 1e-15))
+        return pm_error_set(err, PM_EINVAL, "contract: invalid monitoring scheme");
+    return pm_model_check(m, err);
+}
+
+/* Fill the first-best-relative fields of c from fb. */
+static void fill_relative(pm_contract *c, const pm_contract *fb, const pm_scheme *sc)
+{
+    c->first_best_utility = fb->first_best_utility;
+    c->first_best_eta = fb->first_best_eta;
+    c->fisher_info = pm_scheme_fisher(sc, fb->first_best_eta);
+    c->tau = NAN;
+    if (c->feasible) {
+        c->gap = fb->first_best_utility - c->principal_utility;
+        c->normalized_gap = fb->first_best_utility != 0 ? c->gap / fb->first_best_utility : NAN;
+    }
+}
+
+static pm_status implement(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
+                           double eta, pm_contract *out, pm_error *err)
+{
+    if (type == PM_CONTRACT_LINEAR)
+        return pm_contract_linear_implement(m, sc, n, eta, out, err);
+    return pm_contract_binary_implement(m, sc, n, eta, out, err);
+}
+
+pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
+                                pm_contract_type type, double eta, pm_contract *out, pm_error *err)
+{
+    if (!out)
+        return pm_error_set(err, PM_EINVAL, "contract: NULL argument");
+    pm_status st = check_args(m, sc, n, type, err);
+    if (st != PM_OK)
+        return st;
+    if (!(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "contract: effort %g outside [0, 1]", eta);
+    pm_contract fb;
+    if ((st = pm_first_best(m, &fb, err)) != PM_OK)
+        return st;
+    st = implement(m, sc, n, type, eta, out, err);
+    out->solve = PM_SOLVE_RESTRICTED;
+    fill_relative(out, &fb, sc);
+    return st;
+}
+
+typedef struct sb_ctx {
+    const pm_model *m;
+    const pm_scheme *sc;
+    long n;
+    pm_contract_type type;
+    pm_contract best; /* best feasible contract seen */
+    double best_v;
+} sb_ctx;
+
+static void consider(sb_ctx *s, const pm_contract *c);
+
+/* Minus the principal's value of implementing t as cheaply as possible;
+ * +inf where no contract implements t. Remembers the best contract. */
+static double sb_neg(double t, void *vctx)
+{
+    sb_ctx *s = vctx;
+    pm_contract c;
+    t = fmin(fmax(t, 0), 1);
+    if (implement(s->m, s->sc, s->n, s->type, t, &c, NULL) != PM_OK || !c.feasible)
+        return INFINITY;
+    consider(s, &c);
+    return -c.principal_utility;
+}
+
+#define SB_SCAN 40 /* coarse scan intervals over [0,1] */
+
+typedef struct k_ctx {
+    sb_ctx *s;
+    long k;
+} k_ctx;
+
+/* Minus V_k(t) for a fixed threshold, without the IC check (smooth in t
+ * where the wages fit): the IC check runs once at the maximiser. */
+static double k_neg(double t, void *vctx)
+{
+    k_ctx *kc = vctx;
+    pm_contract c;
+    if (pm_contract_binary_with_k(kc->s->m, kc->s->sc, kc->s->n, kc->k, t, 0, &c, NULL) != PM_OK)
+        return INFINITY;
+    return -c.principal_utility;
+}
+
+static void consider(sb_ctx *s, const pm_contract *c)
+{
+    if (c->feasible && c->principal_utility > s->best_v) {
+        s->best_v = c->principal_utility;
+        s->best = *c;
+    }
+}
+
+static void second_best(sb_ctx *s, double eta_fb)
+{
+    /* Coarse scan first: V(t) need not be unimodal in t (for binary
+     * contracts it is the upper envelope over integer k of smooth pieces,
+     * and some t are infeasible), so a local method alone could stall.
+     * The first-best effort is always a candidate: the restricted solution
+     * bounds the second-best from below. */
+    double step = 1.0 / SB_SCAN;
+    sb_neg(eta_fb, s);
+    for (int i = 0; i <= SB_SCAN; i++)
+        sb_neg((double)i / SB_SCAN, s);
+    double bt = s->best.eta;
+    if (s->type == PM_CONTRACT_LINEAR) {
+        /* V is smooth where feasible: Brent on the two cells around the
+         * best scan point. */
+        pmx_fmin(sb_neg, s, fmax(bt - step, 0), fmin(bt + step, 1), 1e-10, NULL, NULL);
+        return;
+    }
+    /* Binary: V jumps between smooth pieces as the optimal k changes, so
+     * zoom with local grids (11 points over +-step, step / 5 per level),
+     * then maximise each nearby piece V_k exactly by Brent. */
+    while (step > 2e-4) {
+        double centre = s->best.eta;
+        step /= 5;
+        for (int i = -5; i <= 5; i++)
+            if (i != 0)
+                sb_neg(centre + i * step, s);
+    }
+    if (s->best.k < 1)
+        return; /* the constant wage (t = 0) won */
+    double d = pm_scheme_slope(s->sc);
+    double h = fmin(0.05, 4.0 / ((double)s->n * d)), tb = s->best.eta;
+    long kb = s->best.k;
+    for (long k = kb - 3; k <= kb + 3; k++) {
+        if (k < 1 || k > s->n)
+            continue;
+        k_ctx kc = {s, k};
+        double lo = fmax(tb - h, 1e-9), hi = fmin(tb + h, 1), tk, fk;
+        pmx_fmin(k_neg, &kc, lo, hi, 1e-12, &tk, &fk);
+        if (!isfinite(fk))
+            continue;
+        pm_contract c;
+        if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, tk, 1, &c, NULL) == PM_OK) {
+            consider(s, &c);
+            continue;
+        }
+        /* The unconstrained maximiser of V_k is not a global best response:
+         * for a fixed k a larger target makes the threshold more lenient
+         * relative to m(t) and restores IC, so the constrained maximum sits
+         * on the IC boundary to the right. Bisect for it from a feasible
+         * right end. */
+        pm_contract cr;
+        if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, hi, 1, &cr, NULL) != PM_OK)
+            continue;
+        double a = tk, b = hi;
+        for (int it = 0; it < 60 && b - a > 1e-11; it++) {
+            double mid = 0.5 * (a + b);
+            pm_contract cm;
+            if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, mid, 1, &cm, NULL) == PM_OK) {
+                b = mid;
+                cr = cm;
+            } else {
+                a = mid;
+            }
+        }
+        consider(s, &cr);
+    }
+}
+
+pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
+                            pm_solve solve, pm_contract *out, pm_error *err)
+{
+    if (!out)
+        return pm_error_set(err, PM_EINVAL, "contract: NULL argument");
+    pm_status st = check_args(m, sc, n, type, err);
+    if (st != PM_OK)
+        return st;
+    pm_contract fb;
+    if ((st = pm_first_best(m, &fb, err)) != PM_OK)
+        return st;
+    if (solve == PM_SOLVE_FIRST_BEST) {
+        *out = fb;
+        out->type = type;
+        out->n = n;
+        out->fisher_info = pm_scheme_fisher(sc, fb.first_best_eta);
+        return PM_OK;
+    }
+    if (solve == PM_SOLVE_RESTRICTED) {
+        st = implement(m, sc, n, type, fb.first_best_eta, out, err);
+        out->solve = PM_SOLVE_RESTRICTED;
+        fill_relative(out, &fb, sc);
+        return st;
+    }
+    if (solve != PM_SOLVE_SECOND_BEST)
+        return pm_error_set(err, PM_EINVAL, "contract: unknown solve %d", (int)solve);
+    sb_ctx s = {m, sc, n, type, {0}, -INFINITY};
+    second_best(&s, fb.first_best_eta);
+    if (!(s.best_v > -INFINITY))
+        return pm_error_set(err, PM_ENOCONV, "second-best: no target effort is implementable");
+    *out = s.best;
+    out->solve = PM_SOLVE_SECOND_BEST;
+    fill_relative(out, &fb, sc);
+    return PM_OK;
+}

@@ -1,0 +1,261 @@
+/*
+** Binary contracts w = base + bonus 1{X >= k}: the cheapest one implementing
+** a target effort (paper §6.5).
+**
+** For a threshold k the bonus in utility units B = G(base + bonus) - G(base)
+** comes from the first-order condition B P_k'(eta) = E'(eta), with
+** P_k' = n b(k-1; n-1, m) m', and the base from binding IR
+** G(base) + B P_k = U0 + E. Which k? Only thresholds whose bonus fits in the
+** wage range can work, B <= G(w_max) - G(w_min), i.e.
+**     b(k-1; n-1, m) >= pmin := E' / (n m' (G(w_max) - G(w_min))),
+** and the binomial pmf is unimodal in k, so these k form ONE interval around
+** the mode, found by two bisections: a window of width O(sqrt(n log(1/pmin)))
+** that provably contains every candidate. The window is scanned with the
+** pmf recurrence (two Rmath calls per window, not per k), the survivors of
+** the wage-bound and second-order checks are sorted by expected pay, and the
+** global IC check runs in that order until one passes.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/binom.h"
+#include "prefmon/contract.h"
+
+typedef struct cand {
+    long k;
+    double pay, base, bonus;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->pay < y->pay)
+        return -1;
+    if (x->pay > y->pay)
+        return 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* Bisection for the first j in [lo, hi] with pred true, for a predicate
+ * monotone false -> true on the interval (hi + 1 if none). */
+static long first_true(long lo, long hi, double n1, double p, double logmin, int rising)
+{
+    /* rising: pmf >= pmin is the predicate (left flank, pmf increasing);
+     * else pmf < pmin (right flank, pmf decreasing). */
+    while (lo <= hi) {
+        long mid = lo + (hi - lo) / 2;
+        double lp = pm_dbinom((double)mid, n1, p, 1);
+        int pred = rising ? lp >= logmin : lp < logmin;
+        if (pred)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static pm_status infeasible(pm_contract *out, pm_error *err, long n, double eta, const char *why)
+{
+    out->feasible = 0;
+    out->base = out->bonus = out->expected_pay = NAN;
+    out->principal_utility = out->agent_utility = NAN;
+    out->k = 0;
+    return pm_error_set(err, PM_EINFEASIBLE,
+                        "binary contract, n = %ld: effort %.6g cannot be implemented: %s", n, eta,
+                        why);
+}
+
+/* Is eta a global best response to c? Cheap rejection first: the cheapest
+ * thresholds are typically the strict ones where the agent shirks, and any
+ * single effort with higher utility proves that, so a coarse probe (eta = 0
+ * first) settles most candidates before the full best-response search. */
+#define IC_PROBES 16
+static int global_ic(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta,
+                     double *u_at)
+{
+    double ua, ub, eb;
+    if (pm_contract_agent_utility(m, sc, c, eta, &ua) != PM_OK)
+        return 0;
+    *u_at = ua;
+    for (int i = 0; i <= IC_PROBES; i++) {
+        double x = (double)i / IC_PROBES, ux;
+        if (pm_contract_agent_utility(m, sc, c, x, &ux) == PM_OK && ux > ua + 1e-9 * (1 + fabs(ua)))
+            return 0;
+    }
+    if (pm_contract_best_response(m, sc, c, &eb, &ub) != PM_OK)
+        return 0;
+    return ua >= ub - 1e-9 * (1 + fabs(ub));
+}
+
+/* Wages and expected pay of threshold k implementing eta, from
+ * f1 = b(k-1; n-1, p) and q = P(X < k) (P(no bonus)). 0 if the bonus
+ * does not fit in the wage range. */
+typedef struct target {
+    const pm_model *m;
+    double eta, p, d, u, ed, e2, mu;
+    double gmin, gmax;
+    long n;
+} target;
+
+static int wages_for(const target *t, long k, double f1, double q, cand *out)
+{
+    double B = t->ed / ((double)t->n * t->d * f1);
+    /* Second-order condition at eta (necessary for an interior local
+     * maximum): B m'^2 P_k'' <= E'', where P_k'' = (n-1)/(p(1-p))
+     * (ptilde - p) P_k' (paper §6.4(c)) and B m' P_k' = E'. */
+    if (t->n >= 2 && t->eta < 1 && t->p > 0 && t->p < 1) {
+        double n1 = (double)(t->n - 1), pt = (double)(k - 1) / n1;
+        double soc = t->d * t->ed * n1 * (pt - t->p) / (t->p * (1 - t->p));
+        if (soc > t->e2 + 1e-12 * (fabs(t->e2) + fabs(soc)))
+            return 0;
+    }
+    /* S1 = U0 + E + B P(no bonus) exactly; S0 = S1 - B. */
+    double qk = fmin(q, 1), s1 = t->u + B * qk, s0 = s1 - B;
+    if (!(s0 >= t->gmin && s1 <= t->gmax))
+        return 0;
+    double wl = pm_utility_inverse(&t->m->G, s0), wh = pm_utility_inverse(&t->m->G, s1);
+    if (!(wl >= t->m->w_min && wh <= t->m->w_max))
+        return 0;
+    out->k = k;
+    out->base = wl;
+    out->bonus = wh - wl;
+    out->pay = wh - (wh - wl) * qk;
+    return 1;
+}
+
+static void target_init(target *t, const pm_model *m, const pm_scheme *sc, long n, double eta)
+{
+    t->m = m;
+    t->n = n;
+    t->eta = eta;
+    t->d = pm_scheme_slope(sc);
+    t->p = fmin(pm_scheme_pass(sc, eta), 1);
+    t->u = m->u0 + pm_cost_eval(&m->E, eta, 0);
+    t->ed = pm_cost_eval(&m->E, eta, 1);
+    t->e2 = pm_cost_eval(&m->E, eta, 2);
+    t->mu = pm_value_eval(&m->mu, eta, 0);
+    t->gmin = pm_utility_eval(&m->G, m->w_min, 0);
+    t->gmax = pm_utility_eval(&m->G, m->w_max, 0);
+}
+
+pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
+                                    double eta, int check_ic, pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || k < 1 || k > n || !(eta > 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
+    memset(out, 0, sizeof *out);
+    out->type = PM_CONTRACT_BINARY;
+    out->solve = PM_SOLVE_RESTRICTED;
+    out->n = n;
+    out->tau = NAN;
+    out->eta = eta;
+    target t;
+    target_init(&t, m, sc, n, eta);
+    cand c;
+    double f1 = pm_dbinom((double)(k - 1), (double)(n - 1), t.p, 0);
+    double q = pm_pbinom((double)(k - 1), (double)n, t.p, 1, 0);
+    if (!(t.ed > 0 && f1 > 0) || !wages_for(&t, k, f1, q, &c))
+        return infeasible(out, err, n, eta, "threshold k: the wages leave [w_min, w_max]");
+    out->k = k;
+    out->base = c.base;
+    out->bonus = c.bonus;
+    out->expected_pay = c.pay;
+    out->principal_utility = t.mu - c.pay;
+    double u_at = t.u - pm_cost_eval(&m->E, eta, 0);
+    if (check_ic && !global_ic(m, sc, out, eta, &u_at))
+        return infeasible(out, err, n, eta,
+                          "threshold k: the target is not the agent's global best response");
+    out->agent_utility = u_at;
+    out->feasible = 1;
+    return PM_OK;
+}
+
+pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                       pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
+    memset(out, 0, sizeof *out);
+    out->type = PM_CONTRACT_BINARY;
+    out->solve = PM_SOLVE_RESTRICTED;
+    out->n = n;
+    out->tau = NAN;
+    out->eta = eta;
+    out->slope = 0;
+
+    target t;
+    target_init(&t, m, sc, n, eta);
+    double d = t.d, p = t.p, u = t.u, ed = t.ed, mu = t.mu;
+
+    if (eta == 0 || ed == 0) {
+        out->base = out->expected_pay = pm_utility_inverse(&m->G, u);
+        out->bonus = 0;
+        out->k = 0;
+        out->principal_utility = mu - out->expected_pay;
+        out->agent_utility = u - pm_cost_eval(&m->E, eta, 0);
+        out->feasible = 1;
+        return PM_OK;
+    }
+    double gmin = t.gmin, gmax = t.gmax;
+    double n1 = (double)(n - 1), nd = (double)n;
+
+    /* The window j = k - 1 in [jlo, jhi] of Bin(n-1, p) where the pmf is at
+     * least pmin (a 1e-9 relative slack keeps the boundary k, whose wage
+     * may sit exactly on a bound, inside). */
+    double logmin = log(ed / (nd * d * (gmax - gmin))) - 1e-9;
+    long mode = (long)floor(nd * p);
+    if (mode > n - 1)
+        mode = n - 1;
+    if (pm_dbinom((double)mode, n1, p, 1) < logmin)
+        return infeasible(out, err, n, eta, "every bonus it needs exceeds the wage range");
+    long jlo = first_true(0, mode, n1, p, logmin, 1);
+    long jhi = first_true(mode, n - 1, n1, p, logmin, 0) - 1;
+    long w = jhi - jlo + 1;
+
+    cand *cs = malloc((size_t)w * sizeof *cs);
+    if (!cs)
+        return pm_error_set(err, PM_ENOMEM, "binary contract: out of memory");
+    long nc = 0;
+    /* pmf_{n-1}(j) by the ratio recurrence from jlo, q = P(X_n <= j) =
+     * P(X_n < k) = P(no bonus) accumulated from its own start. Both are
+     * sums/products of positive terms: relative error ~ w eps. */
+    double f1 = pm_dbinom((double)jlo, n1, p, 0);
+    double fn = pm_dbinom((double)jlo, nd, p, 0);
+    double q = pm_pbinom((double)jlo, nd, p, 1, 0);
+    double odds = p / (1 - p);
+    for (long j = jlo; j <= jhi; j++) {
+        if (j > jlo) {
+            if (p < 1) {
+                f1 *= odds * (n1 - (double)(j - 1)) / (double)j;
+                fn *= odds * (nd - (double)(j - 1)) / (double)j;
+            } else {
+                f1 = pm_dbinom((double)j, n1, p, 0);
+                fn = pm_dbinom((double)j, nd, p, 0);
+            }
+            q += fn;
+        }
+        if (wages_for(&t, j + 1, f1, q, &cs[nc]))
+            nc++;
+    }
+    qsort(cs, (size_t)nc, sizeof *cs, cand_cmp);
+
+    for (long i = 0; i < nc; i++) {
+        out->k = cs[i].k;
+        out->base = cs[i].base;
+        out->bonus = cs[i].bonus;
+        double u_at;
+        if (!global_ic(m, sc, out, eta, &u_at))
+            continue;
+        out->expected_pay = cs[i].pay;
+        out->principal_utility = mu - cs[i].pay;
+        out->agent_utility = u_at;
+        out->feasible = 1;
+        free(cs);
+        return PM_OK;
+    }
+    free(cs);
+    return infeasible(out, err, n, eta,
+                      nc ? "no threshold within the wage range makes it a global best response"
+                         : "no threshold keeps both wages within [w_min, w_max]");
+}
