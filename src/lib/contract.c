@@ -293,6 +293,7 @@ static void fill_relative(pm_contract *c, const pm_contract *fb, const pm_scheme
     c->first_best_eta = fb->first_best_eta;
     c->fisher_info = pm_scheme_fisher(sc, fb->first_best_eta);
     c->tau = NAN;
+    c->gap = c->normalized_gap = NAN;
     if (c->feasible) {
         c->gap = fb->first_best_utility - c->principal_utility;
         c->normalized_gap = fb->first_best_utility != 0 ? c->gap / fb->first_best_utility : NAN;

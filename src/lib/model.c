@@ -179,13 +179,15 @@ pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err)
 
 /* ---- formatting ------------------------------------------------------- */
 
-/* Shortest of %.15g / %.17g that reads back exactly. */
+/* Shortest of %.15g / %.16g / %.17g that reads back exactly. */
 static int fmt_num(char *out, size_t size, double x)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, sizeof buf, "%.17g", x);
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
     return snprintf(out, size, "%s", buf);
 }
 

@@ -1,0 +1,296 @@
+/* contract: first-best against its FOC solved independently, the CARA
+ * linear closed form against an independent numeric solve, FOC by finite
+ * differences, IR binding, global IC on a dense grid, the binary window
+ * against an exhaustive search over every k, the ordering C >= C_n >= C~_n,
+ * rates and infeasibility. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prefmon/binom.h"
+#include "prefmon/contract.h"
+
+static pm_model model(void)
+{
+    pm_model m;
+    pm_model_default(&m);
+    return m;
+}
+
+static pm_scheme self_paper(void)
+{
+    pm_scheme sc;
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    return sc;
+}
+
+/* Bisection on a sign change, for independent references. */
+static double bisect(double (*f)(double, const void *), const void *c, double a, double b)
+{
+    double fa = f(a, c);
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (a + b), fm = f(mid, c);
+        if ((fm > 0) == (fa > 0)) {
+            a = mid;
+            fa = fm;
+        } else {
+            b = mid;
+        }
+    }
+    return 0.5 * (a + b);
+}
+
+typedef struct fbp {
+    double a, c, K, R;
+} fbp;
+
+/* FOC of Prop. 5 for G = a(1 - e^{-aw}), E = c eta^2, mu = K eta^R, U0 = 0:
+ * mu'(eta) = E'(eta) / G'(G^{-1}(E)), G'(G^{-1}(u)) = a (a - u). */
+static double fb_foc(double eta, const void *vp)
+{
+    const fbp *p = vp;
+    double u = p->c * eta * eta;
+    return p->K * p->R * pow(eta, p->R - 1) - 2 * p->c * eta / (p->a * (p->a - u));
+}
+
+static void test_first_best(void **state)
+{
+    (void)state;
+    fbp cases[] = {
+        {1, 0.18, 0.5, 0.8}, {0.5, 0.18, 0.5, 0.8}, {1, 0.18, 0.3, 0.8}, {2, 0.3, 0.4, 0.5}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pm_model m = model();
+        m.G.alpha[0] = m.G.beta[0] = cases[i].a;
+        m.E.c[2] = cases[i].c;
+        m.mu.K = cases[i].K;
+        m.mu.R = cases[i].R;
+        pm_contract fb;
+        pm_error err;
+        assert_int_equal(pm_first_best(&m, &fb, &err), PM_OK);
+        double ref = bisect(fb_foc, &cases[i], 1e-9, 1);
+        assert_true(fabs(fb.eta - ref) < 1e-12);
+        double u = cases[i].c * ref * ref, a = cases[i].a;
+        double w = -log1p(-u / a) / a;
+        assert_true(fabs(fb.base - w) < 1e-12);
+        assert_true(fabs(fb.first_best_utility - (cases[i].K * pow(ref, cases[i].R) - w)) < 1e-13);
+    }
+    /* Boundary solution: cheap effort, valuable output => eta* = 1. */
+    pm_model m = model();
+    m.E.c[2] = 0.01;
+    pm_contract fb;
+    assert_int_equal(pm_first_best(&m, &fb, NULL), PM_OK);
+    assert_true(fb.eta == 1);
+}
+
+typedef struct linp {
+    double a, m, d, u, ed;
+    long n;
+} linp;
+
+/* CARA linear contract: for a slope s the base making IR bind is explicit;
+ * return the FOC residual d/deta E[G] - E' at the target. Independent of
+ * the closed form (no division of FOC by IR). */
+static double lin_base(double s, const linp *p)
+{
+    double phi = pow(1 - p->m + p->m * exp(-p->a * s / p->n), (double)p->n);
+    return -log((p->a - p->u) / (p->a * phi)) / p->a;
+}
+static double lin_foc(double s, const void *vp)
+{
+    const linp *p = vp;
+    double b = lin_base(s, p), z = exp(-p->a * s / p->n);
+    double dphi = p->n * pow(1 - p->m + p->m * z, (double)(p->n - 1)) * (z - 1);
+    return -p->a * exp(-p->a * b) * dphi * p->d - p->ed;
+}
+
+static void test_linear_closed_form(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc = self_paper();
+    long ns[] = {1, 7, 100, 5000};
+    for (size_t i = 0; i < 4; i++) {
+        pm_contract c;
+        assert_int_equal(
+            pm_contract_solve(&m, &sc, ns[i], PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, NULL),
+            PM_OK);
+        double eta = c.first_best_eta;
+        linp p = {
+            1, pm_scheme_pass(&sc, eta), pm_scheme_slope(&sc), 0.18 * eta * eta, 0.36 * eta, ns[i]};
+        double s = bisect(lin_foc, &p, 1e-6, 10);
+        assert_true(fabs(c.slope - s) < 1e-9);
+        assert_true(fabs(c.base - lin_base(s, &p)) < 1e-9);
+        /* IR binds, and the principal pays base + slope m. */
+        assert_true(fabs(c.agent_utility - m.u0) < 1e-13);
+        assert_true(fabs(c.expected_pay - (c.base + c.slope * p.m)) < 1e-14);
+        assert_true(c.gap > 0 && c.feasible);
+    }
+}
+
+static double agent(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta)
+{
+    double u;
+    assert_int_equal(pm_contract_agent_utility(m, sc, c, eta, &u), PM_OK);
+    return u;
+}
+
+/* FOC by finite differences, IR binding, and global IC on 20001 points. */
+static void check_contract(const pm_model *m, const pm_scheme *sc, const pm_contract *c)
+{
+    double eta = c->eta, h = 1e-6;
+    double u = agent(m, sc, c, eta);
+    assert_true(fabs(u - m->u0) < 1e-12);
+    if (eta > h && eta < 1 - h) {
+        double du = (agent(m, sc, c, eta + h) - agent(m, sc, c, eta - h)) / (2 * h);
+        assert_true(fabs(du) < 1e-6);
+    }
+    /* The solvers accept a best response within 1e-9 utility (a tie the
+     * agent breaks in the principal's favour): the second-best often sits
+     * exactly on the IC boundary against shirking. */
+    for (int j = 0; j <= 20000; j++) {
+        double x = j / 20000.0, ux = agent(m, sc, c, x);
+        if (!(ux <= u + 1e-9))
+            print_error("n %ld type %d solve %d eta %.12g u %.3g: U(%g) = %.3g\n", c->n, c->type,
+                        c->solve, eta, u, x, ux);
+        assert_true(ux <= u + 1e-9);
+    }
+}
+
+static void test_foc_ir_ic(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme scs[2];
+    scs[0] = self_paper();
+    pm_scheme_expert(&scs[1], 0.4);
+    long ns[] = {1, 10, 100, 1000};
+    for (int s = 0; s < 2; s++)
+        for (int t = 0; t < 2; t++)
+            for (int so = 1; so <= 2; so++)
+                for (size_t i = 0; i < 4; i++) {
+                    pm_contract c;
+                    pm_status st = pm_contract_solve(&m, &scs[s], ns[i], (pm_contract_type)t,
+                                                     (pm_solve)so, &c, NULL);
+                    assert_int_equal(st, PM_OK);
+                    check_contract(&m, &scs[s], &c);
+                }
+    /* Several exponential terms: the numeric linear solver. */
+    pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
+    pm_cost_parse("poly:0,0.0072,0.024,0.0288", &m.E, NULL);
+    pm_value_parse("log:0.35,1.8", &m.mu, NULL);
+    for (int t = 0; t < 2; t++) {
+        pm_contract c;
+        assert_int_equal(
+            pm_contract_solve(&m, &scs[0], 50, (pm_contract_type)t, PM_SOLVE_RESTRICTED, &c, NULL),
+            PM_OK);
+        check_contract(&m, &scs[0], &c);
+    }
+}
+
+/* The window + sort + first-passing-IC search equals the cheapest over an
+ * exhaustive loop on every k with the global IC check. */
+static void test_binary_exhaustive(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc = self_paper();
+    long ns[] = {2, 5, 30, 200};
+    for (size_t i = 0; i < 4; i++) {
+        pm_contract c, fb, ck;
+        pm_first_best(&m, &fb, NULL);
+        assert_int_equal(pm_contract_binary_implement(&m, &sc, ns[i], fb.eta, &c, NULL), PM_OK);
+        double best = INFINITY;
+        long bk = -1;
+        for (long k = 1; k <= ns[i]; k++)
+            if (pm_contract_binary_with_k(&m, &sc, ns[i], k, fb.eta, 1, &ck, NULL) == PM_OK &&
+                ck.expected_pay < best) {
+                best = ck.expected_pay;
+                bk = k;
+            }
+        assert_int_equal(c.k, bk);
+        assert_true(fabs(c.expected_pay - best) < 1e-14);
+    }
+}
+
+static void test_ordering_and_rates(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc = self_paper();
+    double prev[2] = {INFINITY, INFINITY};
+    long ns[] = {10, 100, 1000, 10000};
+    for (size_t i = 0; i < 4; i++)
+        for (int t = 0; t < 2; t++) {
+            pm_contract r, s;
+            assert_int_equal(pm_contract_solve(&m, &sc, ns[i], (pm_contract_type)t,
+                                               PM_SOLVE_RESTRICTED, &r, NULL),
+                             PM_OK);
+            assert_int_equal(pm_contract_solve(&m, &sc, ns[i], (pm_contract_type)t,
+                                               PM_SOLVE_SECOND_BEST, &s, NULL),
+                             PM_OK);
+            /* C >= C_n >= C~_n. */
+            assert_true(s.gap >= 0 && s.gap <= r.gap + 1e-15);
+            assert_true(r.gap < prev[t]);
+            prev[t] = r.gap;
+            if (t == 0 && ns[i] >= 100) /* n gap -> const for linear */
+                assert_true(fabs(ns[i] * r.gap / 0.01232 - 1) < 0.01);
+        }
+    /* Risk neutral: linear contracts reach first-best exactly. */
+    pm_utility_parse("linear", &m.G, NULL);
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 5, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
+    assert_true(fabs(c.gap) < 1e-15);
+}
+
+static void test_infeasible(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc = self_paper();
+    pm_contract c;
+    pm_error err = {{0}};
+    /* The n = 1 linear contract needs base -0.41: a floor at -0.05 blocks
+     * it, while every constant wage is still payable (Assumption 4). */
+    m.w_min = -0.05;
+    m.w_max = 0.5;
+    assert_int_equal(pm_model_check(&m, &err), PM_OK);
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, &err),
+        PM_EINFEASIBLE);
+    assert_false(c.feasible);
+    assert_true(isnan(c.base) && isnan(c.gap));
+    assert_non_null(strstr(err.text, "cannot be implemented"));
+    assert_true(c.first_best_utility > 0);
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 1, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, &err),
+        PM_EINFEASIBLE);
+    /* The second-best is always feasible (t = 0 at worst). */
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, &c, &err), PM_OK);
+    assert_true(c.feasible && c.base >= m.w_min && c.base + c.slope <= m.w_max);
+    /* Bad arguments. */
+    m = model();
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 0, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, &err),
+        PM_EINVAL);
+    m.w_min = 30;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 5, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, &err),
+        PM_EMODEL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_best),         cmocka_unit_test(test_linear_closed_form),
+        cmocka_unit_test(test_foc_ir_ic),          cmocka_unit_test(test_binary_exhaustive),
+        cmocka_unit_test(test_ordering_and_rates), cmocka_unit_test(test_infeasible),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
