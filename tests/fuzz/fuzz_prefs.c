@@ -1,0 +1,127 @@
+/*
+** Fuzz target for the preference-probability reader (pm_prefs_read_stream).
+**
+** libFuzzer entry point; the same file also builds as fuzz_prefs_replay
+** (with replay_main.c) to replay the committed corpus under ctest. The
+** input bytes are the file's contents. Invariants checked on every input:
+**   - on success: every value is in [0.5, 1]; the number of values added
+**     equals the number of data lines (non-blank, not '#') computed here
+**     independently, and the JSON row count equals the data lines that
+**     start with '{'; the message is empty;
+**   - on failure: the status is PM_EPARSE, PM_EIO or PM_ENOMEM; the message
+**     is non-empty and names the input ("fuzz:..."); the handle is left as
+**     it was (same count, same JSON row count, same earlier values).
+** A violated invariant aborts, which both libFuzzer and the replay report.
+*/
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/prefs.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_NAME "fuzz"
+
+static void fail(const char *what, const pm_prefs *pr)
+{
+    fprintf(stderr, "fuzz_prefs: invariant violated: %s (count %zu, message \"%s\")\n", what,
+            pm_prefs_count(pr), pm_prefs_errmsg(pr));
+    abort();
+}
+
+/* Count the data lines the reader must accept, the way prefs.h documents
+ * the format: lines split on '\n', trailing '\r' dropped, a UTF-8 BOM
+ * skipped on the first line, leading blanks skipped, then empty lines and
+ * '#' comments ignored. */
+static void count_lines(const uint8_t *data, size_t size, size_t *lines, size_t *json)
+{
+    size_t i = 0, lineno = 0;
+    *lines = *json = 0;
+    while (i < size) {
+        size_t end = i;
+        while (end < size && data[end] != '\n')
+            end++;
+        size_t len = end - i;
+        const uint8_t *s = data + i;
+        lineno++;
+        while (len > 0 && s[len - 1] == '\r')
+            len--;
+        if (lineno == 1 && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+            s += 3;
+            len -= 3;
+        }
+        while (len > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            len--;
+        }
+        if (len > 0 && *s != '#') {
+            (*lines)++;
+            if (*s == '{')
+                (*json)++;
+        }
+        i = end + 1;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    pm_prefs *pr = pm_prefs_new();
+    if (!pr)
+        return 0;
+    /* Values already in the handle must survive a failed read untouched. */
+    static const double seed[] = {0.25, 0.5, 0.875};
+    for (size_t i = 0; i < sizeof seed / sizeof seed[0]; i++)
+        if (pm_prefs_add(pr, seed[i]) != PM_OK)
+            fail("pm_prefs_add rejected a valid probability", pr);
+    const size_t before = pm_prefs_count(pr), before_json = pm_prefs_json_rows(pr);
+    double kept[sizeof seed / sizeof seed[0]];
+    memcpy(kept, pm_prefs_values(pr), sizeof kept);
+
+    /* fmemopen refuses a zero-sized buffer; an empty input is /dev/null. */
+    FILE *fp = size ? fmemopen((void *)data, size, "r") : fopen("/dev/null", "r");
+    if (!fp) {
+        pm_prefs_free(pr);
+        return 0;
+    }
+    pm_status st = pm_prefs_read_stream(pr, fp, FUZZ_NAME);
+    fclose(fp);
+
+    const double *v = pm_prefs_values(pr);
+    const size_t count = pm_prefs_count(pr);
+    const char *msg = pm_prefs_errmsg(pr);
+    if (!msg)
+        fail("NULL message", pr);
+    if (count < before || memcmp(v, kept, sizeof kept) != 0)
+        fail("earlier values changed", pr);
+    if (st == PM_OK) {
+        size_t lines, json;
+        count_lines(data, size, &lines, &json);
+        if (msg[0] != '\0')
+            fail("message set on success", pr);
+        if (count - before != lines)
+            fail("number of values differs from the number of data lines", pr);
+        if (pm_prefs_json_rows(pr) - before_json != json)
+            fail("JSON row count differs from the lines starting with '{'", pr);
+        if (count == before)
+            fail("success without any value", pr);
+        for (size_t i = before; i < count; i++)
+            if (!(v[i] >= 0.5 && v[i] <= 1) || isnan(v[i]))
+                fail("value outside [0.5, 1]", pr);
+    } else {
+        if (st != PM_EPARSE && st != PM_EIO && st != PM_ENOMEM)
+            fail("unexpected status", pr);
+        if (msg[0] == '\0')
+            fail("empty message on error", pr);
+        if (strncmp(msg, FUZZ_NAME ":", sizeof FUZZ_NAME) != 0)
+            fail("message does not name the input", pr);
+        if (strchr(msg, '\n'))
+            fail("message spans several lines", pr);
+        if (count != before || pm_prefs_json_rows(pr) != before_json)
+            fail("failed read left values behind", pr);
+    }
+    pm_prefs_free(pr);
+    return 0;
+}
