@@ -36,13 +36,13 @@ typedef struct pm_contract {
     pm_contract_type type;
     pm_solve solve;
     long n;
-    int feasible;      /* 0: no contract within the wage bounds implements it */
-    double eta;        /* effort implemented (agent's best response) */
-    double base;       /* wage when X = 0 (linear) or when failing (binary) */
-    double slope;      /* linear: extra pay at X/n = 1; binary: 0 */
-    double bonus;      /* binary: extra pay when X >= k; linear: 0 */
-    long k;            /* binary threshold; linear: 0 */
-    double tau;        /* grid mode: threshold fraction (pass = X > floor(tau n)); else NaN */
+    int feasible; /* 0: no contract within the wage bounds implements it */
+    double eta;   /* effort implemented (agent's best response) */
+    double base;  /* wage when X = 0 (linear) or when failing (binary) */
+    double slope; /* linear: extra pay at X/n = 1; binary: 0 */
+    double bonus; /* binary: extra pay when X >= k; linear: 0 */
+    long k;       /* binary threshold; linear: 0 */
+    double tau;   /* grid mode: threshold fraction (pass = X > floor(tau n)); else NaN */
     double expected_pay;
     double principal_utility;  /* mu(eta) - E[w] */
     double agent_utility;      /* E[G(w)] - E(eta) */
@@ -79,8 +79,7 @@ pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err);
  * Fills every field; gap fields are relative to the first-best.
  */
 pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
-                                pm_contract_type type, double eta, pm_contract *out,
-                                pm_error *err);
+                                pm_contract_type type, double eta, pm_contract *out, pm_error *err);
 
 /** Type-specific forms of pm_contract_implement (they fill the contract
  *  terms, eta, expected_pay, principal/agent utility and feasible only). */
@@ -121,5 +120,26 @@ pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, cons
  */
 pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
                                     double *eta, double *u);
+
+/* ---- contract files --------------------------------------------------- */
+
+/**
+ * Write c, with the model and scheme it was solved for, as a JSON contract
+ * file ("format": "prefmon-contract", "format_version": 1) that
+ * pm_contract_load and 'prefmon pay' read back. `method` records how it was
+ * solved ("exact" or "grid-paper"). The file is written to a temporary file
+ * in the same directory and renamed into place, so no partial file is ever
+ * left at `path`. Numbers are written with 17 significant digits (exact
+ * round trip). PM_EIO with the path and reason on failure.
+ */
+pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_model *m,
+                           const pm_scheme *sc, const char *method, pm_error *err);
+
+/** Read a contract file written by pm_contract_save. Every field is
+ *  validated (names, ranges, the scheme rebuilt through pm_scheme_self /
+ *  pm_scheme_expert); PM_EIO / PM_EPARSE with "file:line:col" or
+ *  "file: field 'x': what". Outputs are written only on success. */
+pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
+                           pm_error *err);
 
 #endif

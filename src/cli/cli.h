@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "out.h"
 
@@ -154,6 +155,26 @@ typedef struct cli_parser {
     void *ud;
 } cli_parser;
 int cli_parse(int argc, char **argv, const struct option *longopts, const cli_parser *p);
+
+/* Model options shared by contract and gap (src/cli/cli_model.c):
+ * --utility --cost --value --u0 --wage-min --wage-max --config. Defaults
+ * are the paper's main setting (pm_model_default); --config is read
+ * first and explicit options override it. cli_model_opt returns 0 when it
+ * took the option, an exit code on error, -1 when not its option. */
+typedef struct cli_model cli_model;
+cli_model *cli_model_new(void);
+void cli_model_free(cli_model *cm);
+int cli_model_opt(cli_model *cm, int code, const char *arg);
+int cli_model_finish(cli_model *cm, pm_model *out);
+void cli_model_columns(out_table *t);
+void cli_model_cells(out_table *t, const pm_model *m);
+#define CLI_MODEL_LONGOPTS                                                                         \
+    {"utility", required_argument, NULL, 1300}, {"cost", required_argument, NULL, 1301},           \
+        {"value", required_argument, NULL, 1302}, {"u0", required_argument, NULL, 1303},           \
+        {"wage-min", required_argument, NULL, 1304}, {"wage-max", required_argument, NULL, 1305},  \
+    {                                                                                              \
+        "config", required_argument, NULL, 1306                                                    \
+    }
 
 /* Subcommands. */
 int cli_power(int argc, char **argv);

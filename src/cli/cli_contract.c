@@ -1,12 +1,8 @@
 /* prefmon contract: first-best and second-best incentive contracts. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <jansson.h>
 
 #include "cli.h"
 #include "prefmon/contract.h"
@@ -17,132 +13,6 @@
 #define CLI_HAVE_GRID 1
 #endif
 #endif
-
-/* ---- model options, shared with cli_gap.c ----------------------------
- * (declared again there: one definition, the prototypes kept in step) */
-
-typedef struct cli_model cli_model;
-cli_model *cli_model_new(void);
-void cli_model_free(cli_model *cm);
-int cli_model_opt(cli_model *cm, int code, const char *arg);
-int cli_model_finish(cli_model *cm, pm_model *out);
-void cli_model_columns(out_table *t);
-void cli_model_cells(out_table *t, const pm_model *m);
-
-struct cli_model {
-    const char *utility, *cost, *value, *config;
-    double u0, w_min, w_max;
-    int have_u0, have_wmin, have_wmax;
-};
-
-cli_model *cli_model_new(void)
-{
-    return calloc(1, sizeof(cli_model));
-}
-
-void cli_model_free(cli_model *cm)
-{
-    free(cm);
-}
-
-/* Option codes 1300..1306 (see CLI_MODEL_LONGOPTS in both files). */
-int cli_model_opt(cli_model *cm, int code, const char *arg)
-{
-    int rc = 0;
-    switch (code) {
-    case 1300:
-        cm->utility = arg;
-        break;
-    case 1301:
-        cm->cost = arg;
-        break;
-    case 1302:
-        cm->value = arg;
-        break;
-    case 1303:
-        rc = cli_double("--u0", arg, -1e300, 1e300, &cm->u0);
-        cm->have_u0 = 1;
-        break;
-    case 1304:
-        rc = cli_double("--wage-min", arg, -1e300, 1e300, &cm->w_min);
-        cm->have_wmin = 1;
-        break;
-    case 1305:
-        rc = cli_double("--wage-max", arg, -1e300, 1e300, &cm->w_max);
-        cm->have_wmax = 1;
-        break;
-    case 1306:
-        cm->config = arg;
-        break;
-    default:
-        return -1;
-    }
-    return rc;
-}
-
-/* Defaults, then --config, then the explicit options; then the paper's
- * assumptions. Bad specs and bounds are usage errors (2); a config file
- * that cannot be read is an I/O error (3), a malformed one a data error. */
-int cli_model_finish(cli_model *cm, pm_model *m)
-{
-    pm_error err = {{0}};
-    pm_status st;
-    pm_model_default(m);
-    if (cm->config && (st = pm_model_read_json(cm->config, m, &err)) != PM_OK) {
-        cli_error("--config: %s", err.text);
-        return st == PM_EIO ? CLI_EIO : st == PM_EINVAL ? CLI_EUSAGE : CLI_EDATA;
-    }
-    if ((cm->utility && pm_utility_parse(cm->utility, &m->G, &err) != PM_OK) ||
-        (cm->cost && pm_cost_parse(cm->cost, &m->E, &err) != PM_OK) ||
-        (cm->value && pm_value_parse(cm->value, &m->mu, &err) != PM_OK)) {
-        cli_error("%s", err.text);
-        return CLI_EUSAGE;
-    }
-    if (cm->have_u0)
-        m->u0 = cm->u0;
-    if (cm->have_wmin)
-        m->w_min = cm->w_min;
-    if (cm->have_wmax)
-        m->w_max = cm->w_max;
-    if (!(m->w_min < m->w_max)) {
-        cli_error("--wage-min %g must be below --wage-max %g", m->w_min, m->w_max);
-        return CLI_EUSAGE;
-    }
-    if ((st = pm_model_check(m, &err)) != PM_OK) {
-        cli_error("%s", err.text);
-        return CLI_EUSAGE;
-    }
-    return 0;
-}
-
-void cli_model_columns(out_table *t)
-{
-    out_col(t, "utility");
-    out_col(t, "cost");
-    out_col(t, "value");
-    out_col(t, "u0");
-    out_col(t, "wage_min");
-    out_col(t, "wage_max");
-}
-
-void cli_model_cells(out_table *t, const pm_model *m)
-{
-    char buf[512];
-    out_str(t, pm_utility_format(&m->G, buf, sizeof buf));
-    out_str(t, pm_cost_format(&m->E, buf, sizeof buf));
-    out_str(t, pm_value_format(&m->mu, buf, sizeof buf));
-    out_num(t, m->u0);
-    out_num(t, m->w_min);
-    out_num(t, m->w_max);
-}
-
-#define CLI_MODEL_LONGOPTS                                                                         \
-    {"utility", required_argument, NULL, 1300}, {"cost", required_argument, NULL, 1301},           \
-        {"value", required_argument, NULL, 1302}, {"u0", required_argument, NULL, 1303},           \
-        {"wage-min", required_argument, NULL, 1304}, {"wage-max", required_argument, NULL, 1305},  \
-    {                                                                                              \
-        "config", required_argument, NULL, 1306                                                    \
-    }
 
 /* ---- the command ------------------------------------------------------ */
 
@@ -278,86 +148,17 @@ static void cells(out_table *t, const pm_contract *c)
     out_bool(t, c->feasible);
 }
 
-/* JSON number or null (NaN / inf are not JSON). */
-static json_t *jnum(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-/* The contract file for 'prefmon pay': every field, the model, the scheme
- * and the version, written to a temporary file in the same directory and
- * renamed, so a reader never sees a partial file. */
+/* The contract file for 'prefmon pay' (written atomically by the library). */
 static int write_contract(const char *path, const pm_contract *c, const pm_model *m,
                           const pm_scheme *sc, int grid)
 {
-    char buf[512];
-    json_t *root = json_object(), *jm = json_object(), *js = json_object();
-    json_object_set_new(root, "format", json_string("prefmon-contract"));
-    json_object_set_new(root, "prefmon_version", json_string(pm_version()));
-    json_object_set_new(root, "type", json_string(pm_contract_type_name(c->type)));
-    json_object_set_new(root, "solve", json_string(pm_solve_name(c->solve)));
-    json_object_set_new(root, "method", json_string(grid ? "grid-paper" : "exact"));
-    json_object_set_new(root, "n", json_integer(c->n));
-    json_object_set_new(root, "feasible", json_boolean(c->feasible));
-    json_object_set_new(root, "eta", jnum(c->eta));
-    json_object_set_new(root, "base", jnum(c->base));
-    json_object_set_new(root, "slope", jnum(c->slope));
-    json_object_set_new(root, "bonus", jnum(c->bonus));
-    json_object_set_new(root, "k", json_integer(c->k));
-    json_object_set_new(root, "tau", jnum(c->tau));
-    json_object_set_new(root, "expected_pay", jnum(c->expected_pay));
-    json_object_set_new(root, "principal_utility", jnum(c->principal_utility));
-    json_object_set_new(root, "agent_utility", jnum(c->agent_utility));
-    json_object_set_new(root, "first_best_utility", jnum(c->first_best_utility));
-    json_object_set_new(root, "first_best_eta", jnum(c->first_best_eta));
-    json_object_set_new(root, "gap", jnum(c->gap));
-    json_object_set_new(root, "normalized_gap", jnum(c->normalized_gap));
-    json_object_set_new(root, "fisher_info", jnum(c->fisher_info));
-    json_object_set_new(jm, "utility", json_string(pm_utility_format(&m->G, buf, sizeof buf)));
-    json_object_set_new(jm, "cost", json_string(pm_cost_format(&m->E, buf, sizeof buf)));
-    json_object_set_new(jm, "value", json_string(pm_value_format(&m->mu, buf, sizeof buf)));
-    json_object_set_new(jm, "u0", json_real(m->u0));
-    json_object_set_new(jm, "wage_min", json_real(m->w_min));
-    json_object_set_new(jm, "wage_max", json_real(m->w_max));
-    json_object_set_new(root, "model", jm);
-    json_object_set_new(js, "monitor", json_string(pm_monitor_name(sc->kind)));
-    json_object_set_new(js, "convention", json_string(pm_convention_name(sc->convention)));
-    json_object_set_new(js, "delta", json_real(sc->delta));
-    json_object_set_new(js, "cbar", json_real(sc->cbar));
-    json_object_set_new(js, "q0", json_real(sc->q0));
-    json_object_set_new(js, "s", json_real(sc->s));
-    json_object_set_new(root, "scheme", js);
-
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    int rc = CLI_EIO;
-    if (!tmp) {
-        json_decref(root);
-        return CLI_EINTERNAL;
+    pm_error err = {{0}};
+    pm_status st = pm_contract_save(path, c, m, sc, grid ? "grid-paper" : "exact", &err);
+    if (st != PM_OK) {
+        cli_error("--out: %s", err.text);
+        return cli_exit_for(st);
     }
-    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        cli_error("--out: %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-    } else {
-        int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
-        bad |= fputc('\n', fp) == EOF;
-        bad |= fclose(fp) != 0;
-        if (bad || rename(tmp, path) != 0) {
-            cli_error("--out: %s: %s", path, strerror(errno));
-            unlink(tmp);
-        } else {
-            rc = 0;
-        }
-    }
-    free(tmp);
-    json_decref(root);
-    return rc;
+    return 0;
 }
 
 static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_contract *c)

@@ -7,22 +7,6 @@
 #include "cli.h"
 #include "prefmon/contract.h"
 
-/* Model options: defined in cli_contract.c (same prototypes there). */
-typedef struct cli_model cli_model;
-cli_model *cli_model_new(void);
-void cli_model_free(cli_model *cm);
-int cli_model_opt(cli_model *cm, int code, const char *arg);
-int cli_model_finish(cli_model *cm, pm_model *out);
-void cli_model_columns(out_table *t);
-void cli_model_cells(out_table *t, const pm_model *m);
-#define CLI_MODEL_LONGOPTS                                                                         \
-    {"utility", required_argument, NULL, 1300}, {"cost", required_argument, NULL, 1301},           \
-        {"value", required_argument, NULL, 1302}, {"u0", required_argument, NULL, 1303},           \
-        {"wage-min", required_argument, NULL, 1304}, {"wage-max", required_argument, NULL, 1305},  \
-    {                                                                                              \
-        "config", required_argument, NULL, 1306                                                    \
-    }
-
 static const char help[] =
     "usage: prefmon gap [--n LIST | --n-range A:B:COUNT] [--type linear|binary|both]\n"
     "                   [--solve restricted|second-best] [model and monitor options]\n\n"

@@ -15,6 +15,7 @@
 
 #include "optim.h"
 #include "prefmon/model.h"
+#include "model_json.h"
 
 void pm_model_default(pm_model *m)
 {
@@ -488,22 +489,11 @@ static pm_status json_number(const char *path, json_t *root, const char *key, do
     return PM_OK;
 }
 
-pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
+pm_status pmx_model_from_json(const char *path, json_t *root, pm_model *m, pm_error *err)
 {
     static const char *keys[] = {"utility", "cost", "value", "u0", "wage_min", "wage_max"};
-    json_error_t je;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
-    fclose(fp);
-    if (!root)
-        return pm_error_set(err, PM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-    pm_status st = PM_OK;
-    if (!json_is_object(root)) {
-        st = pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
-        goto done;
-    }
+    if (!json_is_object(root))
+        return pm_error_set(err, PM_EPARSE, "%s: the model must be a JSON object", path);
     /* Unknown keys are errors: a typo must not silently fall back to a
      * default. */
     const char *k;
@@ -514,24 +504,51 @@ pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
         for (i = 0; i < sizeof keys / sizeof *keys; i++)
             if (strcmp(k, keys[i]) == 0)
                 break;
-        if (i == sizeof keys / sizeof *keys) {
-            st = pm_error_set(err, PM_EPARSE,
-                              "%s: unknown key \"%s\" (utility, cost, value, u0, wage_min, "
-                              "wage_max)",
-                              path, k);
-            goto done;
-        }
+        if (i == sizeof keys / sizeof *keys)
+            return pm_error_set(err, PM_EPARSE,
+                                "%s: unknown key \"%s\" (utility, cost, value, u0, wage_min, "
+                                "wage_max)",
+                                path, k);
     }
     pm_model tmp = *m;
+    pm_status st;
     if ((st = json_spec(path, root, "utility", &tmp, err)) ||
         (st = json_spec(path, root, "cost", &tmp, err)) ||
         (st = json_spec(path, root, "value", &tmp, err)) ||
         (st = json_number(path, root, "u0", &tmp.u0, err)) ||
         (st = json_number(path, root, "wage_min", &tmp.w_min, err)) ||
         (st = json_number(path, root, "wage_max", &tmp.w_max, err)))
-        goto done;
+        return st;
     *m = tmp;
-done:
+    return PM_OK;
+}
+
+json_t *pmx_model_to_json(const pm_model *m)
+{
+    char buf[512];
+    json_t *o = json_object();
+    json_object_set_new(o, "utility", json_string(pm_utility_format(&m->G, buf, sizeof buf)));
+    json_object_set_new(o, "cost", json_string(pm_cost_format(&m->E, buf, sizeof buf)));
+    json_object_set_new(o, "value", json_string(pm_value_format(&m->mu, buf, sizeof buf)));
+    json_object_set_new(o, "u0", json_real(m->u0));
+    json_object_set_new(o, "wage_min", json_real(m->w_min));
+    json_object_set_new(o, "wage_max", json_real(m->w_max));
+    return o;
+}
+
+pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
+{
+    json_error_t je;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+    fclose(fp);
+    if (!root)
+        return pm_error_set(err, PM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    pm_status st = json_is_object(root)
+                       ? pmx_model_from_json(path, root, m, err)
+                       : pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
     json_decref(root);
     return st;
 }

@@ -1,0 +1,293 @@
+/* Contract files: a solved contract with its model and scheme, as JSON. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "model_json.h"
+#include "prefmon/contract.h"
+#include "prefmon/version.h"
+
+#define FORMAT_NAME "prefmon-contract"
+#define FORMAT_VERSION 1
+
+/* NaN and infinities are not JSON: they become null and read back as NaN. */
+static json_t *jnum(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *scheme_json(const pm_scheme *sc)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "monitor", json_string(pm_monitor_name(sc->kind)));
+    json_object_set_new(o, "convention", json_string(pm_convention_name(sc->convention)));
+    json_object_set_new(o, "delta", json_real(sc->delta));
+    json_object_set_new(o, "cbar", json_real(sc->cbar));
+    json_object_set_new(o, "q0", json_real(sc->q0));
+    json_object_set_new(o, "s", json_real(sc->s));
+    return o;
+}
+
+static json_t *contract_json(const pm_contract *c, const pm_model *m, const pm_scheme *sc,
+                             const char *method)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "format", json_string(FORMAT_NAME));
+    json_object_set_new(root, "format_version", json_integer(FORMAT_VERSION));
+    json_object_set_new(root, "prefmon_version", json_string(pm_version()));
+    json_object_set_new(root, "type", json_string(pm_contract_type_name(c->type)));
+    json_object_set_new(root, "solve", json_string(pm_solve_name(c->solve)));
+    json_object_set_new(root, "method", json_string(method ? method : "exact"));
+    json_object_set_new(root, "n", json_integer(c->n));
+    json_object_set_new(root, "feasible", json_boolean(c->feasible));
+    json_object_set_new(root, "k", json_integer(c->k));
+    static const char *const names[] = {"eta",
+                                        "base",
+                                        "slope",
+                                        "bonus",
+                                        "tau",
+                                        "expected_pay",
+                                        "principal_utility",
+                                        "agent_utility",
+                                        "first_best_utility",
+                                        "first_best_eta",
+                                        "gap",
+                                        "normalized_gap",
+                                        "fisher_info"};
+    const double vals[] = {c->eta,
+                           c->base,
+                           c->slope,
+                           c->bonus,
+                           c->tau,
+                           c->expected_pay,
+                           c->principal_utility,
+                           c->agent_utility,
+                           c->first_best_utility,
+                           c->first_best_eta,
+                           c->gap,
+                           c->normalized_gap,
+                           c->fisher_info};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        json_object_set_new(root, names[i], jnum(vals[i]));
+    json_object_set_new(root, "model", pmx_model_to_json(m));
+    json_object_set_new(root, "scheme", scheme_json(sc));
+    return root;
+}
+
+pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_model *m,
+                           const pm_scheme *sc, const char *method, pm_error *err)
+{
+    if (!path || !c || !m || !sc)
+        return pm_error_set(err, PM_EINVAL, "pm_contract_save: NULL argument");
+    json_t *root = contract_json(c, m, sc, method);
+    if (!root)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp) {
+        json_decref(root);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    /* Same directory as the target, so rename() is atomic. */
+    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
+    pm_status st = PM_OK;
+    int fd = mkstemp(tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        st = pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+    } else {
+        int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
+        bad |= fputc('\n', fp) == EOF;
+        bad |= fclose(fp) != 0;
+        if (bad || rename(tmp, path) != 0) {
+            st = pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    json_decref(root);
+    return st;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static pm_status get_num(const char *path, json_t *o, const char *key, int nullable, double *out,
+                         pm_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v)
+        return pm_error_set(err, PM_EPARSE, "%s: field '%s': missing", path, key);
+    if (json_is_null(v) && nullable) {
+        *out = NAN;
+        return PM_OK;
+    }
+    if (!json_is_number(v))
+        return pm_error_set(err, PM_EPARSE, "%s: field '%s': not a number", path, key);
+    *out = json_number_value(v);
+    return PM_OK;
+}
+
+static pm_status get_str(const char *path, json_t *o, const char *key, const char **out,
+                         pm_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        return pm_error_set(err, PM_EPARSE, "%s: field '%s': %s", path, key,
+                            v ? "not a string" : "missing");
+    *out = json_string_value(v);
+    return PM_OK;
+}
+
+static pm_status get_int(const char *path, json_t *o, const char *key, long lo, long hi, long *out,
+                         pm_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        return pm_error_set(err, PM_EPARSE, "%s: field '%s': %s", path, key,
+                            v ? "not an integer" : "missing");
+    json_int_t x = json_integer_value(v);
+    if (x < lo || x > hi)
+        return pm_error_set(err, PM_EPARSE, "%s: field '%s': %lld is outside [%ld, %ld]", path, key,
+                            (long long)x, lo, hi);
+    *out = (long)x;
+    return PM_OK;
+}
+
+static pm_status load_scheme(const char *path, json_t *o, pm_scheme *sc, pm_error *err)
+{
+    const char *mon = "", *conv = "";
+    double delta = 0, cbar = 0, q0 = 0;
+    pm_status st;
+    if (!json_is_object(o))
+        return pm_error_set(err, PM_EPARSE, "%s: field 'scheme': missing or not an object", path);
+    if ((st = get_str(path, o, "monitor", &mon, err)) ||
+        (st = get_str(path, o, "convention", &conv, err)) ||
+        (st = get_num(path, o, "delta", 0, &delta, err)) ||
+        (st = get_num(path, o, "cbar", 0, &cbar, err)) ||
+        (st = get_num(path, o, "q0", 0, &q0, err)))
+        return st;
+    if (strcmp(mon, "expert") == 0)
+        st = pm_scheme_expert(sc, cbar);
+    else if (strcmp(mon, "self") == 0 && (!strcmp(conv, "paper") || !strcmp(conv, "general")))
+        st = pm_scheme_self(sc, strcmp(conv, "paper") == 0 ? PM_CONV_PAPER : PM_CONV_GENERAL, delta,
+                            q0);
+    else
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field 'scheme': unknown monitor '%s' or "
+                            "convention '%s'",
+                            path, mon, conv);
+    if (st != PM_OK)
+        return pm_error_set(err, PM_EPARSE, "%s: field 'scheme': invalid parameters", path);
+    return PM_OK;
+}
+
+static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_model *m,
+                           pm_scheme *sc, pm_error *err)
+{
+    const char *fmt = "", *type = "", *solve = "";
+    long version = 0, n = 0, k = 0;
+    pm_status st;
+    if (!json_is_object(root))
+        return pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
+    if ((st = get_str(path, root, "format", &fmt, err)))
+        return st;
+    if (strcmp(fmt, FORMAT_NAME) != 0)
+        return pm_error_set(err, PM_EPARSE, "%s: field 'format': '%s' is not a %s file", path, fmt,
+                            FORMAT_NAME);
+    if ((st = get_int(path, root, "format_version", 1, FORMAT_VERSION, &version, err)) ||
+        (st = get_str(path, root, "type", &type, err)) ||
+        (st = get_str(path, root, "solve", &solve, err)) ||
+        (st = get_int(path, root, "n", 1, 1000000000L, &n, err)))
+        return st;
+    pm_contract x;
+    memset(&x, 0, sizeof x);
+    x.n = n;
+    if (strcmp(type, "linear") == 0)
+        x.type = PM_CONTRACT_LINEAR;
+    else if (strcmp(type, "binary") == 0)
+        x.type = PM_CONTRACT_BINARY;
+    else
+        return pm_error_set(err, PM_EPARSE, "%s: field 'type': '%s' is not linear or binary", path,
+                            type);
+    if (strcmp(solve, "first-best") == 0)
+        x.solve = PM_SOLVE_FIRST_BEST;
+    else if (strcmp(solve, "restricted") == 0)
+        x.solve = PM_SOLVE_RESTRICTED;
+    else if (strcmp(solve, "second-best") == 0)
+        x.solve = PM_SOLVE_SECOND_BEST;
+    else
+        return pm_error_set(err, PM_EPARSE, "%s: field 'solve': '%s' is unknown", path, solve);
+    if ((st = get_int(path, root, "k", 0, n + 1, &k, err)))
+        return st;
+    x.k = k;
+    json_t *feas = json_object_get(root, "feasible");
+    if (!json_is_boolean(feas))
+        return pm_error_set(err, PM_EPARSE, "%s: field 'feasible': missing or not a boolean", path);
+    x.feasible = json_is_true(feas);
+    struct {
+        const char *name;
+        double *dst;
+        int must_be_finite;
+    } nums[] = {{"eta", &x.eta, 1},
+                {"base", &x.base, 1},
+                {"slope", &x.slope, 1},
+                {"bonus", &x.bonus, 1},
+                {"tau", &x.tau, 0},
+                {"expected_pay", &x.expected_pay, 1},
+                {"principal_utility", &x.principal_utility, 1},
+                {"agent_utility", &x.agent_utility, 1},
+                {"first_best_utility", &x.first_best_utility, 0},
+                {"first_best_eta", &x.first_best_eta, 0},
+                {"gap", &x.gap, 0},
+                {"normalized_gap", &x.normalized_gap, 0},
+                {"fisher_info", &x.fisher_info, 0}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        /* An infeasible contract has no terms: nulls allowed there. */
+        int nullable = !nums[i].must_be_finite || !x.feasible;
+        if ((st = get_num(path, root, nums[i].name, nullable, nums[i].dst, err)))
+            return st;
+    }
+    pm_model mm;
+    pm_model_default(&mm);
+    json_t *jm = json_object_get(root, "model");
+    if (!jm)
+        return pm_error_set(err, PM_EPARSE, "%s: field 'model': missing", path);
+    if ((st = pmx_model_from_json(path, jm, &mm, err)))
+        return st;
+    pm_scheme ss;
+    if ((st = load_scheme(path, json_object_get(root, "scheme"), &ss, err)))
+        return st;
+    *c = x;
+    if (m)
+        *m = mm;
+    if (sc)
+        *sc = ss;
+    return PM_OK;
+}
+
+pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
+                           pm_error *err)
+{
+    if (!path || !c)
+        return pm_error_set(err, PM_EINVAL, "pm_contract_load: NULL argument");
+    json_error_t je;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+    fclose(fp);
+    if (!root)
+        return pm_error_set(err, PM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    pm_status st = load_root(path, root, c, m, sc, err);
+    json_decref(root);
+    return st;
+}

@@ -1,0 +1,130 @@
+/* Contract files: exact round trip, validation messages, atomic writes. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "prefmon/contract.h"
+
+static char dir[] = "/tmp/pm_cf_XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static int same(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
+    m.u0 = 0.01;
+    pm_scheme sc, sc2;
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.25);
+    pm_contract c, c2;
+    pm_model m2;
+    pm_error err;
+    char path[128];
+    for (int type = 0; type < 2; type++) {
+        assert_int_equal(
+            pm_contract_solve(&m, &sc, 37, (pm_contract_type)type, PM_SOLVE_RESTRICTED, &c, &err),
+            PM_OK);
+        snprintf(path, sizeof path, "%s/c%d.json", dir, type);
+        assert_int_equal(pm_contract_save(path, &c, &m, &sc, "exact", &err), PM_OK);
+        assert_int_equal(pm_contract_load(path, &c2, &m2, &sc2, &err), PM_OK);
+        /* 17 significant digits: every double reads back bit for bit. */
+        assert_int_equal(c2.type, c.type);
+        assert_int_equal(c2.solve, c.solve);
+        assert_int_equal(c2.n, 37);
+        assert_int_equal(c2.k, c.k);
+        assert_int_equal(c2.feasible, c.feasible);
+        assert_true(same(c2.base, c.base) && same(c2.slope, c.slope) && same(c2.bonus, c.bonus));
+        assert_true(same(c2.eta, c.eta) && same(c2.tau, c.tau) && same(c2.gap, c.gap));
+        assert_true(same(c2.expected_pay, c.expected_pay));
+        assert_true(sc2.kind == sc.kind && sc2.convention == sc.convention);
+        assert_true(sc2.q0 == sc.q0 && sc2.s == sc.s && sc2.delta == sc.delta);
+        assert_true(m2.u0 == m.u0 && m2.w_min == m.w_min && m2.G.nterms == 2);
+        assert_true(m2.G.alpha[1] == 0.3 && m2.G.beta[1] == 2);
+    }
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char path[128];
+    pm_contract c;
+    pm_error err;
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    write_file(path, "{\"format\": \"something-else\"}");
+    assert_int_equal(pm_contract_load(path, &c, NULL, NULL, &err), PM_EPARSE);
+    assert_non_null(strstr(err.text, "field 'format'"));
+    write_file(path, "{\"format\": \"prefmon-contract\", \"format_version\": 1,\n \"type\": 3}");
+    assert_int_equal(pm_contract_load(path, &c, NULL, NULL, &err), PM_EPARSE);
+    assert_non_null(strstr(err.text, "field 'type': not a string"));
+    write_file(path, "{\"format\": \"prefmon-contract\",\n");
+    assert_int_equal(pm_contract_load(path, &c, NULL, NULL, &err), PM_EPARSE);
+    assert_non_null(strstr(err.text, "bad.json:2:"));
+    snprintf(path, sizeof path, "%s/missing.json", dir);
+    assert_int_equal(pm_contract_load(path, &c, NULL, NULL, &err), PM_EIO);
+}
+
+/* A failed save leaves nothing behind: neither the target nor a temp file. */
+static void test_atomic(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_scheme sc;
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_contract c;
+    pm_error err;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 10, PM_CONTRACT_LINEAR, PM_SOLVE_FIRST_BEST, &c, &err), PM_OK);
+    char path[160];
+    snprintf(path, sizeof path, "%s/no/such/dir/c.json", dir);
+    assert_int_equal(pm_contract_save(path, &c, &m, &sc, "exact", &err), PM_EIO);
+    assert_non_null(strstr(err.text, "c.json"));
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s | grep -v '^c[01].json$\\|^bad.json$')\"", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_atomic),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
