@@ -7,3 +7,8 @@ for b in "$build"/bench_*; do
     echo "== $b"
     "$b"
 done
+# The NumPy comparison of the contract grid, when its script is present.
+if [ -f bench/grid_compare.sh ]; then
+    echo "== bench/grid_compare.sh"
+    sh bench/grid_compare.sh "$build"
+fi
