@@ -45,6 +45,9 @@ int cli_long(const char *opt, const char *arg, long lo, long hi, long *out);
 /* Comma-separated list of whole numbers in [lo, hi]; *out malloc'd. */
 int cli_long_list(const char *opt, const char *arg, long lo, long hi, long **out, size_t *count);
 int cli_format(const char *arg, out_format *fmt);
+/* arg must be one of the NULL-terminated names; *index gets its position.
+ * Otherwise prints "--opt: 'x' is not one of a, b, c" and returns CLI_EUSAGE. */
+int cli_choice(const char *opt, const char *arg, const char *const *names, int *index);
 
 /* Options shared by every command that needs a monitoring scheme:
  *   --monitor self|expert --delta D --q0 Q --convention general|paper
@@ -110,7 +113,9 @@ int cli_help(const char *help);
  * return convention; cli_test_finish checks eta0 < eta1 and presence. */
 typedef struct cli_testopts {
     double eta0, eta1, alpha;
-    int have_eta0, have_eta1, have_alpha;
+    double target; /* --target (samplesize, compare) */
+    long max_n;    /* --max-n, default 10^7 */
+    int have_eta0, have_eta1, have_alpha, have_target;
 } cli_testopts;
 
 #define CLI_TEST_LONGOPTS                                                                          \
@@ -118,6 +123,14 @@ typedef struct cli_testopts {
     {                                                                                              \
         "alpha", required_argument, NULL, 1102                                                     \
     }
+#define CLI_TARGET_LONGOPTS                                                                        \
+    {"target", required_argument, NULL, 1103},                                                     \
+    {                                                                                              \
+        "max-n", required_argument, NULL, 1104                                                     \
+    }
+#define CLI_TARGET_HELP                                                                            \
+    "  --target E                target error in (0, 1)\n"                                         \
+    "  --max-n N                 search limit (default 10000000)\n"
 #define CLI_TEST_HELP                                                                              \
     "  --eta0 A                  low effort (H0: eta <= A), in [0, 1)\n"                           \
     "  --eta1 B                  target effort (H1: eta >= B), in (A, 1]\n"                        \
@@ -131,6 +144,10 @@ int cli_test_finish(const cli_testopts *t);
  * m0, m1, k, type1, type2, error_sum, log_type1, log_type2). */
 void cli_test_columns(out_table *t);
 void cli_test_cells(out_table *t, const pm_test *test, const cli_testopts *o);
+/* The one-row result of power / samplesize: the scheme, the test, the
+ * target (with_target) and the Fisher information at eta0 and eta1. */
+out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
+                          int with_target);
 
 /* One getopt_long loop for every command. longopts must contain the
  * command's own options plus, as used, CLI_MONITOR_LONGOPTS,

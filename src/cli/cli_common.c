@@ -141,19 +141,29 @@ int cli_long_list(const char *opt, const char *arg, long lo, long hi, long **out
     return 0;
 }
 
+int cli_choice(const char *opt, const char *arg, const char *const *names, int *index)
+{
+    char list[256] = "";
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(arg, names[i])) {
+            *index = i;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    }
+    cli_error("%s: '%s' is not one of %s", opt, arg, list);
+    return CLI_EUSAGE;
+}
+
 int cli_format(const char *arg, out_format *fmt)
 {
-    if (!strcmp(arg, "table"))
-        *fmt = OUT_TABLE;
-    else if (!strcmp(arg, "csv"))
-        *fmt = OUT_CSV;
-    else if (!strcmp(arg, "json"))
-        *fmt = OUT_JSON;
-    else {
-        cli_error("--format: '%s' is not one of table, csv, json", arg);
-        return CLI_EUSAGE;
-    }
-    return 0;
+    /* Same order as out_format. */
+    static const char *const names[] = {"table", "csv", "json", NULL};
+    int i;
+    int rc = cli_choice("--format", arg, names, &i);
+    if (!rc)
+        *fmt = (out_format)i;
+    return rc;
 }
 
 int cli_emit(out_table *t, out_format fmt)
@@ -186,17 +196,14 @@ int cli_monitor_opt(cli_monitor *m, int code, const char *arg)
 {
     int rc = 0;
     switch (code) {
-    case 1000:
+    case 1000: {
+        static const char *const names[] = {"self", "expert", NULL}; /* pm_monitor_kind */
+        int i = 0;
         m->have_monitor = 1;
-        if (!strcmp(arg, "self"))
-            m->kind = PM_MONITOR_SELF;
-        else if (!strcmp(arg, "expert"))
-            m->kind = PM_MONITOR_EXPERT;
-        else {
-            cli_error("--monitor: '%s' is not one of self, expert", arg);
-            rc = CLI_EUSAGE;
-        }
+        rc = cli_choice("--monitor", arg, names, &i);
+        m->kind = (pm_monitor_kind)i;
         break;
+    }
     case 1001:
         m->have_delta = 1;
         rc = cli_double("--delta", arg, 0, 1, &m->delta);
@@ -209,17 +216,14 @@ int cli_monitor_opt(cli_monitor *m, int code, const char *arg)
             rc = CLI_EUSAGE;
         }
         break;
-    case 1003:
+    case 1003: {
+        static const char *const names[] = {"general", "paper", NULL}; /* pm_convention */
+        int i = 0;
         m->have_convention = 1;
-        if (!strcmp(arg, "general"))
-            m->convention = PM_CONV_GENERAL;
-        else if (!strcmp(arg, "paper"))
-            m->convention = PM_CONV_PAPER;
-        else {
-            cli_error("--convention: '%s' is not one of general, paper", arg);
-            rc = CLI_EUSAGE;
-        }
+        rc = cli_choice("--convention", arg, names, &i);
+        m->convention = (pm_convention)i;
         break;
+    }
     case 1004:
         m->have_cbar = 1;
         rc = cli_double("--cbar", arg, 0, 1, &m->cbar);

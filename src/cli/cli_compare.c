@@ -15,48 +15,21 @@ static const char help[] =
     "n_min_any_test, below which NO test can reach E (information-theoretic bound).\n\n"
     "options:\n"
     "  --eta0 A --eta1 B         the two hypotheses, 0 <= A < B <= 1\n"
-    "  --target E                target error sum in (0, 1)\n"
     "  --delta D                 self: repeat disagreement under full effort (default 0.02)\n"
     "  --convention general|paper  self: m = q0 + eta(1-delta-q0) (default) or the paper's\n"
     "                            m = (1 + (1-delta) eta)/2\n"
     "  --q0 Q                    self, general: chance agreement (default 0.5)\n"
     "  --pref-scores FILE        preference probabilities for the expert (one per line, or\n"
-    "                            JSONL with chosen/rejected scores)\n"
-    "  --max-n N                 search limit (default 10000000)\n"
+    "                            JSONL with chosen/rejected scores)\n" CLI_TARGET_HELP
     "  --format table|csv|json   output format (default table)\n"
     "  --help                    this help\n";
 
-typedef struct opts {
-    double target;
-    long max_n;
-    int have_target;
-} opts;
-
-static int opt(void *ud, int code, const char *arg)
-{
-    opts *o = ud;
-    switch (code) {
-    case 't':
-        o->have_target = 1;
-        if (cli_double("--target", arg, 0, 1, &o->target))
-            return CLI_EUSAGE;
-        if (!(o->target > 0 && o->target < 1)) {
-            cli_error("--target: %s must be strictly between 0 and 1", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
-    case 'm':
-        return cli_long("--max-n", arg, 1, 1000000000L, &o->max_n);
-    }
-    return -1;
-}
-
-static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, const opts *o,
-                double kl, int expert)
+static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, double kl,
+                int expert)
 {
     const pm_scheme *sc = &mon->scheme;
     pm_test t;
-    pm_status st = pm_samplesize(sc, to->eta0, to->eta1, PM_RULE_LR, 0, o->target, o->max_n, &t);
+    pm_status st = pm_samplesize(sc, to->eta0, to->eta1, PM_RULE_LR, 0, to->target, to->max_n, &t);
     out_row(tab);
     cli_monitor_cells(tab, mon);
     out_num(tab, to->eta0);
@@ -65,7 +38,7 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
     out_num(tab, pm_scheme_pass(sc, to->eta1));
     out_num(tab, pm_scheme_fisher(sc, to->eta0));
     out_num(tab, pm_scheme_fisher(sc, to->eta1));
-    out_num(tab, o->target);
+    out_num(tab, to->target);
     if (st == PM_OK) {
         out_int(tab, t.n);
         out_int(tab, t.k);
@@ -74,7 +47,7 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
         out_num(tab, t.error_sum);
     } else {
         cli_warn("%s monitoring: no n <= %ld reaches error_sum <= %g", pm_monitor_name(sc->kind),
-                 o->max_n, o->target);
+                 to->max_n, to->target);
         for (int i = 0; i < 5; i++)
             out_null(tab);
     }
@@ -82,7 +55,7 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
     long nmin;
     if (expert) {
         out_num(tab, kl);
-        if (pm_expert_bound_samplesize(kl, o->target, o->max_n, &nmin) == PM_OK)
+        if (pm_expert_bound_samplesize(kl, to->target, to->max_n, &nmin) == PM_OK)
             out_int(tab, nmin);
         else
             out_null(tab);
@@ -97,16 +70,14 @@ int cli_compare(int argc, char **argv)
     static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
                                              CLI_TEST_LONGOPTS,
                                              CLI_COMMON_LONGOPTS,
-                                             {"target", required_argument, NULL, 't'},
-                                             {"max-n", required_argument, NULL, 'm'},
+                                             CLI_TARGET_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     cli_monitor self, expert;
     cli_testopts to;
     out_format fmt = OUT_TABLE;
-    opts o = {.max_n = 10000000L};
     cli_monitor_init(&self, PM_CONV_GENERAL);
     cli_testopts_init(&to);
-    cli_parser p = {help, &self, &to, &fmt, opt, &o};
+    cli_parser p = {help, &self, &to, &fmt, NULL, NULL};
     int rc = cli_parse(argc, argv, longopts, &p);
     if (rc == CLI_HELP_SHOWN)
         return CLI_OK;
@@ -120,7 +91,7 @@ int cli_compare(int argc, char **argv)
     }
     if (!rc)
         rc = cli_test_finish(&to);
-    if (!rc && !o.have_target) {
+    if (!rc && !to.have_target) {
         cli_error("--target is required");
         rc = CLI_EUSAGE;
     }
@@ -153,8 +124,8 @@ int cli_compare(int argc, char **argv)
         cli_monitor_columns(tab);
         for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
             out_col(tab, cols[i]);
-        row(tab, &self, &to, &o, kl, 0);
-        row(tab, &expert, &to, &o, kl, 1);
+        row(tab, &self, &to, kl, 0);
+        row(tab, &expert, &to, kl, 1);
         rc = cli_emit(tab, fmt);
         out_free(tab);
     }

@@ -65,28 +65,21 @@ static int opt(void *ud, int code, const char *arg)
     if (r >= 0)
         return r;
     switch (code) {
-    case 't':
-        if (!strcmp(arg, "linear"))
-            o->type = PM_CONTRACT_LINEAR;
-        else if (!strcmp(arg, "binary"))
-            o->type = PM_CONTRACT_BINARY;
-        else {
-            cli_error("--type: '%s' is not one of linear, binary", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
-    case 's':
-        if (!strcmp(arg, "first-best"))
-            o->solve = PM_SOLVE_FIRST_BEST;
-        else if (!strcmp(arg, "restricted"))
-            o->solve = PM_SOLVE_RESTRICTED;
-        else if (!strcmp(arg, "second-best"))
-            o->solve = PM_SOLVE_SECOND_BEST;
-        else {
-            cli_error("--solve: '%s' is not one of first-best, restricted, second-best", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
+    case 't': {
+        static const char *const names[] = {"linear", "binary", NULL}; /* pm_contract_type */
+        int i = 0;
+        r = cli_choice("--type", arg, names, &i);
+        o->type = (pm_contract_type)i;
+        return r;
+    }
+    case 's': {
+        static const char *const names[] = {"first-best", "restricted", "second-best",
+                                            NULL}; /* pm_solve */
+        int i = 0;
+        r = cli_choice("--solve", arg, names, &i);
+        o->solve = (pm_solve)i;
+        return r;
+    }
     case 'n':
         return cli_long("--n", arg, 1, 1000000000L, &o->n);
     case 'g':

@@ -83,28 +83,20 @@ static int opt(void *ud, int code, const char *arg)
         return cli_long_list("--n", arg, 1, 1000000000L, &o->ns, &o->count);
     case 'r':
         return parse_range(arg, o);
-    case 't':
-        if (!strcmp(arg, "linear"))
-            o->types = 1;
-        else if (!strcmp(arg, "binary"))
-            o->types = 2;
-        else if (!strcmp(arg, "both"))
-            o->types = 3;
-        else {
-            cli_error("--type: '%s' is not one of linear, binary, both", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
-    case 's':
-        if (!strcmp(arg, "restricted"))
-            o->solve = PM_SOLVE_RESTRICTED;
-        else if (!strcmp(arg, "second-best"))
-            o->solve = PM_SOLVE_SECOND_BEST;
-        else {
-            cli_error("--solve: '%s' is not one of restricted, second-best", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
+    case 't': {
+        static const char *const names[] = {"linear", "binary", "both", NULL};
+        int i = 0;
+        r = cli_choice("--type", arg, names, &i);
+        o->types = i + 1; /* bit mask: 1 linear, 2 binary, 3 both */
+        return r;
+    }
+    case 's': {
+        static const char *const names[] = {"restricted", "second-best", NULL};
+        int i = 0;
+        r = cli_choice("--solve", arg, names, &i);
+        o->solve = i ? PM_SOLVE_SECOND_BEST : PM_SOLVE_RESTRICTED;
+        return r;
+    }
     }
     return -1;
 }

@@ -58,17 +58,8 @@ int cli_power(int argc, char **argv)
         }
     }
     if (!rc) {
-        out_table *tab = out_new(1);
-        cli_monitor_columns(tab);
-        cli_test_columns(tab);
-        out_col(tab, "fisher_info0");
-        out_col(tab, "fisher_info1");
-        out_row(tab);
-        cli_monitor_cells(tab, &mon);
-        cli_test_cells(tab, &t, &to);
-        out_num(tab, pm_scheme_fisher(&mon.scheme, to.eta0));
-        out_num(tab, pm_scheme_fisher(&mon.scheme, to.eta1));
-        rc = cli_emit(tab, fmt);
+        out_table *tab = cli_test_table(&mon, &t, &to, 0);
+        rc = tab ? cli_emit(tab, fmt) : CLI_EINTERNAL;
         out_free(tab);
     }
     cli_monitor_free(&mon);

@@ -6,6 +6,7 @@
 void cli_testopts_init(cli_testopts *t)
 {
     memset(t, 0, sizeof *t);
+    t->max_n = 10000000L;
 }
 
 int cli_test_opt(cli_testopts *t, int code, const char *arg)
@@ -27,6 +28,17 @@ int cli_test_opt(cli_testopts *t, int code, const char *arg)
             cli_error("--alpha: %s must be strictly between 0 and 1", arg);
             rc = CLI_EUSAGE;
         }
+        break;
+    case 1103:
+        t->have_target = 1;
+        rc = cli_double("--target", arg, 0, 1, &t->target);
+        if (!rc && !(t->target > 0 && t->target < 1)) {
+            cli_error("--target: %s must be strictly between 0 and 1", arg);
+            rc = CLI_EUSAGE;
+        }
+        break;
+    case 1104:
+        rc = cli_long("--max-n", arg, 1, 1000000000L, &t->max_n);
         break;
     default:
         return 0;
@@ -74,4 +86,26 @@ void cli_test_cells(out_table *t, const pm_test *test, const cli_testopts *o)
     out_num(t, test->error_sum);
     out_num(t, test->log_type1);
     out_num(t, test->log_type2);
+}
+
+out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
+                          int with_target)
+{
+    out_table *tab = out_new(1);
+    if (!tab)
+        return NULL;
+    cli_monitor_columns(tab);
+    cli_test_columns(tab);
+    if (with_target)
+        out_col(tab, "target");
+    out_col(tab, "fisher_info0");
+    out_col(tab, "fisher_info1");
+    out_row(tab);
+    cli_monitor_cells(tab, mon);
+    cli_test_cells(tab, test, o);
+    if (with_target)
+        out_num(tab, o->target);
+    out_num(tab, pm_scheme_fisher(&mon->scheme, o->eta0));
+    out_num(tab, pm_scheme_fisher(&mon->scheme, o->eta1));
+    return tab;
 }
