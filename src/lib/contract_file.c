@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "json_file.h"
 #include "model_json.h"
 #include "prefmon/contract.h"
 #include "prefmon/version.h"
@@ -279,15 +280,11 @@ pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_sch
 {
     if (!path || !c)
         return pm_error_set(err, PM_EINVAL, "pm_contract_load: NULL argument");
-    json_error_t je;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
-    fclose(fp);
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
     if (!root)
-        return pm_error_set(err, PM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-    pm_status st = load_root(path, root, c, m, sc, err);
+        return st;
+    st = load_root(path, root, c, m, sc, err);
     json_decref(root);
     return st;
 }

@@ -15,6 +15,7 @@
 
 #include "optim.h"
 #include "prefmon/model.h"
+#include "json_file.h"
 #include "model_json.h"
 
 void pm_model_default(pm_model *m)
@@ -538,15 +539,11 @@ json_t *pmx_model_to_json(const pm_model *m)
 
 pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
 {
-    json_error_t je;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
-    fclose(fp);
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
     if (!root)
-        return pm_error_set(err, PM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-    pm_status st = json_is_object(root)
+        return st;
+    st = json_is_object(root)
                        ? pmx_model_from_json(path, root, m, err)
                        : pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
     json_decref(root);
