@@ -112,11 +112,12 @@ typedef struct pmx_grid {
     double *P, *Q, *pmin, *pmax; /* nt x ne: pay probability, 1 - P; per-row range */
     double *c1, *c2, *G2, *Gs;   /* np, nb, nb, np x nb: G(c2), G(c1 + c2) */
     double *A, *W;               /* linear: exp(-b c2) (T x nb), mgf base**n (T x np x ne) */
-    double alpha[PM_MODEL_MAX_TERMS];
-    int *order, *j0; /* SBR: rows best bound first, first base with agent(e*) >= U0 */
-    double *rub;     /* SBR: principal utility bound of each row */
-    atomic_int next; /* next row (tau, c1) to hand out */
-    int pass;        /* 0: FB and SB; 1: SBR at effort es */
+    double alpha[PM_MODEL_MAX_TERMS], beta[PM_MODEL_MAX_TERMS], dn;
+    int *order, *j0;      /* SBR: rows best bound first, first base with agent(e*) >= U0 */
+    double *rub;          /* SBR: principal utility bound of each row */
+    unsigned char *wfull; /* linear: W row k x np complete */
+    atomic_int next;      /* next row (tau, c1) to hand out */
+    int pass;             /* 0: FB and SB; 1: SBR at effort es */
 } pmx_grid;
 
 typedef struct pmx_worker {
@@ -124,6 +125,32 @@ typedef struct pmx_worker {
     double *au;
     pmx_best fb, sb, sbr;
 } pmx_worker;
+
+/* Linear: (1 - m + m e^{-b c1/n})^n, computed on first use (NaN marks an
+ * empty entry): pow dominates the linear grid, and pruned slopes never need
+ * it. numpy's ** takes x for n = 1 and x*x for n = 2, else pow. Race-free:
+ * a row (slope) belongs to one worker per pass, and passes are joined. */
+static double w_at(const pmx_grid *g, int k, int i, int e)
+{
+    double *w = &g->W[((size_t)k * g->np + i) * g->ne + e];
+    if (isnan(*w)) {
+        double x = (1 - g->m[e]) + g->m[e] * exp(-g->beta[k] * g->c1[i] / g->dn);
+        *w = g->dn == 1 ? x : g->dn == 2 ? x * x : pow(x, g->dn);
+    }
+    return *w;
+}
+
+/* A whole row of w_at, filled once (wfull marks it). */
+static const double *w_row(const pmx_grid *g, int k, int i)
+{
+    size_t row = (size_t)k * g->np + i;
+    if (!g->wfull[row]) {
+        for (int e = 0; e < g->ne; e++)
+            w_at(g, k, i, e);
+        g->wfull[row] = 1;
+    }
+    return g->W + row * g->ne;
+}
 
 /* Agent utility E[G] - E(eta) of every effort, numpy's order of operations:
  * binary P*G(c1+c2) + (1-P)*G(c2) - E; linear sum alpha*(1 - A*W) - E. */
@@ -139,13 +166,17 @@ static void agent_all(const pmx_grid *g, int t, int i, int j, double *au)
         for (int e = 0; e < ne; e++)
             au[e] = (g->m[e] * g->c1[i] + g->c2[j]) - g->cost[e];
     } else {
-        for (int e = 0; e < ne; e++) {
-            double s = 0;
-            for (int k = 0; k < g->nterms; k++)
-                s = s + g->alpha[k] * (1.0 - g->A[(size_t)k * g->nb + j] *
-                                                 g->W[((size_t)k * g->np + i) * ne + e]);
-            au[e] = s - g->cost[e];
+        /* term by term into au: per effort the same sum 0 + t_1 + t_2 + ... */
+        for (int e = 0; e < ne; e++)
+            au[e] = 0;
+        for (int k = 0; k < g->nterms; k++) {
+            const double *W = w_row(g, k, i);
+            double a = g->alpha[k], A = g->A[(size_t)k * g->nb + j];
+            for (int e = 0; e < ne; e++)
+                au[e] = au[e] + a * (1.0 - A * W[e]);
         }
+        for (int e = 0; e < ne; e++)
+            au[e] = au[e] - g->cost[e];
     }
 }
 
@@ -160,8 +191,7 @@ static double agent_one(const pmx_grid *g, int t, int i, int j, int e)
         return (g->m[e] * g->c1[i] + g->c2[j]) - g->cost[e];
     double s = 0;
     for (int k = 0; k < g->nterms; k++)
-        s = s + g->alpha[k] *
-                    (1.0 - g->A[(size_t)k * g->nb + j] * g->W[((size_t)k * g->np + i) * g->ne + e]);
+        s = s + g->alpha[k] * (1.0 - g->A[(size_t)k * g->nb + j] * w_at(g, k, i, e));
     return s - g->cost[e];
 }
 
@@ -363,7 +393,7 @@ static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc
     int T = g->risk_neutral || g->binary ? 0 : md->G.nterms;
     size_t tot = 4 * (size_t)ne + 4 * (size_t)nt + 2 * (size_t)nt * ne + (size_t)np +
                  2 * (size_t)nb + (g->binary ? (size_t)np * nb : 0) + (size_t)T * nb +
-                 (size_t)T * np * ne;
+                 (size_t)T * np * ne + ((size_t)T * np + 7) / 8; /* last: wfull bytes */
     double *p = malloc(tot * sizeof *p);
     if (!p)
         return pm_error_set(err, PM_ENOMEM, "grid: out of memory for %zu table entries", tot);
@@ -372,7 +402,8 @@ static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc
     g->P = p, p += (size_t)nt * ne, g->Q = p, p += (size_t)nt * ne;
     g->c1 = p, p += np, g->c2 = p, p += nb, g->G2 = p, p += nb;
     g->Gs = g->binary ? p : NULL, p += g->binary ? (size_t)np * nb : 0;
-    g->A = p, p += (size_t)T * nb, g->W = p;
+    g->A = p, p += (size_t)T * nb, g->W = p, p += (size_t)T * np * ne;
+    g->wfull = (unsigned char *)p;
 
     g->mumax = -INFINITY, g->cmin = INFINITY;
     for (int e = 0; e < ne; e++) {
@@ -390,7 +421,7 @@ static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc
         g->c1[i] = arange_at(s->pay_lo, s->pay_step, s->pay_first + i);
     for (int j = 0; j < nb; j++)
         g->c2[j] = arange_at(s->base_lo, s->base_step, s->base_first + j);
-    double dn = (double)n;
+    double dn = g->dn = (double)n;
     for (int t = 0; t < nt; t++) {
         double *P = g->P + (size_t)t * ne, *Q = g->Q + (size_t)t * ne;
         g->tau[t] = g->binary ? arange_at(0, s->tau_step, s->tau_first + t) : NAN;
@@ -417,18 +448,16 @@ static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc
         for (int i = 0; i < np; i++)
             for (int j = 0; j < nb; j++)
                 g->Gs[(size_t)i * nb + j] = g_eval(&md->G, g->c1[i] + g->c2[j]);
-    /* Linear: E[alpha(1 - e^{-b pay})] = alpha(1 - e^{-b c2} (1 - m + m e^{-b c1/n})^n);
-     * numpy's ** takes x for n = 1 and x*x for n = 2, else pow. */
+    /* Linear: E[alpha(1 - e^{-b pay})] = alpha(1 - e^{-b c2} (1 - m + m e^{-b c1/n})^n). */
     for (int k = 0; k < T; k++) {
         double b = md->G.beta[k];
-        g->alpha[k] = md->G.alpha[k];
+        g->alpha[k] = md->G.alpha[k], g->beta[k] = b;
         for (int j = 0; j < nb; j++)
             g->A[(size_t)k * nb + j] = exp(-b * g->c2[j]);
+        for (size_t q = 0; q < (size_t)np * ne; q++)
+            g->W[(size_t)k * np * ne + q] = NAN; /* filled by w_at */
         for (int i = 0; i < np; i++)
-            for (int e = 0; e < ne; e++) {
-                double x = (1 - g->m[e]) + g->m[e] * exp(-b * g->c1[i] / dn);
-                g->W[((size_t)k * np + i) * ne + e] = n == 1 ? x : n == 2 ? x * x : pow(x, dn);
-            }
+            g->wfull[(size_t)k * np + i] = 0;
     }
     return PM_OK;
 }
