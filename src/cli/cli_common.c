@@ -269,6 +269,12 @@ int cli_monitor_finish(cli_monitor *m, int need_prefs)
         cli_error("--q0: applies to --monitor self only (an expert's chance agreement is 1/2)");
         return CLI_EUSAGE;
     }
+    if (m->kind == PM_MONITOR_EXPERT && (m->have_delta || m->have_convention)) {
+        cli_error("%s: applies to --monitor self only (an expert is described by --cbar or "
+                  "--pref-scores)",
+                  m->have_delta ? "--delta" : "--convention");
+        return CLI_EUSAGE;
+    }
     if (m->kind == PM_MONITOR_SELF && m->convention == PM_CONV_PAPER && m->have_q0) {
         cli_error("--q0: the paper convention fixes q0 = 1/2; use --convention general");
         return CLI_EUSAGE;

@@ -350,9 +350,10 @@ double pm_expert_lower_bound(double kl, double n)
         return NAN;
     double x = n * kl;
     double pinsker = 1 - sqrt(x / 2);
-    /* 1 - e^{-x} via expm1: exact for small x, where 1 - exp(-x) would
-     * cancel. */
-    double bh = 1 - sqrt(-expm1(-x));
+    /* Bretagnolle–Huber: 1 - sqrt(1 - e^{-x}), rewritten as
+     * e^{-x} / (1 + sqrt(1 - e^{-x})) so that neither small x (1 - e^{-x}
+     * cancels: expm1) nor large x (1 - sqrt(~1) cancels) loses digits. */
+    double bh = exp(-x) / (1 + sqrt(-expm1(-x)));
     double lb = fmax(pinsker, bh);
     return lb > 0 ? lb : 0;
 }

@@ -145,9 +145,14 @@ static pm_status parse_text_line(pm_prefs *pr, const char *s, const char *name, 
     char *end;
     errno = 0;
     double v = strtod(s, &end);
+    /* No number at all ("\r ", "abc"): check before skipping trailing
+     * blanks, or an empty field would read as 0. */
+    int none = end == s;
     while (*end == ' ' || *end == '\t' || *end == '\r')
         end++;
-    if (end == s || *end != '\0' || errno == ERANGE) {
+    /* ERANGE on underflow (1e-320) still gives a valid tiny probability;
+     * on overflow (1e999) v is HUGE_VAL and fails the range check below. */
+    if (none || *end != '\0') {
         snprintf(pr->msg, sizeof pr->msg, "%s:%ld: probability: '%.60s' is not a number", name,
                  lineno, s);
         return PM_EPARSE;
@@ -199,7 +204,8 @@ pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name)
         if (lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
             (unsigned char)s[2] == 0xBF)
             s += 3;
-        while (*s == ' ' || *s == '\t')
+        /* A line of blanks (a stray CR included) is blank, not a value. */
+        while (*s == ' ' || *s == '\t' || *s == '\r')
             s++;
         if (*s == '\0' || *s == '#')
             continue;

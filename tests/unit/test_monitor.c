@@ -223,6 +223,12 @@ static void test_cbar_and_bound(void **state)
         assert_true(fabs(pm_expert_lower_bound(kl, n) - lb) < 1e-12);
         assert_true(fabs(pm_expert_lower_bound_paper(kl, n) - 0.5 * exp(-x)) < 1e-15);
     }
+    /* Far out the bound is tiny but must stay accurate: 1 - sqrt(1 - e^-x)
+     * = e^-x/2 + e^-2x/8 + ..., so at x = 50 it is e^-50/2 to 1e-21. A naive
+     * 1 - sqrt(-expm1(-x)) returns 0 here (and 1.1e-16 at x ~ 37, above
+     * the true value: not a lower bound at all). */
+    assert_true(fabs(pm_expert_lower_bound(0.5, 100) / (0.5 * exp(-50.0)) - 1) < 1e-13);
+    assert_true(fabs(pm_expert_lower_bound(1.0, 37) / (0.5 * exp(-37.0)) - 1) < 1e-13);
     long nb;
     assert_int_equal(pm_expert_bound_samplesize(kl, 0.1, 1000000, &nb), PM_OK);
     assert_true(pm_expert_lower_bound(kl, (double)nb) <= 0.1);

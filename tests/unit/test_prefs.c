@@ -63,9 +63,19 @@ static void test_errors_name_the_line(void **state)
     assert_int_equal(read_str(pr, "{\"chosen_score\": 1,\n"), PM_EPARSE);
     assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:1:"));
     assert_int_equal(read_str(pr, "nan\n"), PM_EPARSE);
+    /* Found by fuzzing: a line of blanks must not read as 0 (then folded
+     * to 1); it is a blank line, and a non-number is an error. */
+    assert_int_equal(read_str(pr, "0.9\r\n\r \r\n"), PM_OK);
+    assert_int_equal(pm_prefs_count(pr), 2);
+    assert_int_equal(read_str(pr, "0.9\n- \n"), PM_EPARSE);
+    assert_string_equal(pm_prefs_errmsg(pr), "mem.txt:2: probability: '- ' is not a number");
+    /* Underflow is a valid tiny probability; overflow is out of range. */
+    assert_int_equal(read_str(pr, "1e-320\n"), PM_OK);
+    assert_int_equal(pm_prefs_count(pr), 3);
+    assert_int_equal(read_str(pr, "1e999\n"), PM_EPARSE);
     assert_int_equal(read_str(pr, "\n# nothing\n"), PM_EPARSE);
     assert_string_equal(pm_prefs_errmsg(pr), "mem.txt: no preference probabilities found");
-    assert_int_equal(pm_prefs_count(pr), 1);
+    assert_int_equal(pm_prefs_count(pr), 3);
     assert_int_equal(pm_prefs_read_file(pr, "/nonexistent/x"), PM_EIO);
     pm_prefs_free(pr);
     pm_prefs_free(NULL);
