@@ -84,7 +84,7 @@ static void run_beta(const char *dir)
     static const char *const cols[] = {
         "x", "a", "b", "pbeta_lower", "log_pbeta_lower", "pbeta_upper", "log_pbeta_upper"};
     spec_table t;
-    if (spec_open(&t, dir, "beta.tsv", cols, NCOLS(cols)) != 0)
+    if (spec_open(&t, dir, "binom_beta.tsv", cols, NCOLS(cols)) != 0)
         return;
     int r;
     while ((r = spec_next(&t)) != 0) {
@@ -102,7 +102,7 @@ static void run_beta_quantile(const char *dir)
 {
     static const char *const cols[] = {"prob", "a", "b", "lower_tail", "log_p", "qbeta"};
     spec_table t;
-    if (spec_open(&t, dir, "beta_quantile.tsv", cols, NCOLS(cols)) != 0)
+    if (spec_open(&t, dir, "binom_beta_quantile.tsv", cols, NCOLS(cols)) != 0)
         return;
     int r;
     while ((r = spec_next(&t)) != 0) {

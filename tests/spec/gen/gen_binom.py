@@ -400,7 +400,7 @@ def gen_beta():
         if abs(q - mp.exp(ll)) > mp.mpf("1e-30") * mp.exp(ll):
             sys.exit("beta cross-check failed %s %s %s" % (xs, as_, bs))
         rows.append([xs, as_, bs, fmt_lin(ll), fmt(ll), fmt_lin(lu), fmt(lu)])
-    write_table("beta.tsv", "gen_binom.py",
+    write_table("binom_beta.tsv", "gen_binom.py",
                 ["x", "a", "b", "pbeta_lower", "log_pbeta_lower", "pbeta_upper",
                  "log_pbeta_upper"], rows,
                 ["pm_pbeta(x,a,b,lower_tail,log_p): mpmath betainc, checked by mp.quad"])
@@ -426,7 +426,7 @@ def gen_beta():
         if abs(f(x)) > mp.mpf("1e-40") * prob:
             sys.exit("qbeta root not converged %s" % ((probs, as_, bs),))
         rows.append([probs, as_, bs, str(lower), "0", fmt(x)])
-    write_table("beta_quantile.tsv", "gen_binom.py",
+    write_table("binom_beta_quantile.tsv", "gen_binom.py",
                 ["prob", "a", "b", "lower_tail", "log_p", "qbeta"], rows,
                 ["pm_qbeta(prob,a,b,lower_tail,log_p): root of mpmath betainc by findroot"])
 
