@@ -23,6 +23,21 @@ static int bad_p(double p)
     return !(p >= 0 && p <= 1);
 }
 
+/* The pmf for valid whole x in [0, n]. Loader's saddle-point method (in
+ * Rmath) evaluates log1p(-x/n), which cancels when x is close to n: x/n is
+ * rounded first, and 1 - x/n keeps only a few of its digits (1e-11
+ * relative error at n = 10^6, x = n - 1). The mirror identity
+ * b(x; n, p) = b(n - x; n, 1 - p) moves x to the small side; 1 - p is
+ * exact for p >= 1/2 (Sterbenz), so mirror only then. For p < 1/2 and
+ * x > n/2 the pmf is far out in the tail, where the same absolute error
+ * in the log is negligible relative to the log. */
+static double dbinom_valid(double x, double n, double p, int give_log)
+{
+    if (x > n / 2 && p >= 0.5)
+        return dbinom(n - x, n, 1 - p, give_log);
+    return dbinom(x, n, p, give_log);
+}
+
 double pm_dbinom(double x, double n, double p, int give_log)
 {
     if (isnan(x) || bad_n(n) || bad_p(p))
@@ -30,7 +45,45 @@ double pm_dbinom(double x, double n, double p, int give_log)
     /* Rmath warns (on stdout) for non-integer x; the pmf is 0 there. */
     if (x < 0 || x > n || x != floor(x))
         return give_log ? -INFINITY : 0.0;
-    return dbinom(x, n, p, give_log);
+    return dbinom_valid(x, n, p, give_log);
+}
+
+/* At most this many terms are summed for a far tail (see small_tail). */
+#define TAIL_MAX_TERMS 2000
+
+/*
+ * log P(X <= x) (lower) or log P(X > x) (upper) by summing pmf terms from x
+ * outwards, when that tail is on the far side of the mode and its terms
+ * fall off at least geometrically (ratio <= 0.9, so ~400 terms reach
+ * 1e-18). Each term is a pmf accurate to ~1e-15 and the sum has no
+ * cancellation, so the tail is exact to rounding even where the incomplete
+ * beta route (Rmath's pbinom -> pbeta) loses ~1e-10 in the log at n = 10^6.
+ * Returns 1 and sets *out, or 0 when the tail is not of that kind.
+ */
+static int small_tail(double x, double n, double p, int lower, double *out)
+{
+    double q = 1 - p;
+    double j = lower ? x : x + 1;       /* first term */
+    double step = lower ? -1 : 1;
+    /* ratio of the next term to this one */
+    double r = lower ? j * q / ((n - j + 1) * p) : (n - j) * p / ((j + 1) * q);
+    if (!(p > 0 && p < 1) || !(r <= 0.9))
+        return 0;
+    double l0 = dbinom_valid(j, n, p, 1);
+    if (l0 == -INFINITY)
+        return 0;
+    long double sum = 1;
+    for (int t = 1; t < TAIL_MAX_TERMS; t++) {
+        j += step;
+        if (j < 0 || j > n)
+            break;
+        long double term = expl((long double)(dbinom_valid(j, n, p, 1) - l0));
+        sum += term;
+        if (term < 1e-20L * sum)
+            break;
+    }
+    *out = l0 + (double)logl(sum);
+    return 1;
 }
 
 double pm_pbinom(double x, double n, double p, int lower_tail, int log_p)
@@ -42,6 +95,9 @@ double pm_pbinom(double x, double n, double p, int lower_tail, int log_p)
         return lower_tail ? (log_p ? -INFINITY : 0.0) : (log_p ? 0.0 : 1.0);
     if (x >= n)
         return lower_tail ? (log_p ? 0.0 : 1.0) : (log_p ? -INFINITY : 0.0);
+    double lt;
+    if (small_tail(x, n, p, lower_tail, &lt))
+        return log_p ? lt : exp(lt);
     return pbinom(x, n, p, lower_tail, log_p);
 }
 
@@ -120,7 +176,22 @@ double pm_qbinom(double prob, double n, double p, int lower_tail, int log_p)
         return NAN;
     if (log_p ? prob > 0 : (prob < 0 || prob > 1))
         return NAN;
-    return qbinom(prob, n, p, lower_tail, log_p);
+    /* Bisection on the exact cdf rather than Rmath's qbinom, whose search
+     * from a normal start gives up in far tails (it returns n for
+     * prob = 1e-300 at n = 10^6, p = 0.999). The lower quantile is the
+     * smallest x with P(X <= x) >= prob, the upper the smallest x with
+     * P(X > x) <= prob; both conditions are monotone in x and hold at n. */
+    double lo = 0, hi = n;
+    while (lo < hi) {
+        double mid = floor(lo + (hi - lo) / 2);
+        double c = pm_pbinom(mid, n, p, lower_tail, log_p);
+        int ok = lower_tail ? c >= prob : c <= prob;
+        if (ok)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
 }
 
 static int bad_shape(double a)
