@@ -144,8 +144,23 @@ pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, cons
         if (c->bonus == 0) {
             eg = g0;
         } else {
+            /* From the side of the smaller tail: a lenient threshold with a
+             * harsh penalty has g1 - g0 up to ~1e12 (G(w_min) for a steep
+             * utility) and P(X >= k) = 1 - 1e-13, where g0 + (g1 - g0) P
+             * would lose everything to the rounding of P. Tails come
+             * straight from the incomplete beta (Rmath's TOMS 708, both
+             * sides to ~1e-14 relative): no term-by-term sums here, this
+             * runs thousands of times per solve. */
             double g1 = pm_utility_eval(&m->G, c->base + c->bonus, 0);
-            eg = g0 + (g1 - g0) * pm_binom_sf((double)c->k, (double)c->n, p, 0);
+            double kk = (double)c->k, nn = (double)c->n;
+            if (c->k < 1)
+                eg = g1;
+            else if (c->k > c->n)
+                eg = g0;
+            else if (p * nn < kk) /* P(X >= k) = I_p(k, n - k + 1), the small side */
+                eg = g0 + (g1 - g0) * pm_pbeta(p, kk, nn - kk + 1, 1, 0);
+            else /* P(X < k), the small side */
+                eg = g1 - (g1 - g0) * pm_pbeta(p, kk, nn - kk + 1, 0, 0);
         }
     }
     *u = eg - pm_cost_eval(&m->E, eta, 0);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optim.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
 
@@ -53,6 +54,13 @@ static long first_true(long lo, long hi, double n1, double p, double logmin, int
             lo = mid + 1;
     }
     return lo;
+}
+
+/* P(X < k) = 1 - I_p(k, n - k + 1) for 1 <= k <= n, from the upper
+ * incomplete beta (accurate when small; no 1 - P). */
+static double q_below(long k, long n, double p)
+{
+    return pm_pbeta(p, (double)k, (double)(n - k + 1), 0, 0);
 }
 
 static pm_status infeasible(pm_contract *out, pm_error *err, long n, double eta, const char *why)
@@ -98,6 +106,8 @@ typedef struct target {
     long n;
 } target;
 
+static int wages_with(const target *t, long k, double B, double q, cand *out);
+
 static int wages_for(const target *t, long k, double f1, double q, cand *out)
 {
     double B = t->ed / ((double)t->n * t->d * f1);
@@ -110,6 +120,13 @@ static int wages_for(const target *t, long k, double f1, double q, cand *out)
         if (soc > t->e2 + 1e-12 * (fabs(t->e2) + fabs(soc)))
             return 0;
     }
+    return wages_with(t, k, B, q, out);
+}
+
+/* The wages of threshold k with bonus B in utility units, IR binding at
+ * the target; 0 if they leave [w_min, w_max]. */
+static int wages_with(const target *t, long k, double B, double q, cand *out)
+{
     /* S1 = U0 + E + B P(no bonus) exactly; S0 = S1 - B. */
     double qk = fmin(q, 1), s1 = t->u + B * qk, s0 = s1 - B;
     if (!(s0 >= t->gmin && s1 <= t->gmax))
@@ -122,6 +139,113 @@ static int wages_for(const target *t, long k, double f1, double q, cand *out)
     out->bonus = wh - wl;
     out->pay = wh - (wh - wl) * qk;
     return 1;
+}
+
+/* ---- the top effort eta = 1 ------------------------------------------
+ *
+ * At eta = 1 the first-order condition is only an inequality,
+ * B P_k'(1) >= E'(1): the agent may sit at the corner with a strictly
+ * positive marginal gain. The bonus from the equality can leave a shirking
+ * effort better for him, and a larger bonus then still implements eta = 1:
+ * 1 is a global best response iff B (P_k(1) - P_k(x)) >= E(1) - E(x) for
+ * every x < 1, i.e. B >= B_ic := sup_{x<1} (E(1) - E(x)) / (P_k(1) - P_k(x)),
+ * whose limit at x -> 1 is the first-order bonus E'(1) / P_k'(1). For a
+ * fixed k the expected pay grows with B (IR binding: d pay / dB =
+ * P (1 - P) (1/G'(w_high) - 1/G'(w_low)) >= 0, G concave), so the cheapest
+ * contract with threshold k implementing eta = 1 uses max(B_foc, B_ic), and
+ * its pay with B_foc is a lower bound (used to stop the search over k). */
+
+typedef struct corner_ctx {
+    const pm_model *m;
+    const pm_scheme *sc;
+    double n, k, e1, p1, q1; /* E(1), P(X >= k) and P(X < k) at m(1) */
+} corner_ctx;
+
+/* (E(1) - E(x)) / (P_k(1) - P_k(x)), the tail difference from the side of
+ * the smaller tail; -inf where it is not positive (x at or above 1). */
+static double corner_ratio(double x, void *vctx)
+{
+    const corner_ctx *c = vctx;
+    double p = fmin(pm_scheme_pass(c->sc, x), 1), D;
+    if (c->p1 <= 0.5)
+        D = c->p1 - pm_pbeta(p, c->k, c->n - c->k + 1, 1, 0);
+    else
+        D = pm_pbeta(p, c->k, c->n - c->k + 1, 0, 0) - c->q1;
+    if (!(D > 0))
+        return -INFINITY;
+    return (c->e1 - pm_cost_eval(&c->m->E, x, 0)) / D;
+}
+
+static double corner_neg(double x, void *vctx)
+{
+    double r = corner_ratio(x, vctx);
+    return isfinite(r) ? -r : INFINITY;
+}
+
+#define CORNER_GRID 200 /* uniform cells on [0,1) */
+#define CORNER_BELL 64  /* extra points across the threshold's bell */
+#define CORNER_REF 4    /* local maxima refined by Brent */
+
+/* B_ic for threshold k (see above): a uniform grid plus a grid across the
+ * bell of P_k' (where the ratio changes fastest), the best local maxima
+ * refined by Brent inside their two cells. */
+static double corner_bonus(const pm_model *m, const pm_scheme *sc, long n, long k)
+{
+    corner_ctx c = {m, sc, (double)n, (double)k, pm_cost_eval(&m->E, 1, 0), 0, 0};
+    double p1 = fmin(pm_scheme_pass(sc, 1), 1);
+    c.p1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 1, 0);
+    c.q1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 0, 0);
+    double x[CORNER_GRID + CORNER_BELL + 2], f[CORNER_GRID + CORNER_BELL + 2];
+    int nx = 0;
+    double blo = 2, bhi = 2, d = pm_scheme_slope(sc);
+    if (n >= 2) {
+        double n1 = (double)(n - 1), pt = ((double)k - 1) / n1;
+        double sd = fmax(sqrt(fmax(pt * (1 - pt), 0) / n1), 1.0 / (double)n);
+        blo = fmax(0, (pt - 12 * sd - sc->q0) / d);
+        bhi = fmin(1, (pt + 12 * sd - sc->q0) / d);
+        if (!(blo < bhi))
+            blo = bhi = 2;
+    }
+    int ju = 0, jb = 0, nb = blo < bhi ? CORNER_BELL : -1;
+    while (ju < CORNER_GRID || jb <= nb) {
+        double xu = ju < CORNER_GRID ? (double)ju / CORNER_GRID : 3;
+        double xb = jb <= nb ? blo + (bhi - blo) * jb / nb : 3;
+        double xv = xu <= xb ? xu : xb;
+        if (xu <= xb)
+            ju++;
+        else
+            jb++;
+        if (xv >= 1 || (nx > 0 && xv <= x[nx - 1]))
+            continue;
+        x[nx] = xv;
+        f[nx] = corner_ratio(xv, &c);
+        nx++;
+    }
+    int loc[CORNER_GRID + CORNER_BELL + 2], nl = 0;
+    for (int i = 0; i < nx; i++) {
+        int left = i == 0 || f[i] >= f[i - 1], right = i == nx - 1 || f[i] >= f[i + 1];
+        if (left && right && isfinite(f[i]))
+            loc[nl++] = i;
+    }
+    double best = -INFINITY;
+    for (int r = 0; r < CORNER_REF && r < nl; r++) {
+        for (int q = r + 1; q < nl; q++) /* partial selection sort by value */
+            if (f[loc[q]] > f[loc[r]]) {
+                int tmp = loc[r];
+                loc[r] = loc[q];
+                loc[q] = tmp;
+            }
+        int bi = loc[r];
+        double v = f[bi], lo = x[bi > 0 ? bi - 1 : 0], hi = bi < nx - 1 ? x[bi + 1] : 1, rx, rf;
+        if (hi > lo) {
+            pmx_fmin(corner_neg, &c, lo, hi, 1e-12, &rx, &rf);
+            if (-rf > v)
+                v = -rf;
+        }
+        if (v > best)
+            best = v;
+    }
+    return best;
 }
 
 static void target_init(target *t, const pm_model *m, const pm_scheme *sc, long n, double eta)
@@ -154,7 +278,7 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
     target_init(&t, m, sc, n, eta);
     cand c;
     double f1 = pm_dbinom((double)(k - 1), (double)(n - 1), t.p, 0);
-    double q = pm_pbinom((double)(k - 1), (double)n, t.p, 1, 0);
+    double q = q_below(k, n, t.p);
     if (!(t.ed > 0 && f1 > 0) || !wages_for(&t, k, f1, q, &c))
         return infeasible(out, err, n, eta, "threshold k: the wages leave [w_min, w_max]");
     out->k = k;
@@ -163,9 +287,20 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
     out->expected_pay = c.pay;
     out->principal_utility = t.mu - c.pay;
     double u_at = t.u - pm_cost_eval(&m->E, eta, 0);
-    if (check_ic && !global_ic(m, sc, out, eta, &u_at))
-        return infeasible(out, err, n, eta,
-                          "threshold k: the target is not the agent's global best response");
+    if (check_ic && !global_ic(m, sc, out, eta, &u_at)) {
+        /* At eta = 1 a larger bonus may still make it a best response. */
+        double Bfoc = t.ed / ((double)n * t.d * f1), Bc;
+        if (!(eta == 1 && (Bc = corner_bonus(m, sc, n, k)) > Bfoc && wages_with(&t, k, Bc, q, &c)))
+            return infeasible(out, err, n, eta,
+                              "threshold k: the target is not the agent's global best response");
+        out->base = c.base;
+        out->bonus = c.bonus;
+        out->expected_pay = c.pay;
+        out->principal_utility = t.mu - c.pay;
+        if (!global_ic(m, sc, out, eta, &u_at))
+            return infeasible(out, err, n, eta,
+                              "threshold k: the target is not the agent's global best response");
+    }
     out->agent_utility = u_at;
     out->feasible = 1;
     return PM_OK;
@@ -222,7 +357,7 @@ pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, l
      * sums/products of positive terms: relative error ~ w eps. */
     double f1 = pm_dbinom((double)jlo, n1, p, 0);
     double fn = pm_dbinom((double)jlo, nd, p, 0);
-    double q = pm_pbinom((double)jlo, nd, p, 1, 0);
+    double q = q_below(jlo + 1, n, p);
     double odds = p / (1 - p);
     for (long j = jlo; j <= jhi; j++) {
         if (j > jlo) {
@@ -240,16 +375,45 @@ pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, l
     }
     qsort(cs, (size_t)nc, sizeof *cs, cand_cmp);
 
-    for (long i = 0; i < nc; i++) {
+    /* eta = 1: a candidate failing IC with the first-order bonus may pass
+     * with the corner bonus B_ic (see corner_bonus), at a higher pay; the
+     * sorted first-order pays are lower bounds, so the search stops at the
+     * first candidate whose bound reaches the best pay found. */
+    cand best = {0, INFINITY, NAN, NAN};
+    double best_u = NAN;
+    for (long i = 0; i < nc && cs[i].pay < best.pay; i++) {
         out->k = cs[i].k;
         out->base = cs[i].base;
         out->bonus = cs[i].bonus;
         double u_at;
-        if (!global_ic(m, sc, out, eta, &u_at))
+        if (global_ic(m, sc, out, eta, &u_at)) {
+            best = cs[i];
+            best_u = u_at;
+            break; /* the cheapest remaining: every later bound is higher */
+        }
+        if (eta != 1)
             continue;
-        out->expected_pay = cs[i].pay;
-        out->principal_utility = mu - cs[i].pay;
-        out->agent_utility = u_at;
+        double f1k = pm_dbinom((double)(cs[i].k - 1), n1, p, 0);
+        double qk = q_below(cs[i].k, n, p);
+        double Bc = corner_bonus(m, sc, n, cs[i].k);
+        cand cc;
+        if (!(Bc > ed / (nd * d * f1k)) || !wages_with(&t, cs[i].k, Bc, qk, &cc) ||
+            !(cc.pay < best.pay))
+            continue;
+        out->base = cc.base;
+        out->bonus = cc.bonus;
+        if (global_ic(m, sc, out, eta, &u_at)) {
+            best = cc;
+            best_u = u_at;
+        }
+    }
+    if (best.k > 0) {
+        out->k = best.k;
+        out->base = best.base;
+        out->bonus = best.bonus;
+        out->expected_pay = best.pay;
+        out->principal_utility = mu - best.pay;
+        out->agent_utility = best_u;
         out->feasible = 1;
         free(cs);
         return PM_OK;

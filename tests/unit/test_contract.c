@@ -285,12 +285,112 @@ static void test_infeasible(void **state)
         PM_EMODEL);
 }
 
+/* E[G(w)] - E(eta) of a binary contract by direct summation over X in long
+ * double (no tails, no cancellation), for the checks below. */
+static long double agent_direct(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
+                                double eta)
+{
+    long double p = (long double)pm_scheme_pass(sc, eta), s = 0;
+    for (long x = 0; x <= c->n; x++) {
+        long double lp = lgammal((long double)c->n + 1) - lgammal((long double)x + 1) -
+                         lgammal((long double)(c->n - x) + 1) + (long double)x * logl(p) +
+                         (long double)(c->n - x) * log1pl(-p);
+        double w = c->base + (x >= c->k ? c->bonus : 0);
+        s += expl(lp) * (long double)pm_utility_eval(&m->G, w, 0);
+    }
+    return s - (long double)pm_cost_eval(&m->E, eta, 0);
+}
+
+/* Global IC on 4001 points and binding IR, with agent_direct. */
+static void check_direct(const pm_model *m, const pm_scheme *sc, const pm_contract *c)
+{
+    long double u = agent_direct(m, sc, c, c->eta);
+    assert_true(fabsl(u - (long double)m->u0) < 1e-12L);
+    for (int j = 0; j <= 4000; j++)
+        assert_true(agent_direct(m, sc, c, j / 4000.0) <= u + 1e-9L);
+}
+
+/* A lenient threshold with a harsh penalty: G(w_min) ~ -4e12 for a steep
+ * sumexp term and P(no bonus) ~ 1e-13. g0 + (g1 - g0) P(X >= k) rounded the
+ * agent's utility by ~1e-4, the global IC check rejected the true optimum
+ * and the second-best came out at 0.32272 instead of 0.3242477 (found by
+ * the contract-space scan of tests/spec/gen/gen_secondbest.py). */
+static void test_binary_lenient_precision(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc;
+    pm_utility_parse("sumexp:0.5,0.3,0.5,3", &m.G, NULL);
+    pm_cost_parse("poly:0,0.05,0.1,0.08", &m.E, NULL);
+    pm_value_parse("exp:0.6,2", &m.mu, NULL);
+    m.u0 = 0.05;
+    pm_scheme_expert(&sc, 0.3);
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 60, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_true(c.principal_utility > 0.32424769518 - 1e-9);
+    assert_true(c.base < -9.8); /* the penalty contract itself */
+    for (int j = 0; j <= 20; j++) {
+        double x = j / 20.0;
+        long double ud = agent_direct(&m, &sc, &c, x);
+        assert_true(fabsl(agent(&m, &sc, &c, x) - ud) < 1e-12L * (1 + fabsl(ud)));
+    }
+    check_direct(&m, &sc, &c);
+}
+
+/* At the top effort eta = 1 the first-order condition is an inequality: a
+ * bonus above E'(1)/P_k'(1) can make 1 the agent's global best response
+ * where the first-order bonus leaves shirking better. Before, such k were
+ * rejected: the restricted binary contract at eta* = 1 paid 0.0575720 (k 9)
+ * instead of 0.0575468 (k 10), and the second-best below was 0.466390
+ * instead of 0.466961 (contract-space scan). */
+static void test_binary_corner(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme sc = self_paper();
+    pm_contract c;
+    pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
+    pm_cost_parse("poly:0,0.0072,0.024,0.0288", &m.E, NULL);
+    pm_value_parse("log:0.35,1.8", &m.mu, NULL);
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
+    assert_true(c.first_best_eta == 1 && c.eta == 1);
+    assert_int_equal(c.k, 10);
+    assert_true(c.expected_pay < 0.0575469);
+    check_direct(&m, &sc, &c);
+    /* The bonus is the least that works: 1% less and the agent shirks. */
+    pm_contract lo = c;
+    double g0 = pm_utility_eval(&m.G, c.base, 0), g1 = pm_utility_eval(&m.G, c.base + c.bonus, 0);
+    lo.bonus = pm_utility_inverse(&m.G, g0 + 0.99 * (g1 - g0)) - c.base;
+    double eb;
+    assert_int_equal(pm_contract_best_response(&m, &sc, &lo, &eb, NULL), PM_OK);
+    assert_true(eb < 0.9);
+
+    m = model();
+    pm_utility_parse("cara:2", &m.G, NULL);
+    pm_cost_parse("poly:0,0.02,0.3", &m.E, NULL);
+    pm_value_parse("exp:0.8,1.5", &m.mu, NULL);
+    m.u0 = 0.2;
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.5);
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_true(c.eta == 1 && c.k == 9);
+    assert_true(fabs(c.principal_utility - 0.466960785146515) < 1e-9);
+    check_direct(&m, &sc, &c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_best),         cmocka_unit_test(test_linear_closed_form),
-        cmocka_unit_test(test_foc_ir_ic),          cmocka_unit_test(test_binary_exhaustive),
-        cmocka_unit_test(test_ordering_and_rates), cmocka_unit_test(test_infeasible),
+        cmocka_unit_test(test_first_best),
+        cmocka_unit_test(test_linear_closed_form),
+        cmocka_unit_test(test_foc_ir_ic),
+        cmocka_unit_test(test_binary_exhaustive),
+        cmocka_unit_test(test_ordering_and_rates),
+        cmocka_unit_test(test_infeasible),
+        cmocka_unit_test(test_binary_lenient_precision),
+        cmocka_unit_test(test_binary_corner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
