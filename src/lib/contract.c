@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract_internal.h"
 #include "optim.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
@@ -366,6 +367,18 @@ static double sb_neg(double t, void *vctx)
     return -c.principal_utility;
 }
 
+/* Binary: only whether t beats the best contract so far matters (the
+ * search keeps s->best, never the values), so thresholds paying at least
+ * mu(t) - best are never checked for global IC. */
+static void sb_try(sb_ctx *s, double t)
+{
+    pm_contract c;
+    t = fmin(fmax(t, 0), 1);
+    double below = s->best_v > -INFINITY ? pm_value_eval(&s->m->mu, t, 0) - s->best_v : INFINITY;
+    if (pmx_binary_implement_below(s->m, s->sc, s->n, t, below, &c, NULL) == PM_OK && c.feasible)
+        consider(s, &c);
+}
+
 #define SB_SCAN 40 /* coarse scan intervals over [0,1] */
 
 typedef struct k_ctx {
@@ -392,6 +405,64 @@ static void consider(sb_ctx *s, const pm_contract *c)
     }
 }
 
+/* ---- the IC boundary of a fixed threshold -----------------------------
+ *
+ * For threshold k the target tk that maximises V_k is not a global best
+ * response (a shirking effort xc is better for the agent) while hi is. The
+ * constrained optimum is the least t in (tk, hi] that passes the global IC
+ * check. A bisection needs ~37 full best-response searches to place it to
+ * 1e-11; instead follow the competitor: h(t) = U_t(t) - max_{x near xc}
+ * U_t(x) + 1e-9 (1 + |U|) (the check's own tie tolerance) is smooth in t,
+ * so zeroin finds its root with a dozen local maximisations. The root is
+ * then verified by the full global check (the competitor could have
+ * changed), else the caller bisects as before. */
+
+typedef struct icb_ctx {
+    sb_ctx *s;
+    long k;
+    double lo, hi; /* bracket of the competitor's local maximum */
+} icb_ctx;
+
+static double ic_gap(double t, void *vctx)
+{
+    const icb_ctx *ic = vctx;
+    const sb_ctx *s = ic->s;
+    pm_contract c;
+    double ut;
+    if (pm_contract_binary_with_k(s->m, s->sc, s->n, ic->k, t, 0, &c, NULL) != PM_OK ||
+        pm_contract_agent_utility(s->m, s->sc, &c, t, &ut) != PM_OK)
+        return NAN;
+    br_ctx b = {s->m, s->sc, &c};
+    double rx, rf, uc = fmax(-br_neg(ic->lo, &b), -br_neg(ic->hi, &b));
+    pmx_fmin(br_neg, &b, ic->lo, ic->hi, 1e-12, &rx, &rf);
+    uc = fmax(uc, -rf);
+    return ut - uc + 1e-9 * (1 + fabs(uc));
+}
+
+/* 1 with *t_out and *out set when the boundary was found and verified. */
+static int ic_boundary(sb_ctx *s, long k, double tk, double hi, pm_contract *out, double *t_out)
+{
+    pm_contract c;
+    double xc;
+    if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, tk, 0, &c, NULL) != PM_OK ||
+        pm_contract_best_response(s->m, s->sc, &c, &xc, NULL) != PM_OK || !(xc < tk))
+        return 0;
+    icb_ctx ic = {s, k, fmax(0, xc - 0.05), fmin(xc + 0.05, xc + 0.5 * (tk - xc))};
+    double r;
+    if (!(ic_gap(tk, &ic) < 0) || !(ic_gap(hi, &ic) >= 0) ||
+        pmx_zeroin(ic_gap, &ic, tk, hi, 1e-13, 100, &r) != PM_OK)
+        return 0;
+    /* zeroin's root is within ~1e-13 of the sign change: the first of a
+     * few steps to its right that passes the full check. */
+    for (int i = 0; i < 3; i++, r = fmin(r + 2e-13 * (1 << (4 * i)), hi))
+        if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, r, 1, &c, NULL) == PM_OK) {
+            *out = c;
+            *t_out = r;
+            return 1;
+        }
+    return 0;
+}
+
 static void second_best(sb_ctx *s, double eta_fb)
 {
     /* Coarse scan first: V(t) need not be unimodal in t (for binary
@@ -400,16 +471,22 @@ static void second_best(sb_ctx *s, double eta_fb)
      * The first-best effort is always a candidate: the restricted solution
      * bounds the second-best from below. */
     double step = 1.0 / SB_SCAN;
-    sb_neg(eta_fb, s);
-    for (int i = 0; i <= SB_SCAN; i++)
-        sb_neg((double)i / SB_SCAN, s);
-    double bt = s->best.eta;
     if (s->type == PM_CONTRACT_LINEAR) {
+        sb_neg(eta_fb, s);
+        for (int i = 0; i <= SB_SCAN; i++)
+            sb_neg((double)i / SB_SCAN, s);
+        double bt = s->best.eta;
         /* V is smooth where feasible: Brent on the two cells around the
          * best scan point. */
         pmx_fmin(sb_neg, s, fmax(bt - step, 0), fmin(bt + step, 1), 1e-10, NULL, NULL);
         return;
     }
+    /* Binary. The restricted solution first: the second-best effort
+     * approaches eta* (Prop. 7), so it is usually close to the answer and
+     * its value prunes most of the scan below. */
+    sb_try(s, eta_fb);
+    for (int i = 0; i <= SB_SCAN; i++)
+        sb_try(s, (double)i / SB_SCAN);
     /* Binary: V jumps between smooth pieces as the optimal k changes, so
      * zoom with local grids (11 points over +-step, step / 5 per level),
      * then maximise each nearby piece V_k exactly by Brent. */
@@ -418,7 +495,7 @@ static void second_best(sb_ctx *s, double eta_fb)
         step /= 5;
         for (int i = -5; i <= 5; i++)
             if (i != 0)
-                sb_neg(centre + i * step, s);
+                sb_try(s, centre + i * step);
     }
     if (s->best.k < 1)
         return; /* the constant wage (t = 0) won */
@@ -431,7 +508,9 @@ static void second_best(sb_ctx *s, double eta_fb)
         k_ctx kc = {s, k};
         double lo = fmax(tb - h, 1e-9), hi = fmin(tb + h, 1), tk, fk;
         pmx_fmin(k_neg, &kc, lo, hi, 1e-12, &tk, &fk);
-        if (!isfinite(fk))
+        /* -fk is V_k's maximum without the IC constraint, an upper bound on
+         * what this k can give: no IC check unless it beats the best. */
+        if (!isfinite(fk) || -fk <= s->best_v)
             continue;
         pm_contract c;
         if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, tk, 1, &c, NULL) == PM_OK) {
@@ -447,6 +526,8 @@ static void second_best(sb_ctx *s, double eta_fb)
         if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, hi, 1, &cr, NULL) != PM_OK)
             continue;
         double a = tk, b = hi;
+        if (ic_boundary(s, k, tk, hi, &cr, &b))
+            a = b; /* found and verified: skip the bisection */
         for (int it = 0; it < 60 && b - a > 1e-11; it++) {
             double mid = 0.5 * (a + b);
             pm_contract cm;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract_internal.h"
 #include "optim.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
@@ -309,6 +310,12 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
 pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
                                        pm_contract *out, pm_error *err)
 {
+    return pmx_binary_implement_below(m, sc, n, eta, INFINITY, out, err);
+}
+
+pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                     double pay_below, pm_contract *out, pm_error *err)
+{
     if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
         return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
     memset(out, 0, sizeof *out);
@@ -379,7 +386,7 @@ pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, l
      * with the corner bonus B_ic (see corner_bonus), at a higher pay; the
      * sorted first-order pays are lower bounds, so the search stops at the
      * first candidate whose bound reaches the best pay found. */
-    cand best = {0, INFINITY, NAN, NAN};
+    cand best = {0, pay_below, NAN, NAN};
     double best_u = NAN;
     for (long i = 0; i < nc && cs[i].pay < best.pay; i++) {
         out->k = cs[i].k;
