@@ -380,6 +380,33 @@ static void test_binary_corner(void **state)
     check_direct(&m, &sc, &c);
 }
 
+/* The pruned second-best search is never beaten by the unpruned
+ * cheapest-implementation value on a fine target grid. */
+static void test_second_best_vs_target_grid(void **state)
+{
+    (void)state;
+    pm_model m = model();
+    pm_scheme scs[2];
+    scs[0] = self_paper();
+    pm_scheme_expert(&scs[1], 0.5584325287727587);
+    long ns[] = {5, 61};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < 2; i++) {
+            pm_contract sb, c;
+            assert_int_equal(pm_contract_solve(&m, &scs[s], ns[i], PM_CONTRACT_BINARY,
+                                               PM_SOLVE_SECOND_BEST, &sb, NULL),
+                             PM_OK);
+            double best = -INFINITY;
+            for (int j = 0; j <= 400; j++)
+                if (pm_contract_binary_implement(&m, &scs[s], ns[i], j / 400.0, &c, NULL) ==
+                        PM_OK &&
+                    c.principal_utility > best)
+                    best = c.principal_utility;
+            assert_true(sb.principal_utility >= best - 1e-12);
+            check_contract(&m, &scs[s], &sb);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_binary_lenient_precision),
         cmocka_unit_test(test_binary_corner),
+        cmocka_unit_test(test_second_best_vs_target_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
