@@ -122,7 +122,8 @@ def main(out):
             f.write("%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n" % (r[:5] + tuple(mp.nstr(z, 20) for z in r[5:])))
     with open(out + "/contract_binary.tsv", "w") as f:
         f.write(HDR + "# restricted binary: every k in 1..n, bonus from FOC, base from binding IR,"
-                " wages in [-10,20], global IC on a 4001-point grid; least expected pay\n")
+                " wages in [-10,20], global IC on a 4001-point grid; least expected pay; at eta* = 1 the bonus is"
+                " max(FOC, least bonus making 1 a global best response)\n")
         f.write("utility\tcost\tvalue\tmonitor\tn\tk\tbase\tbonus\tpay\tgap\n")
         for r in bin_rows:
             f.write("%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n" % (r[:6] + tuple(mp.nstr(z, 20) for z in r[6:])))
@@ -146,6 +147,28 @@ def binary(t, gs, c, v, sname, q0, d, x, C, n):
         f1 = mp.binomial(n - 1, k - 1) * m ** (k - 1) * (1 - m) ** (n - k)
         P = mp.fsum(mp.binomial(n, i) * m ** i * (1 - m) ** (n - i) for i in range(k, n + 1))
         B = ed / (n * d * f1)
+        if x == 1:
+            # eta* = 1: the first-order condition is only B P_k'(1) >= E'(1);
+            # 1 is a global best response iff B >= sup_{z<1} (E(1) - E(z)) /
+            # (P_k(1) - P_k(z)) (pay grows with B for fixed k): grid, then
+            # golden section in mpmath around the grid maximum.
+            def ratio(z):
+                mz = q0 + d * z
+                Pz = mp.fsum(mp.binomial(n, i) * mz ** i * (1 - mz) ** (n - i) for i in range(k, n + 1))
+                return (E(c, x) - E(c, z)) / (P - Pz) if P > Pz else mp.mpf("-inf")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = (float(E(c, x)) - Eg[:-1]) / (float(P) - sf[:-1, k])
+            r[~np.isfinite(r)] = -np.inf
+            i = int(np.argmax(r))
+            a, b = mp.mpf(grid[max(i - 1, 0)]), mp.mpf(grid[i + 1])
+            g = (mp.sqrt(5) - 1) / 2
+            for _ in range(120):
+                c1, c2 = b - g * (b - a), a + g * (b - a)
+                if ratio(c1) >= ratio(c2):
+                    b = c2
+                else:
+                    a = c1
+            B = max(B, ratio((a + b) / 2))
         s0 = u - B * P
         if s0 < gmin or s0 + B > gmax:
             continue
