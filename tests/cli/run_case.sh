@@ -6,7 +6,8 @@
 #
 # A case directory holds
 #   cmd     one line: the arguments after `prefmon`, shell-quoted (it is eval'ed)
-#   stdout  the expected standard output, byte for byte
+#   stdout  the expected standard output; numbers may differ by a relative
+#           1e-12 (tests/cli/numcmp.awk), everything else byte for byte
 #   exit    the expected exit status
 #   stderr  optional: the expected standard error, byte for byte; when absent,
 #           stderr is not compared, except that a non-zero exit must come with
@@ -86,7 +87,8 @@ check() { # check WHAT: compare $case_dir/WHAT with $tmp/WHAT
     if [ ! -f "$case_dir/$1" ]; then
         echo "$name: missing expected file $1" >&2
         fail=1
-    elif ! cmp -s "$case_dir/$1" "$tmp/$1"; then
+    elif ! cmp -s "$case_dir/$1" "$tmp/$1" &&
+        ! awk -f "$root/tests/cli/numcmp.awk" "$case_dir/$1" "$tmp/$1"; then
         echo "$name: $1 differs (- expected, + actual):"
         diff -u "$case_dir/$1" "$tmp/$1"
         fail=1
