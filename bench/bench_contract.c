@@ -89,7 +89,8 @@ int main(int argc, char **argv)
                        pm_solve_name((pm_solve)s), ns[i], 1e3 * el / reps, c.gap);
             }
     /* Figure 3: 5 schemes x 2 types x 2 solves x 21 n. */
-    const char *ultra = argc > 1 ? argv[1] : "data/ultrafeedback-sample.jsonl";
+    /* Default: the embedded sample in the source tree, wherever we run. */
+    const char *ultra = argc > 1 ? argv[1] : PM_SOURCE_DIR "/data/ultrafeedback-sample.jsonl";
     double cu;
     size_t nu;
     if (!ultra_cbar(ultra, &cu, &nu))

@@ -187,9 +187,39 @@ static double br_neg(double eta, void *vctx)
     return -u;
 }
 
-#define BR_UNIFORM 160 /* uniform grid intervals on [0,1] */
-#define BR_BELL 96     /* extra points across a binary threshold's bell */
-#define BR_MAXREF 12   /* local maxima refined by Brent */
+static double br_u(double eta, void *vctx)
+{
+    double v = br_neg(eta, vctx);
+    return isfinite(v) ? -v : -INFINITY;
+}
+
+void pmx_contract_start(pm_contract *out, pm_contract_type type, long n, double eta)
+{
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    out->solve = PM_SOLVE_RESTRICTED;
+    out->n = n;
+    out->tau = NAN;
+    out->eta = eta;
+}
+
+void pmx_bell_range(const pm_scheme *sc, long n, long k, double *lo, double *hi)
+{
+    /* The binary incentive B P_k'(m) is a bell of width ~ sqrt(p(1-p)/n)
+     * in pass probability centred at (k-1)/(n-1) (paper §6.4): for large n
+     * it is far narrower than a uniform grid step, so it gets its own grid
+     * of +-12 standard deviations, mapped to effort. */
+    *lo = *hi = 2;
+    if (n < 2)
+        return;
+    double n1 = (double)(n - 1), pt = ((double)k - 1) / n1;
+    double sd = fmax(sqrt(fmax(pt * (1 - pt), 0) / n1), 1.0 / (double)n);
+    double d = pm_scheme_slope(sc);
+    *lo = fmax(0, (pt - 12 * sd - sc->q0) / d);
+    *hi = fmin(1, (pt + 12 * sd - sc->q0) / d);
+    if (!(*lo < *hi))
+        *lo = *hi = 2;
+}
 
 pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
                                     double *eta_out, double *u_out)
@@ -197,92 +227,13 @@ pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, cons
     if (!m || !sc || !c || c->n < 1)
         return PM_EINVAL;
     br_ctx b = {m, sc, c};
-    double x[BR_UNIFORM + BR_BELL + 2], f[BR_UNIFORM + BR_BELL + 2];
-    int nx = 0;
-
-    /* The binary incentive B P_k'(m) is a bell of width ~ sqrt(p(1-p)/n)
-     * in pass probability centred at (k-1)/(n-1) (paper §6.4): for large n
-     * it is far narrower than a uniform grid step, so the bell gets its own
-     * grid of +-12 standard deviations. */
-    double blo = 2, bhi = 2;
-    if (c->type == PM_CONTRACT_BINARY && c->n >= 2 && c->bonus != 0) {
-        double n1 = (double)(c->n - 1), pt = ((double)c->k - 1) / n1;
-        double sd = fmax(sqrt(fmax(pt * (1 - pt), 0) / n1), 1.0 / (double)c->n);
-        double d = pm_scheme_slope(sc);
-        blo = fmax(0, (pt - 12 * sd - sc->q0) / d);
-        bhi = fmin(1, (pt + 12 * sd - sc->q0) / d);
-        if (!(blo < bhi))
-            blo = bhi = 2;
-    }
-    int nu = c->type == PM_CONTRACT_LINEAR ? BR_UNIFORM / 2 : BR_UNIFORM;
-    int ju = 0, jb = 0, nb = blo < bhi ? BR_BELL : -1;
-    /* Merge the two sorted grids. */
-    while (ju <= nu || jb <= nb) {
-        double xu = ju <= nu ? (double)ju / nu : 3;
-        double xb = jb <= nb ? blo + (bhi - blo) * jb / nb : 3;
-        double xv = xu <= xb ? xu : xb;
-        if (xu <= xb)
-            ju++;
-        else
-            jb++;
-        if (nx > 0 && xv <= x[nx - 1])
-            continue;
-        x[nx] = xv;
-        f[nx] = -br_neg(xv, &b);
-        nx++;
-    }
-
-    /* Candidates: grid local maxima (endpoints included), the largest
-     * BR_MAXREF of them refined by Brent on the two neighbouring cells. */
-    int idx[BR_UNIFORM + BR_BELL + 2], ni = 0;
-    for (int i = 0; i < nx; i++) {
-        int left = i == 0 || f[i] >= f[i - 1];
-        int right = i == nx - 1 || f[i] >= f[i + 1];
-        if (left && right && !isnan(f[i]))
-            idx[ni++] = i;
-    }
-    /* Partial selection sort of the candidates by value. */
-    for (int a = 0; a < ni && a < BR_MAXREF; a++)
-        for (int q = a + 1; q < ni; q++)
-            if (f[idx[q]] > f[idx[a]]) {
-                int t = idx[a];
-                idx[a] = idx[q];
-                idx[q] = t;
-            }
-    double best_x = NAN, best_u = -INFINITY;
-    for (int a = 0; a < ni && a < BR_MAXREF; a++) {
-        int i = idx[a];
-        double cx = x[i], cu = f[i];
-        if (i > 0 && i < nx - 1) {
-            double rx, rf;
-            pmx_fmin(br_neg, &b, x[i - 1], x[i + 1], 1e-12, &rx, &rf);
-            if (-rf > cu) {
-                cx = rx;
-                cu = -rf;
-            }
-        } else {
-            /* A boundary candidate may still hide an interior maximum in
-             * its cell (the function rises, then falls to the boundary). */
-            int j = i == 0 ? 1 : nx - 2;
-            double rx, rf;
-            pmx_fmin(br_neg, &b, fmin(x[i], x[j]), fmax(x[i], x[j]), 1e-12, &rx, &rf);
-            if (-rf > cu) {
-                cx = rx;
-                cu = -rf;
-            }
-        }
-        if (cu > best_u || (cu == best_u && cx > best_x)) {
-            best_u = cu;
-            best_x = cx;
-        }
-    }
-    if (isnan(best_x))
-        return PM_EINVAL;
-    if (eta_out)
-        *eta_out = best_x;
-    if (u_out)
-        *u_out = best_u;
-    return PM_OK;
+    /* 160 uniform cells (80 for linear contracts, whose expected utility is
+     * smooth), 96 points across a binary bell, the best 12 local maxima
+     * refined by Brent. */
+    pmx_grid g = {c->type == PM_CONTRACT_LINEAR ? 80 : 160, 1, 2, 2, 96, 12};
+    if (c->type == PM_CONTRACT_BINARY && c->bonus != 0)
+        pmx_bell_range(sc, c->n, c->k, &g.bell_lo, &g.bell_hi);
+    return pmx_grid_maximize(br_u, &b, &g, eta_out, u_out);
 }
 
 /* ---- entry points ----------------------------------------------------- */

@@ -177,75 +177,20 @@ static double corner_ratio(double x, void *vctx)
     return (c->e1 - pm_cost_eval(&c->m->E, x, 0)) / D;
 }
 
-static double corner_neg(double x, void *vctx)
-{
-    double r = corner_ratio(x, vctx);
-    return isfinite(r) ? -r : INFINITY;
-}
-
-#define CORNER_GRID 200 /* uniform cells on [0,1) */
-#define CORNER_BELL 64  /* extra points across the threshold's bell */
-#define CORNER_REF 4    /* local maxima refined by Brent */
-
-/* B_ic for threshold k (see above): a uniform grid plus a grid across the
- * bell of P_k' (where the ratio changes fastest), the best local maxima
- * refined by Brent inside their two cells. */
+/* B_ic for threshold k (see above): the maximum of the ratio over [0,1) on
+ * 200 uniform cells plus 64 points across the bell of P_k' (where the
+ * ratio changes fastest), the best 4 local maxima refined by Brent. */
 static double corner_bonus(const pm_model *m, const pm_scheme *sc, long n, long k)
 {
     corner_ctx c = {m, sc, (double)n, (double)k, pm_cost_eval(&m->E, 1, 0), 0, 0};
     double p1 = fmin(pm_scheme_pass(sc, 1), 1);
     c.p1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 1, 0);
     c.q1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 0, 0);
-    double x[CORNER_GRID + CORNER_BELL + 2], f[CORNER_GRID + CORNER_BELL + 2];
-    int nx = 0;
-    double blo = 2, bhi = 2, d = pm_scheme_slope(sc);
-    if (n >= 2) {
-        double n1 = (double)(n - 1), pt = ((double)k - 1) / n1;
-        double sd = fmax(sqrt(fmax(pt * (1 - pt), 0) / n1), 1.0 / (double)n);
-        blo = fmax(0, (pt - 12 * sd - sc->q0) / d);
-        bhi = fmin(1, (pt + 12 * sd - sc->q0) / d);
-        if (!(blo < bhi))
-            blo = bhi = 2;
-    }
-    int ju = 0, jb = 0, nb = blo < bhi ? CORNER_BELL : -1;
-    while (ju < CORNER_GRID || jb <= nb) {
-        double xu = ju < CORNER_GRID ? (double)ju / CORNER_GRID : 3;
-        double xb = jb <= nb ? blo + (bhi - blo) * jb / nb : 3;
-        double xv = xu <= xb ? xu : xb;
-        if (xu <= xb)
-            ju++;
-        else
-            jb++;
-        if (xv >= 1 || (nx > 0 && xv <= x[nx - 1]))
-            continue;
-        x[nx] = xv;
-        f[nx] = corner_ratio(xv, &c);
-        nx++;
-    }
-    int loc[CORNER_GRID + CORNER_BELL + 2], nl = 0;
-    for (int i = 0; i < nx; i++) {
-        int left = i == 0 || f[i] >= f[i - 1], right = i == nx - 1 || f[i] >= f[i + 1];
-        if (left && right && isfinite(f[i]))
-            loc[nl++] = i;
-    }
-    double best = -INFINITY;
-    for (int r = 0; r < CORNER_REF && r < nl; r++) {
-        for (int q = r + 1; q < nl; q++) /* partial selection sort by value */
-            if (f[loc[q]] > f[loc[r]]) {
-                int tmp = loc[r];
-                loc[r] = loc[q];
-                loc[q] = tmp;
-            }
-        int bi = loc[r];
-        double v = f[bi], lo = x[bi > 0 ? bi - 1 : 0], hi = bi < nx - 1 ? x[bi + 1] : 1, rx, rf;
-        if (hi > lo) {
-            pmx_fmin(corner_neg, &c, lo, hi, 1e-12, &rx, &rf);
-            if (-rf > v)
-                v = -rf;
-        }
-        if (v > best)
-            best = v;
-    }
+    pmx_grid g = {200, 0, 2, 2, 64, 4};
+    pmx_bell_range(sc, n, k, &g.bell_lo, &g.bell_hi);
+    double best;
+    if (pmx_grid_maximize(corner_ratio, &c, &g, NULL, &best) != PM_OK)
+        return -INFINITY;
     return best;
 }
 
@@ -269,12 +214,7 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
 {
     if (!m || !sc || !out || n < 1 || k < 1 || k > n || !(eta > 0 && eta <= 1))
         return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
-    memset(out, 0, sizeof *out);
-    out->type = PM_CONTRACT_BINARY;
-    out->solve = PM_SOLVE_RESTRICTED;
-    out->n = n;
-    out->tau = NAN;
-    out->eta = eta;
+    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
     target t;
     target_init(&t, m, sc, n, eta);
     cand c;
@@ -318,13 +258,7 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
 {
     if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
         return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
-    memset(out, 0, sizeof *out);
-    out->type = PM_CONTRACT_BINARY;
-    out->solve = PM_SOLVE_RESTRICTED;
-    out->n = n;
-    out->tau = NAN;
-    out->eta = eta;
-    out->slope = 0;
+    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
 
     target t;
     target_init(&t, m, sc, n, eta);

@@ -17,4 +17,13 @@
 pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
                                      double pay_below, pm_contract *out, pm_error *err);
 
+/** Zero *out and set the type, n, target effort and restricted solve kind
+ *  (tau = NaN: not a grid contract). */
+void pmx_contract_start(pm_contract *out, pm_contract_type type, long n, double eta);
+
+/** The effort interval of a binary threshold's incentive bell (±12
+ *  standard deviations of X/n around (k-1)/(n-1), mapped through m^-1 and
+ *  clipped to [0,1]); lo = hi = 2 when there is none (n < 2 or empty). */
+void pmx_bell_range(const pm_scheme *sc, long n, long k, double *lo, double *hi);
+
 #endif

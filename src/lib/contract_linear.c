@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "contract_internal.h"
 #include "optim.h"
 #include "prefmon/contract.h"
 
@@ -74,14 +75,7 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
 {
     if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
         return pm_error_set(err, PM_EINVAL, "linear contract: invalid argument");
-    memset(out, 0, sizeof *out);
-    out->type = PM_CONTRACT_LINEAR;
-    out->solve = PM_SOLVE_RESTRICTED;
-    out->n = n;
-    out->tau = NAN;
-    out->eta = eta;
-    out->bonus = 0;
-    out->k = 0;
+    pmx_contract_start(out, PM_CONTRACT_LINEAR, n, eta);
 
     const pm_utility *g = &m->G;
     double d = pm_scheme_slope(sc), p = pm_scheme_pass(sc, eta);

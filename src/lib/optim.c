@@ -160,3 +160,79 @@ pm_status pmx_fmin(pmx_fn f, void *ctx, double a, double b, double tol, double *
         *fmin_out = fx;
     return PM_OK;
 }
+
+/* ---- global maximisation on a grid ------------------------------------ */
+
+typedef struct neg_ctx {
+    pmx_fn f;
+    void *ctx;
+} neg_ctx;
+
+static double neg(double x, void *vctx)
+{
+    const neg_ctx *c = vctx;
+    double v = c->f(x, c->ctx);
+    return isfinite(v) ? -v : INFINITY;
+}
+
+pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest)
+{
+    double x[PMX_GRID_MAX], fx[PMX_GRID_MAX];
+    int loc[PMX_GRID_MAX];
+    if (g->uniform < 1 || g->uniform + g->bell + 2 > PMX_GRID_MAX)
+        return PM_EINVAL;
+    int nu = g->uniform, nb = g->bell_lo < g->bell_hi ? g->bell : -1, nx = 0;
+    int last = g->include_one ? nu : nu - 1;
+    /* Merge the two sorted grids, dropping repeats. */
+    for (int ju = 0, jb = 0; ju <= last || jb <= nb;) {
+        double xu = ju <= last ? (double)ju / nu : 3;
+        double xb = jb <= nb ? g->bell_lo + (g->bell_hi - g->bell_lo) * jb / nb : 3;
+        double xv = xu <= xb ? xu : xb;
+        if (xu <= xb)
+            ju++;
+        else
+            jb++;
+        if ((!g->include_one && xv >= 1) || (nx > 0 && xv <= x[nx - 1]))
+            continue;
+        x[nx] = xv;
+        fx[nx] = f(xv, ctx);
+        nx++;
+    }
+    int nl = 0;
+    for (int i = 0; i < nx; i++) {
+        int left = i == 0 || fx[i] >= fx[i - 1], right = i == nx - 1 || fx[i] >= fx[i + 1];
+        if (left && right && isfinite(fx[i]))
+            loc[nl++] = i;
+    }
+    neg_ctx nc = {f, ctx};
+    double bx = NAN, bf = -INFINITY;
+    for (int r = 0; r < g->refine && r < nl; r++) {
+        for (int q = r + 1; q < nl; q++) /* partial selection sort by value */
+            if (fx[loc[q]] > fx[loc[r]]) {
+                int t = loc[r];
+                loc[r] = loc[q];
+                loc[q] = t;
+            }
+        int i = loc[r];
+        double cx = x[i], cf = fx[i];
+        double lo = x[i > 0 ? i - 1 : 0], hi = i < nx - 1 ? x[i + 1] : 1, rx, rf;
+        if (hi > lo) {
+            pmx_fmin(neg, &nc, lo, hi, 1e-12, &rx, &rf);
+            if (-rf > cf) {
+                cx = rx;
+                cf = -rf;
+            }
+        }
+        if (cf > bf || (cf == bf && cx > bx)) {
+            bf = cf;
+            bx = cx;
+        }
+    }
+    if (isnan(bx))
+        return PM_EINVAL;
+    if (xbest)
+        *xbest = bx;
+    if (fbest)
+        *fbest = bf;
+    return PM_OK;
+}

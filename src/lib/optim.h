@@ -31,4 +31,26 @@ pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int ma
  */
 pm_status pmx_fmin(pmx_fn f, void *ctx, double a, double b, double tol, double *xmin, double *fmin);
 
+/** A grid over [0,1] for pmx_grid_maximize: `uniform` cells (the point 1
+ *  included only when include_one), plus `bell` + 1 extra points across
+ *  [bell_lo, bell_hi] when bell_lo < bell_hi (a narrow region where f
+ *  changes fast, e.g. a binary threshold's incentive bell). */
+typedef struct pmx_grid {
+    int uniform, include_one;
+    double bell_lo, bell_hi;
+    int bell;
+    int refine; /* how many of the best grid local maxima Brent refines */
+} pmx_grid;
+
+#define PMX_GRID_MAX 1024 /* uniform + bell + 2 must not exceed this */
+
+/**
+ * Global maximum of f on [0,1] (or [0,1)): f on the merged grid, then the
+ * `refine` largest grid local maxima (endpoints included) refined by
+ * pmx_fmin inside their neighbouring cells — a boundary maximum may hide
+ * an interior one in its cell. Ties go to the larger x. PM_EINVAL when the
+ * grid is too large or f is nowhere finite.
+ */
+pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest);
+
 #endif
