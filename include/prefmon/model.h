@@ -44,11 +44,7 @@ typedef struct pm_cost {
     double c[PM_MODEL_MAX_TERMS];
 } pm_cost;
 
-typedef enum pm_value_kind {
-    PM_VALUE_POWER = 0,
-    PM_VALUE_EXP = 1,
-    PM_VALUE_LOG = 2
-} pm_value_kind;
+typedef enum pm_value_kind { PM_VALUE_POWER = 0, PM_VALUE_EXP = 1, PM_VALUE_LOG = 2 } pm_value_kind;
 
 /** mu(eta) with scale K and rate/exponent R. */
 typedef struct pm_value {

@@ -66,7 +66,7 @@ double pm_dbinom(double x, double n, double p, int give_log)
 static int small_tail(double x, double n, double p, int lower, double *out)
 {
     double q = 1 - p;
-    double j = lower ? x : x + 1;       /* first term */
+    double j = lower ? x : x + 1; /* first term */
     double step = lower ? -1 : 1;
     /* ratio of the next term to this one */
     double r = lower ? j * q / ((n - j + 1) * p) : (n - j) * p / ((j + 1) * q);

@@ -544,8 +544,8 @@ pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
     if (!root)
         return st;
     st = json_is_object(root)
-                       ? pmx_model_from_json(path, root, m, err)
-                       : pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
+             ? pmx_model_from_json(path, root, m, err)
+             : pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
     json_decref(root);
     return st;
 }

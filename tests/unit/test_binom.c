@@ -123,8 +123,8 @@ static void test_clopper_pearson(void **state)
 static void test_kl(void **state)
 {
     (void)state;
-    assert_true(fabs(pm_kl_bernoulli(0.3, 0.6) -
-                     (0.3 * log(0.3 / 0.6) + 0.7 * log(0.7 / 0.4))) < 1e-15);
+    assert_true(fabs(pm_kl_bernoulli(0.3, 0.6) - (0.3 * log(0.3 / 0.6) + 0.7 * log(0.7 / 0.4))) <
+                1e-15);
     assert_true(pm_kl_bernoulli(0.4, 0.4) == 0);
     assert_true(pm_kl_bernoulli(0, 0.5) == log(2));
     assert_true(isinf(pm_kl_bernoulli(0.5, 1)));
@@ -147,9 +147,12 @@ static void test_quantile_inverts_cdf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pmf_cdf_enumeration), cmocka_unit_test(test_edges_and_domain),
-        cmocka_unit_test(test_log_tails),           cmocka_unit_test(test_clopper_pearson),
-        cmocka_unit_test(test_kl),                  cmocka_unit_test(test_quantile_inverts_cdf),
+        cmocka_unit_test(test_pmf_cdf_enumeration),
+        cmocka_unit_test(test_edges_and_domain),
+        cmocka_unit_test(test_log_tails),
+        cmocka_unit_test(test_clopper_pearson),
+        cmocka_unit_test(test_kl),
+        cmocka_unit_test(test_quantile_inverts_cdf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

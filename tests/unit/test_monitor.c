@@ -82,9 +82,8 @@ static void test_lr_test_bruteforce(void **state)
             for (size_t e = 0; e < 5; e++) {
                 for (int n = 1; n <= 80; n += (n < 10 ? 1 : 13)) {
                     pm_test t;
-                    assert_int_equal(pm_test_design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR,
-                                                    0, &t),
-                                     PM_OK);
+                    assert_int_equal(
+                        pm_test_design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR, 0, &t), PM_OK);
                     int k;
                     long double t1, t2, ms;
                     brute_lr(n, t.m0, t.m1, &k, &t1, &t2, &ms);
@@ -162,8 +161,7 @@ static void test_samplesize_scan(void **state)
             assert_true(want > 0);
             pm_test got;
             assert_int_equal(
-                pm_samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got),
-                PM_OK);
+                pm_samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got), PM_OK);
             if (got.n != want)
                 fail_msg("rule %d target %g: n=%ld want %ld", rule, targets[i], got.n, want);
         }
@@ -239,9 +237,12 @@ static void test_cbar_and_bound(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schemes),         cmocka_unit_test(test_lr_test_bruteforce),
-        cmocka_unit_test(test_edge_eta1_one_delta_zero), cmocka_unit_test(test_level_rule),
-        cmocka_unit_test(test_samplesize_scan), cmocka_unit_test(test_estimate),
+        cmocka_unit_test(test_schemes),
+        cmocka_unit_test(test_lr_test_bruteforce),
+        cmocka_unit_test(test_edge_eta1_one_delta_zero),
+        cmocka_unit_test(test_level_rule),
+        cmocka_unit_test(test_samplesize_scan),
+        cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_cbar_and_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,8 +57,7 @@ static void test_errors_name_the_line(void **state)
     assert_string_equal(pm_prefs_errmsg(pr), "mem.txt:1: probability: 1.5 is outside [0, 1]");
     assert_int_equal(read_str(pr, "0.4\n{\"chosen_score\": 1}\n"), PM_EPARSE);
     assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:2: field 'rejected_score': missing"));
-    assert_int_equal(read_str(pr, "{\"chosen_score\": \"a\", \"rejected_score\": 1}\n"),
-                     PM_EPARSE);
+    assert_int_equal(read_str(pr, "{\"chosen_score\": \"a\", \"rejected_score\": 1}\n"), PM_EPARSE);
     assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:1: field 'chosen_score'"));
     assert_int_equal(read_str(pr, "{\"chosen_score\": 1,\n"), PM_EPARSE);
     assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:1:"));
