@@ -91,12 +91,12 @@ static double value_eval(const pm_value *mu, double eta)
 
 /* The best point so far: value, then the smallest numpy C-order flat index
  * (numpy's argmax returns the first maximum). */
-typedef struct pmx_best {
+typedef struct grid_best {
     double v;
     uint64_t key;
-} pmx_best;
+} grid_best;
 
-static void offer(pmx_best *b, double v, uint64_t key)
+static void offer(grid_best *b, double v, uint64_t key)
 {
     if (v > b->v || (v == b->v && key < b->key)) {
         b->v = v;
@@ -104,7 +104,7 @@ static void offer(pmx_best *b, double v, uint64_t key)
     }
 }
 
-typedef struct pmx_grid {
+typedef struct grid_tab {
     int ne, nt, np, nb, binary, nterms, risk_neutral, es;
     double u0, tol, mumax, cmin;
     double *eta, *m, *cost, *mu; /* ne */
@@ -118,19 +118,19 @@ typedef struct pmx_grid {
     unsigned char *wfull; /* linear: W row k x np complete */
     atomic_int next;      /* next row (tau, c1) to hand out */
     int pass;             /* 0: FB and SB; 1: SBR at effort es */
-} pmx_grid;
+} grid_tab;
 
-typedef struct pmx_worker {
-    pmx_grid *g;
+typedef struct grid_worker {
+    grid_tab *g;
     double *au;
-    pmx_best fb, sb, sbr;
-} pmx_worker;
+    grid_best fb, sb, sbr;
+} grid_worker;
 
 /* Linear: (1 - m + m e^{-b c1/n})^n, computed on first use (NaN marks an
  * empty entry): pow dominates the linear grid, and pruned slopes never need
  * it. numpy's ** takes x for n = 1 and x*x for n = 2, else pow. Race-free:
  * a row (slope) belongs to one worker per pass, and passes are joined. */
-static double w_at(const pmx_grid *g, int k, int i, int e)
+static double w_at(const grid_tab *g, int k, int i, int e)
 {
     double *w = &g->W[((size_t)k * g->np + i) * g->ne + e];
     if (isnan(*w)) {
@@ -141,7 +141,7 @@ static double w_at(const pmx_grid *g, int k, int i, int e)
 }
 
 /* A whole row of w_at, filled once (wfull marks it). */
-static const double *w_row(const pmx_grid *g, int k, int i)
+static const double *w_row(const grid_tab *g, int k, int i)
 {
     size_t row = (size_t)k * g->np + i;
     if (!g->wfull[row]) {
@@ -154,7 +154,7 @@ static const double *w_row(const pmx_grid *g, int k, int i)
 
 /* Agent utility E[G] - E(eta) of every effort, numpy's order of operations:
  * binary P*G(c1+c2) + (1-P)*G(c2) - E; linear sum alpha*(1 - A*W) - E. */
-static void agent_all(const pmx_grid *g, int t, int i, int j, double *au)
+static void agent_all(const grid_tab *g, int t, int i, int j, double *au)
 {
     int ne = g->ne;
     if (g->binary) {
@@ -181,7 +181,7 @@ static void agent_all(const pmx_grid *g, int t, int i, int j, double *au)
 }
 
 /* The same expression for one effort (same doubles as agent_all). */
-static double agent_one(const pmx_grid *g, int t, int i, int j, int e)
+static double agent_one(const grid_tab *g, int t, int i, int j, int e)
 {
     if (g->binary) {
         size_t te = (size_t)t * g->ne + e;
@@ -198,7 +198,7 @@ static double agent_one(const pmx_grid *g, int t, int i, int j, int e)
 /* Binary only: no effort can reach U0. Agent utility is G2 + P (Gs - G2)
  * up to a few ulps, so bound it with the row's P range and a margin far
  * above the rounding error. */
-static int hopeless(const pmx_grid *g, int t, int i, int j)
+static int hopeless(const grid_tab *g, int t, int i, int j)
 {
     double gs = g->Gs[(size_t)i * g->nb + j], g2 = g->G2[j];
     double p = gs >= g2 ? g->pmax[t] : g->pmin[t];
@@ -206,9 +206,9 @@ static int hopeless(const pmx_grid *g, int t, int i, int j)
     return hi - g->cmin < g->u0;
 }
 
-static void row_fb_sb(pmx_worker *w, int t, int i)
+static void row_fb_sb(grid_worker *w, int t, int i)
 {
-    const pmx_grid *g = w->g;
+    const grid_tab *g = w->g;
     const double *P = g->P + (size_t)t * g->ne;
     double c1 = g->c1[i], pmin = g->pmin[t];
     for (int j = 0; j < g->nb; j++) {
@@ -239,9 +239,9 @@ static void row_fb_sb(pmx_worker *w, int t, int i)
 /* SBR, row r = (tau, c1): from the row's first base j0 where agent(e*) >=
  * U0, principal utility at e* only falls as the base rises, so the first
  * feasible base is the row's best. Rows come best bound first (order). */
-static int row_sbr(pmx_worker *w, int r)
+static int row_sbr(grid_worker *w, int r)
 {
-    const pmx_grid *g = w->g;
+    const grid_tab *g = w->g;
     if (g->rub[r] < w->sbr.v)
         return 0; /* every later row is bounded below this one */
     int es = g->es, ne = g->ne, t = r / g->np, i = r % g->np;
@@ -273,8 +273,8 @@ static int row_sbr(pmx_worker *w, int r)
 
 static void *worker_run(void *arg)
 {
-    pmx_worker *w = arg;
-    pmx_grid *g = w->g;
+    grid_worker *w = arg;
+    grid_tab *g = w->g;
     int rows = g->nt * g->np, chunk = 4, more = 1;
     while (more) {
         int r = atomic_fetch_add(&g->next, chunk);
@@ -293,27 +293,27 @@ static void *worker_run(void *arg)
  * utility there. When G(c2) and every G(c1 + c2) row are nondecreasing in
  * c2 (checked), agent(e*) is too (P, 1-P >= 0 and rounding is monotone), so
  * a bisection finds j0 exactly; otherwise a scan. */
-typedef struct pmx_rowkey {
+typedef struct grid_rowkey {
     double ub;
     int r;
-} pmx_rowkey;
+} grid_rowkey;
 
 static int rowkey_cmp(const void *a, const void *b)
 {
-    const pmx_rowkey *x = a, *y = b;
+    const grid_rowkey *x = a, *y = b;
     if (x->ub != y->ub)
         return x->ub > y->ub ? -1 : 1;
     return (x->r > y->r) - (x->r < y->r);
 }
 
-static int sbr_order(pmx_grid *g)
+static int sbr_order(grid_tab *g)
 {
     int rows = g->nt * g->np, nb = g->nb, mono = g->binary;
     for (int j = 1; j < nb && mono; j++)
         mono = g->G2[j] >= g->G2[j - 1];
     for (size_t q = 1; g->binary && q < (size_t)g->np * nb && mono; q++)
         mono = q % nb == 0 || g->Gs[q] >= g->Gs[q - 1];
-    pmx_rowkey *k = malloc((size_t)rows * sizeof *k);
+    grid_rowkey *k = malloc((size_t)rows * sizeof *k);
     if (!k)
         return 0;
     for (int r = 0; r < rows; r++) {
@@ -345,7 +345,7 @@ static int sbr_order(pmx_grid *g)
 
 /* One pass over all rows with nw workers; worker 0 runs in the caller, and
  * a thread that cannot be created leaves its share to the others. */
-static void run_pass(pmx_grid *g, pmx_worker *ws, int nw, int pass)
+static void run_pass(grid_tab *g, grid_worker *ws, int nw, int pass)
 {
     pthread_t tid[64];
     int started[64] = {0};
@@ -386,7 +386,7 @@ static pm_status check_spec(const pm_grid_spec *s, int binary, pm_error *err)
 }
 
 /* All tables in one block; the sizes are known up front. */
-static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc, long n,
+static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc, long n,
                             const pm_grid_spec *s, pm_error *err)
 {
     int ne = g->ne, nt = g->nt, np = g->np, nb = g->nb;
@@ -463,7 +463,7 @@ static pm_status grid_build(pmx_grid *g, const pm_model *md, const pm_scheme *sc
 }
 
 /* Decode a best point into a contract; es >= 0 fixes the effort (SBR). */
-static void fill(const pmx_grid *g, const pm_model *md, pm_contract_type type, const pmx_best *b,
+static void fill(const grid_tab *g, const pm_model *md, pm_contract_type type, const grid_best *b,
                  int es, pm_contract *c)
 {
     c->feasible = b->key != UINT64_MAX;
@@ -502,11 +502,11 @@ static int thread_count(const pm_grid_spec *s, int rows)
     return (int)(nw > rows ? rows : nw);
 }
 
-static pmx_best best_of(const pmx_worker *ws, int nw, size_t off)
+static grid_best best_of(const grid_worker *ws, int nw, size_t off)
 {
-    pmx_best b = {-INFINITY, UINT64_MAX};
+    grid_best b = {-INFINITY, UINT64_MAX};
     for (int k = 0; k < nw; k++) {
-        const pmx_best *x = (const pmx_best *)((const char *)&ws[k] + off);
+        const grid_best *x = (const grid_best *)((const char *)&ws[k] + off);
         offer(&b, x->v, x->key);
     }
     return b;
@@ -530,7 +530,7 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
     if ((st = check_spec(spec, binary, err)) != PM_OK)
         return st;
 
-    pmx_grid g = {.ne = spec->n_eta,
+    grid_tab g = {.ne = spec->n_eta,
                   .nt = binary ? spec->n_tau : 1,
                   .np = spec->n_pay,
                   .nb = spec->n_base,
@@ -541,7 +541,7 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
                   .tol = spec->tol};
     st = grid_build(&g, md, sc, n, spec, err);
     int nw = thread_count(spec, g.nt * g.np);
-    pmx_worker *ws = st == PM_OK ? malloc((size_t)nw * sizeof *ws) : NULL;
+    grid_worker *ws = st == PM_OK ? malloc((size_t)nw * sizeof *ws) : NULL;
     double *au = ws ? malloc((size_t)nw * g.ne * sizeof *au) : NULL;
     if (st == PM_OK && !au)
         st = pm_error_set(err, PM_ENOMEM, "grid: out of memory for %d workers", nw);
@@ -549,18 +549,18 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
         free(au), free(ws), free(g.eta);
         return st;
     }
-    const pmx_best none = {-INFINITY, UINT64_MAX};
+    const grid_best none = {-INFINITY, UINT64_MAX};
     for (int k = 0; k < nw; k++)
-        ws[k] =
-            (pmx_worker){.g = &g, .au = au + (size_t)k * g.ne, .fb = none, .sb = none, .sbr = none};
+        ws[k] = (grid_worker){
+            .g = &g, .au = au + (size_t)k * g.ne, .fb = none, .sb = none, .sbr = none};
     run_pass(&g, ws, nw, 0);
-    pmx_best fb = best_of(ws, nw, offsetof(pmx_worker, fb));
-    pmx_best sb = best_of(ws, nw, offsetof(pmx_worker, sb));
+    grid_best fb = best_of(ws, nw, offsetof(grid_worker, fb));
+    grid_best sb = best_of(ws, nw, offsetof(grid_worker, sb));
     /* e* = FB effort; the authors' infeasible FB reports effort 0, which is
      * found in the effort list only when the list starts at 0. */
     uint64_t cells = (uint64_t)g.nt * g.np * g.nb;
     int es = fb.key != UINT64_MAX ? (int)(fb.key / cells) : g.eta[0] == 0 ? 0 : -1;
-    pmx_best sbr = none;
+    grid_best sbr = none;
     if (es >= 0) {
         int rows = g.nt * g.np;
         g.es = es;
@@ -572,13 +572,13 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
             return pm_error_set(err, PM_ENOMEM, "grid: out of memory for %d rows", rows);
         }
         run_pass(&g, ws, nw, 1);
-        sbr = best_of(ws, nw, offsetof(pmx_worker, sbr));
+        sbr = best_of(ws, nw, offsetof(grid_worker, sbr));
         free(g.order), free(g.j0), free(g.rub);
     }
 
     pm_contract *out[3] = {&res->fb, &res->sb, &res->sbr};
     const pm_solve solve[3] = {PM_SOLVE_FIRST_BEST, PM_SOLVE_SECOND_BEST, PM_SOLVE_RESTRICTED};
-    const pmx_best *best[3] = {&fb, &sb, &sbr};
+    const grid_best *best[3] = {&fb, &sb, &sbr};
     for (int r = 0; r < 3; r++) {
         *out[r] = (pm_contract){.type = type, .solve = solve[r], .n = n};
         fill(&g, md, type, best[r], r == 2 ? es : -1, out[r]);
