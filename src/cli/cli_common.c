@@ -287,18 +287,28 @@ int cli_monitor_finish(cli_monitor *m, int need_prefs)
         cli_error("--cbar and --pref-scores: give one of them (cbar is computed from the scores)");
         return CLI_EUSAGE;
     }
+    if (need_prefs && !m->pref_path) {
+        cli_error("--pref-scores FILE is required");
+        return CLI_EUSAGE;
+    }
+    /* Self-consistency does not depend on the preference distribution:
+     * refuse the file rather than read it and ignore it. */
+    if (m->kind == PM_MONITOR_SELF && m->pref_path && !need_prefs) {
+        cli_error("--pref-scores: applies to --monitor expert only (self-consistency does not "
+                  "depend on the preferences)");
+        return CLI_EUSAGE;
+    }
+    if (m->kind == PM_MONITOR_EXPERT && !m->have_cbar && !m->pref_path) {
+        cli_error("--monitor expert needs --cbar C or --pref-scores FILE");
+        return CLI_EUSAGE;
+    }
     if (m->pref_path) {
         int rc = cli_read_prefs(m->pref_path, &m->prefs, &m->nprefs);
         if (rc)
             return rc;
     }
-    pm_status st;
     if (m->kind == PM_MONITOR_EXPERT) {
         if (!m->have_cbar) {
-            if (!m->pref_path) {
-                cli_error("--monitor expert needs --cbar C or --pref-scores FILE");
-                return CLI_EUSAGE;
-            }
             pm_cbar(m->prefs, NULL, m->nprefs, &m->cbar);
             if (!(m->cbar > 0)) {
                 cli_error("--pref-scores: %s: every preference is exactly 1/2, so an expert "
@@ -307,26 +317,17 @@ int cli_monitor_finish(cli_monitor *m, int need_prefs)
                 return CLI_EDATA;
             }
         }
-        st = pm_scheme_expert(&m->scheme, m->cbar);
-    } else {
-        if (need_prefs && !m->pref_path) {
-            cli_error("--pref-scores FILE is required");
-            return CLI_EUSAGE;
-        }
-        st = pm_scheme_self(&m->scheme, m->convention, m->delta, m->q0);
-        if (st != PM_OK) {
-            cli_error("--delta %g with q0 = %g: a careful annotator (agreement %g) must agree "
-                      "with themselves more often than chance",
-                      m->delta, m->convention == PM_CONV_PAPER ? 0.5 : m->q0,
-                      m->convention == PM_CONV_PAPER ? 1 - m->delta / 2 : 1 - m->delta);
-            return CLI_EUSAGE;
-        }
+        /* cbar is in (0, 1] here (checked when parsed or computed). */
+        return pm_scheme_expert(&m->scheme, m->cbar) == PM_OK ? 0 : CLI_EUSAGE;
     }
-    if (need_prefs && !m->pref_path) {
-        cli_error("--pref-scores FILE is required");
+    if (pm_scheme_self(&m->scheme, m->convention, m->delta, m->q0) != PM_OK) {
+        cli_error("--delta %g with q0 = %g: a careful annotator (agreement %g) must agree "
+                  "with themselves more often than chance",
+                  m->delta, m->convention == PM_CONV_PAPER ? 0.5 : m->q0,
+                  m->convention == PM_CONV_PAPER ? 1 - m->delta / 2 : 1 - m->delta);
         return CLI_EUSAGE;
     }
-    return st == PM_OK ? 0 : CLI_EUSAGE;
+    return 0;
 }
 
 void cli_monitor_free(cli_monitor *m)
