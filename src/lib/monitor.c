@@ -143,16 +143,17 @@ pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, 
     return PM_OK;
 }
 
-/* Log-likelihood ratio log P(x | m1) - log P(x | m0) = x B - (n - x) A. */
-static double llr(double x, double n, double A, double B)
+/* Does x favour H1, P(x | m1) >= P(x | m0)? The log-likelihood ratio is
+ * x B - (n - x) A; a tie counts for H1 up to 1e-12 of the terms' magnitude,
+ * far above the rounding of A and B and far below any real difference. */
+static int favours_h1(double x, double n, double A, double B)
 {
-    return x * B - (n - x) * A;
+    return x * B - (n - x) * A >= -1e-12 * (x * B + (n - x) * A);
 }
 
 /* Smallest x with P(x | m1) >= P(x | m0), m0 < m1. The ratio is increasing
  * in x, so this is a threshold. Exact ties (LR = 1) go to H1, as in the
- * authors' code; a tie is recognised up to 1e-12 of the terms' magnitude,
- * far above the rounding of A and B and far below any real difference. */
+ * authors' code. */
 static long lr_threshold(double m0, double m1, long n)
 {
     if (m0 <= 0)
@@ -162,28 +163,12 @@ static long lr_threshold(double m0, double m1, long n)
     double A = log1p(-m0) - log1p(-m1); /* > 0 */
     double B = log(m1) - log(m0);       /* > 0 */
     double dn = (double)n;
-    double k = ceil(dn * A / (A + B));
-    if (k < 0)
-        k = 0;
-    if (k > dn)
-        k = dn;
-    for (;;) { /* at most a step or two: fix the rounding of the ceil */
-        if (k > 0) {
-            double x = k - 1, v = llr(x, dn, A, B);
-            if (v >= -1e-12 * (x * B + (dn - x) * A)) {
-                k -= 1;
-                continue;
-            }
-        }
-        double v = llr(k, dn, A, B);
-        if (v < -1e-12 * (k * B + (dn - k) * A) && k <= dn) {
-            k += 1;
-            if (k > dn)
-                break;
-            continue;
-        }
-        break;
-    }
+    double k = fmin(fmax(ceil(dn * A / (A + B)), 0), dn);
+    /* At most a step or two either way: fix the rounding of the ceil. */
+    while (k > 0 && favours_h1(k - 1, dn, A, B))
+        k--;
+    while (k <= dn && !favours_h1(k, dn, A, B))
+        k++;
     return (long)k;
 }
 
