@@ -39,10 +39,10 @@ bench: build
 	sh bench/run.sh $(BUILD)
 
 format:
-	clang-format -i include/prefmon/*.h src/lib/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
+	clang-format -i include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
 
 format-check:
-	clang-format --dry-run --Werror include/prefmon/*.h src/lib/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
+	clang-format --dry-run --Werror include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -81,7 +81,7 @@ static void print_contract(const pm_contract *c, const pm_grid_spec *s)
 static int solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
                  const pm_grid_spec *s, pm_grid_result *r, double *secs)
 {
-    pm_error err = {{0}};
+    pm_error err = {0};
     double t0 = now();
     pm_status st = pm_grid_solve(m, sc, n, type, s, r, &err);
     *secs = now() - t0;

@@ -51,6 +51,7 @@ int cli_exit_for(int st)
     case PM_ERANGE:
     case PM_EINFEASIBLE:
     case PM_EMODEL:
+    case PM_ELIMIT:
         return CLI_EDATA;
     }
     return CLI_EINTERNAL;

@@ -145,7 +145,7 @@ static void cells(out_table *t, const pm_contract *c)
 static int write_contract(const char *path, const pm_contract *c, const pm_model *m,
                           const pm_scheme *sc, int grid)
 {
-    pm_error err = {{0}};
+    pm_error err = {0};
     pm_status st = pm_contract_save(path, c, m, sc, grid ? "grid-paper" : "exact", &err);
     if (st != PM_OK) {
         cli_error("--out: %s", err.text);
@@ -159,7 +159,7 @@ static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_
 #ifdef CLI_HAVE_GRID
     pm_grid_spec spec;
     pm_grid_result res;
-    pm_error err = {{0}};
+    pm_error err = {0};
     pm_grid_spec_paper(&spec);
     pm_status st = pm_grid_solve(m, sc, o->n, o->type, &spec, &res, &err);
     if (st != PM_OK) {
@@ -213,7 +213,7 @@ int cli_contract(int argc, char **argv)
     if (!rc && o.grid) {
         rc = solve_grid(&m, &mon.scheme, &o, &c);
     } else if (!rc) {
-        pm_error err = {{0}};
+        pm_error err = {0};
         pm_status st = pm_contract_solve(&m, &mon.scheme, o.n, o.type, o.solve, &c, &err);
         if (st == PM_EINFEASIBLE) {
             cli_error("%s", err.text);

@@ -230,7 +230,7 @@ int cli_gap(int argc, char **argv)
         fit f = {0};
         for (size_t i = 0; i < o.count; i++) {
             pm_contract c;
-            pm_error err = {{0}};
+            pm_error err = {0};
             long n = o.ns[i];
             pm_status st = pm_contract_solve(&m, &mon.scheme, n, type, o.solve, &c, &err);
             if (st != PM_OK && st != PM_EINFEASIBLE) {

@@ -60,7 +60,7 @@ int cli_model_opt(cli_model *cm, int code, const char *arg)
  * that cannot be read is an I/O error (3), a malformed one a data error. */
 int cli_model_finish(cli_model *cm, pm_model *m)
 {
-    pm_error err = {{0}};
+    pm_error err = {0};
     pm_status st;
     pm_model_default(m);
     if (cm->config && (st = pm_model_read_json(cm->config, m, &err)) != PM_OK) {

@@ -81,7 +81,7 @@ static int run_row(char **col, int line)
 {
     pm_model m;
     pm_model_default(&m);
-    pm_error err = {{0}};
+    pm_error err = {0};
     if (pm_utility_parse(col[4], &m.G, &err) || pm_cost_parse(col[5], &m.E, &err) ||
         pm_value_parse(col[6], &m.mu, &err)) {
         fprintf(stderr, "grid_cases.tsv:%d: %s\n", line, err.text);

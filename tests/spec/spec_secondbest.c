@@ -201,7 +201,7 @@ int main(int argc, char **argv)
         rows++;
         int binary = !strcmp(type, "binary");
         pm_contract c;
-        pm_error err = {{0}};
+        pm_error err = {0};
         pm_status st =
             pm_contract_solve(&m, &sc, n, binary ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
                               PM_SOLVE_SECOND_BEST, &c, &err);

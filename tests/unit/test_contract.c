@@ -254,7 +254,7 @@ static void test_infeasible(void **state)
     pm_model m = model();
     pm_scheme sc = self_paper();
     pm_contract c;
-    pm_error err = {{0}};
+    pm_error err = {0};
     /* The n = 1 linear contract needs base -0.41: a floor at -0.05 blocks
      * it, while every constant wage is still payable (Assumption 4). */
     m.w_min = -0.05;

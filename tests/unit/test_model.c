@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "optim.h"
+#include "core/optim.h"
 #include "prefmon/model.h"
 
 static void test_parse(void **state)
@@ -21,7 +21,7 @@ static void test_parse(void **state)
     pm_utility g;
     pm_cost e;
     pm_value mu;
-    pm_error err = {{0}};
+    pm_error err = {0};
     char buf[256];
     assert_int_equal(pm_utility_parse("cara:0.5", &g, &err), PM_OK);
     assert_int_equal(g.kind, PM_UTILITY_CARA);
@@ -148,7 +148,7 @@ static void test_check(void **state)
 {
     (void)state;
     pm_model m;
-    pm_error err = {{0}};
+    pm_error err = {0};
     pm_model_default(&m);
     assert_int_equal(pm_model_check(&m, &err), PM_OK);
     /* E' < 0 near 0. */
@@ -204,7 +204,7 @@ static void test_json(void **state)
     assert_true(fd >= 0);
     close(fd);
     pm_model m;
-    pm_error err = {{0}};
+    pm_error err = {0};
     pm_model_default(&m);
     write_file(path, "{\"utility\": \"sumexp:0.7,0.7,0.3,2\", \"cost\": \"poly:0,0.0072,0.024\",\n"
                      " \"value\": \"log:0.35,1.8\", \"u0\": 0.01, \"wage_max\": 15}\n");

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "json_file.h"
-#include "model_json.h"
+#include "io/json_file.h"
+#include "io/model_json.h"
 #include "prefmon/contract.h"
 #include "prefmon/version.h"
 

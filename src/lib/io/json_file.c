@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json_file.h"
+#include "io/json_file.h"
 
 json_t *pmx_json_load_file(const char *path, pm_status *st, pm_error *err)
 {

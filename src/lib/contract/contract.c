@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "contract_internal.h"
-#include "optim.h"
+#include "contract/internal.h"
+#include "core/optim.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
 

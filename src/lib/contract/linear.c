@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "contract_internal.h"
-#include "optim.h"
+#include "contract/internal.h"
+#include "core/optim.h"
 #include "prefmon/contract.h"
 
 typedef struct lin_ctx {

@@ -5,7 +5,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "optim.h"
+#include "core/optim.h"
 
 pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int maxit, double *root)
 {
