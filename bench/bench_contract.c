@@ -49,7 +49,7 @@ static int ultra_cbar(const char *path, double *cbar, size_t *count)
 {
     pm_prefs *pr = pm_prefs_new();
     int ok = pr && pm_prefs_read_file(pr, path) == PM_OK && pm_prefs_count(pr) > 0 &&
-             pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), cbar) == PM_OK;
+             pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), cbar, NULL) == PM_OK;
     if (!ok)
         fprintf(stderr, "bench_contract: %s: %s\n", path,
                 pr ? pm_prefs_errmsg(pr) : "out of memory");
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     printf("type\tsolve\tn\tms\tgap\n");
     long ns[] = {10, 100, 1000, 10000, 100000};
     for (int t = 0; t < 2; t++)
@@ -110,9 +110,9 @@ int main(int argc, char **argv)
                i == 2 ? ", pm_prefs_read_file + pm_cbar" : "");
     printf(" (Ultra: %zu preference pairs)\n", nu);
     pm_scheme schemes[5];
-    pm_scheme_self(&schemes[0], PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&schemes[0], PM_CONV_PAPER, 0.02, 0.5, NULL);
     for (int i = 0; i < 4; i++)
-        pm_scheme_expert(&schemes[i + 1], ds[i].cbar);
+        pm_scheme_expert(&schemes[i + 1], ds[i].cbar, NULL);
     /* Five repetitions: the median and the fastest. */
     double el[5];
     int solves = 0, infeasible = 0;

@@ -98,7 +98,7 @@ static int reduced(int threads)
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     pm_grid_spec s;
     pm_grid_spec_paper(&s);
     s.base_first = 180, s.n_base = 40, s.threads = threads;
@@ -129,8 +129,8 @@ static int full(int threads, const char *list)
     pm_model m;
     pm_model_default(&m);
     pm_scheme scs[2];
-    pm_scheme_self(&scs[0], PM_CONV_PAPER, 0.02, 0.5);
-    pm_scheme_expert(&scs[1], 0.5);
+    pm_scheme_self(&scs[0], PM_CONV_PAPER, 0.02, 0.5, NULL);
+    pm_scheme_expert(&scs[1], 0.5, NULL);
     pm_grid_spec s;
     pm_grid_spec_paper(&s);
     s.threads = threads;

@@ -4,8 +4,8 @@
 **   bench_monitor [MIN_SECONDS]
 **
 ** Times pm_test_design (the `power` command: threshold and exact type I/II
-** errors) for n = 10 ... 10^6 under the likelihood-ratio and level-alpha
-** rules, and pm_samplesize (the `samplesize` command) for effort gaps whose
+** errors, NULL) for n = 10 ... 10^6 under the likelihood-ratio and level-alpha
+** rules, and pm_samplesize (the `samplesize` command, NULL) for effort gaps whose
 ** answers are about 10^2, 10^4 and 10^6, under both rules. Each case is run
 ** repeatedly (at least 5 times and MIN_SECONDS, default 0.2 s, at most 1001
 ** times) and the median wall time is reported in milliseconds, with the
@@ -88,9 +88,9 @@ static long run_once(const pm_scheme *sc, const bench_case *c, pm_test *t)
 {
     pm_status st;
     if (!strcmp(c->what, "power"))
-        st = pm_test_design(sc, c->eta0, c->eta1, c->n, c->rule, c->alpha, t);
+        st = pm_test_design(sc, c->eta0, c->eta1, c->n, c->rule, c->alpha, t, NULL);
     else
-        st = pm_samplesize(sc, c->eta0, c->eta1, c->rule, c->alpha, c->target, 10000000L, t);
+        st = pm_samplesize(sc, c->eta0, c->eta1, c->rule, c->alpha, c->target, 10000000L, t, NULL);
     if (st != PM_OK) {
         fprintf(stderr, "bench_monitor: %s failed: %s\n", c->what, pm_strerror(st));
         exit(1);
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
         return 2;
     }
     pm_scheme sc;
-    if (pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5) != PM_OK)
+    if (pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5, NULL) != PM_OK)
         return 1;
 
     static const bench_case cases[] = {

@@ -53,7 +53,8 @@ double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p);
  * quantile (1+level)/2 of Beta(x+1, n-x) (1 when x = n).
  * Returns PM_EINVAL unless 0 <= x <= n, n >= 1 and 0 < level < 1.
  */
-pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper);
+pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper,
+                             pm_error *err);
 
 /** Bernoulli Kullback–Leibler divergence kl(a || b) in nats; +inf when a puts
  *  mass where b has none. */

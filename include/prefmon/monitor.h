@@ -45,10 +45,11 @@ typedef struct pm_scheme {
 
 /** Self-consistency scheme. delta in [0,1]; q0 in (0,1) (ignored, fixed at
  *  1/2, under the paper convention). PM_EINVAL unless s > q0. */
-pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0);
+pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0,
+                         pm_error *err);
 
 /** Expert-agreement scheme, cbar in (0, 1]. */
-pm_status pm_scheme_expert(pm_scheme *out, double cbar);
+pm_status pm_scheme_expert(pm_scheme *out, double cbar, pm_error *err);
 
 /** Short names: "self"/"expert", "general"/"paper". */
 const char *pm_monitor_name(pm_monitor_kind kind);
@@ -76,7 +77,7 @@ double pm_scheme_eta(const pm_scheme *sc, double m);
  * the majority side (pe = 1{p >= 1/2}), i.e. cbar = 2 mean |p - 1/2|.
  * PM_EINVAL when count is 0 or a probability is outside [0,1].
  */
-pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar);
+pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar, pm_error *err);
 
 /* ---- hypothesis test H0: eta <= eta0 against H1: eta >= eta1 ---------- */
 
@@ -101,11 +102,11 @@ typedef struct pm_test {
  *  and compute its errors. PM_EINVAL unless 0 <= eta0 < eta1 <= 1, n >= 1,
  *  0 < alpha < 1 (level rule). Ties of the likelihood ratio go to H1. */
 pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
-                         double alpha, pm_test *out);
+                         double alpha, pm_test *out, pm_error *err);
 
 /** Errors of the test with a given threshold k (0 <= k <= n+1). */
 pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
-                         pm_test *out);
+                         pm_test *out, pm_error *err);
 
 /**
  * Smallest n in [1, max_n] whose test meets the target: error_sum <= target
@@ -115,7 +116,7 @@ pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, 
  * PM_ERANGE when no n <= max_n qualifies; *out then holds the test at max_n.
  */
 pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule, double alpha,
-                        double target, long max_n, pm_test *out);
+                        double target, long max_n, pm_test *out, pm_error *err);
 
 /** Effort estimate from x passes out of n. */
 typedef struct pm_estimate {
@@ -127,7 +128,7 @@ typedef struct pm_estimate {
 } pm_estimate;
 
 pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, double eta0,
-                             pm_estimate *out);
+                             pm_estimate *out, pm_error *err);
 
 /* ---- expert monitoring: information-theoretic lower bound -------------- */
 
@@ -136,7 +137,8 @@ pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, 
  * KL = mean_i kl(1/2 + eta0 (p_i - 1/2) || 1/2 + eta1 (p_i - 1/2)), each
  * probability clipped to [1e-4, 1 - 1e-4] as in the authors' code.
  */
-pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl);
+pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl,
+                       pm_error *err);
 
 /** Lower bound on type I + type II error of ANY test from n items:
  *  max(0, 1 - sqrt(n KL / 2), 1 - sqrt(1 - exp(-n KL))) (Pinsker and
@@ -148,6 +150,6 @@ double pm_expert_lower_bound_paper(double kl, double n);
 
 /** Smallest n >= 1 with pm_expert_lower_bound(kl, n) <= target: below it no
  *  test can reach the target. PM_ERANGE if none up to max_n. */
-pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n);
+pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n, pm_error *err);
 
 #endif

@@ -73,7 +73,7 @@ int cli_bound(int argc, char **argv)
     if (!rc)
         rc = cli_read_prefs(o.path, &p, &np);
     double kl = 0;
-    if (!rc && pm_expert_kl(p, np, to.eta0, to.eta1, &kl) != PM_OK) {
+    if (!rc && pm_expert_kl(p, np, to.eta0, to.eta1, &kl, NULL) != PM_OK) {
         cli_error("internal error computing KL");
         rc = CLI_EINTERNAL;
     }

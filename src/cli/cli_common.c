@@ -310,7 +310,7 @@ int cli_monitor_finish(cli_monitor *m, int need_prefs)
     }
     if (m->kind == PM_MONITOR_EXPERT) {
         if (!m->have_cbar) {
-            pm_cbar(m->prefs, NULL, m->nprefs, &m->cbar);
+            pm_cbar(m->prefs, NULL, m->nprefs, &m->cbar, NULL);
             if (!(m->cbar > 0)) {
                 cli_error("--pref-scores: %s: every preference is exactly 1/2, so an expert "
                           "carries no signal (cbar = 0)",
@@ -319,9 +319,9 @@ int cli_monitor_finish(cli_monitor *m, int need_prefs)
             }
         }
         /* cbar is in (0, 1] here (checked when parsed or computed). */
-        return pm_scheme_expert(&m->scheme, m->cbar) == PM_OK ? 0 : CLI_EUSAGE;
+        return pm_scheme_expert(&m->scheme, m->cbar, NULL) == PM_OK ? 0 : CLI_EUSAGE;
     }
-    if (pm_scheme_self(&m->scheme, m->convention, m->delta, m->q0) != PM_OK) {
+    if (pm_scheme_self(&m->scheme, m->convention, m->delta, m->q0, NULL) != PM_OK) {
         cli_error("--delta %g with q0 = %g: a careful annotator (agreement %g) must agree "
                   "with themselves more often than chance",
                   m->delta, m->convention == PM_CONV_PAPER ? 0.5 : m->q0,

@@ -29,7 +29,8 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
 {
     const pm_scheme *sc = &mon->scheme;
     pm_test t;
-    pm_status st = pm_samplesize(sc, to->eta0, to->eta1, PM_RULE_LR, 0, to->target, to->max_n, &t);
+    pm_status st =
+        pm_samplesize(sc, to->eta0, to->eta1, PM_RULE_LR, 0, to->target, to->max_n, &t, NULL);
     out_row(tab);
     cli_monitor_cells(tab, mon);
     out_num(tab, to->eta0);
@@ -55,7 +56,7 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
     long nmin;
     if (expert) {
         out_num(tab, kl);
-        if (pm_expert_bound_samplesize(kl, to->target, to->max_n, &nmin) == PM_OK)
+        if (pm_expert_bound_samplesize(kl, to->target, to->max_n, &nmin, NULL) == PM_OK)
             out_int(tab, nmin);
         else
             out_null(tab);
@@ -102,14 +103,14 @@ int cli_compare(int argc, char **argv)
         /* The expert side: same preference data, majority-side expert. */
         cli_monitor_init(&expert, PM_CONV_PAPER);
         expert.kind = PM_MONITOR_EXPERT;
-        pm_cbar(self.prefs, NULL, self.nprefs, &expert.cbar);
-        if (pm_scheme_expert(&expert.scheme, expert.cbar) != PM_OK) {
+        pm_cbar(self.prefs, NULL, self.nprefs, &expert.cbar, NULL);
+        if (pm_scheme_expert(&expert.scheme, expert.cbar, NULL) != PM_OK) {
             cli_error("--pref-scores: %s: every preference is exactly 1/2, so an expert "
                       "carries no signal (cbar = 0)",
                       self.pref_path);
             rc = CLI_EDATA;
         }
-        pm_expert_kl(self.prefs, self.nprefs, to.eta0, to.eta1, &kl);
+        pm_expert_kl(self.prefs, self.nprefs, to.eta0, to.eta1, &kl, NULL);
     }
     if (!rc) {
         static const char *const cols[] = {

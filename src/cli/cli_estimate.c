@@ -76,7 +76,7 @@ int cli_estimate(int argc, char **argv)
         rc = cli_monitor_finish(&mon, 0);
     pm_estimate e;
     if (!rc) {
-        pm_status st = pm_estimate_effort(&mon.scheme, o.n, o.x, o.level, o.eta0, &e);
+        pm_status st = pm_estimate_effort(&mon.scheme, o.n, o.x, o.level, o.eta0, &e, NULL);
         if (st != PM_OK) {
             cli_error("%s", pm_strerror(st));
             rc = cli_exit_for(st);

@@ -50,8 +50,9 @@ int cli_power(int argc, char **argv)
         rc = cli_monitor_finish(&mon, 0);
     pm_test t;
     if (!rc) {
-        pm_status st = pm_test_design(&mon.scheme, to.eta0, to.eta1, n,
-                                      to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR, to.alpha, &t);
+        pm_status st =
+            pm_test_design(&mon.scheme, to.eta0, to.eta1, n,
+                           to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR, to.alpha, &t, NULL);
         if (st != PM_OK) {
             cli_error("%s", pm_strerror(st));
             rc = cli_exit_for(st);

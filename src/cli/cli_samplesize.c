@@ -41,8 +41,8 @@ int cli_samplesize(int argc, char **argv)
     pm_test t;
     if (!rc) {
         pm_rule rule = to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
-        pm_status st =
-            pm_samplesize(&mon.scheme, to.eta0, to.eta1, rule, to.alpha, to.target, to.max_n, &t);
+        pm_status st = pm_samplesize(&mon.scheme, to.eta0, to.eta1, rule, to.alpha, to.target,
+                                     to.max_n, &t, NULL);
         if (st == PM_ERANGE) {
             cli_error("no n <= %ld reaches %s <= %g (at n = %ld: type1 %.3g, type2 %.3g); raise "
                       "--max-n or relax the target",

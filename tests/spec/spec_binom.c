@@ -129,7 +129,7 @@ static void run_cp(const char *dir)
         if (r < 0 || !spec_long(&t, "x", &x) || !spec_long(&t, "n", &n) ||
             !spec_num(&t, "level", &level))
             continue;
-        pm_status st = pm_clopper_pearson(x, n, level, &lo, &hi);
+        pm_status st = pm_clopper_pearson(x, n, level, &lo, &hi, NULL);
         spec_check_true(&t, st == PM_OK, "pm_clopper_pearson did not return PM_OK");
         spec_check_lin(&t, "lower", lo, SPEC_RTOL);
         spec_check_lin(&t, "upper", hi, SPEC_RTOL);

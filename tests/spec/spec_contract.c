@@ -28,8 +28,8 @@ static int setup(pm_model *m, pm_scheme *sc, const char *g, const char *e, const
         pm_value_parse(v, &m->mu, NULL))
         return -1;
     if (mon && !strcmp(mon, "expert"))
-        return pm_scheme_expert(sc, 0.4);
-    return pm_scheme_self(sc, PM_CONV_PAPER, 0.02, 0.5);
+        return pm_scheme_expert(sc, 0.4, NULL);
+    return pm_scheme_self(sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
 }
 
 static void run(const char *dir, const char *name, int kind)

@@ -90,8 +90,9 @@ static int run_row(char **col, int line)
     m.u0 = strtod(col[7], NULL);
     pm_scheme sc;
     double param = strtod(col[2], NULL);
-    pm_status st = strcmp(col[1], "self") == 0 ? pm_scheme_self(&sc, PM_CONV_PAPER, param, 0.5)
-                                               : pm_scheme_expert(&sc, param);
+    pm_status st = strcmp(col[1], "self") == 0
+                       ? pm_scheme_self(&sc, PM_CONV_PAPER, param, 0.5, NULL)
+                       : pm_scheme_expert(&sc, param, NULL);
     if (st != PM_OK)
         return 0;
     pm_grid_spec s;

@@ -31,11 +31,11 @@ static int row_scheme(spec_table *t, pm_scheme *sc)
     const char *conv = spec_str(t, "convention");
     pm_status st;
     if (strcmp(mon, "self") == 0 && strcmp(conv, "general") == 0)
-        st = pm_scheme_self(sc, PM_CONV_GENERAL, delta, q0);
+        st = pm_scheme_self(sc, PM_CONV_GENERAL, delta, q0, NULL);
     else if (strcmp(mon, "self") == 0 && strcmp(conv, "paper") == 0)
-        st = pm_scheme_self(sc, PM_CONV_PAPER, delta, q0);
+        st = pm_scheme_self(sc, PM_CONV_PAPER, delta, q0, NULL);
     else if (strcmp(mon, "expert") == 0 && strcmp(conv, "-") == 0)
-        st = pm_scheme_expert(sc, cbar);
+        st = pm_scheme_expert(sc, cbar, NULL);
     else {
         spec_fail(t, "unknown scheme %s/%s", mon, conv);
         return 0;
@@ -127,7 +127,7 @@ static void run_test(const char *dir)
         if (strcmp(rule, "lr") == 0 || strcmp(rule, "level") == 0) {
             pm_rule rl = rule[1] == 'r' ? PM_RULE_LR : PM_RULE_LEVEL;
             memset(&got, 0, sizeof got);
-            pm_status st = pm_test_design(&sc, eta0, eta1, n, rl, alpha, &got);
+            pm_status st = pm_test_design(&sc, eta0, eta1, n, rl, alpha, &got, NULL);
             spec_check_true(&t, st == PM_OK, "pm_test_design did not return PM_OK");
             if (st == PM_OK) {
                 spec_check_long(&t, "k", got.k);
@@ -141,7 +141,7 @@ static void run_test(const char *dir)
         }
         /* the tails at the reference k, independent of the threshold design */
         memset(&got, 0, sizeof got);
-        pm_status st = pm_test_errors(&sc, eta0, eta1, n, k, &got);
+        pm_status st = pm_test_errors(&sc, eta0, eta1, n, k, &got, NULL);
         spec_check_true(&t, st == PM_OK, "pm_test_errors did not return PM_OK");
         if (st == PM_OK)
             check_test(&t, &got, 1);
@@ -178,7 +178,7 @@ static void run_samplesize(const char *dir)
         pm_status want = strcmp(status, "ok") == 0 ? PM_OK : PM_ERANGE;
         pm_test got;
         memset(&got, 0, sizeof got);
-        pm_status st = pm_samplesize(&sc, eta0, eta1, rl, alpha, target, max_n, &got);
+        pm_status st = pm_samplesize(&sc, eta0, eta1, rl, alpha, target, max_n, &got, NULL);
         if (st != want) {
             spec_fail(&t, "status: expected %s, got %d", status, (int)st);
             continue;
@@ -211,7 +211,7 @@ static void run_estimate(const char *dir)
             continue;
         pm_estimate e;
         memset(&e, 0, sizeof e);
-        pm_status st = pm_estimate_effort(&sc, n, x, level, eta0, &e);
+        pm_status st = pm_estimate_effort(&sc, n, x, level, eta0, &e, NULL);
         spec_check_true(&t, st == PM_OK, "pm_estimate_effort did not return PM_OK");
         if (st != PM_OK)
             continue;
@@ -270,7 +270,7 @@ static void run_expert(const char *dir)
                 spec_fail(&t, "pe list length differs from p");
                 continue;
             }
-            pm_status st = pm_cbar(p, with_pe ? pe : NULL, np, &v);
+            pm_status st = pm_cbar(p, with_pe ? pe : NULL, np, &v, NULL);
             spec_check_true(&t, st == PM_OK, "pm_cbar did not return PM_OK");
             double exp;
             /* a mean of signed terms of size <= 1: absolute error ~count*eps */
@@ -280,7 +280,7 @@ static void run_expert(const char *dir)
             double eta0, eta1, exp;
             if (!spec_num(&t, "eta0", &eta0) || !spec_num(&t, "eta1", &eta1))
                 continue;
-            pm_status st = pm_expert_kl(p, np, eta0, eta1, &v);
+            pm_status st = pm_expert_kl(p, np, eta0, eta1, &v, NULL);
             spec_check_true(&t, st == PM_OK, "pm_expert_kl did not return PM_OK");
             /* per-item kl has ~2 eps absolute error (see spec_binom.c), and the
              * library's 1/2 + eta (p - 1/2) is one ulp off, which moves kl by
@@ -331,7 +331,7 @@ static void run_bound_n(const char *dir)
             spec_fail(&t, "status must be ok|erange");
             continue;
         }
-        pm_status st = pm_expert_bound_samplesize(kl, target, max_n, &n);
+        pm_status st = pm_expert_bound_samplesize(kl, target, max_n, &n, NULL);
         if (st != (want_ok ? PM_OK : PM_ERANGE)) {
             spec_fail(&t, "status: expected %s, got %d", spec_str(&t, "status"), (int)st);
             continue;

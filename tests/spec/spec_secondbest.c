@@ -192,8 +192,9 @@ int main(int argc, char **argv)
         int bad = pm_utility_parse(g, &m.G, NULL) || pm_cost_parse(e, &m.E, NULL) ||
                   pm_value_parse(v, &m.mu, NULL);
         if (!bad)
-            bad = !strcmp(mon, "expert") ? pm_scheme_expert(&sc, par) != PM_OK
-                                         : pm_scheme_self(&sc, PM_CONV_GENERAL, par, 0.5) != PM_OK;
+            bad = !strcmp(mon, "expert")
+                      ? pm_scheme_expert(&sc, par, NULL) != PM_OK
+                      : pm_scheme_self(&sc, PM_CONV_GENERAL, par, 0.5, NULL) != PM_OK;
         if (bad) {
             check(0, path, ln, "bad model or monitor");
             continue;

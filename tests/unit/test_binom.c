@@ -107,17 +107,17 @@ static void test_clopper_pearson(void **state)
 {
     (void)state;
     double lo, hi;
-    assert_int_equal(pm_clopper_pearson(7, 20, 0.95, &lo, &hi), 0);
+    assert_int_equal(pm_clopper_pearson(7, 20, 0.95, &lo, &hi, NULL), 0);
     assert_true(fabs(pm_binom_sf(7, 20, lo, 0) - 0.025) < 1e-12);
     assert_true(fabs(pm_pbinom(7, 20, hi, 1, 0) - 0.025) < 1e-12);
-    assert_int_equal(pm_clopper_pearson(0, 10, 0.9, &lo, &hi), 0);
+    assert_int_equal(pm_clopper_pearson(0, 10, 0.9, &lo, &hi, NULL), 0);
     assert_true(lo == 0);
     assert_true(fabs(hi - (1 - pow(0.05, 0.1))) < 1e-13); /* (1-hi)^10 = 0.05 */
-    assert_int_equal(pm_clopper_pearson(10, 10, 0.9, &lo, &hi), 0);
+    assert_int_equal(pm_clopper_pearson(10, 10, 0.9, &lo, &hi, NULL), 0);
     assert_true(hi == 1);
     assert_true(fabs(lo - pow(0.05, 0.1)) < 1e-13); /* lo^10 = 0.05 */
-    assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi), 1);
-    assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi), 1);
+    assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi, NULL), 1);
+    assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi, NULL), 1);
 }
 
 static void test_kl(void **state)

@@ -25,7 +25,7 @@ static pm_model model(void)
 static pm_scheme self_paper(void)
 {
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     return sc;
 }
 
@@ -167,7 +167,7 @@ static void test_foc_ir_ic(void **state)
     pm_model m = model();
     pm_scheme scs[2];
     scs[0] = self_paper();
-    pm_scheme_expert(&scs[1], 0.4);
+    pm_scheme_expert(&scs[1], 0.4, NULL);
     long ns[] = {1, 10, 100, 1000};
     for (int s = 0; s < 2; s++)
         for (int t = 0; t < 2; t++)
@@ -324,7 +324,7 @@ static void test_binary_lenient_precision(void **state)
     pm_cost_parse("poly:0,0.05,0.1,0.08", &m.E, NULL);
     pm_value_parse("exp:0.6,2", &m.mu, NULL);
     m.u0 = 0.05;
-    pm_scheme_expert(&sc, 0.3);
+    pm_scheme_expert(&sc, 0.3, NULL);
     pm_contract c;
     assert_int_equal(
         pm_contract_solve(&m, &sc, 60, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
@@ -372,7 +372,7 @@ static void test_binary_corner(void **state)
     pm_cost_parse("poly:0,0.02,0.3", &m.E, NULL);
     pm_value_parse("exp:0.8,1.5", &m.mu, NULL);
     m.u0 = 0.2;
-    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.5);
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.5, NULL);
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
     assert_true(c.eta == 1 && c.k == 9);
@@ -388,7 +388,7 @@ static void test_second_best_vs_target_grid(void **state)
     pm_model m = model();
     pm_scheme scs[2];
     scs[0] = self_paper();
-    pm_scheme_expert(&scs[1], 0.5584325287727587);
+    pm_scheme_expert(&scs[1], 0.5584325287727587, NULL);
     long ns[] = {5, 61};
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < 2; i++) {

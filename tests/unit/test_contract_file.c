@@ -50,7 +50,7 @@ static void test_round_trip(void **state)
     pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
     m.u0 = 0.01;
     pm_scheme sc, sc2;
-    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.25);
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.25, NULL);
     pm_contract c, c2;
     pm_model m2;
     pm_error err;
@@ -105,7 +105,7 @@ static void test_atomic(void **state)
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     pm_contract c;
     pm_error err;
     assert_int_equal(

@@ -202,8 +202,8 @@ static void test_brute_force(void **state)
     pm_model m;
     pm_model_default(&m);
     pm_scheme self, expert;
-    assert_int_equal(pm_scheme_self(&self, PM_CONV_PAPER, 0.02, 0.5), PM_OK);
-    assert_int_equal(pm_scheme_expert(&expert, 0.4), PM_OK);
+    assert_int_equal(pm_scheme_self(&self, PM_CONV_PAPER, 0.02, 0.5, NULL), PM_OK);
+    assert_int_equal(pm_scheme_expert(&expert, 0.4, NULL), PM_OK);
     static const long ns[] = {1, 7, 40};
     for (int binary = 0; binary < 2; binary++)
         for (size_t k = 0; k < 3; k++) {
@@ -238,7 +238,7 @@ static void test_fields(void **state)
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     pm_grid_spec s = small_spec();
     pm_grid_result g;
     assert_int_equal(pm_grid_solve(&m, &sc, 20, PM_CONTRACT_BINARY, &s, &g, NULL), PM_OK);
@@ -284,7 +284,7 @@ static void test_errors(void **state)
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     pm_grid_spec s = small_spec();
     pm_grid_result g;
     pm_error err;

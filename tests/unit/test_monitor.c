@@ -23,28 +23,28 @@ static void test_schemes(void **state)
 {
     (void)state;
     pm_scheme sc;
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.9), PM_OK);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.9, NULL), PM_OK);
     assert_true(fabs(pm_scheme_pass(&sc, 0.8) - (1 + 0.98 * 0.8) / 2) < 1e-16);
     assert_true(fabs(pm_scheme_c(&sc) - 0.98) < 1e-16);
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5), PM_OK);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5, NULL), PM_OK);
     assert_true(fabs(pm_scheme_pass(&sc, 1) - 0.98) < 1e-16);
     assert_true(fabs(pm_scheme_pass(&sc, 0) - 0.5) < 1e-16);
     /* K = 4 categories with equal shares: chance agreement 1/4. */
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.25), PM_OK);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.25, NULL), PM_OK);
     assert_true(fabs(pm_scheme_pass(&sc, 0.5) - (0.25 + 0.5 * 0.65)) < 1e-15);
     double m = pm_scheme_pass(&sc, 0.3);
     assert_true(fabs(pm_scheme_fisher(&sc, 0.3) - 0.65 * 0.65 / (m * (1 - m))) < 1e-13);
     assert_true(fabs(pm_scheme_eta(&sc, m) - 0.3) < 1e-15);
     /* delta = 0 and eta = 1: the careful annotator always agrees. */
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0, 0.5), PM_OK);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0, 0.5, NULL), PM_OK);
     assert_true(isinf(pm_scheme_fisher(&sc, 1)));
     /* Uninformative or invalid schemes are refused. */
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.5, 0.5), PM_EINVAL);
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0), PM_EINVAL);
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 1, 0.5), PM_EINVAL);
-    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, -0.1, 0.5), PM_EINVAL);
-    assert_int_equal(pm_scheme_expert(&sc, 0), PM_EINVAL);
-    assert_int_equal(pm_scheme_expert(&sc, 0.3), PM_OK);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.5, 0.5, NULL), PM_EINVAL);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0, NULL), PM_EINVAL);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 1, 0.5, NULL), PM_EINVAL);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, -0.1, 0.5, NULL), PM_EINVAL);
+    assert_int_equal(pm_scheme_expert(&sc, 0, NULL), PM_EINVAL);
+    assert_int_equal(pm_scheme_expert(&sc, 0.3, NULL), PM_OK);
     assert_true(fabs(pm_scheme_pass(&sc, 0.5) - 0.575) < 1e-16);
 }
 
@@ -78,12 +78,13 @@ static void test_lr_test_bruteforce(void **state)
     for (int conv = 0; conv < 2; conv++) {
         for (size_t d = 0; d < 3; d++) {
             pm_scheme sc;
-            assert_int_equal(pm_scheme_self(&sc, (pm_convention)conv, deltas[d], 0.5), PM_OK);
+            assert_int_equal(pm_scheme_self(&sc, (pm_convention)conv, deltas[d], 0.5, NULL), PM_OK);
             for (size_t e = 0; e < 5; e++) {
                 for (int n = 1; n <= 80; n += (n < 10 ? 1 : 13)) {
                     pm_test t;
                     assert_int_equal(
-                        pm_test_design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR, 0, &t), PM_OK);
+                        pm_test_design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR, 0, &t, NULL),
+                        PM_OK);
                     int k;
                     long double t1, t2, ms;
                     brute_lr(n, t.m0, t.m1, &k, &t1, &t2, &ms);
@@ -103,14 +104,14 @@ static void test_edge_eta1_one_delta_zero(void **state)
 {
     (void)state;
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_GENERAL, 0, 0.5);
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0, 0.5, NULL);
     pm_test t;
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 50, PM_RULE_LR, 0, &t), PM_OK);
+    assert_int_equal(pm_test_design(&sc, 0.8, 1, 50, PM_RULE_LR, 0, &t, NULL), PM_OK);
     assert_int_equal(t.k, 50);
     assert_true(t.type2 == 0);
     assert_true(fabs(t.type1 - pow(0.9, 50)) < 1e-14);
     /* At n = 10^6 the type I error 0.9^1e6 underflows; its log does not. */
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 1000000, PM_RULE_LR, 0, &t), PM_OK);
+    assert_int_equal(pm_test_design(&sc, 0.8, 1, 1000000, PM_RULE_LR, 0, &t, NULL), PM_OK);
     assert_true(t.type1 == 0);
     assert_true(fabs(t.log_type1 - 1e6 * log(0.9)) < 1e-8);
 }
@@ -119,10 +120,10 @@ static void test_level_rule(void **state)
 {
     (void)state;
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.1, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.1, 0.5, NULL);
     for (int n = 1; n <= 60; n += 3) {
         pm_test t;
-        assert_int_equal(pm_test_design(&sc, 0.5, 0.9, n, PM_RULE_LEVEL, 0.05, &t), PM_OK);
+        assert_int_equal(pm_test_design(&sc, 0.5, 0.9, n, PM_RULE_LEVEL, 0.05, &t, NULL), PM_OK);
         /* smallest k with P(X >= k | m0) <= alpha, by enumeration */
         long double tail = 0;
         int k = n + 1;
@@ -136,9 +137,9 @@ static void test_level_rule(void **state)
         assert_true(t.type1 <= 0.05);
     }
     pm_test t;
-    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 0, &t), PM_EINVAL);
-    assert_int_equal(pm_test_design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t), PM_EINVAL);
-    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 0, PM_RULE_LR, 0, &t), PM_EINVAL);
+    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 0, &t, NULL), PM_EINVAL);
+    assert_int_equal(pm_test_design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
+    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 0, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
 }
 
 /* Sample sizes against a scan over every n from 1. */
@@ -146,14 +147,14 @@ static void test_samplesize_scan(void **state)
 {
     (void)state;
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.5);
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.5, NULL);
     static const double targets[] = {0.3, 0.1, 0.05, 0.01};
     for (int rule = 0; rule < 2; rule++) {
         for (size_t i = 0; i < 4; i++) {
             long want = -1;
             for (long n = 1; n <= 3000 && want < 0; n++) {
                 pm_test t;
-                pm_test_design(&sc, 0.6, 0.9, n, (pm_rule)rule, 0.05, &t);
+                pm_test_design(&sc, 0.6, 0.9, n, (pm_rule)rule, 0.05, &t, NULL);
                 double e = rule == PM_RULE_LR ? t.error_sum : t.type2;
                 if (e <= targets[i])
                     want = n;
@@ -161,13 +162,14 @@ static void test_samplesize_scan(void **state)
             assert_true(want > 0);
             pm_test got;
             assert_int_equal(
-                pm_samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got), PM_OK);
+                pm_samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got, NULL),
+                PM_OK);
             if (got.n != want)
                 fail_msg("rule %d target %g: n=%ld want %ld", rule, targets[i], got.n, want);
         }
     }
     pm_test got;
-    assert_int_equal(pm_samplesize(&sc, 0.6, 0.9, PM_RULE_LR, 0, 1e-9, 50, &got), PM_ERANGE);
+    assert_int_equal(pm_samplesize(&sc, 0.6, 0.9, PM_RULE_LR, 0, 1e-9, 50, &got, NULL), PM_ERANGE);
     assert_int_equal(got.n, 50);
 }
 
@@ -175,23 +177,23 @@ static void test_estimate(void **state)
 {
     (void)state;
     pm_scheme sc;
-    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5);
+    pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
     pm_estimate e;
-    assert_int_equal(pm_estimate_effort(&sc, 100, 90, 0.95, 0.8, &e), PM_OK);
+    assert_int_equal(pm_estimate_effort(&sc, 100, 90, 0.95, 0.8, &e, NULL), PM_OK);
     assert_true(fabs(e.eta_hat - (0.9 - 0.5) / 0.49) < 1e-15);
     double lo, hi;
-    pm_clopper_pearson(90, 100, 0.95, &lo, &hi);
+    pm_clopper_pearson(90, 100, 0.95, &lo, &hi, NULL);
     assert_true(fabs(e.eta_low - (lo - 0.5) / 0.49) < 1e-14);
     assert_true(fabs(e.eta_high - fmin(1, (hi - 0.5) / 0.49)) < 1e-14);
     long double pv = 0;
     for (int x = 90; x <= 100; x++)
         pv += pmf_ld(x, 100, 0.5L + 0.8L * 0.49L);
     assert_true(fabs(e.p_value - (double)pv) < 1e-13);
-    assert_int_equal(pm_estimate_effort(&sc, 100, 99, 0.95, 0.8, &e), PM_OK);
+    assert_int_equal(pm_estimate_effort(&sc, 100, 99, 0.95, 0.8, &e, NULL), PM_OK);
     assert_true(e.eta_high == 1); /* (hi - 0.5)/0.49 > 1 is clipped */
-    assert_int_equal(pm_estimate_effort(&sc, 100, 30, 0.95, 0, &e), PM_OK);
+    assert_int_equal(pm_estimate_effort(&sc, 100, 30, 0.95, 0, &e, NULL), PM_OK);
     assert_true(e.eta_hat == 0 && e.eta_low == 0);
-    assert_int_equal(pm_estimate_effort(&sc, 10, 11, 0.95, 0, &e), PM_EINVAL);
+    assert_int_equal(pm_estimate_effort(&sc, 10, 11, 0.95, 0, &e, NULL), PM_EINVAL);
 }
 
 static void test_cbar_and_bound(void **state)
@@ -200,14 +202,14 @@ static void test_cbar_and_bound(void **state)
     const double p[] = {0.5, 0.9, 0.2, 0.75};
     const double pe[] = {1, 1, 0, 0.5};
     double c;
-    assert_int_equal(pm_cbar(p, NULL, 4, &c), PM_OK);
+    assert_int_equal(pm_cbar(p, NULL, 4, &c, NULL), PM_OK);
     assert_true(fabs(c - 2 * (0 + 0.4 + 0.3 + 0.25) / 4) < 1e-15);
-    assert_int_equal(pm_cbar(p, pe, 4, &c), PM_OK);
+    assert_int_equal(pm_cbar(p, pe, 4, &c, NULL), PM_OK);
     assert_true(fabs(c - 4 * (0 + 0.4 * 0.5 + 0.3 * 0.5 + 0) / 4) < 1e-15);
-    assert_int_equal(pm_cbar(p, NULL, 0, &c), PM_EINVAL);
+    assert_int_equal(pm_cbar(p, NULL, 0, &c, NULL), PM_EINVAL);
     double kl;
     const double q[] = {0.9, 1.0};
-    assert_int_equal(pm_expert_kl(q, 2, 0.8, 1, &kl), PM_OK);
+    assert_int_equal(pm_expert_kl(q, 2, 0.8, 1, &kl, NULL), PM_OK);
     /* p = 1 and eta1 = 1 gives probability 1, clipped to 1 - 1e-4. */
     double a1 = 0.5 + 0.8 * 0.4, b1 = 0.9, a2 = 0.9, b2 = 1 - 1e-4;
     double want = (a1 * log(a1 / b1) + (1 - a1) * log((1 - a1) / (1 - b1)) + a2 * log(a2 / b2) +
@@ -228,10 +230,10 @@ static void test_cbar_and_bound(void **state)
     assert_true(fabs(pm_expert_lower_bound(0.5, 100) / (0.5 * exp(-50.0)) - 1) < 1e-13);
     assert_true(fabs(pm_expert_lower_bound(1.0, 37) / (0.5 * exp(-37.0)) - 1) < 1e-13);
     long nb;
-    assert_int_equal(pm_expert_bound_samplesize(kl, 0.1, 1000000, &nb), PM_OK);
+    assert_int_equal(pm_expert_bound_samplesize(kl, 0.1, 1000000, &nb, NULL), PM_OK);
     assert_true(pm_expert_lower_bound(kl, (double)nb) <= 0.1);
     assert_true(pm_expert_lower_bound(kl, (double)nb - 1) > 0.1);
-    assert_int_equal(pm_expert_bound_samplesize(0, 0.1, 1000, &nb), PM_ERANGE);
+    assert_int_equal(pm_expert_bound_samplesize(0, 0.1, 1000, &nb, NULL), PM_ERANGE);
 }
 
 int main(void)

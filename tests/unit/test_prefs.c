@@ -97,7 +97,7 @@ static void test_ultrafeedback(void **state)
         ties += pm_prefs_values(pr)[i] == 0.5;
     assert_int_equal(ties, 136);
     double cbar;
-    assert_int_equal(pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), &cbar), PM_OK);
+    assert_int_equal(pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), &cbar, NULL), PM_OK);
     assert_true(fabs(cbar - 0.5584325287727587) < 1e-14);
     pm_prefs_free(pr);
 }

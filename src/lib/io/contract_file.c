@@ -177,10 +177,10 @@ static pm_status load_scheme(const char *path, json_t *o, pm_scheme *sc, pm_erro
         (st = get_num(path, o, "q0", 0, &q0, err)))
         return st;
     if (strcmp(mon, "expert") == 0)
-        st = pm_scheme_expert(sc, cbar);
+        st = pm_scheme_expert(sc, cbar, NULL);
     else if (strcmp(mon, "self") == 0 && (!strcmp(conv, "paper") || !strcmp(conv, "general")))
         st = pm_scheme_self(sc, strcmp(conv, "paper") == 0 ? PM_CONV_PAPER : PM_CONV_GENERAL, delta,
-                            q0);
+                            q0, NULL);
     else
         return pm_error_set(err, PM_EPARSE,
                             "%s: field 'scheme': unknown monitor '%s' or "

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "core/optim.h"
 #include "prefmon/model.h"
 

@@ -219,7 +219,8 @@ double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p)
     return qbeta(prob, a, b, lower_tail, log_p);
 }
 
-pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper)
+pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper,
+                             pm_error *err)
 {
     if (n < 1 || x < 0 || x > n || !(level > 0 && level < 1) || !lower || !upper)
         return PM_EINVAL;

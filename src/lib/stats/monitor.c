@@ -21,7 +21,7 @@ static double slope_of(const pm_scheme *sc)
     return (1 - sc->delta) - sc->q0;
 }
 
-pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0)
+pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0, pm_error *err)
 {
     if (!out || !(delta >= 0 && delta <= 1))
         return PM_EINVAL;
@@ -45,7 +45,7 @@ pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, doubl
     return PM_OK;
 }
 
-pm_status pm_scheme_expert(pm_scheme *out, double cbar)
+pm_status pm_scheme_expert(pm_scheme *out, double cbar, pm_error *err)
 {
     if (!out || !(cbar > 0 && cbar <= 1))
         return PM_EINVAL;
@@ -94,7 +94,7 @@ double pm_scheme_eta(const pm_scheme *sc, double m)
     return (m - sc->q0) / slope_of(sc);
 }
 
-pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar)
+pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar, pm_error *err)
 {
     if (!p || !cbar || count == 0)
         return PM_EINVAL;
@@ -124,7 +124,7 @@ static int bad_etas(double eta0, double eta1)
 }
 
 pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
-                         pm_test *out)
+                         pm_test *out, pm_error *err)
 {
     if (!sc || !out || bad_etas(eta0, eta1) || n < 1 || k < 0 || k > n + 1)
         return PM_EINVAL;
@@ -188,7 +188,7 @@ static long level_threshold(double m0, long n, double alpha)
 }
 
 pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
-                         double alpha, pm_test *out)
+                         double alpha, pm_test *out, pm_error *err)
 {
     if (!sc || !out || bad_etas(eta0, eta1) || n < 1)
         return PM_EINVAL;
@@ -196,7 +196,7 @@ pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, 
         return PM_EINVAL;
     double m0 = pm_scheme_pass(sc, eta0), m1 = pm_scheme_pass(sc, eta1);
     long k = rule == PM_RULE_LEVEL ? level_threshold(m0, n, alpha) : lr_threshold(m0, m1, n);
-    return pm_test_errors(sc, eta0, eta1, n, k, out);
+    return pm_test_errors(sc, eta0, eta1, n, k, out, err);
 }
 
 /* Type II error of the randomised most powerful level-alpha test: reject
@@ -219,7 +219,7 @@ static double randomized_type2(double m0, double m1, long n, double alpha)
 }
 
 pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule, double alpha,
-                        double target, long max_n, pm_test *out)
+                        double target, long max_n, pm_test *out, pm_error *err)
 {
     if (!sc || !out || bad_etas(eta0, eta1) || max_n < 1 || !(target >= 0 && target < 1))
         return PM_EINVAL;
@@ -233,7 +233,7 @@ pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule r
          * 1 - TV(Bin(n, m0), Bin(n, m1)), and TV can only grow with n
          * (data processing). The error sum is therefore non-increasing in
          * n and bisection finds the exact smallest n. */
-        st = pm_test_design(sc, eta0, eta1, max_n, rule, alpha, &t);
+        st = pm_test_design(sc, eta0, eta1, max_n, rule, alpha, &t, err);
         if (st != PM_OK)
             return st;
         if (!(t.error_sum <= target)) {
@@ -243,13 +243,13 @@ pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule r
         long lo = 1, hi = max_n;
         while (lo < hi) {
             long mid = lo + (hi - lo) / 2;
-            pm_test_design(sc, eta0, eta1, mid, rule, alpha, &t);
+            pm_test_design(sc, eta0, eta1, mid, rule, alpha, &t, NULL);
             if (t.error_sum <= target)
                 hi = mid;
             else
                 lo = mid + 1;
         }
-        return pm_test_design(sc, eta0, eta1, lo, rule, alpha, out);
+        return pm_test_design(sc, eta0, eta1, lo, rule, alpha, out, err);
     }
     /* Level rule: the non-randomised test's type II error saw-tooths in n,
      * so bisect on the randomised envelope (monotone, and a lower bound)
@@ -258,7 +258,7 @@ pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule r
      * the scan costs a few tail evaluations. */
     double m0 = pm_scheme_pass(sc, eta0), m1 = pm_scheme_pass(sc, eta1);
     if (!(randomized_type2(m0, m1, max_n, alpha) <= target)) {
-        pm_test_design(sc, eta0, eta1, max_n, rule, alpha, out);
+        pm_test_design(sc, eta0, eta1, max_n, rule, alpha, out, NULL);
         return PM_ERANGE;
     }
     long lo = 1, hi = max_n;
@@ -275,9 +275,9 @@ pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule r
         while (pm_binom_sf((double)k, (double)n, m0, 1) > la)
             k++;
         if (pm_pbinom((double)k - 1, (double)n, m1, 1, 0) <= target)
-            return pm_test_errors(sc, eta0, eta1, n, k, out);
+            return pm_test_errors(sc, eta0, eta1, n, k, out, err);
     }
-    pm_test_design(sc, eta0, eta1, max_n, rule, alpha, out);
+    pm_test_design(sc, eta0, eta1, max_n, rule, alpha, out, NULL);
     return PM_ERANGE;
 }
 
@@ -287,14 +287,14 @@ static double clip01(double x)
 }
 
 pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, double eta0,
-                             pm_estimate *out)
+                             pm_estimate *out, pm_error *err)
 {
     if (!sc || !out || n < 1 || x < 0 || x > n || !(level > 0 && level < 1) ||
         !(eta0 >= 0 && eta0 <= 1))
         return PM_EINVAL;
     pm_estimate e = {.n = n, .x = x, .level = level, .eta0 = eta0};
     e.m_hat = (double)x / (double)n;
-    pm_status st = pm_clopper_pearson(x, n, level, &e.m_low, &e.m_high);
+    pm_status st = pm_clopper_pearson(x, n, level, &e.m_low, &e.m_high, err);
     if (st != PM_OK)
         return st;
     /* m is increasing in eta, so the interval maps endpoint to endpoint. */
@@ -313,7 +313,8 @@ static double clip_prob(double q)
     return q < 1e-4 ? 1e-4 : (q > 1 - 1e-4 ? 1 - 1e-4 : q);
 }
 
-pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl)
+pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl,
+                       pm_error *err)
 {
     if (!p || !kl || count == 0 || !(eta0 >= 0 && eta0 <= 1) || !(eta1 >= 0 && eta1 <= 1))
         return PM_EINVAL;
@@ -350,7 +351,7 @@ double pm_expert_lower_bound_paper(double kl, double n)
     return 0.5 * exp(-n * kl);
 }
 
-pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n)
+pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n, pm_error *err)
 {
     if (!n || !(kl >= 0) || !(target >= 0 && target < 1) || max_n < 1)
         return PM_EINVAL;
