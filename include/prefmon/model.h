@@ -70,6 +70,11 @@ pm_status pm_utility_parse(const char *spec, pm_utility *out, pm_error *err);
 pm_status pm_cost_parse(const char *spec, pm_cost *out, pm_error *err);
 pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err);
 
+/** A buffer of PM_SPEC_MAX bytes always holds a formatted spec: at most
+ *  PM_MODEL_MAX_TERMS pairs of numbers of at most 24 characters each
+ *  ("-2.2250738585072014e-308") with separators, and a family name. */
+#define PM_SPEC_MAX 1024
+
 /** Write the canonical spec back ("cara:1"); returns out. */
 char *pm_utility_format(const pm_utility *g, char *out, size_t size);
 char *pm_cost_format(const pm_cost *e, char *out, size_t size);
