@@ -118,6 +118,12 @@ static void test_clopper_pearson(void **state)
     assert_true(fabs(lo - pow(0.05, 0.1)) < 1e-13); /* lo^10 = 0.05 */
     assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi, NULL), 1);
     assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi, NULL), 1);
+    pm_error e = {0};
+    assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi, &e), PM_EINVAL);
+    assert_int_equal(e.code, PM_EINVAL);
+    assert_string_equal(e.text, "x = 11 successes in n = 10 trials: need n >= 1 and 0 <= x <= n");
+    assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi, &e), PM_EINVAL);
+    assert_string_equal(e.text, "level = 1: a confidence level lies in (0, 1), e.g. 0.95");
 }
 
 static void test_kl(void **state)
