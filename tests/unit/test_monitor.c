@@ -1,5 +1,11 @@
 /* monitor: every statistic against brute-force enumeration over x and n in
- * long double, or a closed form. */
+ * long double, or a closed form.
+ *
+ * Where the tolerances come from: 1e-16 / 1e-15 absolute on values <= 1 is
+ * one or a few roundings (eps = 2.2e-16) of a closed form; 1e-12 relative
+ * is the accuracy binom.h documents for every tail; 1e-13 / 1e-14 absolute
+ * is for values through one Rmath beta quantile (Clopper-Pearson), good to
+ * ~1e-14; 1e-8 on a log of size 1e5 is 1e-13 relative. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
