@@ -36,7 +36,7 @@ static int reserve(pmx_lines *lr, size_t len)
     return 1;
 }
 
-pm_status pmx_lines_next(pmx_lines *lr, const char **line, size_t *len, pm_error *err)
+static pm_status next_locked(pmx_lines *lr, const char **line, size_t *len, pm_error *err)
 {
     size_t n = 0;
     long no = lr->lineno + 1;
@@ -44,7 +44,7 @@ pm_status pmx_lines_next(pmx_lines *lr, const char **line, size_t *len, pm_error
     *line = NULL;
     *len = 0;
     errno = 0;
-    while ((c = getc(lr->fp)) != EOF && c != '\n') {
+    while ((c = getc_unlocked(lr->fp)) != EOF && c != '\n') {
         if (n == lr->max)
             return pm_error_at(err, PM_ELIMIT, lr->name, no, (long)n + 1,
                                "line %ld longer than %zu bytes", no, lr->max);
@@ -67,4 +67,14 @@ pm_status pmx_lines_next(pmx_lines *lr, const char **line, size_t *len, pm_error
     *line = lr->buf;
     *len = n;
     return PM_OK;
+}
+
+pm_status pmx_lines_next(pmx_lines *lr, const char **line, size_t *len, pm_error *err)
+{
+    /* One lock for the line, getc_unlocked per byte: the per-byte lock of
+     * getc makes a 64 MiB line several times slower. */
+    flockfile(lr->fp);
+    pm_status st = next_locked(lr, line, len, err);
+    funlockfile(lr->fp);
+    return st;
 }
