@@ -48,11 +48,11 @@ static void machine(void)
 static int ultra_cbar(const char *path, double *cbar, size_t *count)
 {
     pm_prefs *pr = pm_prefs_new();
-    int ok = pr && pm_prefs_read_file(pr, path) == PM_OK && pm_prefs_count(pr) > 0 &&
-             pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), cbar, NULL) == PM_OK;
+    pm_error err = {.text = "out of memory"};
+    int ok = pr && pm_prefs_read_file(pr, path, &err) == PM_OK && pm_prefs_count(pr) > 0 &&
+             pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), cbar, &err) == PM_OK;
     if (!ok)
-        fprintf(stderr, "bench_contract: %s: %s\n", path,
-                pr ? pm_prefs_errmsg(pr) : "out of memory");
+        fprintf(stderr, "bench_contract: %s\n", err.text);
     *count = ok ? pm_prefs_count(pr) : 0;
     pm_prefs_free(pr);
     return ok;

@@ -33,14 +33,16 @@ typedef enum pm_convention {
 } pm_convention;
 
 /** A monitoring scheme. Build it with pm_scheme_self / pm_scheme_expert,
- *  which validate; the fields are then read-only. */
+ *  which validate; the fields are then read-only. The scheme is its
+ *  parameters only: s (the pass probability at eta = 1) is not stored but
+ *  derived by pm_scheme_agreement, so no field can disagree with the maths
+ *  (an earlier version stored an s that nothing read). */
 typedef struct pm_scheme {
     pm_monitor_kind kind;
     pm_convention convention; /* self-consistency only */
     double delta;             /* self: repeat disagreement; expert: unused (0) */
     double cbar;              /* expert: alignment coefficient; self: unused (0) */
     double q0;                /* pass probability at eta = 0 */
-    double s;                 /* pass probability at eta = 1 */
 } pm_scheme;
 
 /** Self-consistency scheme. delta in [0,1]; q0 in (0,1) (ignored, fixed at
@@ -54,6 +56,12 @@ pm_status pm_scheme_expert(pm_scheme *out, double cbar, pm_error *err);
 /** Short names: "self"/"expert", "general"/"paper". */
 const char *pm_monitor_name(pm_monitor_kind kind);
 const char *pm_convention_name(pm_convention conv);
+
+/** s = m(1), the pass probability of full effort, in the convention's own
+ *  form: 1 - delta (general), 1 - delta/2 (paper), (1 + cbar)/2 (expert).
+ *  For reports; the maths uses q0 and the exact slope, since s - q0
+ *  computed from a rounded s would lose the low bits of a small cbar. */
+double pm_scheme_agreement(const pm_scheme *sc);
 
 /** Pass probability m(eta). */
 double pm_scheme_pass(const pm_scheme *sc, double eta);
@@ -108,11 +116,20 @@ pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, 
 pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
                          pm_test *out, pm_error *err);
 
+/** Most steps of pm_samplesize's exact scan (level rule) above the
+ *  randomised envelope's answer; each step costs two or three binomial
+ *  tails. The scan is typically O(sqrt n) steps (the saw-tooth's depth),
+ *  e.g. 1242 evaluations in all for n = 6.1e8 (test_monitor.c). */
+#define PM_SAMPLESIZE_SCAN_MAX (1L << 20)
+
 /**
  * Smallest n in [1, max_n] whose test meets the target: error_sum <= target
  * (PM_RULE_LR) or type2 <= target at level alpha (PM_RULE_LEVEL). Exact: the
  * answer is checked against every smaller n that could qualify (see
  * monitor.c for why a bisection on a monotone envelope is exact).
+ * Work: O(log max_n) tests for the LR rule; for the level rule a bisection
+ * plus a scan of at most PM_SAMPLESIZE_SCAN_MAX values of n, past which it
+ * returns PM_ELIMIT (the answer would be exact but too costly) instead.
  * PM_ERANGE when no n <= max_n qualifies; *out then holds the test at max_n.
  */
 pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule, double alpha,

@@ -9,12 +9,13 @@
 **     the top level or inside "metadata", named chosen_score/rejected_score
 **     or score_chosen/score_rejected: p = sigmoid(chosen - rejected) (the
 **     paper's Bradley–Terry link).
-** The format is decided per line: a line starting with '{' is JSON. Every
-** value is folded to max(p, 1 - p) >= 1/2.
+** The format is decided per line: a line starting with '{' is JSON (a key
+** given twice is an error). Every value is folded to max(p, 1 - p) >= 1/2.
 **
-** Ownership: a pm_prefs handle owns its values; pm_prefs_values() and
-** pm_prefs_errmsg() return borrowed pointers valid until the next call on
-** the handle. Not thread-safe per handle.
+** Ownership: a pm_prefs handle owns its values; pm_prefs_values() returns
+** a borrowed pointer valid until the next call on the handle. Errors go to
+** the caller's pm_error (the handle keeps no message). Not thread-safe per
+** handle.
 */
 #ifndef PREFMON_PREFS_H
 #define PREFMON_PREFS_H
@@ -32,25 +33,24 @@ pm_prefs *pm_prefs_new(void);
 /** Free the handle; NULL is a no-op. */
 void pm_prefs_free(pm_prefs *pr);
 
-/** Append every probability in the file. On a malformed line returns
- *  PM_EPARSE (PM_EIO if unreadable) and sets the message to
- *  "file:line: field: what"; the values read before it are discarded. */
-pm_status pm_prefs_read_file(pm_prefs *pr, const char *path);
+/** Append every probability in the file. On a bad line returns PM_EPARSE
+ *  (PM_ELIMIT for a line over 64 MiB, PM_EIO if unreadable or a
+ *  directory) and fills err with "file:line[:col]: field: what"; the values
+ *  read before it are discarded (all or nothing). Memory stays bounded on
+ *  input without newlines (/dev/zero): reading stops at the line limit. */
+pm_status pm_prefs_read_file(pm_prefs *pr, const char *path, pm_error *err);
 
 /** As pm_prefs_read_file on an open stream; `name` is used in messages. */
-pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name);
+pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name, pm_error *err);
 
-/** Append one probability in [0,1] (folded). */
-pm_status pm_prefs_add(pm_prefs *pr, double p);
+/** Append one probability in [0,1] (folded); PM_EINVAL outside. */
+pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err);
 
 size_t pm_prefs_count(const pm_prefs *pr);
 const double *pm_prefs_values(const pm_prefs *pr);
 
 /** Lines read as JSON preference rows (vs plain probabilities). */
 size_t pm_prefs_json_rows(const pm_prefs *pr);
-
-/** The last error message; "" when none. */
-const char *pm_prefs_errmsg(const pm_prefs *pr);
 
 /** Logistic function 1 / (1 + e^-x), stable for large |x|. */
 double pm_sigmoid(double x);

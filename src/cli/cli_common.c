@@ -247,9 +247,10 @@ int cli_read_prefs(const char *path, double **vals, size_t *count)
     pm_prefs *pr = pm_prefs_new();
     if (!pr)
         return CLI_EINTERNAL;
-    pm_status st = pm_prefs_read_file(pr, path);
+    pm_error err = {0};
+    pm_status st = pm_prefs_read_file(pr, path, &err);
     if (st != PM_OK) {
-        cli_error("--pref-scores: %s", pm_prefs_errmsg(pr));
+        cli_error("--pref-scores: %s", err.text);
         pm_prefs_free(pr);
         return st == PM_EIO ? CLI_EIO : CLI_EDATA;
     }

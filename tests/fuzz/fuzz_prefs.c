@@ -7,13 +7,14 @@
 **   - on success: every value is in [0.5, 1]; the number of values added
 **     equals the number of data lines (non-blank, not '#') computed here
 **     independently, and the JSON row count equals the data lines that
-**     start with '{'; the message is empty;
+**     start with '{'; the caller's pm_error is left untouched (empty);
 **   - for inputs without JSON lines, an independent strtod-based reading of
 **     the documented text format decides: a file of valid probabilities
 **     must be accepted with exactly those values (folded, in order), a file
 **     with a bad line (or a NUL byte, or no data line) must be rejected;
-**   - on failure: the status is PM_EPARSE, PM_EIO or PM_ENOMEM; the message
-**     is non-empty and names the input ("fuzz:..."); the handle is left as
+**   - on failure: the status is PM_EPARSE, PM_EIO, PM_ENOMEM or PM_ELIMIT
+**     and equals err.code; the message is non-empty and names the input ("fuzz:..."); the handle is
+*left as
 **     it was (same count, same JSON row count, same earlier values).
 ** A violated invariant aborts, which both libFuzzer and the replay report.
 */
@@ -30,10 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_NAME "fuzz"
 
+/* The error of the current input's read; cleared before each. */
+static pm_error err;
+
 static void fail(const char *what, const pm_prefs *pr)
 {
     fprintf(stderr, "fuzz_prefs: invariant violated: %s (count %zu, message \"%s\")\n", what,
-            pm_prefs_count(pr), pm_prefs_errmsg(pr));
+            pm_prefs_count(pr), err.text);
     abort();
 }
 
@@ -135,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Values already in the handle must survive a failed read untouched. */
     static const double seed[] = {0.25, 0.5, 0.875};
     for (size_t i = 0; i < sizeof seed / sizeof seed[0]; i++)
-        if (pm_prefs_add(pr, seed[i]) != PM_OK)
+        if (pm_prefs_add(pr, seed[i], NULL) != PM_OK)
             fail("pm_prefs_add rejected a valid probability", pr);
     const size_t before = pm_prefs_count(pr), before_json = pm_prefs_json_rows(pr);
     double kept[sizeof seed / sizeof seed[0]];
@@ -147,7 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pm_prefs_free(pr);
         return 0;
     }
-    pm_status st = pm_prefs_read_stream(pr, fp, FUZZ_NAME);
+    err = (pm_error){.code = PM_OK};
+    pm_status st = pm_prefs_read_stream(pr, fp, FUZZ_NAME, &err);
     fclose(fp);
 
     double *want = malloc((size + 1) * sizeof *want);
@@ -156,9 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const double *v = pm_prefs_values(pr);
     const size_t count = pm_prefs_count(pr);
-    const char *msg = pm_prefs_errmsg(pr);
-    if (!msg)
-        fail("NULL message", pr);
+    const char *msg = err.text;
     if (count < before || memcmp(v, kept, sizeof kept) != 0)
         fail("earlier values changed", pr);
     if (st == PM_OK) {
@@ -183,8 +186,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (expect == 1)
             fail("rejected a valid text input", pr);
-        if (st != PM_EPARSE && st != PM_EIO && st != PM_ENOMEM)
+        if (st != PM_EPARSE && st != PM_EIO && st != PM_ENOMEM && st != PM_ELIMIT)
             fail("unexpected status", pr);
+        if (err.code != st)
+            fail("error code differs from the status returned", pr);
         if (msg[0] == '\0')
             fail("empty message on error", pr);
         if (strncmp(msg, FUZZ_NAME ":", sizeof FUZZ_NAME) != 0)

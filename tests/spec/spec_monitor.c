@@ -99,7 +99,9 @@ static void run_scheme(const char *dir)
         spec_check_lin(&t, "c", pm_scheme_c(&sc), SPEC_RTOL);
         /* I = slope^2 / (m (1 - m)): relative sensitivity sens_m to the rounding of m */
         spec_check_lin(&t, "fisher", pm_scheme_fisher(&sc, eta), SPEC_RTOL + SPEC_DM * sens);
-        /* eta = (m - q0) / slope: the subtraction makes the error absolute, ~eps/slope */
+        /* eta = (m - q0) / slope: the subtraction makes the error absolute,
+         * a few eps / slope (m, q0 and the slope each rounded once); 1e-13
+         * is ~450 eps, a margin of 100x over that */
         spec_check_abs(&t, "eta", pm_scheme_eta(&sc, m), 1e-13 / slope);
     }
 }
@@ -273,7 +275,9 @@ static void run_expert(const char *dir)
             pm_status st = pm_cbar(p, with_pe ? pe : NULL, np, &v, NULL);
             spec_check_true(&t, st == PM_OK, "pm_cbar did not return PM_OK");
             double exp;
-            /* a mean of signed terms of size <= 1: absolute error ~count*eps */
+            /* a mean of signed terms of size <= 1: absolute error ~count * eps;
+             * the table's lists have at most 8 entries (8 eps = 1.8e-15 in
+             * the worst case, ~eps in practice with long double sums) */
             if (spec_num(&t, "value", &exp))
                 spec_check_abs(&t, "value", v, SPEC_RTOL * fabs(exp) + 1e-15);
         } else if (strcmp(func, "kl") == 0) {

@@ -1,5 +1,12 @@
 /* binom: checked against brute-force long-double enumeration and closed
- * forms, independent of Rmath's algorithms. */
+ * forms, independent of Rmath's algorithms.
+ *
+ * Where the tolerances come from: 1e-15 on a sum of pmfs to 1 is a few
+ * roundings in long double; 1e-12 is binom.h's documented accuracy; 1e-13
+ * for Clopper-Pearson bounds through one Rmath beta quantile (~1e-14);
+ * 1e-9 relative on logs of size 1e5 at n = 1e6 is deliberately loose
+ * (the spec tables hold the 1e-12 claim): here it catches gross loss, a
+ * log that underflows to -inf or the ~1e-3 error of an approximation. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,6 +125,12 @@ static void test_clopper_pearson(void **state)
     assert_true(fabs(lo - pow(0.05, 0.1)) < 1e-13); /* lo^10 = 0.05 */
     assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi, NULL), 1);
     assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi, NULL), 1);
+    pm_error e = {0};
+    assert_int_equal(pm_clopper_pearson(11, 10, 0.9, &lo, &hi, &e), PM_EINVAL);
+    assert_int_equal(e.code, PM_EINVAL);
+    assert_string_equal(e.text, "x = 11 successes in n = 10 trials: need n >= 1 and 0 <= x <= n");
+    assert_int_equal(pm_clopper_pearson(1, 10, 1.0, &lo, &hi, &e), PM_EINVAL);
+    assert_string_equal(e.text, "level = 1: a confidence level lies in (0, 1), e.g. 0.95");
 }
 
 static void test_kl(void **state)

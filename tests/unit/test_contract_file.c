@@ -72,7 +72,8 @@ static void test_round_trip(void **state)
         assert_true(same(c2.eta, c.eta) && same(c2.tau, c.tau) && same(c2.gap, c.gap));
         assert_true(same(c2.expected_pay, c.expected_pay));
         assert_true(sc2.kind == sc.kind && sc2.convention == sc.convention);
-        assert_true(sc2.q0 == sc.q0 && sc2.s == sc.s && sc2.delta == sc.delta);
+        assert_true(sc2.q0 == sc.q0 && pm_scheme_agreement(&sc2) == pm_scheme_agreement(&sc) &&
+                    sc2.delta == sc.delta);
         assert_true(m2.u0 == m.u0 && m2.w_min == m.w_min && m2.G.nterms == 2);
         assert_true(m2.G.alpha[1] == 0.3 && m2.G.beta[1] == 2);
     }

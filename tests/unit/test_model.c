@@ -1,5 +1,6 @@
 /* model: parsing, derivatives against finite differences, G^{-1} round
  * trips, the assumption checks and the JSON config. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,12 +253,98 @@ static void test_optim(void **state)
     assert_true(fabs(x - c) < 1e-3 && fabs(f - 2) < 1e-14);
 }
 
+/* Issue 6: a spec with 16 terms of 17-digit numbers was cut at 511
+ * characters. -DBL_MIN = -2.2250738585072014e-308 is the longest %.17g a
+ * double prints (24 characters), so these are the longest specs. */
+static void test_format_never_truncates(void **state)
+{
+    (void)state;
+    char buf[PM_SPEC_MAX];
+    pm_cost e = {.ncoef = PM_MODEL_MAX_TERMS}, e2;
+    for (int i = 0; i < PM_MODEL_MAX_TERMS; i++)
+        e.c[i] = -DBL_MIN;
+    pm_cost_format(&e, buf, sizeof buf);
+    /* "poly:" + 16 numbers of 24 characters + 15 commas */
+    assert_int_equal(strlen(buf), 5 + 16 * 24 + 15);
+    assert_int_equal(pm_cost_parse(buf, &e2, NULL), PM_OK);
+    assert_int_equal(e2.ncoef, PM_MODEL_MAX_TERMS);
+    assert_memory_equal(e2.c, e.c, sizeof e.c); /* bit-exact */
+    pm_utility g = {.kind = PM_UTILITY_SUMEXP, .nterms = PM_MODEL_MAX_TERMS}, g2;
+    for (int i = 0; i < PM_MODEL_MAX_TERMS; i++)
+        g.alpha[i] = g.beta[i] = DBL_MIN;
+    pm_utility_format(&g, buf, sizeof buf);
+    assert_int_equal(strlen(buf), 7 + 32 * 23 + 31);
+    assert_int_equal(pm_utility_parse(buf, &g2, NULL), PM_OK);
+    assert_int_equal(g2.nterms, PM_MODEL_MAX_TERMS);
+    assert_memory_equal(g2.alpha, g.alpha, sizeof g.alpha);
+    assert_memory_equal(g2.beta, g.beta, sizeof g.beta);
+    /* a buffer too small gets "" (unparsable), never a shorter spec */
+    char small[512];
+    assert_string_equal(pm_utility_format(&g, small, sizeof small), "");
+    assert_string_equal(pm_cost_format(&e, small, 5 + 16 * 24 + 15), "");
+    assert_int_equal(strlen(pm_cost_format(&e, small, 5 + 16 * 24 + 15 + 1)), 5 + 16 * 24 + 15);
+}
+
+/* Issue 6: primitives that overflow on their domain were called feasible. */
+static void test_check_finite(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_error e = {0};
+    pm_model_default(&m); /* wages [-10, 20] */
+    assert_int_equal(pm_value_parse("log:1e308,1e308", &m.mu, NULL), PM_OK);
+    assert_int_equal(pm_model_check(&m, &e), PM_EMODEL);
+    /* mu(1/2000) = 1e308 ln(1 + 1e308/2000) overflows at the first grid point */
+    assert_string_equal(e.text,
+                        "value 'log:1e+308,1e+308': mu(0.0005) = inf is not finite; scale K or "
+                        "R down");
+    pm_model_default(&m);
+    assert_int_equal(pm_value_parse("exp:1e308,1e308", &m.mu, NULL), PM_OK);
+    assert_int_equal(pm_model_check(&m, &e), PM_EMODEL);
+    assert_non_null(strstr(e.text, "mu'(0.0005)")); /* K R e^{-R eta} = inf * 0 */
+    pm_model_default(&m);
+    assert_int_equal(pm_utility_parse("cara:1e308", &m.G, NULL), PM_OK);
+    assert_int_equal(pm_model_check(&m, &e), PM_EMODEL);
+    /* G(-10) = -1e308 expm1(1e309) = -inf */
+    assert_string_equal(e.text,
+                        "utility 'cara:1e+308': G(-10) = -inf is not finite on the wage bounds "
+                        "[-10, 20]; narrow the bounds or lower the risk aversion");
+    /* cara:50 stays allowed on [-10, 20]: G(-10) = -50 expm1(500) ~ -7e218 */
+    pm_model_default(&m);
+    assert_int_equal(pm_utility_parse("cara:50", &m.G, NULL), PM_OK);
+    assert_int_equal(pm_model_check(&m, NULL), PM_OK);
+    /* linear G with wages +-1e20: every value finite, so allowed */
+    pm_model_default(&m);
+    assert_int_equal(pm_utility_parse("linear", &m.G, NULL), PM_OK);
+    m.w_min = -1e20;
+    m.w_max = 1e20;
+    assert_int_equal(pm_model_check(&m, NULL), PM_OK);
+}
+
+/* Issue 6: a directory given as a config was "malformed input". */
+static void test_json_directory(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_error e = {0};
+    assert_int_equal(pm_model_read_json(PM_SOURCE_DIR "/tests", &m, &e), PM_EIO);
+    assert_int_equal(e.code, PM_EIO);
+    assert_string_equal(e.text, PM_SOURCE_DIR "/tests: is a directory");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),   cmocka_unit_test(test_derivatives),
-        cmocka_unit_test(test_inverse), cmocka_unit_test(test_check),
-        cmocka_unit_test(test_json),    cmocka_unit_test(test_optim),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_derivatives),
+        cmocka_unit_test(test_inverse),
+        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_optim),
+        cmocka_unit_test(test_format_never_truncates),
+        cmocka_unit_test(test_check_finite),
+        cmocka_unit_test(test_json_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

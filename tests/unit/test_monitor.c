@@ -1,15 +1,23 @@
 /* monitor: every statistic against brute-force enumeration over x and n in
- * long double, or a closed form. */
+ * long double, or a closed form.
+ *
+ * Where the tolerances come from: 1e-16 / 1e-15 absolute on values <= 1 is
+ * one or a few roundings (eps = 2.2e-16) of a closed form; 1e-12 relative
+ * is the accuracy binom.h documents for every tail; 1e-13 / 1e-14 absolute
+ * is for values through one Rmath beta quantile (Clopper-Pearson), good to
+ * ~1e-14; 1e-8 on a log of size 1e5 is 1e-13 relative. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "prefmon/binom.h"
 #include "prefmon/monitor.h"
+#include "stats/stats_internal.h"
 
 static long double pmf_ld(int x, int n, long double p)
 {
@@ -46,6 +54,16 @@ static void test_schemes(void **state)
     assert_int_equal(pm_scheme_expert(&sc, 0, NULL), PM_EINVAL);
     assert_int_equal(pm_scheme_expert(&sc, 0.3, NULL), PM_OK);
     assert_true(fabs(pm_scheme_pass(&sc, 0.5) - 0.575) < 1e-16);
+    /* s is derived, not stored: (1 + cbar)/2, 1 - delta/2, 1 - delta, each
+     * equal to m(1) up to the rounding of q0 + slope */
+    assert_true(pm_scheme_agreement(&sc) == (1 + 0.3) / 2);
+    assert_true(fabs(pm_scheme_pass(&sc, 1) - 0.65) < 1e-16);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL), PM_OK);
+    assert_true(pm_scheme_agreement(&sc) == 1 - 0.02 / 2);
+    assert_true(fabs(pm_scheme_pass(&sc, 1) - 0.99) < 1e-16);
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.25, NULL), PM_OK);
+    assert_true(pm_scheme_agreement(&sc) == 1 - 0.1);
+    assert_true(fabs(pm_scheme_pass(&sc, 1) - 0.9) < 1e-16);
 }
 
 /* Brute force: k = smallest x with P(x|m1) >= P(x|m0); errors by summing. */
@@ -236,6 +254,93 @@ static void test_cbar_and_bound(void **state)
     assert_int_equal(pm_expert_bound_samplesize(0, 0.1, 1000, &nb, NULL), PM_ERANGE);
 }
 
+/* A failing call fills err with its status and this exact text; a
+ * succeeding one leaves err as it was. */
+static void expect_err(pm_status got, const pm_error *e, pm_status want, const char *text)
+{
+    assert_int_equal(got, want);
+    assert_int_equal(e->code, want);
+    assert_string_equal(e->text, text);
+}
+
+static void test_error_messages(void **state)
+{
+    (void)state;
+    pm_scheme sc;
+    pm_error e = {0};
+    expect_err(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.6, 0.5, &e), &e, PM_EINVAL,
+               "delta = 0.6 and q0 = 0.5: a careful annotator's repeat agreement s = 1 - delta = "
+               "0.4 must exceed the chance agreement q0; use delta < 1 - q0 = 0.5");
+    expect_err(pm_scheme_self(&sc, PM_CONV_PAPER, 1, 0.5, &e), &e, PM_EINVAL,
+               "delta = 1 (paper convention): a careful annotator's repeat agreement s = 1 - "
+               "delta/2 = 0.5 must exceed the chance agreement q0 = 1/2, so delta must be < 1");
+    expect_err(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 1, &e), &e, PM_EINVAL,
+               "q0 = 1 is outside (0, 1): it is the chance that two labels given without effort "
+               "agree");
+    expect_err(pm_scheme_expert(&sc, 0, &e), &e, PM_EINVAL,
+               "cbar = 0 is outside (0, 1]: an expert with cbar <= 0 carries no signal about "
+               "effort, and cbar = 4 mean (p - 1/2)(pe - 1/2) <= 1");
+    /* success leaves err alone */
+    pm_error keep = e;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.5, &e), PM_OK);
+    assert_memory_equal(&keep, &e, sizeof e);
+    pm_test t;
+    expect_err(pm_test_design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, &e), &e, PM_EINVAL,
+               "eta0 = 0.9, eta1 = 0.5: eta0 must be < eta1 (H0: eta <= eta0 is tested against "
+               "H1: eta >= eta1)");
+    expect_err(pm_test_design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 1, &t, &e), &e, PM_EINVAL,
+               "alpha = 1: a test's level must lie in (0, 1)");
+    expect_err(pm_samplesize(&sc, 0.6, 0.9, PM_RULE_LEVEL, 0.05, 1e-9, 50, &t, &e), &e, PM_ERANGE,
+               "no n <= max_n = 50 reaches type2 <= 1e-09; raise max_n");
+    pm_estimate est;
+    expect_err(pm_estimate_effort(&sc, 10, 11, 0.95, 0.5, &est, &e), &e, PM_EINVAL,
+               "x = 11 passes out of n = 10 items: need n >= 1 and 0 <= x <= n");
+    expect_err(pm_estimate_effort(&sc, 10, 5, 1.5, 0.5, &est, &e), &e, PM_EINVAL,
+               "level = 1.5: a confidence level lies in (0, 1), e.g. 0.95");
+    static const double p[] = {0.7, 1.5};
+    double v;
+    expect_err(pm_cbar(p, NULL, 2, &v, &e), &e, PM_EINVAL,
+               "preference probability 1 (counting from 0) is 1.5, outside [0, 1]");
+    expect_err(pm_expert_kl(p, 0, 0.5, 1, &v, &e), &e, PM_EINVAL,
+               "no preference probabilities: the KL is a mean over at least one item");
+}
+
+/* Bounded work at max_n = 1e9 (issue 6: the level rule's scan once went n
+ * by n). The LR rule bisects: 1 + ceil(log2 1e9) = 31 designs at most. The
+ * level rule bisects the envelope (31) and then scans; the scan's answer
+ * must equal the plain search's, and a budget of one step must refuse
+ * (PM_ELIMIT) exactly when the answer lies above the envelope's. */
+static void test_samplesize_work(void **state)
+{
+    (void)state;
+    pm_scheme sc;
+    pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.5, NULL);
+    const long max_n = 1000000000L;
+    pm_test t, t1;
+    long ev, ev1;
+    assert_int_equal(pmx_samplesize(&sc, 0.6, 0.9, PM_RULE_LR, 0, 0.01, max_n,
+                                    PM_SAMPLESIZE_SCAN_MAX, &ev, &t, NULL),
+                     PM_OK);
+    assert_int_equal(t.n, 189); /* test_samplesize_scan's brute force over n */
+    assert_true(ev <= 31);
+    /* eta 0.5 vs 0.5001: the answer is ~6e8, the scan's worst regime */
+    assert_int_equal(pmx_samplesize(&sc, 0.5, 0.5001, PM_RULE_LEVEL, 0.05, 0.2, max_n,
+                                    PM_SAMPLESIZE_SCAN_MAX, &ev, &t, NULL),
+                     PM_OK);
+    assert_true(t.n > 100000000L && ev < 5000);
+    /* type2 <= 0.3 at level 0.05: the answer is 38 by brute force (above),
+     * the envelope's 37, so one scan step cannot decide */
+    pm_error e = {0};
+    assert_int_equal(
+        pmx_samplesize(&sc, 0.6, 0.9, PM_RULE_LEVEL, 0.05, 0.3, max_n, 1, &ev1, &t1, &e),
+        PM_ELIMIT);
+    assert_int_equal(e.code, PM_ELIMIT);
+    assert_non_null(strstr(e.text, "budget of 1 steps"));
+    assert_int_equal(
+        pmx_samplesize(&sc, 0.6, 0.9, PM_RULE_LEVEL, 0.05, 0.3, max_n, 2, &ev1, &t1, NULL), PM_OK);
+    assert_int_equal(t1.n, 38);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +351,8 @@ int main(void)
         cmocka_unit_test(test_samplesize_scan),
         cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_cbar_and_bound),
+        cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_samplesize_work),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,13 +14,21 @@
 #include "prefmon/monitor.h"
 #include "prefmon/prefs.h"
 
-static pm_status read_str(pm_prefs *pr, const char *text)
+/* The last read's error (the handle keeps none of its own). */
+static pm_error err;
+
+static pm_status read_mem(pm_prefs *pr, const char *text, size_t len)
 {
-    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    FILE *fp = fmemopen((void *)text, len, "r");
     assert_non_null(fp);
-    pm_status st = pm_prefs_read_stream(pr, fp, "mem.txt");
+    pm_status st = pm_prefs_read_stream(pr, fp, "mem.txt", &err);
     fclose(fp);
     return st;
+}
+
+static pm_status read_str(pm_prefs *pr, const char *text)
+{
+    return read_mem(pr, text, strlen(text));
 }
 
 static void test_text_and_json(void **state)
@@ -50,34 +58,68 @@ static void test_errors_name_the_line(void **state)
     pm_prefs *pr = pm_prefs_new();
     assert_int_equal(read_str(pr, "0.9\n"), PM_OK);
     assert_int_equal(read_str(pr, "0.1\n0.3\nabc\n"), PM_EPARSE);
-    assert_string_equal(pm_prefs_errmsg(pr), "mem.txt:3: probability: 'abc' is not a number");
+    assert_string_equal(err.text, "mem.txt:3: probability: 'abc' is not a number");
     /* All or nothing: the earlier file's value stays, this file's are gone. */
     assert_int_equal(pm_prefs_count(pr), 1);
     assert_int_equal(read_str(pr, "1.5\n"), PM_EPARSE);
-    assert_string_equal(pm_prefs_errmsg(pr), "mem.txt:1: probability: 1.5 is outside [0, 1]");
+    assert_string_equal(err.text, "mem.txt:1: probability: 1.5 is outside [0, 1]");
     assert_int_equal(read_str(pr, "0.4\n{\"chosen_score\": 1}\n"), PM_EPARSE);
-    assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:2: field 'rejected_score': missing"));
+    assert_non_null(strstr(err.text, "mem.txt:2: field 'rejected_score': missing"));
     assert_int_equal(read_str(pr, "{\"chosen_score\": \"a\", \"rejected_score\": 1}\n"), PM_EPARSE);
-    assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:1: field 'chosen_score'"));
+    assert_non_null(strstr(err.text, "mem.txt:1: field 'chosen_score'"));
     assert_int_equal(read_str(pr, "{\"chosen_score\": 1,\n"), PM_EPARSE);
-    assert_non_null(strstr(pm_prefs_errmsg(pr), "mem.txt:1:"));
+    assert_non_null(strstr(err.text, "mem.txt:1:"));
     assert_int_equal(read_str(pr, "nan\n"), PM_EPARSE);
     /* Found by fuzzing: a line of blanks must not read as 0 (then folded
      * to 1); it is a blank line, and a non-number is an error. */
     assert_int_equal(read_str(pr, "0.9\r\n\r \r\n"), PM_OK);
     assert_int_equal(pm_prefs_count(pr), 2);
     assert_int_equal(read_str(pr, "0.9\n- \n"), PM_EPARSE);
-    assert_string_equal(pm_prefs_errmsg(pr), "mem.txt:2: probability: '- ' is not a number");
+    assert_string_equal(err.text, "mem.txt:2: probability: '- ' is not a number");
     /* Underflow is a valid tiny probability; overflow is out of range. */
     assert_int_equal(read_str(pr, "1e-320\n"), PM_OK);
     assert_int_equal(pm_prefs_count(pr), 3);
     assert_int_equal(read_str(pr, "1e999\n"), PM_EPARSE);
     assert_int_equal(read_str(pr, "\n# nothing\n"), PM_EPARSE);
-    assert_string_equal(pm_prefs_errmsg(pr), "mem.txt: no preference probabilities found");
+    assert_string_equal(err.text, "mem.txt: no preference probabilities found");
     assert_int_equal(pm_prefs_count(pr), 3);
-    assert_int_equal(pm_prefs_read_file(pr, "/nonexistent/x"), PM_EIO);
+    assert_int_equal(pm_prefs_read_file(pr, "/nonexistent/x", &err), PM_EIO);
+    assert_string_equal(err.text, "/nonexistent/x: cannot open: No such file or directory");
     pm_prefs_free(pr);
     pm_prefs_free(NULL);
+}
+
+/* Issue 6 defects: duplicate JSON keys, NUL bytes and directories. */
+static void test_refusals_with_position(void **state)
+{
+    (void)state;
+    pm_prefs *pr = pm_prefs_new();
+    /* the second "chosen_score" starts at byte 23 of the line (1-based) */
+    assert_int_equal(read_str(pr, "0.7\n{\"chosen_score\": 1, \"chosen_score\": 2, "
+                                  "\"rejected_score\": 0}\n"),
+                     PM_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.text, "duplicate"));
+    assert_int_equal(strncmp(err.text, "mem.txt:2:", 10), 0);
+    /* the same key twice inside "metadata" too */
+    assert_int_equal(read_str(pr, "{\"metadata\": {\"score_chosen\": 1, \"score_chosen\": 1, "
+                                  "\"score_rejected\": 0}}\n"),
+                     PM_EPARSE);
+    assert_non_null(strstr(err.text, "duplicate"));
+    static const char nul[] = "0.5\n0.\0"
+                              "7\n";
+    assert_int_equal(read_mem(pr, nul, sizeof nul - 1), PM_EPARSE);
+    assert_string_equal(err.text, "mem.txt:2:3: NUL byte in line");
+    assert_int_equal(pm_prefs_count(pr), 0);
+    /* /dev/zero: refused at its first byte, without reading on */
+    assert_int_equal(pm_prefs_read_file(pr, "/dev/zero", &err), PM_EPARSE);
+    assert_string_equal(err.text, "/dev/zero:1:1: NUL byte in line");
+    assert_int_equal(pm_prefs_read_file(pr, PM_SOURCE_DIR "/tests", &err), PM_EIO);
+    assert_string_equal(err.text, PM_SOURCE_DIR "/tests: is a directory");
+    assert_int_equal(err.code, PM_EIO);
+    assert_int_equal(pm_prefs_add(pr, 1.5, &err), PM_EINVAL);
+    assert_string_equal(err.text, "probability 1.5 is outside [0, 1]");
+    pm_prefs_free(pr);
 }
 
 /* The embedded UltraFeedback sample: 1,200 rows with scores in metadata.
@@ -88,7 +130,7 @@ static void test_ultrafeedback(void **state)
 {
     (void)state;
     pm_prefs *pr = pm_prefs_new();
-    assert_int_equal(pm_prefs_read_file(pr, PM_SOURCE_DIR "/data/ultrafeedback-sample.jsonl"),
+    assert_int_equal(pm_prefs_read_file(pr, PM_SOURCE_DIR "/data/ultrafeedback-sample.jsonl", NULL),
                      PM_OK);
     assert_int_equal(pm_prefs_count(pr), 1200);
     assert_int_equal(pm_prefs_json_rows(pr), 1200);
@@ -107,6 +149,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_and_json),
         cmocka_unit_test(test_errors_name_the_line),
+        cmocka_unit_test(test_refusals_with_position),
         cmocka_unit_test(test_ultrafeedback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

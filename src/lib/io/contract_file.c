@@ -30,7 +30,7 @@ static json_t *scheme_json(const pm_scheme *sc)
     json_object_set_new(o, "delta", json_real(sc->delta));
     json_object_set_new(o, "cbar", json_real(sc->cbar));
     json_object_set_new(o, "q0", json_real(sc->q0));
-    json_object_set_new(o, "s", json_real(sc->s));
+    json_object_set_new(o, "s", json_real(pm_scheme_agreement(sc)));
     return o;
 }
 

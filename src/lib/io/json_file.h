@@ -7,7 +7,7 @@
 #include "prefmon/status.h"
 
 /* The parsed document (caller decrefs), or NULL with *st = PM_EIO
- * ("path: reason") or PM_EPARSE ("path:line:col: what"). Duplicate keys are
+ * ("path: reason", "path: is a directory") or PM_EPARSE ("path:line:col: what"). Duplicate keys are
  * errors: a file must not say two things at once. */
 json_t *pmx_json_load_file(const char *path, pm_status *st, pm_error *err);
 

@@ -4,22 +4,26 @@
 */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "prefmon/prefs.h"
 
-/* A line longer than this is an error, not an allocation. */
+#include "core/lines.h"
+
+/* A line longer than this is an error, not an allocation: pmx_lines never
+ * holds more than this many bytes of one line. */
 #define PREFS_MAX_LINE ((size_t)64 << 20)
 
 struct pm_prefs {
     double *v;
     size_t n, cap;
     size_t json_rows;
-    char msg[512];
 };
 
 pm_prefs *pm_prefs_new(void)
@@ -50,11 +54,6 @@ size_t pm_prefs_json_rows(const pm_prefs *pr)
     return pr->json_rows;
 }
 
-const char *pm_prefs_errmsg(const pm_prefs *pr)
-{
-    return pr->msg;
-}
-
 double pm_sigmoid(double x)
 {
     /* Branch on the sign so that exp never overflows. */
@@ -64,17 +63,15 @@ double pm_sigmoid(double x)
     return e / (1 + e);
 }
 
-pm_status pm_prefs_add(pm_prefs *pr, double p)
+pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err)
 {
     if (!(p >= 0 && p <= 1))
-        return PM_EINVAL;
+        return pm_error_set(err, PM_EINVAL, "probability %.17g is outside [0, 1]", p);
     if (pr->n == pr->cap) {
         size_t cap = pr->cap ? 2 * pr->cap : 1024;
-        double *v = realloc(pr->v, cap * sizeof *v);
-        if (!v) {
-            snprintf(pr->msg, sizeof pr->msg, "out of memory");
-            return PM_ENOMEM;
-        }
+        double *v = cap <= SIZE_MAX / sizeof *v ? realloc(pr->v, cap * sizeof *v) : NULL;
+        if (!v)
+            return pm_error_set(err, PM_ENOMEM, "out of memory for %zu probabilities", cap);
         pr->v = v;
         pr->cap = cap;
     }
@@ -103,35 +100,40 @@ static int get_score(json_t *row, const char *const *names, double *out, const c
     return 0;
 }
 
-static pm_status parse_json_line(pm_prefs *pr, const char *line, size_t len, const char *name,
-                                 long lineno, double *p)
+/* Where a line's text is reported: the input's name, the line number and
+ * the column of the text's first byte (after a BOM and leading blanks). */
+typedef struct line_pos {
+    const char *name;
+    long line, col0;
+} line_pos;
+
+static pm_status parse_json_line(const char *line, size_t len, const line_pos *at, double *p,
+                                 pm_error *err)
 {
     static const char *const chosen[] = {"chosen_score", "score_chosen", NULL};
     static const char *const rejected[] = {"rejected_score", "score_rejected", NULL};
     json_error_t jerr;
-    json_t *row = json_loadb(line, len, JSON_DECODE_ANY, &jerr);
-    if (!row) {
-        snprintf(pr->msg, sizeof pr->msg, "%s:%ld:%d: invalid JSON: %s", name, lineno, jerr.column,
-                 jerr.text);
-        return PM_EPARSE;
-    }
+    /* Duplicate keys are refused, as for --config: which of two scores
+     * counts would otherwise be the parser's accident. */
+    json_t *row = json_loadb(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    if (!row)
+        return pm_error_at(err, PM_EPARSE, at->name, at->line,
+                           jerr.column > 0 ? at->col0 + jerr.column - 1 : 0, "invalid JSON: %s",
+                           jerr.text);
     pm_status st = PM_OK;
     double sc[2];
     const char *const *names[2] = {chosen, rejected};
     for (int i = 0; i < 2 && st == PM_OK; i++) {
         const char *key = names[i][0];
         int r = get_score(row, names[i], &sc[i], &key);
-        if (r == 0) {
-            snprintf(pr->msg, sizeof pr->msg,
-                     "%s:%ld: field '%s': missing (looked for %s/%s at the top level and in "
-                     "\"metadata\")",
-                     name, lineno, key, names[i][0], names[i][1]);
-            st = PM_EPARSE;
-        } else if (r < 0 || !isfinite(sc[i])) {
-            snprintf(pr->msg, sizeof pr->msg, "%s:%ld: field '%s': not a finite number", name,
-                     lineno, key);
-            st = PM_EPARSE;
-        }
+        if (r == 0)
+            st = pm_error_at(err, PM_EPARSE, at->name, at->line, 0,
+                             "field '%s': missing (looked for %s/%s at the top level and in "
+                             "\"metadata\")",
+                             key, names[i][0], names[i][1]);
+        else if (r < 0 || !isfinite(sc[i]))
+            st = pm_error_at(err, PM_EPARSE, at->name, at->line, 0,
+                             "field '%s': not a finite number", key);
     }
     json_decref(row);
     if (st == PM_OK)
@@ -139,8 +141,7 @@ static pm_status parse_json_line(pm_prefs *pr, const char *line, size_t len, con
     return st;
 }
 
-static pm_status parse_text_line(pm_prefs *pr, const char *s, const char *name, long lineno,
-                                 double *p)
+static pm_status parse_text_line(const char *s, const line_pos *at, double *p, pm_error *err)
 {
     char *end;
     errno = 0;
@@ -152,81 +153,64 @@ static pm_status parse_text_line(pm_prefs *pr, const char *s, const char *name, 
         end++;
     /* ERANGE on underflow (1e-320) still gives a valid tiny probability;
      * on overflow (1e999) v is HUGE_VAL and fails the range check below. */
-    if (none || *end != '\0') {
-        snprintf(pr->msg, sizeof pr->msg, "%s:%ld: probability: '%.60s' is not a number", name,
-                 lineno, s);
-        return PM_EPARSE;
-    }
-    if (!(v >= 0 && v <= 1)) {
-        snprintf(pr->msg, sizeof pr->msg, "%s:%ld: probability: %.17g is outside [0, 1]", name,
-                 lineno, v);
-        return PM_EPARSE;
-    }
+    if (none || *end != '\0')
+        return pm_error_at(err, PM_EPARSE, at->name, at->line, 0,
+                           "probability: '%.60s' is not a number", s);
+    if (!(v >= 0 && v <= 1))
+        return pm_error_at(err, PM_EPARSE, at->name, at->line, 0,
+                           "probability: %.17g is outside [0, 1]", v);
     *p = v;
     return PM_OK;
 }
 
-pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name)
+/* One line: skipped (blank, comment), or one value added. */
+static pm_status read_line(pm_prefs *pr, char *line, size_t len, const line_pos *lp, pm_error *err)
+{
+    while (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+    char *s = line;
+    /* Skip a UTF-8 byte order mark on the first line. */
+    if (lp->line == 1 && len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF)
+        s += 3;
+    /* A line of blanks (a stray CR included) is blank, not a value. */
+    while (*s == ' ' || *s == '\t' || *s == '\r')
+        s++;
+    if (*s == '\0' || *s == '#')
+        return PM_OK;
+    line_pos at = {lp->name, lp->line, (long)(s - line) + 1};
+    double p = 0;
+    pm_status st;
+    if (*s == '{') {
+        st = parse_json_line(s, len - (size_t)(s - line), &at, &p, err);
+        if (st == PM_OK)
+            pr->json_rows++;
+    } else {
+        st = parse_text_line(s, &at, &p, err);
+    }
+    return st == PM_OK ? pm_prefs_add(pr, p, err) : st;
+}
+
+pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name, pm_error *err)
 {
     size_t start = pr->n, start_json = pr->json_rows;
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    pm_status st = PM_OK;
-    pr->msg[0] = '\0';
+    pmx_lines lr;
+    pmx_lines_init(&lr, fp, name, PREFS_MAX_LINE);
+    pm_status st;
     for (;;) {
-        errno = 0;
-        ssize_t len = getline(&line, &cap, fp);
-        if (len < 0) {
-            if (ferror(fp)) {
-                snprintf(pr->msg, sizeof pr->msg, "%s:%ld: read error: %s", name, lineno + 1,
-                         strerror(errno));
-                st = PM_EIO;
-            }
+        const char *line;
+        size_t len;
+        st = pmx_lines_next(&lr, &line, &len, err);
+        if (st != PM_OK || !line)
             break;
-        }
-        lineno++;
-        if ((size_t)len > PREFS_MAX_LINE) {
-            snprintf(pr->msg, sizeof pr->msg, "%s:%ld: line longer than %zu bytes", name, lineno,
-                     PREFS_MAX_LINE);
-            st = PM_EPARSE;
-            break;
-        }
-        if (memchr(line, '\0', (size_t)len)) {
-            snprintf(pr->msg, sizeof pr->msg, "%s:%ld: NUL byte in line", name, lineno);
-            st = PM_EPARSE;
-            break;
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        char *s = line;
-        /* Skip a UTF-8 byte order mark on the first line. */
-        if (lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
-            s += 3;
-        /* A line of blanks (a stray CR included) is blank, not a value. */
-        while (*s == ' ' || *s == '\t' || *s == '\r')
-            s++;
-        if (*s == '\0' || *s == '#')
-            continue;
-        double p;
-        if (*s == '{') {
-            st = parse_json_line(pr, s, strlen(s), name, lineno, &p);
-            if (st == PM_OK)
-                pr->json_rows++;
-        } else {
-            st = parse_text_line(pr, s, name, lineno, &p);
-        }
-        if (st == PM_OK)
-            st = pm_prefs_add(pr, p);
+        line_pos lp = {name, lr.lineno, 1};
+        st = read_line(pr, lr.buf, len, &lp, err);
         if (st != PM_OK)
             break;
     }
-    free(line);
-    if (st == PM_OK && pr->n == start) {
-        snprintf(pr->msg, sizeof pr->msg, "%s: no preference probabilities found", name);
-        st = PM_EPARSE;
-    }
+    pmx_lines_free(&lr);
+    if (st == PM_OK && pr->n == start)
+        st = pm_error_at(err, PM_EPARSE, name, 0, 0, "no preference probabilities found");
     if (st != PM_OK) { /* all or nothing */
         pr->n = start;
         pr->json_rows = start_json;
@@ -234,14 +218,18 @@ pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name)
     return st;
 }
 
-pm_status pm_prefs_read_file(pm_prefs *pr, const char *path)
+pm_status pm_prefs_read_file(pm_prefs *pr, const char *path, pm_error *err)
 {
     FILE *fp = fopen(path, "r");
-    if (!fp) {
-        snprintf(pr->msg, sizeof pr->msg, "%s: cannot open: %s", path, strerror(errno));
-        return PM_EIO;
+    if (!fp)
+        return pm_error_at(err, PM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    /* fopen(dir, "r") succeeds on Linux; say what it is before reading. */
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(fp);
+        return pm_error_at(err, PM_EIO, path, 0, 0, "is a directory");
     }
-    pm_status st = pm_prefs_read_stream(pr, fp, path);
+    pm_status st = pm_prefs_read_stream(pr, fp, path, err);
     fclose(fp);
     return st;
 }

@@ -137,6 +137,9 @@ static double pm__log_sub(double a, double b)
 /* Ranges up to this many terms are summed term by term. */
 #define RANGE_DIRECT_TERMS 4096.0
 
+/* Through pm_dbinom / pm_pbinom, never Rmath directly, so that the range
+ * inherits their accuracy fixes (the mirrored pmf near x = n, the summed
+ * far tails). */
 double pm_binom_range(double a, double b, double n, double p, int log_p)
 {
     if (isnan(a) || isnan(b) || bad_n(n) || bad_p(p))
@@ -151,7 +154,7 @@ double pm_binom_range(double a, double b, double n, double p, int log_p)
          * terms loses nothing to cancellation. */
         lr = -INFINITY;
         for (double x = a; x <= b; x++)
-            lr = pm__log_add(lr, dbinom(x, n, p, 1));
+            lr = pm__log_add(lr, pm_dbinom(x, n, p, 1));
     } else {
         /* P(a <= X <= b) as a difference of two tails. Take the tails on
          * the side of the mean away from the range, so that both are small
@@ -162,12 +165,13 @@ double pm_binom_range(double a, double b, double n, double p, int log_p)
          * conditioned. */
         double mean = n * p;
         if (a > mean) {
-            lr = pm__log_sub(pbinom(a - 1, n, p, 0, 1), pbinom(b, n, p, 0, 1));
+            lr = pm__log_sub(pm_pbinom(a - 1, n, p, 0, 1), pm_pbinom(b, n, p, 0, 1));
         } else if (b < mean) {
-            lr = pm__log_sub(pbinom(b, n, p, 1, 1), a > 0 ? pbinom(a - 1, n, p, 1, 1) : -INFINITY);
+            lr = pm__log_sub(pm_pbinom(b, n, p, 1, 1),
+                             a > 0 ? pm_pbinom(a - 1, n, p, 1, 1) : -INFINITY);
         } else {
-            double lo = a > 0 ? pbinom(a - 1, n, p, 1, 0) : 0.0;
-            double hi = b < n ? pbinom(b, n, p, 0, 0) : 0.0;
+            double lo = a > 0 ? pm_pbinom(a - 1, n, p, 1, 0) : 0.0;
+            double hi = b < n ? pm_pbinom(b, n, p, 0, 0) : 0.0;
             lr = log1p(-(lo + hi));
         }
     }
@@ -222,8 +226,15 @@ double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p)
 pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper,
                              pm_error *err)
 {
-    if (n < 1 || x < 0 || x > n || !(level > 0 && level < 1) || !lower || !upper)
-        return PM_EINVAL;
+    if (!lower || !upper)
+        return pm_error_set(err, PM_EINVAL, "pm_clopper_pearson: lower or upper is NULL");
+    if (n < 1 || x < 0 || x > n)
+        return pm_error_set(err, PM_EINVAL,
+                            "x = %ld successes in n = %ld trials: need n >= 1 and 0 <= x <= n", x,
+                            n);
+    if (!(level > 0 && level < 1))
+        return pm_error_set(err, PM_EINVAL,
+                            "level = %g: a confidence level lies in (0, 1), e.g. 0.95", level);
     double tail = (1 - level) / 2;
     double dx = (double)x, dn = (double)n;
     /* Lower bound: the p at which P(X >= x | p) = tail, i.e. the tail
