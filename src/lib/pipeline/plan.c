@@ -42,7 +42,7 @@ static int completable(const queue *q, long t, long a, long b)
 
 /* Draw the slot types left to right, like cards from an urn restricted to
  * choices that keep the queue completable. */
-static void draw_types(queue *q, pm_rng *r)
+static int draw_types(queue *q, pm_rng *r)
 {
     long a = 0, b = 0, left[T_N] = {q->d, q->d, q->L - q->g - 2 * q->d, q->g};
     for (long t = 0; t < q->L; t++) {
@@ -58,7 +58,11 @@ static void draw_types(queue *q, pm_rng *r)
                 w[k] = (uint64_t)left[k];
         for (int k = 0; k < T_N; k++)
             total += w[k];
-        /* total > 0 whenever the request was feasible (plan.h). */
+        /* total > 0 whenever the request passed check_request (the
+         * canonical completion's next slot is always allowed); kept as a
+         * guard so that a bug cannot read past w[]. */
+        if (total == 0)
+            return 0;
         uint64_t u = pm_rng_below(r, total);
         int k = 0;
         while (u >= w[k])
@@ -70,6 +74,7 @@ static void draw_types(queue *q, pm_rng *r)
         else if (k == T_SECOND)
             b++;
     }
+    return 1;
 }
 
 /* The first m entries of perm become a uniform sample without replacement
@@ -101,12 +106,13 @@ typedef struct work {
     long *dup_first; /* per pair: index into rows of copy 1 */
 } work;
 
-static void fill_queue(pm_plan *p, work *w, size_t ann, pm_rng *r, pm_plan_row *rows)
+static int fill_queue(pm_plan *p, work *w, size_t ann, pm_rng *r, pm_plan_row *rows)
 {
     queue *q = &w->q;
     size_t nitems = pm_plan_pool_count(p->req.items), ngold = pm_plan_pool_count(p->req.gold);
     size_t distinct = (size_t)(q->L - q->g - q->d);
-    draw_types(q, r);
+    if (!draw_types(q, r))
+        return 0;
     sample(w->perm, nitems, distinct, w->swaps, r);
     if (q->g > 0)
         sample(w->gperm, ngold, (size_t)q->g, w->gswaps, r);
@@ -148,6 +154,7 @@ static void fill_queue(pm_plan *p, work *w, size_t ann, pm_rng *r, pm_plan_row *
     undo(w->perm, distinct, w->swaps);
     if (q->g > 0)
         undo(w->gperm, (size_t)q->g, w->gswaps);
+    return 1;
 }
 
 /* d and g from the request, then every feasibility limit, with the limit
@@ -280,7 +287,7 @@ pm_status pm_plan_make(const pm_plan_request *req, pm_plan **out, pm_error *err)
     p->nrows = req->n_annotators * (size_t)req->length;
     p->rows = malloc(p->nrows * sizeof *p->rows);
     work w;
-    int ok = p->rows && work_alloc(&w, p) && (req->annotators || make_names(p));
+    int ok = p->rows && work_alloc(&w, p) && (req->annotators || make_names(p)), drawn = 1;
     if (ok) {
         w.q.L = req->length;
         w.q.d = d;
@@ -291,15 +298,18 @@ pm_status pm_plan_make(const pm_plan_request *req, pm_plan **out, pm_error *err)
         pm_rng_seed(&stream, req->seed);
         for (size_t j = 0; j < req->n_annotators; j++) {
             pm_rng r = stream;
-            fill_queue(p, &w, j, &r, p->rows + j * (size_t)req->length);
+            drawn = drawn && fill_queue(p, &w, j, &r, p->rows + j * (size_t)req->length);
             pm_rng_jump(&stream);
         }
     }
     if (p->rows)
         work_free(&w);
-    if (!ok) {
+    if (!ok || !drawn) {
         pm_plan_free(p);
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
+        return ok ? pm_error_set(err, PM_EINVAL,
+                                 "plan: internal error, no slot type was "
+                                 "allowed (please report with the request)")
+                  : pm_error_set(err, PM_ENOMEM, "out of memory");
     }
     *out = p;
     return PM_OK;

@@ -39,11 +39,15 @@ static pm_status finish(FILE *fp, pm_error *err)
     return PM_OK;
 }
 
+/* Texts are written when the item pool has them (the first row that is not
+ * gold says; an all-gold plan asks its first row). */
 static int has_texts(const pm_plan *plan)
 {
-    size_t n;
+    size_t n, i = 0;
     const pm_plan_row *rows = pm_plan_rows(plan, &n);
-    return n > 0 && pm_plan_row_text(plan, &rows[0], 0) != NULL;
+    while (i + 1 < n && rows[i].is_gold)
+        i++;
+    return n > 0 && pm_plan_row_text(plan, &rows[i], 0) != NULL;
 }
 
 pm_status pm_plan_write_csv(const pm_plan *plan, FILE *fp, pm_error *err)
