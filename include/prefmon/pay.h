@@ -141,8 +141,9 @@ typedef struct pm_pay_assignment {
     const char *assignment;
 } pm_pay_assignment;
 
-/** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason is
- *  `reason` when non-NULL, else the row's reason. A payable worker missing
+/** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason (which
+ *  SendBonus requires and shows the worker) is `reason` when non-empty,
+ *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing
  *  from the map is PM_EINVAL naming the worker, detected before anything is
  *  written. */
 pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,

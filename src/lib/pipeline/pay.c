@@ -371,10 +371,12 @@ pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
         s.rows++;
         s.no_pairs += o->pairs == 0;
         s.scaled += t->type == PM_CONTRACT_BINARY && o->pairs > 0 && o->pairs != t->n;
-        s.wage_total_cents += o->wage_cents;
+        if (__builtin_add_overflow(s.wage_total_cents, o->wage_cents, &s.wage_total_cents))
+            return pm_error_set(err, PM_ERANGE, "the total of the wages overflows");
         if (o->bonus_cents > 0) {
             s.payable++;
-            s.bonus_total_cents += o->bonus_cents;
+            if (__builtin_add_overflow(s.bonus_total_cents, o->bonus_cents, &s.bonus_total_cents))
+                return pm_error_set(err, PM_ERANGE, "the total of the bonuses overflows");
         } else if (o->bonus_cents == 0) {
             s.zero++;
         } else {

@@ -148,7 +148,7 @@ static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, cons
             st = pm_csv_write_cell(fp, find_assignment(m, nm, rows[i].annotator), err);
         if (st == PM_OK) {
             fprintf(fp, ",%s,", b);
-            st = pm_csv_write_cell(fp, reason ? reason : rows[i].reason, err);
+            st = pm_csv_write_cell(fp, reason && *reason ? reason : rows[i].reason, err);
         }
         if (st != PM_OK)
             return st;
