@@ -374,6 +374,8 @@ static void test_pool_reader(void **state)
         {"{\"chosen\": \"\xff\", \"rejected\": \"h\"}\n", PM_EPARSE, "b.jsonl:1:"},
         {"[1, 2]\n", PM_EPARSE, "not a JSON object"},
         {"{\"chosen\": \"g\", \"rejected\": \"h\", \"id\": 1.5}\n", PM_EPARSE, "field 'id'"},
+        {"{\"chosen\": \"g\", \"rejected\": \"h\", \"id\": \"\"}\n", PM_EPARSE,
+         "b.jsonl:1: field 'id': empty"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         pm_error e;

@@ -338,6 +338,9 @@ static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long 
     json_t *id = json_object_get(row, "id");
     if (json_is_string(id)) {
         key = json_string_value(id);
+        if (!*key)
+            return pm_error_at(err, PM_EPARSE, name, line, 0,
+                               "field 'id': empty (leave it out to key the item by content)");
     } else if (json_is_integer(id)) {
         snprintf(idbuf, sizeof idbuf, "%lld", (long long)json_integer_value(id));
         key = idbuf;
@@ -346,7 +349,7 @@ static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long 
     }
     int added = 0;
     pm_status st = pm_plan_pool_add(p, key, t[0], t[1], &added, err);
-    if (st != PM_OK)
+    if (st != PM_OK) /* only out of memory is left here */
         return pm_error_prefix(err, "%s:%ld", name, line);
     if (!added && dups)
         (*dups)++;
