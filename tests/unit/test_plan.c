@@ -291,6 +291,14 @@ static void test_infeasible(void **state)
     assert_int_equal(s.distinct_items, 17);
     assert_int_equal(s.has_test, 0);
     pm_plan_free(p);
+    const char *twice[] = {"ann", "bob", "ann"};
+    q.annotators = twice;
+    q.n_annotators = 3;
+    expect_infeasible(&q, "annotator 'ann' is listed twice");
+    const char *empty[] = {"ann", ""};
+    q.annotators = empty;
+    q.n_annotators = 2;
+    expect_infeasible(&q, "annotator 2: empty name");
     q.n_annotators = 0;
     expect_infeasible(&q, "at least one annotator");
     pm_plan_pool_free(items);

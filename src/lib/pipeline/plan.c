@@ -157,6 +157,31 @@ static int fill_queue(pm_plan *p, work *w, size_t ann, pm_rng *r, pm_plan_row *r
     return 1;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Two annotators with one name would share one queue in the assessment
+ * (their labels merge), so names must be distinct and non-empty. */
+static pm_status check_names(const char *const *names, size_t n, pm_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!names[i] || !*names[i])
+            return pm_error_set(err, PM_EINVAL, "annotator %zu: empty name", i + 1);
+    const char **s = malloc(n * sizeof *s);
+    if (!s)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    memcpy(s, names, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_str);
+    pm_status st = PM_OK;
+    for (size_t i = 1; i < n && st == PM_OK; i++)
+        if (strcmp(s[i - 1], s[i]) == 0)
+            st = pm_error_set(err, PM_EINVAL, "annotator '%s' is listed twice", s[i]);
+    free(s);
+    return st;
+}
+
 /* d and g from the request, then every feasibility limit, with the limit
  * in the message. */
 static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_error *err)
@@ -215,9 +240,11 @@ static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_
     if ((double)q->n_annotators * (double)L > (double)PM_PLAN_MAX_ROWS)
         return pm_error_set(err, PM_ELIMIT, "%zu annotators x L = %ld rows: over the limit of %ld",
                             q->n_annotators, L, PM_PLAN_MAX_ROWS);
-    for (size_t i = 0; q->annotators && i < q->n_annotators; i++)
-        if (!q->annotators[i] || !*q->annotators[i])
-            return pm_error_set(err, PM_EINVAL, "annotator %zu: empty name", i + 1);
+    if (q->annotators) {
+        pm_status st = check_names(q->annotators, q->n_annotators, err);
+        if (st != PM_OK)
+            return st;
+    }
     *dp = d;
     *gp = g;
     return PM_OK;
