@@ -1,0 +1,164 @@
+/*
+** prefmon — payments from each annotator's own monitoring outcome
+** (arXiv 2502.06387, §6–7: the binary and linear contracts).
+**
+** Input: one row per annotator {pairs n_i, consistent x_i, amount already
+** paid by the platform}, the contract terms, a money unit and a currency.
+**   binary  wage = base + bonus * 1{x_i >= k_i}
+**   linear  wage = base + slope * x_i / n_i
+** The contract was designed for n pairs. An annotator with n_i != n pairs
+** is paid by a rule stated in advance (pm_pay_rule_text prints it):
+**   default   the threshold is scaled, k_i = ceil(k * n_i / n), computed in
+**             integers as (k * n_i + n - 1) / n (overflow is an error);
+**             the linear wage already uses the fraction x_i / n_i;
+**   strict    PM_EINVAL naming the first such annotator.
+** n_i = 0 is paid base, with the reason "no pairs", in both modes.
+**
+** Money is exact. The terms are doubles; each is read as the shortest
+** decimal that round-trips to it (the number a contract file shows, e.g.
+** 1.005, not 1.00499999999999989...), the unit is a decimal string, and
+** wage_units * unit is computed as an exact fraction in 128-bit integers and
+** rounded ONCE to cents, half away from zero (1.005 -> 1.01, -1.005 ->
+** -1.01). No binary double is ever printed as an amount. Terms whose
+** decimals need more than 127 bits give PM_ERANGE (round them).
+** Amounts are in hundredths of the currency: currencies without cents (JPY)
+** or with three decimals (BHD) are not supported yet.
+**
+** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
+** reason but is never written to an upload file (the writers count it).
+** Every text cell a spreadsheet would execute (first character = + - @ TAB
+** CR) is prefixed with a single quote (OWASP "CSV Injection"), and every
+** cell is quoted per RFC 4180 when it holds a comma, quote, CR or LF.
+**
+** Ownership: every struct here is a plain value owned by the caller; the
+** rows' annotator strings are borrowed from the input rows. Pure and
+** thread-safe; the library never prints — writers take the caller's FILE*.
+*/
+#ifndef PREFMON_PAY_H
+#define PREFMON_PAY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "prefmon/contract.h"
+#include "prefmon/status.h"
+
+#ifndef PM_HAVE_CONTRACT_TERMS
+#define PM_HAVE_CONTRACT_TERMS
+/* The contract terms as the contract helper defines them (issue 7); declared
+ * here until contract.h carries them — the integrator keeps one copy.
+ * linear w = base + slope * X / n;  binary w = base + bonus * 1{X >= k}. */
+typedef struct pm_contract_terms {
+    pm_contract_type type;
+    long n;
+    double base;
+    double slope;
+    double bonus;
+    long k;
+} pm_contract_terms;
+#endif
+
+/** One annotator's outcome. */
+typedef struct pm_pay_input {
+    const char *annotator; /* non-empty; unique within a call */
+    long pairs;            /* n_i >= 0 */
+    long consistent;       /* 0 <= x_i <= n_i */
+    long long paid_cents;  /* already paid by the platform, >= 0 */
+} pm_pay_input;
+
+typedef struct pm_pay_options {
+    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10") */
+    const char *currency; /* ISO 4217 code, three capital letters ("USD") */
+    int strict_n;         /* refuse n_i != n instead of scaling the threshold */
+} pm_pay_options;
+
+#define PM_PAY_REASON 192
+
+typedef struct pm_pay_row {
+    const char *annotator; /* borrowed from the input */
+    long pairs, consistent;
+    long k_used; /* binary: the threshold applied (scaled when n_i != n); linear: 0 */
+    int passed;  /* binary: consistent >= k_used; linear: 0 */
+    long long wage_cents, paid_cents, bonus_cents;
+    char reason[PM_PAY_REASON];
+} pm_pay_row;
+
+typedef struct pm_pay_summary {
+    size_t rows;
+    size_t payable;  /* bonus > 0: what an upload file contains */
+    size_t zero;     /* bonus == 0 */
+    size_t negative; /* bonus < 0: reported, never uploaded */
+    size_t no_pairs; /* n_i == 0 */
+    size_t scaled;   /* binary rows whose threshold was scaled */
+    long long wage_total_cents;
+    long long bonus_total_cents; /* sum of the positive bonuses */
+} pm_pay_summary;
+
+/**
+ * Pay every row. out has room for `count` rows; sum may be NULL. On failure
+ * nothing useful is in out (callers write nothing). PM_EINVAL for bad terms,
+ * options, a bad row (named), a duplicated annotator (paying twice), or
+ * n_i != n in strict mode; PM_ERANGE when an amount cannot be computed
+ * exactly in 128 bits or exceeds 10^15 cents.
+ */
+pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
+                         const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
+                         pm_error *err);
+
+/** The payment rule in one or two sentences, to print before paying
+ *  ("binary contract for n = 20 pairs: wage = 1.2 + 0.8 if consistent >= 17
+ *  ..."). Truncated to size. */
+pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
+                           size_t size, pm_error *err);
+
+/** The threshold for n_i pairs, ceil(k * n_i / n), exactly; PM_ERANGE on
+ *  overflow, PM_EINVAL unless n >= 1, k >= 0, n_i >= 0. */
+pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err);
+
+/** Parse an amount of money ("1", "1.5", "1.50", "0.05"; at most two
+ *  decimals unless the rest are zeros) into cents. PM_EINVAL otherwise. */
+pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
+
+/** cents as "d.dd" ("-0.05", "12.30"); buf holds at least 32 bytes. */
+void pm_money_format(long long cents, char *buf, size_t size);
+
+/* ---- writers (to the caller's stream; PM_EIO on a write error) ------- */
+
+/** The payment table: header annotator,pairs,consistent,wage,paid,bonus,
+ *  reason, then every row (also bonus <= 0, with its reason). */
+pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_error *err);
+
+/** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
+ *  the study's currency with two decimals; rows with bonus <= 0 skipped
+ *  (*skipped, may be NULL). */
+pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
+                                pm_error *err);
+
+/** worker -> assignment, for MTurk's SendBonus (which needs one assignment
+ *  of the worker). The first pair listed for a worker is used. */
+typedef struct pm_pay_assignment {
+    const char *worker;
+    const char *assignment;
+} pm_pay_assignment;
+
+/** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason (which
+ *  SendBonus requires and shows the worker) is `reason` when non-empty,
+ *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing
+ *  from the map is PM_EINVAL naming the worker, detected before anything is
+ *  written. */
+pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
+                             const pm_pay_assignment *map, size_t map_count, const char *reason,
+                             size_t *skipped, pm_error *err);
+
+/** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
+ *  public_message; title and message are required. Toloka accepts 0.01 to
+ *  100 dollars per Toloker per award: a larger bonus is PM_EINVAL naming the
+ *  user, detected before anything is written. */
+pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
+                              const char *message, size_t *skipped, pm_error *err);
+
+/** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
+ *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
+pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+** Wages from each annotator's outcome, in exact integer cents (see pay.h
+** for the rule and the rounding).
+*/
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/pay.h"
+
+/* 128-bit integers: a GCC/Clang extension, marked so -Wpedantic accepts it. */
+__extension__ typedef __int128 i128;
+
+/* Largest amount written: 10^15 cents (10 trillion in the currency). */
+#define MAX_CENTS 1000000000000000LL
+/* A decimal with more places than this cannot be scaled exactly anyway. */
+#define MAX_SCALE 36
+
+/* A decimal number num / 10^scale. */
+typedef struct dec {
+    i128 num;
+    int scale;
+} dec;
+
+static int pow10_i128(int e, i128 *out)
+{
+    i128 p = 1;
+    for (int i = 0; i < e; i++)
+        if (__builtin_mul_overflow(p, 10, &p))
+            return 0;
+    *out = p;
+    return 1;
+}
+
+/* Parse "[-]d.ddd[e[+-]dd]" (what %.*e prints, or a plain decimal). */
+static int dec_parse(const char *s, dec *out)
+{
+    int neg = 0, digits = 0, frac = 0, seen_dot = 0;
+    i128 m = 0;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (digits >= 36)
+                return 0;
+            if (m > 0 || *s != '0')
+                digits++;
+            m = m * 10 + (*s - '0');
+            frac += seen_dot;
+        } else if (*s == '.' && !seen_dot) {
+            seen_dot = 1;
+        } else {
+            break;
+        }
+    }
+    long e = 0;
+    if (*s == 'e' || *s == 'E') {
+        char *end;
+        e = strtol(s + 1, &end, 10);
+        s = end;
+    }
+    if (*s != '\0')
+        return 0;
+    long scale = frac - e;
+    if (scale < 0) {
+        i128 p;
+        if (-scale > MAX_SCALE || !pow10_i128((int)-scale, &p) || __builtin_mul_overflow(m, p, &m))
+            return 0;
+        scale = 0;
+    }
+    if (scale > MAX_SCALE)
+        return 0;
+    out->num = neg ? -m : m;
+    out->scale = (int)scale;
+    return 1;
+}
+
+/* The shortest decimal that reads back as v (at most 17 digits). */
+static int dec_from_double(double v, dec *out)
+{
+    char buf[40];
+    if (!isfinite(v))
+        return 0;
+    if (v == 0) {
+        out->num = 0;
+        out->scale = 0;
+        return 1;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return dec_parse(buf, out);
+}
+
+/* The shortest %g form that reads back as v, for messages. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* a rescaled to `scale` >= a.scale. */
+static int dec_rescale(dec a, int scale, i128 *num)
+{
+    i128 p;
+    return pow10_i128(scale - a.scale, &p) && !__builtin_mul_overflow(a.num, p, num);
+}
+
+/* round(num / den) half away from zero, den > 0. */
+static i128 div_round(i128 num, i128 den)
+{
+    i128 q = num / den, r = num % den;
+    i128 ar = r < 0 ? -r : r;
+    if (ar >= den - ar)
+        q += num < 0 ? -1 : 1;
+    return q;
+}
+
+/* cents = round(100 * unit * (a + b * x / m)), exactly. b may be NULL. */
+static int cents_of(dec a, const dec *b, long x, long m, dec unit, long long *cents)
+{
+    int s = a.scale;
+    if (b && b->scale > s)
+        s = b->scale;
+    i128 an, bn = 0, p, num, den, su;
+    if (!dec_rescale(a, s, &an) || (b && !dec_rescale(*b, s, &bn)))
+        return 0;
+    /* (an * m + bn * x) / (10^s * m) */
+    if (__builtin_mul_overflow(an, (i128)m, &num) || __builtin_mul_overflow(bn, (i128)x, &p) ||
+        __builtin_add_overflow(num, p, &num))
+        return 0;
+    if (!pow10_i128(s, &den) || __builtin_mul_overflow(den, (i128)m, &den))
+        return 0;
+    if (!pow10_i128(unit.scale, &su) || __builtin_mul_overflow(den, su, &den) ||
+        __builtin_mul_overflow(num, unit.num, &num) || __builtin_mul_overflow(num, 100, &num))
+        return 0;
+    i128 c = div_round(num, den);
+    if (c > MAX_CENTS || c < -MAX_CENTS)
+        return 0;
+    *cents = (long long)c;
+    return 1;
+}
+
+pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err)
+{
+    if (n < 1 || k < 0 || n_i < 0)
+        return pm_error_set(err, PM_EINVAL,
+                            "threshold scaling needs n >= 1, k >= 0, n_i >= 0 (got n = %ld, "
+                            "k = %ld, n_i = %ld)",
+                            n, k, n_i);
+    long prod, num;
+    if (__builtin_mul_overflow(k, n_i, &prod) || __builtin_add_overflow(prod, n - 1, &num))
+        return pm_error_set(err, PM_ERANGE,
+                            "threshold scaling: k * n_i + n - 1 overflows "
+                            "(k = %ld, n_i = %ld, n = %ld)",
+                            k, n_i, n);
+    *k_i = num / n;
+    return PM_OK;
+}
+
+void pm_money_format(long long cents, char *buf, size_t size)
+{
+    unsigned long long a = cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;
+    snprintf(buf, size, "%s%llu.%02llu", cents < 0 ? "-" : "", a / 100, a % 100);
+}
+
+pm_status pm_money_parse(const char *s, long long *cents, pm_error *err)
+{
+    const char *p = s;
+    long long whole = 0;
+    int nd = 0, frac = 0, nf = 0;
+    if (!s)
+        return pm_error_set(err, PM_EINVAL, "amount: missing");
+    for (; *p >= '0' && *p <= '9'; p++, nd++) {
+        if (whole > (MAX_CENTS / 100) / 10)
+            return pm_error_set(err, PM_EINVAL, "amount '%s': too large", s);
+        whole = whole * 10 + (*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, nf++) {
+            if (nf < 2)
+                frac = frac * 10 + (*p - '0');
+            else if (*p != '0')
+                return pm_error_set(err, PM_EINVAL,
+                                    "amount '%s': more than two decimals (amounts are in cents)",
+                                    s);
+        }
+    }
+    if (*p != '\0' || (nd == 0 && nf == 0))
+        return pm_error_set(err, PM_EINVAL,
+                            "amount '%s': not a non-negative decimal number such as 1.50", s);
+    if (nf == 1)
+        frac *= 10;
+    *cents = whole * 100 + frac;
+    return PM_OK;
+}
+
+static pm_status check_terms(const pm_contract_terms *t, pm_error *err)
+{
+    if (!t || (t->type != PM_CONTRACT_LINEAR && t->type != PM_CONTRACT_BINARY))
+        return pm_error_set(err, PM_EINVAL, "contract terms: missing or unknown contract type");
+    if (t->n < 1)
+        return pm_error_set(err, PM_EINVAL, "contract terms: n = %ld, must be >= 1", t->n);
+    if (!isfinite(t->base))
+        return pm_error_set(err, PM_EINVAL, "contract terms: base is not a finite number");
+    if (t->type == PM_CONTRACT_LINEAR && !(isfinite(t->slope) && t->slope >= 0))
+        return pm_error_set(err, PM_EINVAL,
+                            "contract terms: linear slope must be finite and >= 0 (a contract "
+                            "that pays less for more consistency is refused)");
+    if (t->type == PM_CONTRACT_BINARY) {
+        if (!(isfinite(t->bonus) && t->bonus >= 0))
+            return pm_error_set(err, PM_EINVAL,
+                                "contract terms: binary bonus must be finite and >= 0");
+        if (t->k < 0 || t->k > t->n + 1)
+            return pm_error_set(err, PM_EINVAL, "contract terms: k = %ld outside 0..n+1 = %ld",
+                                t->k, t->n + 1);
+    }
+    return PM_OK;
+}
+
+static pm_status check_options(const pm_pay_options *opt, dec *unit, pm_error *err)
+{
+    if (!opt || !opt->unit || !*opt->unit)
+        return pm_error_set(err, PM_EINVAL,
+                            "the money unit is required (money per contract unit, e.g. 0.10)");
+    const char *u = opt->unit;
+    int ok = strspn(u, "0123456789.") == strlen(u) && strchr(u, '.') == strrchr(u, '.') &&
+             dec_parse(u, unit);
+    if (!ok || unit->num <= 0)
+        return pm_error_set(err, PM_EINVAL,
+                            "unit '%s': not a positive decimal number (money per contract unit, "
+                            "e.g. 0.10, at most 36 digits)",
+                            u);
+    const char *c = opt->currency;
+    if (!c || strlen(c) != 3 || strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+        return pm_error_set(err, PM_EINVAL,
+                            "currency '%s': not an ISO 4217 code of three capital letters "
+                            "(USD, GBP, EUR)",
+                            c ? c : "");
+    return PM_OK;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const pm_pay_input *x = *(const pm_pay_input *const *)a, *y = *(const pm_pay_input *const *)b;
+    return strcmp(x->annotator, y->annotator);
+}
+
+static pm_status check_rows(const pm_pay_input *in, size_t count, pm_error *err)
+{
+    for (size_t i = 0; i < count; i++) {
+        const pm_pay_input *r = &in[i];
+        if (!r->annotator || !*r->annotator)
+            return pm_error_set(err, PM_EINVAL, "row %zu: empty annotator id", i + 1);
+        if (r->pairs < 0 || r->consistent < 0 || r->consistent > r->pairs)
+            return pm_error_set(err, PM_EINVAL,
+                                "annotator '%s': consistent = %ld, pairs = %ld (need 0 <= "
+                                "consistent <= pairs)",
+                                r->annotator, r->consistent, r->pairs);
+        if (r->paid_cents < 0 || r->paid_cents > MAX_CENTS)
+            return pm_error_set(err, PM_EINVAL, "annotator '%s': paid amount out of range",
+                                r->annotator);
+    }
+    if (count < 2)
+        return PM_OK;
+    const pm_pay_input **idx = malloc(count * sizeof *idx);
+    if (!idx)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++)
+        idx[i] = &in[i];
+    qsort(idx, count, sizeof *idx, cmp_name);
+    pm_status st = PM_OK;
+    for (size_t i = 1; i < count && st == PM_OK; i++)
+        if (strcmp(idx[i - 1]->annotator, idx[i]->annotator) == 0)
+            st = pm_error_set(err, PM_EINVAL,
+                              "annotator '%s' appears twice: each annotator is paid once "
+                              "(merge the rows first)",
+                              idx[i]->annotator);
+    free(idx);
+    return st;
+}
+
+/* The wage of one row in cents, with k_used/passed and the reason. */
+static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec unit, int strict,
+                         const pm_pay_input *r, pm_pay_row *o, pm_error *err)
+{
+    long ni = r->pairs, x = r->consistent;
+    int ok, n = 0;
+    o->k_used = 0;
+    o->passed = 0;
+    if (ni == 0) {
+        ok = cents_of(terms[0], NULL, 0, 1, unit, &o->wage_cents);
+        n = snprintf(o->reason, sizeof o->reason, "no pairs");
+    } else if (ni != t->n && strict) {
+        return pm_error_set(err, PM_EINVAL,
+                            "annotator '%s' has %ld pairs but the contract is for n = %ld "
+                            "(strict mode refuses; drop the strict option to scale the "
+                            "threshold as ceil(k * n_i / n))",
+                            r->annotator, ni, t->n);
+    } else if (t->type == PM_CONTRACT_LINEAR) {
+        ok = cents_of(terms[0], &terms[1], x, ni, unit, &o->wage_cents);
+        n = snprintf(o->reason, sizeof o->reason, "linear: %ld of %ld consistent", x, ni);
+    } else {
+        pm_status st = pm_pay_scaled_threshold(t->k, t->n, ni, &o->k_used, err);
+        if (st != PM_OK)
+            return st;
+        o->passed = x >= o->k_used;
+        ok = cents_of(terms[0], o->passed ? &terms[2] : NULL, 1, 1, unit, &o->wage_cents);
+        n = snprintf(o->reason, sizeof o->reason, "%s: %ld of %ld consistent %s k = %ld",
+                     o->passed ? "passed" : "below threshold", x, ni, o->passed ? ">=" : "<",
+                     o->k_used);
+        if (ni != t->n && n > 0 && (size_t)n < sizeof o->reason)
+            n += snprintf(o->reason + n, sizeof o->reason - (size_t)n,
+                          " (k = %ld for n = %ld scaled to ceil(%ld*%ld/%ld))", t->k, t->n, t->k,
+                          ni, t->n);
+    }
+    if (!ok)
+        return pm_error_set(err, PM_ERANGE,
+                            "annotator '%s': the wage times the unit cannot be computed exactly "
+                            "in 128-bit cents or exceeds 10^13 (round the contract terms to "
+                            "fewer decimals)",
+                            r->annotator);
+    o->paid_cents = r->paid_cents;
+    o->bonus_cents = o->wage_cents - r->paid_cents;
+    if (o->bonus_cents < 0 && n > 0 && (size_t)n < sizeof o->reason) {
+        char b[32];
+        pm_money_format(-o->bonus_cents, b, sizeof b);
+        snprintf(o->reason + n, sizeof o->reason - (size_t)n,
+                 "; wage below the amount already paid by %s (not deducted, not uploaded)", b);
+    }
+    return PM_OK;
+}
+
+pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
+                         const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
+                         pm_error *err)
+{
+    dec unit, terms[3] = {{0, 0}, {0, 0}, {0, 0}};
+    pm_status st = check_terms(t, err);
+    if (st == PM_OK)
+        st = check_options(opt, &unit, err);
+    if (st == PM_OK && count > 0 && (!in || !out))
+        st = pm_error_set(err, PM_EINVAL, "pm_pay_compute: rows or output missing");
+    if (st == PM_OK)
+        st = check_rows(in, count, err);
+    if (st != PM_OK)
+        return st;
+    if (!dec_from_double(t->base, &terms[0]) ||
+        (t->type == PM_CONTRACT_LINEAR && !dec_from_double(t->slope, &terms[1])) ||
+        (t->type == PM_CONTRACT_BINARY && !dec_from_double(t->bonus, &terms[2])))
+        return pm_error_set(err, PM_ERANGE,
+                            "contract terms: a term has no exact decimal within 36 places");
+    pm_pay_summary s;
+    memset(&s, 0, sizeof s);
+    for (size_t i = 0; i < count; i++) {
+        pm_pay_row *o = &out[i];
+        memset(o, 0, sizeof *o);
+        o->annotator = in[i].annotator;
+        o->pairs = in[i].pairs;
+        o->consistent = in[i].consistent;
+        st = pay_one(t, terms, unit, opt->strict_n, &in[i], o, err);
+        if (st != PM_OK)
+            return st;
+        s.rows++;
+        s.no_pairs += o->pairs == 0;
+        s.scaled += t->type == PM_CONTRACT_BINARY && o->pairs > 0 && o->pairs != t->n;
+        if (__builtin_add_overflow(s.wage_total_cents, o->wage_cents, &s.wage_total_cents))
+            return pm_error_set(err, PM_ERANGE, "the total of the wages overflows");
+        if (o->bonus_cents > 0) {
+            s.payable++;
+            if (__builtin_add_overflow(s.bonus_total_cents, o->bonus_cents, &s.bonus_total_cents))
+                return pm_error_set(err, PM_ERANGE, "the total of the bonuses overflows");
+        } else if (o->bonus_cents == 0) {
+            s.zero++;
+        } else {
+            s.negative++;
+        }
+    }
+    if (sum)
+        *sum = s;
+    return PM_OK;
+}
+
+pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
+                           size_t size, pm_error *err)
+{
+    pm_status st = check_terms(t, err);
+    if (st != PM_OK)
+        return st;
+    if (!buf || size == 0)
+        return pm_error_set(err, PM_EINVAL, "pm_pay_rule_text: no buffer");
+    int strict = opt && opt->strict_n;
+    const char *unit = opt && opt->unit ? opt->unit : "?";
+    const char *cur = opt && opt->currency ? opt->currency : "?";
+    char base[40], more[40];
+    shortest(t->base, base, sizeof base);
+    shortest(t->type == PM_CONTRACT_BINARY ? t->bonus : t->slope, more, sizeof more);
+    if (t->type == PM_CONTRACT_BINARY)
+        snprintf(buf, size,
+                 "binary contract for n = %ld pairs: wage = %s + %s units if consistent "
+                 ">= k = %ld, one unit = %s %s, rounded to cents half away from zero; %s; no "
+                 "pairs: base only",
+                 t->n, base, more, t->k, unit, cur,
+                 strict ? "an annotator with n_i != n pairs is refused (strict)"
+                        : "an annotator with n_i != n pairs needs ceil(k * n_i / n)");
+    else
+        snprintf(buf, size,
+                 "linear contract for n = %ld pairs: wage = %s + %s units * consistent / "
+                 "n_i, one unit = %s %s, rounded to cents half away from zero; %s; no pairs: "
+                 "base only",
+                 t->n, base, more, unit, cur,
+                 strict ? "an annotator with n_i != n pairs is refused (strict)"
+                        : "n_i is the annotator's own number of pairs");
+    return PM_OK;
+}

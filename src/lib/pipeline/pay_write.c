@@ -1,0 +1,219 @@
+/*
+** Payment files: the payment table and the platforms' bonus uploads.
+** Formats checked (issue 7 asks to cite them):
+**   Prolific  bulk bonus box / API: one "participant_id,amount" line per
+**             participant, no header, amount in the study currency
+**             (market.md §1.9 citing potato's prolific_api.py; researchers'
+**             scripts print exactly "id, amount" lines for that box).
+**   MTurk     SendBonus takes WorkerId, AssignmentId, BonusAmount (a string
+**             in USD, two decimals), Reason (required) and an optional
+**             UniqueRequestToken (market.md §1.10).
+**   Toloka    toloka-kit UserBonus: user_id, amount ("from 0.01 to 100
+**             dollars per Toloker per time"), public_title, public_message,
+**             private_comment, without_message (toloka-kit
+**             toloka/client/user_bonus.py docstring).
+** Upload files never contain a bonus <= 0; checks that could fail (a missing
+** assignment, a Toloka amount over the limit) run before the first byte.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/pay.h"
+
+/* Toloka's per-award limit, in cents. */
+#define TOLOKA_MAX_CENTS 10000
+
+pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err)
+{
+    const char *s = text ? text : "";
+    /* OWASP CSV injection: a cell starting with one of these is a formula
+     * (or, for TAB and CR, hides one) in Excel, LibreOffice and Sheets. */
+    int neutral = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = neutral || strpbrk(s, ",\"\r\n") != NULL;
+    int bad = 0;
+    if (quote)
+        bad |= fputc('"', fp) == EOF;
+    if (neutral)
+        bad |= fputc('\'', fp) == EOF;
+    for (; *s && !bad; s++) {
+        if (*s == '"')
+            bad |= fputc('"', fp) == EOF;
+        bad |= fputc(*s, fp) == EOF;
+    }
+    if (quote && !bad)
+        bad |= fputc('"', fp) == EOF;
+    return bad ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+}
+
+static pm_status finish(FILE *fp, pm_error *err)
+{
+    if (fflush(fp) != 0 || ferror(fp))
+        return pm_error_set(err, PM_EIO, "write error (disk full?)");
+    return PM_OK;
+}
+
+pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_error *err)
+{
+    if (fputs("annotator,pairs,consistent,wage,paid,bonus,reason\r\n", fp) == EOF)
+        return pm_error_set(err, PM_EIO, "write error");
+    for (size_t i = 0; i < count; i++) {
+        const pm_pay_row *r = &rows[i];
+        char w[32], p[32], b[32];
+        pm_money_format(r->wage_cents, w, sizeof w);
+        pm_money_format(r->paid_cents, p, sizeof p);
+        pm_money_format(r->bonus_cents, b, sizeof b);
+        pm_status st = pm_csv_write_cell(fp, r->annotator, err);
+        if (st != PM_OK)
+            return st;
+        fprintf(fp, ",%ld,%ld,%s,%s,%s,", r->pairs, r->consistent, w, p, b);
+        if ((st = pm_csv_write_cell(fp, r->reason, err)) != PM_OK)
+            return st;
+        fputs("\r\n", fp);
+    }
+    return finish(fp, err);
+}
+
+static size_t count_skipped(const pm_pay_row *rows, size_t count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++)
+        k += rows[i].bonus_cents <= 0;
+    return k;
+}
+
+pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
+                                pm_error *err)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (rows[i].bonus_cents <= 0)
+            continue;
+        char b[32];
+        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
+        if (st != PM_OK)
+            return st;
+        fprintf(fp, ",%s\n", b);
+    }
+    if (skipped)
+        *skipped = count_skipped(rows, count);
+    return finish(fp, err);
+}
+
+typedef struct amap {
+    const pm_pay_assignment *a;
+    size_t order;
+} amap;
+
+static int cmp_amap(const void *x, const void *y)
+{
+    const amap *a = x, *b = y;
+    int c = strcmp(a->a->worker, b->a->worker);
+    if (c)
+        return c;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The first assignment listed for `worker`, or NULL. */
+static const char *find_assignment(const amap *m, size_t n, const char *worker)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m[mid].a->worker, worker) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(m[lo].a->worker, worker) == 0 ? m[lo].a->assignment : NULL;
+}
+
+static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, const amap *m,
+                            size_t nm, const char *reason, pm_error *err)
+{
+    /* Every payable worker resolved before the first byte is written. */
+    for (size_t i = 0; i < count; i++)
+        if (rows[i].bonus_cents > 0 && !find_assignment(m, nm, rows[i].annotator))
+            return pm_error_set(err, PM_EINVAL,
+                                "worker '%s' has no assignment id in the assignments map; "
+                                "SendBonus needs one of the worker's assignments",
+                                rows[i].annotator);
+    fputs("WorkerId,AssignmentId,BonusAmount,Reason\r\n", fp);
+    for (size_t i = 0; i < count; i++) {
+        if (rows[i].bonus_cents <= 0)
+            continue;
+        char b[32];
+        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
+        if (st == PM_OK && fputc(',', fp) != EOF)
+            st = pm_csv_write_cell(fp, find_assignment(m, nm, rows[i].annotator), err);
+        if (st == PM_OK) {
+            fprintf(fp, ",%s,", b);
+            st = pm_csv_write_cell(fp, reason && *reason ? reason : rows[i].reason, err);
+        }
+        if (st != PM_OK)
+            return st;
+        fputs("\r\n", fp);
+    }
+    return finish(fp, err);
+}
+
+pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
+                             const pm_pay_assignment *map, size_t map_count, const char *reason,
+                             size_t *skipped, pm_error *err)
+{
+    for (size_t i = 0; i < map_count; i++)
+        if (!map[i].worker || !map[i].assignment || !*map[i].assignment)
+            return pm_error_set(err, PM_EINVAL,
+                                "assignments map entry %zu: empty worker or "
+                                "assignment id",
+                                i + 1);
+    amap *m = map_count ? malloc(map_count * sizeof *m) : NULL;
+    if (map_count && !m)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < map_count; i++) {
+        m[i].a = &map[i];
+        m[i].order = i;
+    }
+    if (map_count)
+        qsort(m, map_count, sizeof *m, cmp_amap);
+    pm_status st = mturk_rows(fp, rows, count, m, map_count, reason, err);
+    free(m);
+    if (st == PM_OK && skipped)
+        *skipped = count_skipped(rows, count);
+    return st;
+}
+
+pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
+                              const char *message, size_t *skipped, pm_error *err)
+{
+    if (!title || !*title || !message || !*message)
+        return pm_error_set(err, PM_EINVAL,
+                            "Toloka bonuses need a public title and a public message");
+    for (size_t i = 0; i < count; i++)
+        if (rows[i].bonus_cents > TOLOKA_MAX_CENTS)
+            return pm_error_set(err, PM_EINVAL,
+                                "user '%s': bonus of %lld.%02lld is over Toloka's limit of "
+                                "100.00 per Toloker per award; split it or pay it another way",
+                                rows[i].annotator, rows[i].bonus_cents / 100,
+                                rows[i].bonus_cents % 100);
+    fputs("user_id,amount,public_title,public_message\r\n", fp);
+    for (size_t i = 0; i < count; i++) {
+        if (rows[i].bonus_cents <= 0)
+            continue;
+        char b[32];
+        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
+        if (st == PM_OK) {
+            fprintf(fp, ",%s,", b);
+            st = pm_csv_write_cell(fp, title, err);
+        }
+        if (st == PM_OK && fputc(',', fp) != EOF)
+            st = pm_csv_write_cell(fp, message, err);
+        if (st != PM_OK)
+            return st;
+        fputs("\r\n", fp);
+    }
+    if (skipped)
+        *skipped = count_skipped(rows, count);
+    return finish(fp, err);
+}
