@@ -62,7 +62,7 @@ static void count_lines(const uint8_t *data, size_t size, size_t *lines, size_t 
             s += 3;
             len -= 3;
         }
-        while (len > 0 && (*s == ' ' || *s == '\t')) {
+        while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
             s++;
             len--;
         }
@@ -100,7 +100,7 @@ static int text_oracle(const uint8_t *data, size_t size, double *vals, size_t *n
             s += 3;
             len -= 3;
         }
-        while (len > 0 && (*s == ' ' || *s == '\t')) {
+        while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
             s++;
             len--;
         }

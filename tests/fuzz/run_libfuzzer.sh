@@ -35,17 +35,14 @@ time=${FUZZ_TIME:-60}
 out=${FUZZ_OUT:-build-fuzz}
 mkdir -p "$out"
 
-# The sources each target needs besides its own file: the reader is
-# self-contained (prefs.c + status.c); add entries here for new targets.
+# Every target links the whole library (every layer), built from source
+# with the fuzzer's instrumentation; Rmath and jansson come from the system.
 lib_sources() {
-    case $1 in
-    prefs) echo "src/lib/prefs.c src/lib/status.c" ;;
-    *) ls src/lib/*.c ;;
-    esac
+    ls src/lib/*/*.c
 }
 
 cflags="-std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer \
--fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc/lib"
+-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc/lib -I/usr/include -DMATHLIB_STANDALONE"
 deps=$(pkg-config --cflags --libs jansson)
 
 status=0
@@ -57,7 +54,7 @@ for src in tests/fuzz/fuzz_*.c; do
     fi
     echo "== $name: building with $CC"
     # shellcheck disable=SC2046,SC2086 # word splitting of flag lists is intended
-    "$CC" $cflags -o "$out/$name" "$src" $(lib_sources "$short") $deps -lm
+    "$CC" $cflags -o "$out/$name" "$src" $(lib_sources "$short") $deps -lRmath -lpthread -lm
     corpus=$out/corpus-$name
     mkdir -p "$corpus" "$out/artifacts-$name"
     if [ -d "tests/fuzz/corpus/$name" ]; then
