@@ -8,13 +8,17 @@
 ** See the definitions next to each field and option below; the method is
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
-** Streaming: pm_assess_add keeps per distinct (annotator, item) key only
-** what pairing needs (24 bytes in a hash table kept at most 70% full, i.e.
-** 24..69 bytes per key, plus each distinct annotator, item and label string
-** once); label lists are kept only for repeats of annotators whose every
-** label so far carries a timestamp (16 bytes per repeated label), since only
-** those may need reordering; each duration is kept (8 bytes) for the exact
-** median. pm_assess_finish computes the rows.
+** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
+** what pairing needs: a 20-byte slot (annotator, item, last label, list
+** head, hash) in a table kept at most 70% full, i.e. 20..57 bytes per key;
+** each distinct annotator, item and label string once (a 16-byte slot at
+** most 70% full, 16 bytes of index, the string); and, for annotators whose
+** every label so far carries a timestamp, a 16-byte event per label (the
+** timestamp and label), because only they may need their pairs re-made in
+** timestamp order at finish. An annotator's first label without a timestamp
+** stops that list. Durations are kept (8 bytes each) for the exact median.
+** bench/bench_assess measures the total per key. pm_assess_finish computes
+** the rows.
 **
 ** Ownership: a pm_assess handle owns everything it returns (rows, annotator
 ** names, the summary), valid until pm_assess_free. Records passed to
@@ -138,8 +142,10 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err);
 void pm_assess_free(pm_assess *a);
 
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
- *  shown_left other than 'A'/'B'/0 ("file:line: what"), PM_ENOMEM,
- *  PM_ELIMIT past max_bytes; PM_EINVAL after finish. */
+ *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
+ *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
+ *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events,
+ *  after which the handle can only be freed; PM_EINVAL after finish. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Compute the rows (once; sorted by annotator name, bytewise). */

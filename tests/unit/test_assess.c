@@ -481,6 +481,31 @@ static void test_json_round_trip(void **state)
     pm_assess_free(a);
 }
 
+static int cmp_d(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The selection-based median against sorting, on sizes 1..200 with many
+ * repeated values (ties stress the partition). */
+static void test_median(void **state)
+{
+    (void)state;
+    double v[200], w[200];
+    unsigned long long s = 12345;
+    for (size_t n = 1; n <= 200; n++) {
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            v[i] = w[i] = (double)((s >> 33) % (n % 3 ? 7 : 1000));
+        }
+        qsort(w, n, sizeof *w, cmp_d);
+        double want = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+        assert_true(pmx_median(v, n) == want);
+    }
+    assert_true(isnan(pmx_median(v, 0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_q0),
         cmocka_unit_test(test_decision_brute_force),
         cmocka_unit_test(test_holm),
+        cmocka_unit_test(test_median),
         cmocka_unit_test(test_same_side),
         cmocka_unit_test(test_too_fast),
         cmocka_unit_test(test_consistent_but_wrong),

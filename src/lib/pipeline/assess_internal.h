@@ -50,7 +50,7 @@ pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t ha
 
 /* Chance agreement sum_k (c_k / total)^2. */
 double pmx_q0(const long *counts, size_t ncounts, long total);
-/* Median of v[0..n) (sorts v); the mean of the middle two when n is even. */
+/* Median of v[0..n) (reorders v); the mean of the middle two when n is even. */
 double pmx_median(double *v, size_t n);
 /* eta_hat, ci, p_value, decision, low-effort and one-label flags of a row
  * whose labels, dup_pairs, consistent and q0 are set. */
