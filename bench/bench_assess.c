@@ -2,7 +2,13 @@
 ** bench_assess: how fast does `assess` accumulate label events, and how much
 ** memory does it hold per distinct (annotator, item) key?
 **
-**   bench_assess [ROWS] [ANNOTATORS] [DUP_RATE]     (10000000 1000 0.1)
+**   bench_assess [ROWS] [ANNOTATORS] [DUP_RATE] [LOG.tsv]   (10000000 1000 0.1)
+**
+** With LOG.tsv the generated log is also written there, for the pandas peer
+** of the same per-annotator computation:
+**
+**   build/bench_assess 2000000 1000 0.1 /tmp/log.tsv
+**   /usr/bin/python3 bench/assess_pandas.py /tmp/log.tsv
 **
 ** An in-memory generator (no file, no parsing) makes a log shaped like a
 ** week of crowd work: annotators label in runs of 50 rows, items are drawn
@@ -135,12 +141,33 @@ static void gen_init(gen *g, long rows, long annotators, double dup_rate)
     rng_state = 0x9e3779b97f4a7c15ULL;
 }
 
+static int write_log(const char *path, long rows, long annotators, double dup)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        return 0;
+    gen g;
+    pm_record r;
+    gen_init(&g, rows, annotators, dup);
+    fprintf(fp, "annotator\titem\tlabel\tgold\tshown_left\ttimestamp\tduration\n");
+    for (long i = 0; i < rows; i++) {
+        next_record(&g, &r);
+        fprintf(fp, "%s\t%s\t%s\t%s\t%c\t%.0f\t%.1f\n", r.annotator, r.item, r.label,
+                r.gold ? r.gold : "", r.shown_left, r.timestamp, r.duration);
+    }
+    return fclose(fp) == 0;
+}
+
 int main(int argc, char **argv)
 {
     long rows = argc > 1 ? atol(argv[1]) : 10000000;
     long annotators = argc > 2 ? atol(argv[2]) : 1000;
     double dup = argc > 3 ? atof(argv[3]) : 0.1;
     print_machine(argc, argv);
+    if (argc > 4 && !write_log(argv[4], rows, annotators, dup)) {
+        fprintf(stderr, "bench_assess: cannot write %s\n", argv[4]);
+        return 1;
+    }
     gen g;
     pm_record r;
     unsigned long long sink = 0;

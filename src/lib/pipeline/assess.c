@@ -185,6 +185,20 @@ static pm_status add_side_info(ann_acc *acc, const pm_record *r, uint32_t label)
     return PM_OK;
 }
 
+static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
+{
+    /* A, B and tie (ids 0, 1, 2) are most labels: skip the hash for them. */
+    if ((s[0] == 'A' || s[0] == 'B') && s[1] == '\0') {
+        *id = s[0] == 'A' ? LABEL_A : LABEL_B;
+        return PM_OK;
+    }
+    if (strcmp(s, "tie") == 0) {
+        *id = LABEL_B + 1;
+        return PM_OK;
+    }
+    return pmx_strtab_intern(&a->labels, s, id, NULL);
+}
+
 static pm_status add_checked(pm_assess *a, const pm_record *r)
 {
     uint32_t ann, item, label;
@@ -199,7 +213,7 @@ static pm_status add_checked(pm_assess *a, const pm_record *r)
     pmx_keytab_prefetch(&a->keys, kh);
     st = pmx_strtab_intern_h(&a->items, r->item, len, h, &item, NULL);
     if (st == PM_OK)
-        st = pmx_strtab_intern(&a->labels, r->label, &label, NULL);
+        st = label_id(a, r->label, &label);
     if (st != PM_OK)
         return st;
     ann_acc *acc = &a->acc[ann];
