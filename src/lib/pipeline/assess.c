@@ -101,8 +101,9 @@ static size_t bytes_held(const pm_assess *a)
     return b;
 }
 
-/* Grow an array of `size`-byte elements to hold at least need. */
-static int reserve(void **p, size_t *cap, size_t need, size_t size)
+/* Grow an array of `size`-byte elements to hold at least need; the new
+ * elements are zeroed when `zero`. */
+static int reserve_z(void **p, size_t *cap, size_t need, size_t size, int zero)
 {
     if (need <= *cap)
         return 1;
@@ -114,10 +115,16 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
     void *q = realloc(*p, c * size);
     if (!q)
         return 0;
-    memset((char *)q + *cap * size, 0, (c - *cap) * size);
+    if (zero)
+        memset((char *)q + *cap * size, 0, (c - *cap) * size);
     *p = q;
     *cap = c;
     return 1;
+}
+
+static int reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+    return reserve_z(p, cap, need, size, 1);
 }
 
 static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
@@ -143,7 +150,7 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
 {
     if (a->ev_n >= UINT32_MAX - 1)
         return PM_ELIMIT;
-    if (!reserve((void **)&a->ev, &a->ev_cap, a->ev_n + 1, sizeof *a->ev))
+    if (!reserve_z((void **)&a->ev, &a->ev_cap, a->ev_n + 1, sizeof *a->ev, 0))
         return PM_ENOMEM;
     a->ev[a->ev_n] = (pmx_event){ts, label, next};
     *idx = (uint32_t)++a->ev_n; /* 1-based */
@@ -178,7 +185,7 @@ static pm_status add_side_info(ann_acc *acc, const pm_record *r, uint32_t label)
         acc->left_k += label == (r->shown_left == 'A' ? LABEL_A : LABEL_B);
     }
     if (!isnan(r->duration)) {
-        if (!reserve((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur))
+        if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
             return PM_ENOMEM;
         acc->dur[acc->dur_n++] = r->duration;
     }
