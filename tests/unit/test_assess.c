@@ -481,6 +481,56 @@ static void test_json_round_trip(void **state)
     pm_assess_free(a);
 }
 
+/* Save a small assessment, apply one textual edit, load: the error names
+ * the field. */
+static void load_edited(const char *from, const char *to, const char *want)
+{
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    add_gold_worker(a, "heur", 6);
+    add_sided(a, "lefty", 1);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    char path[] = "/tmp/test_assess_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w+");
+    assert_int_equal(pm_assess_save_json(a, fp, path, NULL), PM_OK);
+    pm_assess_free(a);
+    rewind(fp);
+    static char buf[1 << 16], out[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[len] = '\0';
+    char *p = strstr(buf, from);
+    assert_non_null(p);
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(p - buf), buf, to, p + strlen(from));
+    fp = fopen(path, "w");
+    fputs(out, fp);
+    fclose(fp);
+    pm_assess *b = NULL;
+    pm_error err;
+    assert_int_equal(pm_assess_load_json(path, &b, &err), PM_EPARSE);
+    assert_null(b);
+    unlink(path);
+    if (!strstr(err.text, want))
+        fail_msg("error '%s' does not contain '%s'", err.text, want);
+}
+
+static void test_json_errors(void **state)
+{
+    (void)state;
+    load_edited("\"format_version\": 1", "\"format_version\": 2", "format_version: this prefmon");
+    load_edited("\"flags\": []", "\"flags\": [\"lazy\"]", "annotators[0].flags: [0]: not a flag");
+    load_edited("\"annotator\": \"lefty\"", "\"annotator\": \"heur\"",
+                "annotators[1].annotator: 'heur' appears twice");
+    load_edited("\"gold_n\": 120", "\"gold_n\": 120, \"bonus\": 1",
+                "annotators[0].bonus: unknown field");
+    load_edited("\"decision\": \"pass\"", "\"decision\": \"no-pairs\"",
+                "annotators[0].decision: must be no-pairs exactly when dup_pairs is 0");
+    load_edited("\"q0\": \"per-annotator\"", "\"q0\": 2", "parameters.q0: must be a number");
+    load_edited("\"annotators\": 2", "\"annotators\": 3", "2 rows but summary.annotators = 3");
+    load_edited("\"p_value\": null", "\"p_value\": \"x\"",
+                "annotators[1].p_value: must be a number in [0, 1] or null");
+}
+
 static int cmp_d(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -521,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_delta_estimate),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_json_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
