@@ -406,6 +406,32 @@ static void test_bad_input(void **state)
     pm_assess_free(a);
 }
 
+/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT at a
+ * multiple of 65536 rows, naming the limit. */
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    pm_assess_options o;
+    pm_assess_options_default(&o);
+    o.max_bytes = (size_t)4 << 20;
+    pm_assess *a = pm_assess_new(&o, NULL);
+    char item[32];
+    pm_error err;
+    pm_status st = PM_OK;
+    long i;
+    for (i = 0; i < 2000000 && st == PM_OK; i++) {
+        snprintf(item, sizeof item, "item-%ld", i);
+        pm_record r = rec("w", item, "A");
+        r.line = i + 1;
+        st = pm_assess_add(a, &r, &err);
+    }
+    assert_int_equal(st, PM_ELIMIT);
+    assert_int_equal(i % 65536, 0);
+    assert_true(i < 2000000);
+    assert_non_null(strstr(err.text, "memory limit of 4194304 bytes"));
+    pm_assess_free(a);
+}
+
 static int same_num(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;
@@ -572,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json_errors),
+        cmocka_unit_test(test_memory_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
