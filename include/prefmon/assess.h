@@ -11,8 +11,9 @@
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
 ** what pairing needs: a 20-byte slot (annotator, item, last label, list
 ** head, hash) in a table kept at most 70% full, i.e. 20..57 bytes per key;
-** each distinct annotator, item and label string once (a 16-byte slot at
-** most 70% full, 16 bytes of index, the string); and, for annotators whose
+** each distinct annotator, item and label string once (a 32-byte slot at
+** most 70% full holding strings up to 23 bytes inline, 16 bytes of index,
+** the string); and, for annotators whose
 ** every label so far carries a timestamp, a 16-byte event per label (the
 ** timestamp and label), because only they may need their pairs re-made in
 ** timestamp order at finish. An annotator's first label without a timestamp

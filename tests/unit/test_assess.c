@@ -432,6 +432,48 @@ static void test_memory_limit(void **state)
     pm_assess_free(a);
 }
 
+/* The interning table: ids in order of first appearance, exact matching of
+ * strings around the inline limit (22..25 bytes, prefixes of each other),
+ * and every id still found after many growths. */
+static void test_strtab(void **state)
+{
+    (void)state;
+    pmx_arena ar;
+    pmx_strtab t;
+    pmx_arena_init(&ar);
+    assert_int_equal(pmx_strtab_init(&t, &ar), PM_OK);
+    const char *base = "abcdefghijklmnopqrstuvwxyz";
+    char s[32];
+    uint32_t id;
+    int is_new;
+    for (int len = 0; len <= 26; len++) {
+        memcpy(s, base, (size_t)len);
+        s[len] = '\0';
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, len);
+        assert_true(is_new);
+    }
+    for (int i = 0; i < 50000; i++) {
+        snprintf(s, sizeof s, i % 2 ? "k%d" : "a-rather-long-key-%09d", i);
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, 27 + i);
+    }
+    for (int len = 26; len >= 0; len--) {
+        memcpy(s, base, (size_t)len);
+        s[len] = '\0';
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, len);
+        assert_false(is_new);
+        assert_int_equal(pmx_strtab_find(&t, s), len);
+        assert_string_equal(pmx_strtab_str(&t, id), s);
+    }
+    assert_int_equal(pmx_strtab_find(&t, "a-rather-long-key-000000002"), 29);
+    assert_int_equal(pmx_strtab_find(&t, "a-rather-long-key-00000000"), UINT32_MAX);
+    assert_int_equal(pmx_strtab_find(&t, "k3"), 30);
+    pmx_strtab_free(&t);
+    pmx_arena_free(&ar);
+}
+
 static int same_num(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;
@@ -599,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_strtab),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,15 +185,40 @@ static pm_status grow(pmx_strtab *t)
     return PM_OK;
 }
 
+/* Does slot v hold s (of length len)? */
+static inline int slot_is(const pmx_strslot *v, const char *s, size_t len)
+{
+    if (len <= PMX_INLINE)
+        return v->inl[PMX_INLINE] == 0 && memcmp(v->inl, s, len + 1) == 0;
+    const char *p;
+    if (v->inl[PMX_INLINE] == 0)
+        return 0;
+    memcpy(&p, v->inl, sizeof p);
+    return strcmp(p, s) == 0;
+}
+
+static pmx_strslot make_slot(uint32_t tag, uint32_t id, const char *copy, size_t len)
+{
+    pmx_strslot v = {.tag = tag, .id1 = id + 1};
+    if (len <= PMX_INLINE) {
+        memcpy(v.inl, copy, len + 1);
+    } else {
+        memcpy(v.inl, &copy, sizeof copy);
+        v.inl[PMX_INLINE] = 1;
+    }
+    return v;
+}
+
 uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s)
 {
-    uint64_t h = pmx_hash_bytes(s, strlen(s));
+    size_t len = strlen(s);
+    uint64_t h = pmx_hash_bytes(s, len);
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
         const pmx_strslot *v = &t->slots[j];
         if (!v->id1)
             return UINT32_MAX;
-        if (v->tag == tag && strcmp(v->s, s) == 0)
+        if (v->tag == tag && slot_is(v, s, len))
             return v->id1 - 1;
     }
 }
@@ -213,7 +238,7 @@ pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t
         const pmx_strslot *v = &t->slots[j];
         if (!v->id1)
             break;
-        if (v->tag == tag && strcmp(v->s, s) == 0) {
+        if (v->tag == tag && slot_is(v, s, len)) {
             *out = v->id1 - 1;
             if (is_new)
                 *is_new = 0;
@@ -235,7 +260,7 @@ pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t
     uint32_t id = (uint32_t)t->count++;
     t->strs[id].s = copy;
     t->strs[id].hash = h;
-    t->slots[j] = (pmx_strslot){tag, id + 1, copy};
+    t->slots[j] = make_slot(tag, id, copy, len);
     *out = id;
     if (is_new)
         *is_new = 1;

@@ -49,17 +49,21 @@ static inline uint64_t pmx_hash_u64(uint64_t x)
 
 /**
  * Interned strings, numbered 0, 1, 2, ... in order of first appearance.
- * Open addressing with linear probing, at most 70% full. A slot (16 bytes)
- * holds 32 hash bits, the id and the string itself, so a probe compares
- * integers and a hit costs one string compare, with no index lookup in
- * between. Per distinct string: 16 / load (16..46) bytes of slots, 16
- * bytes of index (string, full hash), the string and its NUL rounded up
- * to 8.
+ * Open addressing with linear probing, at most 70% full. A slot (32 bytes)
+ * holds 32 hash bits, the id and the string itself when it is at most
+ * PMX_INLINE bytes long (else a pointer to it), so a probe compares
+ * integers and a hit on a short key compares bytes already in the slot's
+ * cache line, with no second memory access. Per distinct string: 32 / load
+ * (32..91) bytes of slots, 16 bytes of index (string, full hash), the string
+ * and its NUL rounded up to 8.
  */
+#define PMX_INLINE 23
+
 typedef struct pmx_strslot {
-    uint32_t tag; /* high 32 bits of the hash */
-    uint32_t id1; /* id + 1; 0 marks an empty slot */
-    const char *s;
+    uint32_t tag;             /* high 32 bits of the hash */
+    uint32_t id1;             /* id + 1; 0 marks an empty slot */
+    char inl[PMX_INLINE + 1]; /* the string and NUL; inl[PMX_INLINE] = 1 when
+                                 inl holds a pointer to a longer string */
 } pmx_strslot;
 
 typedef struct pmx_str {
