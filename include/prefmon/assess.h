@@ -149,6 +149,13 @@ void pm_assess_free(pm_assess *a);
  *  after which the handle can only be freed; PM_EINVAL after finish. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
+/** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
+ *  the table lookups of 16 records in flight at once (their strings must
+ *  all be valid for the call). *done counts the records added; on an error
+ *  it is the index of the failing record. */
+pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
+                              pm_error *err);
+
 /** Compute the rows (once; sorted by annotator name, bytewise). */
 pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 

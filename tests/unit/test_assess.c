@@ -474,6 +474,62 @@ static void test_strtab(void **state)
     pmx_arena_free(&ar);
 }
 
+/* pm_assess_add_batch gives the rows pm_assess_add gives (40 records in
+ * batches of 16, runs of annotators broken), and stops at an invalid record
+ * with its index, having added the ones before it. */
+static void test_batch(void **state)
+{
+    (void)state;
+    pm_record recs[40];
+    char ann[40][8], item[40][8];
+    const char *labs[3] = {"A", "B", "tie"};
+    for (int i = 0; i < 40; i++) {
+        snprintf(ann[i], sizeof ann[i], "w%d", (i * 7) % 3);
+        snprintf(item[i], sizeof item[i], "i%d", (i * 5) % 11);
+        recs[i] = rec(ann[i], item[i], labs[(i * i) % 3]);
+        recs[i].timestamp = (i * 13) % 17;
+    }
+    pm_assess *a = pm_assess_new(NULL, NULL), *b = pm_assess_new(NULL, NULL);
+    for (int i = 0; i < 40; i++)
+        add(a, recs[i]);
+    size_t done;
+    assert_int_equal(pm_assess_add_batch(b, recs, 40, &done, NULL), PM_OK);
+    assert_int_equal(done, 40);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    assert_int_equal(pm_assess_finish(b, NULL), PM_OK);
+    size_t na, nb;
+    const pm_assess_row *ra = pm_assess_rows(a, &na), *rb = pm_assess_rows(b, &nb);
+    assert_int_equal(na, 3);
+    assert_int_equal(nb, 3);
+    long pairs = 0;
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(ra[i].annotator, rb[i].annotator);
+        assert_int_equal(ra[i].dup_pairs, rb[i].dup_pairs);
+        assert_int_equal(ra[i].consistent, rb[i].consistent);
+        assert_true(ra[i].q0 == rb[i].q0);
+        pairs += ra[i].dup_pairs;
+    }
+    long keys = 0; /* distinct (annotator, item), by enumeration */
+    for (int i = 0; i < 40; i++) {
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !strcmp(ann[i], ann[j]) && !strcmp(item[i], item[j]);
+        keys += !seen;
+    }
+    assert_int_equal(pairs, 40 - keys);
+    assert_true(pairs > 0);
+    pm_assess_free(a);
+    pm_assess_free(b);
+    b = pm_assess_new(NULL, NULL);
+    recs[21].label = "";
+    pm_error err;
+    assert_int_equal(pm_assess_add_batch(b, recs, 40, &done, &err), PM_EINVAL);
+    assert_int_equal(done, 21);
+    assert_int_equal(pm_assess_get_summary(b)->rows, 21);
+    assert_string_equal(err.text, "t.csv: empty label");
+    pm_assess_free(b);
+}
+
 static int same_num(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;
@@ -642,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_strtab),
+        cmocka_unit_test(test_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,24 +206,38 @@ static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
     return pmx_strtab_intern(&a->labels, s, id, NULL);
 }
 
-static pm_status add_checked(pm_assess *a, const pm_record *r)
+/* What can be computed before touching the big tables: the annotator, the
+ * item's hash and the key's slot position. */
+typedef struct prepped {
+    uint32_t ann, kh;
+    size_t len;
+    uint64_t h;
+} prepped;
+
+static pm_status prepare(pm_assess *a, const pm_record *r, prepped *p)
 {
-    uint32_t ann, item, label;
-    pm_status st = annotator_id(a, r->annotator, &ann);
+    pm_status st = annotator_id(a, r->annotator, &p->ann);
     if (st != PM_OK)
         return st;
-    /* The key's slot depends only on the annotator and the item's hash: its
-     * cache miss overlaps the item lookup's. */
-    size_t len = strlen(r->item);
-    uint64_t h = pmx_hash_bytes(r->item, len);
-    uint32_t kh = pmx_keytab_hash(ann, h);
-    pmx_keytab_prefetch(&a->keys, kh);
-    st = pmx_strtab_intern_h(&a->items, r->item, len, h, &item, NULL);
+    p->len = strlen(r->item);
+    p->h = pmx_hash_bytes(r->item, p->len);
+    p->kh = pmx_keytab_hash(p->ann, p->h);
+    /* Start both table loads now: their cache misses overlap each other
+     * (and, in a batch, those of the next records). */
+    pmx_strtab_prefetch(&a->items, p->h);
+    pmx_keytab_prefetch(&a->keys, p->kh);
+    return PM_OK;
+}
+
+static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
+{
+    uint32_t item, label;
+    pm_status st = pmx_strtab_intern_h(&a->items, r->item, p->len, p->h, &item, NULL);
     if (st == PM_OK)
         st = label_id(a, r->label, &label);
     if (st != PM_OK)
         return st;
-    ann_acc *acc = &a->acc[ann];
+    ann_acc *acc = &a->acc[p->ann];
     if (label >= acc->hist_len &&
         !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
         return PM_ENOMEM;
@@ -234,7 +248,7 @@ static pm_status add_checked(pm_assess *a, const pm_record *r)
         acc->all_ts = 0;
     pmx_key *k;
     int is_new;
-    st = pmx_keytab_get(&a->keys, ann, item, kh, &k, &is_new);
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &k, &is_new);
     if (st == PM_OK)
         st = pair_event(a, acc, k, is_new, label, ts);
     if (st == PM_OK)
@@ -242,7 +256,7 @@ static pm_status add_checked(pm_assess *a, const pm_record *r)
     return st;
 }
 
-pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
+static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
 {
     if (a->finished)
         return pm_error_set(err, PM_EINVAL, "assess: add after finish");
@@ -255,7 +269,12 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
     if (r->shown_left != 0 && r->shown_left != 'A' && r->shown_left != 'B')
         return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
                            "shown_left must be A or B (or unknown)");
-    pm_status st = add_checked(a, r);
+    return PM_OK;
+}
+
+/* The status of adding r, with its message; counts the row on success. */
+static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_error *err)
+{
     if (st == PM_ENOMEM)
         return pm_error_at(err, st, r->file, r->line, 0, "assess: out of memory");
     if (st != PM_OK)
@@ -268,6 +287,45 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
                            "assess: memory limit of %zu bytes reached after %ld rows "
                            "(%zu distinct annotator-item keys)",
                            a->opt.max_bytes, a->sum.rows, a->keys.count);
+    return PM_OK;
+}
+
+pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    pm_status st = check_record(a, r, err);
+    if (st != PM_OK)
+        return st;
+    prepped p;
+    st = prepare(a, r, &p);
+    if (st == PM_OK)
+        st = add_prepped(a, r, &p);
+    return counted(a, r, st, err);
+}
+
+#define BATCH 16
+
+pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
+                              pm_error *err)
+{
+    *done = 0;
+    for (size_t base = 0; base < n; base += BATCH) {
+        size_t m = n - base < BATCH ? n - base : BATCH, ok = 0;
+        prepped p[BATCH];
+        pm_status bad = PM_OK, st = PM_OK;
+        while (ok < m && (bad = check_record(a, &recs[base + ok], err)) == PM_OK &&
+               (st = prepare(a, &recs[base + ok], &p[ok])) == PM_OK)
+            ok++;
+        for (size_t i = 0; i < ok; i++) {
+            pm_status s2 = counted(a, &recs[base + i], add_prepped(a, &recs[base + i], &p[i]), err);
+            if (s2 != PM_OK)
+                return s2;
+            (*done)++;
+        }
+        if (bad != PM_OK)
+            return bad;
+        if (st != PM_OK)
+            return counted(a, &recs[base + ok], st, err);
+    }
     return PM_OK;
 }
 
