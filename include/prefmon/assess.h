@@ -156,7 +156,9 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
                               pm_error *err);
 
-/** Compute the rows (once; sorted by annotator name, bytewise). */
+/** Compute the rows (once; sorted by annotator name, bytewise). On failure
+ *  (PM_EINVAL when the delta estimate finds no eligible annotator,
+ *  PM_ENOMEM) the handle can only be freed. */
 pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 
 /** The rows after finish (NULL before), and their number. */

@@ -377,6 +377,17 @@ static void test_delta_estimate(void **state)
     assert_true(fabs(s->delta - 0.02) < 1e-15);
     assert_true(s->delta_low == lo && s->delta_high == hi);
     pm_assess_free(a);
+    /* Nobody eligible (no pairs): an error that says what to do, and the
+     * handle refuses a second finish. */
+    a = pm_assess_new(&o, NULL);
+    add(a, rec("w", "i1", "A"));
+    add(a, rec("w", "i2", "B"));
+    pm_error err;
+    assert_int_equal(pm_assess_finish(a, &err), PM_EINVAL);
+    assert_non_null(strstr(err.text, "give delta as a number"));
+    assert_int_equal(pm_assess_finish(a, &err), PM_EINVAL);
+    assert_null(pm_assess_rows(a, NULL));
+    pm_assess_free(a);
 }
 
 static void test_bad_input(void **state)

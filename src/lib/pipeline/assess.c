@@ -30,6 +30,7 @@ struct pm_assess {
     size_t ev_n, ev_cap;
     uint32_t last_ann; /* cache: logs come in runs of one annotator */
     int finished;
+    int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
     size_t nrows;
     pm_assess_summary sum;
@@ -258,7 +259,7 @@ static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
 
 static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
 {
-    if (a->finished)
+    if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: add after finish");
     const char *missing = !r->annotator || !*r->annotator ? "annotator"
                           : !r->item || !*r->item         ? "item"
@@ -475,8 +476,9 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
 
 pm_status pm_assess_finish(pm_assess *a, pm_error *err)
 {
-    if (a->finished)
+    if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: finish called twice");
+    a->spent = 1;
     size_t n = a->anns.count, m = n ? n : 1;
     a->rows = calloc(m, sizeof *a->rows);
     long *left_n = malloc(m * sizeof *left_n), *left_k = malloc(m * sizeof *left_k);
