@@ -2,14 +2,16 @@
 # Install the Debian 12 packages prefmon needs to build and test, when missing.
 # Usage: scripts/install-deps.sh [build|bench|dev]
 #   build (default): compiler, CMake, Rmath, jansson, cmocka
-#   bench:           + python3-numpy (the NumPy peer of the grid benchmark)
-#   dev:             + clang-format, python3-mpmath (regenerating reference tables)
+#   bench:           + python3-numpy (the NumPy peer of the grid benchmark),
+#                      python3-pandas (the pandas peer of the assess benchmark)
+#   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
+#                      reference tables)
 set -eu
 want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev"
 case "${1:-build}" in
 build) ;;
-bench) want="$want python3 python3-numpy" ;;
-dev) want="$want python3 python3-numpy python3-mpmath clang-format" ;;
+bench) want="$want python3 python3-numpy python3-pandas" ;;
+dev) want="$want python3 python3-numpy python3-mpmath python3-pandas clang-format" ;;
 *) echo "install-deps.sh: unknown set '$1' (build|bench|dev)" >&2; exit 2 ;;
 esac
 missing=""

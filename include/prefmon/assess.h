@@ -1,0 +1,184 @@
+/*
+** prefmon — assess every annotator from a stream of label events.
+**
+** One row per annotator (issue 7, part 2): self-consistency on hidden
+** duplicates under the monitor module's general convention with the
+** annotator's own chance agreement q0, the likelihood-ratio decision for the
+** annotator's own number of pairs, gold agreement, side and speed, and flags.
+** See the definitions next to each field and option below; the method is
+** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
+**
+** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
+** what pairing needs: a 20-byte slot (annotator, item, last label, list
+** head, hash) in a table kept at most 70% full, i.e. 20..57 bytes per key;
+** each distinct annotator, item and label string once (a 32-byte slot at
+** most 70% full holding strings up to 23 bytes inline, 16 bytes of index,
+** the string); and, for annotators whose
+** every label so far carries a timestamp, a 16-byte event per label (the
+** timestamp and label), because only they may need their pairs re-made in
+** timestamp order at finish. An annotator's first label without a timestamp
+** stops that list. Durations are kept (8 bytes each) for the exact median.
+** bench/bench_assess measures the total per key. pm_assess_finish computes
+** the rows.
+**
+** Ownership: a pm_assess handle owns everything it returns (rows, annotator
+** names, the summary), valid until pm_assess_free. Records passed to
+** pm_assess_add are borrowed for the call only. Not thread-safe per handle.
+*/
+#ifndef PREFMON_ASSESS_H
+#define PREFMON_ASSESS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "prefmon/records.h"
+#include "prefmon/status.h"
+
+typedef struct pm_assess pm_assess;
+
+typedef struct pm_assess_options {
+    double delta;        /* repeat disagreement of a careful annotator, [0,1) (0.02) */
+    int delta_estimate;  /* 1: estimate delta from the data (see pm_assess_summary) */
+    double q0;           /* chance agreement for everyone, (0,1); NAN (default): per
+                          * annotator sum_k pi_k^2 over all their labels */
+    double level;        /* two-sided confidence level of ci_low/ci_high (0.95) */
+    double eta0, eta1;   /* the test's effort levels, 0 <= eta0 < eta1 <= 1 (0.8, 1) */
+    double max_error;    /* too-few when the test's error sum exceeds this (0.2) */
+    double min_duration; /* too-fast below this median duration, seconds; NAN: off */
+    double fast_ratio;   /* too-fast below fast_ratio x the pool median (0.25); 0: off */
+    double alpha;        /* family-wise level of the same-side and consistent-but-wrong
+                          * flags, Holm-corrected across annotators (0.05) */
+    size_t max_bytes;    /* PM_ELIMIT past this much memory; 0: no limit */
+} pm_assess_options;
+
+/** The defaults above. */
+void pm_assess_options_default(pm_assess_options *opt);
+
+typedef enum pm_decision {
+    PM_DECISION_PASS = 0,
+    PM_DECISION_FAIL = 1,
+    PM_DECISION_TOO_FEW = 2, /* the test for this many pairs has error sum > max_error */
+    PM_DECISION_NO_PAIRS = 3,
+    PM_DECISION_COUNT = 4
+} pm_decision;
+
+/** "pass", "fail", "too-few", "no-pairs"; NULL when out of range. */
+const char *pm_decision_name(pm_decision d);
+
+/* Flags, a bitset. Definitions (exact):
+ *   low-effort       decision is fail.
+ *   same-side        exact two-sided binomial test of the left-shown choices
+ *                    (left_k of left_n, labels A/B with a known shown_left)
+ *                    against 1/2: p = min(1, 2 min(P(X <= k), P(X >= k))),
+ *                    Holm-adjusted over the annotators with left_n >= 1;
+ *                    flagged when the adjusted p <= alpha.
+ *   too-fast         median_duration < min_duration, or median_duration <
+ *                    fast_ratio x the pool median, the pool median being the
+ *                    median of the annotators' median durations when at
+ *                    least 3 annotators have one.
+ *   consistent-but-wrong  decision pass, gold_n >= 1, and gold agreement
+ *                    significantly below the rest of the pool: one-sided
+ *                    exact binomial p = P(X <= gold_agree), X ~ Bin(gold_n,
+ *                    r) with r the pooled gold agreement of all OTHER
+ *                    annotators (leave-one-out), Holm-adjusted over the
+ *                    annotators so tested; flagged when adjusted p <= alpha.
+ *   one-label        1 - delta <= q0 (e.g. a single label used): consistency
+ *                    carries no effort signal; eta_hat, ci_*, p_value are NaN
+ *                    and, since every test then has error sum >= 1, the
+ *                    decision is too-few (no-pairs without pairs). */
+#define PM_FLAG_LOW_EFFORT 0x01u
+#define PM_FLAG_SAME_SIDE 0x02u
+#define PM_FLAG_TOO_FAST 0x04u
+#define PM_FLAG_CONSISTENT_BUT_WRONG 0x08u
+#define PM_FLAG_ONE_LABEL 0x10u
+#define PM_FLAG_COUNT 5
+
+/** The name of flag number i (bit 1 << i), i < PM_FLAG_COUNT; else NULL. */
+const char *pm_flag_name(int i);
+
+/** One annotator. NaN where undefined. */
+typedef struct pm_assess_row {
+    const char *annotator;
+    long labels;            /* label events */
+    long dup_pairs;         /* consecutive pairs on repeated items */
+    long consistent;        /* pairs with equal labels */
+    double consistency;     /* consistent / dup_pairs */
+    double q0;              /* chance agreement used */
+    double eta_hat;         /* clip((consistency - q0) / (1 - delta - q0), 0, 1) */
+    double ci_low, ci_high; /* Clopper-Pearson at level, mapped the same way */
+    double p_value;         /* P(X >= consistent | m(eta0)), exact */
+    pm_decision decision;
+    long gold_n;      /* labels on items with a gold label */
+    long gold_agree;  /* ... equal to it */
+    double gold_rate; /* gold_agree / gold_n */
+    double left_rate; /* share of A/B labels with a known side that chose the left */
+    double median_duration;
+    unsigned flags;
+} pm_assess_row;
+
+typedef struct pm_assess_summary {
+    long rows;         /* records added */
+    long rows_skipped; /* set by the caller (the reader's skips) */
+    long annotators;
+    long items; /* distinct item keys */
+    long keys;  /* distinct (annotator, item) keys */
+    long pairs;
+    long decisions[PM_DECISION_COUNT];
+    long flags[PM_FLAG_COUNT];
+    double delta; /* the delta used (estimated or given) */
+    int delta_estimated;
+    /* Delta estimate (delta_estimated only; NaN/0 otherwise): the annotators
+     * whose consistency interval reaches the largest lower bound of any
+     * eligible annotator (dup_pairs >= 1, two or more distinct labels) are
+     * taken as careful (eta = 1, pass probability 1 - delta); delta is their
+     * pooled disagreement, with its Clopper-Pearson interval at level. */
+    double delta_low, delta_high;
+    long delta_annotators, delta_pairs, delta_disagree;
+    size_t bytes; /* memory held by the accumulator at finish */
+} pm_assess_summary;
+
+/** A new accumulator (opt NULL: defaults). NULL with PM_EINVAL for an option
+ *  out of its domain (named in err), PM_ENOMEM. */
+pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err);
+void pm_assess_free(pm_assess *a);
+
+/** Add one label event. PM_EINVAL for a missing annotator/item/label or
+ *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
+ *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
+ *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events,
+ *  after which the handle can only be freed; PM_EINVAL after finish. */
+pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
+
+/** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
+ *  the table lookups of 16 records in flight at once (their strings must
+ *  all be valid for the call). *done counts the records added; on an error
+ *  it is the index of the failing record. */
+pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
+                              pm_error *err);
+
+/** Compute the rows (once; sorted by annotator name, bytewise). On failure
+ *  (PM_EINVAL when the delta estimate finds no eligible annotator,
+ *  PM_ENOMEM) the handle can only be freed. */
+pm_status pm_assess_finish(pm_assess *a, pm_error *err);
+
+/** The rows after finish (NULL before), and their number. */
+const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count);
+const pm_assess_summary *pm_assess_get_summary(const pm_assess *a);
+const pm_assess_options *pm_assess_get_options(const pm_assess *a);
+void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
+
+/**
+ * Write the assessment file, one JSON object:
+ *   {"format":"prefmon-assessment","format_version":1,"parameters":{...},
+ *    "summary":{...},"annotators":[{row fields..., "flags":[names]}]}
+ * NaN is written as null. `name` is used in messages. The caller owns fp
+ * (and makes the replacement atomic). PM_EINVAL before finish, PM_EIO.
+ */
+pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);
+
+/** Read an assessment file back into a finished handle (*out, caller frees).
+ *  Every field is checked: "path: annotators[3].consistent: what"
+ *  (PM_EPARSE), PM_EIO when unreadable. */
+pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err);
+
+#endif

@@ -1,0 +1,270 @@
+/* Arena, string interning and hashing for the pipeline's tables. */
+/* madvise and MAP_ANONYMOUS are not POSIX: ask glibc for them here only. */
+#define _DEFAULT_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/hash.h"
+
+#define ARENA_CHUNK ((size_t)1 << 20)
+#define STRTAB_MAX_LOAD_NUM 7 /* grow past 7/10 full */
+#define STRTAB_MAX_LOAD_DEN 10
+
+struct pmx_chunk {
+    struct pmx_chunk *next;
+    size_t cap;
+    /* data follows, aligned to max_align_t by malloc */
+    max_align_t data[];
+};
+
+/* Large tables are probed at random: on Linux, back them with transparent
+ * huge pages (one TLB entry per 2 MiB instead of 512), which roughly halves
+ * the cost of a probe that misses the cache. Elsewhere, plain calloc. */
+#define BIG_TABLE ((size_t)4 << 20)
+
+void *pmx_table_alloc(size_t bytes)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+    if (bytes >= BIG_TABLE) {
+        void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return NULL;
+        madvise(p, bytes, MADV_HUGEPAGE);
+        return p;
+    }
+#endif
+    return calloc(1, bytes ? bytes : 1);
+}
+
+void pmx_table_free(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+    if (bytes >= BIG_TABLE) {
+        munmap(p, bytes);
+        return;
+    }
+#endif
+    free(p);
+}
+
+void pmx_arena_init(pmx_arena *a)
+{
+    a->head = NULL;
+    a->used = a->cap = a->bytes = 0;
+}
+
+void pmx_arena_free(pmx_arena *a)
+{
+    struct pmx_chunk *c = a->head;
+    while (c) {
+        struct pmx_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    pmx_arena_init(a);
+}
+
+void *pmx_arena_alloc(pmx_arena *a, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if (n == 0 || n > SIZE_MAX / 2)
+        return NULL;
+    if (!a->head || a->cap - a->used < n) {
+        /* A string larger than a chunk gets a chunk of its own. */
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        struct pmx_chunk *c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->cap = cap;
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+        a->cap = cap;
+        a->bytes += sizeof *c + cap;
+    }
+    void *p = (char *)a->head->data + a->used;
+    a->used += n;
+    return p;
+}
+
+char *pmx_arena_strdup(pmx_arena *a, const char *s, size_t len)
+{
+    char *p = pmx_arena_alloc(a, len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    /* 64x64 -> 128 multiply folded (wyhash's mum) without __int128: the
+     * high and low halves from four 32-bit products. */
+    uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    uint64_t lo = (ll & 0xffffffffu) | (mid << 32);
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return lo ^ hi;
+}
+
+uint64_t pmx_hash_bytes(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+    uint64_t h = k0 ^ (uint64_t)len;
+    while (len >= 8) {
+        h = mix(h ^ load64(p), k1);
+        p += 8;
+        len -= 8;
+    }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < len; i++)
+        tail |= (uint64_t)p[i] << (8 * i);
+    h = mix(h ^ tail, k1 ^ (uint64_t)len);
+    return pmx_hash_u64(h);
+}
+
+pm_status pmx_strtab_init(pmx_strtab *t, pmx_arena *arena)
+{
+    memset(t, 0, sizeof *t);
+    t->arena = arena;
+    t->cap = 64;
+    t->slots = pmx_table_alloc(t->cap * sizeof *t->slots);
+    t->strs_cap = 64;
+    t->strs = malloc(t->strs_cap * sizeof *t->strs);
+    if (!t->slots || !t->strs) {
+        pmx_strtab_free(t);
+        return PM_ENOMEM;
+    }
+    return PM_OK;
+}
+
+void pmx_strtab_free(pmx_strtab *t)
+{
+    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
+    free(t->strs);
+    t->slots = NULL;
+    t->strs = NULL;
+    t->cap = t->count = t->strs_cap = 0;
+}
+
+size_t pmx_strtab_bytes(const pmx_strtab *t)
+{
+    return t->cap * sizeof *t->slots + t->strs_cap * sizeof *t->strs;
+}
+
+static pm_status grow(pmx_strtab *t)
+{
+    size_t cap = t->cap * 2;
+    pmx_strslot *slots = pmx_table_alloc(cap * sizeof *slots);
+    if (!slots)
+        return PM_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].id1)
+            continue;
+        size_t j = t->strs[t->slots[i].id1 - 1].hash & (cap - 1);
+        while (slots[j].id1)
+            j = (j + 1) & (cap - 1);
+        slots[j] = t->slots[i];
+    }
+    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return PM_OK;
+}
+
+/* Does slot v hold s (of length len)? */
+static inline int slot_is(const pmx_strslot *v, const char *s, size_t len)
+{
+    if (len <= PMX_INLINE)
+        return v->inl[PMX_INLINE] == 0 && memcmp(v->inl, s, len + 1) == 0;
+    const char *p;
+    if (v->inl[PMX_INLINE] == 0)
+        return 0;
+    memcpy(&p, v->inl, sizeof p);
+    return strcmp(p, s) == 0;
+}
+
+static pmx_strslot make_slot(uint32_t tag, uint32_t id, const char *copy, size_t len)
+{
+    pmx_strslot v = {.tag = tag, .id1 = id + 1};
+    if (len <= PMX_INLINE) {
+        memcpy(v.inl, copy, len + 1);
+    } else {
+        memcpy(v.inl, &copy, sizeof copy);
+        v.inl[PMX_INLINE] = 1;
+    }
+    return v;
+}
+
+uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s)
+{
+    size_t len = strlen(s);
+    uint64_t h = pmx_hash_bytes(s, len);
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        const pmx_strslot *v = &t->slots[j];
+        if (!v->id1)
+            return UINT32_MAX;
+        if (v->tag == tag && slot_is(v, s, len))
+            return v->id1 - 1;
+    }
+}
+
+pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *out, int *is_new)
+{
+    size_t len = strlen(s);
+    return pmx_strtab_intern_h(t, s, len, pmx_hash_bytes(s, len), out, is_new);
+}
+
+pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *out,
+                              int *is_new)
+{
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t j = h & (t->cap - 1);
+    for (;; j = (j + 1) & (t->cap - 1)) {
+        const pmx_strslot *v = &t->slots[j];
+        if (!v->id1)
+            break;
+        if (v->tag == tag && slot_is(v, s, len)) {
+            *out = v->id1 - 1;
+            if (is_new)
+                *is_new = 0;
+            return PM_OK;
+        }
+    }
+    if (t->count >= UINT32_MAX - 2)
+        return PM_ELIMIT;
+    if (t->count == t->strs_cap) {
+        pmx_str *strs = realloc(t->strs, 2 * t->strs_cap * sizeof *strs);
+        if (!strs)
+            return PM_ENOMEM;
+        t->strs = strs;
+        t->strs_cap *= 2;
+    }
+    char *copy = pmx_arena_strdup(t->arena, s, len);
+    if (!copy)
+        return PM_ENOMEM;
+    uint32_t id = (uint32_t)t->count++;
+    t->strs[id].s = copy;
+    t->strs[id].hash = h;
+    t->slots[j] = make_slot(tag, id, copy, len);
+    *out = id;
+    if (is_new)
+        *is_new = 1;
+    if (t->count * STRTAB_MAX_LOAD_DEN > t->cap * STRTAB_MAX_LOAD_NUM)
+        return grow(t);
+    return PM_OK;
+}

@@ -1,0 +1,108 @@
+/*
+** Internal: a bump arena for interned strings, a string interning table and
+** the hash functions behind the open-addressing tables of the pipeline.
+**
+** Ownership: a pmx_strtab borrows its arena (the caller frees both, table
+** first); interned strings live as long as the arena. Not thread-safe.
+*/
+#ifndef PREFMON_CORE_HASH_H
+#define PREFMON_CORE_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prefmon/status.h"
+
+/** Zeroed memory for a hash table of `bytes` (huge pages when large);
+ *  NULL when out of memory. Free with the same size. */
+void *pmx_table_alloc(size_t bytes);
+void pmx_table_free(void *p, size_t bytes);
+
+/** A chunked bump allocator: many small strings, freed all at once. */
+typedef struct pmx_arena {
+    struct pmx_chunk *head;
+    size_t used, cap; /* in the head chunk */
+    size_t bytes;     /* everything allocated from malloc, for memory limits */
+} pmx_arena;
+
+void pmx_arena_init(pmx_arena *a);
+void pmx_arena_free(pmx_arena *a);
+/** n bytes aligned to 8, or NULL when out of memory. */
+void *pmx_arena_alloc(pmx_arena *a, size_t n);
+/** A copy of s[0..len) with a terminating NUL, or NULL. */
+char *pmx_arena_strdup(pmx_arena *a, const char *s, size_t len);
+
+/** 64-bit hash of a byte string (8 bytes per multiply; not cryptographic). */
+uint64_t pmx_hash_bytes(const void *p, size_t len);
+
+/** Finaliser of a 64-bit key (splitmix64): every input bit moves every
+ *  output bit, so linear probing on the low bits stays short. */
+static inline uint64_t pmx_hash_u64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/**
+ * Interned strings, numbered 0, 1, 2, ... in order of first appearance.
+ * Open addressing with linear probing, at most 70% full. A slot (32 bytes)
+ * holds 32 hash bits, the id and the string itself when it is at most
+ * PMX_INLINE bytes long (else a pointer to it), so a probe compares
+ * integers and a hit on a short key compares bytes already in the slot's
+ * cache line, with no second memory access. Per distinct string: 32 / load
+ * (32..91) bytes of slots, 16 bytes of index (string, full hash), the string
+ * and its NUL rounded up to 8.
+ */
+#define PMX_INLINE 23
+
+typedef struct pmx_strslot {
+    uint32_t tag;             /* high 32 bits of the hash */
+    uint32_t id1;             /* id + 1; 0 marks an empty slot */
+    char inl[PMX_INLINE + 1]; /* the string and NUL; inl[PMX_INLINE] = 1 when
+                                 inl holds a pointer to a longer string */
+} pmx_strslot;
+
+typedef struct pmx_str {
+    const char *s;
+    uint64_t hash;
+} pmx_str;
+
+typedef struct pmx_strtab {
+    pmx_strslot *slots;
+    size_t cap, count; /* cap a power of two */
+    pmx_str *strs;
+    size_t strs_cap;
+    pmx_arena *arena;
+} pmx_strtab;
+
+pm_status pmx_strtab_init(pmx_strtab *t, pmx_arena *arena);
+void pmx_strtab_free(pmx_strtab *t);
+/** The id of s (interning it when new; *is_new, may be NULL, says which).
+ *  PM_ENOMEM, or PM_ELIMIT past 2^32 - 2 strings. */
+pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *id, int *is_new);
+/** As pmx_strtab_intern with h = pmx_hash_bytes(s, strlen(s)) given. */
+pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *id,
+                              int *is_new);
+/** Start loading the slot where a string of hash h would be. */
+static inline void pmx_strtab_prefetch(const pmx_strtab *t, uint64_t h)
+{
+    __builtin_prefetch(&t->slots[h & (t->cap - 1)]);
+}
+/** The id of s, or UINT32_MAX when s was never interned. */
+uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s);
+static inline const char *pmx_strtab_str(const pmx_strtab *t, uint32_t id)
+{
+    return t->strs[id].s;
+}
+static inline uint64_t pmx_strtab_hash(const pmx_strtab *t, uint32_t id)
+{
+    return t->strs[id].hash;
+}
+/** Bytes of the table itself (slots and index, not the arena). */
+size_t pmx_strtab_bytes(const pmx_strtab *t);
+
+#endif

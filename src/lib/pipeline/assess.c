@@ -1,0 +1,549 @@
+/* The streaming accumulator of `assess`: label events in, one row per
+ * annotator out (see include/prefmon/assess.h for the definitions). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "pipeline/assess_internal.h"
+
+/* What one annotator accumulates: counts, the label histogram behind q0
+ * (indexed by label id) and the durations behind the median. */
+typedef struct ann_acc {
+    long labels, pairs, consistent; /* pairs in input order until finish */
+    long gold_n, gold_agree, left_n, left_k;
+    long *hist;
+    size_t hist_len;
+    double *dur;
+    size_t dur_n, dur_cap;
+    int all_ts; /* every label so far carries a timestamp */
+} ann_acc;
+
+struct pm_assess {
+    pm_assess_options opt;
+    pmx_arena arena;
+    pmx_strtab anns, items, labels;
+    pmx_keytab keys;
+    ann_acc *acc;
+    size_t acc_cap;
+    pmx_event *ev;
+    size_t ev_n, ev_cap;
+    uint32_t last_ann; /* cache: logs come in runs of one annotator */
+    int finished;
+    int spent; /* a finish failed half-way: the counts are no longer the input's */
+    pm_assess_row *rows;
+    size_t nrows;
+    pm_assess_summary sum;
+};
+
+/* Label ids 0, 1, 2 are always A, B, tie (interned first), so the side of
+ * a pairwise choice is an integer compare. */
+enum { LABEL_A = 0, LABEL_B = 1 };
+
+pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
+{
+    pm_assess_options def;
+    if (!opt) {
+        pm_assess_options_default(&def);
+        opt = &def;
+    }
+    if (pmx_assess_check_options(opt, err) != PM_OK)
+        return NULL;
+    pm_assess *a = calloc(1, sizeof *a);
+    if (!a) {
+        pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+        return NULL;
+    }
+    a->opt = *opt;
+    a->last_ann = UINT32_MAX;
+    pmx_arena_init(&a->arena);
+    uint32_t id;
+    int ok = pmx_strtab_init(&a->anns, &a->arena) == PM_OK &&
+             pmx_strtab_init(&a->items, &a->arena) == PM_OK &&
+             pmx_strtab_init(&a->labels, &a->arena) == PM_OK &&
+             pmx_keytab_init(&a->keys) == PM_OK &&
+             pmx_strtab_intern(&a->labels, "A", &id, NULL) == PM_OK &&
+             pmx_strtab_intern(&a->labels, "B", &id, NULL) == PM_OK &&
+             pmx_strtab_intern(&a->labels, "tie", &id, NULL) == PM_OK;
+    if (!ok) {
+        pm_assess_free(a);
+        pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+        return NULL;
+    }
+    return a;
+}
+
+void pm_assess_free(pm_assess *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->anns.count && a->acc; i++) {
+        free(a->acc[i].hist);
+        free(a->acc[i].dur);
+    }
+    free(a->acc);
+    free(a->ev);
+    free(a->rows);
+    pmx_keytab_free(&a->keys);
+    pmx_strtab_free(&a->anns);
+    pmx_strtab_free(&a->items);
+    pmx_strtab_free(&a->labels);
+    pmx_arena_free(&a->arena);
+    free(a);
+}
+
+static size_t bytes_held(const pm_assess *a)
+{
+    size_t b = a->arena.bytes + pmx_strtab_bytes(&a->anns) + pmx_strtab_bytes(&a->items) +
+               pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
+               a->acc_cap * sizeof(ann_acc) + a->ev_cap * sizeof(pmx_event);
+    for (size_t i = 0; i < a->anns.count; i++)
+        b += a->acc[i].hist_len * sizeof(long) + a->acc[i].dur_cap * sizeof(double);
+    return b;
+}
+
+/* Grow an array of `size`-byte elements to hold at least need; the new
+ * elements are zeroed when `zero`. */
+static int reserve_z(void **p, size_t *cap, size_t need, size_t size, int zero)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        return 0;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    if (zero)
+        memset((char *)q + *cap * size, 0, (c - *cap) * size);
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static int reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+    return reserve_z(p, cap, need, size, 1);
+}
+
+static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
+{
+    if (a->last_ann != UINT32_MAX && strcmp(pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
+        *out = a->last_ann;
+        return PM_OK;
+    }
+    int is_new;
+    pm_status st = pmx_strtab_intern(&a->anns, name, out, &is_new);
+    if (st != PM_OK)
+        return st;
+    if (is_new) {
+        if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
+            return PM_ENOMEM;
+        a->acc[*out].all_ts = 1;
+    }
+    a->last_ann = *out;
+    return PM_OK;
+}
+
+static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t next, uint32_t *idx)
+{
+    if (a->ev_n >= UINT32_MAX - 1)
+        return PM_ELIMIT;
+    if (!reserve_z((void **)&a->ev, &a->ev_cap, a->ev_n + 1, sizeof *a->ev, 0))
+        return PM_ENOMEM;
+    a->ev[a->ev_n] = (pmx_event){ts, label, next};
+    *idx = (uint32_t)++a->ev_n; /* 1-based */
+    return PM_OK;
+}
+
+/* Pair the event with the key's previous one (input order) and, while the
+ * annotator's labels all carry timestamps, list the key's events for
+ * reordering at finish. */
+static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, uint32_t label,
+                            double ts)
+{
+    if (!is_new) {
+        acc->pairs++;
+        acc->consistent += k->last == label;
+    }
+    k->last = label;
+    /* all_ts now implies it held when the key was made: the list is whole. */
+    if (acc->all_ts)
+        return push_event(a, ts, label, k->chain, &k->chain);
+    return PM_OK;
+}
+
+static pm_status add_side_info(ann_acc *acc, const pm_record *r, uint32_t label)
+{
+    if (r->gold) {
+        acc->gold_n++;
+        acc->gold_agree += strcmp(r->label, r->gold) == 0;
+    }
+    if ((r->shown_left == 'A' || r->shown_left == 'B') && (label == LABEL_A || label == LABEL_B)) {
+        acc->left_n++;
+        acc->left_k += label == (r->shown_left == 'A' ? LABEL_A : LABEL_B);
+    }
+    if (!isnan(r->duration)) {
+        if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
+            return PM_ENOMEM;
+        acc->dur[acc->dur_n++] = r->duration;
+    }
+    return PM_OK;
+}
+
+static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
+{
+    /* A, B and tie (ids 0, 1, 2) are most labels: skip the hash for them. */
+    if ((s[0] == 'A' || s[0] == 'B') && s[1] == '\0') {
+        *id = s[0] == 'A' ? LABEL_A : LABEL_B;
+        return PM_OK;
+    }
+    if (strcmp(s, "tie") == 0) {
+        *id = LABEL_B + 1;
+        return PM_OK;
+    }
+    return pmx_strtab_intern(&a->labels, s, id, NULL);
+}
+
+/* What can be computed before touching the big tables: the annotator, the
+ * item's hash and the key's slot position. */
+typedef struct prepped {
+    uint32_t ann, kh;
+    size_t len;
+    uint64_t h;
+} prepped;
+
+static pm_status prepare(pm_assess *a, const pm_record *r, prepped *p)
+{
+    pm_status st = annotator_id(a, r->annotator, &p->ann);
+    if (st != PM_OK)
+        return st;
+    p->len = strlen(r->item);
+    p->h = pmx_hash_bytes(r->item, p->len);
+    p->kh = pmx_keytab_hash(p->ann, p->h);
+    /* Start both table loads now: their cache misses overlap each other
+     * (and, in a batch, those of the next records). */
+    pmx_strtab_prefetch(&a->items, p->h);
+    pmx_keytab_prefetch(&a->keys, p->kh);
+    return PM_OK;
+}
+
+static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
+{
+    uint32_t item, label;
+    pm_status st = pmx_strtab_intern_h(&a->items, r->item, p->len, p->h, &item, NULL);
+    if (st == PM_OK)
+        st = label_id(a, r->label, &label);
+    if (st != PM_OK)
+        return st;
+    ann_acc *acc = &a->acc[p->ann];
+    if (label >= acc->hist_len &&
+        !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
+        return PM_ENOMEM;
+    acc->hist[label]++;
+    acc->labels++;
+    double ts = r->timestamp;
+    if (isnan(ts))
+        acc->all_ts = 0;
+    pmx_key *k;
+    int is_new;
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &k, &is_new);
+    if (st == PM_OK)
+        st = pair_event(a, acc, k, is_new, label, ts);
+    if (st == PM_OK)
+        st = add_side_info(acc, r, label);
+    return st;
+}
+
+static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
+{
+    if (a->finished || a->spent)
+        return pm_error_set(err, PM_EINVAL, "assess: add after finish");
+    const char *missing = !r->annotator || !*r->annotator ? "annotator"
+                          : !r->item || !*r->item         ? "item"
+                          : !r->label || !*r->label       ? "label"
+                                                          : NULL;
+    if (missing)
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0, "empty %s", missing);
+    if (r->shown_left != 0 && r->shown_left != 'A' && r->shown_left != 'B')
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "shown_left must be A or B (or unknown)");
+    return PM_OK;
+}
+
+/* The status of adding r, with its message; counts the row on success. */
+static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_error *err)
+{
+    if (st == PM_ENOMEM)
+        return pm_error_at(err, st, r->file, r->line, 0, "assess: out of memory");
+    if (st != PM_OK)
+        return pm_error_at(err, st, r->file, r->line, 0,
+                           "assess: over the limit of 2^32 keys, items, labels or events");
+    a->sum.rows++;
+    /* The memory limit is checked every 65536 rows: a bounded overshoot. */
+    if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
+        return pm_error_at(err, PM_ELIMIT, r->file, r->line, 0,
+                           "assess: memory limit of %zu bytes reached after %ld rows "
+                           "(%zu distinct annotator-item keys)",
+                           a->opt.max_bytes, a->sum.rows, a->keys.count);
+    return PM_OK;
+}
+
+pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    pm_status st = check_record(a, r, err);
+    if (st != PM_OK)
+        return st;
+    prepped p;
+    st = prepare(a, r, &p);
+    if (st == PM_OK)
+        st = add_prepped(a, r, &p);
+    return counted(a, r, st, err);
+}
+
+#define BATCH 16
+
+pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
+                              pm_error *err)
+{
+    *done = 0;
+    for (size_t base = 0; base < n; base += BATCH) {
+        size_t m = n - base < BATCH ? n - base : BATCH, ok = 0;
+        prepped p[BATCH];
+        pm_status bad = PM_OK, st = PM_OK;
+        while (ok < m && (bad = check_record(a, &recs[base + ok], err)) == PM_OK &&
+               (st = prepare(a, &recs[base + ok], &p[ok])) == PM_OK)
+            ok++;
+        for (size_t i = 0; i < ok; i++) {
+            pm_status s2 = counted(a, &recs[base + i], add_prepped(a, &recs[base + i], &p[i]), err);
+            if (s2 != PM_OK)
+                return s2;
+            (*done)++;
+        }
+        if (bad != PM_OK)
+            return bad;
+        if (st != PM_OK)
+            return counted(a, &recs[base + ok], st, err);
+    }
+    return PM_OK;
+}
+
+/* ---- finish --------------------------------------------------------------- */
+
+typedef struct tev {
+    double ts;
+    size_t seq; /* input order, for a stable sort */
+    uint32_t label;
+} tev;
+
+static int cmp_tev(const void *x, const void *y)
+{
+    const tev *a = x, *b = y;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static long run_agreement(const tev *v, size_t n)
+{
+    long c = 0;
+    for (size_t i = 1; i < n; i++)
+        c += v[i].label == v[i - 1].label;
+    return c;
+}
+
+/* Annotators whose every label has a timestamp are paired in timestamp
+ * order: re-pair each of their keys whose events arrived out of order. */
+static pm_status timestamp_order(pm_assess *a)
+{
+    tev *v = NULL;
+    size_t cap = 0;
+    for (size_t s = 0; s < a->keys.cap; s++) {
+        const pmx_key *k = &a->keys.slots[s];
+        /* Lists of one event (items seen once) and of two (a pair agrees
+         * in either order) need no reordering. */
+        if (!k->ann || !k->chain || !a->acc[k->ann - 1].all_ts)
+            continue;
+        uint32_t second = a->ev[k->chain - 1].next;
+        if (!second || !a->ev[second - 1].next)
+            continue;
+        size_t n = 0;
+        for (uint32_t e = k->chain; e; e = a->ev[e - 1].next) {
+            if (!reserve((void **)&v, &cap, n + 1, sizeof *v)) {
+                free(v);
+                return PM_ENOMEM;
+            }
+            v[n] = (tev){a->ev[e - 1].ts, 0, a->ev[e - 1].label};
+            n++;
+        }
+        /* The list is newest first. */
+        int sorted = 1;
+        for (size_t i = 0; i < n; i++) {
+            v[i].seq = n - 1 - i;
+            if (i > 0 && v[i].ts > v[i - 1].ts)
+                sorted = 0;
+        }
+        if (sorted)
+            continue;
+        long before = run_agreement(v, n);
+        qsort(v, n, sizeof *v, cmp_tev);
+        a->acc[k->ann - 1].consistent += run_agreement(v, n) - before;
+    }
+    free(v);
+    return PM_OK;
+}
+
+typedef struct named {
+    const char *name;
+    uint32_t id;
+} named;
+
+static int cmp_named(const void *x, const void *y)
+{
+    return strcmp(((const named *)x)->name, ((const named *)y)->name);
+}
+
+/* Rows sorted by name with the counts; left_n/left_k/eligible alongside. */
+static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible)
+{
+    size_t n = a->anns.count;
+    named *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return PM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (named){pmx_strtab_str(&a->anns, (uint32_t)i), (uint32_t)i};
+    qsort(order, n, sizeof *order, cmp_named);
+    for (size_t i = 0; i < n; i++) {
+        ann_acc *c = &a->acc[order[i].id];
+        pm_assess_row *r = &a->rows[i];
+        r->annotator = order[i].name;
+        r->labels = c->labels;
+        r->dup_pairs = c->pairs;
+        r->consistent = c->consistent;
+        r->q0 = isnan(a->opt.q0) ? pmx_q0(c->hist, c->hist_len, c->labels) : a->opt.q0;
+        r->gold_n = c->gold_n;
+        r->gold_agree = c->gold_agree;
+        r->gold_rate = c->gold_n ? (double)c->gold_agree / (double)c->gold_n : NAN;
+        r->left_rate = c->left_n ? (double)c->left_k / (double)c->left_n : NAN;
+        r->median_duration = pmx_median(c->dur, c->dur_n);
+        left_n[i] = c->left_n;
+        left_k[i] = c->left_k;
+        size_t distinct = 0;
+        for (size_t k = 0; k < c->hist_len; k++)
+            distinct += c->hist[k] > 0;
+        eligible[i] = c->pairs > 0 && distinct >= 2;
+    }
+    free(order);
+    return PM_OK;
+}
+
+static void summarise(pm_assess *a)
+{
+    pm_assess_summary *s = &a->sum;
+    s->annotators = (long)a->nrows;
+    s->items = (long)a->items.count;
+    s->keys = (long)a->keys.count;
+    for (size_t i = 0; i < a->nrows; i++) {
+        s->pairs += a->rows[i].dup_pairs;
+        s->decisions[a->rows[i].decision]++;
+        for (int f = 0; f < PM_FLAG_COUNT; f++)
+            s->flags[f] += (a->rows[i].flags >> f) & 1u;
+    }
+}
+
+static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible,
+                             pm_error *err)
+{
+    if (timestamp_order(a) != PM_OK || build_rows(a, left_n, left_k, eligible) != PM_OK)
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    pm_assess_summary *s = &a->sum;
+    s->delta = a->opt.delta;
+    s->delta_low = s->delta_high = NAN;
+    if (a->opt.delta_estimate) {
+        pm_status st = pmx_delta_estimate(a->rows, eligible, a->nrows, a->opt.level, s, err);
+        if (st != PM_OK)
+            return st;
+    }
+    for (size_t i = 0; i < a->nrows; i++) {
+        pm_status st = pmx_assess_effort(&a->rows[i], s->delta, &a->opt, err);
+        if (st != PM_OK)
+            return st;
+    }
+    return pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
+}
+
+pm_status pm_assess_finish(pm_assess *a, pm_error *err)
+{
+    if (a->finished || a->spent)
+        return pm_error_set(err, PM_EINVAL, "assess: finish called twice");
+    a->spent = 1;
+    size_t n = a->anns.count, m = n ? n : 1;
+    a->rows = calloc(m, sizeof *a->rows);
+    long *left_n = malloc(m * sizeof *left_n), *left_k = malloc(m * sizeof *left_k);
+    unsigned char *eligible = malloc(m);
+    pm_status st;
+    if (!a->rows || !left_n || !left_k || !eligible) {
+        st = pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    } else {
+        a->nrows = n;
+        st = finish_rows(a, left_n, left_k, eligible, err);
+    }
+    free(left_n);
+    free(left_k);
+    free(eligible);
+    if (st != PM_OK) {
+        free(a->rows);
+        a->rows = NULL;
+        a->nrows = 0;
+        return st;
+    }
+    a->sum.bytes = bytes_held(a);
+    summarise(a);
+    a->finished = 1;
+    return PM_OK;
+}
+
+const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count)
+{
+    if (count)
+        *count = a->finished ? a->nrows : 0;
+    return a->finished ? a->rows : NULL;
+}
+
+const pm_assess_summary *pm_assess_get_summary(const pm_assess *a)
+{
+    return &a->sum;
+}
+
+const pm_assess_options *pm_assess_get_options(const pm_assess *a)
+{
+    return &a->opt;
+}
+
+void pm_assess_set_rows_skipped(pm_assess *a, long skipped)
+{
+    a->sum.rows_skipped = skipped;
+}
+
+pm_status pmx_assess_set_rows(pm_assess *a, const pm_assess_row *rows, size_t n,
+                              const pm_assess_summary *sum, pm_error *err)
+{
+    if (a->finished || a->sum.rows)
+        return pm_error_set(err, PM_EINVAL, "assess: rows set on a used handle");
+    a->rows = calloc(n ? n : 1, sizeof *a->rows);
+    if (!a->rows)
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        a->rows[i] = rows[i];
+        a->rows[i].annotator =
+            pmx_arena_strdup(&a->arena, rows[i].annotator, strlen(rows[i].annotator));
+        if (!a->rows[i].annotator)
+            return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    }
+    a->nrows = n;
+    a->sum = *sum;
+    a->finished = 1;
+    return PM_OK;
+}

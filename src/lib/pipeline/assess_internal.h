@@ -1,0 +1,82 @@
+/* Internal: the pieces of `assess` shared between its files (pmx_). */
+#ifndef PREFMON_ASSESS_INTERNAL_H
+#define PREFMON_ASSESS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/hash.h"
+#include "prefmon/assess.h"
+
+/* ---- assess_keys.c: the (annotator, item) table ------------------------ */
+
+/* One distinct (annotator, item) key: 20 bytes. `last` is the label of the
+ * latest event in input order (all that input-order pairing needs). While
+ * the annotator's labels all carry timestamps, `chain` heads the key's
+ * event list (1-based index into the event array, newest first; 0 none):
+ * only those may need reordering at finish. `hpos` keeps the slot's hash so
+ * growing the table touches nothing else. */
+typedef struct pmx_key {
+    uint32_t ann; /* annotator id + 1; 0 marks an empty slot */
+    uint32_t item;
+    uint32_t last;
+    uint32_t chain;
+    uint32_t hpos;
+} pmx_key;
+
+/* A label event of a key in a list, newest first: 16 bytes. */
+typedef struct pmx_event {
+    double ts;
+    uint32_t label;
+    uint32_t next; /* 1-based, 0 ends the list */
+} pmx_event;
+
+typedef struct pmx_keytab {
+    pmx_key *slots;
+    size_t cap, count; /* cap a power of two, at most 70% full */
+} pmx_keytab;
+
+pm_status pmx_keytab_init(pmx_keytab *t);
+void pmx_keytab_free(pmx_keytab *t);
+/* The position of (ann, an item whose string hash is item_hash): known, and
+ * prefetched, before the item has been interned. */
+uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash);
+void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash);
+/* The key's slot, inserted (zeroed but for ann, item, hpos) when new. */
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
+                         int *is_new);
+
+/* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */
+
+/* Chance agreement sum_k (c_k / total)^2. */
+double pmx_q0(const long *counts, size_t ncounts, long total);
+/* Median of v[0..n) (reorders v); the mean of the middle two when n is even. */
+double pmx_median(double *v, size_t n);
+/* eta_hat, ci, p_value, decision, low-effort and one-label flags of a row
+ * whose labels, dup_pairs, consistent and q0 are set. */
+pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
+                            pm_error *err);
+/* The delta estimate (see pm_assess_summary) into s. */
+pm_status pmx_delta_estimate(const pm_assess_row *rows, const unsigned char *eligible, size_t n,
+                             double level, pm_assess_summary *s, pm_error *err);
+
+/* ---- assess_flags.c: flags across annotators ---------------------------- */
+
+/* Holm step-down adjusted p-values of p[0..m) into adj (may alias p). */
+pm_status pmx_holm(const double *p, size_t m, double *adj);
+/* same-side, too-fast and consistent-but-wrong; left_n/left_k per row. */
+pm_status pmx_assess_flags(pm_assess_row *rows, size_t n, const long *left_n, const long *left_k,
+                           const pm_assess_options *opt, pm_error *err);
+/* Index of a flag name, -1 if unknown. */
+int pmx_flag_index(const char *name);
+/* Index of a decision name, -1 if unknown. */
+int pmx_decision_index(const char *name);
+/* PM_EINVAL with the option named in err when opt is outside its domain. */
+pm_status pmx_assess_check_options(const pm_assess_options *opt, pm_error *err);
+
+/* ---- assess.c: a finished handle from rows read back (assess_json.c) ---- */
+
+pm_status pmx_assess_set_rows(pm_assess *a, const pm_assess_row *rows, size_t n,
+                              const pm_assess_summary *sum, pm_error *err);
+
+#endif

@@ -1,0 +1,456 @@
+/* The assessment file: written by `assess --out`, read back by `pay`. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/hash.h"
+#include "io/json_file.h"
+#include "pipeline/assess_internal.h"
+
+#define FORMAT_NAME "prefmon-assessment"
+#define FORMAT_VERSION 1
+
+static json_t *num_or_null(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *params_json(const pm_assess_options *o, const pm_assess_summary *s)
+{
+    return json_pack("{s:o, s:s, s:o, s:f, s:f, s:f, s:f, s:o, s:f, s:f, s:s, s:s, s:s}", "delta",
+                     num_or_null(s->delta), "delta_mode", o->delta_estimate ? "estimate" : "fixed",
+                     "q0", isnan(o->q0) ? json_string("per-annotator") : json_real(o->q0), "level",
+                     o->level, "eta0", o->eta0, "eta1", o->eta1, "max_error", o->max_error,
+                     "min_duration", num_or_null(o->min_duration), "fast_ratio", o->fast_ratio,
+                     "alpha", o->alpha, "convention", "general", "rule", "likelihood-ratio",
+                     "multiplicity", "holm");
+}
+
+static json_t *summary_json(const pm_assess_summary *s)
+{
+    json_t *dec = json_object(), *fl = json_object();
+    for (int i = 0; i < PM_DECISION_COUNT; i++)
+        json_object_set_new(dec, pm_decision_name((pm_decision)i), json_integer(s->decisions[i]));
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        json_object_set_new(fl, pm_flag_name(i), json_integer(s->flags[i]));
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:I, s:I}",
+                     "rows", (json_int_t)s->rows, "rows_skipped", (json_int_t)s->rows_skipped,
+                     "annotators", (json_int_t)s->annotators, "items", (json_int_t)s->items, "keys",
+                     (json_int_t)s->keys, "pairs", (json_int_t)s->pairs, "decisions", dec, "flags",
+                     fl, "delta", num_or_null(s->delta), "delta_estimated", s->delta_estimated,
+                     "delta_low", num_or_null(s->delta_low), "delta_high",
+                     num_or_null(s->delta_high), "delta_annotators",
+                     (json_int_t)s->delta_annotators, "delta_pairs", (json_int_t)s->delta_pairs,
+                     "delta_disagree", (json_int_t)s->delta_disagree);
+}
+
+static json_t *row_json(const pm_assess_row *r)
+{
+    json_t *flags = json_array();
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        if (r->flags & (1u << i))
+            json_array_append_new(flags, json_string(pm_flag_name(i)));
+    return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o, "
+                     "s:o, s:o, s:o}",
+                     "annotator", r->annotator, "labels", (json_int_t)r->labels, "dup_pairs",
+                     (json_int_t)r->dup_pairs, "consistent", (json_int_t)r->consistent,
+                     "consistency", num_or_null(r->consistency), "q0", num_or_null(r->q0),
+                     "eta_hat", num_or_null(r->eta_hat), "ci_low", num_or_null(r->ci_low),
+                     "ci_high", num_or_null(r->ci_high), "p_value", num_or_null(r->p_value),
+                     "decision", pm_decision_name(r->decision), "gold_n", (json_int_t)r->gold_n,
+                     "gold_agree", (json_int_t)r->gold_agree, "gold_rate",
+                     num_or_null(r->gold_rate), "left_rate", num_or_null(r->left_rate),
+                     "median_duration", num_or_null(r->median_duration), "flags", flags);
+}
+
+pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err)
+{
+    size_t n;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    if (!rows)
+        return pm_error_set(err, PM_EINVAL, "assess: save before finish");
+    const pm_assess_summary *s = pm_assess_get_summary(a);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *r = row_json(&rows[i]);
+        if (!r || json_array_append_new(arr, r) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    json_t *root =
+        arr ? json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "format_version",
+                        FORMAT_VERSION, "parameters", params_json(pm_assess_get_options(a), s),
+                        "summary", summary_json(s), "annotators", arr)
+            : NULL;
+    if (!root)
+        return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
+    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
+              fputc('\n', fp) == EOF || ferror(fp);
+    json_decref(root);
+    if (bad)
+        return pm_error_set(err, PM_EIO, "%s: write error", name);
+    return PM_OK;
+}
+
+/* ---- loading: every field checked, "path: where.key: what" -------------- */
+
+typedef struct ctx {
+    const char *path;
+    char where[64]; /* "parameters", "summary", "annotators[3]" */
+    pm_error *err;
+} ctx;
+
+static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return pm_error_set(c->err, PM_EPARSE, "%s: %s%s%s: %s", c->path, c->where, key ? "." : "",
+                        key ? key : "", what);
+}
+
+static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        size_t i = 0;
+        while (keys[i] && strcmp(keys[i], k) != 0)
+            i++;
+        if (!keys[i])
+            return bad(c, k, "unknown field");
+    }
+    for (size_t i = 0; keys[i]; i++)
+        if (!json_object_get(obj, keys[i]))
+            return bad(c, keys[i], "missing");
+    return PM_OK;
+}
+
+static pm_status get_count(ctx *c, json_t *o, const char *key, long lo, long hi, long *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return bad(c, key, "must be an integer in [%ld, %ld]", lo, hi);
+    *out = (long)json_integer_value(v);
+    return PM_OK;
+}
+
+/* A number in [lo, hi]; null (NaN) allowed when nullable. */
+static pm_status get_num(ctx *c, json_t *o, const char *key, int nullable, double lo, double hi,
+                         double *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (nullable && json_is_null(v)) {
+        *out = NAN;
+        return PM_OK;
+    }
+    if (!json_is_number(v) || !(json_number_value(v) >= lo && json_number_value(v) <= hi))
+        return bad(c, key, "must be a number in [%g, %g]%s", lo, hi, nullable ? " or null" : "");
+    *out = json_number_value(v);
+    return PM_OK;
+}
+
+static pm_status get_word(ctx *c, json_t *o, const char *key, const char *a, const char *b,
+                          int *which)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    if (s && strcmp(s, a) == 0)
+        *which = 0;
+    else if (s && b && strcmp(s, b) == 0)
+        *which = 1;
+    else
+        return bad(c, key, "must be \"%s\"%s%s%s", a, b ? " or \"" : "", b ? b : "", b ? "\"" : "");
+    return PM_OK;
+}
+
+static pm_status load_params(ctx *c, json_t *p, pm_assess_options *o, double *delta)
+{
+    static const char *const keys[] = {
+        "delta",        "delta_mode", "q0",    "level",      "eta0", "eta1",         "max_error",
+        "min_duration", "fast_ratio", "alpha", "convention", "rule", "multiplicity", NULL};
+    snprintf(c->where, sizeof c->where, "parameters");
+    if (!json_is_object(p))
+        return bad(c, NULL, "must be an object");
+    int w;
+    pm_status st = only_keys(c, p, keys);
+    pm_assess_options_default(o);
+    if (st == PM_OK)
+        st = get_num(c, p, "delta", 0, 0, 1, delta);
+    if (st == PM_OK)
+        st = get_word(c, p, "delta_mode", "fixed", "estimate", &o->delta_estimate);
+    if (st == PM_OK && json_is_string(json_object_get(p, "q0")))
+        st = get_word(c, p, "q0", "per-annotator", NULL, &w);
+    else if (st == PM_OK)
+        st = get_num(c, p, "q0", 0, 0, 1, &o->q0);
+    if (st == PM_OK)
+        st = get_num(c, p, "level", 0, 0, 1, &o->level);
+    if (st == PM_OK)
+        st = get_num(c, p, "eta0", 0, 0, 1, &o->eta0);
+    if (st == PM_OK)
+        st = get_num(c, p, "eta1", 0, 0, 1, &o->eta1);
+    if (st == PM_OK)
+        st = get_num(c, p, "max_error", 0, 0, 2, &o->max_error);
+    if (st == PM_OK)
+        st = get_num(c, p, "min_duration", 1, 0, INFINITY, &o->min_duration);
+    if (st == PM_OK)
+        st = get_num(c, p, "fast_ratio", 0, 0, 1, &o->fast_ratio);
+    if (st == PM_OK)
+        st = get_num(c, p, "alpha", 0, 0, 1, &o->alpha);
+    if (st == PM_OK)
+        st = get_word(c, p, "convention", "general", NULL, &w);
+    if (st == PM_OK)
+        st = get_word(c, p, "rule", "likelihood-ratio", NULL, &w);
+    if (st == PM_OK)
+        st = get_word(c, p, "multiplicity", "holm", NULL, &w);
+    if (st != PM_OK)
+        return st;
+    o->delta = *delta;
+    pm_error e;
+    if (pmx_assess_check_options(o, &e) != PM_OK)
+        return bad(c, NULL, "%s", e.text);
+    return PM_OK;
+}
+
+static pm_status load_tally(ctx *c, json_t *s, const char *key, long *counts, int n,
+                            const char *(*name)(int))
+{
+    json_t *o = json_object_get(s, key);
+    if (!json_is_object(o) || json_object_size(o) != (size_t)n)
+        return bad(c, key, "must be an object with one count per name");
+    for (int i = 0; i < n; i++) {
+        json_t *v = json_object_get(o, name(i));
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return bad(c, key, "%s: must be an integer >= 0", name(i));
+        counts[i] = (long)json_integer_value(v);
+    }
+    return PM_OK;
+}
+
+static const char *decision_name_i(int i)
+{
+    return pm_decision_name((pm_decision)i);
+}
+
+static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
+{
+    static const char *const keys[] = {"rows",
+                                       "rows_skipped",
+                                       "annotators",
+                                       "items",
+                                       "keys",
+                                       "pairs",
+                                       "decisions",
+                                       "flags",
+                                       "delta",
+                                       "delta_estimated",
+                                       "delta_low",
+                                       "delta_high",
+                                       "delta_annotators",
+                                       "delta_pairs",
+                                       "delta_disagree",
+                                       NULL};
+    snprintf(c->where, sizeof c->where, "summary");
+    if (!json_is_object(s))
+        return bad(c, NULL, "must be an object");
+    memset(out, 0, sizeof *out);
+    pm_status st = only_keys(c, s, keys);
+    long *counts[] = {
+        &out->rows,  &out->rows_skipped,     &out->annotators,  &out->items,         &out->keys,
+        &out->pairs, &out->delta_annotators, &out->delta_pairs, &out->delta_disagree};
+    const char *names[] = {"rows",  "rows_skipped",     "annotators",  "items",         "keys",
+                           "pairs", "delta_annotators", "delta_pairs", "delta_disagree"};
+    for (size_t i = 0; st == PM_OK && i < sizeof counts / sizeof *counts; i++)
+        st = get_count(c, s, names[i], 0, LONG_MAX, counts[i]);
+    if (st == PM_OK)
+        st = load_tally(c, s, "decisions", out->decisions, PM_DECISION_COUNT, decision_name_i);
+    if (st == PM_OK)
+        st = load_tally(c, s, "flags", out->flags, PM_FLAG_COUNT, pm_flag_name);
+    if (st == PM_OK)
+        st = get_num(c, s, "delta", 0, 0, 1, &out->delta);
+    if (st == PM_OK && !json_is_boolean(json_object_get(s, "delta_estimated")))
+        st = bad(c, "delta_estimated", "must be true or false");
+    out->delta_estimated = json_is_true(json_object_get(s, "delta_estimated"));
+    if (st == PM_OK)
+        st = get_num(c, s, "delta_low", 1, 0, 1, &out->delta_low);
+    if (st == PM_OK)
+        st = get_num(c, s, "delta_high", 1, 0, 1, &out->delta_high);
+    return st;
+}
+
+static pm_status load_flags(ctx *c, json_t *o, unsigned *flags)
+{
+    json_t *a = json_object_get(o, "flags"), *v;
+    size_t i;
+    if (!json_is_array(a))
+        return bad(c, "flags", "must be an array of flag names");
+    *flags = 0;
+    json_array_foreach(a, i, v)
+    {
+        int f = json_is_string(v) ? pmx_flag_index(json_string_value(v)) : -1;
+        if (f < 0)
+            return bad(c, "flags",
+                       "[%zu]: not a flag name (low-effort, same-side, too-fast, "
+                       "consistent-but-wrong, one-label)",
+                       i);
+        if (*flags & (1u << f))
+            return bad(c, "flags", "[%zu]: '%s' given twice", i, json_string_value(v));
+        *flags |= 1u << f;
+    }
+    return PM_OK;
+}
+
+/* The effort fields: null or in [0, 1], an ordered interval. */
+static pm_status load_effort(ctx *c, json_t *o, pm_assess_row *r)
+{
+    const char *names[] = {"consistency", "eta_hat", "ci_low", "ci_high", "p_value"};
+    double *dst[] = {&r->consistency, &r->eta_hat, &r->ci_low, &r->ci_high, &r->p_value};
+    pm_status st = PM_OK;
+    for (size_t i = 0; st == PM_OK && i < 5; i++)
+        st = get_num(c, o, names[i], 1, 0, 1, dst[i]);
+    if (st != PM_OK)
+        return st;
+    if (isnan(r->consistency) != (r->dup_pairs == 0))
+        return bad(c, "consistency", "must be null exactly when dup_pairs is 0");
+    if (r->dup_pairs && fabs(r->consistency - (double)r->consistent / (double)r->dup_pairs) > 1e-9)
+        return bad(c, "consistency", "%.17g is not consistent / dup_pairs = %ld / %ld",
+                   r->consistency, r->consistent, r->dup_pairs);
+    if (r->ci_low > r->ci_high)
+        return bad(c, "ci_low", "greater than ci_high");
+    return PM_OK;
+}
+
+static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
+{
+    static const char *const keys[] = {
+        "annotator",  "labels",    "dup_pairs", "consistent",      "consistency", "q0",
+        "eta_hat",    "ci_low",    "ci_high",   "p_value",         "decision",    "gold_n",
+        "gold_agree", "gold_rate", "left_rate", "median_duration", "flags",       NULL};
+    if (!json_is_object(o))
+        return bad(c, NULL, "must be an object");
+    pm_status st = only_keys(c, o, keys);
+    if (st != PM_OK)
+        return st;
+    r->annotator = json_string_value(json_object_get(o, "annotator"));
+    if (!r->annotator || !*r->annotator)
+        return bad(c, "annotator", "must be a non-empty string");
+    int d;
+    if ((st = get_count(c, o, "labels", 1, LONG_MAX, &r->labels)) != PM_OK ||
+        (st = get_count(c, o, "dup_pairs", 0, r->labels - 1, &r->dup_pairs)) != PM_OK ||
+        (st = get_count(c, o, "consistent", 0, r->dup_pairs, &r->consistent)) != PM_OK ||
+        (st = get_num(c, o, "q0", 0, 0, 1, &r->q0)) != PM_OK ||
+        (st = load_effort(c, o, r)) != PM_OK ||
+        (st = get_count(c, o, "gold_n", 0, r->labels, &r->gold_n)) != PM_OK ||
+        (st = get_count(c, o, "gold_agree", 0, r->gold_n, &r->gold_agree)) != PM_OK ||
+        (st = get_num(c, o, "gold_rate", r->gold_n == 0, 0, 1, &r->gold_rate)) != PM_OK ||
+        (st = get_num(c, o, "left_rate", 1, 0, 1, &r->left_rate)) != PM_OK ||
+        (st = get_num(c, o, "median_duration", 1, 0, INFINITY, &r->median_duration)) != PM_OK ||
+        (st = load_flags(c, o, &r->flags)) != PM_OK)
+        return st;
+    if (r->gold_n == 0 && !isnan(r->gold_rate))
+        return bad(c, "gold_rate", "must be null when gold_n is 0");
+    const char *ds = json_string_value(json_object_get(o, "decision"));
+    if (!ds || (d = pmx_decision_index(ds)) < 0)
+        return bad(c, "decision", "must be pass, fail, too-few or no-pairs");
+    r->decision = (pm_decision)d;
+    if ((r->decision == PM_DECISION_NO_PAIRS) != (r->dup_pairs == 0))
+        return bad(c, "decision", "must be no-pairs exactly when dup_pairs is 0");
+    return PM_OK;
+}
+
+static pm_status load_rows(ctx *c, json_t *arr, pm_assess_row *rows)
+{
+    pmx_arena arena;
+    pmx_strtab seen;
+    pmx_arena_init(&arena);
+    if (pmx_strtab_init(&seen, &arena) != PM_OK)
+        return pm_error_set(c->err, PM_ENOMEM, "%s: out of memory", c->path);
+    pm_status st = PM_OK;
+    for (size_t i = 0; st == PM_OK && i < json_array_size(arr); i++) {
+        snprintf(c->where, sizeof c->where, "annotators[%zu]", i);
+        st = load_row(c, json_array_get(arr, i), &rows[i]);
+        uint32_t id;
+        int is_new = 1;
+        if (st == PM_OK && pmx_strtab_intern(&seen, rows[i].annotator, &id, &is_new) != PM_OK)
+            st = pm_error_set(c->err, PM_ENOMEM, "%s: out of memory", c->path);
+        if (st == PM_OK && !is_new)
+            st = bad(c, "annotator", "'%s' appears twice", rows[i].annotator);
+    }
+    pmx_strtab_free(&seen);
+    pmx_arena_free(&arena);
+    return st;
+}
+
+static pm_status load_root(ctx *c, json_t *root, pm_assess **out)
+{
+    static const char *const keys[] = {"format",  "format_version", "parameters",
+                                       "summary", "annotators",     NULL};
+    c->where[0] = '\0';
+    if (!json_is_object(root))
+        return pm_error_set(c->err, PM_EPARSE, "%s: not a JSON object", c->path);
+    const char *fmt = json_string_value(json_object_get(root, "format"));
+    if (!fmt || strcmp(fmt, FORMAT_NAME) != 0)
+        return pm_error_set(c->err, PM_EPARSE, "%s: format: not \"" FORMAT_NAME "\"", c->path);
+    json_t *ver = json_object_get(root, "format_version");
+    if (!json_is_integer(ver) || json_integer_value(ver) != FORMAT_VERSION)
+        return pm_error_set(c->err, PM_EPARSE,
+                            "%s: format_version: this prefmon reads version %d only", c->path,
+                            FORMAT_VERSION);
+    pm_status st = only_keys(c, root, keys);
+    pm_assess_options opt;
+    pm_assess_summary sum;
+    double delta;
+    if (st == PM_OK)
+        st = load_params(c, json_object_get(root, "parameters"), &opt, &delta);
+    if (st == PM_OK)
+        st = load_summary(c, json_object_get(root, "summary"), &sum);
+    if (st != PM_OK)
+        return st;
+    json_t *arr = json_object_get(root, "annotators");
+    snprintf(c->where, sizeof c->where, "annotators");
+    if (!json_is_array(arr))
+        return bad(c, NULL, "must be an array");
+    size_t n = json_array_size(arr);
+    if ((long)n != sum.annotators)
+        return bad(c, NULL, "%zu rows but summary.annotators = %ld", n, sum.annotators);
+    pm_assess_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        return pm_error_set(c->err, PM_ENOMEM, "%s: out of memory", c->path);
+    st = load_rows(c, arr, rows);
+    pm_assess *a = st == PM_OK ? pm_assess_new(&opt, c->err) : NULL;
+    if (a)
+        st = pmx_assess_set_rows(a, rows, n, &sum, c->err);
+    else if (st == PM_OK)
+        st = PM_ENOMEM;
+    free(rows);
+    if (st != PM_OK) {
+        pm_assess_free(a);
+        return st;
+    }
+    *out = a;
+    return PM_OK;
+}
+
+pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err)
+{
+    *out = NULL;
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
+    if (!root)
+        return st;
+    ctx c = {.path = path, .err = err};
+    st = load_root(&c, root, out);
+    json_decref(root);
+    return st;
+}

@@ -1,0 +1,84 @@
+/* The (annotator, item) open-addressing table of `assess`. */
+#include <stdlib.h>
+
+#include "core/hash.h"
+#include "pipeline/assess_internal.h"
+
+#define KEYTAB_INITIAL 1024
+
+pm_status pmx_keytab_init(pmx_keytab *t)
+{
+    t->cap = KEYTAB_INITIAL;
+    t->count = 0;
+    t->slots = pmx_table_alloc(t->cap * sizeof *t->slots);
+    return t->slots ? PM_OK : PM_ENOMEM;
+}
+
+void pmx_keytab_free(pmx_keytab *t)
+{
+    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
+    t->slots = NULL;
+    t->cap = t->count = 0;
+}
+
+uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
+{
+    return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
+{
+    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
+}
+
+static pm_status grow(pmx_keytab *t)
+{
+    /* 32 hash bits address 2^32 slots: past that the table is full. */
+    if (t->cap >= ((size_t)1 << 32) || t->cap > SIZE_MAX / 2 / sizeof *t->slots)
+        return PM_ELIMIT;
+    size_t cap = t->cap * 2, mask = cap - 1;
+    pmx_key *slots = pmx_table_alloc(cap * sizeof *slots);
+    if (!slots)
+        return PM_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++) {
+        const pmx_key *k = &t->slots[i];
+        if (!k->ann)
+            continue;
+        size_t j = k->hpos & mask;
+        while (slots[j].ann)
+            j = (j + 1) & mask;
+        slots[j] = *k;
+    }
+    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return PM_OK;
+}
+
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
+                         int *is_new)
+{
+    /* Grow before inserting so the returned pointer stays valid. */
+    if ((t->count + 1) * 10 > t->cap * 7) {
+        pm_status st = grow(t);
+        if (st != PM_OK)
+            return st;
+    }
+    uint32_t a1 = ann + 1;
+    size_t mask = t->cap - 1;
+    for (size_t j = hash & mask;; j = (j + 1) & mask) {
+        pmx_key *k = &t->slots[j];
+        if (k->ann == a1 && k->item == item) {
+            *out = k;
+            *is_new = 0;
+            return PM_OK;
+        }
+        if (!k->ann) {
+            *k = (pmx_key){.ann = a1, .item = item, .hpos = hash};
+            t->count++;
+            *out = k;
+            *is_new = 1;
+            return PM_OK;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+/* The numbers of one assessment row, and the pooled estimate of delta.
+ * Everything statistical comes from the monitor module (general convention
+ * with the annotator's own q0, arXiv 2502.06387 §3-4); nothing is
+ * re-derived here. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "pipeline/assess_internal.h"
+#include "prefmon/binom.h"
+#include "prefmon/monitor.h"
+
+double pmx_q0(const long *counts, size_t ncounts, long total)
+{
+    if (total <= 0)
+        return NAN;
+    long double sum = 0;
+    for (size_t k = 0; k < ncounts; k++) {
+        long double pi = (long double)counts[k] / (long double)total;
+        sum += pi * pi;
+    }
+    return (double)sum;
+}
+
+/* Put the k-th smallest of v[0..n) at v[k], smaller ones before it
+ * (Hoare's selection with a median-of-three pivot): O(n) expected, where a
+ * sort would cost n log n per annotator at finish. */
+static void select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        size_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+double pmx_median(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    select_kth(v, n, n / 2);
+    double upper = v[n / 2];
+    if (n % 2)
+        return upper;
+    double lower = v[0];
+    for (size_t i = 1; i < n / 2; i++)
+        if (v[i] > lower)
+            lower = v[i];
+    return (lower + upper) / 2;
+}
+
+pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
+                            pm_error *err)
+{
+    r->eta_hat = r->ci_low = r->ci_high = r->p_value = NAN;
+    r->consistency = r->dup_pairs > 0 ? (double)r->consistent / (double)r->dup_pairs : NAN;
+    int no_signal = !(1 - delta > r->q0);
+    if (no_signal)
+        r->flags |= PM_FLAG_ONE_LABEL;
+    if (r->dup_pairs == 0) {
+        r->decision = PM_DECISION_NO_PAIRS;
+        return PM_OK;
+    }
+    if (no_signal) {
+        /* m(eta1) <= m(eta0): every threshold test errs with total >= 1. */
+        r->decision = PM_DECISION_TOO_FEW;
+        return PM_OK;
+    }
+    pm_scheme sc;
+    pm_estimate e;
+    pm_test t;
+    pm_status st = pm_scheme_self(&sc, PM_CONV_GENERAL, delta, r->q0, NULL);
+    if (st == PM_OK)
+        st = pm_estimate_effort(&sc, r->dup_pairs, r->consistent, opt->level, opt->eta0, &e, NULL);
+    if (st == PM_OK)
+        st = pm_test_design(&sc, opt->eta0, opt->eta1, r->dup_pairs, PM_RULE_LR, 0, &t, NULL);
+    if (st != PM_OK)
+        return pm_error_set(err, st,
+                            "annotator '%s': no test for %ld pairs with q0 = %.17g, delta = %.17g",
+                            r->annotator, r->dup_pairs, r->q0, delta);
+    r->eta_hat = e.eta_hat;
+    r->ci_low = e.eta_low;
+    r->ci_high = e.eta_high;
+    r->p_value = e.p_value;
+    if (t.error_sum > opt->max_error)
+        r->decision = PM_DECISION_TOO_FEW;
+    else
+        r->decision = r->consistent >= t.k ? PM_DECISION_PASS : PM_DECISION_FAIL;
+    if (r->decision == PM_DECISION_FAIL)
+        r->flags |= PM_FLAG_LOW_EFFORT;
+    return PM_OK;
+}
+
+pm_status pmx_delta_estimate(const pm_assess_row *rows, const unsigned char *eligible, size_t n,
+                             double level, pm_assess_summary *s, pm_error *err)
+{
+    double *lo = malloc((n ? n : 1) * sizeof *lo), *hi = malloc((n ? n : 1) * sizeof *hi);
+    if (!lo || !hi) {
+        free(lo);
+        free(hi);
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory estimating delta");
+    }
+    /* The most consistent annotators: every eligible one whose interval for
+     * its pass probability reaches the best lower bound, i.e. is not
+     * significantly less consistent than the most convincingly consistent. */
+    double best = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!eligible[i])
+            continue;
+        pm_clopper_pearson(rows[i].consistent, rows[i].dup_pairs, level, &lo[i], &hi[i], NULL);
+        if (lo[i] > best)
+            best = lo[i];
+    }
+    long pairs = 0, dis = 0, who = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (eligible[i] && hi[i] >= best) {
+            pairs += rows[i].dup_pairs;
+            dis += rows[i].dup_pairs - rows[i].consistent;
+            who++;
+        }
+    }
+    free(lo);
+    free(hi);
+    if (pairs == 0)
+        return pm_error_set(err, PM_EINVAL,
+                            "delta estimate: no annotator has duplicate pairs and two or more "
+                            "distinct labels; give delta as a number");
+    s->delta_estimated = 1;
+    s->delta_annotators = who;
+    s->delta_pairs = pairs;
+    s->delta_disagree = dis;
+    s->delta = (double)dis / (double)pairs;
+    return pm_clopper_pearson(dis, pairs, level, &s->delta_low, &s->delta_high, err);
+}

@@ -1,0 +1,715 @@
+/* assess: pairing order, q0, the decision against a brute-force
+ * likelihood-ratio test, the flags, the delta estimate and the assessment
+ * file, each against values computed by hand or by enumeration here. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pipeline/assess_internal.h"
+#include "prefmon/assess.h"
+#include "prefmon/binom.h"
+
+static pm_record rec(const char *ann, const char *item, const char *label)
+{
+    pm_record r = {.annotator = ann,
+                   .item = item,
+                   .label = label,
+                   .gold = NULL,
+                   .shown_left = 0,
+                   .timestamp = NAN,
+                   .duration = NAN,
+                   .file = "t.csv"};
+    return r;
+}
+
+static void add(pm_assess *a, pm_record r)
+{
+    pm_error err;
+    assert_int_equal(pm_assess_add(a, &r, &err), PM_OK);
+}
+
+static const pm_assess_row *row_of(const pm_assess *a, const char *name)
+{
+    size_t n;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].annotator, name) == 0)
+            return &rows[i];
+    fail_msg("no row for %s", name);
+    return NULL;
+}
+
+/* Item x labelled A (t=3), B (t=1), A (t=2): input order pairs (A,B),(B,A)
+ * agree 0 times; timestamp order B,A,A agrees once. An annotator with one
+ * label lacking a timestamp is paired in input order everywhere. */
+static void test_pairing_order(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    assert_non_null(a);
+    const char *ann[2] = {"timed", "untimed"};
+    for (int w = 0; w < 2; w++) {
+        double ts[3] = {3, 1, 2};
+        const char *lab[3] = {"A", "B", "A"};
+        for (int i = 0; i < 3; i++) {
+            pm_record r = rec(ann[w], "x", lab[i]);
+            r.timestamp = ts[i];
+            add(a, r);
+        }
+        /* A second item in order, m = 4: A A B B -> 2 agreeing of 3. */
+        const char *lab2[4] = {"A", "A", "B", "B"};
+        for (int i = 0; i < 4; i++) {
+            pm_record r = rec(ann[w], "y", lab2[i]);
+            r.timestamp = 10 + i;
+            if (w == 1 && i == 3)
+                r.timestamp = NAN;
+            add(a, r);
+        }
+    }
+    /* Interleaved keys of another annotator: A1 B1 A2 B2 on items p, q. */
+    add(a, rec("mixed", "p", "A"));
+    add(a, rec("mixed", "q", "B"));
+    add(a, rec("mixed", "p", "A"));
+    add(a, rec("mixed", "q", "A"));
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_row *t = row_of(a, "timed"), *u = row_of(a, "untimed"), *m = row_of(a, "mixed");
+    assert_int_equal(t->dup_pairs, 5);
+    assert_int_equal(t->consistent, 1 + 2);
+    assert_int_equal(u->dup_pairs, 5);
+    assert_int_equal(u->consistent, 0 + 2);
+    assert_int_equal(m->dup_pairs, 2);
+    assert_int_equal(m->consistent, 1);
+    assert_true(fabs(m->consistency - 0.5) < 1e-15);
+    assert_int_equal(pm_assess_get_summary(a)->pairs, 12);
+    assert_int_equal(pm_assess_get_summary(a)->keys, 6);
+    assert_int_equal(pm_assess_get_summary(a)->items, 4);
+    pm_assess_free(a);
+}
+
+/* q0 = sum pi_k^2 over all labels, ties a category: A A A B tie tie -> (9 +
+ * 1 + 4) / 36; a fixed q0 overrides it. */
+static void test_q0(void **state)
+{
+    (void)state;
+    const char *lab[6] = {"A", "A", "A", "B", "tie", "tie"};
+    for (int fixed = 0; fixed < 2; fixed++) {
+        pm_assess_options o;
+        pm_assess_options_default(&o);
+        if (fixed)
+            o.q0 = 0.3;
+        pm_assess *a = pm_assess_new(&o, NULL);
+        char item[8];
+        for (int i = 0; i < 6; i++) {
+            snprintf(item, sizeof item, "i%d", i);
+            add(a, rec("w", item, lab[i]));
+        }
+        assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+        const pm_assess_row *r = row_of(a, "w");
+        assert_true(fabs(r->q0 - (fixed ? 0.3 : 14.0 / 36)) < 1e-15);
+        assert_int_equal(r->decision, PM_DECISION_NO_PAIRS);
+        assert_true(isnan(r->consistency) && isnan(r->eta_hat) && isnan(r->p_value));
+        pm_assess_free(a);
+    }
+}
+
+static long double pmf_ld(long x, long n, long double p)
+{
+    long double c = 1;
+    for (long i = 1; i <= x; i++)
+        c = c * (n - x + i) / i;
+    return c * powl(p, x) * powl(1 - p, n - x);
+}
+
+/* The decision for n pairs, x agreeing (x pairs A-A, n - x pairs A-B), so
+ * q0 = ((n + x)^2 + (n - x)^2) / (2n)^2, against the LR test enumerated in
+ * long double: pass iff P(x | m1) >= P(x | m0), too-few when its error sum
+ * exceeds max_error. Also eta_hat and p_value in closed form. */
+static void test_decision_brute_force(void **state)
+{
+    (void)state;
+    const double delta = 0.05, eta0 = 0.7, eta1 = 1, max_error = 0.3;
+    long checked = 0;
+    for (long n = 1; n <= 40; n += 3) {
+        for (long x = 0; x <= n; x++) {
+            pm_assess_options o;
+            pm_assess_options_default(&o);
+            o.delta = delta;
+            o.eta0 = eta0;
+            o.eta1 = eta1;
+            o.max_error = max_error;
+            pm_assess *a = pm_assess_new(&o, NULL);
+            char item[16];
+            for (long i = 0; i < n; i++) {
+                snprintf(item, sizeof item, "i%ld", i);
+                add(a, rec("w", item, "A"));
+                add(a, rec("w", item, i < x ? "A" : "B"));
+            }
+            assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+            const pm_assess_row *r = row_of(a, "w");
+            long double q0 =
+                ((long double)(n + x) * (n + x) + (long double)(n - x) * (n - x)) / (4.0L * n * n);
+            assert_true(fabsl(r->q0 - q0) < 1e-15);
+            long double s = 1 - (long double)delta;
+            if (!(s > q0)) {
+                assert_int_equal(r->decision, PM_DECISION_TOO_FEW);
+                assert_true(r->flags & PM_FLAG_ONE_LABEL);
+                pm_assess_free(a);
+                continue;
+            }
+            long double m0 = q0 + eta0 * (s - q0), m1 = q0 + eta1 * (s - q0);
+            long k = n + 1;
+            for (long j = 0; j <= n; j++)
+                if (pmf_ld(j, n, m1) >= pmf_ld(j, n, m0)) {
+                    k = j;
+                    break;
+                }
+            long double t1 = 0, t2 = 0;
+            for (long j = 0; j <= n; j++)
+                *(j >= k ? &t1 : &t2) += j >= k ? pmf_ld(j, n, m0) : pmf_ld(j, n, m1);
+            pm_decision want = t1 + t2 > max_error ? PM_DECISION_TOO_FEW
+                               : x >= k            ? PM_DECISION_PASS
+                                                   : PM_DECISION_FAIL;
+            assert_int_equal(r->decision, want);
+            assert_int_equal(!!(r->flags & PM_FLAG_LOW_EFFORT), want == PM_DECISION_FAIL);
+            long double eta = ((long double)x / n - q0) / (s - q0);
+            eta = eta < 0 ? 0 : eta > 1 ? 1 : eta;
+            assert_true(fabsl(r->eta_hat - eta) < 1e-12);
+            long double p = 0;
+            for (long j = x; j <= n; j++)
+                p += pmf_ld(j, n, m0);
+            assert_true(fabsl(r->p_value - p) <= 1e-10 * p + 1e-300);
+            assert_true(r->ci_low <= r->eta_hat && r->eta_hat <= r->ci_high);
+            checked++;
+            pm_assess_free(a);
+        }
+    }
+    assert_true(checked > 200);
+}
+
+/* Holm on a hand example: p = (0.01, 0.04, 0.03, 0.005), m = 4:
+ * sorted 0.005*4 = 0.02, 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 -> max 0.06. */
+static void test_holm(void **state)
+{
+    (void)state;
+    double p[4] = {0.01, 0.04, 0.03, 0.005}, adj[4];
+    assert_int_equal(pmx_holm(p, 4, adj), PM_OK);
+    assert_true(fabs(adj[3] - 0.02) < 1e-15);
+    assert_true(fabs(adj[0] - 0.03) < 1e-15);
+    assert_true(fabs(adj[2] - 0.06) < 1e-15);
+    assert_true(fabs(adj[1] - 0.06) < 1e-15);
+}
+
+/* same-side: "lefty" always picks the left-shown response, 12 times out of
+ * 12: p = 2 * 2^-12, Holm over two tested annotators = 4 * 2^-12 < 0.05;
+ * "fair" picks left 6 of 12. */
+static void add_sided(pm_assess *a, const char *ann, int always_left)
+{
+    char item[16];
+    for (int i = 0; i < 12; i++) {
+        snprintf(item, sizeof item, "s%d", i);
+        pm_record r = rec(ann, item, i % 2 ? "A" : "B");
+        r.shown_left = always_left ? r.label[0] : (i % 4 < 2 ? 'A' : 'B');
+        add(a, r);
+    }
+}
+
+static void test_same_side(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    add_sided(a, "lefty", 1);
+    add_sided(a, "fair", 0);
+    /* A tie or an unknown side is not counted. */
+    pm_record r = rec("fair", "s99", "tie");
+    r.shown_left = 'A';
+    add(a, r);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_row *l = row_of(a, "lefty"), *f = row_of(a, "fair");
+    assert_true(l->left_rate == 1);
+    assert_true(l->flags & PM_FLAG_SAME_SIDE);
+    assert_true(fabs(f->left_rate - 0.5) < 1e-15);
+    assert_false(f->flags & PM_FLAG_SAME_SIDE);
+    pm_assess_free(a);
+}
+
+/* too-fast: medians 10, 11, 12 and 2 (pool median 10.5, 2 < 0.25 * 10.5);
+ * with min_duration 10.5 the annotator at 10 is flagged too. Durations of
+ * "fast" are 1, 2, 3, 100: the median of an even count is the mean of the
+ * middle two, (2 + 3) / 2 = 2.5. */
+static void test_too_fast(void **state)
+{
+    (void)state;
+    for (int with_min = 0; with_min < 2; with_min++) {
+        pm_assess_options o;
+        pm_assess_options_default(&o);
+        if (with_min)
+            o.min_duration = 10.5;
+        pm_assess *a = pm_assess_new(&o, NULL);
+        const char *names[3] = {"a10", "b11", "c12"};
+        for (int w = 0; w < 3; w++) {
+            pm_record r = rec(names[w], "i", "A");
+            r.duration = 10 + w;
+            add(a, r);
+        }
+        double fast[4] = {100, 1, 3, 2};
+        char item[8];
+        for (int i = 0; i < 4; i++) {
+            snprintf(item, sizeof item, "f%d", i);
+            pm_record r = rec("fast", item, "A");
+            r.duration = fast[i];
+            add(a, r);
+        }
+        assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+        assert_true(fabs(row_of(a, "fast")->median_duration - 2.5) < 1e-15);
+        assert_true(row_of(a, "fast")->flags & PM_FLAG_TOO_FAST);
+        assert_int_equal(!!(row_of(a, "a10")->flags & PM_FLAG_TOO_FAST), with_min);
+        assert_false(row_of(a, "b11")->flags & PM_FLAG_TOO_FAST);
+        assert_false(row_of(a, "c12")->flags & PM_FLAG_TOO_FAST);
+        pm_assess_free(a);
+    }
+}
+
+/* consistent-but-wrong: "heur" repeats itself perfectly on 60 items
+ * (passes) but agrees with gold on 6 of 60 items (12 of 120 labels); the
+ * others on 54 of 60, so against r = 216/240 the one-sided p = P(X <= 12 |
+ * 120, 0.9) is tiny. "good" agrees as often as the rest: p large. */
+static void add_gold_worker(pm_assess *a, const char *ann, int agree)
+{
+    char item[16];
+    for (int i = 0; i < 60; i++) {
+        snprintf(item, sizeof item, "g%d", i);
+        const char *lab = i % 2 ? "A" : "B";
+        pm_record r = rec(ann, item, lab);
+        r.gold = i < agree ? lab : (i % 2 ? "B" : "A");
+        add(a, r);
+        add(a, r); /* a consistent duplicate */
+    }
+}
+
+static void test_consistent_but_wrong(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    add_gold_worker(a, "heur", 6);
+    add_gold_worker(a, "good", 54);
+    add_gold_worker(a, "good2", 54);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_row *h = row_of(a, "heur"), *g = row_of(a, "good");
+    assert_int_equal(h->decision, PM_DECISION_PASS);
+    assert_int_equal(h->gold_n, 120);
+    assert_int_equal(h->gold_agree, 12);
+    assert_true(fabs(h->gold_rate - 0.1) < 1e-15);
+    assert_true(h->flags & PM_FLAG_CONSISTENT_BUT_WRONG);
+    assert_false(g->flags & PM_FLAG_CONSISTENT_BUT_WRONG);
+    /* The p-value it rests on, for the record. */
+    assert_true(pm_pbinom(12, 120, 216.0 / 240, 1, 0) < 1e-20);
+    assert_int_equal(g->decision, PM_DECISION_PASS);
+    pm_assess_free(a);
+}
+
+/* one-label and no-pairs: "mono" only ever says A (q0 = 1): effort fields
+ * NaN, decision too-few, flag one-label; "once" labels distinct items. */
+static void test_one_label_no_pairs(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    for (int i = 0; i < 3; i++) {
+        add(a, rec("mono", "m", "A"));
+        add(a, rec("once", i == 0 ? "o1" : i == 1 ? "o2" : "o3", i ? "B" : "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_row *m = row_of(a, "mono"), *o = row_of(a, "once");
+    assert_int_equal(m->dup_pairs, 2);
+    assert_int_equal(m->consistent, 2);
+    assert_true(m->q0 == 1);
+    assert_true(isnan(m->eta_hat) && isnan(m->ci_low) && isnan(m->p_value));
+    assert_int_equal(m->decision, PM_DECISION_TOO_FEW);
+    assert_true(m->flags & PM_FLAG_ONE_LABEL);
+    assert_int_equal(o->decision, PM_DECISION_NO_PAIRS);
+    assert_true(isnan(o->left_rate) && isnan(o->gold_rate) && isnan(o->median_duration));
+    const pm_assess_summary *s = pm_assess_get_summary(a);
+    assert_int_equal(s->decisions[PM_DECISION_TOO_FEW], 1);
+    assert_int_equal(s->decisions[PM_DECISION_NO_PAIRS], 1);
+    assert_int_equal(s->flags[4], 1);
+    pm_assess_free(a);
+}
+
+/* Delta estimate: two annotators agree on 98 of 100 pairs, one on 60 of
+ * 100 (its interval's top is far below the others' lower bound): delta =
+ * 4 / 200 with the Clopper-Pearson interval of 4 in 200. */
+static void add_pairs(pm_assess *a, const char *ann, int n, int agree)
+{
+    char item[16];
+    for (int i = 0; i < n; i++) {
+        snprintf(item, sizeof item, "d%d", i);
+        const char *lab = i % 2 ? "A" : "B";
+        add(a, rec(ann, item, lab));
+        add(a, rec(ann, item, i < agree ? lab : (i % 2 ? "B" : "A")));
+    }
+}
+
+static void test_delta_estimate(void **state)
+{
+    (void)state;
+    pm_assess_options o;
+    pm_assess_options_default(&o);
+    o.delta_estimate = 1;
+    pm_assess *a = pm_assess_new(&o, NULL);
+    add_pairs(a, "c1", 100, 98);
+    add_pairs(a, "c2", 100, 98);
+    add_pairs(a, "sloppy", 100, 60);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_summary *s = pm_assess_get_summary(a);
+    double lo, hi;
+    assert_int_equal(pm_clopper_pearson(4, 200, 0.95, &lo, &hi, NULL), PM_OK);
+    assert_true(s->delta_estimated);
+    assert_int_equal(s->delta_annotators, 2);
+    assert_int_equal(s->delta_pairs, 200);
+    assert_int_equal(s->delta_disagree, 4);
+    assert_true(fabs(s->delta - 0.02) < 1e-15);
+    assert_true(s->delta_low == lo && s->delta_high == hi);
+    pm_assess_free(a);
+    /* Nobody eligible (no pairs): an error that says what to do, and the
+     * handle refuses a second finish. */
+    a = pm_assess_new(&o, NULL);
+    add(a, rec("w", "i1", "A"));
+    add(a, rec("w", "i2", "B"));
+    pm_error err;
+    assert_int_equal(pm_assess_finish(a, &err), PM_EINVAL);
+    assert_non_null(strstr(err.text, "give delta as a number"));
+    assert_int_equal(pm_assess_finish(a, &err), PM_EINVAL);
+    assert_null(pm_assess_rows(a, NULL));
+    pm_assess_free(a);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    pm_error err;
+    pm_assess_options o;
+    pm_assess_options_default(&o);
+    o.q0 = 0.99;
+    assert_null(pm_assess_new(&o, &err));
+    assert_non_null(strstr(err.text, "1 - delta <= q0"));
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    pm_record r = rec("w", "", "A");
+    r.line = 7;
+    assert_int_equal(pm_assess_add(a, &r, &err), PM_EINVAL);
+    assert_string_equal(err.text, "t.csv:7: empty item");
+    r = rec("w", "i", "A");
+    r.shown_left = 'L';
+    assert_int_equal(pm_assess_add(a, &r, &err), PM_EINVAL);
+    assert_int_equal(pm_assess_get_summary(a)->rows, 0);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    size_t n = 7;
+    assert_non_null(pm_assess_rows(a, &n));
+    assert_int_equal(n, 0);
+    r = rec("w", "i", "A");
+    assert_int_equal(pm_assess_add(a, &r, &err), PM_EINVAL);
+    pm_assess_free(a);
+}
+
+/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT at a
+ * multiple of 65536 rows, naming the limit. */
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    pm_assess_options o;
+    pm_assess_options_default(&o);
+    o.max_bytes = (size_t)4 << 20;
+    pm_assess *a = pm_assess_new(&o, NULL);
+    char item[32];
+    pm_error err;
+    pm_status st = PM_OK;
+    long i;
+    for (i = 0; i < 2000000 && st == PM_OK; i++) {
+        snprintf(item, sizeof item, "item-%ld", i);
+        pm_record r = rec("w", item, "A");
+        r.line = i + 1;
+        st = pm_assess_add(a, &r, &err);
+    }
+    assert_int_equal(st, PM_ELIMIT);
+    assert_int_equal(i % 65536, 0);
+    assert_true(i < 2000000);
+    assert_non_null(strstr(err.text, "memory limit of 4194304 bytes"));
+    pm_assess_free(a);
+}
+
+/* The interning table: ids in order of first appearance, exact matching of
+ * strings around the inline limit (22..25 bytes, prefixes of each other),
+ * and every id still found after many growths. */
+static void test_strtab(void **state)
+{
+    (void)state;
+    pmx_arena ar;
+    pmx_strtab t;
+    pmx_arena_init(&ar);
+    assert_int_equal(pmx_strtab_init(&t, &ar), PM_OK);
+    const char *base = "abcdefghijklmnopqrstuvwxyz";
+    char s[32];
+    uint32_t id;
+    int is_new;
+    for (int len = 0; len <= 26; len++) {
+        memcpy(s, base, (size_t)len);
+        s[len] = '\0';
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, len);
+        assert_true(is_new);
+    }
+    for (int i = 0; i < 50000; i++) {
+        snprintf(s, sizeof s, i % 2 ? "k%d" : "a-rather-long-key-%09d", i);
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, 27 + i);
+    }
+    for (int len = 26; len >= 0; len--) {
+        memcpy(s, base, (size_t)len);
+        s[len] = '\0';
+        assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+        assert_int_equal(id, len);
+        assert_false(is_new);
+        assert_int_equal(pmx_strtab_find(&t, s), len);
+        assert_string_equal(pmx_strtab_str(&t, id), s);
+    }
+    assert_int_equal(pmx_strtab_find(&t, "a-rather-long-key-000000002"), 29);
+    assert_int_equal(pmx_strtab_find(&t, "a-rather-long-key-00000000"), UINT32_MAX);
+    assert_int_equal(pmx_strtab_find(&t, "k3"), 30);
+    pmx_strtab_free(&t);
+    pmx_arena_free(&ar);
+}
+
+/* pm_assess_add_batch gives the rows pm_assess_add gives (40 records in
+ * batches of 16, runs of annotators broken), and stops at an invalid record
+ * with its index, having added the ones before it. */
+static void test_batch(void **state)
+{
+    (void)state;
+    pm_record recs[40];
+    char ann[40][8], item[40][8];
+    const char *labs[3] = {"A", "B", "tie"};
+    for (int i = 0; i < 40; i++) {
+        snprintf(ann[i], sizeof ann[i], "w%d", (i * 7) % 3);
+        snprintf(item[i], sizeof item[i], "i%d", (i * 5) % 11);
+        recs[i] = rec(ann[i], item[i], labs[(i * i) % 3]);
+        recs[i].timestamp = (i * 13) % 17;
+    }
+    pm_assess *a = pm_assess_new(NULL, NULL), *b = pm_assess_new(NULL, NULL);
+    for (int i = 0; i < 40; i++)
+        add(a, recs[i]);
+    size_t done;
+    assert_int_equal(pm_assess_add_batch(b, recs, 40, &done, NULL), PM_OK);
+    assert_int_equal(done, 40);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    assert_int_equal(pm_assess_finish(b, NULL), PM_OK);
+    size_t na, nb;
+    const pm_assess_row *ra = pm_assess_rows(a, &na), *rb = pm_assess_rows(b, &nb);
+    assert_int_equal(na, 3);
+    assert_int_equal(nb, 3);
+    long pairs = 0;
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(ra[i].annotator, rb[i].annotator);
+        assert_int_equal(ra[i].dup_pairs, rb[i].dup_pairs);
+        assert_int_equal(ra[i].consistent, rb[i].consistent);
+        assert_true(ra[i].q0 == rb[i].q0);
+        pairs += ra[i].dup_pairs;
+    }
+    long keys = 0; /* distinct (annotator, item), by enumeration */
+    for (int i = 0; i < 40; i++) {
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !strcmp(ann[i], ann[j]) && !strcmp(item[i], item[j]);
+        keys += !seen;
+    }
+    assert_int_equal(pairs, 40 - keys);
+    assert_true(pairs > 0);
+    pm_assess_free(a);
+    pm_assess_free(b);
+    b = pm_assess_new(NULL, NULL);
+    recs[21].label = "";
+    pm_error err;
+    assert_int_equal(pm_assess_add_batch(b, recs, 40, &done, &err), PM_EINVAL);
+    assert_int_equal(done, 21);
+    assert_int_equal(pm_assess_get_summary(b)->rows, 21);
+    assert_string_equal(err.text, "t.csv: empty label");
+    pm_assess_free(b);
+}
+
+static int same_num(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+/* Save, load, compare every field; then a file with one bad field. */
+static void test_json_round_trip(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    add_gold_worker(a, "heur", 6);
+    add_gold_worker(a, "good", 54);
+    add_sided(a, "lefty", 1);
+    add(a, rec("mono", "m", "A"));
+    add(a, rec("mono", "m", "A"));
+    pm_assess_set_rows_skipped(a, 3);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    char path[] = "/tmp/test_assess_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_int_equal(pm_assess_save_json(a, fp, path, NULL), PM_OK);
+    fclose(fp);
+    pm_assess *b = NULL;
+    pm_error err;
+    assert_int_equal(pm_assess_load_json(path, &b, &err), PM_OK);
+    size_t na, nb;
+    const pm_assess_row *ra = pm_assess_rows(a, &na), *rb = pm_assess_rows(b, &nb);
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(ra[i].annotator, rb[i].annotator);
+        assert_int_equal(ra[i].labels, rb[i].labels);
+        assert_int_equal(ra[i].dup_pairs, rb[i].dup_pairs);
+        assert_int_equal(ra[i].consistent, rb[i].consistent);
+        assert_int_equal(ra[i].decision, rb[i].decision);
+        assert_int_equal(ra[i].flags, rb[i].flags);
+        assert_int_equal(ra[i].gold_n, rb[i].gold_n);
+        assert_int_equal(ra[i].gold_agree, rb[i].gold_agree);
+        assert_true(
+            same_num(ra[i].q0, rb[i].q0) && same_num(ra[i].eta_hat, rb[i].eta_hat) &&
+            same_num(ra[i].ci_low, rb[i].ci_low) && same_num(ra[i].ci_high, rb[i].ci_high) &&
+            same_num(ra[i].p_value, rb[i].p_value) && same_num(ra[i].left_rate, rb[i].left_rate) &&
+            same_num(ra[i].gold_rate, rb[i].gold_rate) &&
+            same_num(ra[i].median_duration, rb[i].median_duration) &&
+            same_num(ra[i].consistency, rb[i].consistency));
+    }
+    assert_int_equal(pm_assess_get_summary(b)->rows_skipped, 3);
+    assert_int_equal(pm_assess_get_summary(b)->rows, pm_assess_get_summary(a)->rows);
+    pm_assess_free(b);
+
+    /* Corrupt annotators[2].consistent (rows are sorted: good, heur, lefty,
+     * mono; lefty has no pairs) and expect a pinpointed error. */
+    fp = fopen(path, "r");
+    char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[len] = '\0';
+    char *p = strstr(buf, "\"lefty\"");
+    assert_non_null(p);
+    p = strstr(p, "\"consistent\": 0");
+    assert_non_null(p);
+    p[strlen("\"consistent\": ")] = '5';
+    fp = fopen(path, "w");
+    fputs(buf, fp);
+    fclose(fp);
+    assert_int_equal(pm_assess_load_json(path, &b, &err), PM_EPARSE);
+    assert_null(b);
+    char want[256];
+    snprintf(want, sizeof want, "%s: annotators[2].consistent: must be an integer in [0, 0]", path);
+    assert_string_equal(err.text, want);
+    unlink(path);
+    assert_int_equal(pm_assess_load_json(path, &b, &err), PM_EIO);
+    pm_assess_free(a);
+}
+
+/* Save a small assessment, apply one textual edit, load: the error names
+ * the field. */
+static void load_edited(const char *from, const char *to, const char *want)
+{
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    add_gold_worker(a, "heur", 6);
+    add_sided(a, "lefty", 1);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    char path[] = "/tmp/test_assess_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w+");
+    assert_int_equal(pm_assess_save_json(a, fp, path, NULL), PM_OK);
+    pm_assess_free(a);
+    rewind(fp);
+    static char buf[1 << 16], out[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[len] = '\0';
+    char *p = strstr(buf, from);
+    assert_non_null(p);
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(p - buf), buf, to, p + strlen(from));
+    fp = fopen(path, "w");
+    fputs(out, fp);
+    fclose(fp);
+    pm_assess *b = NULL;
+    pm_error err;
+    assert_int_equal(pm_assess_load_json(path, &b, &err), PM_EPARSE);
+    assert_null(b);
+    unlink(path);
+    if (!strstr(err.text, want))
+        fail_msg("error '%s' does not contain '%s'", err.text, want);
+}
+
+static void test_json_errors(void **state)
+{
+    (void)state;
+    load_edited("\"format_version\": 1", "\"format_version\": 2", "format_version: this prefmon");
+    load_edited("\"flags\": []", "\"flags\": [\"lazy\"]", "annotators[0].flags: [0]: not a flag");
+    load_edited("\"annotator\": \"lefty\"", "\"annotator\": \"heur\"",
+                "annotators[1].annotator: 'heur' appears twice");
+    load_edited("\"gold_n\": 120", "\"gold_n\": 120, \"bonus\": 1",
+                "annotators[0].bonus: unknown field");
+    load_edited("\"decision\": \"pass\"", "\"decision\": \"no-pairs\"",
+                "annotators[0].decision: must be no-pairs exactly when dup_pairs is 0");
+    load_edited("\"q0\": \"per-annotator\"", "\"q0\": 2", "parameters.q0: must be a number");
+    load_edited("\"annotators\": 2", "\"annotators\": 3", "2 rows but summary.annotators = 3");
+    load_edited("\"p_value\": null", "\"p_value\": \"x\"",
+                "annotators[1].p_value: must be a number in [0, 1] or null");
+}
+
+static int cmp_d(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The selection-based median against sorting, on sizes 1..200 with many
+ * repeated values (ties stress the partition). */
+static void test_median(void **state)
+{
+    (void)state;
+    double v[200], w[200];
+    unsigned long long s = 12345;
+    for (size_t n = 1; n <= 200; n++) {
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            v[i] = w[i] = (double)((s >> 33) % (n % 3 ? 7 : 1000));
+        }
+        qsort(w, n, sizeof *w, cmp_d);
+        double want = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+        assert_true(pmx_median(v, n) == want);
+    }
+    assert_true(isnan(pmx_median(v, 0)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pairing_order),
+        cmocka_unit_test(test_q0),
+        cmocka_unit_test(test_decision_brute_force),
+        cmocka_unit_test(test_holm),
+        cmocka_unit_test(test_median),
+        cmocka_unit_test(test_same_side),
+        cmocka_unit_test(test_too_fast),
+        cmocka_unit_test(test_consistent_but_wrong),
+        cmocka_unit_test(test_one_label_no_pairs),
+        cmocka_unit_test(test_delta_estimate),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_json_errors),
+        cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_strtab),
+        cmocka_unit_test(test_batch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
