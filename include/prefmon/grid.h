@@ -52,20 +52,24 @@ typedef struct pm_grid_spec {
  *  (51); tol 0.01; offsets 0; threads 0. */
 void pm_grid_spec_paper(pm_grid_spec *spec);
 
-/** fb = grid first-best, sb = C_n, sbr = C~_n. */
+/** fb = grid first-best, sb = C_n, sbr = C~_n; *_tau the threshold
+ *  fraction of each (binary: pass is X > floor(tau n), i.e. X >= k; NaN for
+ *  linear contracts and infeasible problems). */
 typedef struct pm_grid_result {
     pm_contract fb, sb, sbr;
+    double fb_tau, sb_tau, sbr_tau;
 } pm_grid_result;
 
 /**
  * Run the grid search for one n, scheme and contract type.
  *
- * Every contract gets type, solve (FIRST_BEST / SECOND_BEST / RESTRICTED),
- * n, feasible, eta, base, slope or bonus, k = floor(tau n) + 1 (pass is
- * X >= k) and tau (binary; linear: k = 0, tau = NaN), expected_pay,
+ * Every contract gets the terms type, n, base, slope or bonus and
+ * k = floor(tau n) + 1 (pass is X >= k; linear: k = 0), solve (FIRST_BEST /
+ * SECOND_BEST / RESTRICTED), feasible, eta, expected_pay,
  * principal_utility, agent_utility, first_best_utility and first_best_eta
  * (the grid FB), gap = FB - this, normalized_gap = gap / FB (NOT clipped;
- * the paper's plots clip it to [0,1]) and fisher_info = I(FB eta).
+ * the paper's plots clip it to [0,1]); the result gets each one's tau.
+ * pm_scheme_fisher(sc, res->fb.eta) is the paper's I(eta*).
  *
  * A problem with no feasible grid point is reported with feasible = 0,
  * NaN contract terms and, as in the authors' code, principal_utility =

@@ -62,7 +62,7 @@ static void run(const char *dir, const char *name, int kind)
             check(pm_first_best(&m, &c, NULL) == PM_OK, path, ln, "first-best failed");
             check(fabs(c.eta - eta) < 1e-10, path, ln, "eta*");
             check(fabs(c.first_best_utility - C) < 1e-13, path, ln, "C");
-            check(fabs(c.base - w) < 1e-12, path, ln, "wage");
+            check(fabs(c.terms.base - w) < 1e-12, path, ln, "wage");
         } else if (kind == 1) {
             long n;
             double b, s, pay, gap;
@@ -75,7 +75,8 @@ static void run(const char *dir, const char *name, int kind)
             check(pm_contract_solve(&m, &sc, n, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c,
                                     NULL) == PM_OK,
                   path, ln, "linear solve failed");
-            check(fabs(c.base - b) < 1e-9 && fabs(c.slope - s) < 1e-9, path, ln, "base/slope");
+            check(fabs(c.terms.base - b) < 1e-9 && fabs(c.terms.slope - s) < 1e-9, path, ln,
+                  "base/slope");
             check(fabs(c.expected_pay - pay) < 1e-11, path, ln, "pay");
             check(fabs(c.gap - gap) < 1e-11 + 1e-6 * gap, path, ln, "gap");
         } else {
@@ -90,8 +91,9 @@ static void run(const char *dir, const char *name, int kind)
             check(pm_contract_solve(&m, &sc, n, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c,
                                     NULL) == PM_OK,
                   path, ln, "binary solve failed");
-            check(c.k == k, path, ln, "threshold k");
-            check(fabs(c.base - b) < 1e-9 && fabs(c.bonus - bonus) < 1e-9, path, ln, "base/bonus");
+            check(c.terms.k == k, path, ln, "threshold k");
+            check(fabs(c.terms.base - b) < 1e-9 && fabs(c.terms.bonus - bonus) < 1e-9, path, ln,
+                  "base/bonus");
             check(fabs(c.expected_pay - pay) < 1e-11, path, ln, "pay");
             check(fabs(c.gap - gap) < 1e-11 + 1e-6 * gap, path, ln, "gap");
         }

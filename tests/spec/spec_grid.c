@@ -50,7 +50,7 @@ static int axis_index(double v, double lo, double step, int first, int count)
 }
 
 /* One contract against its 7 reference columns: feasible e t i j pu au. */
-static void compare(const pm_contract *c, char **ref, const pm_grid_spec *s, int line,
+static void compare(const pm_contract *c, double tau, char **ref, const pm_grid_spec *s, int line,
                     const char *name)
 {
     char what[128];
@@ -61,12 +61,12 @@ static void compare(const pm_contract *c, char **ref, const pm_grid_spec *s, int
     int got[5] = {c->feasible, -1, -1, -1, -1};
     if (c->feasible) {
         got[1] = axis_index(c->eta, 0, s->eta_step, s->eta_first, s->n_eta);
-        got[2] = c->type == PM_CONTRACT_BINARY
-                     ? axis_index(c->tau, 0, s->tau_step, s->tau_first, s->n_tau)
+        got[2] = c->terms.type == PM_CONTRACT_BINARY
+                     ? axis_index(tau, 0, s->tau_step, s->tau_first, s->n_tau)
                      : 0;
-        got[3] = axis_index(c->type == PM_CONTRACT_BINARY ? c->bonus : c->slope, s->pay_lo,
-                            s->pay_step, s->pay_first, s->n_pay);
-        got[4] = axis_index(c->base, s->base_lo, s->base_step, s->base_first, s->n_base);
+        got[3] = axis_index(c->terms.type == PM_CONTRACT_BINARY ? c->terms.bonus : c->terms.slope,
+                            s->pay_lo, s->pay_step, s->pay_first, s->n_pay);
+        got[4] = axis_index(c->terms.base, s->base_lo, s->base_step, s->base_first, s->n_base);
     }
     snprintf(what, sizeof what, "%s: got (%d; %d %d %d %d) want (%d; %d %d %d %d)", name, got[0],
              got[1], got[2], got[3], got[4], want[0], want[1], want[2], want[3], want[4]);
@@ -109,16 +109,17 @@ static int run_row(char **col, int line)
         fprintf(stderr, "grid_cases.tsv:%d: %s\n", line, err.text);
         return 0;
     }
-    compare(&r.fb, col + 16, &s, line, "FB");
-    compare(&r.sb, col + 23, &s, line, "SB");
-    compare(&r.sbr, col + 30, &s, line, "SBR");
+    compare(&r.fb, r.fb_tau, col + 16, &s, line, "FB");
+    compare(&r.sb, r.sb_tau, col + 23, &s, line, "SB");
+    compare(&r.sbr, r.sbr_tau, col + 30, &s, line, "SBR");
     /* every contract carries the grid FB and its own gap */
     const pm_contract *c[3] = {&r.fb, &r.sb, &r.sbr};
+    const double tau[3] = {r.fb_tau, r.sb_tau, r.sbr_tau};
     for (int k = 0; k < 3; k++)
-        check(c[k]->first_best_utility == r.fb.principal_utility && c[k]->n == n &&
+        check(c[k]->first_best_utility == r.fb.principal_utility && c[k]->terms.n == n &&
                   c[k]->gap == r.fb.principal_utility - c[k]->principal_utility &&
                   (!c[k]->feasible || type != PM_CONTRACT_BINARY ||
-                   c[k]->k == (long)floor(c[k]->tau * (double)n) + 1),
+                   c[k]->terms.k == (long)floor(tau[k] * (double)n) + 1),
               line, "first-best, gap or k fields");
     return 1;
 }

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what,
                  "%s n=%ld %s %s: C_n = %.15g, reference %.15g (diff %+.3g; eta %.9g vs %.9g, "
                  "k %ld vs %ld)",
-                 mon, n, type, g, c.principal_utility, V, dv, c.eta, eta, c.k, k);
+                 mon, n, type, g, c.principal_utility, V, dv, c.eta, eta, c.terms.k, k);
         check(dv >= -TOL_BELOW, path, ln, what);
         check(dv <= TOL_ABOVE, path, ln, what);
         double de = fmax(elo - c.eta, c.eta - ehi);
@@ -227,9 +227,9 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "%s n=%ld %s %s: effort %.12g outside [%.12g, %.12g] +- %g",
                  mon, n, type, g, c.eta, elo, ehi, TOL_ETA);
         check(de <= TOL_ETA, path, ln, what);
-        double cterm = binary ? c.bonus : c.slope;
-        check_contract(path, ln, "prefmon", &m, &sc, n, binary, c.base, cterm, c.k, c.eta,
-                       c.principal_utility);
+        double cterm = binary ? c.terms.bonus : c.terms.slope;
+        check_contract(path, ln, "prefmon", &m, &sc, n, binary, c.terms.base, cterm, c.terms.k,
+                       c.eta, c.principal_utility);
         check_contract(path, ln, "reference", &m, &sc, n, binary, base, term, k, eta, V);
         (void)pay;
     }

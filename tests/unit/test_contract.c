@@ -76,7 +76,7 @@ static void test_first_best(void **state)
         assert_true(fabs(fb.eta - ref) < 1e-12);
         double u = cases[i].c * ref * ref, a = cases[i].a;
         double w = -log1p(-u / a) / a;
-        assert_true(fabs(fb.base - w) < 1e-12);
+        assert_true(fabs(fb.terms.base - w) < 1e-12);
         assert_true(fabs(fb.first_best_utility - (cases[i].K * pow(ref, cases[i].R) - w)) < 1e-13);
     }
     /* Boundary solution: cheap effort, valuable output => eta* = 1. */
@@ -123,11 +123,11 @@ static void test_linear_closed_form(void **state)
         linp p = {
             1, pm_scheme_pass(&sc, eta), pm_scheme_slope(&sc), 0.18 * eta * eta, 0.36 * eta, ns[i]};
         double s = bisect(lin_foc, &p, 1e-6, 10);
-        assert_true(fabs(c.slope - s) < 1e-9);
-        assert_true(fabs(c.base - lin_base(s, &p)) < 1e-9);
+        assert_true(fabs(c.terms.slope - s) < 1e-9);
+        assert_true(fabs(c.terms.base - lin_base(s, &p)) < 1e-9);
         /* IR binds, and the principal pays base + slope m. */
         assert_true(fabs(c.agent_utility - m.u0) < 1e-13);
-        assert_true(fabs(c.expected_pay - (c.base + c.slope * p.m)) < 1e-14);
+        assert_true(fabs(c.expected_pay - (c.terms.base + c.terms.slope * p.m)) < 1e-14);
         assert_true(c.gap > 0 && c.feasible);
     }
 }
@@ -135,7 +135,7 @@ static void test_linear_closed_form(void **state)
 static double agent(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta)
 {
     double u;
-    assert_int_equal(pm_contract_agent_utility(m, sc, c, eta, &u), PM_OK);
+    assert_int_equal(pm_contract_agent_utility(m, sc, &c->terms, eta, &u), PM_OK);
     return u;
 }
 
@@ -155,8 +155,8 @@ static void check_contract(const pm_model *m, const pm_scheme *sc, const pm_cont
     for (int j = 0; j <= 20000; j++) {
         double x = j / 20000.0, ux = agent(m, sc, c, x);
         if (!(ux <= u + 1e-9))
-            print_error("n %ld type %d solve %d eta %.12g u %.3g: U(%g) = %.3g\n", c->n, c->type,
-                        c->solve, eta, u, x, ux);
+            print_error("n %ld type %d solve %d eta %.12g u %.3g: U(%g) = %.3g\n", c->terms.n,
+                        c->terms.type, c->solve, eta, u, x, ux);
         assert_true(ux <= u + 1e-9);
     }
 }
@@ -212,7 +212,7 @@ static void test_binary_exhaustive(void **state)
                 best = ck.expected_pay;
                 bk = k;
             }
-        assert_int_equal(c.k, bk);
+        assert_int_equal(c.terms.k, bk);
         assert_true(fabs(c.expected_pay - best) < 1e-14);
     }
 }
@@ -264,7 +264,7 @@ static void test_infeasible(void **state)
         pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, &err),
         PM_EINFEASIBLE);
     assert_false(c.feasible);
-    assert_true(isnan(c.base) && isnan(c.gap));
+    assert_true(isnan(c.terms.base) && isnan(c.gap));
     assert_non_null(strstr(err.text, "cannot be implemented"));
     assert_true(c.first_best_utility > 0);
     assert_int_equal(
@@ -273,7 +273,7 @@ static void test_infeasible(void **state)
     /* The second-best is always feasible (t = 0 at worst). */
     assert_int_equal(
         pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, &c, &err), PM_OK);
-    assert_true(c.feasible && c.base >= m.w_min && c.base + c.slope <= m.w_max);
+    assert_true(c.feasible && c.terms.base >= m.w_min && c.terms.base + c.terms.slope <= m.w_max);
     /* Bad arguments. */
     m = model();
     assert_int_equal(
@@ -291,11 +291,11 @@ static long double agent_direct(const pm_model *m, const pm_scheme *sc, const pm
                                 double eta)
 {
     long double p = (long double)pm_scheme_pass(sc, eta), s = 0;
-    for (long x = 0; x <= c->n; x++) {
-        long double lp = lgammal((long double)c->n + 1) - lgammal((long double)x + 1) -
-                         lgammal((long double)(c->n - x) + 1) + (long double)x * logl(p) +
-                         (long double)(c->n - x) * log1pl(-p);
-        double w = c->base + (x >= c->k ? c->bonus : 0);
+    for (long x = 0; x <= c->terms.n; x++) {
+        long double lp = lgammal((long double)c->terms.n + 1) - lgammal((long double)x + 1) -
+                         lgammal((long double)(c->terms.n - x) + 1) + (long double)x * logl(p) +
+                         (long double)(c->terms.n - x) * log1pl(-p);
+        double w = c->terms.base + (x >= c->terms.k ? c->terms.bonus : 0);
         s += expl(lp) * (long double)pm_utility_eval(&m->G, w, 0);
     }
     return s - (long double)pm_cost_eval(&m->E, eta, 0);
@@ -329,7 +329,7 @@ static void test_binary_lenient_precision(void **state)
     assert_int_equal(
         pm_contract_solve(&m, &sc, 60, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
     assert_true(c.principal_utility > 0.32424769518 - 1e-9);
-    assert_true(c.base < -9.8); /* the penalty contract itself */
+    assert_true(c.terms.base < -9.8); /* the penalty contract itself */
     for (int j = 0; j <= 20; j++) {
         double x = j / 20.0;
         long double ud = agent_direct(&m, &sc, &c, x);
@@ -356,15 +356,16 @@ static void test_binary_corner(void **state)
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
     assert_true(c.first_best_eta == 1 && c.eta == 1);
-    assert_int_equal(c.k, 10);
+    assert_int_equal(c.terms.k, 10);
     assert_true(c.expected_pay < 0.0575469);
     check_direct(&m, &sc, &c);
     /* The bonus is the least that works: 1% less and the agent shirks. */
     pm_contract lo = c;
-    double g0 = pm_utility_eval(&m.G, c.base, 0), g1 = pm_utility_eval(&m.G, c.base + c.bonus, 0);
-    lo.bonus = pm_utility_inverse(&m.G, g0 + 0.99 * (g1 - g0)) - c.base;
+    double g0 = pm_utility_eval(&m.G, c.terms.base, 0),
+           g1 = pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0);
+    lo.terms.bonus = pm_utility_inverse(&m.G, g0 + 0.99 * (g1 - g0)) - c.terms.base;
     double eb;
-    assert_int_equal(pm_contract_best_response(&m, &sc, &lo, &eb, NULL), PM_OK);
+    assert_int_equal(pm_contract_best_response(&m, &sc, &lo.terms, &eb, NULL), PM_OK);
     assert_true(eb < 0.9);
 
     m = model();
@@ -375,7 +376,7 @@ static void test_binary_corner(void **state)
     pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.5, NULL);
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
-    assert_true(c.eta == 1 && c.k == 9);
+    assert_true(c.eta == 1 && c.terms.k == 9);
     assert_true(fabs(c.principal_utility - 0.466960785146515) < 1e-9);
     check_direct(&m, &sc, &c);
 }

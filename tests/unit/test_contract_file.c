@@ -63,13 +63,14 @@ static void test_round_trip(void **state)
         assert_int_equal(pm_contract_save(path, &c, &m, &sc, "exact", &err), PM_OK);
         assert_int_equal(pm_contract_load(path, &c2, &m2, &sc2, &err), PM_OK);
         /* 17 significant digits: every double reads back bit for bit. */
-        assert_int_equal(c2.type, c.type);
+        assert_int_equal(c2.terms.type, c.terms.type);
         assert_int_equal(c2.solve, c.solve);
-        assert_int_equal(c2.n, 37);
-        assert_int_equal(c2.k, c.k);
+        assert_int_equal(c2.terms.n, 37);
+        assert_int_equal(c2.terms.k, c.terms.k);
         assert_int_equal(c2.feasible, c.feasible);
-        assert_true(same(c2.base, c.base) && same(c2.slope, c.slope) && same(c2.bonus, c.bonus));
-        assert_true(same(c2.eta, c.eta) && same(c2.tau, c.tau) && same(c2.gap, c.gap));
+        assert_true(same(c2.terms.base, c.terms.base) && same(c2.terms.slope, c.terms.slope) &&
+                    same(c2.terms.bonus, c.terms.bonus));
+        assert_true(same(c2.eta, c.eta) && same(c2.gap, c.gap));
         assert_true(same(c2.expected_pay, c.expected_pay));
         assert_true(sc2.kind == sc.kind && sc2.convention == sc.convention);
         assert_true(sc2.q0 == sc.q0 && sc2.s == sc.s && sc2.delta == sc.delta);

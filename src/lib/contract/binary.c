@@ -67,34 +67,37 @@ static double q_below(long k, long n, double p)
 static pm_status infeasible(pm_contract *out, pm_error *err, long n, double eta, const char *why)
 {
     out->feasible = 0;
-    out->base = out->bonus = out->expected_pay = NAN;
+    out->terms.base = out->terms.bonus = out->expected_pay = NAN;
     out->principal_utility = out->agent_utility = NAN;
-    out->k = 0;
+    out->terms.k = 0;
     return pm_error_set(err, PM_EINFEASIBLE,
                         "binary contract, n = %ld: effort %.6g cannot be implemented: %s", n, eta,
                         why);
 }
 
-/* Is eta a global best response to c? Cheap rejection first: the cheapest
- * thresholds are typically the strict ones where the agent shirks, and any
- * single effort with higher utility proves that, so a coarse probe (eta = 0
- * first) settles most candidates before the full best-response search. */
+/* Does IR hold at eta and is eta a global best response to c? Cheap
+ * rejection first: the cheapest thresholds are typically the strict ones
+ * where the agent shirks, and any single effort with higher utility proves
+ * that, so a coarse probe (eta = 0 first) settles most candidates before
+ * the full best-response search. */
 #define IC_PROBES 16
-static int global_ic(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta,
+static int global_ic(const pm_model *m, const pm_scheme *sc, const pm_contract_terms *c, double eta,
                      double *u_at)
 {
     double ua, ub, eb;
     if (pm_contract_agent_utility(m, sc, c, eta, &ua) != PM_OK)
         return 0;
     *u_at = ua;
+    if (ua < m->u0 - pmx_ic_tie(m->u0))
+        return 0; /* IR: the wages round away from the binding value */
     for (int i = 0; i <= IC_PROBES; i++) {
         double x = (double)i / IC_PROBES, ux;
-        if (pm_contract_agent_utility(m, sc, c, x, &ux) == PM_OK && ux > ua + 1e-9 * (1 + fabs(ua)))
+        if (pm_contract_agent_utility(m, sc, c, x, &ux) == PM_OK && ux > ua + pmx_ic_tie(ua))
             return 0;
     }
     if (pm_contract_best_response(m, sc, c, &eb, &ub) != PM_OK)
         return 0;
-    return ua >= ub - 1e-9 * (1 + fabs(ub));
+    return ua >= ub - pmx_ic_tie(ub);
 }
 
 /* Wages and expected pay of threshold k implementing eta, from
@@ -186,7 +189,8 @@ static double corner_bonus(const pm_model *m, const pm_scheme *sc, long n, long 
     double p1 = fmin(pm_scheme_pass(sc, 1), 1);
     c.p1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 1, 0);
     c.q1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 0, 0);
-    pmx_grid g = {200, 0, 2, 2, 64, 4};
+    pmx_grid g = {
+        .uniform = 200, .include_one = 0, .bell_lo = 2, .bell_hi = 2, .bell = 64, .refine = 4};
     pmx_bell_range(sc, n, k, &g.bell_lo, &g.bell_hi);
     double best;
     if (pmx_grid_maximize(corner_ratio, &c, &g, NULL, &best) != PM_OK)
@@ -222,23 +226,23 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
     double q = q_below(k, n, t.p);
     if (!(t.ed > 0 && f1 > 0) || !wages_for(&t, k, f1, q, &c))
         return infeasible(out, err, n, eta, "threshold k: the wages leave [w_min, w_max]");
-    out->k = k;
-    out->base = c.base;
-    out->bonus = c.bonus;
+    out->terms.k = k;
+    out->terms.base = c.base;
+    out->terms.bonus = c.bonus;
     out->expected_pay = c.pay;
     out->principal_utility = t.mu - c.pay;
     double u_at = t.u - pm_cost_eval(&m->E, eta, 0);
-    if (check_ic && !global_ic(m, sc, out, eta, &u_at)) {
+    if (check_ic && !global_ic(m, sc, &out->terms, eta, &u_at)) {
         /* At eta = 1 a larger bonus may still make it a best response. */
         double Bfoc = t.ed / ((double)n * t.d * f1), Bc;
         if (!(eta == 1 && (Bc = corner_bonus(m, sc, n, k)) > Bfoc && wages_with(&t, k, Bc, q, &c)))
             return infeasible(out, err, n, eta,
                               "threshold k: the target is not the agent's global best response");
-        out->base = c.base;
-        out->bonus = c.bonus;
+        out->terms.base = c.base;
+        out->terms.bonus = c.bonus;
         out->expected_pay = c.pay;
         out->principal_utility = t.mu - c.pay;
-        if (!global_ic(m, sc, out, eta, &u_at))
+        if (!global_ic(m, sc, &out->terms, eta, &u_at))
             return infeasible(out, err, n, eta,
                               "threshold k: the target is not the agent's global best response");
     }
@@ -265,9 +269,9 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
     double d = t.d, p = t.p, u = t.u, ed = t.ed, mu = t.mu;
 
     if (eta == 0 || ed == 0) {
-        out->base = out->expected_pay = pm_utility_inverse(&m->G, u);
-        out->bonus = 0;
-        out->k = 0;
+        out->terms.base = out->expected_pay = pm_utility_inverse(&m->G, u);
+        out->terms.bonus = 0;
+        out->terms.k = 0;
         out->principal_utility = mu - out->expected_pay;
         out->agent_utility = u - pm_cost_eval(&m->E, eta, 0);
         out->feasible = 1;
@@ -323,11 +327,11 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
     cand best = {0, pay_below, NAN, NAN};
     double best_u = NAN;
     for (long i = 0; i < nc && cs[i].pay < best.pay; i++) {
-        out->k = cs[i].k;
-        out->base = cs[i].base;
-        out->bonus = cs[i].bonus;
+        out->terms.k = cs[i].k;
+        out->terms.base = cs[i].base;
+        out->terms.bonus = cs[i].bonus;
         double u_at;
-        if (global_ic(m, sc, out, eta, &u_at)) {
+        if (global_ic(m, sc, &out->terms, eta, &u_at)) {
             best = cs[i];
             best_u = u_at;
             break; /* the cheapest remaining: every later bound is higher */
@@ -341,17 +345,17 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
         if (!(Bc > ed / (nd * d * f1k)) || !wages_with(&t, cs[i].k, Bc, qk, &cc) ||
             !(cc.pay < best.pay))
             continue;
-        out->base = cc.base;
-        out->bonus = cc.bonus;
-        if (global_ic(m, sc, out, eta, &u_at)) {
+        out->terms.base = cc.base;
+        out->terms.bonus = cc.bonus;
+        if (global_ic(m, sc, &out->terms, eta, &u_at)) {
             best = cc;
             best_u = u_at;
         }
     }
     if (best.k > 0) {
-        out->k = best.k;
-        out->base = best.base;
-        out->bonus = best.bonus;
+        out->terms.k = best.k;
+        out->terms.base = best.base;
+        out->terms.bonus = best.bonus;
         out->expected_pay = best.pay;
         out->principal_utility = mu - best.pay;
         out->agent_utility = best_u;

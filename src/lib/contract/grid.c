@@ -464,13 +464,13 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
 
 /* Decode a best point into a contract; es >= 0 fixes the effort (SBR). */
 static void fill(const grid_tab *g, const pm_model *md, pm_contract_type type, const grid_best *b,
-                 int es, pm_contract *c)
+                 int es, pm_contract *c, double *tau)
 {
     c->feasible = b->key != UINT64_MAX;
-    c->k = 0, c->tau = NAN, c->slope = 0, c->bonus = 0;
+    c->terms.k = 0, *tau = NAN, c->terms.slope = 0, c->terms.bonus = 0;
     if (!c->feasible) {
         /* the authors' fallback: (None, 0, 0, 0), mu(0), effort 0, U0 */
-        c->eta = 0, c->base = c->slope = c->bonus = c->expected_pay = NAN;
+        c->eta = 0, c->terms.base = c->terms.slope = c->terms.bonus = c->expected_pay = NAN;
         c->principal_utility = value_eval(&md->mu, 0.0), c->agent_utility = md->u0;
         return;
     }
@@ -482,13 +482,13 @@ static void fill(const grid_tab *g, const pm_model *md, pm_contract_type type, c
     int t = (int)(key % (uint64_t)g->nt);
     int e = es >= 0 ? es : (int)(key / (uint64_t)g->nt);
     double pay = g->P[(size_t)t * g->ne + e] * g->c1[i] + g->c2[j];
-    c->eta = g->eta[e], c->base = g->c2[j], c->expected_pay = pay;
+    c->eta = g->eta[e], c->terms.base = g->c2[j], c->expected_pay = pay;
     c->principal_utility = g->mu[e] - pay;
     c->agent_utility = agent_one(g, t, i, j, e);
     if (type == PM_CONTRACT_BINARY)
-        c->bonus = g->c1[i], c->k = (long)g->kfl[t] + 1, c->tau = g->tau[t];
+        c->terms.bonus = g->c1[i], c->terms.k = (long)g->kfl[t] + 1, *tau = g->tau[t];
     else
-        c->slope = g->c1[i];
+        c->terms.slope = g->c1[i];
 }
 
 static int thread_count(const pm_grid_spec *s, int rows)
@@ -577,18 +577,18 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
     }
 
     pm_contract *out[3] = {&res->fb, &res->sb, &res->sbr};
+    double *tau[3] = {&res->fb_tau, &res->sb_tau, &res->sbr_tau};
     const pm_solve solve[3] = {PM_SOLVE_FIRST_BEST, PM_SOLVE_SECOND_BEST, PM_SOLVE_RESTRICTED};
     const grid_best *best[3] = {&fb, &sb, &sbr};
     for (int r = 0; r < 3; r++) {
-        *out[r] = (pm_contract){.type = type, .solve = solve[r], .n = n};
-        fill(&g, md, type, best[r], r == 2 ? es : -1, out[r]);
+        *out[r] = (pm_contract){.terms = {.type = type, .n = n}, .solve = solve[r]};
+        fill(&g, md, type, best[r], r == 2 ? es : -1, out[r], tau[r]);
     }
-    double F = res->fb.principal_utility, fisher = pm_scheme_fisher(sc, res->fb.eta);
+    double F = res->fb.principal_utility;
     for (int r = 0; r < 3; r++) {
         out[r]->first_best_utility = F, out[r]->first_best_eta = res->fb.eta;
         out[r]->gap = F - out[r]->principal_utility;
         out[r]->normalized_gap = out[r]->gap / F;
-        out[r]->fisher_info = fisher;
     }
     free(au), free(ws), free(g.eta);
     return PM_OK;

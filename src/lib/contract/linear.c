@@ -22,22 +22,10 @@ typedef struct lin_ctx {
     int base_ok;
 } lin_ctx;
 
-/* E[G(w)] for a sum of exponentials, as in contract.c. */
-static double eg(const lin_ctx *c, double base, double slope)
-{
-    double s = 0;
-    for (int i = 0; i < c->g->nterms; i++) {
-        double a = c->g->alpha[i], b = c->g->beta[i];
-        double L = (double)c->n * log1p(c->p * expm1(-b * slope / (double)c->n));
-        s += -a * expm1(-b * base + L);
-    }
-    return s;
-}
-
 static double ir_resid(double base, void *vctx)
 {
     const lin_ctx *c = vctx;
-    return eg(c, base, c->slope) - c->u;
+    return pmx_eg_linear(c->g, c->n, base, c->slope, c->p) - c->u;
 }
 
 /* The base that makes IR bind for a given slope: E[G] is increasing in the
@@ -128,8 +116,8 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
         }
     }
 
-    out->base = base;
-    out->slope = slope;
+    out->terms.base = base;
+    out->terms.slope = slope;
     out->expected_pay = base + slope * p;
     out->principal_utility = pm_value_eval(&m->mu, eta, 0) - out->expected_pay;
     out->feasible = 0;
@@ -137,10 +125,12 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
         why = "the wages leave [w_min, w_max]";
     if (!why) {
         double u_at, eta_br, u_br;
-        if (pm_contract_agent_utility(m, sc, out, eta, &u_at) != PM_OK ||
-            pm_contract_best_response(m, sc, out, &eta_br, &u_br) != PM_OK)
+        if (pm_contract_agent_utility(m, sc, &out->terms, eta, &u_at) != PM_OK ||
+            pm_contract_best_response(m, sc, &out->terms, &eta_br, &u_br) != PM_OK)
             why = "the agent's utility cannot be evaluated";
-        else if (u_at < u_br - 1e-9 * (1 + fabs(u_br)))
+        else if (u_at < m->u0 - pmx_ic_tie(m->u0))
+            why = "the agent's participation (IR) fails at the target";
+        else if (u_at < u_br - pmx_ic_tie(u_br))
             why = "the target is not the agent's global best response";
         out->agent_utility = u_at;
     }
@@ -149,7 +139,7 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
                      "linear contract, n = %ld: effort %.6g cannot be implemented: %s "
                      "(base %.6g, slope %.6g, wages [%g, %g])",
                      n, eta, why, base, slope, m->w_min, m->w_max);
-        out->base = out->slope = out->expected_pay = NAN;
+        out->terms.base = out->terms.slope = out->expected_pay = NAN;
         out->principal_utility = out->agent_utility = NAN;
         return PM_EINFEASIBLE;
     }

@@ -82,7 +82,7 @@ pm_status pmx_model_from_json(const char *path, json_t *root, pm_model *m, pm_er
 
 json_t *pmx_model_to_json(const pm_model *m)
 {
-    char buf[512];
+    char buf[PM_SPEC_MAX]; /* never truncates a spec (model.h) */
     json_t *o = json_object();
     json_object_set_new(o, "utility", json_string(pm_utility_format(&m->G, buf, sizeof buf)));
     json_object_set_new(o, "cost", json_string(pm_cost_format(&m->E, buf, sizeof buf)));
