@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "contract/internal.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
 
@@ -224,6 +225,17 @@ static void test_ordering_and_rates(void **state)
     pm_scheme sc = self_paper();
     double prev[2] = {INFINITY, INFINITY};
     long ns[] = {10, 100, 1000, 10000};
+    /* The linear restricted gap is the agent's risk premium: with CARA
+     * G = 1 - e^{-w} the certainty equivalent of pay is E[w] - Var(w)/2,
+     * Var(w) = s^2 p (1 - p) / n, and the FOC G'(w*) s m' = E'(eta*) with
+     * G'(w*) = 1 - G(w*) = 1 - E(eta*) (IR binds, U0 = 0) gives the slope,
+     * so n gap -> s^2 p (1 - p) / 2 (= 0.012318 at the default model). */
+    pm_contract fb;
+    assert_int_equal(pm_first_best(&m, &fb, NULL), PM_OK);
+    double es = fb.first_best_eta, pe = pm_scheme_pass(&sc, es);
+    double slope =
+        pm_cost_eval(&m.E, es, 1) / (pm_scheme_slope(&sc) * (1 - pm_cost_eval(&m.E, es, 0)));
+    double limit = slope * slope * pe * (1 - pe) / 2;
     for (size_t i = 0; i < 4; i++)
         for (int t = 0; t < 2; t++) {
             pm_contract r, s;
@@ -238,7 +250,7 @@ static void test_ordering_and_rates(void **state)
             assert_true(r.gap < prev[t]);
             prev[t] = r.gap;
             if (t == 0 && ns[i] >= 100) /* n gap -> const for linear */
-                assert_true(fabs(ns[i] * r.gap / 0.01232 - 1) < 0.01);
+                assert_true(fabs(ns[i] * r.gap / limit - 1) < 0.01);
         }
     /* Risk neutral: linear contracts reach first-best exactly. */
     pm_utility_parse("linear", &m.G, NULL);
@@ -408,6 +420,62 @@ static void test_second_best_vs_target_grid(void **state)
         }
 }
 
+/* Issue 6 defects: a contract the solvers found is verified before it is
+ * called feasible. */
+static void test_verified(void **state)
+{
+    (void)state;
+    pm_scheme sc = self_paper();
+    pm_contract c;
+    pm_error err = {0};
+    /* Risk neutral with wages +-1e20: the binary second-best used to be base
+     * -9.97e18 / bonus 9.97e18 with IR violated by ~1e3, feasible. Terms that
+     * large cannot express the contract to the IC tie: refused. */
+    pm_model m = model();
+    assert_int_equal(pm_utility_parse("linear", &m.G, NULL), PM_OK);
+    m.w_min = -1e20, m.w_max = 1e20;
+    c.feasible = 1;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 100, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, &err),
+        PM_EINFEASIBLE);
+    assert_false(c.feasible);
+    assert_non_null(strstr(err.text, "refused after verification"));
+    /* Values that overflow: whether the model check refuses the primitive
+     * (PM_EMODEL) or not, the result is never feasible. */
+    m = model();
+    assert_int_equal(pm_value_parse("log:1e308,1e308", &m.mu, NULL), PM_OK);
+    for (int s = 0; s < 3; s++) {
+        c.feasible = 1;
+        pm_status st = pm_contract_solve(&m, &sc, 100, PM_CONTRACT_LINEAR, (pm_solve)s, &c, NULL);
+        assert_true(st == PM_EMODEL || st == PM_EINFEASIBLE);
+        assert_true(st == PM_EMODEL || !c.feasible);
+    }
+    /* The verification itself, on a good contract and on each defect. */
+    m = model();
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 100, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
+    assert_int_equal(pmx_contract_verify(&m, &sc, &c, NULL), PM_OK);
+    pm_contract bad = c;
+    bad.principal_utility = INFINITY;
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "principal utility is inf"));
+    bad = c;
+    bad.terms.base -= 1e-3; /* IR: the agent now gets about G'(w) 1e-3 less */
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "IR"));
+    bad = c;
+    bad.terms.bonus *= 0.5; /* half the bonus: the agent shirks */
+    bad.terms.base += c.terms.bonus * 0.5;
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "IC"));
+    bad = c;
+    m.w_min = c.terms.base + 1e-12; /* the low wage just below the floor */
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "w_min"));
+    /* The tie is 1e-9 (1 + |u|), as contract.h states. */
+    assert_true(pmx_ic_tie(0) == 1e-9 && pmx_ic_tie(-3) == 4e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_binary_lenient_precision),
         cmocka_unit_test(test_binary_corner),
         cmocka_unit_test(test_second_best_vs_target_grid),
+        cmocka_unit_test(test_verified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 ** engine: nothing here calls the solvers.
 */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "contract/internal.h"
@@ -188,11 +189,21 @@ static double resolution(const pm_model *m, const pm_contract_terms *t, double p
     return r + 4 * eps * fabs(side) + (4 * eps + 1e-14) * fabs(g1 - g0) * tail;
 }
 
+/* "first-best" or "binary contract, n = 100", for messages. */
+static const char *subject(const pm_contract *c, char *buf, size_t size)
+{
+    if (c->solve == PM_SOLVE_FIRST_BEST)
+        return "first-best";
+    snprintf(buf, size, "%s contract, n = %ld", pm_contract_type_name(c->terms.type), c->terms.n);
+    return buf;
+}
+
 static pm_status refuse(pm_error *err, const pm_contract *c, const char *what, double x)
 {
+    char buf[64];
     return pm_error_set(err, PM_EINFEASIBLE,
-                        "%s contract, n = %ld, effort %.6g: refused after verification: %s (%.6g)",
-                        pm_contract_type_name(c->terms.type), c->terms.n, c->eta, what, x);
+                        "%s, effort %.6g: refused after verification: %s (%.6g)",
+                        subject(c, buf, sizeof buf), c->eta, what, x);
 }
 
 /* The first non-finite value among the terms and the report, or NULL. */
@@ -219,11 +230,12 @@ pm_status pmx_contract_verify(const pm_model *m, const pm_scheme *sc, const pm_c
     const pm_contract_terms *t = &c->terms;
     double x, u, ub, eb;
     const char *bad = nonfinite(c, &x);
+    char buf[64];
     if (bad)
         return pm_error_set(err, PM_EINFEASIBLE,
-                            "%s contract, n = %ld: refused after verification: the %s is %g "
+                            "%s: refused after verification: the %s is %g "
                             "(the model's values overflow at this scale)",
-                            pm_contract_type_name(t->type), t->n, bad, x);
+                            subject(c, buf, sizeof buf), bad, x);
     if (!(c->eta >= 0 && c->eta <= 1))
         return refuse(err, c, "effort outside [0, 1]", c->eta);
     double top = t->base + (t->type == PM_CONTRACT_LINEAR ? t->slope : t->bonus);

@@ -119,6 +119,16 @@ static pm_status finish(const pm_model *m, const pm_scheme *sc, pm_contract *c,
     return st;
 }
 
+/* A solve that stopped before any contract: infeasible, NaN terms. */
+static pm_status refused(pm_contract *out, pm_contract_type type, long n, pm_solve solve,
+                         pm_status st)
+{
+    pmx_contract_start(out, type, n, NAN);
+    out->solve = solve;
+    out->terms.base = out->terms.slope = out->terms.bonus = NAN;
+    return st;
+}
+
 static pm_status implement(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
                            double eta, pm_contract *out, pm_error *err)
 {
@@ -139,7 +149,7 @@ pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
         return pm_error_set(err, PM_EINVAL, "contract: effort %g outside [0, 1]", eta);
     pm_contract fb;
     if ((st = pm_first_best(m, &fb, err)) != PM_OK)
-        return st;
+        return refused(out, type, n, PM_SOLVE_RESTRICTED, st);
     st = implement(m, sc, n, type, eta, out, err);
     return finish(m, sc, out, &fb, PM_SOLVE_RESTRICTED, st, err);
 }
@@ -154,7 +164,7 @@ pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n, pm_c
         return st;
     pm_contract fb;
     if ((st = pm_first_best(m, &fb, err)) != PM_OK)
-        return st;
+        return refused(out, type, n, solve, st);
     if (solve == PM_SOLVE_FIRST_BEST) {
         *out = fb;
         out->terms.type = type;
