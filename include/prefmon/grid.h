@@ -73,14 +73,20 @@ typedef struct pm_grid_result {
  *
  * A problem with no feasible grid point is reported with feasible = 0,
  * NaN contract terms and, as in the authors' code, principal_utility =
- * mu(0), eta = 0, agent_utility = U0; the call still returns PM_OK. When FB
- * is infeasible, SBR uses e* = 0 as the authors' code does.
+ * mu(0), eta = 0, agent_utility = U0; when any of fb, sb, sbr is
+ * infeasible the call returns PM_EINFEASIBLE (naming which in err) with
+ * all three filled, the feasible ones usable. When FB is infeasible, SBR
+ * uses e* = 0 as the authors' code does.
+ *
+ * Wage bounds are applied to the lattice: only contracts whose every
+ * wage (base, and base + slope or base + bonus) lies in [m->w_min,
+ * m->w_max] are grid points. The paper's grid pays within [-10, 19.9], so
+ * the default bounds [-10, 20] leave it whole.
  *
  * Model primitives are evaluated in the authors' expression forms (see
  * doc/grid.md), not with pm_utility_eval's expm1 form, so that every
- * comparison sees the same doubles NumPy does. Wage bounds are not applied:
- * the grid is the wage set. PM_EINVAL on a bad spec, n < 1 or bad scheme;
- * PM_EMODEL from pm_model_check; PM_ENOMEM.
+ * comparison sees the same doubles NumPy does. PM_EINVAL on a bad spec,
+ * n < 1 or bad scheme; PM_EMODEL from pm_model_check; PM_ENOMEM.
  */
 pm_status pm_grid_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
                         const pm_grid_spec *spec, pm_grid_result *res, pm_error *err);

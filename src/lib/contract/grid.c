@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "contract/arange.h"
 #include "prefmon/binom.h"
 #include "prefmon/grid.h"
 
@@ -39,19 +40,6 @@ void pm_grid_spec_paper(pm_grid_spec *s)
                         .n_tau = 51,
                         .tau_step = 0.02,
                         .tol = 0.01};
-}
-
-/* numpy's arange fill rule: a[0] = lo, a[1] = lo + step, then
- * a[i] = lo + i*(a[1] - a[0]); the base lattice step is therefore
- * 0.05000000000000071, not 0.05. */
-static double arange_at(double lo, double step, long i)
-{
-    double next = lo + step;
-    if (i == 0)
-        return lo;
-    if (i == 1)
-        return next;
-    return lo + (double)i * (next - lo);
 }
 
 /* Primitives in the authors' expression forms (CODE-UPD Section4.py), so the
@@ -112,6 +100,7 @@ typedef struct grid_tab {
     double *P, *Q, *pmin, *pmax; /* nt x ne: pay probability, 1 - P; per-row range */
     double *c1, *c2, *G2, *Gs;   /* np, nb, nb, np x nb: G(c2), G(c1 + c2) */
     double *A, *W;               /* linear: exp(-b c2) (T x nb), mgf base**n (T x np x ne) */
+    int jlo, *jend; /* wage bounds: bases j in [jlo, jend[i]) pay within [w_min, w_max] */
     double alpha[PM_MODEL_MAX_TERMS], beta[PM_MODEL_MAX_TERMS], dn;
     int *order, *j0;      /* SBR: rows best bound first, first base with agent(e*) >= U0 */
     double *rub;          /* SBR: principal utility bound of each row */
@@ -211,7 +200,7 @@ static void row_fb_sb(grid_worker *w, int t, int i)
     const grid_tab *g = w->g;
     const double *P = g->P + (size_t)t * g->ne;
     double c1 = g->c1[i], pmin = g->pmin[t];
-    for (int j = 0; j < g->nb; j++) {
+    for (int j = g->jlo; j < g->jend[i]; j++) {
         double c2 = g->c2[j];
         /* SB <= FB always, so this bound below SB rules out both. */
         if (g->mumax - (pmin * c1 + c2) < w->sb.v)
@@ -249,7 +238,7 @@ static int row_sbr(grid_worker *w, int r)
      * [-1:], the last effort alone. */
     int lo = es >= 1 ? es - 1 : ne - 1;
     double c1 = g->c1[i], pe = g->P[(size_t)t * ne + es];
-    for (int j = g->j0[r]; j < g->nb; j++) {
+    for (int j = g->j0[r]; j < g->jend[i]; j++) {
         double c2 = g->c2[j];
         double pu = g->mu[es] - (pe * c1 + c2);
         if (pu < w->sbr.v)
@@ -317,9 +306,9 @@ static int sbr_order(grid_tab *g)
     if (!k)
         return 0;
     for (int r = 0; r < rows; r++) {
-        int t = r / g->np, i = r % g->np, j = 0;
+        int t = r / g->np, i = r % g->np, j = g->jlo, end = g->jend[i];
         if (mono) {
-            int hi = nb;
+            int hi = end;
             while (j < hi) {
                 int mid = j + (hi - j) / 2;
                 if (agent_one(g, t, i, mid, g->es) >= g->u0)
@@ -328,13 +317,13 @@ static int sbr_order(grid_tab *g)
                     j = mid + 1;
             }
         } else {
-            while (j < nb && !(agent_one(g, t, i, j, g->es) >= g->u0))
+            while (j < end && !(agent_one(g, t, i, j, g->es) >= g->u0))
                 j++;
         }
         g->j0[r] = j;
         k[r].r = r;
-        k[r].ub = j < nb ? g->mu[g->es] - (g->P[(size_t)t * g->ne + g->es] * g->c1[i] + g->c2[j])
-                         : -INFINITY;
+        k[r].ub = j < end ? g->mu[g->es] - (g->P[(size_t)t * g->ne + g->es] * g->c1[i] + g->c2[j])
+                          : -INFINITY;
     }
     qsort(k, (size_t)rows, sizeof *k, rowkey_cmp);
     for (int q = 0; q < rows; q++)
@@ -385,6 +374,24 @@ static pm_status check_spec(const pm_grid_spec *s, int binary, pm_error *err)
     return PM_OK;
 }
 
+/* The wage bounds restrict the lattice: every wage a contract can pay
+ * (base, and base + slope or base + bonus, summed as the tables do) lies
+ * in [w_min, w_max]. Both axes ascend, so for each pay value the allowed
+ * bases are one run [jlo, jend[i]). */
+static void wage_window(grid_tab *g, const pm_model *md)
+{
+    int j = 0;
+    while (j < g->nb && !(g->c2[j] >= md->w_min))
+        j++;
+    g->jlo = j;
+    for (int i = 0; i < g->np; i++) {
+        int e = g->jlo;
+        while (e < g->nb && g->c1[i] + g->c2[e] <= md->w_max)
+            e++;
+        g->jend[i] = e;
+    }
+}
+
 /* All tables in one block; the sizes are known up front. */
 static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc, long n,
                             const pm_grid_spec *s, pm_error *err)
@@ -393,7 +400,8 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
     int T = g->risk_neutral || g->binary ? 0 : md->G.nterms;
     size_t tot = 4 * (size_t)ne + 4 * (size_t)nt + 2 * (size_t)nt * ne + (size_t)np +
                  2 * (size_t)nb + (g->binary ? (size_t)np * nb : 0) + (size_t)T * nb +
-                 (size_t)T * np * ne + ((size_t)T * np + 7) / 8; /* last: wfull bytes */
+                 (size_t)T * np * ne + (size_t)np /* jend */ +
+                 ((size_t)T * np + 7) / 8; /* last: wfull bytes */
     double *p = malloc(tot * sizeof *p);
     if (!p)
         return pm_error_set(err, PM_ENOMEM, "grid: out of memory for %zu table entries", tot);
@@ -403,11 +411,12 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
     g->c1 = p, p += np, g->c2 = p, p += nb, g->G2 = p, p += nb;
     g->Gs = g->binary ? p : NULL, p += g->binary ? (size_t)np * nb : 0;
     g->A = p, p += (size_t)T * nb, g->W = p, p += (size_t)T * np * ne;
+    g->jend = (int *)p, p += np;
     g->wfull = (unsigned char *)p;
 
     g->mumax = -INFINITY, g->cmin = INFINITY;
     for (int e = 0; e < ne; e++) {
-        double eta = arange_at(0, s->eta_step, s->eta_first + e);
+        double eta = pmx_arange_at(0, s->eta_step, s->eta_first + e);
         /* pm_scheme_pass is bit-identical to the authors' (1 + eta(1-delta))/2
          * and eta*mean(p - 1/2) + 0.5: both differ only by exact halvings. */
         g->eta[e] = eta, g->m[e] = pm_scheme_pass(sc, eta);
@@ -418,13 +427,14 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
         g->mumax = fmax(g->mumax, g->mu[e]), g->cmin = fmin(g->cmin, g->cost[e]);
     }
     for (int i = 0; i < np; i++)
-        g->c1[i] = arange_at(s->pay_lo, s->pay_step, s->pay_first + i);
+        g->c1[i] = pmx_arange_at(s->pay_lo, s->pay_step, s->pay_first + i);
     for (int j = 0; j < nb; j++)
-        g->c2[j] = arange_at(s->base_lo, s->base_step, s->base_first + j);
+        g->c2[j] = pmx_arange_at(s->base_lo, s->base_step, s->base_first + j);
+    wage_window(g, md);
     double dn = g->dn = (double)n;
     for (int t = 0; t < nt; t++) {
         double *P = g->P + (size_t)t * ne, *Q = g->Q + (size_t)t * ne;
-        g->tau[t] = g->binary ? arange_at(0, s->tau_step, s->tau_first + t) : NAN;
+        g->tau[t] = g->binary ? pmx_arange_at(0, s->tau_step, s->tau_first + t) : NAN;
         /* scipy's binom.sf(tau*n, n, m) floors the double tau*n: P(X > k). */
         g->kfl[t] = g->binary ? floor(g->tau[t] * dn) : 0;
         for (int e = 0; e < ne; e++) {
@@ -512,6 +522,21 @@ static grid_best best_of(const grid_worker *ws, int nw, size_t off)
     return b;
 }
 
+/* PM_EINFEASIBLE, naming the problems without a feasible grid point, when
+ * any of the three has none (the fields stay as filled); else PM_OK. */
+static pm_status infeasible_status(const pm_grid_result *res, const pm_model *md, long n,
+                                   pm_error *err)
+{
+    if (res->fb.feasible && res->sb.feasible && res->sbr.feasible)
+        return PM_OK;
+    return pm_error_set(err, PM_EINFEASIBLE,
+                        "grid, n = %ld: no grid point is feasible for%s%s%s (wages [%g, %g], "
+                        "U0 = %g): widen the grid or the wage bounds",
+                        n, res->fb.feasible ? "" : " first-best",
+                        res->sb.feasible ? "" : " second-best",
+                        res->sbr.feasible ? "" : " restricted", md->w_min, md->w_max, md->u0);
+}
+
 pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_contract_type type,
                         const pm_grid_spec *spec, pm_grid_result *res, pm_error *err)
 {
@@ -591,5 +616,5 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
         out[r]->normalized_gap = out[r]->gap / F;
     }
     free(au), free(ws), free(g.eta);
-    return PM_OK;
+    return infeasible_status(res, md, n, err);
 }
