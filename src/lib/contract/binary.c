@@ -257,53 +257,19 @@ pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, l
     return pmx_binary_implement_below(m, sc, n, eta, INFINITY, out, err);
 }
 
-pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                     double pay_below, pm_contract *out, pm_error *err)
+/* The candidates of the window j = k - 1 in [jlo, jhi] that pass the
+ * wage-bound and second-order checks, sorted by expected pay; their count.
+ * pmf_{n-1}(j) by the ratio recurrence from jlo, q = P(X_n <= j) =
+ * P(X_n < k) = P(no bonus) accumulated from its own start. Both are
+ * sums/products of positive terms: relative error ~ w eps. */
+static long scan_window(const target *t, long jlo, long jhi, cand *cs)
 {
-    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
-        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
-    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
-
-    target t;
-    target_init(&t, m, sc, n, eta);
-    double d = t.d, p = t.p, u = t.u, ed = t.ed, mu = t.mu;
-
-    if (eta == 0 || ed == 0) {
-        out->terms.base = out->expected_pay = pm_utility_inverse(&m->G, u);
-        out->terms.bonus = 0;
-        out->terms.k = 0;
-        out->principal_utility = mu - out->expected_pay;
-        out->agent_utility = u - pm_cost_eval(&m->E, eta, 0);
-        out->feasible = 1;
-        return PM_OK;
-    }
-    double gmin = t.gmin, gmax = t.gmax;
-    double n1 = (double)(n - 1), nd = (double)n;
-
-    /* The window j = k - 1 in [jlo, jhi] of Bin(n-1, p) where the pmf is at
-     * least pmin (a 1e-9 relative slack keeps the boundary k, whose wage
-     * may sit exactly on a bound, inside). */
-    double logmin = log(ed / (nd * d * (gmax - gmin))) - 1e-9;
-    long mode = (long)floor(nd * p);
-    if (mode > n - 1)
-        mode = n - 1;
-    if (pm_dbinom((double)mode, n1, p, 1) < logmin)
-        return infeasible(out, err, n, eta, "every bonus it needs exceeds the wage range");
-    long jlo = first_true(0, mode, n1, p, logmin, 1);
-    long jhi = first_true(mode, n - 1, n1, p, logmin, 0) - 1;
-    long w = jhi - jlo + 1;
-
-    cand *cs = malloc((size_t)w * sizeof *cs);
-    if (!cs)
-        return pm_error_set(err, PM_ENOMEM, "binary contract: out of memory");
-    long nc = 0;
-    /* pmf_{n-1}(j) by the ratio recurrence from jlo, q = P(X_n <= j) =
-     * P(X_n < k) = P(no bonus) accumulated from its own start. Both are
-     * sums/products of positive terms: relative error ~ w eps. */
+    double p = t->p, n1 = (double)(t->n - 1), nd = (double)t->n;
     double f1 = pm_dbinom((double)jlo, n1, p, 0);
     double fn = pm_dbinom((double)jlo, nd, p, 0);
-    double q = q_below(jlo + 1, n, p);
+    double q = q_below(jlo + 1, t->n, p);
     double odds = p / (1 - p);
+    long nc = 0;
     for (long j = jlo; j <= jhi; j++) {
         if (j > jlo) {
             if (p < 1) {
@@ -315,56 +281,100 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
             }
             q += fn;
         }
-        if (wages_for(&t, j + 1, f1, q, &cs[nc]))
+        if (wages_for(t, j + 1, f1, q, &cs[nc]))
             nc++;
     }
     qsort(cs, (size_t)nc, sizeof *cs, cand_cmp);
+    return nc;
+}
 
-    /* eta = 1: a candidate failing IC with the first-order bonus may pass
-     * with the corner bonus B_ic (see corner_bonus), at a higher pay; the
-     * sorted first-order pays are lower bounds, so the search stops at the
-     * first candidate whose bound reaches the best pay found. */
+/* The cheapest of the sorted candidates below pay_below that passes IR and
+ * global IC (out's terms hold it; *best_u its agent utility); k = 0 when
+ * none does. eta = 1: a candidate failing IC with the first-order bonus may
+ * pass with the corner bonus B_ic (see corner_bonus), at a higher pay; the
+ * sorted first-order pays are lower bounds, so the search stops at the
+ * first candidate whose bound reaches the best pay found. */
+static cand pick(const target *t, const pm_scheme *sc, const cand *cs, long nc, double pay_below,
+                 pm_contract *out, double *best_u)
+{
+    const pm_model *m = t->m;
+    double n1 = (double)(t->n - 1), nd = (double)t->n;
     cand best = {0, pay_below, NAN, NAN};
-    double best_u = NAN;
     for (long i = 0; i < nc && cs[i].pay < best.pay; i++) {
         out->terms.k = cs[i].k;
         out->terms.base = cs[i].base;
         out->terms.bonus = cs[i].bonus;
         double u_at;
-        if (global_ic(m, sc, &out->terms, eta, &u_at)) {
-            best = cs[i];
-            best_u = u_at;
-            break; /* the cheapest remaining: every later bound is higher */
+        if (global_ic(m, sc, &out->terms, t->eta, &u_at)) {
+            *best_u = u_at;
+            return cs[i]; /* the cheapest remaining: every later bound is higher */
         }
-        if (eta != 1)
+        if (t->eta != 1)
             continue;
-        double f1k = pm_dbinom((double)(cs[i].k - 1), n1, p, 0);
-        double qk = q_below(cs[i].k, n, p);
-        double Bc = corner_bonus(m, sc, n, cs[i].k);
+        double f1k = pm_dbinom((double)(cs[i].k - 1), n1, t->p, 0);
+        double qk = q_below(cs[i].k, t->n, t->p);
+        double Bc = corner_bonus(m, sc, t->n, cs[i].k);
         cand cc;
-        if (!(Bc > ed / (nd * d * f1k)) || !wages_with(&t, cs[i].k, Bc, qk, &cc) ||
+        if (!(Bc > t->ed / (nd * t->d * f1k)) || !wages_with(t, cs[i].k, Bc, qk, &cc) ||
             !(cc.pay < best.pay))
             continue;
         out->terms.base = cc.base;
         out->terms.bonus = cc.bonus;
-        if (global_ic(m, sc, &out->terms, eta, &u_at)) {
+        if (global_ic(m, sc, &out->terms, t->eta, &u_at)) {
             best = cc;
-            best_u = u_at;
+            *best_u = u_at;
         }
     }
-    if (best.k > 0) {
-        out->terms.k = best.k;
-        out->terms.base = best.base;
-        out->terms.bonus = best.bonus;
-        out->expected_pay = best.pay;
-        out->principal_utility = mu - best.pay;
-        out->agent_utility = best_u;
+    return best;
+}
+
+pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                     double pay_below, pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
+    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
+    target t;
+    target_init(&t, m, sc, n, eta);
+    if (eta == 0 || t.ed == 0) {
+        out->terms.base = out->expected_pay = pm_utility_inverse(&m->G, t.u);
+        out->terms.bonus = 0;
+        out->terms.k = 0;
+        out->principal_utility = t.mu - out->expected_pay;
+        out->agent_utility = t.u - pm_cost_eval(&m->E, eta, 0);
         out->feasible = 1;
-        free(cs);
         return PM_OK;
     }
+    double p = t.p, n1 = (double)(n - 1), nd = (double)n;
+    /* The window j = k - 1 in [jlo, jhi] of Bin(n-1, p) where the pmf is at
+     * least pmin (a 1e-9 relative slack keeps the boundary k, whose wage
+     * may sit exactly on a bound, inside). */
+    double logmin = log(t.ed / (nd * t.d * (t.gmax - t.gmin))) - 1e-9;
+    long mode = (long)floor(nd * p);
+    if (mode > n - 1)
+        mode = n - 1;
+    if (pm_dbinom((double)mode, n1, p, 1) < logmin)
+        return infeasible(out, err, n, eta, "every bonus it needs exceeds the wage range");
+    long jlo = first_true(0, mode, n1, p, logmin, 1);
+    long jhi = first_true(mode, n - 1, n1, p, logmin, 0) - 1;
+    cand *cs = malloc((size_t)(jhi - jlo + 1) * sizeof *cs);
+    if (!cs)
+        return pm_error_set(err, PM_ENOMEM, "binary contract: out of memory");
+    long nc = scan_window(&t, jlo, jhi, cs);
+    double best_u = NAN;
+    cand best = pick(&t, sc, cs, nc, pay_below, out, &best_u);
     free(cs);
-    return infeasible(out, err, n, eta,
-                      nc ? "no threshold within the wage range makes it a global best response"
-                         : "no threshold keeps both wages within [w_min, w_max]");
+    if (best.k < 1)
+        return infeasible(out, err, n, eta,
+                          nc ? "no threshold within the wage range makes it a global best "
+                               "response"
+                             : "no threshold keeps both wages within [w_min, w_max]");
+    out->terms.k = best.k;
+    out->terms.base = best.base;
+    out->terms.bonus = best.bonus;
+    out->expected_pay = best.pay;
+    out->principal_utility = t.mu - best.pay;
+    out->agent_utility = best_u;
+    out->feasible = 1;
+    return PM_OK;
 }

@@ -58,15 +58,13 @@ static double foc_resid(double slope, void *vctx)
     return s * c->d - c->ed;
 }
 
-pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                       pm_contract *out, pm_error *err)
+/* The slope from the first-order condition and the base from binding IR
+ * for target eta (pass probability p, m' = d); NULL, or why none exists
+ * (then both NaN). */
+static const char *linear_terms(const pm_model *m, long n, double eta, double p, double d,
+                                double *base_out, double *slope_out)
 {
-    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
-        return pm_error_set(err, PM_EINVAL, "linear contract: invalid argument");
-    pmx_contract_start(out, PM_CONTRACT_LINEAR, n, eta);
-
     const pm_utility *g = &m->G;
-    double d = pm_scheme_slope(sc), p = pm_scheme_pass(sc, eta);
     double u = m->u0 + pm_cost_eval(&m->E, eta, 0), ed = pm_cost_eval(&m->E, eta, 1);
     double base, slope;
     const char *why = NULL;
@@ -116,6 +114,19 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
         }
     }
 
+    *base_out = base;
+    *slope_out = slope;
+    return why;
+}
+
+pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                       pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "linear contract: invalid argument");
+    pmx_contract_start(out, PM_CONTRACT_LINEAR, n, eta);
+    double d = pm_scheme_slope(sc), p = pm_scheme_pass(sc, eta), base, slope;
+    const char *why = linear_terms(m, n, eta, p, d, &base, &slope);
     out->terms.base = base;
     out->terms.slope = slope;
     out->expected_pay = base + slope * p;

@@ -184,6 +184,43 @@ static pm_status load_scheme(const char *path, json_t *o, pm_scheme *sc, pm_erro
     return PM_OK;
 }
 
+/* The report's numbers and the terms' base / slope / bonus into x (its
+ * feasible flag already read). */
+static pm_status load_numbers(const char *path, json_t *root, pm_contract *x, pm_error *err)
+{
+    pm_status st;
+    double ignored;
+    struct {
+        const char *name;
+        double *dst;
+        int must_be_finite;
+    } nums[] = {{"eta", &x->eta, 1},
+                {"base", &x->terms.base, 1},
+                {"slope", &x->terms.slope, 1},
+                {"bonus", &x->terms.bonus, 1},
+                {"expected_pay", &x->expected_pay, 1},
+                {"principal_utility", &x->principal_utility, 1},
+                {"agent_utility", &x->agent_utility, 1},
+                {"first_best_utility", &x->first_best_utility, 0},
+                {"first_best_eta", &x->first_best_eta, 0},
+                {"gap", &x->gap, 0},
+                {"normalized_gap", &x->normalized_gap, 0}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        /* An infeasible contract has no terms: nulls allowed there. */
+        int nullable = !nums[i].must_be_finite || !x->feasible;
+        if ((st = get_num(path, root, nums[i].name, nullable, nums[i].dst, err)))
+            return st;
+    }
+    /* Derived (fisher_info) or grid-only (tau, older files): checked when
+     * present, not kept. */
+    static const char *const extra[] = {"fisher_info", "tau"};
+    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+        if (json_object_get(root, extra[i]) &&
+            (st = get_num(path, root, extra[i], 1, &ignored, err)))
+            return st;
+    return PM_OK;
+}
+
 static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_model *m,
                            pm_scheme *sc, pm_error *err)
 {
@@ -227,35 +264,8 @@ static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_mo
     if (!json_is_boolean(feas))
         return pm_error_set(err, PM_EPARSE, "%s: field 'feasible': missing or not a boolean", path);
     x.feasible = json_is_true(feas);
-    double ignored;
-    struct {
-        const char *name;
-        double *dst;
-        int must_be_finite;
-    } nums[] = {{"eta", &x.eta, 1},
-                {"base", &x.terms.base, 1},
-                {"slope", &x.terms.slope, 1},
-                {"bonus", &x.terms.bonus, 1},
-                {"expected_pay", &x.expected_pay, 1},
-                {"principal_utility", &x.principal_utility, 1},
-                {"agent_utility", &x.agent_utility, 1},
-                {"first_best_utility", &x.first_best_utility, 0},
-                {"first_best_eta", &x.first_best_eta, 0},
-                {"gap", &x.gap, 0},
-                {"normalized_gap", &x.normalized_gap, 0}};
-    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        /* An infeasible contract has no terms: nulls allowed there. */
-        int nullable = !nums[i].must_be_finite || !x.feasible;
-        if ((st = get_num(path, root, nums[i].name, nullable, nums[i].dst, err)))
-            return st;
-    }
-    /* Derived (fisher_info) or grid-only (tau, older files): checked when
-     * present, not kept. */
-    static const char *const extra[] = {"fisher_info", "tau"};
-    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
-        if (json_object_get(root, extra[i]) &&
-            (st = get_num(path, root, extra[i], 1, &ignored, err)))
-            return st;
+    if ((st = load_numbers(path, root, &x, err)))
+        return st;
     pm_model mm;
     pm_model_default(&mm);
     json_t *jm = json_object_get(root, "model");
