@@ -107,6 +107,7 @@ typedef struct target {
     const pm_model *m;
     double eta, p, d, u, ed, e2, mu;
     double gmin, gmax;
+    double pay_below; /* candidates paying at least this are of no use */
     long n;
 } target;
 
@@ -135,8 +136,20 @@ static int wages_with(const target *t, long k, double B, double q, cand *out)
     double qk = fmin(q, 1), s1 = t->u + B * qk, s0 = s1 - B;
     if (!(s0 >= t->gmin && s1 <= t->gmax))
         return 0;
-    double wl = pm_utility_inverse(&t->m->G, s0), wh = pm_utility_inverse(&t->m->G, s1);
-    if (!(wl >= t->m->w_min && wh <= t->m->w_max))
+    double wh = pm_utility_inverse(&t->m->G, s1);
+    if (!(wh <= t->m->w_max))
+        return 0;
+    /* Skip the second inversion when the pay cannot beat pay_below: G is
+     * concave, so B = G(wh) - G(wl) >= G'(wh) (wh - wl) and
+     * pay = wh - (wh - wl) q >= wh - q B / G'(wh). The margin is far above
+     * the rounding of either side, so no candidate that could win is cut. */
+    if (isfinite(t->pay_below)) {
+        double lb = wh - qk * B / pm_utility_eval(&t->m->G, wh, 1);
+        if (lb > t->pay_below + 1e-12 * (1 + fabs(wh) + fabs(t->pay_below)))
+            return 0;
+    }
+    double wl = pm_utility_inverse(&t->m->G, s0);
+    if (!(wl >= t->m->w_min))
         return 0;
     out->k = k;
     out->base = wl;
@@ -211,6 +224,7 @@ static void target_init(target *t, const pm_model *m, const pm_scheme *sc, long 
     t->mu = pm_value_eval(&m->mu, eta, 0);
     t->gmin = pm_utility_eval(&m->G, m->w_min, 0);
     t->gmax = pm_utility_eval(&m->G, m->w_max, 0);
+    t->pay_below = INFINITY;
 }
 
 pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
@@ -336,6 +350,7 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
     pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
     target t;
     target_init(&t, m, sc, n, eta);
+    t.pay_below = pay_below;
     if (eta == 0 || t.ed == 0) {
         out->terms.base = out->expected_pay = pm_utility_inverse(&m->G, t.u);
         out->terms.bonus = 0;
