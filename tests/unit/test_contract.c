@@ -340,6 +340,9 @@ static void test_binary_lenient_precision(void **state)
     pm_contract c;
     assert_int_equal(
         pm_contract_solve(&m, &sc, 60, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    /* V = 0.3242476951833031: the row "sumexp:0.5,0.3,0.5,3 ... expert 0.3
+     * 60 binary" of tests/spec/data/contract_secondbest.tsv
+     * (gen_secondbest.py's contract-space scan). */
     assert_true(c.principal_utility > 0.32424769518 - 1e-9);
     assert_true(c.terms.base < -9.8); /* the penalty contract itself */
     for (int j = 0; j <= 20; j++) {
@@ -369,6 +372,8 @@ static void test_binary_corner(void **state)
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
     assert_true(c.first_best_eta == 1 && c.eta == 1);
     assert_int_equal(c.terms.k, 10);
+    /* 0.0575468 (k 10), from the same contract-space scan as the
+     * comment above; the first-order bonus alone gives k 9 at 0.0575720. */
     assert_true(c.expected_pay < 0.0575469);
     check_direct(&m, &sc, &c);
     /* The bonus is the least that works: 1% less and the agent shirks. */
@@ -389,6 +394,8 @@ static void test_binary_corner(void **state)
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
     assert_true(c.eta == 1 && c.terms.k == 9);
+    /* V = 0.46696078514651473: the row "cara:2 ... self-general 0.1 10
+     * binary" of tests/spec/data/contract_secondbest.tsv. */
     assert_true(fabs(c.principal_utility - 0.466960785146515) < 1e-9);
     check_direct(&m, &sc, &c);
 }
