@@ -1,5 +1,6 @@
 /*
-** prefmon — the paper's grid mode (spec/paper.md §11.2–11.3).
+** prefmon — the paper's grid mode (arXiv 2502.06387, the Figure 3
+** experiments, as the authors' Section4.py computes them).
 **
 ** Reproduces the authors' exact-utility grid search (Section4.py,
 ** Util_compute_exact + FB_solve / SB_solve / SB_solve_tilde) on the 4-D grid

@@ -1,5 +1,6 @@
 /*
-** Grid mode: the authors' exact-utility grid search (spec/paper.md §11.3),
+** Grid mode: the authors' exact-utility grid search (arXiv 2502.06387,
+** Figure 3; the authors' Section4.py),
 ** streamed contract by contract instead of materialised as 4-D arrays.
 **
 ** Per contract (tau, c1, c2) the 101 agent utilities are a few multiply-adds
@@ -42,7 +43,7 @@ void pm_grid_spec_paper(pm_grid_spec *s)
                         .tol = 0.01};
 }
 
-/* Primitives in the authors' expression forms (CODE-UPD Section4.py), so the
+/* Primitives in the authors' expression forms (the authors' Section4.py), so the
  * doubles match NumPy's: G = sum alpha (1 - exp(-beta w)) accumulated from 0
  * (for CARA a in {1, 0.5} bit-identical to the original a - a e^{-a w}); E as
  * sum c_i eta**i left to right (0.18*eta**2 exactly for poly:0,0,0.18); mu as
