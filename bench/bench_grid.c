@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contract/arange.h"
 #include "prefmon/grid.h"
 
 static double now(void)
@@ -49,32 +50,19 @@ static void machine(int argc, char **argv)
     printf("\n");
 }
 
-/* Index of v in the axis (exact match), for the TSV lines. */
-static int axis_index(double v, double lo, double step, int first, int count)
-{
-    double next = lo + step;
-    for (int i = 0; i < count; i++) {
-        long k = first + i;
-        double x = k == 0 ? lo : k == 1 ? next : lo + (double)k * (next - lo);
-        if (x == v)
-            return i;
-    }
-    return -1;
-}
-
-static void print_contract(const pm_contract *c, const pm_grid_spec *s)
+static void print_contract(const pm_contract *c, double tau, const pm_grid_spec *s)
 {
     if (!c->feasible) {
         printf("\t0\t-1\t-1\t-1\t-1\t%.17g\t%.17g", c->principal_utility, c->agent_utility);
         return;
     }
-    int e = axis_index(c->eta, 0, s->eta_step, s->eta_first, s->n_eta);
-    int t = c->type == PM_CONTRACT_BINARY
-                ? axis_index(c->tau, 0, s->tau_step, s->tau_first, s->n_tau)
+    int e = pmx_arange_index(c->eta, 0, s->eta_step, s->eta_first, s->n_eta);
+    int t = c->terms.type == PM_CONTRACT_BINARY
+                ? pmx_arange_index(tau, 0, s->tau_step, s->tau_first, s->n_tau)
                 : 0;
-    double pay = c->type == PM_CONTRACT_BINARY ? c->bonus : c->slope;
-    int i = axis_index(pay, s->pay_lo, s->pay_step, s->pay_first, s->n_pay);
-    int j = axis_index(c->base, s->base_lo, s->base_step, s->base_first, s->n_base);
+    double pay = c->terms.type == PM_CONTRACT_BINARY ? c->terms.bonus : c->terms.slope;
+    int i = pmx_arange_index(pay, s->pay_lo, s->pay_step, s->pay_first, s->n_pay);
+    int j = pmx_arange_index(c->terms.base, s->base_lo, s->base_step, s->base_first, s->n_base);
     printf("\t1\t%d\t%d\t%d\t%d\t%.17g\t%.17g", e, t, i, j, c->principal_utility, c->agent_utility);
 }
 
@@ -118,7 +106,8 @@ static int reduced(int threads)
                 if (!solve(&m, &sc, ns[k], (pm_contract_type)ty, &s, &r, &one))
                     return 1;
             printf("%s\tself\t0.02\t%ld", pm_contract_type_name((pm_contract_type)ty), ns[k]);
-            print_contract(&r.fb, &s), print_contract(&r.sb, &s), print_contract(&r.sbr, &s);
+            print_contract(&r.fb, r.fb_tau, &s), print_contract(&r.sb, r.sb_tau, &s),
+                print_contract(&r.sbr, r.sbr_tau, &s);
             printf("\t%.6f\n", secs);
         }
     return 0;

@@ -32,26 +32,43 @@ typedef enum pm_solve {
 const char *pm_contract_type_name(pm_contract_type t); /* "linear", "binary" */
 const char *pm_solve_name(pm_solve s); /* "first-best", "restricted", "second-best" */
 
-typedef struct pm_contract {
+/* What a payment reads: the terms alone.
+ *   linear  w = base + slope * X / n   (bonus 0, k 0)
+ *   binary  w = base + bonus * 1{X >= k}   (slope 0) */
+typedef struct pm_contract_terms {
     pm_contract_type type;
-    pm_solve solve;
     long n;
-    int feasible; /* 0: no contract within the wage bounds implements it */
-    double eta;   /* effort implemented (agent's best response) */
     double base;  /* wage when X = 0 (linear) or when failing (binary) */
     double slope; /* linear: extra pay at X/n = 1; binary: 0 */
     double bonus; /* binary: extra pay when X >= k; linear: 0 */
     long k;       /* binary threshold; linear: 0 */
-    double tau;   /* grid mode: threshold fraction (pass = X > floor(tau n)); else NaN */
+} pm_contract_terms;
+
+/* A solved contract: its terms and the solution report. */
+typedef struct pm_contract {
+    pm_contract_terms terms;
+    pm_solve solve;
+    int feasible; /* 0: no verified contract within the wage bounds implements it */
+    double eta;   /* effort implemented (agent's best response) */
     double expected_pay;
     double principal_utility;  /* mu(eta) - E[w] */
     double agent_utility;      /* E[G(w)] - E(eta) */
     double first_best_utility; /* C */
-    double first_best_eta;     /* eta* */
+    double first_best_eta;     /* eta* (pm_scheme_fisher(sc, eta*) is I(eta*)) */
     double gap;                /* C - C_n */
     double normalized_gap;     /* (C - C_n) / C */
-    double fisher_info;        /* I(eta*) of the scheme */
 } pm_contract;
+
+/* ---- the IC tie --------------------------------------------------------
+ *
+ * The agent's utilities are computed in floating point, so "eta is a best
+ * response" and "IR holds" are decided with a tie tolerance of
+ * 1e-9 (1 + |u|) in agent utility u: eta is accepted when no effort beats
+ * it by more than that, and IR when U(eta) >= U0 - 1e-9 (1 + |U0|). What it
+ * does to reported values: a solver may return a contract that is up to
+ * the tie cheaper than the exact optimum, e.g. a binary second-best base of
+ * ~1e-9 where the exact value is 0, or a target that an exact agent would
+ * shirk from by less than 1e-9 (1 + |u|) in utility. */
 
 /* ---- solvers ----------------------------------------------------------
  *
@@ -101,16 +118,17 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
  * the target t, each t implemented as cheaply as possible; the agent's best
  * response to the result is t). Fills eta, base, slope or bonus and k,
  * expected_pay, principal/agent utility, first_best_utility/eta, gap,
- * normalized_gap, fisher_info = I(eta*) and feasible; tau = NaN.
+ * normalized_gap and feasible. Every contract returned with feasible = 1
+ * has been verified (finite values, wages in [w_min, w_max], IR and global
+ * IC within the tie above); one that fails is PM_EINFEASIBLE, feasible = 0.
  */
 pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
                             pm_solve solve, pm_contract *out, pm_error *err);
 
-/** The agent's expected utility E[G(w)] - E(eta) under contract c (fields
- *  type, n, base, slope, bonus, k) when exerting eta. PM_EINVAL on a bad
- *  contract or eta outside [0,1]. */
-pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
-                                    double eta, double *u);
+/** The agent's expected utility E[G(w)] - E(eta) under the terms t when
+ *  exerting eta. PM_EINVAL on bad terms or eta outside [0,1]. */
+pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc,
+                                    const pm_contract_terms *t, double eta, double *u);
 
 /**
  * The agent's GLOBAL best response to c over [0,1]: a dense grid (uniform,
@@ -118,15 +136,15 @@ pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc, cons
  * lives), Brent refinement around every grid local maximum, and the
  * endpoints. Ties go to the larger effort. *eta and *u may be NULL.
  */
-pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc, const pm_contract *c,
-                                    double *eta, double *u);
+pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc,
+                                    const pm_contract_terms *t, double *eta, double *u);
 
 /* ---- contract files --------------------------------------------------- */
 
 /**
  * Write c, with the model and scheme it was solved for, as a JSON contract
  * file ("format": "prefmon-contract", "format_version": 1) that
- * pm_contract_load and 'prefmon pay' read back. `method` records how it was
+ * pm_contract_load reads back. `method` records how it was
  * solved ("exact" or "grid-paper"). The file is written to a temporary file
  * in the same directory and renamed into place, so no partial file is ever
  * left at `path`. Numbers are written with 17 significant digits (exact

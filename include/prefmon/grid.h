@@ -1,5 +1,6 @@
 /*
-** prefmon — the paper's grid mode (spec/paper.md §11.2–11.3).
+** prefmon — the paper's grid mode (arXiv 2502.06387, the Figure 3
+** experiments, as the authors' Section4.py computes them).
 **
 ** Reproduces the authors' exact-utility grid search (Section4.py,
 ** Util_compute_exact + FB_solve / SB_solve / SB_solve_tilde) on the 4-D grid
@@ -52,31 +53,41 @@ typedef struct pm_grid_spec {
  *  (51); tol 0.01; offsets 0; threads 0. */
 void pm_grid_spec_paper(pm_grid_spec *spec);
 
-/** fb = grid first-best, sb = C_n, sbr = C~_n. */
+/** fb = grid first-best, sb = C_n, sbr = C~_n; *_tau the threshold
+ *  fraction of each (binary: pass is X > floor(tau n), i.e. X >= k; NaN for
+ *  linear contracts and infeasible problems). */
 typedef struct pm_grid_result {
     pm_contract fb, sb, sbr;
+    double fb_tau, sb_tau, sbr_tau;
 } pm_grid_result;
 
 /**
  * Run the grid search for one n, scheme and contract type.
  *
- * Every contract gets type, solve (FIRST_BEST / SECOND_BEST / RESTRICTED),
- * n, feasible, eta, base, slope or bonus, k = floor(tau n) + 1 (pass is
- * X >= k) and tau (binary; linear: k = 0, tau = NaN), expected_pay,
+ * Every contract gets the terms type, n, base, slope or bonus and
+ * k = floor(tau n) + 1 (pass is X >= k; linear: k = 0), solve (FIRST_BEST /
+ * SECOND_BEST / RESTRICTED), feasible, eta, expected_pay,
  * principal_utility, agent_utility, first_best_utility and first_best_eta
  * (the grid FB), gap = FB - this, normalized_gap = gap / FB (NOT clipped;
- * the paper's plots clip it to [0,1]) and fisher_info = I(FB eta).
+ * the paper's plots clip it to [0,1]); the result gets each one's tau.
+ * pm_scheme_fisher(sc, res->fb.eta) is the paper's I(eta*).
  *
  * A problem with no feasible grid point is reported with feasible = 0,
  * NaN contract terms and, as in the authors' code, principal_utility =
- * mu(0), eta = 0, agent_utility = U0; the call still returns PM_OK. When FB
- * is infeasible, SBR uses e* = 0 as the authors' code does.
+ * mu(0), eta = 0, agent_utility = U0; when any of fb, sb, sbr is
+ * infeasible the call returns PM_EINFEASIBLE (naming which in err) with
+ * all three filled, the feasible ones usable. When FB is infeasible, SBR
+ * uses e* = 0 as the authors' code does.
+ *
+ * Wage bounds are applied to the lattice: only contracts whose every
+ * wage (base, and base + slope or base + bonus) lies in [m->w_min,
+ * m->w_max] are grid points. The paper's grid pays within [-10, 19.9], so
+ * the default bounds [-10, 20] leave it whole.
  *
  * Model primitives are evaluated in the authors' expression forms (see
  * doc/grid.md), not with pm_utility_eval's expm1 form, so that every
- * comparison sees the same doubles NumPy does. Wage bounds are not applied:
- * the grid is the wage set. PM_EINVAL on a bad spec, n < 1 or bad scheme;
- * PM_EMODEL from pm_model_check; PM_ENOMEM.
+ * comparison sees the same doubles NumPy does. PM_EINVAL on a bad spec,
+ * n < 1 or bad scheme; PM_EMODEL from pm_model_check; PM_ENOMEM.
  */
 pm_status pm_grid_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
                         const pm_grid_spec *spec, pm_grid_result *res, pm_error *err);

@@ -114,19 +114,19 @@ static void columns(out_table *t, pm_contract_type type)
         out_col(t, tail[i]);
 }
 
-static void cells(out_table *t, const pm_contract *c)
+static void cells(out_table *t, const pm_contract *c, const pm_scheme *sc)
 {
-    out_str(t, pm_contract_type_name(c->type));
+    out_str(t, pm_contract_type_name(c->terms.type));
     out_str(t, pm_solve_name(c->solve));
-    out_int(t, c->n);
+    out_int(t, c->terms.n);
     out_num(t, c->eta);
-    out_num(t, c->base);
-    if (c->type == PM_CONTRACT_LINEAR) {
-        out_num(t, c->slope);
+    out_num(t, c->terms.base);
+    if (c->terms.type == PM_CONTRACT_LINEAR) {
+        out_num(t, c->terms.slope);
     } else {
-        out_num(t, c->bonus);
+        out_num(t, c->terms.bonus);
         if (c->feasible)
-            out_int(t, c->k);
+            out_int(t, c->terms.k);
         else
             out_null(t);
     }
@@ -137,7 +137,7 @@ static void cells(out_table *t, const pm_contract *c)
     out_num(t, c->first_best_eta);
     out_num(t, c->gap);
     out_num(t, c->normalized_gap);
-    out_num(t, c->fisher_info);
+    out_num(t, pm_scheme_fisher(sc, c->first_best_eta));
     out_bool(t, c->feasible);
 }
 
@@ -162,13 +162,14 @@ static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_
     pm_error err = {0};
     pm_grid_spec_paper(&spec);
     pm_status st = pm_grid_solve(m, sc, o->n, o->type, &spec, &res, &err);
-    if (st != PM_OK) {
-        cli_error("%s", err.text);
-        return cli_exit_for(st);
-    }
     *c = o->solve == PM_SOLVE_FIRST_BEST    ? res.fb
          : o->solve == PM_SOLVE_SECOND_BEST ? res.sb
                                             : res.sbr;
+    /* PM_EINFEASIBLE when any of the three is: only the chosen one counts. */
+    if (st != PM_OK && !(st == PM_EINFEASIBLE && c->feasible)) {
+        cli_error("%s", err.text);
+        return cli_exit_for(st);
+    }
     return 0;
 #else
     (void)m;
@@ -230,7 +231,7 @@ int cli_contract(int argc, char **argv)
         cli_model_columns(tab);
         out_col(tab, "method");
         out_row(tab);
-        cells(tab, &c);
+        cells(tab, &c, &mon.scheme);
         cli_monitor_cells(tab, &mon);
         cli_model_cells(tab, &m);
         out_str(tab, o.grid ? "grid-paper" : "exact");

@@ -250,7 +250,7 @@ int cli_gap(int argc, char **argv)
             out_num(rows, c.normalized_gap);
             out_num(rows, dn * c.gap);
             out_num(rows, c.gap * sqrt(dn * log(dn)));
-            out_num(rows, c.fisher_info);
+            out_num(rows, pm_scheme_fisher(&mon.scheme, c.first_best_eta));
             out_num(rows, c.expected_pay);
             out_num(rows, c.principal_utility);
             out_num(rows, c.first_best_utility);

@@ -1,110 +1,110 @@
 /* Spec: prefmon's contracts against tests/spec/data/contract_*.tsv, made
  * independently by tests/spec/gen/gen_contract.py (mpmath FOC solves and a
- * brute force over every threshold k). argv[1] is the data directory. */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+ * brute force over every threshold k). argv[1] is the data directory.
+ * Tolerances as before the move to spec_util.h: eta* 1e-10, C 1e-13,
+ * wage 1e-12; contract terms 1e-9 (the IC tie, contract.h), pay 1e-11,
+ * gap 1e-11 + 1e-6 gap. */
 #include "prefmon/contract.h"
+#include "spec_util.h"
 
-static int passed, failed;
+static const char *const FB_COLS[] = {"utility", "cost", "value", "eta", "C", "wage"};
+static const char *const LIN_COLS[] = {"utility", "cost",  "value", "monitor", "n",
+                                       "base",    "slope", "pay",   "gap"};
+static const char *const BIN_COLS[] = {"utility", "cost", "value", "monitor", "n",
+                                       "k",       "base", "bonus", "pay",     "gap"};
+#define NCOLS(a) ((int)(sizeof a / sizeof *a))
 
-static void check(int ok, const char *file, int line, const char *what)
+/* The row's model and scheme (expert cbar 0.4, or self delta 0.02); 0 and
+ * a reported failure when a spec does not parse. */
+static int setup(spec_table *t, pm_model *m, pm_scheme *sc, int with_monitor)
 {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "%s:%d: %s\n", file, line, what);
-    }
-}
-
-static int setup(pm_model *m, pm_scheme *sc, const char *g, const char *e, const char *v,
-                 const char *mon)
-{
+    pm_error err = {0};
     pm_model_default(m);
-    if (pm_utility_parse(g, &m->G, NULL) || pm_cost_parse(e, &m->E, NULL) ||
-        pm_value_parse(v, &m->mu, NULL))
-        return -1;
-    if (mon && !strcmp(mon, "expert"))
-        return pm_scheme_expert(sc, 0.4, NULL);
-    return pm_scheme_self(sc, PM_CONV_PAPER, 0.02, 0.5, NULL);
+    if (pm_utility_parse(spec_str(t, "utility"), &m->G, &err) ||
+        pm_cost_parse(spec_str(t, "cost"), &m->E, &err) ||
+        pm_value_parse(spec_str(t, "value"), &m->mu, &err)) {
+        spec_fail(t, "%s", err.text);
+        return 0;
+    }
+    int expert = with_monitor && strcmp(spec_str(t, "monitor"), "expert") == 0;
+    pm_status st = expert ? pm_scheme_expert(sc, 0.4, &err)
+                          : pm_scheme_self(sc, PM_CONV_PAPER, 0.02, 0.5, &err);
+    if (st != PM_OK)
+        spec_fail(t, "scheme: %s", err.text);
+    return st == PM_OK;
 }
 
-static void run(const char *dir, const char *name, int kind)
+static void first_best(spec_table *t)
 {
-    char path[4096], line[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        check(0, path, 0, "cannot open");
+    pm_model m;
+    pm_scheme sc;
+    pm_contract c;
+    if (!setup(t, &m, &sc, 0))
         return;
-    }
-    int ln = 0, header = 0;
-    while (fgets(line, sizeof line, fp)) {
-        ln++;
-        if (line[0] == '#')
-            continue;
-        if (!header++)
-            continue;
-        char g[256], e[256], v[256], mon[32];
-        pm_model m;
-        pm_scheme sc;
-        pm_contract c;
-        if (kind == 0) {
-            double eta, C, w;
-            if (sscanf(line, "%255s %255s %255s %lf %lf %lf", g, e, v, &eta, &C, &w) != 6 ||
-                setup(&m, &sc, g, e, v, NULL)) {
-                check(0, path, ln, "malformed row");
-                continue;
-            }
-            check(pm_first_best(&m, &c, NULL) == PM_OK, path, ln, "first-best failed");
-            check(fabs(c.eta - eta) < 1e-10, path, ln, "eta*");
-            check(fabs(c.first_best_utility - C) < 1e-13, path, ln, "C");
-            check(fabs(c.base - w) < 1e-12, path, ln, "wage");
-        } else if (kind == 1) {
-            long n;
-            double b, s, pay, gap;
-            if (sscanf(line, "%255s %255s %255s %31s %ld %lf %lf %lf %lf", g, e, v, mon, &n, &b, &s,
-                       &pay, &gap) != 9 ||
-                setup(&m, &sc, g, e, v, mon)) {
-                check(0, path, ln, "malformed row");
-                continue;
-            }
-            check(pm_contract_solve(&m, &sc, n, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c,
-                                    NULL) == PM_OK,
-                  path, ln, "linear solve failed");
-            check(fabs(c.base - b) < 1e-9 && fabs(c.slope - s) < 1e-9, path, ln, "base/slope");
-            check(fabs(c.expected_pay - pay) < 1e-11, path, ln, "pay");
-            check(fabs(c.gap - gap) < 1e-11 + 1e-6 * gap, path, ln, "gap");
-        } else {
-            long n, k;
-            double b, bonus, pay, gap;
-            if (sscanf(line, "%255s %255s %255s %31s %ld %ld %lf %lf %lf %lf", g, e, v, mon, &n, &k,
-                       &b, &bonus, &pay, &gap) != 10 ||
-                setup(&m, &sc, g, e, v, mon)) {
-                check(0, path, ln, "malformed row");
-                continue;
-            }
-            check(pm_contract_solve(&m, &sc, n, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c,
-                                    NULL) == PM_OK,
-                  path, ln, "binary solve failed");
-            check(c.k == k, path, ln, "threshold k");
-            check(fabs(c.base - b) < 1e-9 && fabs(c.bonus - bonus) < 1e-9, path, ln, "base/bonus");
-            check(fabs(c.expected_pay - pay) < 1e-11, path, ln, "pay");
-            check(fabs(c.gap - gap) < 1e-11 + 1e-6 * gap, path, ln, "gap");
+    spec_check_true(t, pm_first_best(&m, &c, NULL) == PM_OK, "first-best failed");
+    spec_check_abs(t, "eta", c.eta, 1e-10);
+    spec_check_abs(t, "C", c.first_best_utility, 1e-13);
+    spec_check_abs(t, "wage", c.terms.base, 1e-12);
+}
+
+/* Restricted solve of `type` for the row; the terms are checked by the
+ * caller. 0 when the row is unusable. */
+static int restricted(spec_table *t, pm_contract_type type, pm_contract *c)
+{
+    pm_model m;
+    pm_scheme sc;
+    long n;
+    if (!setup(t, &m, &sc, 1) || !spec_long(t, "n", &n))
+        return 0;
+    spec_check_true(t, pm_contract_solve(&m, &sc, n, type, PM_SOLVE_RESTRICTED, c, NULL) == PM_OK,
+                    "restricted solve failed");
+    double gap;
+    if (spec_num(t, "gap", &gap))
+        spec_check_abs(t, "gap", c->gap, 1e-11 + 1e-6 * gap);
+    spec_check_abs(t, "pay", c->expected_pay, 1e-11);
+    return 1;
+}
+
+static void linear(spec_table *t)
+{
+    pm_contract c;
+    if (!restricted(t, PM_CONTRACT_LINEAR, &c))
+        return;
+    spec_check_abs(t, "base", c.terms.base, 1e-9);
+    spec_check_abs(t, "slope", c.terms.slope, 1e-9);
+}
+
+static void binary(spec_table *t)
+{
+    pm_contract c;
+    if (!restricted(t, PM_CONTRACT_BINARY, &c))
+        return;
+    spec_check_long(t, "k", c.terms.k);
+    spec_check_abs(t, "base", c.terms.base, 1e-9);
+    spec_check_abs(t, "bonus", c.terms.bonus, 1e-9);
+}
+
+static void run(const char *dir, const char *name, const char *const *cols, int ncols,
+                void (*row)(spec_table *))
+{
+    spec_table t;
+    long rows = 0;
+    if (spec_open(&t, dir, name, cols, ncols) != 0)
+        return;
+    int r;
+    while ((r = spec_next(&t)) != 0)
+        if (r > 0) {
+            row(&t);
+            rows++;
         }
-    }
-    fclose(fp);
+    spec_check_true(&t, rows > 0, "no rows");
 }
 
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/spec/data";
-    run(dir, "contract_first_best.tsv", 0);
-    run(dir, "contract_linear.tsv", 1);
-    run(dir, "contract_binary.tsv", 2);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0 || passed == 0;
+    run(dir, "contract_first_best.tsv", FB_COLS, NCOLS(FB_COLS), first_best);
+    run(dir, "contract_linear.tsv", LIN_COLS, NCOLS(LIN_COLS), linear);
+    run(dir, "contract_binary.tsv", BIN_COLS, NCOLS(BIN_COLS), binary);
+    return spec_finish();
 }

@@ -6,121 +6,117 @@
 ** Grid indices must match exactly (numpy's first-index tie-break included);
 ** utilities to 1e-12 (the NumPy side rounds the binomial tails exactly, the
 ** library uses Rmath: a few ulps apart). Odd rows run on two threads, even
-** rows on one, so the table also pins thread-count independence.
+** rows on one, so the table also pins thread-count independence. A row
+** with an infeasible problem must come back as PM_EINFEASIBLE.
 */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "contract/arange.h"
 #include "prefmon/grid.h"
+#include "spec_util.h"
 
-#define NCOL 37
+static const char *const COLS[] = {
+    "type",       "monitor",   "param",        "n",         "G",     "E",         "mu",
+    "u0",         "eta_first", "n_eta",        "tau_first", "n_tau", "pay_first", "n_pay",
+    "base_first", "n_base",    "fb_feasible",  "fb_e",      "fb_t",  "fb_i",      "fb_j",
+    "fb_pu",      "fb_au",     "sb_feasible",  "sb_e",      "sb_t",  "sb_i",      "sb_j",
+    "sb_pu",      "sb_au",     "sbr_feasible", "sbr_e",     "sbr_t", "sbr_i",     "sbr_j",
+    "sbr_pu",     "sbr_au"};
+#define NCOL ((int)(sizeof COLS / sizeof *COLS))
 
-static int passed, failed;
-
-static void check(int ok, int line, const char *what)
+/* A column of this row as an int (0 and a reported failure if not). */
+static int col_int(spec_table *t, const char *col)
 {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "grid_cases.tsv:%d: %s\n", line, what);
-    }
+    long v = 0;
+    return spec_long(t, col, &v) ? (int)v : 0;
 }
 
-static int split(char *s, char **col)
+/* One contract (prefix fb / sb / sbr) against its reference columns:
+ * feasible e t i j exactly, pu au to 1e-12. */
+static void compare(spec_table *t, const char *pre, const pm_contract *c, double tau,
+                    const pm_grid_spec *s)
 {
-    int n = 0;
-    for (char *tok = strtok(s, "\t\n"); tok && n < NCOL; tok = strtok(NULL, "\t\n"))
-        col[n++] = tok;
-    return n;
-}
-
-static int axis_index(double v, double lo, double step, int first, int count)
-{
-    double next = lo + step;
-    for (int i = 0; i < count; i++) {
-        long k = first + i;
-        double x = k == 0 ? lo : k == 1 ? next : lo + (double)k * (next - lo);
-        if (x == v)
-            return i;
-    }
-    return -1;
-}
-
-/* One contract against its 7 reference columns: feasible e t i j pu au. */
-static void compare(const pm_contract *c, char **ref, const pm_grid_spec *s, int line,
-                    const char *name)
-{
-    char what[128];
-    int want[5];
-    for (int k = 0; k < 5; k++)
-        want[k] = atoi(ref[k]);
-    double pu = strtod(ref[5], NULL), au = strtod(ref[6], NULL);
+    static const char *const suf[] = {"feasible", "e", "t", "i", "j"};
     int got[5] = {c->feasible, -1, -1, -1, -1};
+    int binary = c->terms.type == PM_CONTRACT_BINARY;
     if (c->feasible) {
-        got[1] = axis_index(c->eta, 0, s->eta_step, s->eta_first, s->n_eta);
-        got[2] = c->type == PM_CONTRACT_BINARY
-                     ? axis_index(c->tau, 0, s->tau_step, s->tau_first, s->n_tau)
-                     : 0;
-        got[3] = axis_index(c->type == PM_CONTRACT_BINARY ? c->bonus : c->slope, s->pay_lo,
-                            s->pay_step, s->pay_first, s->n_pay);
-        got[4] = axis_index(c->base, s->base_lo, s->base_step, s->base_first, s->n_base);
+        got[1] = pmx_arange_index(c->eta, 0, s->eta_step, s->eta_first, s->n_eta);
+        got[2] = binary ? pmx_arange_index(tau, 0, s->tau_step, s->tau_first, s->n_tau) : 0;
+        got[3] = pmx_arange_index(binary ? c->terms.bonus : c->terms.slope, s->pay_lo, s->pay_step,
+                                  s->pay_first, s->n_pay);
+        got[4] =
+            pmx_arange_index(c->terms.base, s->base_lo, s->base_step, s->base_first, s->n_base);
     }
-    snprintf(what, sizeof what, "%s: got (%d; %d %d %d %d) want (%d; %d %d %d %d)", name, got[0],
-             got[1], got[2], got[3], got[4], want[0], want[1], want[2], want[3], want[4]);
-    check(memcmp(got, want, sizeof got) == 0, line, what);
-    snprintf(what, sizeof what, "%s: principal %.17g want %.17g, agent %.17g want %.17g", name,
-             c->principal_utility, pu, c->agent_utility, au);
-    check(fabs(c->principal_utility - pu) <= 1e-12 && fabs(c->agent_utility - au) <= 1e-12, line,
-          what);
+    char col[32];
+    for (int k = 0; k < 5; k++) {
+        snprintf(col, sizeof col, "%s_%s", pre, suf[k]);
+        spec_check_long(t, col, got[k]);
+    }
+    snprintf(col, sizeof col, "%s_pu", pre);
+    spec_check_abs(t, col, c->principal_utility, 1e-12);
+    snprintf(col, sizeof col, "%s_au", pre);
+    spec_check_abs(t, col, c->agent_utility, 1e-12);
 }
 
-static int run_row(char **col, int line)
+static int setup(spec_table *t, pm_model *m, pm_scheme *sc, pm_grid_spec *s)
+{
+    pm_error err = {0};
+    pm_model_default(m);
+    if (pm_utility_parse(spec_str(t, "G"), &m->G, &err) ||
+        pm_cost_parse(spec_str(t, "E"), &m->E, &err) ||
+        pm_value_parse(spec_str(t, "mu"), &m->mu, &err)) {
+        spec_fail(t, "%s", err.text);
+        return 0;
+    }
+    double param;
+    if (!spec_num(t, "u0", &m->u0) || !spec_num(t, "param", &param))
+        return 0;
+    pm_status st = strcmp(spec_str(t, "monitor"), "self") == 0
+                       ? pm_scheme_self(sc, PM_CONV_PAPER, param, 0.5, &err)
+                       : pm_scheme_expert(sc, param, &err);
+    if (st != PM_OK) {
+        spec_fail(t, "scheme: %s", err.text);
+        return 0;
+    }
+    pm_grid_spec_paper(s);
+    s->eta_first = col_int(t, "eta_first"), s->n_eta = col_int(t, "n_eta");
+    s->tau_first = col_int(t, "tau_first"), s->n_tau = col_int(t, "n_tau");
+    s->pay_first = col_int(t, "pay_first"), s->n_pay = col_int(t, "n_pay");
+    s->base_first = col_int(t, "base_first"), s->n_base = col_int(t, "n_base");
+    s->threads = 1 + (int)(t->lineno % 2);
+    return 1;
+}
+
+static void run_row(spec_table *t)
 {
     pm_model m;
-    pm_model_default(&m);
-    pm_error err = {0};
-    if (pm_utility_parse(col[4], &m.G, &err) || pm_cost_parse(col[5], &m.E, &err) ||
-        pm_value_parse(col[6], &m.mu, &err)) {
-        fprintf(stderr, "grid_cases.tsv:%d: %s\n", line, err.text);
-        return 0;
-    }
-    m.u0 = strtod(col[7], NULL);
     pm_scheme sc;
-    double param = strtod(col[2], NULL);
-    pm_status st = strcmp(col[1], "self") == 0
-                       ? pm_scheme_self(&sc, PM_CONV_PAPER, param, 0.5, NULL)
-                       : pm_scheme_expert(&sc, param, NULL);
-    if (st != PM_OK)
-        return 0;
     pm_grid_spec s;
-    pm_grid_spec_paper(&s);
-    s.eta_first = atoi(col[8]), s.n_eta = atoi(col[9]);
-    s.tau_first = atoi(col[10]), s.n_tau = atoi(col[11]);
-    s.pay_first = atoi(col[12]), s.n_pay = atoi(col[13]);
-    s.base_first = atoi(col[14]), s.n_base = atoi(col[15]);
-    s.threads = 1 + line % 2;
-    pm_contract_type type = strcmp(col[0], "binary") == 0 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
-    long n = atol(col[3]);
+    long n;
+    if (!setup(t, &m, &sc, &s) || !spec_long(t, "n", &n))
+        return;
+    pm_contract_type type =
+        strcmp(spec_str(t, "type"), "binary") == 0 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
     pm_grid_result r;
-    if (pm_grid_solve(&m, &sc, n, type, &s, &r, &err) != PM_OK) {
-        fprintf(stderr, "grid_cases.tsv:%d: %s\n", line, err.text);
-        return 0;
+    pm_error err = {0};
+    pm_status st = pm_grid_solve(&m, &sc, n, type, &s, &r, &err);
+    if (st != PM_OK && st != PM_EINFEASIBLE) {
+        spec_fail(t, "%s", err.text);
+        return;
     }
-    compare(&r.fb, col + 16, &s, line, "FB");
-    compare(&r.sb, col + 23, &s, line, "SB");
-    compare(&r.sbr, col + 30, &s, line, "SBR");
+    int all = r.fb.feasible && r.sb.feasible && r.sbr.feasible;
+    spec_check_true(t, st == (all ? PM_OK : PM_EINFEASIBLE), "status vs feasibility");
+    compare(t, "fb", &r.fb, r.fb_tau, &s);
+    compare(t, "sb", &r.sb, r.sb_tau, &s);
+    compare(t, "sbr", &r.sbr, r.sbr_tau, &s);
     /* every contract carries the grid FB and its own gap */
     const pm_contract *c[3] = {&r.fb, &r.sb, &r.sbr};
+    const double tau[3] = {r.fb_tau, r.sb_tau, r.sbr_tau};
     for (int k = 0; k < 3; k++)
-        check(c[k]->first_best_utility == r.fb.principal_utility && c[k]->n == n &&
-                  c[k]->gap == r.fb.principal_utility - c[k]->principal_utility &&
-                  (!c[k]->feasible || type != PM_CONTRACT_BINARY ||
-                   c[k]->k == (long)floor(c[k]->tau * (double)n) + 1),
-              line, "first-best, gap or k fields");
-    return 1;
+        spec_check_true(t,
+                        c[k]->first_best_utility == r.fb.principal_utility && c[k]->terms.n == n &&
+                            c[k]->gap == r.fb.principal_utility - c[k]->principal_utility &&
+                            (!c[k]->feasible || type != PM_CONTRACT_BINARY ||
+                             c[k]->terms.k == (long)floor(tau[k] * (double)n) + 1),
+                        "first-best, gap or k fields");
 }
 
 int main(int argc, char **argv)
@@ -129,32 +125,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: spec_grid DATA_DIR\n");
         return 2;
     }
-    char path[4096], buf[4096], *col[NCOL];
-    snprintf(path, sizeof path, "%s/grid_cases.tsv", argv[1]);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "spec_grid: cannot open %s\n", path);
-        return 1;
+    spec_table t;
+    long rows = 0;
+    if (spec_open(&t, argv[1], "grid_cases.tsv", COLS, NCOL) == 0) {
+        int r;
+        while ((r = spec_next(&t)) != 0)
+            if (r > 0) {
+                run_row(&t);
+                rows++;
+            }
     }
-    int line = 0, header = 0, rows = 0;
-    while (fgets(buf, sizeof buf, f)) {
-        line++;
-        if (buf[0] == '#')
-            continue;
-        if (!header++)
-            continue;
-        if (split(buf, col) != NCOL || !run_row(col, line)) {
-            failed++;
-            fprintf(stderr, "grid_cases.tsv:%d: bad row\n", line);
-            continue;
-        }
-        rows++;
-    }
-    fclose(f);
-    if (rows < 30) {
-        failed++;
-        fprintf(stderr, "spec_grid: only %d rows\n", rows);
-    }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    /* the table has 30+ rows; fewer means it was cut */
+    spec_check_true(&t, rows >= 30, "fewer than 30 rows in grid_cases.tsv");
+    return spec_finish();
 }

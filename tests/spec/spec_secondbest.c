@@ -38,12 +38,8 @@
  *   optimum); 1e-6 covers the band's sampling by 21-point zoom grids.
  *   Observed: at most 2.4e-9 outside.
  *   TOL_IC = 1e-9 (1 + |U|): prefmon's own acceptance of a best response. */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "prefmon/contract.h"
+#include "spec_util.h"
 
 #define TOL_BELOW 1e-10
 #define TOL_ABOVE 1e-9
@@ -51,18 +47,12 @@
 #define TOL_IC 1e-9
 #define IC_GRID 20000
 
-static int passed, failed;
 static double worst_below, worst_above, worst_eta;
 
-static void check(int ok, const char *file, int line, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "%s:%d: %s\n", file, line, what);
-    }
-}
+static const char *const COLS[] = {"utility", "cost",   "value", "u0",   "wmin", "wmax",
+                                   "monitor", "param",  "n",     "type", "V",    "eta",
+                                   "eta_lo",  "eta_hi", "base",  "term", "k",    "pay"};
+#define NCOL ((int)(sizeof COLS / sizeof *COLS))
 
 /* E[G(w)] - E(eta) for contract (type, base, term, k) by summing over
  * X = 0..n in long double: G of each of the n + 1 wages once, the pmf by
@@ -121,9 +111,9 @@ static double expected_pay(const pm_scheme *sc, long n, int binary, double base,
 
 /* IC on the grid, IR, wage bounds and the principal utility of a contract
  * claimed to induce eta and give the principal V. */
-static void check_contract(const char *path, int ln, const char *who, const pm_model *m,
-                           const pm_scheme *sc, long n, int binary, double base, double term,
-                           long k, double eta, double V)
+static void check_contract(spec_table *t, const char *who, const pm_model *m, const pm_scheme *sc,
+                           long n, int binary, double base, double term, long k, double eta,
+                           double V)
 {
     char what[256];
     long double ue = agent_u(m, sc, n, binary, base, term, k, eta), umax = ue;
@@ -141,104 +131,99 @@ static void check_contract(const char *path, int ln, const char *who, const pm_m
              xmax, umax);
     /* prefmon places an IC-boundary optimum exactly at its own tie
      * tolerance 1e-9 (1 + |max U|): allow that plus rounding. */
-    check(umax - ue <= TOL_IC * (1 + fabsl(umax)) * (1 + 1e-6L), path, ln, what);
+    spec_check_true(t, umax - ue <= TOL_IC * (1 + fabsl(umax)) * (1 + 1e-6L), what);
     snprintf(what, sizeof what, "%s contract: IR (U = %.15Lg < U0 = %g)", who, ue, m->u0);
-    check(ue >= (long double)m->u0 - TOL_IC * (1 + fabs(m->u0)), path, ln, what);
+    spec_check_true(t, ue >= (long double)m->u0 - TOL_IC * (1 + fabs(m->u0)), what);
     double hi = base + term;
     snprintf(what, sizeof what, "%s contract: wages [%.9g, %.9g] outside [%g, %g]", who, base, hi,
              m->w_min, m->w_max);
-    check(base >= m->w_min - 1e-12 && hi <= m->w_max + 1e-12, path, ln, what);
+    spec_check_true(t, base >= m->w_min - 1e-12 && hi <= m->w_max + 1e-12, what);
     double Vr = pm_value_eval(&m->mu, eta, 0) - expected_pay(sc, n, binary, base, term, k, eta);
     snprintf(what, sizeof what, "%s contract: principal utility %.15g recomputed as %.15g", who, V,
              Vr);
-    check(fabs(Vr - V) <= 1e-11, path, ln, what);
+    spec_check_true(t, fabs(Vr - V) <= 1e-11, what);
+}
+
+/* The row's model and scheme; 0 (reported) when unusable. */
+static int setup(spec_table *t, pm_model *m, pm_scheme *sc)
+{
+    pm_error err = {0};
+    double par;
+    pm_model_default(m);
+    if (!spec_num(t, "u0", &m->u0) || !spec_num(t, "wmin", &m->w_min) ||
+        !spec_num(t, "wmax", &m->w_max) || !spec_num(t, "param", &par))
+        return 0;
+    if (pm_utility_parse(spec_str(t, "utility"), &m->G, &err) ||
+        pm_cost_parse(spec_str(t, "cost"), &m->E, &err) ||
+        pm_value_parse(spec_str(t, "value"), &m->mu, &err) ||
+        (!strcmp(spec_str(t, "monitor"), "expert")
+             ? pm_scheme_expert(sc, par, &err)
+             : pm_scheme_self(sc, PM_CONV_GENERAL, par, 0.5, &err)) != PM_OK) {
+        spec_fail(t, "bad model or monitor: %s", err.text);
+        return 0;
+    }
+    return 1;
+}
+
+static void run_row(spec_table *t)
+{
+    pm_model m;
+    pm_scheme sc;
+    double V, eta, elo, ehi, base, term;
+    long n, k;
+    char what[2048];
+    if (!setup(t, &m, &sc) || !spec_long(t, "n", &n) || !spec_long(t, "k", &k) ||
+        !spec_num(t, "V", &V) || !spec_num(t, "eta", &eta) || !spec_num(t, "eta_lo", &elo) ||
+        !spec_num(t, "eta_hi", &ehi) || !spec_num(t, "base", &base) || !spec_num(t, "term", &term))
+        return;
+    const char *g = spec_str(t, "utility"), *mon = spec_str(t, "monitor");
+    const char *type = spec_str(t, "type");
+    int binary = !strcmp(type, "binary");
+    pm_contract c;
+    pm_error err = {0};
+    pm_status st = pm_contract_solve(&m, &sc, n, binary ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
+                                     PM_SOLVE_SECOND_BEST, &c, &err);
+    snprintf(what, sizeof what, "%s n=%ld %s %s: solve failed: %s", mon, n, type, g, err.text);
+    spec_check_true(t, st == PM_OK && c.feasible, what);
+    if (st != PM_OK)
+        return;
+    double dv = c.principal_utility - V;
+    worst_below = fmax(worst_below, -dv);
+    worst_above = fmax(worst_above, dv);
+    snprintf(what, sizeof what,
+             "%s n=%ld %s %s: C_n = %.15g, reference %.15g (diff %+.3g; eta %.9g vs %.9g, "
+             "k %ld vs %ld)",
+             mon, n, type, g, c.principal_utility, V, dv, c.eta, eta, c.terms.k, k);
+    spec_check_true(t, dv >= -TOL_BELOW, what);
+    spec_check_true(t, dv <= TOL_ABOVE, what);
+    double de = fmax(elo - c.eta, c.eta - ehi);
+    worst_eta = fmax(worst_eta, de);
+    snprintf(what, sizeof what, "%s n=%ld %s %s: effort %.12g outside [%.12g, %.12g] +- %g", mon, n,
+             type, g, c.eta, elo, ehi, TOL_ETA);
+    spec_check_true(t, de <= TOL_ETA, what);
+    double cterm = binary ? c.terms.bonus : c.terms.slope;
+    check_contract(t, "prefmon", &m, &sc, n, binary, c.terms.base, cterm, c.terms.k, c.eta,
+                   c.principal_utility);
+    check_contract(t, "reference", &m, &sc, n, binary, base, term, k, eta, V);
 }
 
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/spec/data";
-    char path[4096], line[4096];
-    snprintf(path, sizeof path, "%s/contract_secondbest.tsv", dir);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        check(0, path, 0, "cannot open");
-        printf("%d passed, %d failed\n", passed, failed);
-        return 1;
+    spec_table t;
+    long rows = 0;
+    if (spec_open(&t, dir, "contract_secondbest.tsv", COLS, NCOL) == 0) {
+        int r;
+        while ((r = spec_next(&t)) != 0)
+            if (r > 0) {
+                run_row(&t);
+                rows++;
+            }
     }
-    int ln = 0, header = 0, rows = 0;
-    while (fgets(line, sizeof line, fp)) {
-        ln++;
-        if (line[0] == '#')
-            continue;
-        if (!header++)
-            continue;
-        char g[256], e[256], v[256], mon[64], type[32], what[2048];
-        double u0, wmin, wmax, par, V, eta, elo, ehi, base, term, pay;
-        long n, k;
-        pm_model m;
-        pm_scheme sc;
-        if (sscanf(
-                line,
-                "%255s %255s %255s %lf %lf %lf %63s %lf %ld %31s %lf %lf %lf %lf %lf %lf %ld %lf",
-                g, e, v, &u0, &wmin, &wmax, mon, &par, &n, type, &V, &eta, &elo, &ehi, &base, &term,
-                &k, &pay) != 18) {
-            check(0, path, ln, "malformed row");
-            continue;
-        }
-        pm_model_default(&m);
-        m.u0 = u0;
-        m.w_min = wmin;
-        m.w_max = wmax;
-        int bad = pm_utility_parse(g, &m.G, NULL) || pm_cost_parse(e, &m.E, NULL) ||
-                  pm_value_parse(v, &m.mu, NULL);
-        if (!bad)
-            bad = !strcmp(mon, "expert")
-                      ? pm_scheme_expert(&sc, par, NULL) != PM_OK
-                      : pm_scheme_self(&sc, PM_CONV_GENERAL, par, 0.5, NULL) != PM_OK;
-        if (bad) {
-            check(0, path, ln, "bad model or monitor");
-            continue;
-        }
-        rows++;
-        int binary = !strcmp(type, "binary");
-        pm_contract c;
-        pm_error err = {0};
-        pm_status st =
-            pm_contract_solve(&m, &sc, n, binary ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
-                              PM_SOLVE_SECOND_BEST, &c, &err);
-        snprintf(what, sizeof what, "%s n=%ld %s %s: solve failed: %s", mon, n, type, g, err.text);
-        check(st == PM_OK && c.feasible, path, ln, what);
-        if (st != PM_OK)
-            continue;
-        double dv = c.principal_utility - V;
-        if (-dv > worst_below)
-            worst_below = -dv;
-        if (dv > worst_above)
-            worst_above = dv;
-        snprintf(what, sizeof what,
-                 "%s n=%ld %s %s: C_n = %.15g, reference %.15g (diff %+.3g; eta %.9g vs %.9g, "
-                 "k %ld vs %ld)",
-                 mon, n, type, g, c.principal_utility, V, dv, c.eta, eta, c.k, k);
-        check(dv >= -TOL_BELOW, path, ln, what);
-        check(dv <= TOL_ABOVE, path, ln, what);
-        double de = fmax(elo - c.eta, c.eta - ehi);
-        if (de > worst_eta)
-            worst_eta = de;
-        snprintf(what, sizeof what, "%s n=%ld %s %s: effort %.12g outside [%.12g, %.12g] +- %g",
-                 mon, n, type, g, c.eta, elo, ehi, TOL_ETA);
-        check(de <= TOL_ETA, path, ln, what);
-        double cterm = binary ? c.bonus : c.slope;
-        check_contract(path, ln, "prefmon", &m, &sc, n, binary, c.base, cterm, c.k, c.eta,
-                       c.principal_utility);
-        check_contract(path, ln, "reference", &m, &sc, n, binary, base, term, k, eta, V);
-        (void)pay;
-    }
-    fclose(fp);
-    check(rows > 0, path, 0, "no rows");
+    spec_check_true(&t, rows > 0, "no rows");
     fprintf(stderr,
-            "%d rows: prefmon below the reference by at most %.3g, above by at most %.3g; effort "
+            "%ld rows: prefmon below the reference by at most %.3g, above by at most %.3g; effort "
             "outside the band by at most %.3g\n",
             rows, worst_below, worst_above, worst_eta);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return spec_finish();
 }

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "contract/internal.h"
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
 
@@ -76,7 +77,7 @@ static void test_first_best(void **state)
         assert_true(fabs(fb.eta - ref) < 1e-12);
         double u = cases[i].c * ref * ref, a = cases[i].a;
         double w = -log1p(-u / a) / a;
-        assert_true(fabs(fb.base - w) < 1e-12);
+        assert_true(fabs(fb.terms.base - w) < 1e-12);
         assert_true(fabs(fb.first_best_utility - (cases[i].K * pow(ref, cases[i].R) - w)) < 1e-13);
     }
     /* Boundary solution: cheap effort, valuable output => eta* = 1. */
@@ -123,11 +124,11 @@ static void test_linear_closed_form(void **state)
         linp p = {
             1, pm_scheme_pass(&sc, eta), pm_scheme_slope(&sc), 0.18 * eta * eta, 0.36 * eta, ns[i]};
         double s = bisect(lin_foc, &p, 1e-6, 10);
-        assert_true(fabs(c.slope - s) < 1e-9);
-        assert_true(fabs(c.base - lin_base(s, &p)) < 1e-9);
+        assert_true(fabs(c.terms.slope - s) < 1e-9);
+        assert_true(fabs(c.terms.base - lin_base(s, &p)) < 1e-9);
         /* IR binds, and the principal pays base + slope m. */
         assert_true(fabs(c.agent_utility - m.u0) < 1e-13);
-        assert_true(fabs(c.expected_pay - (c.base + c.slope * p.m)) < 1e-14);
+        assert_true(fabs(c.expected_pay - (c.terms.base + c.terms.slope * p.m)) < 1e-14);
         assert_true(c.gap > 0 && c.feasible);
     }
 }
@@ -135,7 +136,7 @@ static void test_linear_closed_form(void **state)
 static double agent(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta)
 {
     double u;
-    assert_int_equal(pm_contract_agent_utility(m, sc, c, eta, &u), PM_OK);
+    assert_int_equal(pm_contract_agent_utility(m, sc, &c->terms, eta, &u), PM_OK);
     return u;
 }
 
@@ -155,8 +156,8 @@ static void check_contract(const pm_model *m, const pm_scheme *sc, const pm_cont
     for (int j = 0; j <= 20000; j++) {
         double x = j / 20000.0, ux = agent(m, sc, c, x);
         if (!(ux <= u + 1e-9))
-            print_error("n %ld type %d solve %d eta %.12g u %.3g: U(%g) = %.3g\n", c->n, c->type,
-                        c->solve, eta, u, x, ux);
+            print_error("n %ld type %d solve %d eta %.12g u %.3g: U(%g) = %.3g\n", c->terms.n,
+                        c->terms.type, c->solve, eta, u, x, ux);
         assert_true(ux <= u + 1e-9);
     }
 }
@@ -212,7 +213,7 @@ static void test_binary_exhaustive(void **state)
                 best = ck.expected_pay;
                 bk = k;
             }
-        assert_int_equal(c.k, bk);
+        assert_int_equal(c.terms.k, bk);
         assert_true(fabs(c.expected_pay - best) < 1e-14);
     }
 }
@@ -224,6 +225,17 @@ static void test_ordering_and_rates(void **state)
     pm_scheme sc = self_paper();
     double prev[2] = {INFINITY, INFINITY};
     long ns[] = {10, 100, 1000, 10000};
+    /* The linear restricted gap is the agent's risk premium: with CARA
+     * G = 1 - e^{-w} the certainty equivalent of pay is E[w] - Var(w)/2,
+     * Var(w) = s^2 p (1 - p) / n, and the FOC G'(w*) s m' = E'(eta*) with
+     * G'(w*) = 1 - G(w*) = 1 - E(eta*) (IR binds, U0 = 0) gives the slope,
+     * so n gap -> s^2 p (1 - p) / 2 (= 0.012318 at the default model). */
+    pm_contract fb;
+    assert_int_equal(pm_first_best(&m, &fb, NULL), PM_OK);
+    double es = fb.first_best_eta, pe = pm_scheme_pass(&sc, es);
+    double slope =
+        pm_cost_eval(&m.E, es, 1) / (pm_scheme_slope(&sc) * (1 - pm_cost_eval(&m.E, es, 0)));
+    double limit = slope * slope * pe * (1 - pe) / 2;
     for (size_t i = 0; i < 4; i++)
         for (int t = 0; t < 2; t++) {
             pm_contract r, s;
@@ -238,7 +250,7 @@ static void test_ordering_and_rates(void **state)
             assert_true(r.gap < prev[t]);
             prev[t] = r.gap;
             if (t == 0 && ns[i] >= 100) /* n gap -> const for linear */
-                assert_true(fabs(ns[i] * r.gap / 0.01232 - 1) < 0.01);
+                assert_true(fabs(ns[i] * r.gap / limit - 1) < 0.01);
         }
     /* Risk neutral: linear contracts reach first-best exactly. */
     pm_utility_parse("linear", &m.G, NULL);
@@ -264,7 +276,7 @@ static void test_infeasible(void **state)
         pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, &c, &err),
         PM_EINFEASIBLE);
     assert_false(c.feasible);
-    assert_true(isnan(c.base) && isnan(c.gap));
+    assert_true(isnan(c.terms.base) && isnan(c.gap));
     assert_non_null(strstr(err.text, "cannot be implemented"));
     assert_true(c.first_best_utility > 0);
     assert_int_equal(
@@ -273,7 +285,7 @@ static void test_infeasible(void **state)
     /* The second-best is always feasible (t = 0 at worst). */
     assert_int_equal(
         pm_contract_solve(&m, &sc, 1, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, &c, &err), PM_OK);
-    assert_true(c.feasible && c.base >= m.w_min && c.base + c.slope <= m.w_max);
+    assert_true(c.feasible && c.terms.base >= m.w_min && c.terms.base + c.terms.slope <= m.w_max);
     /* Bad arguments. */
     m = model();
     assert_int_equal(
@@ -291,11 +303,11 @@ static long double agent_direct(const pm_model *m, const pm_scheme *sc, const pm
                                 double eta)
 {
     long double p = (long double)pm_scheme_pass(sc, eta), s = 0;
-    for (long x = 0; x <= c->n; x++) {
-        long double lp = lgammal((long double)c->n + 1) - lgammal((long double)x + 1) -
-                         lgammal((long double)(c->n - x) + 1) + (long double)x * logl(p) +
-                         (long double)(c->n - x) * log1pl(-p);
-        double w = c->base + (x >= c->k ? c->bonus : 0);
+    for (long x = 0; x <= c->terms.n; x++) {
+        long double lp = lgammal((long double)c->terms.n + 1) - lgammal((long double)x + 1) -
+                         lgammal((long double)(c->terms.n - x) + 1) + (long double)x * logl(p) +
+                         (long double)(c->terms.n - x) * log1pl(-p);
+        double w = c->terms.base + (x >= c->terms.k ? c->terms.bonus : 0);
         s += expl(lp) * (long double)pm_utility_eval(&m->G, w, 0);
     }
     return s - (long double)pm_cost_eval(&m->E, eta, 0);
@@ -328,8 +340,11 @@ static void test_binary_lenient_precision(void **state)
     pm_contract c;
     assert_int_equal(
         pm_contract_solve(&m, &sc, 60, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    /* V = 0.3242476951833031: the row "sumexp:0.5,0.3,0.5,3 ... expert 0.3
+     * 60 binary" of tests/spec/data/contract_secondbest.tsv
+     * (gen_secondbest.py's contract-space scan). */
     assert_true(c.principal_utility > 0.32424769518 - 1e-9);
-    assert_true(c.base < -9.8); /* the penalty contract itself */
+    assert_true(c.terms.base < -9.8); /* the penalty contract itself */
     for (int j = 0; j <= 20; j++) {
         double x = j / 20.0;
         long double ud = agent_direct(&m, &sc, &c, x);
@@ -356,15 +371,18 @@ static void test_binary_corner(void **state)
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
     assert_true(c.first_best_eta == 1 && c.eta == 1);
-    assert_int_equal(c.k, 10);
+    assert_int_equal(c.terms.k, 10);
+    /* 0.0575468 (k 10), from the same contract-space scan as the
+     * comment above; the first-order bonus alone gives k 9 at 0.0575720. */
     assert_true(c.expected_pay < 0.0575469);
     check_direct(&m, &sc, &c);
     /* The bonus is the least that works: 1% less and the agent shirks. */
     pm_contract lo = c;
-    double g0 = pm_utility_eval(&m.G, c.base, 0), g1 = pm_utility_eval(&m.G, c.base + c.bonus, 0);
-    lo.bonus = pm_utility_inverse(&m.G, g0 + 0.99 * (g1 - g0)) - c.base;
+    double g0 = pm_utility_eval(&m.G, c.terms.base, 0),
+           g1 = pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0);
+    lo.terms.bonus = pm_utility_inverse(&m.G, g0 + 0.99 * (g1 - g0)) - c.terms.base;
     double eb;
-    assert_int_equal(pm_contract_best_response(&m, &sc, &lo, &eb, NULL), PM_OK);
+    assert_int_equal(pm_contract_best_response(&m, &sc, &lo.terms, &eb, NULL), PM_OK);
     assert_true(eb < 0.9);
 
     m = model();
@@ -375,7 +393,9 @@ static void test_binary_corner(void **state)
     pm_scheme_self(&sc, PM_CONV_GENERAL, 0.1, 0.5, NULL);
     assert_int_equal(
         pm_contract_solve(&m, &sc, 10, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
-    assert_true(c.eta == 1 && c.k == 9);
+    assert_true(c.eta == 1 && c.terms.k == 9);
+    /* V = 0.46696078514651473: the row "cara:2 ... self-general 0.1 10
+     * binary" of tests/spec/data/contract_secondbest.tsv. */
     assert_true(fabs(c.principal_utility - 0.466960785146515) < 1e-9);
     check_direct(&m, &sc, &c);
 }
@@ -407,6 +427,62 @@ static void test_second_best_vs_target_grid(void **state)
         }
 }
 
+/* Issue 6 defects: a contract the solvers found is verified before it is
+ * called feasible. */
+static void test_verified(void **state)
+{
+    (void)state;
+    pm_scheme sc = self_paper();
+    pm_contract c;
+    pm_error err = {0};
+    /* Risk neutral with wages +-1e20: the binary second-best used to be base
+     * -9.97e18 / bonus 9.97e18 with IR violated by ~1e3, feasible. Terms that
+     * large cannot express the contract to the IC tie: refused. */
+    pm_model m = model();
+    assert_int_equal(pm_utility_parse("linear", &m.G, NULL), PM_OK);
+    m.w_min = -1e20, m.w_max = 1e20;
+    c.feasible = 1;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 100, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, &err),
+        PM_EINFEASIBLE);
+    assert_false(c.feasible);
+    assert_non_null(strstr(err.text, "refused after verification"));
+    /* Values that overflow: whether the model check refuses the primitive
+     * (PM_EMODEL) or not, the result is never feasible. */
+    m = model();
+    assert_int_equal(pm_value_parse("log:1e308,1e308", &m.mu, NULL), PM_OK);
+    for (int s = 0; s < 3; s++) {
+        c.feasible = 1;
+        pm_status st = pm_contract_solve(&m, &sc, 100, PM_CONTRACT_LINEAR, (pm_solve)s, &c, NULL);
+        assert_true(st == PM_EMODEL || st == PM_EINFEASIBLE);
+        assert_true(st == PM_EMODEL || !c.feasible);
+    }
+    /* The verification itself, on a good contract and on each defect. */
+    m = model();
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 100, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, &c, NULL), PM_OK);
+    assert_int_equal(pmx_contract_verify(&m, &sc, &c, NULL), PM_OK);
+    pm_contract bad = c;
+    bad.principal_utility = INFINITY;
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "principal utility is inf"));
+    bad = c;
+    bad.terms.base -= 1e-3; /* IR: the agent now gets about G'(w) 1e-3 less */
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "IR"));
+    bad = c;
+    bad.terms.bonus *= 0.5; /* half the bonus: the agent shirks */
+    bad.terms.base += c.terms.bonus * 0.5;
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "IC"));
+    bad = c;
+    m.w_min = c.terms.base + 1e-12; /* the low wage just below the floor */
+    assert_int_equal(pmx_contract_verify(&m, &sc, &bad, &err), PM_EINFEASIBLE);
+    assert_non_null(strstr(err.text, "w_min"));
+    /* The tie is 1e-9 (1 + |u|), as contract.h states. */
+    assert_true(pmx_ic_tie(0) == 1e-9 && pmx_ic_tie(-3) == 4e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_binary_lenient_precision),
         cmocka_unit_test(test_binary_corner),
         cmocka_unit_test(test_second_best_vs_target_grid),
+        cmocka_unit_test(test_verified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "contract/arange.h"
 #include "prefmon/binom.h"
 #include "prefmon/grid.h"
 
@@ -29,14 +30,10 @@ static pm_grid_spec small_spec(void)
     return s;
 }
 
-static double ax(double lo, double step, int i)
-{
-    return i == 0 ? lo : i == 1 ? lo + step : lo + (double)i * ((lo + step) - lo);
-}
-
 typedef struct ref {
     int ne, nt, np, nb;
-    double *au, *pu; /* [e][t][i][j] */
+    double w_min, w_max; /* a contract paying outside is no grid point */
+    double *au, *pu;     /* [e][t][i][j] */
     double eta[64], tau[64], c1[64], c2[64];
 } ref;
 
@@ -57,16 +54,17 @@ static void build(ref *r, const pm_model *m, const pm_scheme *sc, long n, int bi
                   const pm_grid_spec *s)
 {
     r->ne = s->n_eta, r->nt = binary ? s->n_tau : 1, r->np = s->n_pay, r->nb = s->n_base;
+    r->w_min = m->w_min, r->w_max = m->w_max;
     size_t tot = (size_t)r->ne * r->nt * r->np * r->nb;
     r->au = malloc(tot * sizeof(double)), r->pu = malloc(tot * sizeof(double));
     for (int i = 0; i < r->np; i++)
-        r->c1[i] = ax(s->pay_lo, s->pay_step, i);
+        r->c1[i] = pmx_arange_at(s->pay_lo, s->pay_step, i);
     for (int j = 0; j < r->nb; j++)
-        r->c2[j] = ax(s->base_lo, s->base_step, j);
+        r->c2[j] = pmx_arange_at(s->base_lo, s->base_step, j);
     for (int t = 0; t < r->nt; t++)
-        r->tau[t] = ax(0, s->tau_step, t);
+        r->tau[t] = pmx_arange_at(0, s->tau_step, t);
     for (int e = 0; e < r->ne; e++) {
-        double eta = r->eta[e] = ax(0, s->eta_step, e);
+        double eta = r->eta[e] = pmx_arange_at(0, s->eta_step, e);
         double mm = pm_scheme_pass(sc, eta);
         double cost = m->E.c[2] * pow(eta, 2), mu = m->mu.K * pow(eta, m->mu.R);
         for (int t = 0; t < r->nt; t++) {
@@ -99,7 +97,14 @@ static double maxe(const ref *r, int lo, int hi, int t, int i, int j)
     return mx;
 }
 
-/* best[0..4] = e t i j (or -1), the literal mask + argmax search. */
+/* Every wage of contract (i, j) within the bounds: base, base + c1. */
+static int paid_within(const ref *r, int i, int j)
+{
+    return r->c2[j] >= r->w_min && r->c1[i] + r->c2[j] <= r->w_max;
+}
+
+/* best[0..4] = e t i j (or -1), the literal mask + argmax search, on the
+ * contracts that pay within the wage bounds. */
 static void brute(const ref *r, double u0, double tol, int best[3][4])
 {
     double v[3] = {-INFINITY, -INFINITY, -INFINITY};
@@ -110,6 +115,8 @@ static void brute(const ref *r, double u0, double tol, int best[3][4])
                 for (int j = 0; j < r->nb; j++) {
                     double a = r->au[at(r, e, t, i, j)], p = r->pu[at(r, e, t, i, j)];
                     int k[4] = {e, t, i, j};
+                    if (!paid_within(r, i, j))
+                        continue;
                     if (a >= u0 && p > v[0])
                         v[0] = p, memcpy(best[0], k, sizeof k);
                     if (a >= u0 && a + tol >= maxe(r, 0, r->ne, t, i, j) && p > v[1])
@@ -121,6 +128,8 @@ static void brute(const ref *r, double u0, double tol, int best[3][4])
     for (int t = 0; t < r->nt; t++)
         for (int i = 0; i < r->np; i++)
             for (int j = 0; j < r->nb; j++) {
+                if (!paid_within(r, i, j))
+                    continue;
                 double part = maxe(r, lo, hi, t, i, j), all = maxe(r, 0, r->ne, t, i, j);
                 double p = r->pu[at(r, es, t, i, j)];
                 int k[4] = {es, t, i, j};
@@ -129,16 +138,16 @@ static void brute(const ref *r, double u0, double tol, int best[3][4])
             }
 }
 
-static void expect(const ref *r, const pm_contract *c, const int *b, int binary)
+static void expect(const ref *r, const pm_contract *c, double tau, const int *b, int binary)
 {
     assert_int_equal(c->feasible, b[0] >= 0);
     if (b[0] < 0)
         return;
     assert_true(c->eta == r->eta[b[0]]);
-    assert_true((binary ? c->bonus : c->slope) == r->c1[b[2]]);
-    assert_true(c->base == r->c2[b[3]]);
+    assert_true((binary ? c->terms.bonus : c->terms.slope) == r->c1[b[2]]);
+    assert_true(c->terms.base == r->c2[b[3]]);
     if (binary)
-        assert_true(c->tau == r->tau[b[1]]);
+        assert_true(tau == r->tau[b[1]]);
     assert_true(c->principal_utility == r->pu[at(r, b[0], b[1], b[2], b[3])]);
     assert_true(c->agent_utility == r->au[at(r, b[0], b[1], b[2], b[3])]);
 }
@@ -154,11 +163,12 @@ static void structure(const ref *r, const pm_grid_result *g, double u0, double t
         assert_true(g->fb.principal_utility >= g->sbr.principal_utility);
     for (int k = 0; k < 2; k++) {
         const pm_contract *c = k ? &g->sbr : &g->sb;
+        double tau = k ? g->sbr_tau : g->sb_tau;
         if (!c->feasible)
             continue;
-        int e = (int)lround(c->eta / 0.05), t = c->type ? (int)lround(c->tau / 0.1) : 0;
-        int i = (int)lround((c->type ? c->bonus : c->slope) / 0.25);
-        int j = (int)lround((c->base + 1) / 0.1);
+        int e = (int)lround(c->eta / 0.05), t = c->terms.type ? (int)lround(tau / 0.1) : 0;
+        int i = (int)lround((c->terms.type ? c->terms.bonus : c->terms.slope) / 0.25);
+        int j = (int)lround((c->terms.base + 1) / 0.1);
         double a = r->au[at(r, e, t, i, j)], mx = maxe(r, 0, r->ne, t, i, j);
         assert_true(a >= u0);
         if (k == 0)
@@ -166,6 +176,42 @@ static void structure(const ref *r, const pm_grid_result *g, double u0, double t
         else if (a + tol >= mx)
             assert_true(g->sb.principal_utility >= g->sbr.principal_utility);
     }
+}
+
+static void same_double(double a, double b)
+{
+    assert_true((isnan(a) && isnan(b)) || a == b);
+}
+
+/* Field by field (pm_contract has padding, so no memcmp). */
+static void same_contract(const pm_contract *a, const pm_contract *b)
+{
+    assert_int_equal(a->terms.type, b->terms.type);
+    assert_int_equal(a->terms.n, b->terms.n);
+    assert_int_equal(a->terms.k, b->terms.k);
+    same_double(a->terms.base, b->terms.base);
+    same_double(a->terms.slope, b->terms.slope);
+    same_double(a->terms.bonus, b->terms.bonus);
+    assert_int_equal(a->solve, b->solve);
+    assert_int_equal(a->feasible, b->feasible);
+    const double x[] = {a->eta,           a->expected_pay,       a->principal_utility,
+                        a->agent_utility, a->first_best_utility, a->first_best_eta,
+                        a->gap,           a->normalized_gap};
+    const double y[] = {b->eta,           b->expected_pay,       b->principal_utility,
+                        b->agent_utility, b->first_best_utility, b->first_best_eta,
+                        b->gap,           b->normalized_gap};
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+        same_double(x[i], y[i]);
+}
+
+static void same_result(const pm_grid_result *a, const pm_grid_result *b)
+{
+    same_contract(&a->fb, &b->fb);
+    same_contract(&a->sb, &b->sb);
+    same_contract(&a->sbr, &b->sbr);
+    same_double(a->fb_tau, b->fb_tau);
+    same_double(a->sb_tau, b->sb_tau);
+    same_double(a->sbr_tau, b->sbr_tau);
 }
 
 static void run_case_on(pm_model *m, const pm_scheme *sc, long n, int binary, pm_grid_spec s)
@@ -177,16 +223,18 @@ static void run_case_on(pm_model *m, const pm_scheme *sc, long n, int binary, pm
     pm_grid_result g, g2;
     pm_error err;
     pm_contract_type ty = binary ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
-    assert_int_equal(pm_grid_solve(m, sc, n, ty, &s, &g, &err), PM_OK);
-    expect(&r, &g.fb, b[0], binary);
-    expect(&r, &g.sb, b[1], binary);
-    expect(&r, &g.sbr, b[2], binary);
+    /* PM_EINFEASIBLE exactly when one of the three has no point */
+    pm_status want = b[0][0] >= 0 && b[1][0] >= 0 && b[2][0] >= 0 ? PM_OK : PM_EINFEASIBLE;
+    assert_int_equal(pm_grid_solve(m, sc, n, ty, &s, &g, &err), want);
+    expect(&r, &g.fb, g.fb_tau, b[0], binary);
+    expect(&r, &g.sb, g.sb_tau, b[1], binary);
+    expect(&r, &g.sbr, g.sbr_tau, b[2], binary);
     structure(&r, &g, m->u0, s.tol);
     /* the answer does not depend on the number of threads */
     for (int th = 2; th <= 3; th++) {
         s.threads = th;
-        assert_int_equal(pm_grid_solve(m, sc, n, ty, &s, &g2, &err), PM_OK);
-        assert_memory_equal(&g, &g2, sizeof g);
+        assert_int_equal(pm_grid_solve(m, sc, n, ty, &s, &g2, &err), want);
+        same_result(&g, &g2);
     }
     free(r.au), free(r.pu);
 }
@@ -232,6 +280,37 @@ static void test_brute_force(void **state)
     run_case_on(&m, &self, 7, 0, s);
 }
 
+/* Issue 6: grid mode used to ignore the wage bounds (base -1.8 paid with
+ * bounds [-0.1, 0.3]). The small grid pays bases in [-1, 0.5] and bonuses
+ * or slopes up to 2.75: bounds inside that cut both axes. */
+static void test_wage_bounds(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_scheme self;
+    assert_int_equal(pm_scheme_self(&self, PM_CONV_PAPER, 0.02, 0.5, NULL), PM_OK);
+    /* each keeps [0, E(1)] = [0, 0.18] inside G([w_min, w_max]) */
+    const double bounds[][2] = {{-0.5, 1.2}, {-0.1, 0.3}, {-0.05, 2}, {-0.02, 0.25}};
+    for (size_t q = 0; q < sizeof bounds / sizeof *bounds; q++) {
+        m.w_min = bounds[q][0], m.w_max = bounds[q][1];
+        for (int binary = 0; binary < 2; binary++) {
+            run_case(&m, &self, 7, binary);
+            run_case(&m, &self, 40, binary);
+        }
+    }
+    /* nothing payable (bases from 1 up, bounds [-0.1, 0.3]): every problem
+     * infeasible, and said so */
+    m.w_min = -0.1, m.w_max = 0.3;
+    pm_grid_spec s = small_spec();
+    s.base_lo = 1;
+    pm_grid_result g;
+    pm_error err = {0};
+    assert_int_equal(pm_grid_solve(&m, &self, 7, PM_CONTRACT_BINARY, &s, &g, &err), PM_EINFEASIBLE);
+    assert_false(g.fb.feasible || g.sb.feasible || g.sbr.feasible);
+    assert_non_null(strstr(err.text, "no grid point is feasible"));
+}
+
 static void test_fields(void **state)
 {
     (void)state;
@@ -243,18 +322,18 @@ static void test_fields(void **state)
     pm_grid_result g;
     assert_int_equal(pm_grid_solve(&m, &sc, 20, PM_CONTRACT_BINARY, &s, &g, NULL), PM_OK);
     const pm_contract *c[3] = {&g.fb, &g.sb, &g.sbr};
+    const double tau[3] = {g.fb_tau, g.sb_tau, g.sbr_tau};
     const pm_solve want[3] = {PM_SOLVE_FIRST_BEST, PM_SOLVE_SECOND_BEST, PM_SOLVE_RESTRICTED};
     for (int k = 0; k < 3; k++) {
         assert_int_equal(c[k]->solve, want[k]);
-        assert_int_equal(c[k]->type, PM_CONTRACT_BINARY);
-        assert_int_equal(c[k]->n, 20);
+        assert_int_equal(c[k]->terms.type, PM_CONTRACT_BINARY);
+        assert_int_equal(c[k]->terms.n, 20);
         assert_true(c[k]->first_best_utility == g.fb.principal_utility);
         assert_true(c[k]->first_best_eta == g.fb.eta);
-        assert_true(c[k]->fisher_info == pm_scheme_fisher(&sc, g.fb.eta));
         if (!c[k]->feasible)
             continue;
-        assert_int_equal(c[k]->k, (long)floor(c[k]->tau * 20) + 1);
-        assert_true(c[k]->slope == 0);
+        assert_int_equal(c[k]->terms.k, (long)floor(tau[k] * 20) + 1);
+        assert_true(c[k]->terms.slope == 0);
         assert_true(fabs(c[k]->principal_utility -
                          (m.mu.K * pow(c[k]->eta, m.mu.R) - c[k]->expected_pay)) < 1e-15);
         assert_true(fabs(c[k]->normalized_gap - c[k]->gap / g.fb.principal_utility) < 1e-15);
@@ -262,9 +341,9 @@ static void test_fields(void **state)
     assert_true(g.fb.gap == 0);
     /* an infeasible problem: flagged, NaN terms, the authors' mu(0) */
     m.u0 = 0.8, s.n_pay = 3;
-    assert_int_equal(pm_grid_solve(&m, &sc, 20, PM_CONTRACT_LINEAR, &s, &g, NULL), PM_OK);
+    assert_int_equal(pm_grid_solve(&m, &sc, 20, PM_CONTRACT_LINEAR, &s, &g, NULL), PM_EINFEASIBLE);
     assert_false(g.fb.feasible || g.sb.feasible);
-    assert_true(isnan(g.fb.base) && g.fb.principal_utility == 0 && g.fb.agent_utility == 0.8);
+    assert_true(isnan(g.fb.terms.base) && g.fb.principal_utility == 0 && g.fb.agent_utility == 0.8);
 }
 
 static void test_paper_spec(void **state)
@@ -274,8 +353,8 @@ static void test_paper_spec(void **state)
     pm_grid_spec_paper(&s);
     assert_int_equal(s.n_eta * s.n_tau * s.n_pay * s.n_base, 101 * 51 * 200 * 400);
     /* numpy's arange: the last base is -10 + 399 * 0.05000000000000071 */
-    assert_true(ax(s.base_lo, s.base_step, 399) == 9.950000000000284);
-    assert_true(ax(0, s.tau_step, 50) == 1.0);
+    assert_true(pmx_arange_at(s.base_lo, s.base_step, 399) == 9.950000000000284);
+    assert_true(pmx_arange_at(0, s.tau_step, 50) == 1.0);
 }
 
 static void test_errors(void **state)
@@ -304,9 +383,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_brute_force),
-        cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_paper_spec),
+        cmocka_unit_test(test_brute_force), cmocka_unit_test(test_wage_bounds),
+        cmocka_unit_test(test_fields),      cmocka_unit_test(test_paper_spec),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

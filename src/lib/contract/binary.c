@@ -67,34 +67,37 @@ static double q_below(long k, long n, double p)
 static pm_status infeasible(pm_contract *out, pm_error *err, long n, double eta, const char *why)
 {
     out->feasible = 0;
-    out->base = out->bonus = out->expected_pay = NAN;
+    out->terms.base = out->terms.bonus = out->expected_pay = NAN;
     out->principal_utility = out->agent_utility = NAN;
-    out->k = 0;
+    out->terms.k = 0;
     return pm_error_set(err, PM_EINFEASIBLE,
                         "binary contract, n = %ld: effort %.6g cannot be implemented: %s", n, eta,
                         why);
 }
 
-/* Is eta a global best response to c? Cheap rejection first: the cheapest
- * thresholds are typically the strict ones where the agent shirks, and any
- * single effort with higher utility proves that, so a coarse probe (eta = 0
- * first) settles most candidates before the full best-response search. */
+/* Does IR hold at eta and is eta a global best response to c? Cheap
+ * rejection first: the cheapest thresholds are typically the strict ones
+ * where the agent shirks, and any single effort with higher utility proves
+ * that, so a coarse probe (eta = 0 first) settles most candidates before
+ * the full best-response search. */
 #define IC_PROBES 16
-static int global_ic(const pm_model *m, const pm_scheme *sc, const pm_contract *c, double eta,
+static int global_ic(const pm_model *m, const pm_scheme *sc, const pm_contract_terms *c, double eta,
                      double *u_at)
 {
     double ua, ub, eb;
     if (pm_contract_agent_utility(m, sc, c, eta, &ua) != PM_OK)
         return 0;
     *u_at = ua;
+    if (ua < m->u0 - pmx_ic_tie(m->u0))
+        return 0; /* IR: the wages round away from the binding value */
     for (int i = 0; i <= IC_PROBES; i++) {
         double x = (double)i / IC_PROBES, ux;
-        if (pm_contract_agent_utility(m, sc, c, x, &ux) == PM_OK && ux > ua + 1e-9 * (1 + fabs(ua)))
+        if (pm_contract_agent_utility(m, sc, c, x, &ux) == PM_OK && ux > ua + pmx_ic_tie(ua))
             return 0;
     }
     if (pm_contract_best_response(m, sc, c, &eb, &ub) != PM_OK)
         return 0;
-    return ua >= ub - 1e-9 * (1 + fabs(ub));
+    return ua >= ub - pmx_ic_tie(ub);
 }
 
 /* Wages and expected pay of threshold k implementing eta, from
@@ -104,6 +107,7 @@ typedef struct target {
     const pm_model *m;
     double eta, p, d, u, ed, e2, mu;
     double gmin, gmax;
+    double pay_below; /* candidates paying at least this are of no use */
     long n;
 } target;
 
@@ -132,8 +136,20 @@ static int wages_with(const target *t, long k, double B, double q, cand *out)
     double qk = fmin(q, 1), s1 = t->u + B * qk, s0 = s1 - B;
     if (!(s0 >= t->gmin && s1 <= t->gmax))
         return 0;
-    double wl = pm_utility_inverse(&t->m->G, s0), wh = pm_utility_inverse(&t->m->G, s1);
-    if (!(wl >= t->m->w_min && wh <= t->m->w_max))
+    double wh = pm_utility_inverse(&t->m->G, s1);
+    if (!(wh <= t->m->w_max))
+        return 0;
+    /* Skip the second inversion when the pay cannot beat pay_below: G is
+     * concave, so B = G(wh) - G(wl) >= G'(wh) (wh - wl) and
+     * pay = wh - (wh - wl) q >= wh - q B / G'(wh). The margin is far above
+     * the rounding of either side, so no candidate that could win is cut. */
+    if (isfinite(t->pay_below)) {
+        double lb = wh - qk * B / pm_utility_eval(&t->m->G, wh, 1);
+        if (lb > t->pay_below + 1e-12 * (1 + fabs(wh) + fabs(t->pay_below)))
+            return 0;
+    }
+    double wl = pm_utility_inverse(&t->m->G, s0);
+    if (!(wl >= t->m->w_min))
         return 0;
     out->k = k;
     out->base = wl;
@@ -186,7 +202,8 @@ static double corner_bonus(const pm_model *m, const pm_scheme *sc, long n, long 
     double p1 = fmin(pm_scheme_pass(sc, 1), 1);
     c.p1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 1, 0);
     c.q1 = pm_pbeta(p1, c.k, c.n - c.k + 1, 0, 0);
-    pmx_grid g = {200, 0, 2, 2, 64, 4};
+    pmx_grid g = {
+        .uniform = 200, .include_one = 0, .bell_lo = 2, .bell_hi = 2, .bell = 64, .refine = 4};
     pmx_bell_range(sc, n, k, &g.bell_lo, &g.bell_hi);
     double best;
     if (pmx_grid_maximize(corner_ratio, &c, &g, NULL, &best) != PM_OK)
@@ -207,6 +224,7 @@ static void target_init(target *t, const pm_model *m, const pm_scheme *sc, long 
     t->mu = pm_value_eval(&m->mu, eta, 0);
     t->gmin = pm_utility_eval(&m->G, m->w_min, 0);
     t->gmax = pm_utility_eval(&m->G, m->w_max, 0);
+    t->pay_below = INFINITY;
 }
 
 pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
@@ -222,23 +240,23 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
     double q = q_below(k, n, t.p);
     if (!(t.ed > 0 && f1 > 0) || !wages_for(&t, k, f1, q, &c))
         return infeasible(out, err, n, eta, "threshold k: the wages leave [w_min, w_max]");
-    out->k = k;
-    out->base = c.base;
-    out->bonus = c.bonus;
+    out->terms.k = k;
+    out->terms.base = c.base;
+    out->terms.bonus = c.bonus;
     out->expected_pay = c.pay;
     out->principal_utility = t.mu - c.pay;
     double u_at = t.u - pm_cost_eval(&m->E, eta, 0);
-    if (check_ic && !global_ic(m, sc, out, eta, &u_at)) {
+    if (check_ic && !global_ic(m, sc, &out->terms, eta, &u_at)) {
         /* At eta = 1 a larger bonus may still make it a best response. */
         double Bfoc = t.ed / ((double)n * t.d * f1), Bc;
         if (!(eta == 1 && (Bc = corner_bonus(m, sc, n, k)) > Bfoc && wages_with(&t, k, Bc, q, &c)))
             return infeasible(out, err, n, eta,
                               "threshold k: the target is not the agent's global best response");
-        out->base = c.base;
-        out->bonus = c.bonus;
+        out->terms.base = c.base;
+        out->terms.bonus = c.bonus;
         out->expected_pay = c.pay;
         out->principal_utility = t.mu - c.pay;
-        if (!global_ic(m, sc, out, eta, &u_at))
+        if (!global_ic(m, sc, &out->terms, eta, &u_at))
             return infeasible(out, err, n, eta,
                               "threshold k: the target is not the agent's global best response");
     }
@@ -253,53 +271,19 @@ pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, l
     return pmx_binary_implement_below(m, sc, n, eta, INFINITY, out, err);
 }
 
-pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                     double pay_below, pm_contract *out, pm_error *err)
+/* The candidates of the window j = k - 1 in [jlo, jhi] that pass the
+ * wage-bound and second-order checks, sorted by expected pay; their count.
+ * pmf_{n-1}(j) by the ratio recurrence from jlo, q = P(X_n <= j) =
+ * P(X_n < k) = P(no bonus) accumulated from its own start. Both are
+ * sums/products of positive terms: relative error ~ w eps. */
+static long scan_window(const target *t, long jlo, long jhi, cand *cs)
 {
-    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
-        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
-    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
-
-    target t;
-    target_init(&t, m, sc, n, eta);
-    double d = t.d, p = t.p, u = t.u, ed = t.ed, mu = t.mu;
-
-    if (eta == 0 || ed == 0) {
-        out->base = out->expected_pay = pm_utility_inverse(&m->G, u);
-        out->bonus = 0;
-        out->k = 0;
-        out->principal_utility = mu - out->expected_pay;
-        out->agent_utility = u - pm_cost_eval(&m->E, eta, 0);
-        out->feasible = 1;
-        return PM_OK;
-    }
-    double gmin = t.gmin, gmax = t.gmax;
-    double n1 = (double)(n - 1), nd = (double)n;
-
-    /* The window j = k - 1 in [jlo, jhi] of Bin(n-1, p) where the pmf is at
-     * least pmin (a 1e-9 relative slack keeps the boundary k, whose wage
-     * may sit exactly on a bound, inside). */
-    double logmin = log(ed / (nd * d * (gmax - gmin))) - 1e-9;
-    long mode = (long)floor(nd * p);
-    if (mode > n - 1)
-        mode = n - 1;
-    if (pm_dbinom((double)mode, n1, p, 1) < logmin)
-        return infeasible(out, err, n, eta, "every bonus it needs exceeds the wage range");
-    long jlo = first_true(0, mode, n1, p, logmin, 1);
-    long jhi = first_true(mode, n - 1, n1, p, logmin, 0) - 1;
-    long w = jhi - jlo + 1;
-
-    cand *cs = malloc((size_t)w * sizeof *cs);
-    if (!cs)
-        return pm_error_set(err, PM_ENOMEM, "binary contract: out of memory");
-    long nc = 0;
-    /* pmf_{n-1}(j) by the ratio recurrence from jlo, q = P(X_n <= j) =
-     * P(X_n < k) = P(no bonus) accumulated from its own start. Both are
-     * sums/products of positive terms: relative error ~ w eps. */
+    double p = t->p, n1 = (double)(t->n - 1), nd = (double)t->n;
     double f1 = pm_dbinom((double)jlo, n1, p, 0);
     double fn = pm_dbinom((double)jlo, nd, p, 0);
-    double q = q_below(jlo + 1, n, p);
+    double q = q_below(jlo + 1, t->n, p);
     double odds = p / (1 - p);
+    long nc = 0;
     for (long j = jlo; j <= jhi; j++) {
         if (j > jlo) {
             if (p < 1) {
@@ -311,56 +295,101 @@ pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, lon
             }
             q += fn;
         }
-        if (wages_for(&t, j + 1, f1, q, &cs[nc]))
+        if (wages_for(t, j + 1, f1, q, &cs[nc]))
             nc++;
     }
     qsort(cs, (size_t)nc, sizeof *cs, cand_cmp);
+    return nc;
+}
 
-    /* eta = 1: a candidate failing IC with the first-order bonus may pass
-     * with the corner bonus B_ic (see corner_bonus), at a higher pay; the
-     * sorted first-order pays are lower bounds, so the search stops at the
-     * first candidate whose bound reaches the best pay found. */
+/* The cheapest of the sorted candidates below pay_below that passes IR and
+ * global IC (out's terms hold it; *best_u its agent utility); k = 0 when
+ * none does. eta = 1: a candidate failing IC with the first-order bonus may
+ * pass with the corner bonus B_ic (see corner_bonus), at a higher pay; the
+ * sorted first-order pays are lower bounds, so the search stops at the
+ * first candidate whose bound reaches the best pay found. */
+static cand pick(const target *t, const pm_scheme *sc, const cand *cs, long nc, double pay_below,
+                 pm_contract *out, double *best_u)
+{
+    const pm_model *m = t->m;
+    double n1 = (double)(t->n - 1), nd = (double)t->n;
     cand best = {0, pay_below, NAN, NAN};
-    double best_u = NAN;
     for (long i = 0; i < nc && cs[i].pay < best.pay; i++) {
-        out->k = cs[i].k;
-        out->base = cs[i].base;
-        out->bonus = cs[i].bonus;
+        out->terms.k = cs[i].k;
+        out->terms.base = cs[i].base;
+        out->terms.bonus = cs[i].bonus;
         double u_at;
-        if (global_ic(m, sc, out, eta, &u_at)) {
-            best = cs[i];
-            best_u = u_at;
-            break; /* the cheapest remaining: every later bound is higher */
+        if (global_ic(m, sc, &out->terms, t->eta, &u_at)) {
+            *best_u = u_at;
+            return cs[i]; /* the cheapest remaining: every later bound is higher */
         }
-        if (eta != 1)
+        if (t->eta != 1)
             continue;
-        double f1k = pm_dbinom((double)(cs[i].k - 1), n1, p, 0);
-        double qk = q_below(cs[i].k, n, p);
-        double Bc = corner_bonus(m, sc, n, cs[i].k);
+        double f1k = pm_dbinom((double)(cs[i].k - 1), n1, t->p, 0);
+        double qk = q_below(cs[i].k, t->n, t->p);
+        double Bc = corner_bonus(m, sc, t->n, cs[i].k);
         cand cc;
-        if (!(Bc > ed / (nd * d * f1k)) || !wages_with(&t, cs[i].k, Bc, qk, &cc) ||
+        if (!(Bc > t->ed / (nd * t->d * f1k)) || !wages_with(t, cs[i].k, Bc, qk, &cc) ||
             !(cc.pay < best.pay))
             continue;
-        out->base = cc.base;
-        out->bonus = cc.bonus;
-        if (global_ic(m, sc, out, eta, &u_at)) {
+        out->terms.base = cc.base;
+        out->terms.bonus = cc.bonus;
+        if (global_ic(m, sc, &out->terms, t->eta, &u_at)) {
             best = cc;
-            best_u = u_at;
+            *best_u = u_at;
         }
     }
-    if (best.k > 0) {
-        out->k = best.k;
-        out->base = best.base;
-        out->bonus = best.bonus;
-        out->expected_pay = best.pay;
-        out->principal_utility = mu - best.pay;
-        out->agent_utility = best_u;
+    return best;
+}
+
+pm_status pmx_binary_implement_below(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                     double pay_below, pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "binary contract: invalid argument");
+    pmx_contract_start(out, PM_CONTRACT_BINARY, n, eta);
+    target t;
+    target_init(&t, m, sc, n, eta);
+    t.pay_below = pay_below;
+    if (eta == 0 || t.ed == 0) {
+        out->terms.base = out->expected_pay = pm_utility_inverse(&m->G, t.u);
+        out->terms.bonus = 0;
+        out->terms.k = 0;
+        out->principal_utility = t.mu - out->expected_pay;
+        out->agent_utility = t.u - pm_cost_eval(&m->E, eta, 0);
         out->feasible = 1;
-        free(cs);
         return PM_OK;
     }
+    double p = t.p, n1 = (double)(n - 1), nd = (double)n;
+    /* The window j = k - 1 in [jlo, jhi] of Bin(n-1, p) where the pmf is at
+     * least pmin (a 1e-9 relative slack keeps the boundary k, whose wage
+     * may sit exactly on a bound, inside). */
+    double logmin = log(t.ed / (nd * t.d * (t.gmax - t.gmin))) - 1e-9;
+    long mode = (long)floor(nd * p);
+    if (mode > n - 1)
+        mode = n - 1;
+    if (pm_dbinom((double)mode, n1, p, 1) < logmin)
+        return infeasible(out, err, n, eta, "every bonus it needs exceeds the wage range");
+    long jlo = first_true(0, mode, n1, p, logmin, 1);
+    long jhi = first_true(mode, n - 1, n1, p, logmin, 0) - 1;
+    cand *cs = malloc((size_t)(jhi - jlo + 1) * sizeof *cs);
+    if (!cs)
+        return pm_error_set(err, PM_ENOMEM, "binary contract: out of memory");
+    long nc = scan_window(&t, jlo, jhi, cs);
+    double best_u = NAN;
+    cand best = pick(&t, sc, cs, nc, pay_below, out, &best_u);
     free(cs);
-    return infeasible(out, err, n, eta,
-                      nc ? "no threshold within the wage range makes it a global best response"
-                         : "no threshold keeps both wages within [w_min, w_max]");
+    if (best.k < 1)
+        return infeasible(out, err, n, eta,
+                          nc ? "no threshold within the wage range makes it a global best "
+                               "response"
+                             : "no threshold keeps both wages within [w_min, w_max]");
+    out->terms.k = best.k;
+    out->terms.base = best.base;
+    out->terms.bonus = best.bonus;
+    out->expected_pay = best.pay;
+    out->principal_utility = t.mu - best.pay;
+    out->agent_utility = best_u;
+    out->feasible = 1;
+    return PM_OK;
 }

@@ -1,5 +1,6 @@
 /*
-** Grid mode: the authors' exact-utility grid search (spec/paper.md §11.3),
+** Grid mode: the authors' exact-utility grid search (arXiv 2502.06387,
+** Figure 3; the authors' Section4.py),
 ** streamed contract by contract instead of materialised as 4-D arrays.
 **
 ** Per contract (tau, c1, c2) the 101 agent utilities are a few multiply-adds
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "contract/arange.h"
 #include "prefmon/binom.h"
 #include "prefmon/grid.h"
 
@@ -41,20 +43,7 @@ void pm_grid_spec_paper(pm_grid_spec *s)
                         .tol = 0.01};
 }
 
-/* numpy's arange fill rule: a[0] = lo, a[1] = lo + step, then
- * a[i] = lo + i*(a[1] - a[0]); the base lattice step is therefore
- * 0.05000000000000071, not 0.05. */
-static double arange_at(double lo, double step, long i)
-{
-    double next = lo + step;
-    if (i == 0)
-        return lo;
-    if (i == 1)
-        return next;
-    return lo + (double)i * (next - lo);
-}
-
-/* Primitives in the authors' expression forms (CODE-UPD Section4.py), so the
+/* Primitives in the authors' expression forms (the authors' Section4.py), so the
  * doubles match NumPy's: G = sum alpha (1 - exp(-beta w)) accumulated from 0
  * (for CARA a in {1, 0.5} bit-identical to the original a - a e^{-a w}); E as
  * sum c_i eta**i left to right (0.18*eta**2 exactly for poly:0,0,0.18); mu as
@@ -112,6 +101,7 @@ typedef struct grid_tab {
     double *P, *Q, *pmin, *pmax; /* nt x ne: pay probability, 1 - P; per-row range */
     double *c1, *c2, *G2, *Gs;   /* np, nb, nb, np x nb: G(c2), G(c1 + c2) */
     double *A, *W;               /* linear: exp(-b c2) (T x nb), mgf base**n (T x np x ne) */
+    int jlo, *jend; /* wage bounds: bases j in [jlo, jend[i]) pay within [w_min, w_max] */
     double alpha[PM_MODEL_MAX_TERMS], beta[PM_MODEL_MAX_TERMS], dn;
     int *order, *j0;      /* SBR: rows best bound first, first base with agent(e*) >= U0 */
     double *rub;          /* SBR: principal utility bound of each row */
@@ -211,7 +201,7 @@ static void row_fb_sb(grid_worker *w, int t, int i)
     const grid_tab *g = w->g;
     const double *P = g->P + (size_t)t * g->ne;
     double c1 = g->c1[i], pmin = g->pmin[t];
-    for (int j = 0; j < g->nb; j++) {
+    for (int j = g->jlo; j < g->jend[i]; j++) {
         double c2 = g->c2[j];
         /* SB <= FB always, so this bound below SB rules out both. */
         if (g->mumax - (pmin * c1 + c2) < w->sb.v)
@@ -249,7 +239,7 @@ static int row_sbr(grid_worker *w, int r)
      * [-1:], the last effort alone. */
     int lo = es >= 1 ? es - 1 : ne - 1;
     double c1 = g->c1[i], pe = g->P[(size_t)t * ne + es];
-    for (int j = g->j0[r]; j < g->nb; j++) {
+    for (int j = g->j0[r]; j < g->jend[i]; j++) {
         double c2 = g->c2[j];
         double pu = g->mu[es] - (pe * c1 + c2);
         if (pu < w->sbr.v)
@@ -317,9 +307,9 @@ static int sbr_order(grid_tab *g)
     if (!k)
         return 0;
     for (int r = 0; r < rows; r++) {
-        int t = r / g->np, i = r % g->np, j = 0;
+        int t = r / g->np, i = r % g->np, j = g->jlo, end = g->jend[i];
         if (mono) {
-            int hi = nb;
+            int hi = end;
             while (j < hi) {
                 int mid = j + (hi - j) / 2;
                 if (agent_one(g, t, i, mid, g->es) >= g->u0)
@@ -328,13 +318,13 @@ static int sbr_order(grid_tab *g)
                     j = mid + 1;
             }
         } else {
-            while (j < nb && !(agent_one(g, t, i, j, g->es) >= g->u0))
+            while (j < end && !(agent_one(g, t, i, j, g->es) >= g->u0))
                 j++;
         }
         g->j0[r] = j;
         k[r].r = r;
-        k[r].ub = j < nb ? g->mu[g->es] - (g->P[(size_t)t * g->ne + g->es] * g->c1[i] + g->c2[j])
-                         : -INFINITY;
+        k[r].ub = j < end ? g->mu[g->es] - (g->P[(size_t)t * g->ne + g->es] * g->c1[i] + g->c2[j])
+                          : -INFINITY;
     }
     qsort(k, (size_t)rows, sizeof *k, rowkey_cmp);
     for (int q = 0; q < rows; q++)
@@ -385,6 +375,24 @@ static pm_status check_spec(const pm_grid_spec *s, int binary, pm_error *err)
     return PM_OK;
 }
 
+/* The wage bounds restrict the lattice: every wage a contract can pay
+ * (base, and base + slope or base + bonus, summed as the tables do) lies
+ * in [w_min, w_max]. Both axes ascend, so for each pay value the allowed
+ * bases are one run [jlo, jend[i]). */
+static void wage_window(grid_tab *g, const pm_model *md)
+{
+    int j = 0;
+    while (j < g->nb && !(g->c2[j] >= md->w_min))
+        j++;
+    g->jlo = j;
+    for (int i = 0; i < g->np; i++) {
+        int e = g->jlo;
+        while (e < g->nb && g->c1[i] + g->c2[e] <= md->w_max)
+            e++;
+        g->jend[i] = e;
+    }
+}
+
 /* All tables in one block; the sizes are known up front. */
 static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc, long n,
                             const pm_grid_spec *s, pm_error *err)
@@ -393,7 +401,8 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
     int T = g->risk_neutral || g->binary ? 0 : md->G.nterms;
     size_t tot = 4 * (size_t)ne + 4 * (size_t)nt + 2 * (size_t)nt * ne + (size_t)np +
                  2 * (size_t)nb + (g->binary ? (size_t)np * nb : 0) + (size_t)T * nb +
-                 (size_t)T * np * ne + ((size_t)T * np + 7) / 8; /* last: wfull bytes */
+                 (size_t)T * np * ne + (size_t)np /* jend */ +
+                 ((size_t)T * np + 7) / 8; /* last: wfull bytes */
     double *p = malloc(tot * sizeof *p);
     if (!p)
         return pm_error_set(err, PM_ENOMEM, "grid: out of memory for %zu table entries", tot);
@@ -403,11 +412,12 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
     g->c1 = p, p += np, g->c2 = p, p += nb, g->G2 = p, p += nb;
     g->Gs = g->binary ? p : NULL, p += g->binary ? (size_t)np * nb : 0;
     g->A = p, p += (size_t)T * nb, g->W = p, p += (size_t)T * np * ne;
+    g->jend = (int *)p, p += np;
     g->wfull = (unsigned char *)p;
 
     g->mumax = -INFINITY, g->cmin = INFINITY;
     for (int e = 0; e < ne; e++) {
-        double eta = arange_at(0, s->eta_step, s->eta_first + e);
+        double eta = pmx_arange_at(0, s->eta_step, s->eta_first + e);
         /* pm_scheme_pass is bit-identical to the authors' (1 + eta(1-delta))/2
          * and eta*mean(p - 1/2) + 0.5: both differ only by exact halvings. */
         g->eta[e] = eta, g->m[e] = pm_scheme_pass(sc, eta);
@@ -418,13 +428,14 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
         g->mumax = fmax(g->mumax, g->mu[e]), g->cmin = fmin(g->cmin, g->cost[e]);
     }
     for (int i = 0; i < np; i++)
-        g->c1[i] = arange_at(s->pay_lo, s->pay_step, s->pay_first + i);
+        g->c1[i] = pmx_arange_at(s->pay_lo, s->pay_step, s->pay_first + i);
     for (int j = 0; j < nb; j++)
-        g->c2[j] = arange_at(s->base_lo, s->base_step, s->base_first + j);
+        g->c2[j] = pmx_arange_at(s->base_lo, s->base_step, s->base_first + j);
+    wage_window(g, md);
     double dn = g->dn = (double)n;
     for (int t = 0; t < nt; t++) {
         double *P = g->P + (size_t)t * ne, *Q = g->Q + (size_t)t * ne;
-        g->tau[t] = g->binary ? arange_at(0, s->tau_step, s->tau_first + t) : NAN;
+        g->tau[t] = g->binary ? pmx_arange_at(0, s->tau_step, s->tau_first + t) : NAN;
         /* scipy's binom.sf(tau*n, n, m) floors the double tau*n: P(X > k). */
         g->kfl[t] = g->binary ? floor(g->tau[t] * dn) : 0;
         for (int e = 0; e < ne; e++) {
@@ -464,13 +475,13 @@ static pm_status grid_build(grid_tab *g, const pm_model *md, const pm_scheme *sc
 
 /* Decode a best point into a contract; es >= 0 fixes the effort (SBR). */
 static void fill(const grid_tab *g, const pm_model *md, pm_contract_type type, const grid_best *b,
-                 int es, pm_contract *c)
+                 int es, pm_contract *c, double *tau)
 {
     c->feasible = b->key != UINT64_MAX;
-    c->k = 0, c->tau = NAN, c->slope = 0, c->bonus = 0;
+    c->terms.k = 0, *tau = NAN, c->terms.slope = 0, c->terms.bonus = 0;
     if (!c->feasible) {
         /* the authors' fallback: (None, 0, 0, 0), mu(0), effort 0, U0 */
-        c->eta = 0, c->base = c->slope = c->bonus = c->expected_pay = NAN;
+        c->eta = 0, c->terms.base = c->terms.slope = c->terms.bonus = c->expected_pay = NAN;
         c->principal_utility = value_eval(&md->mu, 0.0), c->agent_utility = md->u0;
         return;
     }
@@ -482,13 +493,13 @@ static void fill(const grid_tab *g, const pm_model *md, pm_contract_type type, c
     int t = (int)(key % (uint64_t)g->nt);
     int e = es >= 0 ? es : (int)(key / (uint64_t)g->nt);
     double pay = g->P[(size_t)t * g->ne + e] * g->c1[i] + g->c2[j];
-    c->eta = g->eta[e], c->base = g->c2[j], c->expected_pay = pay;
+    c->eta = g->eta[e], c->terms.base = g->c2[j], c->expected_pay = pay;
     c->principal_utility = g->mu[e] - pay;
     c->agent_utility = agent_one(g, t, i, j, e);
     if (type == PM_CONTRACT_BINARY)
-        c->bonus = g->c1[i], c->k = (long)g->kfl[t] + 1, c->tau = g->tau[t];
+        c->terms.bonus = g->c1[i], c->terms.k = (long)g->kfl[t] + 1, *tau = g->tau[t];
     else
-        c->slope = g->c1[i];
+        c->terms.slope = g->c1[i];
 }
 
 static int thread_count(const pm_grid_spec *s, int rows)
@@ -510,6 +521,21 @@ static grid_best best_of(const grid_worker *ws, int nw, size_t off)
         offer(&b, x->v, x->key);
     }
     return b;
+}
+
+/* PM_EINFEASIBLE, naming the problems without a feasible grid point, when
+ * any of the three has none (the fields stay as filled); else PM_OK. */
+static pm_status infeasible_status(const pm_grid_result *res, const pm_model *md, long n,
+                                   pm_error *err)
+{
+    if (res->fb.feasible && res->sb.feasible && res->sbr.feasible)
+        return PM_OK;
+    return pm_error_set(err, PM_EINFEASIBLE,
+                        "grid, n = %ld: no grid point is feasible for%s%s%s (wages [%g, %g], "
+                        "U0 = %g): widen the grid or the wage bounds",
+                        n, res->fb.feasible ? "" : " first-best",
+                        res->sb.feasible ? "" : " second-best",
+                        res->sbr.feasible ? "" : " restricted", md->w_min, md->w_max, md->u0);
 }
 
 pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_contract_type type,
@@ -577,19 +603,19 @@ pm_status pm_grid_solve(const pm_model *md, const pm_scheme *sc, long n, pm_cont
     }
 
     pm_contract *out[3] = {&res->fb, &res->sb, &res->sbr};
+    double *tau[3] = {&res->fb_tau, &res->sb_tau, &res->sbr_tau};
     const pm_solve solve[3] = {PM_SOLVE_FIRST_BEST, PM_SOLVE_SECOND_BEST, PM_SOLVE_RESTRICTED};
     const grid_best *best[3] = {&fb, &sb, &sbr};
     for (int r = 0; r < 3; r++) {
-        *out[r] = (pm_contract){.type = type, .solve = solve[r], .n = n};
-        fill(&g, md, type, best[r], r == 2 ? es : -1, out[r]);
+        *out[r] = (pm_contract){.terms = {.type = type, .n = n}, .solve = solve[r]};
+        fill(&g, md, type, best[r], r == 2 ? es : -1, out[r], tau[r]);
     }
-    double F = res->fb.principal_utility, fisher = pm_scheme_fisher(sc, res->fb.eta);
+    double F = res->fb.principal_utility;
     for (int r = 0; r < 3; r++) {
         out[r]->first_best_utility = F, out[r]->first_best_eta = res->fb.eta;
         out[r]->gap = F - out[r]->principal_utility;
         out[r]->normalized_gap = out[r]->gap / F;
-        out[r]->fisher_info = fisher;
     }
     free(au), free(ws), free(g.eta);
-    return PM_OK;
+    return infeasible_status(res, md, n, err);
 }

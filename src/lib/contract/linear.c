@@ -22,22 +22,10 @@ typedef struct lin_ctx {
     int base_ok;
 } lin_ctx;
 
-/* E[G(w)] for a sum of exponentials, as in contract.c. */
-static double eg(const lin_ctx *c, double base, double slope)
-{
-    double s = 0;
-    for (int i = 0; i < c->g->nterms; i++) {
-        double a = c->g->alpha[i], b = c->g->beta[i];
-        double L = (double)c->n * log1p(c->p * expm1(-b * slope / (double)c->n));
-        s += -a * expm1(-b * base + L);
-    }
-    return s;
-}
-
 static double ir_resid(double base, void *vctx)
 {
     const lin_ctx *c = vctx;
-    return eg(c, base, c->slope) - c->u;
+    return pmx_eg_linear(c->g, c->n, base, c->slope, c->p) - c->u;
 }
 
 /* The base that makes IR bind for a given slope: E[G] is increasing in the
@@ -70,15 +58,13 @@ static double foc_resid(double slope, void *vctx)
     return s * c->d - c->ed;
 }
 
-pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                       pm_contract *out, pm_error *err)
+/* The slope from the first-order condition and the base from binding IR
+ * for target eta (pass probability p, m' = d); NULL, or why none exists
+ * (then both NaN). */
+static const char *linear_terms(const pm_model *m, long n, double eta, double p, double d,
+                                double *base_out, double *slope_out)
 {
-    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
-        return pm_error_set(err, PM_EINVAL, "linear contract: invalid argument");
-    pmx_contract_start(out, PM_CONTRACT_LINEAR, n, eta);
-
     const pm_utility *g = &m->G;
-    double d = pm_scheme_slope(sc), p = pm_scheme_pass(sc, eta);
     double u = m->u0 + pm_cost_eval(&m->E, eta, 0), ed = pm_cost_eval(&m->E, eta, 1);
     double base, slope;
     const char *why = NULL;
@@ -128,8 +114,21 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
         }
     }
 
-    out->base = base;
-    out->slope = slope;
+    *base_out = base;
+    *slope_out = slope;
+    return why;
+}
+
+pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
+                                       pm_contract *out, pm_error *err)
+{
+    if (!m || !sc || !out || n < 1 || !(eta >= 0 && eta <= 1))
+        return pm_error_set(err, PM_EINVAL, "linear contract: invalid argument");
+    pmx_contract_start(out, PM_CONTRACT_LINEAR, n, eta);
+    double d = pm_scheme_slope(sc), p = pm_scheme_pass(sc, eta), base, slope;
+    const char *why = linear_terms(m, n, eta, p, d, &base, &slope);
+    out->terms.base = base;
+    out->terms.slope = slope;
     out->expected_pay = base + slope * p;
     out->principal_utility = pm_value_eval(&m->mu, eta, 0) - out->expected_pay;
     out->feasible = 0;
@@ -137,10 +136,12 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
         why = "the wages leave [w_min, w_max]";
     if (!why) {
         double u_at, eta_br, u_br;
-        if (pm_contract_agent_utility(m, sc, out, eta, &u_at) != PM_OK ||
-            pm_contract_best_response(m, sc, out, &eta_br, &u_br) != PM_OK)
+        if (pm_contract_agent_utility(m, sc, &out->terms, eta, &u_at) != PM_OK ||
+            pm_contract_best_response(m, sc, &out->terms, &eta_br, &u_br) != PM_OK)
             why = "the agent's utility cannot be evaluated";
-        else if (u_at < u_br - 1e-9 * (1 + fabs(u_br)))
+        else if (u_at < m->u0 - pmx_ic_tie(m->u0))
+            why = "the agent's participation (IR) fails at the target";
+        else if (u_at < u_br - pmx_ic_tie(u_br))
             why = "the target is not the agent's global best response";
         out->agent_utility = u_at;
     }
@@ -149,7 +150,7 @@ pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, l
                      "linear contract, n = %ld: effort %.6g cannot be implemented: %s "
                      "(base %.6g, slope %.6g, wages [%g, %g])",
                      n, eta, why, base, slope, m->w_min, m->w_max);
-        out->base = out->slope = out->expected_pay = NAN;
+        out->terms.base = out->terms.slope = out->expected_pay = NAN;
         out->principal_utility = out->agent_utility = NAN;
         return PM_EINFEASIBLE;
     }

@@ -41,17 +41,18 @@ static json_t *contract_json(const pm_contract *c, const pm_model *m, const pm_s
     json_object_set_new(root, "format", json_string(FORMAT_NAME));
     json_object_set_new(root, "format_version", json_integer(FORMAT_VERSION));
     json_object_set_new(root, "prefmon_version", json_string(pm_version()));
-    json_object_set_new(root, "type", json_string(pm_contract_type_name(c->type)));
+    json_object_set_new(root, "type", json_string(pm_contract_type_name(c->terms.type)));
     json_object_set_new(root, "solve", json_string(pm_solve_name(c->solve)));
     json_object_set_new(root, "method", json_string(method ? method : "exact"));
-    json_object_set_new(root, "n", json_integer(c->n));
+    json_object_set_new(root, "n", json_integer(c->terms.n));
     json_object_set_new(root, "feasible", json_boolean(c->feasible));
-    json_object_set_new(root, "k", json_integer(c->k));
+    json_object_set_new(root, "k", json_integer(c->terms.k));
+    /* fisher_info is derived (I(eta*) of the scheme), kept in the file for
+     * its readers; the grid's tau is not written (k is what pays). */
     static const char *const names[] = {"eta",
                                         "base",
                                         "slope",
                                         "bonus",
-                                        "tau",
                                         "expected_pay",
                                         "principal_utility",
                                         "agent_utility",
@@ -60,19 +61,11 @@ static json_t *contract_json(const pm_contract *c, const pm_model *m, const pm_s
                                         "gap",
                                         "normalized_gap",
                                         "fisher_info"};
-    const double vals[] = {c->eta,
-                           c->base,
-                           c->slope,
-                           c->bonus,
-                           c->tau,
-                           c->expected_pay,
-                           c->principal_utility,
-                           c->agent_utility,
-                           c->first_best_utility,
-                           c->first_best_eta,
-                           c->gap,
-                           c->normalized_gap,
-                           c->fisher_info};
+    const double vals[] = {
+        c->eta,           c->terms.base,         c->terms.slope,
+        c->terms.bonus,   c->expected_pay,       c->principal_utility,
+        c->agent_utility, c->first_best_utility, c->first_best_eta,
+        c->gap,           c->normalized_gap,     pm_scheme_fisher(sc, c->first_best_eta)};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         json_object_set_new(root, names[i], jnum(vals[i]));
     json_object_set_new(root, "model", pmx_model_to_json(m));
@@ -191,6 +184,43 @@ static pm_status load_scheme(const char *path, json_t *o, pm_scheme *sc, pm_erro
     return PM_OK;
 }
 
+/* The report's numbers and the terms' base / slope / bonus into x (its
+ * feasible flag already read). */
+static pm_status load_numbers(const char *path, json_t *root, pm_contract *x, pm_error *err)
+{
+    pm_status st;
+    double ignored;
+    struct {
+        const char *name;
+        double *dst;
+        int must_be_finite;
+    } nums[] = {{"eta", &x->eta, 1},
+                {"base", &x->terms.base, 1},
+                {"slope", &x->terms.slope, 1},
+                {"bonus", &x->terms.bonus, 1},
+                {"expected_pay", &x->expected_pay, 1},
+                {"principal_utility", &x->principal_utility, 1},
+                {"agent_utility", &x->agent_utility, 1},
+                {"first_best_utility", &x->first_best_utility, 0},
+                {"first_best_eta", &x->first_best_eta, 0},
+                {"gap", &x->gap, 0},
+                {"normalized_gap", &x->normalized_gap, 0}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        /* An infeasible contract has no terms: nulls allowed there. */
+        int nullable = !nums[i].must_be_finite || !x->feasible;
+        if ((st = get_num(path, root, nums[i].name, nullable, nums[i].dst, err)))
+            return st;
+    }
+    /* Derived (fisher_info) or grid-only (tau, older files): checked when
+     * present, not kept. */
+    static const char *const extra[] = {"fisher_info", "tau"};
+    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+        if (json_object_get(root, extra[i]) &&
+            (st = get_num(path, root, extra[i], 1, &ignored, err)))
+            return st;
+    return PM_OK;
+}
+
 static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_model *m,
                            pm_scheme *sc, pm_error *err)
 {
@@ -211,11 +241,11 @@ static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_mo
         return st;
     pm_contract x;
     memset(&x, 0, sizeof x);
-    x.n = n;
+    x.terms.n = n;
     if (strcmp(type, "linear") == 0)
-        x.type = PM_CONTRACT_LINEAR;
+        x.terms.type = PM_CONTRACT_LINEAR;
     else if (strcmp(type, "binary") == 0)
-        x.type = PM_CONTRACT_BINARY;
+        x.terms.type = PM_CONTRACT_BINARY;
     else
         return pm_error_set(err, PM_EPARSE, "%s: field 'type': '%s' is not linear or binary", path,
                             type);
@@ -229,34 +259,13 @@ static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_mo
         return pm_error_set(err, PM_EPARSE, "%s: field 'solve': '%s' is unknown", path, solve);
     if ((st = get_int(path, root, "k", 0, n + 1, &k, err)))
         return st;
-    x.k = k;
+    x.terms.k = k;
     json_t *feas = json_object_get(root, "feasible");
     if (!json_is_boolean(feas))
         return pm_error_set(err, PM_EPARSE, "%s: field 'feasible': missing or not a boolean", path);
     x.feasible = json_is_true(feas);
-    struct {
-        const char *name;
-        double *dst;
-        int must_be_finite;
-    } nums[] = {{"eta", &x.eta, 1},
-                {"base", &x.base, 1},
-                {"slope", &x.slope, 1},
-                {"bonus", &x.bonus, 1},
-                {"tau", &x.tau, 0},
-                {"expected_pay", &x.expected_pay, 1},
-                {"principal_utility", &x.principal_utility, 1},
-                {"agent_utility", &x.agent_utility, 1},
-                {"first_best_utility", &x.first_best_utility, 0},
-                {"first_best_eta", &x.first_best_eta, 0},
-                {"gap", &x.gap, 0},
-                {"normalized_gap", &x.normalized_gap, 0},
-                {"fisher_info", &x.fisher_info, 0}};
-    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        /* An infeasible contract has no terms: nulls allowed there. */
-        int nullable = !nums[i].must_be_finite || !x.feasible;
-        if ((st = get_num(path, root, nums[i].name, nullable, nums[i].dst, err)))
-            return st;
-    }
+    if ((st = load_numbers(path, root, &x, err)))
+        return st;
     pm_model mm;
     pm_model_default(&mm);
     json_t *jm = json_object_get(root, "model");
