@@ -44,15 +44,15 @@ done
 sort -k1,1 "$tmp/defs" >"$tmp/defs.s"
 sort -k2,2 "$tmp/uses" | join -1 2 -2 1 - "$tmp/defs.s" |
     awk '$2 != $3 {print $2, $3, $1}' | sort -u >"$tmp/edges"
-# edges: user definer symbol
-while read -r user def sym; do
-    ru=$(rank "src/lib/$user")
-    rd=$(rank "src/lib/$def")
-    if [ "$ru" != "?" ] && [ "$rd" != "?" ] && [ "$rd" -gt "$ru" ]; then
-        echo "check-layers: upward dependency: $user uses $sym from $def" >&2
-        fail=1
-    fi
-done <"$tmp/edges"
+# edges: user definer symbol. The layer of a file is its directory.
+awk -v layers="$LAYERS" '
+    BEGIN { n = split(layers, l, " "); for (i = 1; i <= n; i++) rank[l[i]] = i }
+    function r(f,  d) { d = f; sub(/\/.*/, "", d); return (d in rank) ? rank[d] : 0 }
+    { ru = r($1); rd = r($2)
+      if (ru && rd && rd > ru) {
+          printf "check-layers: upward dependency: %s uses %s from %s\n", $1, $3, $2
+          bad = 1 } }
+    END { exit bad }' "$tmp/edges" >&2 || fail=1
 awk '{print $1, $2}' "$tmp/edges" | sort -u >"$tmp/pairs"
 if ! tsort "$tmp/pairs" >/dev/null 2>"$tmp/loop"; then
     echo "check-layers: files depend on each other in a cycle:" >&2

@@ -43,20 +43,7 @@
 #include "prefmon/contract.h"
 #include "prefmon/status.h"
 
-#ifndef PM_HAVE_CONTRACT_TERMS
-#define PM_HAVE_CONTRACT_TERMS
-/* The contract terms as the contract helper defines them (issue 7); declared
- * here until contract.h carries them — the integrator keeps one copy.
- * linear w = base + slope * X / n;  binary w = base + bonus * 1{X >= k}. */
-typedef struct pm_contract_terms {
-    pm_contract_type type;
-    long n;
-    double base;
-    double slope;
-    double bonus;
-    long k;
-} pm_contract_terms;
-#endif
+/* The terms paid (pm_contract_terms) are declared in contract.h. */
 
 /** One annotator's outcome. */
 typedef struct pm_pay_input {
