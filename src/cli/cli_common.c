@@ -68,13 +68,20 @@ int cli_fail(const char *what, pm_status st, const pm_error *err)
 }
 
 /* What strtod would take but a command line should not: blanks around the
- * number (refused on both sides alike) and hex floats ("0x1p-3"). */
-static int plain_decimal(const char *arg)
+ * number (refused on both sides alike) and hex floats ("0x1p-3"). Prints
+ * why and returns CLI_EUSAGE, or returns 0. */
+static int plain_decimal(const char *opt, const char *arg, const char *what)
 {
     size_t len = strlen(arg);
-    if (len == 0 || isspace((unsigned char)arg[0]) || isspace((unsigned char)arg[len - 1]))
-        return 0;
-    return strpbrk(arg, "xX") == NULL;
+    if (len && (isspace((unsigned char)arg[0]) || isspace((unsigned char)arg[len - 1]))) {
+        cli_error("%s: '%s' is not %s (remove the blanks around it)", opt, arg, what);
+        return CLI_EUSAGE;
+    }
+    if (strpbrk(arg, "xX")) {
+        cli_error("%s: '%s' is not %s (write it in decimal)", opt, arg, what);
+        return CLI_EUSAGE;
+    }
+    return 0;
 }
 
 int cli_double(const char *opt, const char *arg, double lo, double hi, double *out)
@@ -86,7 +93,9 @@ int cli_double(const char *opt, const char *arg, double lo, double hi, double *o
      * (range-checked below); only an overflow or a total underflow of a
      * non-zero number is not representable. */
     int unrepresentable = errno == ERANGE && (isinf(v) || v == 0);
-    if (!plain_decimal(arg) || end == arg || *end != '\0' || unrepresentable || isnan(v)) {
+    if (plain_decimal(opt, arg, "a number"))
+        return CLI_EUSAGE;
+    if (end == arg || *end != '\0' || unrepresentable || isnan(v)) {
         cli_error("%s: '%s' is not a number", opt, arg);
         return CLI_EUSAGE;
     }
@@ -124,7 +133,9 @@ static int parse_long(const char *opt, const char *arg, const char *end_ok, long
         }
         v = (long long)d;
     }
-    if (isspace((unsigned char)*arg) || end == arg || errno == ERANGE || !strchr(end_ok, *end)) {
+    if (plain_decimal(opt, arg, "a whole number"))
+        return CLI_EUSAGE;
+    if (end == arg || errno == ERANGE || !strchr(end_ok, *end)) {
         cli_error("%s: '%s' is not a whole number", opt, arg);
         return CLI_EUSAGE;
     }

@@ -123,38 +123,50 @@ static int finish(void *self)
 /* ---- the work limit ------------------------------------------------------ */
 
 /* Rough cost of one solve in milliseconds, measured on the development
- * machine (see the commit that set them): restricted solves take about
- * WORK_RESTRICTED_MS whatever n; second-best ones grow with n, about
- * WORK_SB_MS_PER_DECADE per decade of n for linear and twice that for
- * binary. Only the order of magnitude matters: the limit is there to stop
- * a request of hours, not to time one of seconds. */
-#define WORK_RESTRICTED_MS 1.0
-#define WORK_SB_MS_PER_DECADE 20.0
+ * machine (2 cores; `prefmon gap --n N --type T --solve S`, one n each):
+ *   binary second-best  0.01 s at n = 1e5, 0.07 s at 1e7, 0.33 s at 1e8,
+ *                       1.0 s at 1e9, so about 0.03 sqrt(n) ms;
+ *   binary restricted   0.05 s at n = 1e9, about 0.0016 sqrt(n) ms;
+ *   linear (either)     under 5 ms at any n;
+ *   a k-term sumexp utility costs about 4k times a CARA one (16 terms:
+ *   0.64 s against 0.01 s for binary second-best at n = 1e5).
+ * Only the order of magnitude matters: the limit stops a request of hours
+ * (100000 values of n up to 1e9, second-best), not one of seconds. */
+#define WORK_FIXED_MS 1.0
+#define WORK_SB_BINARY_MS_PER_SQRT_N 0.03
+#define WORK_RESTRICTED_BINARY_MS_PER_SQRT_N 0.0016
+#define WORK_SUMEXP_FACTOR_PER_TERM 4.0
 #define WORK_LIMIT_S 60.0
 
-static double solve_cost_ms(long n, pm_contract_type type, pm_solve solve)
+static double solve_cost_ms(long n, pm_contract_type type, pm_solve solve, const pm_model *m)
 {
-    if (solve != PM_SOLVE_SECOND_BEST)
-        return WORK_RESTRICTED_MS * (type == PM_CONTRACT_BINARY ? 2 : 1);
-    double decades = 1 + log10((double)n);
-    return WORK_SB_MS_PER_DECADE * decades * (type == PM_CONTRACT_BINARY ? 2 : 1);
+    double ms = WORK_FIXED_MS;
+    if (type == PM_CONTRACT_BINARY)
+        ms += sqrt((double)n) * (solve == PM_SOLVE_SECOND_BEST
+                                     ? WORK_SB_BINARY_MS_PER_SQRT_N
+                                     : WORK_RESTRICTED_BINARY_MS_PER_SQRT_N);
+    if (m->G.kind == PM_UTILITY_SUMEXP)
+        ms *= WORK_SUMEXP_FACTOR_PER_TERM * m->G.nterms;
+    return ms;
 }
 
-/* Refuse, before any work, a request estimated above WORK_LIMIT_S. */
-static int check_work(const opts *o)
+/* Refuse, before any work, a request estimated above WORK_LIMIT_S (a
+ * PM_ELIMIT-style refusal: exit 1, saying what it would cost). */
+static int check_work(const opts *o, const pm_model *m)
 {
     double ms = 0;
     for (int ty = 0; ty < 2; ty++)
         if (o->types & (1 << ty))
             for (size_t i = 0; i < o->count; i++)
-                ms +=
-                    solve_cost_ms(o->ns[i], ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR, o->solve);
+                ms += solve_cost_ms(o->ns[i], ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
+                                    o->solve, m);
     if (ms / 1000 <= WORK_LIMIT_S)
         return 0;
     cli_error("%zu values of n with --solve %s would take about %.0f s, over the limit of "
-              "%.0f s; give fewer values (--n-range A:B:COUNT with a smaller COUNT) or "
-              "--solve restricted",
-              o->count, pm_solve_name(o->solve), ms / 1000, WORK_LIMIT_S);
+              "%.0f s; give fewer or smaller n (a smaller COUNT in --n-range)%s",
+              o->count, pm_solve_name(o->solve), ms / 1000, WORK_LIMIT_S,
+              o->solve == PM_SOLVE_SECOND_BEST ? ", --type linear or --solve restricted"
+                                               : " or --type linear");
     return CLI_EDATA;
 }
 
@@ -321,7 +333,7 @@ int cli_gap(int argc, char **argv)
                                 cli_output_group(&out)};
     int rc;
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc) &&
-        !(rc = check_work(&o))) {
+        !(rc = check_work(&o, &cm.model))) {
         tables tb = {out_new(0), out_new(0), 0};
         rc = tb.rows && tb.fits ? 0 : CLI_EINTERNAL;
         if (!rc)
