@@ -76,40 +76,43 @@ int cli_read_prefs(const char *path, double **vals, size_t *count)
     return 0;
 }
 
-/* Options that do not fit the chosen scheme: a usage error naming one. */
-static int check_combination(const cli_monitor *m)
+/* The first option that does not fit the chosen scheme, as the whole
+ * message, or NULL. */
+static const char *combination_error(const cli_monitor *m)
 {
-    const char *bad = NULL, *why = NULL;
-    if (m->kind == PM_MONITOR_EXPERT && m->have_q0)
-        bad = "--q0", why = "applies to --monitor self only (an expert's chance agreement is 1/2)";
-    else if (m->kind == PM_MONITOR_EXPERT && (m->have_delta || m->have_convention))
-        bad = m->have_delta ? "--delta" : "--convention",
-        why = "applies to --monitor self only (an expert is described by --cbar or "
-              "--pref-scores)";
-    else if (m->kind == PM_MONITOR_SELF && m->convention == PM_CONV_PAPER && m->have_q0)
-        bad = "--q0", why = "the paper convention fixes q0 = 1/2; use --convention general";
-    else if (m->kind == PM_MONITOR_SELF && m->have_cbar)
-        bad = "--cbar", why = "applies to --monitor expert only";
-    else if (m->have_cbar && m->pref_path)
-        bad = "--cbar and --pref-scores",
-        why = "give one of them (cbar is computed from the scores)";
-    else if (m->need_prefs && !m->pref_path)
-        bad = "--pref-scores FILE", why = NULL;
+    int expert = m->kind == PM_MONITOR_EXPERT, self = !expert;
+    if (expert && m->have_q0)
+        return "--q0: applies to --monitor self only (an expert's chance agreement is 1/2)";
+    if (expert && m->have_delta)
+        return "--delta: applies to --monitor self only (an expert is described by --cbar or "
+               "--pref-scores)";
+    if (expert && m->have_convention)
+        return "--convention: applies to --monitor self only (an expert is described by --cbar "
+               "or --pref-scores)";
+    if (self && m->convention == PM_CONV_PAPER && m->have_q0)
+        return "--q0: the paper convention fixes q0 = 1/2; use --convention general";
+    if (self && m->have_cbar)
+        return "--cbar: applies to --monitor expert only";
+    if (m->have_cbar && m->pref_path)
+        return "--cbar and --pref-scores: give one of them (cbar is computed from the scores)";
+    if (m->need_prefs && !m->pref_path)
+        return "--pref-scores FILE is required";
     /* Self-consistency does not depend on the preference distribution:
      * refuse the file rather than read it and ignore it. */
-    else if (m->kind == PM_MONITOR_SELF && m->pref_path && !m->need_prefs)
-        bad = "--pref-scores", why = "applies to --monitor expert only (self-consistency does "
-                                     "not depend on the preferences)";
-    else if (m->kind == PM_MONITOR_EXPERT && !m->have_cbar && !m->pref_path)
-        bad = "--monitor expert", why = NULL;
-    if (!bad)
+    if (self && m->pref_path && !m->need_prefs)
+        return "--pref-scores: applies to --monitor expert only (self-consistency does not "
+               "depend on the preferences)";
+    if (expert && !m->have_cbar && !m->pref_path)
+        return "--monitor expert needs --cbar C or --pref-scores FILE";
+    return NULL;
+}
+
+static int check_combination(const cli_monitor *m)
+{
+    const char *e = combination_error(m);
+    if (!e)
         return 0;
-    if (why)
-        cli_error("%s: %s", bad, why);
-    else if (!strcmp(bad, "--monitor expert"))
-        cli_error("--monitor expert needs --cbar C or --pref-scores FILE");
-    else
-        cli_error("%s is required", bad);
+    cli_error("%s", e);
     return CLI_EUSAGE;
 }
 
