@@ -11,7 +11,9 @@
 **                                  (a link to a missing file is refused);
 **   a device, FIFO or socket       written through directly, no rename
 **                                  (/dev/null works, /dev/full reports
-**                                  "No space left on device").
+**                                  "No space left on device"; opening a
+**                                  FIFO waits for its reader, as a
+**                                  shell's > does).
 ** Permissions are those of a normal create: a new file gets 0666 & ~umask
 ** (the kernel applies the umask), an existing file keeps its mode.
 ** On any failure (open, write, a full disk, close, rename) the temporary
