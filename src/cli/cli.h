@@ -1,6 +1,16 @@
 /*
 ** prefmon CLI — shared declarations. The CLI is a thin client of the public
 ** API: it parses options, calls the library, and writes tables.
+**
+** Files and who uses whom (no cycles):
+**   cli_common.c   messages, exit codes, strict numbers, choices
+**   cli_parse.c    the one option loop; knows groups only through cli_group
+**   cli_output.c   output group: --format, --out; writing tables
+**   cli_monitor.c  monitor group: --monitor --delta --q0 --convention --cbar --pref-scores
+**   cli_test.c     test group: --eta0 --eta1 --alpha --target --max-n (uses cli_monitor.c
+**                  for the result table)
+**   cli_model.c    model group: --utility --cost --value --u0 --wage-min --wage-max --config
+**   cli_<cmd>.c    one command each: its own options as one more group
 */
 #ifndef PREFMON_CLI_H
 #define PREFMON_CLI_H
@@ -15,17 +25,60 @@
 /* Exit codes (documented in doc/prefmon.1 and README). */
 enum {
     CLI_OK = 0,
-    CLI_EDATA = 1,    /* bad input data, infeasible or unreachable request */
+    CLI_EDATA = 1,    /* bad input data, infeasible or unreachable request, over a work limit */
     CLI_EUSAGE = 2,   /* bad command line */
     CLI_EIO = 3,      /* a file could not be read or written */
     CLI_EINTERNAL = 4 /* a bug or out of memory */
 };
+
+/* Every long option's getopt code, unique across all groups and commands
+ * (cli_parse refuses an option given twice by its code). Above 255 so that
+ * no code is also a character. */
+typedef enum cli_opt {
+    CLI_OPT_FIRST = 256,
+    /* monitor group */
+    CLI_OPT_MONITOR = CLI_OPT_FIRST,
+    CLI_OPT_DELTA,
+    CLI_OPT_Q0,
+    CLI_OPT_CONVENTION,
+    CLI_OPT_CBAR,
+    CLI_OPT_PREF_SCORES,
+    /* test group */
+    CLI_OPT_ETA0,
+    CLI_OPT_ETA1,
+    CLI_OPT_ALPHA,
+    CLI_OPT_TARGET,
+    CLI_OPT_MAX_N,
+    /* model group */
+    CLI_OPT_UTILITY,
+    CLI_OPT_COST,
+    CLI_OPT_VALUE,
+    CLI_OPT_U0,
+    CLI_OPT_WAGE_MIN,
+    CLI_OPT_WAGE_MAX,
+    CLI_OPT_CONFIG,
+    /* output group, and --help (cli_parse's own) */
+    CLI_OPT_FORMAT,
+    CLI_OPT_OUT,
+    CLI_OPT_HELP,
+    /* the commands' own options */
+    CLI_OPT_N,
+    CLI_OPT_N_RANGE,
+    CLI_OPT_PASSES,
+    CLI_OPT_LEVEL,
+    CLI_OPT_TYPE,
+    CLI_OPT_SOLVE,
+    CLI_OPT_GRID,
+    CLI_OPT_END
+} cli_opt;
 
 typedef struct cli_command {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
 } cli_command;
+
+/* ---- cli_common.c ------------------------------------------------------ */
 
 /* The subcommand being run ("power"), for messages. */
 extern const char *cli_cmd;
@@ -36,45 +89,84 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Map a library status to an exit code. */
 int cli_exit_for(int pm_status_code);
+/* Print a failed library call's reason (err's text, or pm_strerror(st) when
+ * the library left it empty), prefixed by `what` when not NULL; return the
+ * exit code for st. */
+int cli_fail(const char *what, pm_status st, const pm_error *err);
 
-/* Strict number parsing for option `opt` (e.g. "--eta0"). On error prints
- * "prefmon <cmd>: --eta0: 'x' is not a number in [lo, hi]" and returns
- * CLI_EUSAGE; returns 0 on success. */
+/* Strict number parsing for option `opt` (e.g. "--eta0"): decimal only
+ * (no hex floats), no blanks before or after, finite; subnormals are
+ * numbers. On error prints "prefmon <cmd>: --eta0: 'x' is not a number" or
+ * "... is outside [lo, hi]" and returns CLI_EUSAGE; returns 0 on success. */
 int cli_double(const char *opt, const char *arg, double lo, double hi, double *out);
+/* A probability strictly inside (0, 1). */
+int cli_open_unit(const char *opt, const char *arg, double *out);
 int cli_long(const char *opt, const char *arg, long lo, long hi, long *out);
 /* Comma-separated list of whole numbers in [lo, hi]; *out malloc'd. */
 int cli_long_list(const char *opt, const char *arg, long lo, long hi, long **out, size_t *count);
-int cli_format(const char *arg, out_format *fmt);
 /* arg must be one of the NULL-terminated names; *index gets its position.
  * Otherwise prints "--opt: 'x' is not one of a, b, c" and returns CLI_EUSAGE. */
 int cli_choice(const char *opt, const char *arg, const char *const *names, int *index);
+/* A number cell that is null (JSON null, "-" in a table, empty in CSV)
+ * when v is infinite, as the man page promises for Fisher information. */
+void cli_num_finite(out_table *t, double v);
 
-/* Options shared by every command that needs a monitoring scheme:
- *   --monitor self|expert --delta D --q0 Q --convention general|paper
- *   --cbar C --pref-scores FILE
- * Usage: call cli_monitor_init, pass each getopt result to cli_monitor_opt
- * (returns 1 if it consumed the option, 0 if not, or a negative -exitcode on
- * error), then cli_monitor_finish to build the scheme. */
+/* ---- cli_parse.c: option groups and the one option loop ----------------- */
+
+/* An option group: its getopt_long entries (ending with a NULL name), a
+ * handler and a check run after the loop. One return convention for both:
+ * 0 = done / took the option, a positive exit code = stop (the message is
+ * printed), CLI_NOT_MINE = not this group's option (opt only). */
+#define CLI_NOT_MINE (-1)
+typedef struct cli_group {
+    const struct option *longopts;
+    int (*opt)(void *self, int code, const char *arg);
+    int (*finish)(void *self); /* may be NULL */
+    void *self;
+} cli_group;
+
+/* The prologue of every command: parse argv with the groups (and --help,
+ * which prints `help`), refuse unknown, repeated and positional arguments,
+ * then run each group's finish in order. Returns 1 when the command should
+ * go on (*rc = 0), 0 when it should stop with exit code *rc (0 after
+ * --help was written). */
+int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
+              int *rc);
+
+/* Write s to stdout and flush; CLI_EIO with a message if that fails (a
+ * full disk, a closed stdout). */
+int cli_print(const char *s);
+
+/* ---- cli_output.c: --format, --out ------------------------------------- */
+
+typedef struct cli_output {
+    out_format fmt;
+    int with_out;         /* the command takes --out */
+    const char *out_path; /* --out */
+} cli_output;
+void cli_output_init(cli_output *o, int with_out);
+cli_group cli_output_group(cli_output *o);
+/* Write t to stdout in fmt; returns an exit code (CLI_EIO on write error). */
+int cli_emit(const out_table *t, out_format fmt);
+#define CLI_FORMAT_HELP "  --format table|csv|json   output format (default table)\n"
+
+/* ---- cli_monitor.c ----------------------------------------------------- */
+
 typedef struct cli_monitor {
+    /* set before parsing */
+    int need_prefs; /* the command requires --pref-scores regardless of --monitor */
+    /* from the options */
     pm_monitor_kind kind;
     pm_convention convention;
     double delta, q0, cbar;
     int have_delta, have_q0, have_cbar, have_convention, have_monitor;
     const char *pref_path; /* --pref-scores */
-    double *prefs;         /* folded probabilities read from pref_path (owned) */
+    /* filled by the group's finish */
+    double *prefs; /* folded probabilities read from pref_path (owned) */
     size_t nprefs;
-    pm_scheme scheme; /* filled by cli_monitor_finish */
+    pm_scheme scheme;
 } cli_monitor;
 
-/* getopt_long entries for the shared options (value codes 1000..1005),
- * to be copied into each command's option table. */
-#define CLI_MONITOR_LONGOPTS                                                                       \
-    {"monitor", required_argument, NULL, 1000}, {"delta", required_argument, NULL, 1001},          \
-        {"q0", required_argument, NULL, 1002}, {"convention", required_argument, NULL, 1003},      \
-        {"cbar", required_argument, NULL, 1004},                                                   \
-    {                                                                                              \
-        "pref-scores", required_argument, NULL, 1005                                               \
-    }
 #define CLI_MONITOR_HELP                                                                           \
     "  --monitor self|expert     monitoring scheme (default self)\n"                               \
     "  --delta D                 self: repeat disagreement under full effort (default 0.02)\n"     \
@@ -88,46 +180,30 @@ typedef struct cli_monitor {
 /* Defaults: self, delta 0.02, q0 0.5, and the given convention (the
  * monitoring commands default to general, the contract commands to paper). */
 void cli_monitor_init(cli_monitor *m, pm_convention default_convention);
-int cli_monitor_opt(cli_monitor *m, int code, const char *arg);
-/* Validate the combination, read --pref-scores if given, build the scheme.
- * need_prefs: the command requires --pref-scores regardless of --monitor. */
-int cli_monitor_finish(cli_monitor *m, int need_prefs);
+/* finish: validate the combination, read --pref-scores, build the scheme. */
+cli_group cli_monitor_group(cli_monitor *m);
 void cli_monitor_free(cli_monitor *m);
-/* Add the scheme's describing columns (monitor, convention, delta, q0, cbar, c)
- * to the current row of t (they must have been declared by cli_monitor_columns). */
-void cli_monitor_columns(out_table *t);
-void cli_monitor_cells(out_table *t, const cli_monitor *m);
-
 /* Read --pref-scores FILE (folded probabilities, malloc'd into *vals);
  * prints the error and returns an exit code on failure. */
 int cli_read_prefs(const char *path, double **vals, size_t *count);
+/* The scheme's describing columns (monitor, convention, delta, q0, cbar, c)
+ * and their cells for the current row. */
+void cli_monitor_columns(out_table *t);
+void cli_monitor_cells(out_table *t, const cli_monitor *m);
 
-/* Write `t` to stdout in fmt; returns an exit code (CLI_EIO on write error). */
-int cli_emit(out_table *t, out_format fmt);
+/* ---- cli_test.c -------------------------------------------------------- */
 
-/* Print `help` on stdout for --help. */
-int cli_help(const char *help);
-
-/* The effort test's options, shared by power, samplesize and compare:
- * --eta0 A --eta1 B [--alpha A]. cli_test_opt follows cli_monitor_opt's
- * return convention; cli_test_finish checks eta0 < eta1 and presence. */
 typedef struct cli_testopts {
+    /* set before parsing */
+    int need_target; /* --target is required (samplesize, compare) */
+    int no_alpha;    /* --alpha is refused (bound) */
+    /* from the options */
     double eta0, eta1, alpha;
-    double target; /* --target (samplesize, compare) */
+    double target; /* --target */
     long max_n;    /* --max-n, default 10^7 */
     int have_eta0, have_eta1, have_alpha, have_target;
 } cli_testopts;
 
-#define CLI_TEST_LONGOPTS                                                                          \
-    {"eta0", required_argument, NULL, 1100}, {"eta1", required_argument, NULL, 1101},              \
-    {                                                                                              \
-        "alpha", required_argument, NULL, 1102                                                     \
-    }
-#define CLI_TARGET_LONGOPTS                                                                        \
-    {"target", required_argument, NULL, 1103},                                                     \
-    {                                                                                              \
-        "max-n", required_argument, NULL, 1104                                                     \
-    }
 #define CLI_TARGET_HELP                                                                            \
     "  --target E                target error in (0, 1)\n"                                         \
     "  --max-n N                 search limit (default 10000000)\n"
@@ -138,60 +214,28 @@ typedef struct cli_testopts {
     "                            instead of the likelihood-ratio rule\n"
 
 void cli_testopts_init(cli_testopts *t);
-int cli_test_opt(cli_testopts *t, int code, const char *arg);
-int cli_test_finish(const cli_testopts *t);
-/* Columns / cells describing a designed test (eta0, eta1, n, rule, alpha,
- * m0, m1, k, type1, type2, error_sum, log_type1, log_type2). */
-void cli_test_columns(out_table *t);
-void cli_test_cells(out_table *t, const pm_test *test, const cli_testopts *o);
+/* finish: --eta0 and --eta1 given, eta0 < eta1, --target when needed. */
+cli_group cli_test_group(cli_testopts *t);
 /* The one-row result of power / samplesize: the scheme, the test, the
  * target (with_target) and the Fisher information at eta0 and eta1. */
 out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
                           int with_target);
 
-/* One getopt_long loop for every command. longopts must contain the
- * command's own options plus, as used, CLI_MONITOR_LONGOPTS,
- * CLI_TEST_LONGOPTS and CLI_COMMON_LONGOPTS (--format, --help). Options the
- * shared parsers do not take go to opt(ud, code, arg), which returns 0 when
- * it took the option, an exit code on error, or -1 when it does not know
- * it. Returns 0 to go on, an exit code to stop with, or CLI_HELP_SHOWN
- * when --help was printed (the command then exits 0). Positional
- * arguments are refused. */
-#define CLI_COMMON_LONGOPTS                                                                        \
-    {"format", required_argument, NULL, 1200},                                                     \
-    {                                                                                              \
-        "help", no_argument, NULL, 1201                                                            \
-    }
-#define CLI_HELP_SHOWN (-1)
-typedef struct cli_parser {
-    const char *help;
-    cli_monitor *mon;   /* NULL if the command takes no monitor options */
-    cli_testopts *test; /* NULL if it takes no test options */
-    out_format *fmt;
-    int (*opt)(void *ud, int code, const char *arg);
-    void *ud;
-} cli_parser;
-int cli_parse(int argc, char **argv, const struct option *longopts, const cli_parser *p);
+/* ---- cli_model.c ------------------------------------------------------- */
 
-/* Model options shared by contract and gap (src/cli/cli_model.c):
- * --utility --cost --value --u0 --wage-min --wage-max --config. Defaults
- * are the paper's main setting (pm_model_default); --config is read
- * first and explicit options override it. cli_model_opt returns 0 when it
- * took the option, an exit code on error, -1 when not its option. */
-typedef struct cli_model cli_model;
-cli_model *cli_model_new(void);
-void cli_model_free(cli_model *cm);
-int cli_model_opt(cli_model *cm, int code, const char *arg);
-int cli_model_finish(cli_model *cm, pm_model *out);
+/* Defaults are the paper's main setting (pm_model_default); --config is
+ * read first and explicit options override it; finish builds and checks
+ * the model into model. */
+typedef struct cli_model {
+    const char *utility, *cost, *value, *config;
+    double u0, w_min, w_max;
+    int have_u0, have_wmin, have_wmax;
+    pm_model model; /* filled by the group's finish */
+} cli_model;
+void cli_model_init(cli_model *cm);
+cli_group cli_model_group(cli_model *cm);
 void cli_model_columns(out_table *t);
 void cli_model_cells(out_table *t, const pm_model *m);
-#define CLI_MODEL_LONGOPTS                                                                         \
-    {"utility", required_argument, NULL, 1300}, {"cost", required_argument, NULL, 1301},           \
-        {"value", required_argument, NULL, 1302}, {"u0", required_argument, NULL, 1303},           \
-        {"wage-min", required_argument, NULL, 1304}, {"wage-max", required_argument, NULL, 1305},  \
-    {                                                                                              \
-        "config", required_argument, NULL, 1306                                                    \
-    }
 
 /* Subcommands. */
 int cli_power(int argc, char **argv);

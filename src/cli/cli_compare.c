@@ -21,8 +21,7 @@ static const char help[] =
     "  --q0 Q                    self, general: chance agreement (default 0.5)\n"
     "  --pref-scores FILE        preference probabilities for the expert (one per line, or\n"
     "                            JSONL with chosen/rejected scores)\n" CLI_TARGET_HELP
-    "  --format table|csv|json   output format (default table)\n"
-    "  --help                    this help\n";
+        CLI_FORMAT_HELP "  --help                    this help\n";
 
 static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, double kl,
                 int expert)
@@ -37,8 +36,8 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
     out_num(tab, to->eta1);
     out_num(tab, pm_scheme_pass(sc, to->eta0));
     out_num(tab, pm_scheme_pass(sc, to->eta1));
-    out_num(tab, pm_scheme_fisher(sc, to->eta0));
-    out_num(tab, pm_scheme_fisher(sc, to->eta1));
+    cli_num_finite(tab, pm_scheme_fisher(sc, to->eta0));
+    cli_num_finite(tab, pm_scheme_fisher(sc, to->eta1));
     out_num(tab, to->target);
     if (st == PM_OK) {
         out_int(tab, t.n);
@@ -66,53 +65,73 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
     }
 }
 
+/* compare takes the monitor group for its self-consistency side only and
+ * always uses the likelihood-ratio rule. */
+typedef struct given {
+    const cli_monitor *mon;
+    const cli_testopts *to;
+} given;
+
+static int refuse(void *self)
+{
+    const cli_monitor *self_mon = ((const given *)self)->mon;
+    const cli_testopts *to = ((const given *)self)->to;
+    if (!self_mon->have_monitor && !self_mon->have_cbar && !to->have_alpha)
+        return 0;
+    cli_error("%s: not an option of this command (it compares self and expert with the "
+              "likelihood-ratio test)",
+              self_mon->have_monitor ? "--monitor"
+              : self_mon->have_cbar  ? "--cbar"
+                                     : "--alpha");
+    return CLI_EUSAGE;
+}
+
+static int no_opt(void *self, int code, const char *arg)
+{
+    (void)self;
+    (void)code;
+    (void)arg;
+    return CLI_NOT_MINE;
+}
+
+/* The expert side: same preference data, majority-side expert. */
+static int expert_side(const cli_monitor *self_mon, cli_monitor *expert)
+{
+    pm_error err = {0};
+    cli_monitor_init(expert, PM_CONV_PAPER);
+    expert->kind = PM_MONITOR_EXPERT;
+    pm_cbar(self_mon->prefs, NULL, self_mon->nprefs, &expert->cbar, NULL);
+    if (pm_scheme_expert(&expert->scheme, expert->cbar, &err) != PM_OK) {
+        cli_error("--pref-scores: %s: every preference is exactly 1/2, so an expert "
+                  "carries no signal (cbar = 0)",
+                  self_mon->pref_path);
+        return CLI_EDATA;
+    }
+    return 0;
+}
+
 int cli_compare(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
-                                             CLI_TEST_LONGOPTS,
-                                             CLI_COMMON_LONGOPTS,
-                                             CLI_TARGET_LONGOPTS,
-                                             {NULL, 0, NULL, 0}};
+    static const struct option none[] = {{NULL, 0, NULL, 0}};
     cli_monitor self, expert;
     cli_testopts to;
-    out_format fmt = OUT_TABLE;
+    cli_output out;
     cli_monitor_init(&self, PM_CONV_GENERAL);
+    self.need_prefs = 1;
     cli_testopts_init(&to);
-    cli_parser p = {help, &self, &to, &fmt, NULL, NULL};
-    int rc = cli_parse(argc, argv, longopts, &p);
-    if (rc == CLI_HELP_SHOWN)
-        return CLI_OK;
-    if (!rc && (self.have_monitor || self.have_cbar || to.have_alpha)) {
-        cli_error("%s: not an option of this command (it compares self and expert with the "
-                  "likelihood-ratio test)",
-                  self.have_monitor ? "--monitor"
-                  : self.have_cbar  ? "--cbar"
-                                    : "--alpha");
-        rc = CLI_EUSAGE;
-    }
-    if (!rc)
-        rc = cli_test_finish(&to);
-    if (!rc && !to.have_target) {
-        cli_error("--target is required");
-        rc = CLI_EUSAGE;
-    }
-    if (!rc)
-        rc = cli_monitor_finish(&self, 1);
+    to.need_target = 1;
+    cli_output_init(&out, 0);
+    given g = {&self, &to};
+    /* The refusal runs first, before the test and monitor checks. */
+    const cli_group groups[] = {{none, no_opt, refuse, &g},
+                                cli_test_group(&to),
+                                cli_monitor_group(&self),
+                                cli_output_group(&out)};
+    int rc;
     double kl = 0;
-    if (!rc) {
-        /* The expert side: same preference data, majority-side expert. */
-        cli_monitor_init(&expert, PM_CONV_PAPER);
-        expert.kind = PM_MONITOR_EXPERT;
-        pm_cbar(self.prefs, NULL, self.nprefs, &expert.cbar, NULL);
-        if (pm_scheme_expert(&expert.scheme, expert.cbar, NULL) != PM_OK) {
-            cli_error("--pref-scores: %s: every preference is exactly 1/2, so an expert "
-                      "carries no signal (cbar = 0)",
-                      self.pref_path);
-            rc = CLI_EDATA;
-        }
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc) &&
+        !(rc = expert_side(&self, &expert))) {
         pm_expert_kl(self.prefs, self.nprefs, to.eta0, to.eta1, &kl, NULL);
-    }
-    if (!rc) {
         static const char *const cols[] = {
             "eta0",         "eta1",      "m0",      "m1", "fisher_info0",
             "fisher_info1", "target",    "n",       "k",  "type1",
@@ -127,7 +146,7 @@ int cli_compare(int argc, char **argv)
             out_col(tab, cols[i]);
         row(tab, &self, &to, kl, 0);
         row(tab, &expert, &to, kl, 1);
-        rc = cli_emit(tab, fmt);
+        rc = cli_emit(tab, out.fmt);
         out_free(tab);
     }
     cli_monitor_free(&self);

@@ -39,9 +39,9 @@ static const char help[] =
     "                            explicit options override it\n"
     "  --grid paper              the authors' grid search (effort step 0.01, base/slope step\n"
     "                            0.05, tau step 0.02) instead of the exact solvers\n"
-    "  --out FILE                also write the contract as JSON (for 'prefmon "
-    "pay')\n" CLI_MONITOR_HELP "  --format table|csv|json   output format (default table)\n"
-    "  --help                    this help\n\n"
+    "  --out FILE                also write the contract as JSON (never partial;\n"
+    "                            a link's target is replaced, devices written "
+    "through)\n" CLI_MONITOR_HELP CLI_FORMAT_HELP "  --help                    this help\n\n"
     "Defaults reproduce the paper's main setting: --monitor self --convention paper\n"
     "--delta 0.02, G = 1 - e^{-w}, E = 0.18 eta^2, mu = 0.5 eta^0.8, U0 = 0, wages [-10, 20].\n"
     "Output: type, solve, n, eta, base, slope (linear) or bonus, k (binary), expected_pay,\n"
@@ -50,50 +50,41 @@ static const char help[] =
     "contract prints feasible = false and exits 1.\n";
 
 typedef struct opts {
-    cli_model *cm;
     pm_contract_type type;
     pm_solve solve;
     long n;
     int grid;
-    const char *out;
 } opts;
 
-static int opt(void *ud, int code, const char *arg)
+static int opt(void *self, int code, const char *arg)
 {
-    opts *o = ud;
-    int r = cli_model_opt(o->cm, code, arg);
-    if (r >= 0)
-        return r;
+    opts *o = self;
+    int i = 0, r;
     switch (code) {
-    case 't': {
+    case CLI_OPT_TYPE: {
         static const char *const names[] = {"linear", "binary", NULL}; /* pm_contract_type */
-        int i = 0;
         r = cli_choice("--type", arg, names, &i);
         o->type = (pm_contract_type)i;
         return r;
     }
-    case 's': {
+    case CLI_OPT_SOLVE: {
         static const char *const names[] = {"first-best", "restricted", "second-best",
                                             NULL}; /* pm_solve */
-        int i = 0;
         r = cli_choice("--solve", arg, names, &i);
         o->solve = (pm_solve)i;
         return r;
     }
-    case 'n':
+    case CLI_OPT_N:
         return cli_long("--n", arg, 1, 1000000000L, &o->n);
-    case 'g':
+    case CLI_OPT_GRID:
         if (strcmp(arg, "paper") != 0) {
             cli_error("--grid: '%s' is not a known grid (paper)", arg);
             return CLI_EUSAGE;
         }
         o->grid = 1;
         return 0;
-    case 'o':
-        o->out = arg;
-        return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static void columns(out_table *t, pm_contract_type type)
@@ -137,21 +128,19 @@ static void cells(out_table *t, const pm_contract *c, const pm_scheme *sc)
     out_num(t, c->first_best_eta);
     out_num(t, c->gap);
     out_num(t, c->normalized_gap);
-    out_num(t, pm_scheme_fisher(sc, c->first_best_eta));
+    /* I(eta*): infinite where m is 0 or 1, printed as null */
+    cli_num_finite(t, pm_scheme_fisher(sc, c->first_best_eta));
     out_bool(t, c->feasible);
 }
 
-/* The contract file for 'prefmon pay' (written atomically by the library). */
+/* The contract file (written by the library through pm_outfile: complete
+ * or not there; links written through, devices written directly). */
 static int write_contract(const char *path, const pm_contract *c, const pm_model *m,
                           const pm_scheme *sc, int grid)
 {
     pm_error err = {0};
     pm_status st = pm_contract_save(path, c, m, sc, grid ? "grid-paper" : "exact", &err);
-    if (st != PM_OK) {
-        cli_error("--out: %s", err.text);
-        return cli_exit_for(st);
-    }
-    return 0;
+    return st == PM_OK ? 0 : cli_fail("--out", st, &err);
 }
 
 static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_contract *c)
@@ -166,10 +155,8 @@ static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_
          : o->solve == PM_SOLVE_SECOND_BEST ? res.sb
                                             : res.sbr;
     /* PM_EINFEASIBLE when any of the three is: only the chosen one counts. */
-    if (st != PM_OK && !(st == PM_EINFEASIBLE && c->feasible)) {
-        cli_error("%s", err.text);
-        return cli_exit_for(st);
-    }
+    if (st != PM_OK && !(st == PM_EINFEASIBLE && c->feasible))
+        return cli_fail(NULL, st, &err);
     return 0;
 #else
     (void)m;
@@ -181,68 +168,70 @@ static int solve_grid(const pm_model *m, const pm_scheme *sc, const opts *o, pm_
 #endif
 }
 
+/* Solve as asked; *infeasible set when the library says so (the row is
+ * still printed, then exit 1). */
+static int solve(const cli_model *cm, const cli_monitor *mon, const opts *o, pm_contract *c,
+                 int *infeasible)
+{
+    if (o->grid)
+        return solve_grid(&cm->model, &mon->scheme, o, c);
+    pm_error err = {0};
+    pm_status st = pm_contract_solve(&cm->model, &mon->scheme, o->n, o->type, o->solve, c, &err);
+    if (st == PM_EINFEASIBLE) {
+        cli_fail(NULL, st, &err);
+        *infeasible = 1;
+        return 0;
+    }
+    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+}
+
+static int emit(const pm_contract *c, const cli_monitor *mon, const cli_model *cm, const opts *o,
+                out_format fmt)
+{
+    out_table *tab = out_new(1);
+    if (!tab)
+        return CLI_EINTERNAL;
+    columns(tab, o->type);
+    cli_monitor_columns(tab);
+    cli_model_columns(tab);
+    out_col(tab, "method");
+    out_row(tab);
+    cells(tab, c, &mon->scheme);
+    cli_monitor_cells(tab, mon);
+    cli_model_cells(tab, &cm->model);
+    out_str(tab, o->grid ? "grid-paper" : "exact");
+    int rc = cli_emit(tab, fmt);
+    out_free(tab);
+    return rc;
+}
+
 int cli_contract(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
-                                             CLI_COMMON_LONGOPTS,
-                                             CLI_MODEL_LONGOPTS,
-                                             {"type", required_argument, NULL, 't'},
-                                             {"solve", required_argument, NULL, 's'},
-                                             {"n", required_argument, NULL, 'n'},
-                                             {"grid", required_argument, NULL, 'g'},
-                                             {"out", required_argument, NULL, 'o'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option own[] = {{"type", required_argument, NULL, CLI_OPT_TYPE},
+                                        {"solve", required_argument, NULL, CLI_OPT_SOLVE},
+                                        {"n", required_argument, NULL, CLI_OPT_N},
+                                        {"grid", required_argument, NULL, CLI_OPT_GRID},
+                                        {NULL, 0, NULL, 0}};
     cli_monitor mon;
-    out_format fmt = OUT_TABLE;
-    opts o = {cli_model_new(), PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, 100, 0, NULL};
-    pm_model m;
-    pm_contract c;
-    if (!o.cm)
-        return CLI_EINTERNAL;
+    cli_model cm;
+    cli_output out;
+    opts o = {PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, 100, 0};
     cli_monitor_init(&mon, PM_CONV_PAPER);
-    cli_parser p = {help, &mon, NULL, &fmt, opt, &o};
-    int rc = cli_parse(argc, argv, longopts, &p);
-    if (rc == CLI_HELP_SHOWN) {
-        cli_model_free(o.cm);
-        return CLI_OK;
-    }
-    if (!rc)
-        rc = cli_monitor_finish(&mon, 0);
-    if (!rc)
-        rc = cli_model_finish(o.cm, &m);
-    int infeasible = 0;
-    if (!rc && o.grid) {
-        rc = solve_grid(&m, &mon.scheme, &o, &c);
-    } else if (!rc) {
-        pm_error err = {0};
-        pm_status st = pm_contract_solve(&m, &mon.scheme, o.n, o.type, o.solve, &c, &err);
-        if (st == PM_EINFEASIBLE) {
-            cli_error("%s", err.text);
-            infeasible = 1;
-        } else if (st != PM_OK) {
-            cli_error("%s", err.text);
-            rc = cli_exit_for(st);
-        }
-    }
-    if (!rc) {
-        out_table *tab = out_new(1);
-        columns(tab, o.type);
-        cli_monitor_columns(tab);
-        cli_model_columns(tab);
-        out_col(tab, "method");
-        out_row(tab);
-        cells(tab, &c, &mon.scheme);
-        cli_monitor_cells(tab, &mon);
-        cli_model_cells(tab, &m);
-        out_str(tab, o.grid ? "grid-paper" : "exact");
-        rc = cli_emit(tab, fmt);
-        out_free(tab);
-        if (!rc && infeasible)
+    cli_model_init(&cm);
+    cli_output_init(&out, 1);
+    const cli_group groups[] = {cli_monitor_group(&mon),
+                                cli_model_group(&cm),
+                                {own, opt, NULL, &o},
+                                cli_output_group(&out)};
+    int rc, infeasible = 0;
+    pm_contract c;
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc) &&
+        !(rc = solve(&cm, &mon, &o, &c, &infeasible)) && !(rc = emit(&c, &mon, &cm, &o, out.fmt))) {
+        if (infeasible)
             rc = CLI_EDATA;
-        if (!rc && o.out)
-            rc = write_contract(o.out, &c, &m, &mon.scheme, o.grid);
+        else if (out.out_path)
+            rc = write_contract(out.out_path, &c, &cm.model, &mon.scheme, o.grid);
     }
     cli_monitor_free(&mon);
-    cli_model_free(o.cm);
     return rc;
 }

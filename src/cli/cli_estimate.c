@@ -13,8 +13,7 @@ static const char help[] =
     "  --passes X                passes, 0..N\n"
     "  --level L                 confidence level (default 0.95)\n"
     "  --eta0 A                  effort under H0 for the p-value (default 0: random "
-    "labels)\n" CLI_MONITOR_HELP "  --format table|csv|json   output format (default table)\n"
-    "  --help                    this help\n\n"
+    "labels)\n" CLI_MONITOR_HELP CLI_FORMAT_HELP "  --help                    this help\n\n"
     "Defaults: --monitor self --convention general --delta 0.02 --q0 0.5.\n";
 
 typedef struct opts {
@@ -23,89 +22,91 @@ typedef struct opts {
     int have_n, have_x;
 } opts;
 
-static int opt(void *ud, int code, const char *arg)
+static int opt(void *self, int code, const char *arg)
 {
-    opts *o = ud;
+    opts *o = self;
     switch (code) {
-    case 'n':
+    case CLI_OPT_N:
         o->have_n = 1;
         return cli_long("--n", arg, 1, 1000000000L, &o->n);
-    case 'x':
+    case CLI_OPT_PASSES:
         o->have_x = 1;
         return cli_long("--passes", arg, 0, 1000000000L, &o->x);
-    case 'l':
-        if (cli_double("--level", arg, 0, 1, &o->level))
-            return CLI_EUSAGE;
-        if (!(o->level > 0 && o->level < 1)) {
-            cli_error("--level: %s must be strictly between 0 and 1", arg);
-            return CLI_EUSAGE;
-        }
-        return 0;
-    case 'e':
+    case CLI_OPT_LEVEL:
+        return cli_open_unit("--level", arg, &o->level);
+    case CLI_OPT_ETA0:
         return cli_double("--eta0", arg, 0, 1, &o->eta0);
     }
-    return -1;
+    return CLI_NOT_MINE;
+}
+
+static int finish(void *self)
+{
+    const opts *o = self;
+    if (!o->have_n || !o->have_x) {
+        cli_error("%s is required", o->have_n ? "--passes" : "--n");
+        return CLI_EUSAGE;
+    }
+    if (o->x > o->n) {
+        cli_error("--passes %ld exceeds --n %ld", o->x, o->n);
+        return CLI_EUSAGE;
+    }
+    return 0;
+}
+
+static out_table *table(const cli_monitor *mon, const pm_estimate *e)
+{
+    static const char *const cols[] = {"n",       "passes", "level",   "m_hat", "m_low", "m_high",
+                                       "eta_hat", "ci_low", "ci_high", "eta0",  "m0",    "p_value"};
+    out_table *tab = out_new(1);
+    if (!tab)
+        return NULL;
+    cli_monitor_columns(tab);
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        out_col(tab, cols[i]);
+    out_row(tab);
+    cli_monitor_cells(tab, mon);
+    out_int(tab, e->n);
+    out_int(tab, e->x);
+    out_num(tab, e->level);
+    out_num(tab, e->m_hat);
+    out_num(tab, e->m_low);
+    out_num(tab, e->m_high);
+    out_num(tab, e->eta_hat);
+    out_num(tab, e->eta_low);
+    out_num(tab, e->eta_high);
+    out_num(tab, e->eta0);
+    out_num(tab, pm_scheme_pass(&mon->scheme, e->eta0));
+    out_num(tab, e->p_value);
+    return tab;
 }
 
 int cli_estimate(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
-                                             CLI_COMMON_LONGOPTS,
-                                             {"n", required_argument, NULL, 'n'},
-                                             {"passes", required_argument, NULL, 'x'},
-                                             {"level", required_argument, NULL, 'l'},
-                                             {"eta0", required_argument, NULL, 'e'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option own[] = {{"n", required_argument, NULL, CLI_OPT_N},
+                                        {"passes", required_argument, NULL, CLI_OPT_PASSES},
+                                        {"level", required_argument, NULL, CLI_OPT_LEVEL},
+                                        {"eta0", required_argument, NULL, CLI_OPT_ETA0},
+                                        {NULL, 0, NULL, 0}};
     cli_monitor mon;
-    out_format fmt = OUT_TABLE;
+    cli_output out;
     opts o = {.level = 0.95};
     cli_monitor_init(&mon, PM_CONV_GENERAL);
-    cli_parser p = {help, &mon, NULL, &fmt, opt, &o};
-    int rc = cli_parse(argc, argv, longopts, &p);
-    if (rc == CLI_HELP_SHOWN)
-        return CLI_OK;
-    if (!rc && (!o.have_n || !o.have_x)) {
-        cli_error("%s is required", o.have_n ? "--passes" : "--n");
-        rc = CLI_EUSAGE;
-    }
-    if (!rc && o.x > o.n) {
-        cli_error("--passes %ld exceeds --n %ld", o.x, o.n);
-        rc = CLI_EUSAGE;
-    }
-    if (!rc)
-        rc = cli_monitor_finish(&mon, 0);
-    pm_estimate e;
-    if (!rc) {
-        pm_status st = pm_estimate_effort(&mon.scheme, o.n, o.x, o.level, o.eta0, &e, NULL);
+    cli_output_init(&out, 0);
+    const cli_group groups[] = {
+        {own, opt, finish, &o}, cli_monitor_group(&mon), cli_output_group(&out)};
+    int rc;
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
+        pm_estimate e;
+        pm_error err = {0};
+        pm_status st = pm_estimate_effort(&mon.scheme, o.n, o.x, o.level, o.eta0, &e, &err);
         if (st != PM_OK) {
-            cli_error("%s", pm_strerror(st));
-            rc = cli_exit_for(st);
+            rc = cli_fail(NULL, st, &err);
+        } else {
+            out_table *tab = table(&mon, &e);
+            rc = tab ? cli_emit(tab, out.fmt) : CLI_EINTERNAL;
+            out_free(tab);
         }
-    }
-    if (!rc) {
-        static const char *const cols[] = {"n",       "passes", "level",   "m_hat",
-                                           "m_low",   "m_high", "eta_hat", "ci_low",
-                                           "ci_high", "eta0",   "m0",      "p_value"};
-        out_table *tab = out_new(1);
-        cli_monitor_columns(tab);
-        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-            out_col(tab, cols[i]);
-        out_row(tab);
-        cli_monitor_cells(tab, &mon);
-        out_int(tab, e.n);
-        out_int(tab, e.x);
-        out_num(tab, e.level);
-        out_num(tab, e.m_hat);
-        out_num(tab, e.m_low);
-        out_num(tab, e.m_high);
-        out_num(tab, e.eta_hat);
-        out_num(tab, e.eta_low);
-        out_num(tab, e.eta_high);
-        out_num(tab, e.eta0);
-        out_num(tab, pm_scheme_pass(&mon.scheme, e.eta0));
-        out_num(tab, e.p_value);
-        rc = cli_emit(tab, fmt);
-        out_free(tab);
     }
     cli_monitor_free(&mon);
     return rc;

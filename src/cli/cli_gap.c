@@ -1,11 +1,15 @@
 /* prefmon gap: the gap to first-best against n, and its fitted rate. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "prefmon/contract.h"
+#include "prefmon/fit.h"
 
 static const char help[] =
     "usage: prefmon gap [--n LIST | --n-range A:B:COUNT] [--type linear|binary|both]\n"
@@ -30,10 +34,12 @@ static const char help[] =
     "Row columns: type, solve, n, eta, gap, normalized_gap, n_gap, gap_sqrt_nlogn,\n"
     "fisher_info, expected_pay, principal_utility, first_best_utility, feasible, then the\n"
     "parameters. Fit columns: type, solve, n_min, n_max, points, slope, intercept.\n"
-    "Infeasible rows (feasible = false) are printed and left out of the fit.\n";
+    "Infeasible rows (feasible = false) are printed and left out of the fit; a type\n"
+    "with fewer than two points of positive gap has no fit (slope and intercept null,\n"
+    "with a warning). A request estimated to take over 60 s (second-best solves grow\n"
+    "with n) is refused with exit status 1 before any work.\n";
 
 typedef struct opts {
-    cli_model *cm;
     long *ns;
     size_t count;
     int types; /* bit 0 linear, bit 1 binary */
@@ -64,238 +70,288 @@ static int parse_range(const char *arg, opts *o)
         if (n == 0 || x != v[n - 1])
             v[n++] = x;
     }
-    free(o->ns);
     o->ns = v;
     o->count = n;
     return 0;
 }
 
-static int opt(void *ud, int code, const char *arg)
+static int opt(void *self, int code, const char *arg)
 {
-    opts *o = ud;
-    int r = cli_model_opt(o->cm, code, arg);
-    if (r >= 0)
-        return r;
+    opts *o = self;
+    int i = 0, r;
     switch (code) {
-    case 'n':
-        free(o->ns);
-        o->ns = NULL;
+    case CLI_OPT_N:
+    case CLI_OPT_N_RANGE:
+        /* Both would silently keep the last: refuse. */
+        if (o->ns) {
+            cli_error("--n and --n-range: give one of them");
+            return CLI_EUSAGE;
+        }
+        if (code == CLI_OPT_N_RANGE)
+            return parse_range(arg, o);
         return cli_long_list("--n", arg, 1, 1000000000L, &o->ns, &o->count);
-    case 'r':
-        return parse_range(arg, o);
-    case 't': {
+    case CLI_OPT_TYPE: {
         static const char *const names[] = {"linear", "binary", "both", NULL};
-        int i = 0;
         r = cli_choice("--type", arg, names, &i);
         o->types = i + 1; /* bit mask: 1 linear, 2 binary, 3 both */
         return r;
     }
-    case 's': {
+    case CLI_OPT_SOLVE: {
         static const char *const names[] = {"restricted", "second-best", NULL};
-        int i = 0;
         r = cli_choice("--solve", arg, names, &i);
         o->solve = i ? PM_SOLVE_SECOND_BEST : PM_SOLVE_RESTRICTED;
         return r;
     }
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
-typedef struct fit {
-    double sx, sy, sxx, sxy;
-    long n, nmin, nmax;
-} fit;
-
-static void fit_add(fit *f, long n, double gap)
+static int finish(void *self)
 {
-    if (!(gap > 0) || !isfinite(gap))
-        return;
-    double x = log((double)n), y = log(gap);
-    f->sx += x;
-    f->sy += y;
-    f->sxx += x * x;
-    f->sxy += x * y;
-    if (f->n == 0 || n < f->nmin)
-        f->nmin = n;
-    if (f->n == 0 || n > f->nmax)
-        f->nmax = n;
-    f->n++;
+    static const long default_ns[] = {1, 3, 10, 30, 100, 300, 1000};
+    opts *o = self;
+    if (o->ns)
+        return 0;
+    o->ns = malloc(sizeof default_ns);
+    if (!o->ns)
+        return CLI_EINTERNAL;
+    memcpy(o->ns, default_ns, sizeof default_ns);
+    o->count = sizeof default_ns / sizeof *default_ns;
+    return 0;
 }
 
-/* Write t into a string in fmt (for composing the JSON object). */
-static char *table_string(const out_table *t, out_format fmt)
+/* ---- the work limit ------------------------------------------------------ */
+
+/* Rough cost of one solve in milliseconds, measured on the development
+ * machine (2 cores; `prefmon gap --n N --type T --solve S`, one n each):
+ *   binary second-best  0.01 s at n = 1e5, 0.07 s at 1e7, 0.33 s at 1e8,
+ *                       1.0 s at 1e9, so about 0.03 sqrt(n) ms;
+ *   binary restricted   0.05 s at n = 1e9, about 0.0016 sqrt(n) ms;
+ *   linear (either)     under 5 ms at any n;
+ *   a k-term sumexp utility costs about 4k times a CARA one (16 terms:
+ *   0.64 s against 0.01 s for binary second-best at n = 1e5).
+ * Only the order of magnitude matters: the limit stops a request of hours
+ * (100000 values of n up to 1e9, second-best), not one of seconds. */
+#define WORK_FIXED_MS 1.0
+#define WORK_SB_BINARY_MS_PER_SQRT_N 0.03
+#define WORK_RESTRICTED_BINARY_MS_PER_SQRT_N 0.0016
+#define WORK_SUMEXP_FACTOR_PER_TERM 4.0
+#define WORK_LIMIT_S 60.0
+
+static double solve_cost_ms(long n, pm_contract_type type, pm_solve solve, const pm_model *m)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    if (!fp)
-        return NULL;
-    int bad = out_write(t, fmt, fp) != 0;
-    if (fclose(fp) != 0 || bad) {
-        free(buf);
-        return NULL;
+    double ms = WORK_FIXED_MS;
+    if (type == PM_CONTRACT_BINARY)
+        ms += sqrt((double)n) * (solve == PM_SOLVE_SECOND_BEST
+                                     ? WORK_SB_BINARY_MS_PER_SQRT_N
+                                     : WORK_RESTRICTED_BINARY_MS_PER_SQRT_N);
+    if (m->G.kind == PM_UTILITY_SUMEXP)
+        ms *= WORK_SUMEXP_FACTOR_PER_TERM * m->G.nterms;
+    return ms;
+}
+
+/* Refuse, before any work, a request estimated above WORK_LIMIT_S (a
+ * PM_ELIMIT-style refusal: exit 1, saying what it would cost). */
+static int check_work(const opts *o, const pm_model *m)
+{
+    double ms = 0;
+    for (int ty = 0; ty < 2; ty++)
+        if (o->types & (1 << ty))
+            for (size_t i = 0; i < o->count; i++)
+                ms += solve_cost_ms(o->ns[i], ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
+                                    o->solve, m);
+    if (ms / 1000 <= WORK_LIMIT_S)
+        return 0;
+    cli_error("%zu values of n with --solve %s would take about %.0f s, over the limit of "
+              "%.0f s; give fewer or smaller n (a smaller COUNT in --n-range)%s",
+              o->count, pm_solve_name(o->solve), ms / 1000, WORK_LIMIT_S,
+              o->solve == PM_SOLVE_SECOND_BEST ? ", --type linear or --solve restricted"
+                                               : " or --type linear");
+    return CLI_EDATA;
+}
+
+/* ---- the rows and the fit ------------------------------------------------- */
+
+typedef struct tables {
+    out_table *rows, *fits;
+    int infeasible;
+} tables;
+
+static void declare(tables *tb)
+{
+    static const char *const rcols[] = {"type",
+                                        "solve",
+                                        "n",
+                                        "eta",
+                                        "gap",
+                                        "normalized_gap",
+                                        "n_gap",
+                                        "gap_sqrt_nlogn",
+                                        "fisher_info",
+                                        "expected_pay",
+                                        "principal_utility",
+                                        "first_best_utility",
+                                        "feasible"};
+    static const char *const fcols[] = {"type",   "solve", "n_min",    "n_max",
+                                        "points", "slope", "intercept"};
+    for (size_t i = 0; i < sizeof rcols / sizeof *rcols; i++)
+        out_col(tb->rows, rcols[i]);
+    cli_monitor_columns(tb->rows);
+    cli_model_columns(tb->rows);
+    for (size_t i = 0; i < sizeof fcols / sizeof *fcols; i++)
+        out_col(tb->fits, fcols[i]);
+}
+
+/* One row: every access to the contract's fields is here. */
+static void row(tables *tb, const pm_contract *c, long n, const cli_monitor *mon, const pm_model *m)
+{
+    double dn = (double)n;
+    out_row(tb->rows);
+    out_str(tb->rows, pm_contract_type_name(c->terms.type));
+    out_str(tb->rows, pm_solve_name(c->solve));
+    out_int(tb->rows, n);
+    out_num(tb->rows, c->eta);
+    out_num(tb->rows, c->gap);
+    out_num(tb->rows, c->normalized_gap);
+    out_num(tb->rows, dn * c->gap);
+    out_num(tb->rows, c->gap * sqrt(dn * log(dn)));
+    /* I(eta*): infinite where m is 0 or 1, printed as null */
+    cli_num_finite(tb->rows, pm_scheme_fisher(&mon->scheme, c->first_best_eta));
+    out_num(tb->rows, c->expected_pay);
+    out_num(tb->rows, c->principal_utility);
+    out_num(tb->rows, c->first_best_utility);
+    out_bool(tb->rows, c->feasible);
+    cli_monitor_cells(tb->rows, mon);
+    cli_model_cells(tb->rows, m);
+}
+
+/* The fit row of one type from its feasible points (x = n, y = gap). With
+ * fewer than two usable points (gap finite and > 0) there is no rate:
+ * slope and intercept are null, with a warning. */
+static void fit_row(tables *tb, pm_contract_type type, pm_solve solve, const double *x,
+                    const double *y, size_t count)
+{
+    pm_fit f;
+    pm_error err = {0};
+    pm_status st = pm_loglog_fit(x, y, count, &f, &err);
+    out_row(tb->fits);
+    out_str(tb->fits, pm_contract_type_name(type));
+    out_str(tb->fits, pm_solve_name(solve));
+    size_t used = 0;
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!(isfinite(y[i]) && y[i] > 0))
+            continue;
+        lo = used && lo < x[i] ? lo : x[i];
+        hi = used && hi > x[i] ? hi : x[i];
+        used++;
     }
-    return buf;
+    if (used) {
+        out_int(tb->fits, (long long)lo);
+        out_int(tb->fits, (long long)hi);
+    } else {
+        out_null(tb->fits);
+        out_null(tb->fits);
+    }
+    out_int(tb->fits, (long long)used);
+    if (st == PM_OK) {
+        out_num(tb->fits, f.slope);
+        out_num(tb->fits, f.intercept);
+    } else {
+        cli_warn("%s: no fitted rate: %s", pm_contract_type_name(type), err.text);
+        out_null(tb->fits);
+        out_null(tb->fits);
+    }
 }
 
-/* {"rows": [...], "fits": [...]}: the two tables' own JSON spliced into
- * one object (no reparse, so numbers keep out.c's shortest round-trip
- * form). */
-static int emit_json(const out_table *rows, const out_table *fits)
+static int solve_type(tables *tb, const opts *o, pm_contract_type type, const cli_monitor *mon,
+                      const pm_model *m)
 {
-    char *a = table_string(rows, OUT_JSON), *b = table_string(fits, OUT_JSON);
-    int rc = CLI_EINTERNAL;
-    if (a && b) {
-        size_t la = strlen(a), lb = strlen(b);
-        while (la && a[la - 1] == '\n')
-            a[--la] = 0;
-        while (lb && b[lb - 1] == '\n')
-            b[--lb] = 0;
-        rc = printf("{\"rows\": %s,\n\"fits\": %s}\n", a, b) < 0 || fflush(stdout) ? CLI_EIO : 0;
-        if (rc)
-            cli_error("cannot write the output");
+    double *x = malloc(o->count * sizeof *x), *y = malloc(o->count * sizeof *y);
+    size_t np = 0;
+    int rc = x && y ? 0 : CLI_EINTERNAL;
+    for (size_t i = 0; !rc && i < o->count; i++) {
+        pm_contract c;
+        pm_error err = {0};
+        pm_status st = pm_contract_solve(m, &mon->scheme, o->ns[i], type, o->solve, &c, &err);
+        if (st != PM_OK && st != PM_EINFEASIBLE) {
+            rc = cli_fail(NULL, st, &err);
+            break;
+        }
+        tb->infeasible += st == PM_EINFEASIBLE;
+        row(tb, &c, o->ns[i], mon, m);
+        if (c.feasible) {
+            x[np] = (double)o->ns[i];
+            y[np++] = c.gap;
+        }
     }
-    free(a);
-    free(b);
+    if (!rc)
+        fit_row(tb, type, o->solve, x, y, np);
+    free(x);
+    free(y);
     return rc;
+}
+
+/* json: {"rows": [...], "fits": [...]}; csv and table: rows, a blank
+ * line, fits. */
+static int emit(const tables *tb, out_format fmt)
+{
+    if (fmt == OUT_JSON) {
+        json_t *doc = json_object();
+        int bad = !doc || json_object_set_new(doc, "rows", out_json(tb->rows)) ||
+                  json_object_set_new(doc, "fits", out_json(tb->fits));
+        bad = bad || out_write_json(doc, stdout) || fflush(stdout);
+        json_decref(doc);
+        if (bad)
+            cli_error("cannot write the output: %s", strerror(errno));
+        return bad ? CLI_EIO : 0;
+    }
+    out_note(tb->fits, "fitted slope of ln(gap) on ln(n) (theory: linear -1, binary a "
+                       "little below -1/2)");
+    int rc = cli_emit(tb->rows, fmt);
+    if (!rc && fputc('\n', stdout) == EOF)
+        rc = CLI_EIO;
+    return rc ? rc : cli_emit(tb->fits, fmt);
 }
 
 int cli_gap(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
-                                             CLI_COMMON_LONGOPTS,
-                                             CLI_MODEL_LONGOPTS,
-                                             {"n", required_argument, NULL, 'n'},
-                                             {"n-range", required_argument, NULL, 'r'},
-                                             {"type", required_argument, NULL, 't'},
-                                             {"solve", required_argument, NULL, 's'},
-                                             {NULL, 0, NULL, 0}};
-    static const long default_ns[] = {1, 3, 10, 30, 100, 300, 1000};
+    static const struct option own[] = {{"n", required_argument, NULL, CLI_OPT_N},
+                                        {"n-range", required_argument, NULL, CLI_OPT_N_RANGE},
+                                        {"type", required_argument, NULL, CLI_OPT_TYPE},
+                                        {"solve", required_argument, NULL, CLI_OPT_SOLVE},
+                                        {NULL, 0, NULL, 0}};
     cli_monitor mon;
-    out_format fmt = OUT_TABLE;
-    opts o = {cli_model_new(), NULL, 0, 3, PM_SOLVE_RESTRICTED};
-    pm_model m;
-    if (!o.cm)
-        return CLI_EINTERNAL;
+    cli_model cm;
+    cli_output out;
+    opts o = {NULL, 0, 3, PM_SOLVE_RESTRICTED};
     cli_monitor_init(&mon, PM_CONV_PAPER);
-    cli_parser p = {help, &mon, NULL, &fmt, opt, &o};
-    int rc = cli_parse(argc, argv, longopts, &p);
-    if (rc == CLI_HELP_SHOWN) {
-        rc = CLI_OK;
-        goto done;
+    cli_model_init(&cm);
+    cli_output_init(&out, 0);
+    const cli_group groups[] = {{own, opt, finish, &o},
+                                cli_monitor_group(&mon),
+                                cli_model_group(&cm),
+                                cli_output_group(&out)};
+    int rc;
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc) &&
+        !(rc = check_work(&o, &cm.model))) {
+        tables tb = {out_new(0), out_new(0), 0};
+        rc = tb.rows && tb.fits ? 0 : CLI_EINTERNAL;
+        if (!rc)
+            declare(&tb);
+        for (int ty = 0; ty < 2 && !rc; ty++)
+            if (o.types & (1 << ty))
+                rc = solve_type(&tb, &o, ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR, &mon,
+                                &cm.model);
+        if (!rc)
+            rc = emit(&tb, out.fmt);
+        if (!rc && tb.infeasible)
+            cli_warn("%d of the requested contracts are infeasible (feasible = false)",
+                     tb.infeasible);
+        out_free(tb.rows);
+        out_free(tb.fits);
     }
-    if (!rc && !o.ns) {
-        o.count = sizeof default_ns / sizeof *default_ns;
-        o.ns = malloc(sizeof default_ns);
-        if (!o.ns)
-            rc = CLI_EINTERNAL;
-        else
-            memcpy(o.ns, default_ns, sizeof default_ns);
-    }
-    if (!rc)
-        rc = cli_monitor_finish(&mon, 0);
-    if (!rc)
-        rc = cli_model_finish(o.cm, &m);
-    if (rc)
-        goto done;
-
-    out_table *rows = out_new(0), *fits = out_new(0);
-    static const char *rcols[] = {"type",
-                                  "solve",
-                                  "n",
-                                  "eta",
-                                  "gap",
-                                  "normalized_gap",
-                                  "n_gap",
-                                  "gap_sqrt_nlogn",
-                                  "fisher_info",
-                                  "expected_pay",
-                                  "principal_utility",
-                                  "first_best_utility",
-                                  "feasible"};
-    static const char *fcols[] = {"type",   "solve", "n_min",    "n_max",
-                                  "points", "slope", "intercept"};
-    for (size_t i = 0; i < sizeof rcols / sizeof *rcols; i++)
-        out_col(rows, rcols[i]);
-    cli_monitor_columns(rows);
-    cli_model_columns(rows);
-    for (size_t i = 0; i < sizeof fcols / sizeof *fcols; i++)
-        out_col(fits, fcols[i]);
-
-    int infeasible = 0;
-    for (int ty = 0; ty < 2 && !rc; ty++) {
-        if (!(o.types & (1 << ty)))
-            continue;
-        pm_contract_type type = ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
-        fit f = {0};
-        for (size_t i = 0; i < o.count; i++) {
-            pm_contract c;
-            pm_error err = {0};
-            long n = o.ns[i];
-            pm_status st = pm_contract_solve(&m, &mon.scheme, n, type, o.solve, &c, &err);
-            if (st != PM_OK && st != PM_EINFEASIBLE) {
-                cli_error("%s", err.text);
-                rc = cli_exit_for(st);
-                break;
-            }
-            if (st == PM_EINFEASIBLE)
-                infeasible++;
-            double dn = (double)n;
-            out_row(rows);
-            out_str(rows, pm_contract_type_name(type));
-            out_str(rows, pm_solve_name(o.solve));
-            out_int(rows, n);
-            out_num(rows, c.eta);
-            out_num(rows, c.gap);
-            out_num(rows, c.normalized_gap);
-            out_num(rows, dn * c.gap);
-            out_num(rows, c.gap * sqrt(dn * log(dn)));
-            out_num(rows, pm_scheme_fisher(&mon.scheme, c.first_best_eta));
-            out_num(rows, c.expected_pay);
-            out_num(rows, c.principal_utility);
-            out_num(rows, c.first_best_utility);
-            out_bool(rows, c.feasible);
-            cli_monitor_cells(rows, &mon);
-            cli_model_cells(rows, &m);
-            if (c.feasible)
-                fit_add(&f, n, c.gap);
-        }
-        out_row(fits);
-        out_str(fits, pm_contract_type_name(type));
-        out_str(fits, pm_solve_name(o.solve));
-        double den = (double)f.n * f.sxx - f.sx * f.sx;
-        double slope = f.n >= 2 && den > 0 ? ((double)f.n * f.sxy - f.sx * f.sy) / den : NAN;
-        if (f.n) {
-            out_int(fits, f.nmin);
-            out_int(fits, f.nmax);
-        } else {
-            out_null(fits);
-            out_null(fits);
-        }
-        out_int(fits, f.n);
-        out_num(fits, slope);
-        out_num(fits, f.n ? (f.sy - slope * f.sx) / (double)f.n : NAN);
-    }
-    if (!rc) {
-        if (fmt == OUT_JSON) {
-            rc = emit_json(rows, fits);
-        } else {
-            out_note(fits, "fitted slope of ln(gap) on ln(n) (theory: linear -1, binary a "
-                           "little below -1/2)");
-            rc = cli_emit(rows, fmt);
-            if (!rc && (fputc('\n', stdout) == EOF))
-                rc = CLI_EIO;
-            if (!rc)
-                rc = cli_emit(fits, fmt);
-        }
-    }
-    if (!rc && infeasible)
-        cli_warn("%d of the requested contracts are infeasible (feasible = false)", infeasible);
-    out_free(rows);
-    out_free(fits);
-done:
     free(o.ns);
     cli_monitor_free(&mon);
-    cli_model_free(o.cm);
     return rc;
 }

@@ -8,60 +8,54 @@ static const char help[] =
     "pairs for self-consistency, gold items for expert monitoring). k comes from the\n"
     "likelihood-ratio rule (diligent iff P(X|m(B)) >= P(X|m(A))) unless --alpha.\n\n"
     "options:\n" CLI_TEST_HELP
-    "  --n N                     monitored items per annotator\n" CLI_MONITOR_HELP
-    "  --format table|csv|json   output format (default table)\n"
+    "  --n N                     monitored items per annotator\n" CLI_MONITOR_HELP CLI_FORMAT_HELP
     "  --help                    this help\n\n"
     "Defaults: --monitor self --convention general --delta 0.02 --q0 0.5.\n"
     "Output: monitor, convention, delta, q0, cbar, c, eta0, eta1, n, rule, alpha, m0, m1,\n"
     "k, type1, type2, error_sum, log_type1, log_type2, fisher_info0, fisher_info1.\n";
 
-static int opt(void *ud, int code, const char *arg)
+static int n_opt(void *self, int code, const char *arg)
 {
-    long *n = ud;
-    if (code != 'n')
-        return -1;
-    return cli_long("--n", arg, 1, 1000000000L, n);
+    return code == CLI_OPT_N ? cli_long("--n", arg, 1, 1000000000L, self) : CLI_NOT_MINE;
+}
+
+static int n_finish(void *self)
+{
+    if (*(long *)self == 0) {
+        cli_error("--n is required");
+        return CLI_EUSAGE;
+    }
+    return 0;
 }
 
 int cli_power(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_MONITOR_LONGOPTS,
-                                             CLI_TEST_LONGOPTS,
-                                             CLI_COMMON_LONGOPTS,
-                                             {"n", required_argument, NULL, 'n'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option own[] = {{"n", required_argument, NULL, CLI_OPT_N},
+                                        {NULL, 0, NULL, 0}};
     cli_monitor mon;
     cli_testopts to;
-    out_format fmt = OUT_TABLE;
+    cli_output out;
     long n = 0;
     cli_monitor_init(&mon, PM_CONV_GENERAL);
     cli_testopts_init(&to);
-    cli_parser p = {help, &mon, &to, &fmt, opt, &n};
-    int rc = cli_parse(argc, argv, longopts, &p);
-    if (rc == CLI_HELP_SHOWN)
-        return CLI_OK;
-    if (!rc)
-        rc = cli_test_finish(&to);
-    if (!rc && n == 0) {
-        cli_error("--n is required");
-        rc = CLI_EUSAGE;
-    }
-    if (!rc)
-        rc = cli_monitor_finish(&mon, 0);
-    pm_test t;
-    if (!rc) {
-        pm_status st =
-            pm_test_design(&mon.scheme, to.eta0, to.eta1, n,
-                           to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR, to.alpha, &t, NULL);
+    cli_output_init(&out, 0);
+    const cli_group groups[] = {cli_test_group(&to),
+                                {own, n_opt, n_finish, &n},
+                                cli_monitor_group(&mon),
+                                cli_output_group(&out)};
+    int rc;
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
+        pm_test t;
+        pm_error err = {0};
+        pm_rule rule = to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
+        pm_status st = pm_test_design(&mon.scheme, to.eta0, to.eta1, n, rule, to.alpha, &t, &err);
         if (st != PM_OK) {
-            cli_error("%s", pm_strerror(st));
-            rc = cli_exit_for(st);
+            rc = cli_fail(NULL, st, &err);
+        } else {
+            out_table *tab = cli_test_table(&mon, &t, &to, 0);
+            rc = tab ? cli_emit(tab, out.fmt) : CLI_EINTERNAL;
+            out_free(tab);
         }
-    }
-    if (!rc) {
-        out_table *tab = cli_test_table(&mon, &t, &to, 0);
-        rc = tab ? cli_emit(tab, fmt) : CLI_EINTERNAL;
-        out_free(tab);
     }
     cli_monitor_free(&mon);
     return rc;

@@ -1,4 +1,5 @@
 /* prefmon: the command-line client. One subcommand per pipeline stage. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,19 +29,31 @@ static void usage(FILE *fp)
                 "2 usage error, 3 I/O error, 4 internal error. See prefmon(1).\n");
 }
 
+/* --help and --version: written and flushed, or exit 3 (a full disk, a
+ * closed stdout) like any other output. */
+static int written(int ok)
+{
+    if (ok && fflush(stdout) == 0 && !ferror(stdout))
+        return CLI_OK;
+    fprintf(stderr, "prefmon: cannot write the output: %s\n", strerror(errno ? errno : EIO));
+    return CLI_EIO;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        /* One line, as prefmon(1) promises; the full list is --help's. */
+        fprintf(stderr, "usage: prefmon <command> [options]; see 'prefmon --help'\n");
         return CLI_EUSAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        errno = 0;
         usage(stdout);
-        return CLI_OK;
+        return written(!ferror(stdout));
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("prefmon %s\n", pm_version());
-        return CLI_OK;
+        errno = 0;
+        return written(printf("prefmon %s\n", pm_version()) >= 0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (!strcmp(argv[1], commands[i].name)) {

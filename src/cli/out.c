@@ -1,9 +1,12 @@
 /* Tables written as aligned text, CSV (RFC 4180) or JSON. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "out.h"
 
@@ -211,77 +214,106 @@ static int write_csv(const out_table *t, FILE *fp)
     return 0;
 }
 
-static void json_string_out(FILE *fp, const char *str)
+/* A cell as a jansson value. JSON has no NaN or infinity: null (the log
+ * columns keep the magnitude of tails that underflow). */
+static json_t *cell_json(const cell *c)
 {
-    fputc('"', fp);
-    for (const unsigned char *u = (const unsigned char *)str; *u; u++) {
-        if (*u == '"' || *u == '\\')
-            fprintf(fp, "\\%c", *u);
-        else if (*u == '\n')
-            fputs("\\n", fp);
-        else if (*u == '\t')
-            fputs("\\t", fp);
-        else if (*u < 0x20)
-            fprintf(fp, "\\u%04x", *u);
-        else
-            fputc(*u, fp);
-    }
-    fputc('"', fp);
-}
-
-static void json_cell_out(FILE *fp, const cell *c)
-{
-    char buf[64];
     switch (c->kind) {
     case CELL_STR:
-        json_string_out(fp, c->s);
-        break;
+        return json_stringn_nocheck(c->s, strlen(c->s));
     case CELL_NUM:
-        /* JSON has no NaN or infinity: null (the log columns keep the
-         * magnitude of tails that underflow). */
-        if (!isfinite(c->d)) {
-            fputs("null", fp);
-            break;
-        }
-        shortest(c->d, buf, sizeof buf);
-        /* Keep reals recognisable as reals ("1.0", not "1"). */
-        if (!strpbrk(buf, ".eE"))
-            strcat(buf, ".0");
-        fputs(buf, fp);
-        break;
+        return isfinite(c->d) ? json_real(c->d) : json_null();
     case CELL_INT:
-        fprintf(fp, "%lld", c->i);
-        break;
+        return json_integer(c->i);
     case CELL_BOOL:
-        fputs(c->i ? "true" : "false", fp);
-        break;
+        return json_boolean(c->i);
     case CELL_NULL:
-        fputs("null", fp);
         break;
     }
+    return json_null();
+}
+
+static json_t *row_json(const out_table *t, size_t r)
+{
+    json_t *o = json_object();
+    for (size_t j = 0; o && j < t->ncols; j++) {
+        if (json_object_set_new_nocheck(o, t->cols[j], cell_json(&t->cells[r * t->ncols + j]))) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+json_t *out_json(const out_table *t)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return NULL;
+    size_t nrows = t->ncells / t->ncols;
+    if (t->single && nrows == 1)
+        return row_json(t, 0);
+    json_t *a = json_array();
+    for (size_t r = 0; a && r < nrows; r++) {
+        if (json_array_append_new(a, row_json(t, r))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* jansson writes reals with %.17g (0.9 as 0.90000000000000002); rewrite
+ * each real, which its dumper passes as one chunk outside any string, in
+ * the shortest form that reads back as the same double, keeping jansson's
+ * ".0" on whole reals. String chunks are told apart by the lone '"' chunks
+ * jansson writes around every string (a quote inside one is escaped). */
+typedef struct dump_state {
+    FILE *fp;
+    int in_string;
+} dump_state;
+
+/* A number with a fraction or an exponent, i.e. a real, not an integer. */
+static int is_real_chunk(const char *buf, size_t size)
+{
+    if (size == 0 || !(buf[0] == '-' || isdigit((unsigned char)buf[0])))
+        return 0;
+    for (size_t i = 0; i < size; i++)
+        if (!(isdigit((unsigned char)buf[i]) || strchr("-+.eE", buf[i])))
+            return 0;
+    return memchr(buf, '.', size) || memchr(buf, 'e', size) || memchr(buf, 'E', size);
+}
+
+static int dump_chunk(const char *buf, size_t size, void *data)
+{
+    dump_state *ds = data;
+    char num[64];
+    if (size == 1 && buf[0] == '"') {
+        ds->in_string = !ds->in_string;
+    } else if (!ds->in_string && size < sizeof num && is_real_chunk(buf, size)) {
+        memcpy(num, buf, size);
+        num[size] = 0;
+        shortest(strtod(num, NULL), num, sizeof num);
+        if (!strpbrk(num, ".eE"))
+            strcat(num, ".0");
+        return fputs(num, ds->fp) < 0 ? -1 : 0;
+    }
+    return fwrite(buf, 1, size, ds->fp) == size ? 0 : -1;
+}
+
+int out_write_json(const json_t *v, FILE *fp)
+{
+    dump_state ds = {fp, 0};
+    if (!v || json_dump_callback(v, dump_chunk, &ds, JSON_INDENT(2) | JSON_REAL_PRECISION(17)))
+        return -1;
+    return fputc('\n', fp) == EOF || ferror(fp) ? -1 : 0;
 }
 
 static int write_json(const out_table *t, FILE *fp)
 {
-    size_t nrows = t->ncells / t->ncols;
-    int single = t->single && nrows == 1;
-    if (!single)
-        fputs("[\n", fp);
-    for (size_t r = 0; r < nrows; r++) {
-        const char *ind = single ? "  " : "    ";
-        fputs(single ? "{\n" : "  {\n", fp);
-        for (size_t j = 0; j < t->ncols; j++) {
-            fputs(ind, fp);
-            json_string_out(fp, t->cols[j]);
-            fputs(": ", fp);
-            json_cell_out(fp, &t->cells[r * t->ncols + j]);
-            fputs(j + 1 < t->ncols ? ",\n" : "\n", fp);
-        }
-        fputs(single ? "}\n" : (r + 1 < nrows ? "  },\n" : "  }\n"), fp);
-    }
-    if (!single)
-        fputs("]\n", fp);
-    return ferror(fp) ? -1 : 0;
+    json_t *v = out_json(t);
+    int rc = out_write_json(v, fp);
+    json_decref(v);
+    return rc;
 }
 
 static int write_table(const out_table *t, FILE *fp)

@@ -2,7 +2,7 @@
 ** prefmon CLI — tables written as aligned text, CSV or JSON.
 **
 ** Ownership: the table copies every string it is given; out_free frees all.
-** JSON: a table declared single-row is written as one object, otherwise as
+** JSON (built with jansson): a table declared single-row is written as one object, otherwise as
 ** an array of objects; NaN and infinities become null in JSON (and "nan",
 ** "inf" in text and CSV). Numbers are written in CSV and JSON with the
 ** fewest digits (15 to 17) that read back as the same double, and with 6
@@ -40,5 +40,13 @@ void out_note(out_table *t, const char *fmt, ...) __attribute__((format(printf, 
 /* 0 on success, -1 on a write error or if the table was built wrongly
  * (a row with the wrong number of cells, out of memory). */
 int out_write(const out_table *t, out_format fmt, FILE *fp);
+
+/* The table as a jansson value (an object when single and one row, else an
+ * array of objects), for composing larger documents; NULL if the table was
+ * built wrongly or memory ran out. The caller owns the reference. */
+struct json_t *out_json(const out_table *t);
+/* Write a jansson value as out_write writes JSON (indent 2, reals in their
+ * shortest round-trip form, a final newline); 0 or -1. */
+int out_write_json(const struct json_t *v, FILE *fp);
 
 #endif

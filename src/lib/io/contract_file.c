@@ -11,6 +11,7 @@
 #include "io/json_file.h"
 #include "io/model_json.h"
 #include "prefmon/contract.h"
+#include "prefmon/outfile.h"
 #include "prefmon/version.h"
 
 #define FORMAT_NAME "prefmon-contract"
@@ -81,33 +82,19 @@ pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_mode
     json_t *root = contract_json(c, m, sc, method);
     if (!root)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp) {
-        json_decref(root);
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
-    }
-    /* Same directory as the target, so rename() is atomic. */
-    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
-    pm_status st = PM_OK;
-    int fd = mkstemp(tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        st = pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-    } else {
-        int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
-        bad |= fputc('\n', fp) == EOF;
-        bad |= fclose(fp) != 0;
-        if (bad || rename(tmp, path) != 0) {
+    /* Complete or not there: see prefmon/outfile.h for links and devices. */
+    pm_outfile *of = NULL;
+    pm_status st = pm_outfile_open(path, &of, err);
+    if (st == PM_OK) {
+        FILE *fp = pm_outfile_stream(of);
+        if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
+            fputc('\n', fp) == EOF) {
+            pm_outfile_abort(of);
             st = pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-            unlink(tmp);
+        } else {
+            st = pm_outfile_commit(of, err);
         }
     }
-    free(tmp);
     json_decref(root);
     return st;
 }

@@ -1,0 +1,107 @@
+/* The one option loop of every command (see cli_parse in cli.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_print(const char *s)
+{
+    if (fputs(s, stdout) == EOF || fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write the output: %s", strerror(errno));
+        return CLI_EIO;
+    }
+    return CLI_OK;
+}
+
+/* The groups' long options, one after another, and --help. */
+static struct option *all_longopts(const cli_group *groups, size_t ngroups)
+{
+    static const struct option help = {"help", no_argument, NULL, CLI_OPT_HELP};
+    size_t n = 1;
+    for (size_t g = 0; g < ngroups; g++)
+        for (const struct option *o = groups[g].longopts; o && o->name; o++)
+            n++;
+    struct option *all = calloc(n + 1, sizeof *all);
+    if (!all)
+        return NULL;
+    size_t i = 0;
+    for (size_t g = 0; g < ngroups; g++)
+        for (const struct option *o = groups[g].longopts; o && o->name; o++)
+            all[i++] = *o;
+    all[i] = help; /* calloc'd: all[n] is the terminator */
+    return all;
+}
+
+/* Name of the option with this code, for "given twice". */
+static const char *opt_name(const struct option *all, int code)
+{
+    for (; all->name; all++)
+        if (all->val == code)
+            return all->name;
+    return "?";
+}
+
+/* One getopt_long result: 0 go on, or an exit code (-1 for --help shown). */
+static int dispatch(const cli_group *groups, size_t ngroups, int code, const char *arg,
+                    const char *given)
+{
+    for (size_t g = 0; g < ngroups; g++) {
+        int r = groups[g].opt(groups[g].self, code, arg);
+        if (r != CLI_NOT_MINE)
+            return r;
+    }
+    cli_error("%s: not an option of this command", given);
+    return CLI_EUSAGE;
+}
+
+static int loop(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
+                const struct option *all)
+{
+    unsigned char seen[CLI_OPT_END - CLI_OPT_FIRST] = {0};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            cli_error(c == ':' ? "%s: missing value; see 'prefmon %s --help'"
+                               : "%s: unknown option; see 'prefmon %s --help'",
+                      argv[optind - 1], cli_cmd);
+            return CLI_EUSAGE;
+        }
+        if (c == CLI_OPT_HELP) {
+            int rc = cli_print(help);
+            return rc ? rc : -1;
+        }
+        if (c >= CLI_OPT_FIRST && c < CLI_OPT_END && seen[c - CLI_OPT_FIRST]++) {
+            /* Keeping the last (or the first) would silently drop one. */
+            cli_error("--%s given twice", opt_name(all, c));
+            return CLI_EUSAGE;
+        }
+        int r = dispatch(groups, ngroups, c, optarg, argv[optind - 1]);
+        if (r)
+            return r;
+    }
+    if (optind < argc) {
+        cli_error("unexpected argument '%s'", argv[optind]);
+        return CLI_EUSAGE;
+    }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
+              int *rc)
+{
+    struct option *all = all_longopts(groups, ngroups);
+    if (!all) {
+        *rc = CLI_EINTERNAL;
+        return 0;
+    }
+    int r = loop(argc, argv, help, groups, ngroups, all);
+    free(all);
+    for (size_t g = 0; !r && g < ngroups; g++)
+        if (groups[g].finish)
+            r = groups[g].finish(groups[g].self);
+    *rc = r < 0 ? CLI_OK : r;
+    return r == 0;
+}
