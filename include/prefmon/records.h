@@ -50,6 +50,7 @@
 #define PREFMON_RECORDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "prefmon/status.h"
 
@@ -122,6 +123,10 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
  *  The format is detected from the first block unless forced; the header
  *  is read and checked here. */
 pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
+
+/** As pm_records_open on a stream the caller opened (a pipe, fmemopen);
+ *  the handle borrows fp until the next open or free; name is copied. */
+pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err);
 
 /** The next record of the current file: *got = 1 and *out filled, or
  *  *got = 0 at its end. On error the file stays at the error (call

@@ -174,21 +174,8 @@ static pm_status detect(pm_records *r, pm_error *err)
     return PM_OK;
 }
 
-pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
+static pm_status start(pm_records *r, pm_error *err)
 {
-    if (!r || !path)
-        return pm_error_set(err, PM_EINVAL, "pm_records_open: NULL argument");
-    close_file(r);
-    int std = strcmp(path, "-") == 0;
-    char *name = dup_str(std ? "<stdin>" : path);
-    if (!name)
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
-    free(r->name);
-    r->name = name;
-    r->fp = std ? stdin : fopen(path, "rb");
-    if (!r->fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
-    r->own_fp = !std;
     pm_status st = pmx_csv_open(r->csv, r->fp, r->name, err);
     r->fmt = r->opt.format;
     r->ignored.len = 0;
@@ -218,6 +205,45 @@ pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
     r->ready = st == PM_OK;
     r->file_rows = r->stats.rows_read;
     return st;
+}
+
+static pm_status set_name(pm_records *r, const char *name, pm_error *err)
+{
+    char *copy = dup_str(name);
+    if (!copy)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    free(r->name);
+    r->name = copy;
+    return PM_OK;
+}
+
+pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
+{
+    if (!r || !path)
+        return pm_error_set(err, PM_EINVAL, "pm_records_open: NULL argument");
+    close_file(r);
+    int std = strcmp(path, "-") == 0;
+    pm_status st = set_name(r, std ? "<stdin>" : path, err);
+    if (st)
+        return st;
+    r->fp = std ? stdin : fopen(path, "rb");
+    if (!r->fp)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+    r->own_fp = !std;
+    return start(r, err);
+}
+
+pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err)
+{
+    if (!r || !fp)
+        return pm_error_set(err, PM_EINVAL, "pm_records_open_stream: NULL argument");
+    close_file(r);
+    pm_status st = set_name(r, name ? name : "<stream>", err);
+    if (st)
+        return st;
+    r->fp = fp;
+    r->own_fp = 0;
+    return start(r, err);
 }
 
 pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err)

@@ -90,8 +90,13 @@ static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_erro
     json_t *data = json_object_get(task, "data");
     json_t *v = json_is_object(data) ? json_object_get(data, r->item_field) : NULL;
     *item = v ? text_of(r, v, 0) : NULL;
-    if (*item)
+    if (*item && **item)
         return PM_OK;
+    if (*item) {
+        snprintf(msg, sizeof msg, "data.%.200s is empty: every task needs an item key",
+                 r->item_field);
+        return ls_error(r, PM_EPARSE, task, 0, msg, err);
+    }
     if (v || r->opt.item_field) {
         snprintf(msg, sizeof msg, "data.%.200s is %s: it must be a string or an integer item key",
                  r->item_field, v ? "not a string or an integer" : "missing");
