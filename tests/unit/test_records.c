@@ -240,6 +240,20 @@ static void test_long_lines(void **state)
      * ("w," is 2 bytes, then 1048574 x's fit, the next byte does not). */
     assert_non_null(strstr(t.err.text, "big.txt:2:1048577:"));
     /* Raised limit: the same file reads. */
+    /* A record of exactly max_line bytes fits (the header here is 20 bytes,
+     * so is the first row); one byte more does not, at its column. */
+    pm_records_options tight = {.max_line = 20};
+    read_text(&t, "annotator,item,label\nw,abcdefghijklmnop,A\n", &tight, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.n, 1);
+    read_text(&t, "annotator,item,label\nw,\"abcdefghijklmno\",A\r\n", &tight, NULL);
+    assert_int_equal(t.st, PM_OK);
+    read_text(&t, "annotator,item,label\nw,abcdefghijklmnopq,A\n", &tight, NULL);
+    assert_error(&t, PM_ELIMIT, "in.txt:2:21: record longer than 20 bytes");
+    read_text(&t, "annotator,item,label\nw,\"abcdefghijklmnopq\nrest", &tight, NULL);
+    assert_error(&t, PM_ELIMIT,
+                 "in.txt:3:1: record longer than 20 bytes (max_line) inside a quoted "
+                 "field that opened at line 2, column 3");
     /* Raised limit, and no line end at all: the same record reads whole. */
     pm_records_options opt = {.max_line = 2u << 20};
     pm_error err = {0};
@@ -363,12 +377,14 @@ static void test_mtbench(void **state)
     assert_rec(&t.v[3], "j2", "82|1|claude-v1|gpt-4", "A", NULL, 'B');
     /* CSV form with quoting, and the errors. */
     read_text(&t,
-              "question_id,model_a,model_b,turn,judge,winner,conversation_a\n"
-              "81,a,b,1,j,model_b,\"[{\"\"role\"\": \"\"user\"\"}]\"\n",
+              "question_id,model_a,model_b,turn,judge,winner,conversation_a,tstamp\n"
+              "81,a,b,1,j,model_b,\"[{\"\"role\"\": \"\"user\"\"}]\",1714564800.5\n",
               NULL, NULL);
     assert_int_equal(t.st, PM_OK);
+    assert_string_equal(t.ignored, "conversation_a");
     assert_int_equal(t.n, 1);
     assert_rec(&t.v[0], "j", "81|1|a|b", "B", NULL, 'A');
+    assert_true(t.v[0].ts == 1714564800.5);
     read_text(&t, "question_id,model_a,model_b,turn,judge,winner\n81,a,b,1,j,draw\n", NULL, NULL);
     assert_error(
         &t, PM_EPARSE,

@@ -266,7 +266,9 @@ static const unsigned char *copy_run(pmx_csv *c, const unsigned char *p, const u
             *d++ = (char)*p++;
     }
     c->rlen = (size_t)(d - c->rec);
-    if (p < stop)
+    /* Not over the limit when the run stopped at a byte that ends it (a
+     * record of exactly max bytes fits). */
+    if (p < stop || (p < end && (quoted ? *p == '"' || *p == '\n' || *p == '\0' : c->cls[*p])))
         *full = 0;
     return p;
 }
@@ -347,6 +349,8 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
                 } else if (*p == '\n') {
                     if (c->rlen >= c->max)
                         return too_long(c, p, st, err);
+                    if ((s = grow(c, c->rlen + 2, err)))
+                        return s;
                     c->rec[c->rlen++] = '\n';
                     p++;
                     newline(c, p);
@@ -359,6 +363,8 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
                 if (*p == '"') {
                     if (c->rlen >= c->max)
                         return too_long(c, p, S_QUOTED, err);
+                    if ((s = grow(c, c->rlen + 2, err)))
+                        return s;
                     c->rec[c->rlen++] = '"';
                     st = S_QUOTED;
                     p++;

@@ -36,7 +36,8 @@ enum {
     PMX_MT_TURN,
     PMX_MT_JUDGE,
     PMX_MT_WINNER,
-    PMX_MT_N
+    PMX_MT_N,
+    PMX_MT_TSTAMP = PMX_MT_N /* optional */
 };
 
 /* item -> gold label, open addressing; each entry one "key\0value" block. */
@@ -72,7 +73,7 @@ struct pm_records {
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
     size_t task_i, ann_i;
-    char num[4][32]; /* numbers printed as keys */
+    char num[PMX_COL_N][32]; /* numbers printed as keys */
 };
 
 /* One row of the generic format: a value per column (NULL when the column

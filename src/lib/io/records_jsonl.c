@@ -39,7 +39,7 @@ static pm_status take(pm_records *r, pmx_row *row, int c, json_t *v, const char 
                                "key '%s': the string contains a NUL character (\\u0000)", name);
         return PM_OK;
     }
-    if (!json_is_number(v) || *slot >= 4)
+    if (!json_is_number(v) || *slot >= PMX_COL_N)
         return pm_error_at(err, PM_EPARSE, r->name, line, 0,
                            "key '%s': expected a string or a number", name);
     char *b = r->num[(*slot)++];

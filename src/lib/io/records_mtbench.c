@@ -7,6 +7,8 @@
 ** names), so that a repeat with the models swapped is the same item. label
 ** A when the smaller-named model won, B when the other did, tie for "tie"
 ** and "tie (bothbad)"; shown_left 'A' when model_a is the smaller name.
+** An optional tstamp column (epoch seconds in the lmsys release) is the
+** timestamp.
 */
 #include <ctype.h>
 #include <math.h>
@@ -45,7 +47,7 @@ pm_status pmx_mtbench_start(pm_records *r, pm_error *err)
     r->ncols = (int)nf;
     r->ignored.len = 0;
     for (size_t i = 0; i < nf; i++) {
-        int c = mt_column(&f[i]);
+        int c = pmx_strieq(f[i].s, "tstamp") ? PMX_MT_TSTAMP : mt_column(&f[i]);
         if (c < 0) {
             if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
                 pmx_buf_add(&r->ignored, f[i].s, f[i].len))
@@ -109,6 +111,10 @@ static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_re
                            "field 'winner': '%s' is not model_a, model_b, tie or tie (bothbad)",
                            w->s);
     out->gold = pmx_gold_get(&r->gold, out->item);
+    const pmx_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
+    if (ts && ts->len && pmx_parse_time(ts->s, &out->timestamp) != 0)
+        return pm_error_at(err, PM_EPARSE, r->name, line, ts->col,
+                           "field 'tstamp': '%s' is not epoch seconds or an ISO 8601 time", ts->s);
     return PM_OK;
 }
 
