@@ -167,6 +167,9 @@ static pm_status grow(pmx_csv *c, size_t need, pm_error *err)
 {
     if (need <= c->rcap)
         return PM_OK;
+    if (need > c->max + 1) /* callers check the limit first; never write past it */
+        return pm_error_at(err, PM_ELIMIT, c->name, c->line, 0,
+                           "record longer than %zu bytes (max_line)", c->max);
     size_t cap = 2 * c->rcap > need ? 2 * c->rcap : need;
     if (cap > c->max + 1)
         cap = c->max + 1;
@@ -211,9 +214,12 @@ static pm_status too_long(pmx_csv *c, const unsigned char *p, int st, pm_error *
                        c->max);
 }
 
-/* End the current field: its NUL always fits, since rlen <= max < rcap. */
-static inline pm_status end_field(pmx_csv *c, pm_error *err)
+/* End the current field with its NUL, which counts against the limit like
+ * the separator it replaces. */
+static inline pm_status end_field(pmx_csv *c, const unsigned char *p, int state, pm_error *err)
 {
+    if (c->rlen > c->max)
+        return too_long(c, p, state, err);
     pm_status st = grow(c, c->rlen + 1, err);
     if (st)
         return st;
@@ -253,8 +259,8 @@ static const unsigned char *copy_run(pmx_csv *c, const unsigned char *p, const u
         n = room;
         *full = 1;
     }
-    if (grow(c, c->rlen + n + 1, err) != PM_OK)
-        return NULL;
+    if (n > 0 && grow(c, c->rlen + n + 1, err) != PM_OK)
+        return NULL; /* out of memory: n <= room keeps the need within max + 1 */
     char *d = c->rec + c->rlen;
     const unsigned char *stop = p + n;
     if (quoted) {
@@ -305,7 +311,7 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
                     break;
                 switch (c->cls[*p]) {
                 case C_SEP:
-                    if ((s = end_field(c, err)))
+                    if ((s = end_field(c, p, st, err)))
                         return s;
                     st = S_START;
                     p++;
@@ -369,7 +375,7 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
                     st = S_QUOTED;
                     p++;
                 } else if (c->sep && *p == (unsigned char)c->sep) {
-                    if ((s = end_field(c, err)))
+                    if ((s = end_field(c, p, st, err)))
                         return s;
                     st = S_START;
                     p++;
@@ -392,7 +398,7 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
             }
             continue;
         line_end:
-            if ((s = end_field(c, err)))
+            if ((s = end_field(c, p, st, err)))
                 return s;
             p++;
             newline(c, p);
@@ -413,13 +419,11 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
                            "quoted field not closed before the end of the file");
     if (c->nf == 0)
         return PM_OK;
-    if (st == S_START) {
-        /* "a,b," at the end of the file: the last field is empty. */
-        const unsigned char *p = c->buf + c->bpos;
-        if ((s = push_field(c, p, err)))
-            return s;
-    }
-    if ((s = end_field(c, err)))
+    const unsigned char *p = c->buf + c->bpos;
+    /* "a,b," at the end of the file: the last field is empty. */
+    if (st == S_START && (s = push_field(c, p, err)))
+        return s;
+    if ((s = end_field(c, p, st, err)))
         return s;
     *got = finish(c);
     return PM_OK;
