@@ -163,10 +163,8 @@ static void newline(pmx_csv *c, const unsigned char *after)
     c->line_off = c->base + (after - c->buf);
 }
 
-static pm_status grow(pmx_csv *c, size_t need, pm_error *err)
+static pm_status grow_slow(pmx_csv *c, size_t need, pm_error *err)
 {
-    if (need <= c->rcap)
-        return PM_OK;
     if (need > c->max + 1) /* callers check the limit first; never write past it */
         return pm_error_at(err, PM_ELIMIT, c->name, c->line, 0,
                            "record longer than %zu bytes (max_line)", c->max);
@@ -179,6 +177,12 @@ static pm_status grow(pmx_csv *c, size_t need, pm_error *err)
     c->rec = r;
     c->rcap = cap;
     return PM_OK;
+}
+
+/* The record buffer holds need bytes (the common case inline). */
+static inline pm_status grow(pmx_csv *c, size_t need, pm_error *err)
+{
+    return need <= c->rcap ? PM_OK : grow_slow(c, need, err);
 }
 
 static inline pm_status push_field(pmx_csv *c, const unsigned char *p, pm_error *err)
