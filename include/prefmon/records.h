@@ -115,8 +115,12 @@ void pm_records_free(pm_records *r);
 
 /** Read gold labels, item TAB label (or CSV item,label; an "item,label"
  *  header line is allowed), applied to every record of every format whose
- *  own row has no gold. An item given two different gold labels is an
- *  error. May be called several times, before or between files. */
+ *  own row has no gold. Labels are taken as written: give pairwise gold as
+ *  A, B or tie in the item's orientation (for MT-Bench and crowd-kit pairs
+ *  the item key is "min|max"-style, see above). An item given two different
+ *  gold labels is an error; Label Studio ground truth joins the same table.
+ *  May be called several times, before or between files. On failure the
+ *  gold labels before the bad line may have been added: stop there. */
 pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
 
 /** Start the next input file ("-" is stdin), closing the previous one.
