@@ -283,9 +283,138 @@ static const unsigned char *copy_run(pmx_csv *c, const unsigned char *p, const u
     return p;
 }
 
+static pm_status nul_byte(const pmx_csv *c, const unsigned char *p, pm_error *err)
+{
+    return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
+                       "NUL byte: this is not a text file");
+}
+
+/* Append one byte that the scan loop handled itself ('\r', '\n', '"'). */
+static pm_status put(pmx_csv *c, const unsigned char *p, int st, char ch, pm_error *err)
+{
+    pm_status s;
+    if (c->rlen >= c->max)
+        return too_long(c, p, st, err);
+    if ((s = grow(c, c->rlen + 2, err)))
+        return s;
+    c->rec[c->rlen++] = ch;
+    return PM_OK;
+}
+
+/* One step outside quotes (states S_START, S_UNQ, S_CR) at *pp < end;
+ * *eol = 1 when the record ends at the '\n' at *pp. */
+static inline pm_status step_plain(pmx_csv *c, int *st, const unsigned char **pp,
+                                   const unsigned char *end, int *eol, pm_error *err)
+{
+    const unsigned char *p = *pp;
+    pm_status s;
+    int full;
+    if (*st == S_START) {
+        if ((s = push_field(c, p, err)))
+            return s;
+        if (c->quoting && *p == '"') {
+            *st = S_QUOTED;
+            c->rec_quoted = 1;
+            p++;
+        } else {
+            *st = S_UNQ;
+        }
+    } else if (*st == S_CR) {
+        if (*p == '\n') {
+            *eol = 1;
+            return PM_OK;
+        }
+        if ((s = put(c, p, *st, '\r', err))) /* a lone CR is data */
+            return s;
+        *st = S_UNQ;
+    } else {
+        if (!(p = copy_run(c, p, end, 0, &full, err)))
+            return PM_ENOMEM;
+        if (full)
+            return too_long(c, p, *st, err);
+        if (p < end) {
+            switch (c->cls[*p]) {
+            case C_SEP:
+                if ((s = end_field(c, p, *st, err)))
+                    return s;
+                *st = S_START;
+                p++;
+                break;
+            case C_NL:
+                *eol = 1;
+                break;
+            case C_CR:
+                *st = S_CR;
+                p++;
+                break;
+            case C_QUOTE:
+                return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
+                                   "quote inside an unquoted field: quote the whole field "
+                                   "and double the quotes inside it (\"a \"\"b\"\" c\")");
+            default:
+                return nul_byte(c, p, err);
+            }
+        }
+    }
+    *pp = p;
+    return PM_OK;
+}
+
+/* One step inside or just after quotes (S_QUOTED, S_QQ, S_QCR). */
+static inline pm_status step_quoted(pmx_csv *c, int *st, const unsigned char **pp,
+                                    const unsigned char *end, int *eol, pm_error *err)
+{
+    const unsigned char *p = *pp;
+    pm_status s;
+    int full;
+    if (*st == S_QUOTED) {
+        if (!(p = copy_run(c, p, end, 1, &full, err)))
+            return PM_ENOMEM;
+        if (full)
+            return too_long(c, p, *st, err);
+        if (p < end) {
+            if (*p == '\0')
+                return nul_byte(c, p, err);
+            if (*p == '"') {
+                *st = S_QQ;
+            } else {
+                if ((s = put(c, p, *st, '\n', err)))
+                    return s;
+                newline(c, p + 1);
+            }
+            p++;
+        }
+    } else if (*p == '\n') {
+        *eol = 1;
+        return PM_OK;
+    } else if (*st == S_QCR) {
+        return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
+                           "carriage return after the closing quote of a field");
+    } else if (*p == '"') {
+        if ((s = put(c, p, S_QUOTED, '"', err)))
+            return s;
+        *st = S_QUOTED;
+        p++;
+    } else if (c->sep && *p == (unsigned char)c->sep) {
+        if ((s = end_field(c, p, *st, err)))
+            return s;
+        *st = S_START;
+        p++;
+    } else if (*p == '\r') {
+        *st = S_QCR;
+        p++;
+    } else {
+        return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
+                           "text after the closing quote of a field: a quote inside "
+                           "a quoted field must be doubled (\"\")");
+    }
+    *pp = p;
+    return PM_OK;
+}
+
 pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
 {
-    int st = S_START, full;
+    int st = S_START;
     pm_status s;
     *got = 0;
     restart(c);
@@ -294,114 +423,13 @@ pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
             break;
         const unsigned char *p = c->buf + c->bpos, *end = c->buf + c->blen;
         while (p < end) {
-            switch (st) {
-            case S_START:
-                if ((s = push_field(c, p, err)))
-                    return s;
-                if (c->quoting && *p == '"') {
-                    st = S_QUOTED;
-                    c->rec_quoted = 1;
-                    p++;
-                } else {
-                    st = S_UNQ;
-                }
-                break;
-            case S_UNQ:
-                if (!(p = copy_run(c, p, end, 0, &full, err)))
-                    return PM_ENOMEM;
-                if (full)
-                    return too_long(c, p, st, err);
-                if (p == end)
-                    break;
-                switch (c->cls[*p]) {
-                case C_SEP:
-                    if ((s = end_field(c, p, st, err)))
-                        return s;
-                    st = S_START;
-                    p++;
-                    break;
-                case C_NL:
-                    goto line_end;
-                case C_CR:
-                    st = S_CR;
-                    p++;
-                    break;
-                case C_QUOTE:
-                    return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
-                                       "quote inside an unquoted field: quote the whole field "
-                                       "and double the quotes inside it (\"a \"\"b\"\" c\")");
-                default:
-                    return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
-                                       "NUL byte: this is not a text file");
-                }
-                break;
-            case S_CR:
-                if (*p == '\n')
-                    goto line_end;
-                /* A lone CR is data. */
-                if ((s = grow(c, c->rlen + 2, err)))
-                    return s;
-                if (c->rlen >= c->max)
-                    return too_long(c, p, st, err);
-                c->rec[c->rlen++] = '\r';
-                st = S_UNQ;
-                break;
-            case S_QUOTED:
-                if (!(p = copy_run(c, p, end, 1, &full, err)))
-                    return PM_ENOMEM;
-                if (full)
-                    return too_long(c, p, st, err);
-                if (p == end)
-                    break;
-                if (*p == '"') {
-                    st = S_QQ;
-                    p++;
-                } else if (*p == '\n') {
-                    if (c->rlen >= c->max)
-                        return too_long(c, p, st, err);
-                    if ((s = grow(c, c->rlen + 2, err)))
-                        return s;
-                    c->rec[c->rlen++] = '\n';
-                    p++;
-                    newline(c, p);
-                } else {
-                    return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
-                                       "NUL byte: this is not a text file");
-                }
-                break;
-            case S_QQ:
-                if (*p == '"') {
-                    if (c->rlen >= c->max)
-                        return too_long(c, p, S_QUOTED, err);
-                    if ((s = grow(c, c->rlen + 2, err)))
-                        return s;
-                    c->rec[c->rlen++] = '"';
-                    st = S_QUOTED;
-                    p++;
-                } else if (c->sep && *p == (unsigned char)c->sep) {
-                    if ((s = end_field(c, p, st, err)))
-                        return s;
-                    st = S_START;
-                    p++;
-                } else if (*p == '\n') {
-                    goto line_end;
-                } else if (*p == '\r') {
-                    st = S_QCR;
-                    p++;
-                } else {
-                    return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
-                                       "text after the closing quote of a field: a quote inside "
-                                       "a quoted field must be doubled (\"\")");
-                }
-                break;
-            case S_QCR:
-                if (*p == '\n')
-                    goto line_end;
-                return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
-                                   "carriage return after the closing quote of a field");
-            }
-            continue;
-        line_end:
+            int eol = 0;
+            s = st < S_QUOTED ? step_plain(c, &st, &p, end, &eol, err)
+                              : step_quoted(c, &st, &p, end, &eol, err);
+            if (s)
+                return s;
+            if (!eol)
+                continue;
             if ((s = end_field(c, p, st, err)))
                 return s;
             p++;
