@@ -167,6 +167,11 @@ static void test_csv_errors(void **state)
     read_text(&t, "annotator,item,label,Worker\nw,i,A,w\n", NULL, NULL);
     assert_error(&t, PM_EPARSE,
                  "in.txt:1:22: header: columns 'annotator' and 'Worker' both give the annotator");
+    /* Messages that quote input stay one printable line. */
+    read_text(&t, "annotator,item,label,\"a\nb\",\"a\nb\"\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:4: header: column 'a\\nb' appears twice");
+    read_text(&t, "annotator,item,label,shown_left\nw,i,A,\x01\xff\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:7: field 'shown_left': '\\x01\\xFF' is not A or B");
     read_text(&t, "annotator,label\nw,A\n", NULL, NULL);
     assert_error(&t, PM_EPARSE, "in.txt:1: missing column 'item'");
     read_text(&t, "annotator,item\nw,i\n", NULL, NULL);
