@@ -20,10 +20,12 @@
 **                    (mapped through shown_left). crowd-kit's pairwise
 **                    shape worker,left,right,label (label = the winning
 **                    id) becomes item "min|max" (byte order), A = the
-**                    smaller id. Unknown columns are ignored and listed by
-**                    pm_records_ignored() so that a caller reports them
-**                    once. CSV is RFC 4180 (quotes, doubled quotes,
-**                    newlines inside quotes); TSV has no quoting.
+**                    smaller id. Unknown header columns are ignored and
+**                    listed by pm_records_ignored() so that a caller
+**                    reports them once (unknown JSONL keys are ignored
+**                    silently: they may differ per line). CSV is RFC 4180
+**                    (quotes, doubled quotes, newlines inside quotes); TSV
+**                    has no quoting.
 **   gal              Get-Another-Label: worker TAB item TAB label, no header.
 **   mtbench          MT-Bench human judgments (TSV or CSV with a header:
 **                    question_id, model_a, model_b, turn, judge, winner).
