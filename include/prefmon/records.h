@@ -1,25 +1,161 @@
 /*
-** prefmon — one canonical label event.
+** prefmon — label events read from annotation logs (arXiv 2502.06387 §3:
+** self-consistency needs the same annotator's repeated labels of one item).
 **
-** Records readers come with the records module (issue 7, part 1); this header
-** holds only the event struct that both the readers and `assess` agree on.
+** One pm_record is one label event: who labelled which item (by content key,
+** so that the copies of a duplicated item match whatever task id a platform
+** gave them), the label in the item's own orientation, and where it came
+** from. Readers stream: memory is bounded by the longest record
+** (max_line), except for the Label Studio export, which is one JSON
+** document read whole with jansson up to max_document bytes of text
+** (PM_ELIMIT beyond).
 **
-** Ownership: every string is borrowed from the reader and valid until its
-** next call; a consumer that keeps one must copy it.
+** Formats (pm_records_format; detected by content unless forced):
+**   csv, tsv, jsonl  generic long format. Columns/keys (case-insensitive):
+**                    annotator (or worker, performer), item (or task),
+**                    label; optional gold, timestamp (ISO 8601, or epoch
+**                    seconds), duration (seconds), shown_left (A|B).
+**                    With a shown_left column the task is pairwise: label
+**                    must be A, B, tie (item orientation) or left, right
+**                    (mapped through shown_left). crowd-kit's pairwise
+**                    shape worker,left,right,label (label = the winning
+**                    id) becomes item "min|max" (byte order), A = the
+**                    smaller id. Unknown header columns are ignored and
+**                    listed by pm_records_ignored() so that a caller
+**                    reports them once (unknown JSONL keys are ignored
+**                    silently: they may differ per line). CSV is RFC 4180
+**                    (quotes, doubled quotes, newlines inside quotes); TSV
+**                    has no quoting.
+**   gal              Get-Another-Label: worker TAB item TAB label, no header.
+**   mtbench          MT-Bench human judgments (TSV or CSV with a header:
+**                    question_id, model_a, model_b, turn, judge, winner).
+**                    item = "question|turn|min(model)|max(model)", label A
+**                    when the smaller model name won, B the other, tie for
+**                    "tie" and "tie (bothbad)".
+**   labelstudio      Label Studio JSON export (see records_labelstudio.c).
+** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
+** lines are ignored (they hold no label). Keys (annotator, item, label,
+** gold) must be valid UTF-8 without NUL bytes.
+**
+** Skipped and counted, not errors (pm_records_stats): a row with an empty
+** label (an unanswered question), a cancelled Label Studio annotation, a
+** Label Studio annotation with no result for the chosen control, and a
+** Label Studio ground-truth annotation (its label becomes the item's gold).
+** Everything else that is wrong is an error with file:line:col.
+**
+** Ownership: a pm_records handle owns everything it reads; the strings of a
+** pm_record are borrowed and valid until the next pm_records_next,
+** pm_records_open or pm_records_free on the handle. Options are copied by
+** pm_records_new. Not thread-safe per handle.
 */
 #ifndef PREFMON_RECORDS_H
 #define PREFMON_RECORDS_H
 
+#include <stddef.h>
+#include <stdio.h>
+
+#include "prefmon/status.h"
+
 typedef struct pm_record {
-    const char *annotator; /* borrowed until the next call */
+    const char *annotator; /* borrowed: valid until the next pm_records_next call */
     const char *item;      /* content key shared by every copy of an item */
-    const char *label;     /* canonical label: "A"/"B"/"tie" for pairwise, else the category */
-    const char *gold;      /* gold label in canonical form, or NULL */
-    char shown_left;       /* 'A' or 'B'; 0 unknown */
-    double timestamp;      /* epoch seconds, NAN when none */
+    const char *label;     /* canonical label in the item's orientation: "A" / "B" / "tie" for a
+                              pairwise preference, else the category string */
+    const char *gold;      /* gold label in the same canonical form, or NULL */
+    char shown_left;       /* 'A' or 'B': which response was shown on the left; 0 unknown */
+    double timestamp;      /* seconds since the epoch, NAN when none */
     double duration;       /* seconds, NAN when none */
-    const char *file;      /* source position */
-    long line;
+    const char *file;      /* source name, for messages */
+    long line;             /* 1-based source line (first line of a multi-line CSV record); for Label
+                              Studio, the 1-based task number in the export */
 } pm_record;
+
+typedef enum pm_records_format {
+    PM_RECORDS_AUTO = 0,
+    PM_RECORDS_CSV,
+    PM_RECORDS_TSV,
+    PM_RECORDS_JSONL,
+    PM_RECORDS_GAL,
+    PM_RECORDS_MTBENCH,
+    PM_RECORDS_LABELSTUDIO
+} pm_records_format;
+
+/** Defaults for max_line and max_document (0 in the options). */
+#define PM_RECORDS_MAX_LINE ((size_t)1 << 20)
+#define PM_RECORDS_MAX_DOCUMENT ((size_t)256 << 20)
+
+typedef struct pm_records_options {
+    pm_records_format format; /* PM_RECORDS_AUTO: detect by content */
+    const char *item_field;   /* labelstudio: data.<field> is the item key; NULL = "item" */
+    const char *label_field;  /* labelstudio: the from_name to use when a task has several */
+    size_t max_line;          /* longest record in bytes; 0 = PM_RECORDS_MAX_LINE */
+    size_t max_document;      /* largest Label Studio export; 0 = PM_RECORDS_MAX_DOCUMENT */
+} pm_records_options;
+
+/** Why a row was skipped (counted in pm_records_stats.skipped). */
+typedef enum pm_records_skip {
+    PM_RECORDS_SKIP_EMPTY_LABEL = 0, /* a row whose label is empty */
+    PM_RECORDS_SKIP_CANCELLED,       /* Label Studio was_cancelled */
+    PM_RECORDS_SKIP_NO_RESULT,       /* Label Studio annotation without a usable result */
+    PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
+    PM_RECORDS_SKIP_COUNT
+} pm_records_skip;
+
+typedef struct pm_records_stats {
+    long rows_read; /* data rows / annotations seen, over every file so far */
+    long rows_used; /* records returned by pm_records_next */
+    long skipped[PM_RECORDS_SKIP_COUNT];
+} pm_records_stats;
+
+typedef struct pm_records pm_records;
+
+/** A new reader (opt may be NULL: all defaults), or NULL with err set. */
+pm_records *pm_records_new(const pm_records_options *opt, pm_error *err);
+
+/** Free the handle and everything it owns; NULL is a no-op. */
+void pm_records_free(pm_records *r);
+
+/** Read gold labels, item TAB label (or CSV item,label; an "item,label"
+ *  header line is allowed), applied to every record of every format whose
+ *  own row has no gold. Labels are taken as written: give pairwise gold as
+ *  A, B or tie in the item's orientation (for MT-Bench and crowd-kit pairs
+ *  the item key is "min|max"-style, see above). An item given two different
+ *  gold labels is an error; Label Studio ground truth joins the same table.
+ *  May be called several times, before or between files. On failure the
+ *  gold labels before the bad line may have been added: stop there. */
+pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
+
+/** Start the next input file ("-" is stdin), closing the previous one.
+ *  The format is detected from the first block unless forced; the header
+ *  is read and checked here. */
+pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
+
+/** As pm_records_open on a stream the caller opened (a pipe, fmemopen);
+ *  the handle borrows fp until the next open or free; name is copied. */
+pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err);
+
+/** The next record of the current file: *got = 1 and *out filled, or
+ *  *got = 0 at its end. On error the file stays at the error (call
+ *  pm_records_open for another file or free the handle). */
+pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err);
+
+/** Counters over every file read so far. */
+void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
+
+/** "empty-label", "cancelled", "no-result", "ground-truth"; "?" otherwise. */
+const char *pm_records_skip_name(int reason);
+
+/** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio"; "?". */
+const char *pm_records_format_name(pm_records_format f);
+
+/** The inverse of pm_records_format_name; -1 when the name is unknown. */
+int pm_records_format_parse(const char *name);
+
+/** The format of the current file (PM_RECORDS_AUTO before any open). */
+pm_records_format pm_records_detected(const pm_records *r);
+
+/** The header columns of the current file that were ignored, comma
+ *  separated ("" when none); borrowed until the next pm_records_open. */
+const char *pm_records_ignored(const pm_records *r);
 
 #endif

@@ -1,0 +1,405 @@
+/*
+** pm_records: the handle, format detection by content, the gold file, and
+** dispatch to the per-format readers (records_<format>.c).
+*/
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/records_internal.h"
+
+static const char *const format_names[] = {"auto", "csv",     "tsv",        "jsonl",
+                                           "gal",  "mtbench", "labelstudio"};
+static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {"empty-label", "cancelled",
+                                                              "no-result", "ground-truth"};
+
+const char *pm_records_format_name(pm_records_format f)
+{
+    return (unsigned)f < sizeof format_names / sizeof format_names[0] ? format_names[f] : "?";
+}
+
+int pm_records_format_parse(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strcmp(name, format_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *pm_records_skip_name(int reason)
+{
+    return reason >= 0 && reason < PM_RECORDS_SKIP_COUNT ? skip_names[reason] : "?";
+}
+
+/* Error messages quote input values; keep them one printable line: control
+ * bytes and bytes that are not UTF-8 become \n, \r, \t or \xHH (a message
+ * cut for length ends with "..."). Applied at every public entry point. */
+static size_t escape(unsigned char c, char *esc, size_t cap)
+{
+    if (c == '\n' || c == '\r' || c == '\t') {
+        esc[0] = '\\';
+        esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        return 2;
+    }
+    return (size_t)snprintf(esc, cap, "\\x%02X", c);
+}
+
+static pm_status clean(pm_status st, pm_error *err)
+{
+    if (st == PM_OK || !err)
+        return st;
+    char out[PM_ERROR_TEXT], esc[8];
+    const char *s = err->text;
+    size_t n = strlen(s), o = 0, i = 0, cap = sizeof out - 4; /* room for "..." */
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2, len = k;
+        const char *piece = s + i;
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && (i + k > n || pmx_utf8_bad(s + i, k)))) {
+            len = escape(c, esc, sizeof esc);
+            piece = esc;
+            k = 1;
+        }
+        if (o + len > cap) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        memcpy(out + o, piece, len);
+        o += len;
+        i += k;
+    }
+    out[o] = '\0';
+    memcpy(err->text, out, o + 1);
+    return st;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
+{
+    pm_records_options o = {0};
+    if (opt)
+        o = *opt;
+    if ((unsigned)o.format > PM_RECORDS_LABELSTUDIO) {
+        pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
+        return NULL;
+    }
+    pm_records *r = calloc(1, sizeof *r);
+    if (!r) {
+        pm_error_set(err, PM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    r->opt = o;
+    if (!r->opt.max_line)
+        r->opt.max_line = PM_RECORDS_MAX_LINE;
+    if (!r->opt.max_document)
+        r->opt.max_document = PM_RECORDS_MAX_DOCUMENT;
+    r->item_field = dup_str(o.item_field ? o.item_field : "item");
+    r->label_field = o.label_field ? dup_str(o.label_field) : NULL;
+    /* Keep only whether the caller chose them; the strings are ours. */
+    r->opt.item_field = o.item_field ? r->item_field : NULL;
+    r->opt.label_field = r->label_field;
+    r->csv = pmx_csv_new(r->opt.max_line);
+    r->name = dup_str("<none>");
+    if (!r->item_field || (o.label_field && !r->label_field) || !r->csv || !r->name ||
+        pmx_buf_set(&r->ignored, "", 0)) {
+        pm_records_free(r);
+        pm_error_set(err, PM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return r;
+}
+
+static void close_file(pm_records *r)
+{
+    if (r->fp && r->own_fp)
+        fclose(r->fp);
+    r->fp = NULL;
+    r->own_fp = 0;
+    r->ready = 0;
+    json_decref(r->line_json);
+    json_decref(r->doc);
+    r->line_json = r->doc = NULL;
+}
+
+void pm_records_free(pm_records *r)
+{
+    if (!r)
+        return;
+    close_file(r);
+    pmx_csv_free(r->csv);
+    pmx_gold_free(&r->gold);
+    pmx_buf_free(&r->ignored);
+    pmx_buf_free(&r->key);
+    pmx_buf_free(&r->key2);
+    free(r->item_field);
+    free(r->label_field);
+    free(r->name);
+    free(r);
+}
+
+static int contains(const unsigned char *p, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(p + i, w, k) == 0)
+            return 1;
+    return 0;
+}
+
+/* Does the header line p[0..n) (fields split on sep) have a field that the
+ * test accepts? Quotes and blanks around a name are ignored. */
+static int header_has(const unsigned char *p, size_t n, char sep, const char *name, int col)
+{
+    size_t i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && p[j] != (unsigned char)sep)
+            j++;
+        size_t a = i, b = j;
+        while (a < b && (p[a] == ' ' || p[a] == '"' || p[a] == '\r'))
+            a++;
+        while (b > a && (p[b - 1] == ' ' || p[b - 1] == '"' || p[b - 1] == '\r'))
+            b--;
+        char f[64];
+        if (b - a < sizeof f) {
+            memcpy(f, p + a, b - a);
+            f[b - a] = '\0';
+            if (name ? pmx_strieq(f, name) : pmx_column_of(f, b - a) == col)
+                return 1;
+        }
+        i = j + 1;
+    }
+    return 0;
+}
+
+static pm_status detect(pm_records *r, pm_error *err)
+{
+    const unsigned char *p;
+    size_t n = pmx_csv_peek(r->csv, &p), i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i == n)
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 0, "no records: the file is empty");
+    if (p[i] == '[' || (p[i] == '{' && contains(p + i, n - i, "\"annotations\""))) {
+        r->fmt = PM_RECORDS_LABELSTUDIO;
+        return PM_OK;
+    }
+    if (p[i] == '{') {
+        r->fmt = PM_RECORDS_JSONL;
+        return PM_OK;
+    }
+    const unsigned char *nl = memchr(p, '\n', n);
+    size_t len = nl ? (size_t)(nl - p) : n;
+    int tab = memchr(p, '\t', len) != NULL;
+    char sep = tab ? '\t' : ',';
+    size_t fields = 1;
+    for (size_t k = 0; k < len; k++)
+        fields += p[k] == (unsigned char)sep;
+    if (header_has(p, len, sep, "question_id", 0) && header_has(p, len, sep, "winner", 0))
+        r->fmt = PM_RECORDS_MTBENCH;
+    else if (header_has(p, len, sep, NULL, PMX_COL_ANNOTATOR))
+        r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
+    else if (tab && fields == 3)
+        r->fmt = PM_RECORDS_GAL;
+    else
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
+                           "cannot tell the format: the first line is not a header with an "
+                           "annotator (or worker) column, nor MT-Bench's (question_id ... winner), "
+                           "nor worker<TAB>item<TAB>label, nor JSON; add a header "
+                           "annotator,item,label or choose the input format");
+    return PM_OK;
+}
+
+static pm_status start(pm_records *r, pm_error *err)
+{
+    pm_status st = pmx_csv_open(r->csv, r->fp, r->name, err);
+    r->fmt = r->opt.format;
+    r->ignored.len = 0;
+    r->ignored.s[0] = '\0';
+    if (!st && r->fmt == PM_RECORDS_AUTO)
+        st = detect(r, err);
+    if (!st) {
+        switch (r->fmt) {
+        case PM_RECORDS_CSV:
+        case PM_RECORDS_TSV:
+            st = pmx_csv_start(r, err);
+            break;
+        case PM_RECORDS_JSONL:
+            st = pmx_jsonl_start(r, err);
+            break;
+        case PM_RECORDS_GAL:
+            st = pmx_gal_start(r, err);
+            break;
+        case PM_RECORDS_MTBENCH:
+            st = pmx_mtbench_start(r, err);
+            break;
+        default:
+            st = pmx_labelstudio_start(r, err);
+            break;
+        }
+    }
+    r->ready = st == PM_OK;
+    r->file_rows = r->stats.rows_read;
+    return st;
+}
+
+static pm_status set_name(pm_records *r, const char *name, pm_error *err)
+{
+    char *copy = dup_str(name);
+    if (!copy)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    free(r->name);
+    r->name = copy;
+    return PM_OK;
+}
+
+pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
+{
+    if (!r || !path)
+        return pm_error_set(err, PM_EINVAL, "pm_records_open: NULL argument");
+    close_file(r);
+    int std = strcmp(path, "-") == 0;
+    pm_status st = set_name(r, std ? "<stdin>" : path, err);
+    if (st)
+        return st;
+    r->fp = std ? stdin : fopen(path, "rb");
+    if (!r->fp)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+    r->own_fp = !std;
+    return clean(start(r, err), err);
+}
+
+pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err)
+{
+    if (!r || !fp)
+        return pm_error_set(err, PM_EINVAL, "pm_records_open_stream: NULL argument");
+    close_file(r);
+    pm_status st = set_name(r, name ? name : "<stream>", err);
+    if (st)
+        return st;
+    r->fp = fp;
+    r->own_fp = 0;
+    return clean(start(r, err), err);
+}
+
+pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
+    if (!r || !out || !got)
+        return pm_error_set(err, PM_EINVAL, "pm_records_next: NULL argument");
+    *got = 0;
+    if (!r->ready)
+        return pm_error_set(err, PM_EINVAL,
+                            "pm_records_next: no file open (pm_records_open failed or was not "
+                            "called)");
+    pm_status st;
+    switch (r->fmt) {
+    case PM_RECORDS_CSV:
+    case PM_RECORDS_TSV:
+        st = pmx_csv_record(r, out, got, err);
+        break;
+    case PM_RECORDS_JSONL:
+        st = pmx_jsonl_record(r, out, got, err);
+        break;
+    case PM_RECORDS_GAL:
+        st = pmx_gal_record(r, out, got, err);
+        break;
+    case PM_RECORDS_MTBENCH:
+        st = pmx_mtbench_record(r, out, got, err);
+        break;
+    default:
+        st = pmx_labelstudio_record(r, out, got, err);
+        break;
+    }
+    if (!st && !*got && r->stats.rows_read == r->file_rows)
+        st = pm_error_at(err, PM_EPARSE, r->name, 0, 0,
+                         "no records: the file has no data rows (label events)");
+    if (st || !*got)
+        r->ready = 0;
+    return clean(st, err);
+}
+
+void pm_records_stats_get(const pm_records *r, pm_records_stats *out)
+{
+    *out = r->stats;
+}
+
+pm_records_format pm_records_detected(const pm_records *r)
+{
+    return r->fmt;
+}
+
+const char *pm_records_ignored(const pm_records *r)
+{
+    return r->ignored.s;
+}
+
+/* One gold line: item, label (a header "item,label" is skipped). */
+static pm_status gold_row(pm_records *r, pmx_csv *c, const char *name, pm_error *err)
+{
+    const pmx_csv_field *f = pmx_csv_fields(c);
+    size_t nf = pmx_csv_nfields(c);
+    long line = pmx_csv_line(c);
+    if (nf != 2)
+        return pm_error_at(err, PM_EPARSE, name, line, nf > 2 ? f[2].col : 0,
+                           "gold rows are item<TAB>label (or item,label), this one has %zu fields",
+                           nf);
+    if (line == 1 && pmx_strieq(f[0].s, "item") && pmx_strieq(f[1].s, "label"))
+        return PM_OK;
+    for (int i = 0; i < 2; i++) {
+        if (f[i].len == 0)
+            return pm_error_at(err, PM_EPARSE, name, line, f[i].col, "field '%s' is empty",
+                               i ? "label" : "item");
+        size_t bad = pmx_utf8_bad(f[i].s, f[i].len);
+        if (bad)
+            return pm_error_at(err, PM_EPARSE, name, line, f[i].col + (long)bad - 1,
+                               "field '%s': invalid UTF-8", i ? "label" : "item");
+    }
+    const char *old;
+    int rc = pmx_gold_put(&r->gold, f[0].s, f[1].s, &old);
+    if (rc < 0)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    if (rc > 0)
+        return pm_error_at(err, PM_EPARSE, name, line, f[1].col,
+                           "item '%s' has gold '%s' here but '%s' before", f[0].s, f[1].s, old);
+    return PM_OK;
+}
+
+pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
+{
+    if (!r || !path)
+        return pm_error_set(err, PM_EINVAL, "pm_records_read_gold: NULL argument");
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+    pmx_csv *c = pmx_csv_new(r->opt.max_line);
+    pm_status st =
+        c ? pmx_csv_open(c, fp, path, err) : pm_error_set(err, PM_ENOMEM, "out of memory");
+    if (!st) {
+        const unsigned char *p;
+        size_t n = pmx_csv_peek(c, &p);
+        const unsigned char *nl = memchr(p, '\n', n);
+        int tab = memchr(p, '\t', nl ? (size_t)(nl - p) : n) != NULL;
+        pmx_csv_dialect(c, tab ? '\t' : ',', !tab);
+        long rows = 0;
+        for (int got = 1; !st;) {
+            st = pmx_csv_next(c, &got, err);
+            if (st || !got)
+                break;
+            rows++;
+            st = gold_row(r, c, path, err);
+        }
+        if (!st && rows == 0)
+            st = pm_error_at(err, PM_EPARSE, path, 0, 0, "no gold labels: the file is empty");
+    }
+    pmx_csv_free(c);
+    if (fp != stdin)
+        fclose(fp);
+    return clean(st, err);
+}

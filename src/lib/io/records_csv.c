@@ -1,0 +1,99 @@
+/*
+** The generic long format as CSV (RFC 4180) or TSV (no quoting): a header
+** naming the columns, then one label event per row. Unknown header columns
+** are ignored (exports carry batch ids, URLs, free text...) and listed in
+** r->ignored for the caller to report once; a name that appears twice, or
+** two synonyms of one column, is an error.
+*/
+#include <ctype.h>
+#include <string.h>
+
+#include "io/records_internal.h"
+
+static int same_name(const pmx_csv_field *a, const pmx_csv_field *b)
+{
+    if (a->len != b->len)
+        return 0;
+    for (size_t i = 0; i < a->len; i++)
+        if (tolower((unsigned char)a->s[i]) != tolower((unsigned char)b->s[i]))
+            return 0;
+    return 1;
+}
+
+static pm_status read_header(pm_records *r, pm_error *err)
+{
+    int got;
+    pm_status st = pmx_csv_next(r->csv, &got, err);
+    if (st)
+        return st;
+    if (!got)
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
+                           "no records: the file is empty (a header line is expected)");
+    const pmx_csv_field *f = pmx_csv_fields(r->csv);
+    size_t nf = pmx_csv_nfields(r->csv);
+    if (nf > 4096)
+        return pm_error_at(err, PM_ELIMIT, r->name, f[0].line, 0,
+                           "header has %zu columns; at most 4096 are supported", nf);
+    for (int c = 0; c < PMX_COL_N; c++)
+        r->col[c] = -1;
+    r->ncols = (int)nf;
+    r->ignored.len = 0;
+    for (size_t i = 0; i < nf; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (same_name(&f[i], &f[j]))
+                return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
+                                   "header: column '%s' appears twice (columns %zu and %zu)",
+                                   f[i].s, j + 1, i + 1);
+        int c = pmx_column_of(f[i].s, f[i].len);
+        if (c < 0) {
+            if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
+                pmx_buf_add(&r->ignored, f[i].s, f[i].len))
+                return pm_error_set(err, PM_ENOMEM, "out of memory");
+            continue;
+        }
+        if (r->col[c] >= 0)
+            return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
+                               "header: columns '%s' and '%s' both give the %s; keep one",
+                               f[r->col[c]].s, f[i].s, pmx_column_name(c));
+        r->col[c] = (int)i;
+    }
+    return pmx_generic_check_columns(r, f[0].line, err);
+}
+
+pm_status pmx_csv_start(pm_records *r, pm_error *err)
+{
+    if (r->fmt == PM_RECORDS_TSV)
+        pmx_csv_dialect(r->csv, '\t', 0);
+    else
+        pmx_csv_dialect(r->csv, ',', 1);
+    return read_header(r, err);
+}
+
+pm_status pmx_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
+    for (;;) {
+        pm_status st = pmx_csv_next(r->csv, got, err);
+        if (st || !*got)
+            return st;
+        const pmx_csv_field *f = pmx_csv_fields(r->csv);
+        size_t nf = pmx_csv_nfields(r->csv);
+        long line = pmx_csv_line(r->csv);
+        if (nf != (size_t)r->ncols)
+            return pm_error_at(
+                err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,
+                "row has %zu fields but the header has %d%s", nf, r->ncols,
+                r->fmt == PM_RECORDS_CSV ? " (a field with a comma must be in double quotes)" : "");
+        pmx_row row;
+        for (int c = 0; c < PMX_COL_N; c++) {
+            int i = r->col[c];
+            row.v[c] = i >= 0 ? f[i].s : NULL;
+            row.len[c] = i >= 0 ? f[i].len : 0;
+            row.col[c] = i >= 0 ? f[i].col : 0;
+        }
+        int use;
+        if ((st = pmx_generic_record(r, &row, line, out, &use, err)))
+            return st;
+        if (use)
+            return PM_OK;
+    }
+}

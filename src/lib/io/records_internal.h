@@ -1,0 +1,132 @@
+/*
+** Internal: the pm_records handle shared by the per-format readers
+** (records_<format>.c) and the dispatcher (records.c), and the helpers in
+** records_util.c / records_generic.c. Dependency order (no cycles):
+** csv, util <- generic <- csv/jsonl/gal/mtbench/labelstudio readers <- records.c.
+*/
+#ifndef PM_IO_RECORDS_INTERNAL_H
+#define PM_IO_RECORDS_INTERNAL_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "io/csv.h"
+#include "prefmon/records.h"
+
+/* Columns of the generic long format. */
+enum {
+    PMX_COL_ANNOTATOR,
+    PMX_COL_ITEM,
+    PMX_COL_LABEL,
+    PMX_COL_GOLD,
+    PMX_COL_TIMESTAMP,
+    PMX_COL_DURATION,
+    PMX_COL_SHOWN_LEFT,
+    PMX_COL_LEFT,
+    PMX_COL_RIGHT,
+    PMX_COL_N
+};
+
+/* Columns of the MT-Bench format. */
+enum {
+    PMX_MT_QUESTION,
+    PMX_MT_MODEL_A,
+    PMX_MT_MODEL_B,
+    PMX_MT_TURN,
+    PMX_MT_JUDGE,
+    PMX_MT_WINNER,
+    PMX_MT_N,
+    PMX_MT_TSTAMP = PMX_MT_N /* optional */
+};
+
+/* item -> gold label, open addressing; each entry one "key\0value" block. */
+typedef struct pmx_gold {
+    char **slot;
+    size_t cap, n;
+} pmx_gold;
+
+/* A growable byte buffer. */
+typedef struct pmx_buf {
+    char *s;
+    size_t len, cap;
+} pmx_buf;
+
+struct pm_records {
+    pm_records_options opt;
+    char *item_field, *label_field;
+    pmx_csv *csv;
+    FILE *fp;
+    int own_fp;
+    char *name;
+    pm_records_format fmt;
+    int ready;      /* a file is open and not failed */
+    long file_rows; /* stats.rows_read when the current file was opened */
+    pm_records_stats stats;
+    pmx_gold gold;
+    int col[PMX_COL_N]; /* field index per column, -1 absent */
+    int ncols;          /* header width */
+    int pair_ids;       /* crowd-kit worker,left,right,label */
+    pmx_buf ignored;    /* ignored header columns, comma separated */
+    pmx_buf key;        /* scratch for built item keys */
+    pmx_buf key2;
+    json_t *line_json; /* jsonl: the current line */
+    json_t *doc;       /* labelstudio: the whole export */
+    size_t task_i, ann_i;
+    char num[PMX_COL_N][32]; /* numbers printed as keys */
+};
+
+/* One row of the generic format: a value per column (NULL when the column
+ * is absent) and the 1-based column for messages. */
+typedef struct pmx_row {
+    const char *v[PMX_COL_N];
+    size_t len[PMX_COL_N];
+    long col[PMX_COL_N];
+} pmx_row;
+
+/* records_util.c */
+int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
+int pmx_buf_add(pmx_buf *b, const char *s, size_t n);
+void pmx_buf_free(pmx_buf *b);
+/* 0 when s[0..n) is valid UTF-8, else 1 + the offset of the first bad byte. */
+size_t pmx_utf8_bad(const char *s, size_t n);
+/* Seconds since the epoch from ISO 8601 (date, 'T' or ' ', time, optional
+ * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain number. */
+int pmx_parse_time(const char *s, double *out);
+/* A finite decimal number filling all of s. */
+int pmx_parse_number(const char *s, double *out);
+/* "A", "B", "tie", "left", "right" (static) for a case-insensitive match, else NULL. */
+const char *pmx_pairwise_word(const char *s);
+int pmx_strieq(const char *a, const char *b);
+/* Generic column for a header name (synonyms, case-insensitive), -1 unknown. */
+int pmx_column_of(const char *name, size_t len);
+const char *pmx_column_name(int col);
+/* Gold table: 0 added or already equal, 1 conflict (*old set), -1 out of memory. */
+int pmx_gold_put(pmx_gold *g, const char *key, const char *val, const char **old);
+const char *pmx_gold_get(const pmx_gold *g, const char *key);
+void pmx_gold_free(pmx_gold *g);
+
+/* records_generic.c: a generic row to a record (checks, canonical label,
+ * gold). *use = 0 when the row is skipped (counted). */
+pm_status pmx_generic_record(pm_records *r, const pmx_row *row, long line, pm_record *out, int *use,
+                             pm_error *err);
+/* Check the generic header's columns (required ones, pairwise shape). */
+pm_status pmx_generic_check_columns(pm_records *r, long line, pm_error *err);
+
+/* Per format: start (after detection, header read) and next record. */
+pm_status pmx_csv_start(pm_records *r, pm_error *err);
+pm_status pmx_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_gal_start(pm_records *r, pm_error *err);
+pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_jsonl_start(pm_records *r, pm_error *err);
+pm_status pmx_jsonl_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_mtbench_start(pm_records *r, pm_error *err);
+pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_labelstudio_start(pm_records *r, pm_error *err);
+pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+
+/* Shared by the readers: check a key field's UTF-8, error at its column. */
+pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
+                        long col, pm_error *err);
+
+#endif

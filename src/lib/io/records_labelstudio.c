@@ -1,0 +1,362 @@
+/*
+** Label Studio JSON export (Project > Export > JSON): a list of tasks
+**   {"id": 1, "data": {...}, "annotations": [{"completed_by": 10,
+**    "result": [{"from_name": "pw", "type": "pairwise",
+**                "value": {"selected": "left"}}],
+**    "was_cancelled": false, "ground_truth": false,
+**    "created_at": "2021-03-09T22:16:08.728353Z", "lead_time": 4.288}]}
+** Checked against: labelstud.io/guide/task_format ("Label Studio JSON format
+** of annotated tasks": completed_by an integer, was_cancelled, ground_truth,
+** lead_time, created_at), label-studio data_export/serializers.py
+** (CompletedBySerializer: completed_by as an object {id, email, first_name,
+** last_name} in newer exports), labelstud.io/tags/pairwise and the
+** data-juicer Label Studio mapper tests (pairwise value {"selected": "left"}).
+**
+** The export is one JSON document, so it is read whole with jansson, up to
+** max_document bytes of text (PM_ELIMIT beyond; jansson's tree costs a
+** small multiple of that). Mapping:
+**   item       data.<item_field> (string or number); without it the task id
+**              (only right when every copy of an item is the same task);
+**   annotator  completed_by: the integer, or the object's id (its email
+**              when it has no id), so both export shapes give the same key;
+**   label      the one control's result: choices (several joined by '|'),
+**              pairwise selected left|right mapped through data.shown_left
+**              (A|B; absent: left is A), rating (the number); a task with
+**              several label controls needs label_field (their from_name);
+**              other result types (textarea, ...) are not labels;
+**   duration   lead_time; timestamp: created_at (ISO 8601).
+** Skipped and counted: was_cancelled, ground_truth (its label becomes the
+** item's gold for every record, read in a first pass), no usable result.
+** Positions: there are no lines in a parsed document, so messages name the
+** task (1-based number and id) and record.line is the task number.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/records_internal.h"
+
+typedef struct ls_reader {
+    pm_records *r;
+    size_t total, limit;
+    int io_error, over;
+} ls_reader;
+
+static size_t ls_read(void *buf, size_t n, void *arg)
+{
+    ls_reader *rd = arg;
+    size_t got = pmx_csv_read_raw(rd->r->csv, buf, n, &rd->io_error);
+    if (rd->io_error)
+        return (size_t)-1;
+    rd->total += got;
+    if (rd->total > rd->limit) {
+        rd->over = 1;
+        return (size_t)-1;
+    }
+    return got;
+}
+
+/* A string or integer as text in r->num[slot]; NULL for other types. */
+static const char *text_of(pm_records *r, json_t *v, int slot)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(r->num[slot], sizeof r->num[slot], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return r->num[slot];
+    }
+    return NULL;
+}
+
+static const char *task_id(pm_records *r, json_t *task)
+{
+    const char *id = text_of(r, json_object_get(task, "id"), 3);
+    return id ? id : "none";
+}
+
+static pm_status ls_error(pm_records *r, pm_status code, json_t *task, size_t ann, const char *what,
+                          pm_error *err)
+{
+    if (ann)
+        return pm_error_at(err, code, r->name, 0, 0, "task %zu (id %s), annotation %zu: %s",
+                           r->task_i + 1, task_id(r, task), ann, what);
+    return pm_error_at(err, code, r->name, 0, 0, "task %zu (id %s): %s", r->task_i + 1,
+                       task_id(r, task), what);
+}
+
+static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_error *err)
+{
+    char msg[300];
+    json_t *data = json_object_get(task, "data");
+    json_t *v = json_is_object(data) ? json_object_get(data, r->item_field) : NULL;
+    *item = v ? text_of(r, v, 0) : NULL;
+    if (*item && **item)
+        return PM_OK;
+    if (*item) {
+        snprintf(msg, sizeof msg, "data.%.200s is empty: every task needs an item key",
+                 r->item_field);
+        return ls_error(r, PM_EPARSE, task, 0, msg, err);
+    }
+    if (v || r->opt.item_field) {
+        snprintf(msg, sizeof msg, "data.%.200s is %s: it must be a string or an integer item key",
+                 r->item_field, v ? "not a string or an integer" : "missing");
+        return ls_error(r, PM_EPARSE, task, 0, msg, err);
+    }
+    *item = text_of(r, json_object_get(task, "id"), 0);
+    if (!*item)
+        return ls_error(r, PM_EPARSE, task, 0, "no data.item and no integer task id", err);
+    return PM_OK;
+}
+
+/* The label of one result entry, or NULL when it holds none. */
+static const char *result_label(pm_records *r, json_t *task, json_t *res, char *shown)
+{
+    const char *type = json_string_value(json_object_get(res, "type"));
+    json_t *value = json_object_get(res, "value");
+    if (!type || !json_is_object(value))
+        return NULL;
+    if (strcmp(type, "choices") == 0) {
+        json_t *ch = json_object_get(value, "choices"), *c;
+        size_t i;
+        r->key2.len = 0;
+        json_array_foreach(ch, i, c)
+        {
+            const char *s = json_string_value(c);
+            if (!s || (i && pmx_buf_add(&r->key2, "|", 1)) || pmx_buf_add(&r->key2, s, strlen(s)))
+                return NULL;
+        }
+        return r->key2.len ? r->key2.s : NULL;
+    }
+    if (strcmp(type, "pairwise") == 0) {
+        const char *sel = json_string_value(json_object_get(value, "selected"));
+        const char *sl =
+            json_string_value(json_object_get(json_object_get(task, "data"), "shown_left"));
+        *shown = sl && pmx_strieq(sl, "B") ? 'B' : sl && pmx_strieq(sl, "A") ? 'A' : 0;
+        if (!sel || (strcmp(sel, "left") != 0 && strcmp(sel, "right") != 0))
+            return NULL;
+        return (sel[0] == 'l') == (*shown != 'B') ? "A" : "B";
+    }
+    if (strcmp(type, "rating") == 0) {
+        json_t *v = json_object_get(value, "rating");
+        if (!json_is_number(v))
+            return NULL;
+        double x = json_number_value(v);
+        snprintf(r->num[2], sizeof r->num[2], x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%.17g",
+                 x);
+        return r->num[2];
+    }
+    return NULL;
+}
+
+/* The annotation's label (NULL: none usable) and shown_left. */
+static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano, const char **label,
+                           char *shown, pm_error *err)
+{
+    json_t *res;
+    size_t i;
+    const char *from = NULL;
+    *label = NULL;
+    *shown = 0;
+    json_array_foreach(json_object_get(ann, "result"), i, res)
+    {
+        const char *fn = json_string_value(json_object_get(res, "from_name"));
+        if (r->label_field && (!fn || strcmp(fn, r->label_field) != 0))
+            continue;
+        char sh = 0;
+        const char *l = result_label(r, task, res, &sh);
+        if (!l)
+            continue;
+        if (from && fn && strcmp(from, fn) != 0) {
+            char msg[400];
+            snprintf(msg, sizeof msg,
+                     "controls '%.150s' and '%.150s' both give a label: choose one with "
+                     "label_field (--label-field)",
+                     from, fn);
+            return ls_error(r, PM_EPARSE, task, ano, msg, err);
+        }
+        if (!from) {
+            from = fn ? fn : "";
+            *label = l;
+            *shown = sh;
+        }
+    }
+    return PM_OK;
+}
+
+static int flag(json_t *ann, const char *key)
+{
+    return json_is_true(json_object_get(ann, key));
+}
+
+/* First pass: ground-truth annotations become gold for their item. */
+static pm_status ground_truth(pm_records *r, pm_error *err)
+{
+    json_t *task, *ann;
+    size_t t, a;
+    pm_status st;
+    json_array_foreach(r->doc, t, task)
+    {
+        r->task_i = t;
+        json_array_foreach(json_object_get(task, "annotations"), a, ann)
+        {
+            if (!flag(ann, "ground_truth") || flag(ann, "was_cancelled"))
+                continue;
+            const char *item, *label, *old;
+            char shown;
+            if ((st = item_of(r, task, &item, err)) ||
+                (st = ann_label(r, task, ann, a + 1, &label, &shown, err)))
+                return st;
+            if (!label)
+                continue;
+            int rc = pmx_gold_put(&r->gold, item, label, &old);
+            if (rc < 0)
+                return pm_error_set(err, PM_ENOMEM, "out of memory");
+            if (rc > 0) {
+                char msg[600];
+                snprintf(msg, sizeof msg,
+                         "ground truth '%.200s' for item '%.200s' contradicts its gold '%.100s'",
+                         label, item, old);
+                return ls_error(r, PM_EPARSE, task, a + 1, msg, err);
+            }
+        }
+    }
+    r->task_i = 0;
+    return PM_OK;
+}
+
+static pm_status check_tasks(pm_records *r, pm_error *err)
+{
+    json_t *task;
+    size_t t;
+    json_array_foreach(r->doc, t, task)
+    {
+        r->task_i = t;
+        if (!json_is_object(task) || !json_is_array(json_object_get(task, "annotations")))
+            return ls_error(r, PM_EPARSE, task, 0,
+                            "not a task with an 'annotations' list (export from Label Studio "
+                            "with the JSON format, not JSON-MIN or CSV)",
+                            err);
+    }
+    r->task_i = 0;
+    if (json_array_size(r->doc) == 0)
+        return pm_error_at(err, PM_EPARSE, r->name, 0, 0, "no records: the export has no tasks");
+    return PM_OK;
+}
+
+pm_status pmx_labelstudio_start(pm_records *r, pm_error *err)
+{
+    ls_reader rd = {r, 0, r->opt.max_document, 0, 0};
+    json_error_t je;
+    json_decref(r->doc);
+    r->doc = json_load_callback(ls_read, &rd, JSON_REJECT_DUPLICATES, &je);
+    r->task_i = r->ann_i = 0;
+    r->ignored.len = 0;
+    if (!r->doc) {
+        if (rd.over)
+            return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
+                               "Label Studio export larger than %zu bytes (max_document): it is "
+                               "read whole; raise the limit or split the export",
+                               rd.limit);
+        if (rd.io_error)
+            return pm_error_at(err, PM_EIO, r->name, 0, 0, "read error");
+        return pm_error_at(err, PM_EPARSE, r->name, je.line, je.column > 0 ? je.column : 0,
+                           "JSON: %s", je.text);
+    }
+    if (json_is_object(r->doc)) {
+        json_t *list = json_array();
+        if (!list || json_array_append_new(list, r->doc))
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+        r->doc = list;
+    }
+    if (!json_is_array(r->doc))
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 1,
+                           "a Label Studio export is a JSON list of tasks");
+    pm_status st = check_tasks(r, err);
+    return st ? st : ground_truth(r, err);
+}
+
+static pm_status annotator_of(pm_records *r, json_t *task, json_t *ann, size_t ano,
+                              const char **who, pm_error *err)
+{
+    json_t *cb = json_object_get(ann, "completed_by");
+    if (json_is_object(cb)) {
+        *who = text_of(r, json_object_get(cb, "id"), 1);
+        if (!*who)
+            *who = json_string_value(json_object_get(cb, "email"));
+    } else {
+        *who = text_of(r, cb, 1);
+    }
+    if (!*who || !**who)
+        return ls_error(r, PM_EPARSE, task, ano,
+                        "completed_by is missing or not a user id / {id, email} object", err);
+    return PM_OK;
+}
+
+static pm_status fill(pm_records *r, json_t *task, json_t *ann, size_t ano, pm_record *out,
+                      int *use, pm_error *err)
+{
+    pm_status st;
+    const char *item, *label;
+    char shown;
+    *use = 0;
+    memset(out, 0, sizeof *out);
+    out->file = r->name;
+    out->line = (long)r->task_i + 1;
+    out->timestamp = out->duration = NAN;
+    r->stats.rows_read++;
+    if (flag(ann, "was_cancelled")) {
+        r->stats.skipped[PM_RECORDS_SKIP_CANCELLED]++;
+        return PM_OK;
+    }
+    if (flag(ann, "ground_truth")) {
+        r->stats.skipped[PM_RECORDS_SKIP_GROUND_TRUTH]++;
+        return PM_OK;
+    }
+    if ((st = item_of(r, task, &item, err)) ||
+        (st = annotator_of(r, task, ann, ano, &out->annotator, err)) ||
+        (st = ann_label(r, task, ann, ano, &label, &shown, err)))
+        return st;
+    if (!label) {
+        r->stats.skipped[PM_RECORDS_SKIP_NO_RESULT]++;
+        return PM_OK;
+    }
+    json_t *lt = json_object_get(ann, "lead_time");
+    if (json_is_number(lt) && json_number_value(lt) >= 0)
+        out->duration = json_number_value(lt);
+    const char *ca = json_string_value(json_object_get(ann, "created_at"));
+    if (ca && pmx_parse_time(ca, &out->timestamp) != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "created_at '%.100s' is not an ISO 8601 time", ca);
+        return ls_error(r, PM_EPARSE, task, ano, msg, err);
+    }
+    out->item = item;
+    out->label = label;
+    out->shown_left = shown;
+    out->gold = pmx_gold_get(&r->gold, item);
+    r->stats.rows_used++;
+    *use = 1;
+    return PM_OK;
+}
+
+pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
+    *got = 0;
+    while (r->task_i < json_array_size(r->doc)) {
+        json_t *task = json_array_get(r->doc, r->task_i);
+        json_t *anns = json_object_get(task, "annotations");
+        while (r->ann_i < json_array_size(anns)) {
+            size_t a = r->ann_i++;
+            int use;
+            pm_status st = fill(r, task, json_array_get(anns, a), a + 1, out, &use, err);
+            if (st)
+                return st;
+            if (use) {
+                *got = 1;
+                return PM_OK;
+            }
+        }
+        r->task_i++;
+        r->ann_i = 0;
+    }
+    return PM_OK;
+}

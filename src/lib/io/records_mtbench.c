@@ -1,0 +1,142 @@
+/*
+** MT-Bench human judgments (Zheng et al. 2023, lmsys/mt_bench_human_judgments):
+** TSV or CSV with a header containing question_id, model_a, model_b, turn,
+** judge, winner (other columns such as category, conversation_a, tstamp are
+** ignored). The judge is the annotator; the item is the question, the turn
+** and the unordered model pair "question|turn|min|max" (byte order of the
+** names), so that a repeat with the models swapped is the same item. label
+** A when the smaller-named model won, B when the other did, tie for "tie"
+** and "tie (bothbad)"; shown_left 'A' when model_a is the smaller name.
+** An optional tstamp column (epoch seconds in the lmsys release) is the
+** timestamp.
+*/
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+
+#include "io/records_internal.h"
+
+static const char *const mt_names[PMX_MT_N] = {"question_id", "model_a", "model_b",
+                                               "turn",        "judge",   "winner"};
+
+static int mt_column(const pmx_csv_field *f)
+{
+    for (int c = 0; c < PMX_MT_N; c++)
+        if (pmx_strieq(f->s, mt_names[c]))
+            return c;
+    return -1;
+}
+
+pm_status pmx_mtbench_start(pm_records *r, pm_error *err)
+{
+    const unsigned char *p;
+    size_t n = pmx_csv_peek(r->csv, &p);
+    const unsigned char *nl = memchr(p, '\n', n);
+    int tab = memchr(p, '\t', nl ? (size_t)(nl - p) : n) != NULL;
+    pmx_csv_dialect(r->csv, tab ? '\t' : ',', !tab);
+    int got;
+    pm_status st = pmx_csv_next(r->csv, &got, err);
+    if (st)
+        return st;
+    if (!got)
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 0, "no records: the file is empty");
+    const pmx_csv_field *f = pmx_csv_fields(r->csv);
+    size_t nf = pmx_csv_nfields(r->csv);
+    for (int c = 0; c < PMX_COL_N; c++)
+        r->col[c] = -1;
+    r->ncols = (int)nf;
+    r->ignored.len = 0;
+    for (size_t i = 0; i < nf; i++) {
+        int c = pmx_strieq(f[i].s, "tstamp") ? PMX_MT_TSTAMP : mt_column(&f[i]);
+        if (c < 0) {
+            if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
+                pmx_buf_add(&r->ignored, f[i].s, f[i].len))
+                return pm_error_set(err, PM_ENOMEM, "out of memory");
+            continue;
+        }
+        if (r->col[c] >= 0)
+            return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
+                               "header: column '%s' appears twice", f[i].s);
+        r->col[c] = (int)i;
+    }
+    for (int c = 0; c < PMX_MT_N; c++)
+        if (r->col[c] < 0)
+            return pm_error_at(err, PM_EPARSE, r->name, f[0].line, 0,
+                               "missing column '%s' (MT-Bench needs question_id, model_a, "
+                               "model_b, turn, judge, winner)",
+                               mt_names[c]);
+    return PM_OK;
+}
+
+static pm_status mt_key(pm_records *r, const pmx_csv_field *f, int c, long line, pm_error *err)
+{
+    if (f->len == 0)
+        return pm_error_at(err, PM_EPARSE, r->name, line, f->col, "field '%s' is empty",
+                           mt_names[c]);
+    return pmx_check_key(r, mt_names[c], f->s, f->len, line, f->col, err);
+}
+
+static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_record *out,
+                         pm_error *err)
+{
+    const int *col = r->col;
+    pm_status st;
+    for (int c = 0; c < PMX_MT_N; c++)
+        if ((st = mt_key(r, &f[col[c]], c, line, err)))
+            return st;
+    const pmx_csv_field *ma = &f[col[PMX_MT_MODEL_A]], *mb = &f[col[PMX_MT_MODEL_B]];
+    const pmx_csv_field *w = &f[col[PMX_MT_WINNER]];
+    int cmp = strcmp(ma->s, mb->s);
+    if (cmp == 0)
+        return pm_error_at(err, PM_EPARSE, r->name, line, mb->col,
+                           "field 'model_b': same model '%s' as model_a", mb->s);
+    const pmx_csv_field *lo = cmp < 0 ? ma : mb, *hi = cmp < 0 ? mb : ma;
+    const pmx_csv_field *q = &f[col[PMX_MT_QUESTION]], *t = &f[col[PMX_MT_TURN]];
+    if (pmx_buf_set(&r->key, q->s, q->len) || pmx_buf_add(&r->key, "|", 1) ||
+        pmx_buf_add(&r->key, t->s, t->len) || pmx_buf_add(&r->key, "|", 1) ||
+        pmx_buf_add(&r->key, lo->s, lo->len) || pmx_buf_add(&r->key, "|", 1) ||
+        pmx_buf_add(&r->key, hi->s, hi->len))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    out->item = r->key.s;
+    out->annotator = f[col[PMX_MT_JUDGE]].s;
+    out->shown_left = cmp < 0 ? 'A' : 'B';
+    if (pmx_strieq(w->s, "model_a"))
+        out->label = cmp < 0 ? "A" : "B";
+    else if (pmx_strieq(w->s, "model_b"))
+        out->label = cmp < 0 ? "B" : "A";
+    else if (pmx_strieq(w->s, "tie") || pmx_strieq(w->s, "tie (bothbad)"))
+        out->label = "tie";
+    else
+        return pm_error_at(err, PM_EPARSE, r->name, line, w->col,
+                           "field 'winner': '%s' is not model_a, model_b, tie or tie (bothbad)",
+                           w->s);
+    out->gold = pmx_gold_get(&r->gold, out->item);
+    const pmx_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
+    if (ts && ts->len && pmx_parse_time(ts->s, &out->timestamp) != 0)
+        return pm_error_at(err, PM_EPARSE, r->name, line, ts->col,
+                           "field 'tstamp': '%s' is not epoch seconds or an ISO 8601 time", ts->s);
+    return PM_OK;
+}
+
+pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
+    pm_status st = pmx_csv_next(r->csv, got, err);
+    if (st || !*got)
+        return st;
+    const pmx_csv_field *f = pmx_csv_fields(r->csv);
+    size_t nf = pmx_csv_nfields(r->csv);
+    long line = pmx_csv_line(r->csv);
+    if (nf != (size_t)r->ncols)
+        return pm_error_at(err, PM_EPARSE, r->name, line,
+                           nf > (size_t)r->ncols ? f[r->ncols].col : 0,
+                           "row has %zu fields but the header has %d", nf, r->ncols);
+    memset(out, 0, sizeof *out);
+    out->file = r->name;
+    out->line = line;
+    out->timestamp = out->duration = NAN;
+    r->stats.rows_read++;
+    if ((st = mt_fill(r, f, line, out, err)))
+        return st;
+    r->stats.rows_used++;
+    return PM_OK;
+}

@@ -1,0 +1,354 @@
+/*
+** Helpers shared by the record readers: byte buffers, UTF-8 checking, time
+** and number parsing, the canonical pairwise words, header synonyms and
+** the gold table.
+*/
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/records_internal.h"
+
+int pmx_buf_add(pmx_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p)
+            return -1;
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+int pmx_buf_set(pmx_buf *b, const char *s, size_t n)
+{
+    b->len = 0;
+    return pmx_buf_add(b, s, n);
+}
+
+void pmx_buf_free(pmx_buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+size_t pmx_utf8_bad(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    /* Fast path: keys are mostly ASCII without NUL. */
+    while (i < n && s[i] - 1u < 0x7Fu)
+        i++;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c == 0)
+                return i + 1;
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            min = 0x10000;
+        } else {
+            return i + 1;
+        }
+        if (n - i <= k)
+            return i + 1;
+        unsigned cp = c & (0x3F >> k);
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i + 1;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        /* Overlong forms, surrogates and code points past U+10FFFF. */
+        if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i + 1;
+        i += k + 1;
+    }
+    return 0;
+}
+
+pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
+                        long col, pm_error *err)
+{
+    size_t bad = pmx_utf8_bad(s, n);
+    if (bad == 0)
+        return PM_OK;
+    return pm_error_at(err, PM_EPARSE, r->name, line, col > 0 ? col + (long)bad - 1 : 0,
+                       "field '%s': byte 0x%02X at offset %zu is not valid UTF-8 (convert the file "
+                       "to UTF-8, e.g. with iconv)",
+                       field, (unsigned char)s[bad - 1], bad - 1);
+}
+
+int pmx_parse_number(const char *s, double *out)
+{
+    char *end;
+    /* Fast path for plain integers of up to 15 digits (ids, epoch seconds,
+     * whole durations): exact in a double, no strtod call. */
+    const char *q = s;
+    long long iv = 0;
+    while (*q >= '0' && *q <= '9' && q - s < 15)
+        iv = iv * 10 + (*q++ - '0');
+    if (*q == '\0' && q > s) {
+        *out = (double)iv;
+        return 0;
+    }
+    if (!*s || isspace((unsigned char)*s))
+        return -1;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+static int digits(const char **s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*s)[i]))
+            return -1;
+        *v = *v * 10 + ((*s)[i] - '0');
+    }
+    *s += n;
+    return 0;
+}
+
+static int parse_zone(const char *s, double *off)
+{
+    int hh, mm = 0;
+    *off = 0;
+    if (*s == '\0')
+        return 0;
+    if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+        return 0;
+    if (*s != '+' && *s != '-')
+        return -1;
+    int sign = *s++ == '-' ? -1 : 1;
+    if (digits(&s, 2, &hh))
+        return -1;
+    if (*s == ':')
+        s++;
+    if (*s && digits(&s, 2, &mm))
+        return -1;
+    if (*s || hh > 23 || mm > 59)
+        return -1;
+    *off = sign * (hh * 3600.0 + mm * 60.0);
+    return 0;
+}
+
+int pmx_parse_time(const char *s, double *out)
+{
+    if (pmx_parse_number(s, out) == 0)
+        return 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    double frac = 0, off;
+    if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' || digits(&s, 2, &d))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return -1;
+    if (*s == 'T' || *s == 't' || *s == ' ') {
+        s++;
+        if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+            return -1;
+        if (*s == ':') {
+            s++;
+            if (digits(&s, 2, &sec))
+                return -1;
+            if (*s == '.' || *s == ',') {
+                double scale = 0.1;
+                s++;
+                if (!isdigit((unsigned char)*s))
+                    return -1;
+                while (isdigit((unsigned char)*s)) {
+                    frac += (*s++ - '0') * scale;
+                    scale /= 10;
+                }
+            }
+        }
+        if (h > 24 || mi > 59 || sec > 60)
+            return -1;
+    }
+    if (parse_zone(s, &off))
+        return -1;
+    *out = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
+           mi * 60.0 + sec + frac - off;
+    return 0;
+}
+
+int pmx_strieq(const char *a, const char *b)
+{
+    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+        a++;
+        b++;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+const char *pmx_pairwise_word(const char *s)
+{
+    /* The canonical spellings first: they are nearly every row. */
+    if (s[0] && !s[1] && (s[0] == 'A' || s[0] == 'B'))
+        return s[0] == 'A' ? "A" : "B";
+    if (strcmp(s, "tie") == 0)
+        return "tie";
+    static const char *const words[] = {"A", "B", "tie", "left", "right"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (pmx_strieq(s, words[i]))
+            return words[i];
+    return NULL;
+}
+
+/* Header synonyms: ours, crowd-kit's (worker, task, performer) and common
+ * export names. */
+static const struct {
+    const char *name;
+    int col;
+} synonyms[] = {
+    {"annotator", PMX_COL_ANNOTATOR},
+    {"worker", PMX_COL_ANNOTATOR},
+    {"performer", PMX_COL_ANNOTATOR},
+    {"annotator_id", PMX_COL_ANNOTATOR},
+    {"worker_id", PMX_COL_ANNOTATOR},
+    {"item", PMX_COL_ITEM},
+    {"task", PMX_COL_ITEM},
+    {"item_key", PMX_COL_ITEM},
+    {"label", PMX_COL_LABEL},
+    {"gold", PMX_COL_GOLD},
+    {"gold_label", PMX_COL_GOLD},
+    {"timestamp", PMX_COL_TIMESTAMP},
+    {"duration", PMX_COL_DURATION},
+    {"duration_s", PMX_COL_DURATION},
+    {"shown_left", PMX_COL_SHOWN_LEFT},
+    {"left", PMX_COL_LEFT},
+    {"right", PMX_COL_RIGHT},
+};
+
+int pmx_column_of(const char *name, size_t len)
+{
+    while (len > 0 && (*name == ' ' || *name == '\t')) {
+        name++;
+        len--;
+    }
+    while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+        len--;
+    for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++) {
+        const char *w = synonyms[i].name;
+        size_t j = 0;
+        while (j < len && w[j] && tolower((unsigned char)name[j]) == w[j])
+            j++;
+        if (j == len && w[j] == '\0')
+            return synonyms[i].col;
+    }
+    return -1;
+}
+
+const char *pmx_column_name(int col)
+{
+    static const char *const names[PMX_COL_N] = {
+        "annotator", "item",       "label", "gold",  "timestamp",
+        "duration",  "shown_left", "left",  "right",
+    };
+    return col >= 0 && col < PMX_COL_N ? names[col] : "?";
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+static char **gold_find(const pmx_gold *g, const char *key)
+{
+    size_t mask = g->cap - 1, i = (size_t)hash_str(key) & mask;
+    while (g->slot[i] && strcmp(g->slot[i], key) != 0)
+        i = (i + 1) & mask;
+    return &g->slot[i];
+}
+
+static int gold_grow(pmx_gold *g)
+{
+    size_t cap = g->cap ? 2 * g->cap : 256;
+    pmx_gold ng = {calloc(cap, sizeof(char *)), cap, g->n};
+    if (!ng.slot)
+        return -1;
+    for (size_t i = 0; i < g->cap; i++)
+        if (g->slot[i])
+            *gold_find(&ng, g->slot[i]) = g->slot[i];
+    free(g->slot);
+    *g = ng;
+    return 0;
+}
+
+int pmx_gold_put(pmx_gold *g, const char *key, const char *val, const char **old)
+{
+    if ((g->n + 1) * 2 > g->cap && gold_grow(g) != 0)
+        return -1;
+    char **s = gold_find(g, key);
+    if (*s) {
+        const char *v = *s + strlen(*s) + 1;
+        if (strcmp(v, val) == 0)
+            return 0;
+        *old = v;
+        return 1;
+    }
+    size_t kn = strlen(key) + 1, vn = strlen(val) + 1;
+    char *e = malloc(kn + vn);
+    if (!e)
+        return -1;
+    memcpy(e, key, kn);
+    memcpy(e + kn, val, vn);
+    *s = e;
+    g->n++;
+    return 0;
+}
+
+const char *pmx_gold_get(const pmx_gold *g, const char *key)
+{
+    if (g->n == 0)
+        return NULL;
+    char *const *s = gold_find(g, key);
+    return *s ? *s + strlen(*s) + 1 : NULL;
+}
+
+void pmx_gold_free(pmx_gold *g)
+{
+    for (size_t i = 0; i < g->cap; i++)
+        free(g->slot[i]);
+    free(g->slot);
+    g->slot = NULL;
+    g->cap = g->n = 0;
+}
