@@ -45,6 +45,27 @@ pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err)
     return bad ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
 }
 
+/* One CSV row: the cells in order, a cell whose bit is set in `raw` written
+ * as is (our own numbers: "-0.50" must stay a number, not be neutralised),
+ * every other cell quoted and neutralised by pm_csv_write_cell. */
+static pm_status write_row(FILE *fp, const char *const *cells, size_t n, unsigned raw,
+                           const char *eol, pm_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && fputc(',', fp) == EOF)
+            return pm_error_set(err, PM_EIO, "write error");
+        if (raw & (1u << i)) {
+            if (fputs(cells[i], fp) == EOF)
+                return pm_error_set(err, PM_EIO, "write error");
+        } else {
+            pm_status st = pm_csv_write_cell(fp, cells[i], err);
+            if (st != PM_OK)
+                return st;
+        }
+    }
+    return fputs(eol, fp) == EOF ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+}
+
 static pm_status finish(FILE *fp, pm_error *err)
 {
     if (fflush(fp) != 0 || ferror(fp))
@@ -58,17 +79,16 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_
         return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
         const pm_pay_row *r = &rows[i];
-        char w[32], p[32], b[32];
+        char np[24], nc[24], w[32], p[32], b[32];
+        snprintf(np, sizeof np, "%ld", r->pairs);
+        snprintf(nc, sizeof nc, "%ld", r->consistent);
         pm_money_format(r->wage_cents, w, sizeof w);
         pm_money_format(r->paid_cents, p, sizeof p);
         pm_money_format(r->bonus_cents, b, sizeof b);
-        pm_status st = pm_csv_write_cell(fp, r->annotator, err);
+        const char *cells[] = {r->annotator, np, nc, w, p, b, r->reason};
+        pm_status st = write_row(fp, cells, 7, 0x3e, "\r\n", err);
         if (st != PM_OK)
             return st;
-        fprintf(fp, ",%ld,%ld,%s,%s,%s,", r->pairs, r->consistent, w, p, b);
-        if ((st = pm_csv_write_cell(fp, r->reason, err)) != PM_OK)
-            return st;
-        fputs("\r\n", fp);
     }
     return finish(fp, err);
 }
@@ -89,10 +109,10 @@ pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, 
             continue;
         char b[32];
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
-        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
+        const char *cells[] = {rows[i].annotator, b};
+        pm_status st = write_row(fp, cells, 2, 0x2, "\n", err);
         if (st != PM_OK)
             return st;
-        fprintf(fp, ",%s\n", b);
     }
     if (skipped)
         *skipped = count_skipped(rows, count);
@@ -143,16 +163,11 @@ static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, cons
             continue;
         char b[32];
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
-        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
-        if (st == PM_OK && fputc(',', fp) != EOF)
-            st = pm_csv_write_cell(fp, find_assignment(m, nm, rows[i].annotator), err);
-        if (st == PM_OK) {
-            fprintf(fp, ",%s,", b);
-            st = pm_csv_write_cell(fp, reason && *reason ? reason : rows[i].reason, err);
-        }
+        const char *cells[] = {rows[i].annotator, find_assignment(m, nm, rows[i].annotator), b,
+                               reason && *reason ? reason : rows[i].reason};
+        pm_status st = write_row(fp, cells, 4, 0x4, "\r\n", err);
         if (st != PM_OK)
             return st;
-        fputs("\r\n", fp);
     }
     return finish(fp, err);
 }
@@ -202,16 +217,10 @@ pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, co
             continue;
         char b[32];
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
-        pm_status st = pm_csv_write_cell(fp, rows[i].annotator, err);
-        if (st == PM_OK) {
-            fprintf(fp, ",%s,", b);
-            st = pm_csv_write_cell(fp, title, err);
-        }
-        if (st == PM_OK && fputc(',', fp) != EOF)
-            st = pm_csv_write_cell(fp, message, err);
+        const char *cells[] = {rows[i].annotator, b, title, message};
+        pm_status st = write_row(fp, cells, 4, 0x2, "\r\n", err);
         if (st != PM_OK)
             return st;
-        fputs("\r\n", fp);
     }
     if (skipped)
         *skipped = count_skipped(rows, count);
