@@ -216,10 +216,13 @@ typedef struct cli_testopts {
 void cli_testopts_init(cli_testopts *t);
 /* finish: --eta0 and --eta1 given, eta0 < eta1, --target when needed. */
 cli_group cli_test_group(cli_testopts *t);
-/* The one-row result of power / samplesize: the scheme, the test, the
- * target (with_target) and the Fisher information at eta0 and eta1. */
-out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
-                          int with_target);
+/* The threshold rule the options ask for: level-alpha with --alpha, else LR. */
+pm_rule cli_test_rule(const cli_testopts *o);
+/* Write the one-row result of power / samplesize to stdout: the scheme, the
+ * test, the target (with_target) and the Fisher information at eta0 and
+ * eta1. Returns an exit code. */
+int cli_test_emit(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
+                  int with_target, out_format fmt);
 
 /* ---- cli_model.c ------------------------------------------------------- */
 

@@ -47,14 +47,12 @@ int cli_power(int argc, char **argv)
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
         pm_test t;
         pm_error err = {0};
-        pm_rule rule = to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
+        pm_rule rule = cli_test_rule(&to);
         pm_status st = pm_test_design(&mon.scheme, to.eta0, to.eta1, n, rule, to.alpha, &t, &err);
         if (st != PM_OK) {
             rc = cli_fail(NULL, st, &err);
         } else {
-            out_table *tab = cli_test_table(&mon, &t, &to, 0);
-            rc = tab ? cli_emit(tab, out.fmt) : CLI_EINTERNAL;
-            out_free(tab);
+            rc = cli_test_emit(&mon, &t, &to, 0, out.fmt);
         }
     }
     cli_monitor_free(&mon);

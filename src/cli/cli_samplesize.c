@@ -28,7 +28,7 @@ int cli_samplesize(int argc, char **argv)
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
         pm_test t;
         pm_error err = {0};
-        pm_rule rule = to.have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
+        pm_rule rule = cli_test_rule(&to);
         pm_status st = pm_samplesize(&mon.scheme, to.eta0, to.eta1, rule, to.alpha, to.target,
                                      to.max_n, &t, &err);
         if (st == PM_ERANGE) { /* the CLI says what it reached and how to go on */
@@ -40,9 +40,7 @@ int cli_samplesize(int argc, char **argv)
         } else if (st != PM_OK) {
             rc = cli_fail(NULL, st, &err);
         } else {
-            out_table *tab = cli_test_table(&mon, &t, &to, 1);
-            rc = tab ? cli_emit(tab, out.fmt) : CLI_EINTERNAL;
-            out_free(tab);
+            rc = cli_test_emit(&mon, &t, &to, 1, out.fmt);
         }
     }
     cli_monitor_free(&mon);

@@ -99,8 +99,13 @@ static void test_cells(out_table *t, const pm_test *test, const cli_testopts *o)
     out_num(t, test->log_type2);
 }
 
-out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
-                          int with_target)
+pm_rule cli_test_rule(const cli_testopts *o)
+{
+    return o->have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
+}
+
+static out_table *test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
+                             int with_target)
 {
     out_table *tab = out_new(1);
     if (!tab)
@@ -119,4 +124,13 @@ out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli
     cli_num_finite(tab, pm_scheme_fisher(&mon->scheme, o->eta0));
     cli_num_finite(tab, pm_scheme_fisher(&mon->scheme, o->eta1));
     return tab;
+}
+
+int cli_test_emit(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
+                  int with_target, out_format fmt)
+{
+    out_table *tab = test_table(mon, test, o, with_target);
+    int rc = tab ? cli_emit(tab, fmt) : CLI_EINTERNAL;
+    out_free(tab);
+    return rc;
 }
