@@ -245,10 +245,16 @@ static void test_optim(void **state)
 {
     (void)state;
     double r, x, f, c = 0.7123456789;
-    assert_int_equal(pmx_zeroin(cubic, NULL, -5, 5, 0, 200, &r), PM_OK);
+    assert_int_equal(pmx_zeroin(cubic, NULL, -5, 5, 0, 200, &r, NULL), PM_OK);
     assert_true(fabs(r - 0.3) < 1e-15);
-    assert_int_equal(pmx_zeroin(cubic, NULL, 1, 5, 0, 200, &r), PM_EINVAL);
-    assert_int_equal(pmx_fmin(bowl, &c, 0, 1, 1e-12, &x, &f), PM_OK);
+    assert_int_equal(pmx_zeroin(cubic, NULL, 1, 5, 0, 200, &r, NULL), PM_EINVAL);
+    pm_error e = {0};
+    assert_int_equal(pmx_zeroin(cubic, NULL, 1, 5, 0, 200, &r, &e), PM_EINVAL);
+    assert_int_equal(e.code, PM_EINVAL);
+    assert_non_null(strstr(e.text, "do not bracket a root"));
+    assert_int_equal(pmx_fmin(bowl, NULL, 1, 0, 1e-12, &r, NULL, &e), PM_EINVAL);
+    assert_non_null(strstr(e.text, "empty interval"));
+    assert_int_equal(pmx_fmin(bowl, &c, 0, 1, 1e-12, &x, &f, NULL), PM_OK);
     /* A quartic is flat: f within 1e-16 of 2 means |x - c| < 1e-4. */
     assert_true(fabs(x - c) < 1e-3 && fabs(f - 2) < 1e-14);
 }

@@ -140,7 +140,7 @@ pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc,
                   .refine = 12};
     if (t->type == PM_CONTRACT_BINARY && t->bonus != 0)
         pmx_bell_range(sc, t->n, t->k, &g.bell_lo, &g.bell_hi);
-    return pmx_grid_maximize(br_u, &b, &g, eta_out, u_out);
+    return pmx_grid_maximize(br_u, &b, &g, eta_out, u_out, NULL);
 }
 
 double pmx_agent_local_max(const pm_model *m, const pm_scheme *sc, const pm_contract_terms *t,
@@ -148,7 +148,7 @@ double pmx_agent_local_max(const pm_model *m, const pm_scheme *sc, const pm_cont
 {
     br_ctx b = {m, sc, t};
     double rx, rf, u = fmax(-br_neg(lo, &b), -br_neg(hi, &b));
-    pmx_fmin(br_neg, &b, lo, hi, 1e-12, &rx, &rf);
+    pmx_fmin(br_neg, &b, lo, hi, 1e-12, &rx, &rf, NULL);
     return fmax(u, -rf);
 }
 

@@ -206,7 +206,7 @@ static double corner_bonus(const pm_model *m, const pm_scheme *sc, long n, long 
         .uniform = 200, .include_one = 0, .bell_lo = 2, .bell_hi = 2, .bell = 64, .refine = 4};
     pmx_bell_range(sc, n, k, &g.bell_lo, &g.bell_hi);
     double best;
-    if (pmx_grid_maximize(corner_ratio, &c, &g, NULL, &best) != PM_OK)
+    if (pmx_grid_maximize(corner_ratio, &c, &g, NULL, &best, NULL) != PM_OK)
         return -INFINITY;
     return best;
 }

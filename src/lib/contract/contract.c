@@ -45,7 +45,7 @@ pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err)
      * convex, mu concave), so fmin finds the interior maximum and the
      * endpoints settle boundary solutions. */
     double x, fx;
-    pmx_fmin(fb_neg, (void *)m, 0, 1, 1e-12, &x, &fx);
+    pmx_fmin(fb_neg, (void *)m, 0, 1, 1e-12, &x, &fx, NULL);
     double f0 = fb_neg(0, (void *)m), f1 = fb_neg(1, (void *)m);
     if (f0 < fx) {
         x = 0;
@@ -60,7 +60,8 @@ pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err)
     if (x > 0 && x < 1) {
         double lo = fmax(x - 1e-4, x / 2), hi = fmin(x + 1e-4, (1 + x) / 2), r;
         double dlo = fb_dobj(lo, (void *)m), dhi = fb_dobj(hi, (void *)m);
-        if (dlo > 0 && dhi < 0 && pmx_zeroin(fb_dobj, (void *)m, lo, hi, 0, 200, &r) == PM_OK) {
+        if (dlo > 0 && dhi < 0 &&
+            pmx_zeroin(fb_dobj, (void *)m, lo, hi, 0, 200, &r, NULL) == PM_OK) {
             double fr = fb_neg(r, (void *)m);
             if (fr <= fx) {
                 x = r;

@@ -38,7 +38,7 @@ static int base_for(lin_ctx *c, double slope)
         lo *= 2;
     while (ir_resid(hi, c) < 0 && hi < 1e6)
         hi *= 2;
-    c->base_ok = pmx_zeroin(ir_resid, c, lo, hi, 0, 300, &c->base) == PM_OK;
+    c->base_ok = pmx_zeroin(ir_resid, c, lo, hi, 0, 300, &c->base, NULL) == PM_OK;
     return c->base_ok;
 }
 
@@ -104,7 +104,7 @@ static const char *linear_terms(const pm_model *m, long n, double eta, double p,
         double smax = m->w_max - m->w_min, s;
         double h0 = foc_resid(0, &c), h1 = foc_resid(smax, &c);
         if (!(h0 < 0 && h1 >= 0) ||
-            pmx_zeroin(foc_resid, &c, 0, smax, 1e-14 * smax, 300, &s) != PM_OK) {
+            pmx_zeroin(foc_resid, &c, 0, smax, 1e-14 * smax, 300, &s, NULL) != PM_OK) {
             why = "no slope within the wage range satisfies the first-order condition";
             slope = base = NAN;
         } else {

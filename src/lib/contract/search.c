@@ -155,7 +155,7 @@ static int ic_boundary(sb_ctx *s, long k, double tk, double hi, pm_contract *out
                   fmin(xc + SB_COMPETITOR_HALF, xc + 0.5 * (tk - xc))};
     double r;
     if (!(ic_gap(tk, &ic) < 0) || !(ic_gap(hi, &ic) >= 0) ||
-        pmx_zeroin(ic_gap, &ic, tk, hi, 1e-13, 100, &r) != PM_OK)
+        pmx_zeroin(ic_gap, &ic, tk, hi, 1e-13, 100, &r, NULL) != PM_OK)
         return 0;
     for (int i = 0; i < SB_LADDER_RUNGS; i++, r = fmin(r + SB_LADDER_FIRST * (1 << (4 * i)), hi))
         if (pm_contract_binary_with_k(s->m, s->sc, s->n, k, r, 1, &c, NULL) == PM_OK) {
@@ -203,7 +203,7 @@ static void second_best_linear(sb_ctx *s, double eta_fb)
     double bt = s->best.eta;
     /* V is smooth where feasible: Brent on the two cells around the best
      * scan point. */
-    pmx_fmin(sb_neg, s, fmax(bt - step, 0), fmin(bt + step, 1), 1e-10, NULL, NULL);
+    pmx_fmin(sb_neg, s, fmax(bt - step, 0), fmin(bt + step, 1), 1e-10, NULL, NULL, NULL);
 }
 
 static void second_best_binary(sb_ctx *s, double eta_fb)
@@ -234,7 +234,7 @@ static void second_best_binary(sb_ctx *s, double eta_fb)
             continue;
         k_ctx kc = {s, k};
         double lo = fmax(tb - h, 1e-9), hi = fmin(tb + h, 1), tk, fk;
-        pmx_fmin(k_neg, &kc, lo, hi, 1e-12, &tk, &fk);
+        pmx_fmin(k_neg, &kc, lo, hi, 1e-12, &tk, &fk, NULL);
         /* -fk is V_k's maximum without the IC constraint, an upper bound on
          * what this k can give: no IC check unless it beats the best. */
         if (!isfinite(fk) || -fk <= s->best_v)

@@ -7,11 +7,14 @@
 
 #include "core/optim.h"
 
-pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int maxit, double *root)
+pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int maxit, double *root,
+                     pm_error *err)
 {
     double fa = f(a, ctx), fb = f(b, ctx);
     if (isnan(fa) || isnan(fb) || (fa > 0 && fb > 0) || (fa < 0 && fb < 0))
-        return PM_EINVAL;
+        return pm_error_set(err, PM_EINVAL,
+                            "root finder: f(%.17g) = %g and f(%.17g) = %g do not bracket a root", a,
+                            fa, b, fb);
     if (tol < 0)
         tol = 0;
     /* b is the best estimate, a the previous one, c the contrapoint: f(b)
@@ -73,18 +76,19 @@ pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int ma
         fb = f(b, ctx);
         if (isnan(fb)) {
             *root = a;
-            return PM_ENOCONV;
+            return pm_error_set(err, PM_ENOCONV, "root finder: f(%.17g) is not a number", b);
         }
     }
     *root = b;
-    return PM_ENOCONV;
+    return pm_error_set(err, PM_ENOCONV, "root finder: no convergence in %d iterations near %.17g",
+                        maxit, b);
 }
 
 pm_status pmx_fmin(pmx_fn f, void *ctx, double a, double b, double tol, double *xmin,
-                   double *fmin_out)
+                   double *fmin_out, pm_error *err)
 {
     if (!(a < b))
-        return PM_EINVAL;
+        return pm_error_set(err, PM_EINVAL, "minimiser: empty interval [%.17g, %.17g]", a, b);
     const double cgold = 0.5 * (3 - sqrt(5.0));
     const double eps = sqrt(DBL_EPSILON);
     /* x: best point, w: second best, v: previous w; u: last evaluated. */
@@ -175,12 +179,14 @@ static double neg(double x, void *vctx)
     return isfinite(v) ? -v : INFINITY;
 }
 
-pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest)
+pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest,
+                            pm_error *err)
 {
     double x[PMX_GRID_MAX], fx[PMX_GRID_MAX];
     int loc[PMX_GRID_MAX];
     if (g->uniform < 1 || g->uniform + g->bell + 2 > PMX_GRID_MAX)
-        return PM_EINVAL;
+        return pm_error_set(err, PM_EINVAL, "grid maximiser: %d + %d points is outside [1, %d]",
+                            g->uniform, g->bell, PMX_GRID_MAX - 2);
     int nu = g->uniform, nb = g->bell_lo < g->bell_hi ? g->bell : -1, nx = 0;
     int last = g->include_one ? nu : nu - 1;
     /* Merge the two sorted grids, dropping repeats. */
@@ -217,7 +223,7 @@ pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbes
         double cx = x[i], cf = fx[i];
         double lo = x[i > 0 ? i - 1 : 0], hi = i < nx - 1 ? x[i + 1] : 1, rx, rf;
         if (hi > lo) {
-            pmx_fmin(neg, &nc, lo, hi, 1e-12, &rx, &rf);
+            pmx_fmin(neg, &nc, lo, hi, 1e-12, &rx, &rf, NULL);
             if (-rf > cf) {
                 cx = rx;
                 cf = -rf;
@@ -229,7 +235,7 @@ pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbes
         }
     }
     if (isnan(bx))
-        return PM_EINVAL;
+        return pm_error_set(err, PM_EINVAL, "grid maximiser: the function is NaN at every point");
     if (xbest)
         *xbest = bx;
     if (fbest)

@@ -20,7 +20,8 @@ typedef double (*pmx_fn)(double x, void *ctx);
  * is within 4 eps |root| + tol of a sign change of f. PM_ENOCONV after
  * maxit evaluations (the best point so far is still stored).
  */
-pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int maxit, double *root);
+pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int maxit, double *root,
+                     pm_error *err);
 
 /**
  * Local minimum of f on [a, b] (fmin): golden section with parabolic
@@ -29,7 +30,8 @@ pm_status pmx_zeroin(pmx_fn f, void *ctx, double a, double b, double tol, int ma
  * sqrt(eps) |x| + tol; otherwise some local minimum. The endpoints
  * themselves are never evaluated: callers that care compare them.
  */
-pm_status pmx_fmin(pmx_fn f, void *ctx, double a, double b, double tol, double *xmin, double *fmin);
+pm_status pmx_fmin(pmx_fn f, void *ctx, double a, double b, double tol, double *xmin, double *fmin,
+                   pm_error *err);
 
 /** A grid over [0,1] for pmx_grid_maximize: `uniform` cells (the point 1
  *  included only when include_one), plus `bell` + 1 extra points across
@@ -51,6 +53,7 @@ typedef struct pmx_grid {
  * an interior one in its cell. Ties go to the larger x. PM_EINVAL when the
  * grid is too large or f is nowhere finite.
  */
-pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest);
+pm_status pmx_grid_maximize(pmx_fn f, void *ctx, const pmx_grid *g, double *xbest, double *fbest,
+                            pm_error *err);
 
 #endif

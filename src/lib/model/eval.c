@@ -125,6 +125,6 @@ double pm_utility_inverse(const pm_utility *g, double u)
     while (inv_resid(hi, &c) < 0 && hi < 1e300)
         hi *= 2;
     double w = NAN;
-    pmx_zeroin(inv_resid, &c, lo, hi, 0, 400, &w);
+    pmx_zeroin(inv_resid, &c, lo, hi, 0, 400, &w, NULL);
     return w;
 }
