@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""NumPy reference for prefmon's grid mode (spec/paper.md section 11.3).
+"""NumPy reference for prefmon's grid mode (arXiv 2502.06387 Figure 3; the authors' Section4.py).
 
 Written afresh in the structure of the authors' Section4.py: build the 4-D
 (effort, tau, c1, c2) agent and principal utility arrays with broadcasting,
@@ -257,7 +257,7 @@ def spec_table(path, argv):
         cols, _ = run_case(c)
         rows.append([str(c[k]) for k in SPEC_KEYS] + cols)
     with open(path, "w") as f:
-        f.write("# Grid-mode reference (spec/paper.md 11.3), written by bench/grid_numpy.py\n")
+        f.write("# Grid-mode reference (arXiv 2502.06387 Figure 3; the authors' Section4.py), written by bench/grid_numpy.py\n")
         f.write(f"# command: /usr/bin/python3 {' '.join(argv)}\n")
         f.write(f"# date: {datetime.date.today().isoformat()}; numpy {np.__version__}; "
                 f"python {sys.version.split()[0]}; native SIMD "

@@ -3,11 +3,11 @@
 ** Formats checked (issue 7 asks to cite them):
 **   Prolific  bulk bonus box / API: one "participant_id,amount" line per
 **             participant, no header, amount in the study currency
-**             (market.md §1.9 citing potato's prolific_api.py; researchers'
-**             scripts print exactly "id, amount" lines for that box).
+**             (potato's prolific_api.py; researchers' scripts print exactly
+**             "id, amount" lines for that box).
 **   MTurk     SendBonus takes WorkerId, AssignmentId, BonusAmount (a string
 **             in USD, two decimals), Reason (required) and an optional
-**             UniqueRequestToken (market.md §1.10).
+**             UniqueRequestToken (MTurk API reference, SendBonus).
 **   Toloka    toloka-kit UserBonus: user_id, amount ("from 0.01 to 100
 **             dollars per Toloker per time"), public_title, public_message,
 **             private_comment, without_message (toloka-kit
