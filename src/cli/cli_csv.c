@@ -44,10 +44,12 @@ void cli_csv_close(cli_csv *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Append one byte to the current field; PM_ELIMIT past the record limit. */
+/* Append one byte to the current field; PM_ELIMIT past the record limit
+ * (max bytes of data; the buffer never holds more than max + 1 + fields). */
 static pm_status put(cli_csv *c, int ch, pm_error *err)
 {
-    if (c->len + 1 >= c->max)
+    /* Field ends (NUL) do not count: each replaces a separator or line end. */
+    if (ch != '\0' && c->len >= c->max)
         return pm_error_at(err, PM_ELIMIT, c->name, c->line, c->col, "record longer than %zu bytes",
                            c->max);
     if (c->len + 1 >= c->cap) {
