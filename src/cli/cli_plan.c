@@ -42,7 +42,8 @@ static const char help[] =
     "                            and gold, the seed); never part of the platform file\n"
     "  --summary table|json|none what the plan buys, on stderr (default table)\n"
     "  --eta0 A --eta1 B         the test the summary reports (default 0.8, 1)\n"
-    "  --alpha A                 level rule instead of the likelihood-ratio rule\n" CLI_MONITOR_HELP
+    "  --alpha A                 level rule instead of the likelihood-ratio rule\n"
+    "  --delta D --q0 Q --convention general|paper  the self-consistency scheme (see power)\n"
     "  --help                    this help\n\n"
     "Summary: annotators, length, duplicates, min_gap, gold, singles, distinct_items,\n"
     "rows, seed, rng, the monitoring scheme, then the test on the D pairs of each\n"
@@ -432,8 +433,15 @@ static void summary_cells(out_table *t, const pm_plan_summary *s, const cli_moni
 static int print_summary(const pm_plan *plan, const opts *o, const cli_monitor *mon,
                          const cli_testopts *to)
 {
-    if (o->summary == SUM_NONE)
+    if (o->summary == SUM_NONE) {
+        /* Even without a summary a drawn seed is recorded somewhere. */
+        if (!o->have_seed)
+            fprintf(stderr,
+                    "prefmon plan: seed %" PRIu64 " was drawn: give --seed %" PRIu64
+                    " to repeat this plan\n",
+                    o->seed, o->seed);
         return 0;
+    }
     pm_plan_summary s;
     pm_error err = {0};
     pm_status st =
@@ -527,8 +535,17 @@ int cli_plan(int argc, char **argv)
     const cli_group groups[] = {
         {own, opt, finish, &o}, cli_test_group(&to), cli_monitor_group(&mon)};
     int rc;
-    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc))
-        rc = run(&o, &mon, &to);
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
+        if (mon.kind == PM_MONITOR_EXPERT) {
+            /* pm_plan_summarize tests the D duplicate pairs: a self-consistency
+             * test. Gold items are the expert-monitored ones. */
+            cli_error("--monitor expert: the summary is the self-consistency test on the "
+                      "duplicates; for the gold items use prefmon power --monitor expert --n G");
+            rc = CLI_EUSAGE;
+        } else {
+            rc = run(&o, &mon, &to);
+        }
+    }
     cli_monitor_free(&mon);
     return rc;
 }
