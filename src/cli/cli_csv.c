@@ -200,6 +200,9 @@ pm_status cli_keys_open(cli_csv *c, const char *path, int first_field, long *col
     int got = 0;
     *col = 0;
     pm_status st = cli_csv_open(c, path, 0, 0, err);
+    /* The file is read again once its dialect is known: not from a pipe. */
+    if (st == PM_OK && fseek(c->fp, 0, SEEK_CUR) != 0)
+        st = pm_error_set(err, PM_EIO, "%s: cannot be read twice (a pipe?): give a file", path);
     if (st == PM_OK)
         st = cli_csv_next(c, &got, err);
     if (st != PM_OK || !got)

@@ -172,13 +172,16 @@ static int finish(void *self)
 
 /* ---- reading the pools ------------------------------------------------- */
 
-/* Is the first non-blank byte of path a '{' (a JSONL preference file)? */
+/* Is the first non-blank byte a '{' (a JSONL preference file)? 1 or 0,
+ * and the stream back at its start; -1 when it cannot go back (a pipe):
+ * the file is read more than once, so it must be a file. */
 static int is_jsonl(FILE *fp)
 {
     int ch;
     while ((ch = getc(fp)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
         ;
-    rewind(fp);
+    if (fseek(fp, 0, SEEK_SET) != 0)
+        return -1;
     return ch == '{';
 }
 
@@ -211,6 +214,10 @@ static pm_status read_items(pm_plan_pool *pool, const char *path, size_t *repeat
     if (!fp)
         return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
     int jsonl = is_jsonl(fp);
+    if (jsonl < 0) {
+        fclose(fp);
+        return pm_error_set(err, PM_EIO, "%s: cannot be read twice (a pipe?): give a file", path);
+    }
     pm_status st = jsonl ? pm_plan_pool_read_jsonl(pool, fp, path, repeated, err) : PM_OK;
     fclose(fp);
     if (st == PM_OK && !jsonl)
