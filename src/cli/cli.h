@@ -69,6 +69,31 @@ typedef enum cli_opt {
     CLI_OPT_TYPE,
     CLI_OPT_SOLVE,
     CLI_OPT_GRID,
+    /* plan */
+    CLI_OPT_ITEMS,
+    CLI_OPT_ANNOTATORS,
+    CLI_OPT_ANNOTATOR_NAMES,
+    CLI_OPT_QUEUE_LENGTH,
+    CLI_OPT_DUP_RATE,
+    CLI_OPT_DUP_COUNT,
+    CLI_OPT_MIN_GAP,
+    CLI_OPT_GOLD,
+    CLI_OPT_GOLD_RATE,
+    CLI_OPT_SEED,
+    CLI_OPT_MANIFEST,
+    CLI_OPT_SUMMARY,
+    /* pay */
+    CLI_OPT_ASSESSMENT,
+    CLI_OPT_CONTRACT,
+    CLI_OPT_UNIT,
+    CLI_OPT_CURRENCY,
+    CLI_OPT_PAID,
+    CLI_OPT_STRICT_N,
+    CLI_OPT_UPLOAD,
+    CLI_OPT_UPLOAD_OUT,
+    CLI_OPT_ASSIGNMENTS,
+    CLI_OPT_REASON,
+    CLI_OPT_TITLE,
     CLI_OPT_END
 } cli_opt;
 
@@ -248,5 +273,7 @@ int cli_bound(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 int cli_contract(int argc, char **argv);
 int cli_gap(int argc, char **argv);
+int cli_plan(int argc, char **argv);
+int cli_pay(int argc, char **argv);
 
 #endif

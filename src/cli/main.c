@@ -14,6 +14,8 @@ static const cli_command commands[] = {
     {"compare", cli_compare, "duplicate pairs vs gold items needed for one decision"},
     {"contract", cli_contract, "first-best and second-best linear / binary contracts"},
     {"gap", cli_gap, "gap to first-best against n, with the fitted rates"},
+    {"plan", cli_plan, "annotation queues with hidden duplicates and gold"},
+    {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
 };
 
 static void usage(FILE *fp)
