@@ -211,7 +211,7 @@ static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_
         return pm_error_set(err, PM_EINVAL, "a gold rate of %g needs a gold set", q->gold_rate);
     if (2 * d + g > L)
         return pm_error_set(err, PM_EINVAL,
-                            "%ld duplicates take %ld slots and %ld gold items %ld: more than "
+                            "%ld duplicates take %ld slots and %ld gold items take %ld: more than "
                             "the queue length L = %ld (at most %ld duplicates fit beside the "
                             "gold)",
                             d, 2 * d, g, g, L, (L - g) / 2);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "core/lines.h"
 #include "prefmon/plan.h"
 
 struct pm_plan_pool {
@@ -289,34 +290,6 @@ pm_status pm_plan_pool_add(pm_plan_pool *p, const char *key, const char *a, cons
 
 /* ---- the JSONL reader ----------------------------------------------- */
 
-/* One line without its newline into *buf; 1 read, 0 end of file, -1 over
- * max bytes, -2 read error, -3 out of memory. Memory stays bounded by max. */
-static int read_line(FILE *fp, char **buf, size_t *cap, size_t *len, size_t max)
-{
-    int c;
-    *len = 0;
-    while ((c = getc(fp)) != EOF && c != '\n') {
-        if (*len >= max)
-            return -1;
-        if (*len + 1 >= *cap) {
-            size_t nc = *cap ? 2 * *cap : 4096;
-            char *nb = realloc(*buf, nc);
-            if (!nb)
-                return -3;
-            *buf = nb;
-            *cap = nc;
-        }
-        (*buf)[(*len)++] = (char)c;
-    }
-    if (ferror(fp))
-        return -2;
-    if (c == EOF && *len == 0)
-        return 0;
-    if (*len > 0 && (*buf)[*len - 1] == '\r')
-        (*len)--;
-    return 1;
-}
-
 static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long line, size_t *dups,
                            pm_error *err)
 {
@@ -359,42 +332,32 @@ static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long 
 pm_status pm_plan_pool_read_jsonl(pm_plan_pool *p, FILE *fp, const char *name, size_t *duplicates,
                                   pm_error *err)
 {
-    size_t start = p->n, dups = 0, cap = 0, len;
-    char *buf = NULL;
-    long line = 0;
-    pm_status st = PM_OK;
+    size_t start = p->n, dups = 0, len;
+    const char *buf;
+    pm_status st;
     name = name ? name : "<input>";
-    for (;;) {
-        int r = read_line(fp, &buf, &cap, &len, PM_PLAN_MAX_LINE);
-        if (r == 0)
-            break;
-        line++;
-        if (r < 0) {
-            if (r == -1)
-                st = pm_error_at(err, PM_ELIMIT, name, line, 0,
-                                 "line longer than %zu bytes; not a preference row",
-                                 PM_PLAN_MAX_LINE);
-            else if (r == -2)
-                st = pm_error_at(err, PM_EIO, name, line, 0, "read error: %s", strerror(errno));
-            else
-                st = pm_error_set(err, PM_ENOMEM, "out of memory");
-            break;
-        }
-        if (len == 0 || strspn(buf, " \t") == len)
+    /* The project's bounded line reader: a line over the limit (or /dev/zero)
+     * stops at PM_PLAN_MAX_LINE + 1 bytes; lines come NUL-terminated. */
+    pmx_lines lr;
+    pmx_lines_init(&lr, fp, name, PM_PLAN_MAX_LINE);
+    while ((st = pmx_lines_next(&lr, &buf, &len, err)) == PM_OK && buf) {
+        if (len > 0 && buf[len - 1] == '\r')
+            len--;
+        if (strspn(buf, " \t") >= len)
             continue;
         json_error_t je;
         json_t *row = json_loadb(buf, len, 0, &je);
         if (!row) {
-            st = pm_error_at(err, PM_EPARSE, name, line, je.column > 0 ? je.column : 1,
+            st = pm_error_at(err, PM_EPARSE, name, lr.lineno, je.column > 0 ? je.column : 1,
                              "invalid JSON: %s", je.text);
             break;
         }
-        st = take_item(p, row, name, line, &dups, err);
+        st = take_item(p, row, name, lr.lineno, &dups, err);
         json_decref(row);
         if (st != PM_OK)
             break;
     }
-    free(buf);
+    pmx_lines_free(&lr);
     if (st != PM_OK) {
         /* Drop this stream's keys from the set: they were inserted after
          * every remaining key, so no remaining key's probe chain runs
