@@ -112,8 +112,10 @@ void pm_money_format(long long cents, char *buf, size_t size);
 /* ---- writers (to the caller's stream; PM_EIO on a write error) ------- */
 
 /** The payment table: header annotator,pairs,consistent,wage,paid,bonus,
- *  reason, then every row (also bonus <= 0, with its reason). */
-pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_error *err);
+ *  reason,currency,unit, then every row (also bonus <= 0, with its reason);
+ *  currency and unit come from opt, so every row says what its amounts are. */
+pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
+                             const pm_pay_options *opt, pm_error *err);
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped

@@ -254,29 +254,6 @@ static int compute(const opts *o, payrun *p)
 
 /* ---- outputs ----------------------------------------------------------- */
 
-/* The payment CSV: the library's columns, then the currency and unit. */
-static pm_status write_payments(FILE *fp, const payrun *p, const pm_pay_options *po, pm_error *err)
-{
-    fputs("annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n", fp);
-    for (size_t i = 0; i < p->count; i++) {
-        const pm_pay_row *r = &p->rows[i];
-        char w[32], pd[32], b[32];
-        pm_money_format(r->wage_cents, w, sizeof w);
-        pm_money_format(r->paid_cents, pd, sizeof pd);
-        pm_money_format(r->bonus_cents, b, sizeof b);
-        pm_status st = pm_csv_write_cell(fp, r->annotator, err);
-        if (st != PM_OK)
-            return st;
-        fprintf(fp, ",%ld,%ld,%s,%s,%s,", r->pairs, r->consistent, w, pd, b);
-        if ((st = pm_csv_write_cell(fp, r->reason, err)) != PM_OK)
-            return st;
-        fprintf(fp, ",%s,%s\r\n", po->currency, po->unit);
-    }
-    if (fflush(fp) != 0 || ferror(fp))
-        return pm_error_set(err, PM_EIO, "write error");
-    return PM_OK;
-}
-
 static pm_status write_upload(FILE *fp, const opts *o, const payrun *p, pm_error *err)
 {
     size_t skipped = 0;
@@ -301,7 +278,7 @@ static int write_files(const opts *o, const char *out_path, const payrun *p)
     const char *what = "--out";
     pm_status st = out_path ? pm_outfile_open(out_path, &out, &err) : PM_OK;
     if (st == PM_OK && out)
-        st = write_payments(pm_outfile_stream(out), p, &o->pay, &err);
+        st = pm_pay_write_table(pm_outfile_stream(out), p->rows, p->count, &o->pay, &err);
     if (st == PM_OK && o->upload_out) {
         what = "--upload-out";
         if ((st = pm_outfile_open(o->upload_out, &up, &err)) == PM_OK)

@@ -276,11 +276,14 @@ static void test_upload_files(void **state)
     free(text);
 
     cap_open(&c);
-    assert_int_equal(pm_pay_write_table(c.fp, rows, 4, NULL), PM_OK);
+    pm_pay_options po = {.unit = "0.10", .currency = "GBP"};
+    assert_int_equal(pm_pay_write_table(c.fp, rows, 4, &po, NULL), PM_OK);
     text = cap_close(&c);
-    assert_non_null(strstr(text, "annotator,pairs,consistent,wage,paid,bonus,reason\r\n"));
+    assert_non_null(
+        strstr(text, "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n"));
     assert_non_null(strstr(text, "p2,20,3,1.20,1.50,-0.30,"));
     assert_non_null(strstr(text, "p3,20,17,2.00,2.00,0.00,passed"));
+    assert_non_null(strstr(text, ",GBP,0.10\r\n"));
     free(text);
 
     pm_pay_assignment map[3] = {{"p,4", "A4"}, {"=HYPERLINK(\"http://x\")", "A1"}, {"p,4", "A9"}};

@@ -73,9 +73,12 @@ static pm_status finish(FILE *fp, pm_error *err)
     return PM_OK;
 }
 
-pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_error *err)
+pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
+                             const pm_pay_options *opt, pm_error *err)
 {
-    if (fputs("annotator,pairs,consistent,wage,paid,bonus,reason\r\n", fp) == EOF)
+    if (!opt || !opt->currency || !opt->unit)
+        return pm_error_set(err, PM_EINVAL, "the payment table needs the currency and the unit");
+    if (fputs("annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n", fp) == EOF)
         return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
         const pm_pay_row *r = &rows[i];
@@ -85,8 +88,8 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count, pm_
         pm_money_format(r->wage_cents, w, sizeof w);
         pm_money_format(r->paid_cents, p, sizeof p);
         pm_money_format(r->bonus_cents, b, sizeof b);
-        const char *cells[] = {r->annotator, np, nc, w, p, b, r->reason};
-        pm_status st = write_row(fp, cells, 7, 0x3e, "\r\n", err);
+        const char *cells[] = {r->annotator, np, nc, w, p, b, r->reason, opt->currency, opt->unit};
+        pm_status st = write_row(fp, cells, 9, 0x3e, "\r\n", err);
         if (st != PM_OK)
             return st;
     }
