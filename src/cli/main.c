@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"compare", cli_compare, "duplicate pairs vs gold items needed for one decision"},
     {"contract", cli_contract, "first-best and second-best linear / binary contracts"},
     {"gap", cli_gap, "gap to first-best against n, with the fitted rates"},
+    {"assess", cli_assess, "assess every annotator of annotation logs"},
 };
 
 static void usage(FILE *fp)
