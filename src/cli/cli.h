@@ -245,6 +245,7 @@ out_table *cli_test_table(const cli_monitor *mon, const pm_test *test, const cli
 typedef struct cli_records {
     pm_records_options opt; /* format, item_field, label_field from the options */
     const char *gold;       /* --gold FILE */
+    char *ignored;          /* "path: col,col; path: col" from cli_records_open, or NULL */
 } cli_records;
 
 #define CLI_RECORDS_HELP                                                                           \
@@ -263,10 +264,12 @@ cli_group cli_records_group(cli_records *r);
 /* A reader with the options and --gold read; prints and returns an exit
  * code on failure (then *out is NULL). */
 int cli_records_new(const cli_records *r, pm_records **out);
-/* Open the next log ("-" is stdin): the reader's error, a Label Studio
- * option on a file detected as another format (exit 2), and a warning
- * naming the columns the file's header has but no reader uses. */
-int cli_records_open(const cli_records *r, pm_records *rd, const char *path);
+/* Open the next log ("-" is stdin): the reader's error, or a Label Studio
+ * option on a file detected as another format (exit 2). The columns the
+ * file's header has but no reader uses are added to r->ignored, for the
+ * command to report once it succeeded (a failure prints one line only). */
+int cli_records_open(cli_records *r, pm_records *rd, const char *path);
+void cli_records_free(cli_records *r);
 /* The rows skipped, all reasons together. */
 long cli_records_skipped(const pm_records_stats *s);
 /* "<prefix>rows read N, used N, skipped N (reason n, ...)" on stderr. */

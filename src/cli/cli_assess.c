@@ -100,8 +100,8 @@ static int data_fail(pm_status st, const pm_error *err)
 /* Progress on a terminal only, one overwritten line every 2^20 rows. */
 #define PROGRESS_ROWS (1L << 20)
 
-static int read_log(const cli_records *ro, pm_records *rd, pm_assess *a, const char *path,
-                    int progress, long *rows)
+static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *path, int progress,
+                    long *rows)
 {
     int rc = cli_records_open(ro, rd, path);
     if (rc)
@@ -124,8 +124,7 @@ static int read_log(const cli_records *ro, pm_records *rd, pm_assess *a, const c
     }
 }
 
-static int read_logs(const cli_records *ro, pm_assess *a, char **paths, int n,
-                     pm_records_stats *stats)
+static int read_logs(cli_records *ro, pm_assess *a, char **paths, int n, pm_records_stats *stats)
 {
     pm_records *rd = NULL;
     int rc = cli_records_new(ro, &rd);
@@ -262,6 +261,8 @@ static int write_out(const char *path, const pm_assess *a)
 
 static void summary(const pm_assess_summary *s, double level)
 {
+    if (s->rows == 0)
+        cli_warn("no label events were read: nothing to assess");
     fprintf(stderr, "# %ld annotators, %ld items, %ld (annotator, item) keys, %ld pairs\n",
             s->annotators, s->items, s->keys, s->pairs);
     fprintf(stderr, "# decisions:");
@@ -283,8 +284,7 @@ static void summary(const pm_assess_summary *s, double level)
 
 /* ---- the command -------------------------------------------------------- */
 
-static int assess_files(const cli_records *ro, const aopts *o, const cli_output *out, char **paths,
-                        int n)
+static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, char **paths, int n)
 {
     pm_error err = {0};
     pm_assess_options ao = o->ao;
@@ -304,10 +304,15 @@ static int assess_files(const cli_records *ro, const aopts *o, const cli_output 
         rc = out->fmt == OUT_JSON ? emit_json(a) : emit_table(a, out->fmt);
     if (!rc && out->fmt != OUT_JSON) {
         cli_records_report(&stats, "# ");
+        if (ro->ignored)
+            fprintf(stderr, "# ignored columns: %s\n", ro->ignored);
         summary(pm_assess_get_summary(a), ao.level);
-    } else if (!rc && cli_records_skipped(&stats)) {
+    } else if (!rc) {
         /* JSON: the summary object has the total; the reasons are said here. */
-        cli_records_report(&stats, "prefmon assess: warning: ");
+        if (cli_records_skipped(&stats))
+            cli_records_report(&stats, "prefmon assess: warning: ");
+        if (ro->ignored)
+            cli_warn("ignored columns: %s", ro->ignored);
     }
     pm_assess_free(a);
     return rc;
@@ -352,5 +357,7 @@ int cli_assess(int argc, char **argv)
     }
     o.ao.eta0 = to.eta0;
     o.ao.eta1 = to.eta1;
-    return assess_files(&ro, &o, &out, argv + first, argc - first);
+    rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    cli_records_free(&ro);
+    return rc;
 }

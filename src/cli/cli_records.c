@@ -1,6 +1,7 @@
 /* Records group: --input-format --gold --item-field --label-field, and the
  * reader they configure (include/prefmon/records.h), for every command that
  * reads annotation logs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -91,7 +92,24 @@ int cli_records_new(const cli_records *r, pm_records **out)
     return 0;
 }
 
-int cli_records_open(const cli_records *r, pm_records *rd, const char *path)
+/* Append "path: cols" to r->ignored ("; " between files). */
+static int note_ignored(cli_records *r, const char *path, const char *cols)
+{
+    if (!*cols)
+        return 0;
+    size_t old = r->ignored ? strlen(r->ignored) : 0;
+    size_t add = strlen(path) + strlen(cols) + 5;
+    char *n = realloc(r->ignored, old + add);
+    if (!n) {
+        cli_error("out of memory");
+        return CLI_EINTERNAL;
+    }
+    snprintf(n + old, add, "%s%s: %s", old ? "; " : "", path, cols);
+    r->ignored = n;
+    return 0;
+}
+
+int cli_records_open(cli_records *r, pm_records *rd, const char *path)
 {
     pm_error err = {0};
     pm_status st = pm_records_open(rd, path, &err);
@@ -104,10 +122,13 @@ int cli_records_open(const cli_records *r, pm_records *rd, const char *path)
                   pm_records_format_name(f));
         return CLI_EUSAGE;
     }
-    const char *ign = pm_records_ignored(rd);
-    if (*ign)
-        cli_warn("%s: ignored columns: %s", path, ign);
-    return 0;
+    return note_ignored(r, path, pm_records_ignored(rd));
+}
+
+void cli_records_free(cli_records *r)
+{
+    free(r->ignored);
+    r->ignored = NULL;
 }
 
 long cli_records_skipped(const pm_records_stats *s)
