@@ -133,7 +133,7 @@ static int read_logs(cli_records *ro, pm_assess *a, char **paths, int n, pm_reco
     for (int i = 0; !rc && i < n; i++)
         rc = read_log(ro, rd, a, paths[i], progress, &rows);
     if (progress && rows >= PROGRESS_ROWS)
-        fprintf(stderr, "\r%60s\r", "");
+        fputs("\r\033[K", stderr); /* erase the progress line */
     if (!rc) {
         pm_records_stats_get(rd, stats);
         pm_assess_set_rows_skipped(a, cli_records_skipped(stats));
@@ -261,8 +261,6 @@ static int write_out(const char *path, const pm_assess *a)
 
 static void summary(const pm_assess_summary *s, double level)
 {
-    if (s->rows == 0)
-        cli_warn("no label events were read: nothing to assess");
     fprintf(stderr, "# %ld annotators, %ld items, %ld (annotator, item) keys, %ld pairs\n",
             s->annotators, s->items, s->keys, s->pairs);
     fprintf(stderr, "# decisions:");
@@ -302,6 +300,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         rc = write_out(out->out_path, a);
     if (!rc)
         rc = out->fmt == OUT_JSON ? emit_json(a) : emit_table(a, out->fmt);
+    if (!rc && pm_assess_get_summary(a)->rows == 0)
+        cli_warn("no label events were read: nothing to assess");
     if (!rc && out->fmt != OUT_JSON) {
         cli_records_report(&stats, "# ");
         if (ro->ignored)
