@@ -80,7 +80,7 @@ int cli_records_new(const cli_records *r, pm_records **out)
     pm_error err = {0};
     *out = pm_records_new(&r->opt, &err);
     if (!*out)
-        return reader_fail(PM_ENOMEM, &err);
+        return reader_fail(err.code ? err.code : PM_ENOMEM, &err);
     if (r->gold) {
         pm_status st = pm_records_read_gold(*out, r->gold, &err);
         if (st != PM_OK) {
