@@ -12,3 +12,8 @@ if [ -f bench/grid_compare.sh ]; then
     echo "== bench/grid_compare.sh"
     sh bench/grid_compare.sh "$build"
 fi
+# prefmon assess end to end against pandas on a 10-million-row log.
+if [ -f bench/assess_compare.sh ]; then
+    echo "== bench/assess_compare.sh"
+    sh bench/assess_compare.sh "$build"
+fi

@@ -3,14 +3,15 @@
 # Usage: scripts/install-deps.sh [build|bench|dev]
 #   build (default): compiler, CMake, Rmath, jansson, cmocka
 #   bench:           + python3-numpy (the NumPy peer of the grid benchmark),
-#                      python3-pandas (the pandas peer of the assess benchmark)
+#                      python3-pandas (the pandas peer of the assess benchmark),
+#                      time (GNU time: peak RSS in bench/assess_compare.sh)
 #   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
 #                      reference tables)
 set -eu
 want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev"
 case "${1:-build}" in
 build) ;;
-bench) want="$want python3 python3-numpy python3-pandas" ;;
+bench) want="$want python3 python3-numpy python3-pandas time" ;;
 dev) want="$want python3 python3-numpy python3-mpmath python3-pandas clang-format" ;;
 *) echo "install-deps.sh: unknown set '$1' (build|bench|dev)" >&2; exit 2 ;;
 esac

@@ -10,6 +10,8 @@
 **   cli_test.c     test group: --eta0 --eta1 --alpha --target --max-n (uses cli_monitor.c
 **                  for the result table)
 **   cli_model.c    model group: --utility --cost --value --u0 --wage-min --wage-max --config
+**   cli_records.c  records group: --input-format --gold --item-field --label-field; the
+**                  annotation-log reader they configure
 **   cli_<cmd>.c    one command each: its own options as one more group
 */
 #ifndef PREFMON_CLI_H
@@ -20,6 +22,7 @@
 
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
+#include "prefmon/records.h"
 #include "out.h"
 
 /* Exit codes (documented in doc/prefmon.1 and README). */
@@ -57,6 +60,11 @@ typedef enum cli_opt {
     CLI_OPT_WAGE_MIN,
     CLI_OPT_WAGE_MAX,
     CLI_OPT_CONFIG,
+    /* records group */
+    CLI_OPT_INPUT_FORMAT,
+    CLI_OPT_GOLD,
+    CLI_OPT_ITEM_FIELD,
+    CLI_OPT_LABEL_FIELD,
     /* output group, and --help (cli_parse's own) */
     CLI_OPT_FORMAT,
     CLI_OPT_OUT,
@@ -77,7 +85,6 @@ typedef enum cli_opt {
     CLI_OPT_DUP_RATE,
     CLI_OPT_DUP_COUNT,
     CLI_OPT_MIN_GAP,
-    CLI_OPT_GOLD,
     CLI_OPT_GOLD_RATE,
     CLI_OPT_SEED,
     CLI_OPT_MANIFEST,
@@ -94,6 +101,12 @@ typedef enum cli_opt {
     CLI_OPT_ASSIGNMENTS,
     CLI_OPT_REASON,
     CLI_OPT_TITLE,
+    /* assess */
+    CLI_OPT_MAX_ERROR,
+    CLI_OPT_MIN_DURATION,
+    CLI_OPT_FAST_RATIO,
+    CLI_OPT_FLAG_ALPHA,
+    CLI_OPT_MAX_MEMORY,
     CLI_OPT_END
 } cli_opt;
 
@@ -157,6 +170,11 @@ typedef struct cli_group {
  * --help was written). */
 int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
               int *rc);
+/* As cli_parse for a command that takes operands (input files): they are
+ * allowed, and argv[*first .. argc) are they (getopt_long moves them after
+ * the options; "-" is an operand, "--" ends the options). */
+int cli_parse_operands(int argc, char **argv, const char *help, const cli_group *groups,
+                       size_t ngroups, int *first, int *rc);
 
 /* Write s to stdout and flush; CLI_EIO with a message if that fails (a
  * full disk, a closed stdout). */
@@ -249,6 +267,41 @@ pm_rule cli_test_rule(const cli_testopts *o);
 int cli_test_emit(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
                   int with_target, out_format fmt);
 
+/* ---- cli_records.c: --input-format --gold --item-field --label-field ---- */
+
+typedef struct cli_records {
+    pm_records_options opt; /* format, item_field, label_field from the options */
+    const char *gold;       /* --gold FILE */
+    char *ignored;          /* "path: col,col; path: col" from cli_records_open, or NULL */
+} cli_records;
+
+#define CLI_RECORDS_HELP                                                                           \
+    "  --input-format F          csv, tsv, jsonl, gal, mtbench or labelstudio (default: "          \
+    "detected\n"                                                                                   \
+    "                            from each file's content)\n"                                      \
+    "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
+    "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
+    "                            the task id)\n"                                                   \
+    "  --label-field NAME        Label Studio: the control (from_name) to read when a task\n"      \
+    "                            has several\n"
+
+void cli_records_init(cli_records *r);
+/* finish: the Label Studio options with another forced format are refused. */
+cli_group cli_records_group(cli_records *r);
+/* A reader with the options and --gold read; prints and returns an exit
+ * code on failure (then *out is NULL). */
+int cli_records_new(const cli_records *r, pm_records **out);
+/* Open the next log ("-" is stdin): the reader's error, or a Label Studio
+ * option on a file detected as another format (exit 2). The columns the
+ * file's header has but no reader uses are added to r->ignored, for the
+ * command to report once it succeeded (a failure prints one line only). */
+int cli_records_open(cli_records *r, pm_records *rd, const char *path);
+void cli_records_free(cli_records *r);
+/* The rows skipped, all reasons together. */
+long cli_records_skipped(const pm_records_stats *s);
+/* "<prefix>rows read N, used N, skipped N (reason n, ...)" on stderr. */
+void cli_records_report(const pm_records_stats *s, const char *prefix);
+
 /* ---- cli_model.c ------------------------------------------------------- */
 
 /* Defaults are the paper's main setting (pm_model_default); --config is
@@ -275,5 +328,6 @@ int cli_contract(int argc, char **argv);
 int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
+int cli_assess(int argc, char **argv);
 
 #endif

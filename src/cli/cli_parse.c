@@ -55,8 +55,9 @@ static int dispatch(const cli_group *groups, size_t ngroups, int code, const cha
     return CLI_EUSAGE;
 }
 
+/* first: where the operands start, or NULL when the command takes none. */
 static int loop(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
-                const struct option *all)
+                const struct option *all, int *first)
 {
     unsigned char seen[CLI_OPT_END - CLI_OPT_FIRST] = {0};
     int c;
@@ -82,26 +83,40 @@ static int loop(int argc, char **argv, const char *help, const cli_group *groups
         if (r)
             return r;
     }
-    if (optind < argc) {
+    if (first)
+        *first = optind;
+    else if (optind < argc) {
         cli_error("unexpected argument '%s'", argv[optind]);
         return CLI_EUSAGE;
     }
     return 0;
 }
 
-int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
-              int *rc)
+static int parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
+                 int *first, int *rc)
 {
     struct option *all = all_longopts(groups, ngroups);
     if (!all) {
         *rc = CLI_EINTERNAL;
         return 0;
     }
-    int r = loop(argc, argv, help, groups, ngroups, all);
+    int r = loop(argc, argv, help, groups, ngroups, all, first);
     free(all);
     for (size_t g = 0; !r && g < ngroups; g++)
         if (groups[g].finish)
             r = groups[g].finish(groups[g].self);
     *rc = r < 0 ? CLI_OK : r;
     return r == 0;
+}
+
+int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, size_t ngroups,
+              int *rc)
+{
+    return parse(argc, argv, help, groups, ngroups, NULL, rc);
+}
+
+int cli_parse_operands(int argc, char **argv, const char *help, const cli_group *groups,
+                       size_t ngroups, int *first, int *rc)
+{
+    return parse(argc, argv, help, groups, ngroups, first, rc);
 }

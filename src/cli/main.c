@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     {"contract", cli_contract, "first-best and second-best linear / binary contracts"},
     {"gap", cli_gap, "gap to first-best against n, with the fitted rates"},
     {"plan", cli_plan, "annotation queues with hidden duplicates and gold"},
+    {"assess", cli_assess, "assess every annotator of annotation logs"},
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
 };
 

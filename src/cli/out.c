@@ -151,13 +151,14 @@ static void shortest(double v, char *buf, size_t size)
     }
 }
 
-/* Text of a cell; digits: significant digits for numbers (17: exact). */
-static void cell_text(const cell *c, int digits, char *buf, size_t size)
+/* Text of a cell; digits: significant digits for numbers (17: exact).
+ * A string cell is returned as it is (no length limit: an annotator name
+ * may be long); anything else is formatted into buf. */
+static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
 {
     switch (c->kind) {
     case CELL_STR:
-        snprintf(buf, size, "%s", c->s);
-        break;
+        return c->s;
     case CELL_NUM:
         if (isnan(c->d))
             snprintf(buf, size, "nan");
@@ -179,6 +180,7 @@ static void cell_text(const cell *c, int digits, char *buf, size_t size)
         snprintf(buf, size, "%s", digits < 17 ? "-" : "");
         break;
     }
+    return buf;
 }
 
 static int write_csv_field(FILE *fp, const char *s)
@@ -205,8 +207,8 @@ static int write_csv(const out_table *t, FILE *fp)
     }
     fputc('\n', fp);
     for (size_t i = 0; i < t->ncells; i++) {
-        cell_text(&t->cells[i], 17, buf, sizeof buf);
-        if ((i % t->ncols && fputc(',', fp) == EOF) || write_csv_field(fp, buf))
+        const char *text = cell_text(&t->cells[i], 17, buf, sizeof buf);
+        if ((i % t->ncols && fputc(',', fp) == EOF) || write_csv_field(fp, text))
             return -1;
         if ((i + 1) % t->ncols == 0 && fputc('\n', fp) == EOF)
             return -1;
@@ -329,8 +331,8 @@ static int write_table(const out_table *t, FILE *fp)
             if (strlen(t->cols[j]) > w)
                 w = strlen(t->cols[j]);
         for (size_t j = 0; j < t->ncols; j++) {
-            cell_text(&t->cells[j], 6, buf, sizeof buf);
-            fprintf(fp, "%-*s  %s\n", (int)w, t->cols[j], buf);
+            fprintf(fp, "%-*s  %s\n", (int)w, t->cols[j],
+                    cell_text(&t->cells[j], 6, buf, sizeof buf));
         }
         return ferror(fp) ? -1 : 0;
     }
@@ -340,22 +342,22 @@ static int write_table(const out_table *t, FILE *fp)
     for (size_t j = 0; j < t->ncols; j++)
         w[j] = strlen(t->cols[j]);
     for (size_t i = 0; i < t->ncells; i++) {
-        cell_text(&t->cells[i], 6, buf, sizeof buf);
-        if (strlen(buf) > w[i % t->ncols])
-            w[i % t->ncols] = strlen(buf);
+        size_t len = strlen(cell_text(&t->cells[i], 6, buf, sizeof buf));
+        if (len > w[i % t->ncols])
+            w[i % t->ncols] = len;
     }
     for (size_t j = 0; j < t->ncols; j++)
         fprintf(fp, "%s%-*s", j ? "  " : "", j + 1 < t->ncols ? (int)w[j] : 0, t->cols[j]);
     fputc('\n', fp);
     for (size_t i = 0; i < t->ncells; i++) {
         size_t j = i % t->ncols;
-        cell_text(&t->cells[i], 6, buf, sizeof buf);
+        const char *text = cell_text(&t->cells[i], 6, buf, sizeof buf);
         /* Numbers right-aligned, text left-aligned. */
         int num = t->cells[i].kind == CELL_NUM || t->cells[i].kind == CELL_INT;
         if (j + 1 == t->ncols && !num)
-            fprintf(fp, "%s%s\n", j ? "  " : "", buf);
+            fprintf(fp, "%s%s\n", j ? "  " : "", text);
         else
-            fprintf(fp, num ? "%s%*s%s" : "%s%-*s%s", j ? "  " : "", (int)w[j], buf,
+            fprintf(fp, num ? "%s%*s%s" : "%s%-*s%s", j ? "  " : "", (int)w[j], text,
                     j + 1 == t->ncols ? "\n" : "");
     }
     free(w);

@@ -1,0 +1,363 @@
+/* prefmon assess: one row per annotator from annotation logs (issue 7 §2):
+ * pm_records reads the logs in order, pm_assess accumulates and computes. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "prefmon/assess.h"
+#include "prefmon/outfile.h"
+
+static const char help[] =
+    "usage: prefmon assess [options] LOG...\n\n"
+    "Assess every annotator of the annotation logs (read in order; - is standard input):\n"
+    "self-consistency on repeated items (arXiv 2502.06387 §3) with the annotator's own chance\n"
+    "agreement q0, effort estimate eta_hat with its Clopper-Pearson interval, the exact\n"
+    "p-value at --eta0, the likelihood-ratio decision at --eta0/--eta1 for the annotator's own\n"
+    "number of pairs, gold agreement, side and speed, and flags.\n\n"
+    "options:\n" CLI_RECORDS_HELP
+    "  --delta D|estimate        repeat disagreement of a careful annotator (default 0.02);\n"
+    "                            estimate: pooled from the most consistent annotators\n"
+    "  --q0 Q                    chance agreement for everyone (default: each annotator's\n"
+    "                            sum of squared label shares)\n"
+    "  --level L                 confidence level of ci_low, ci_high (default 0.95)\n"
+    "  --eta0 A                  low effort (H0: eta <= A), in [0, 1) (default 0.8)\n"
+    "  --eta1 B                  target effort (H1: eta >= B), in (A, 1] (default 1)\n"
+    "  --max-error E             too-few when the test's type1 + type2 exceeds E (default 0.2)\n"
+    "  --min-duration S          flag too-fast below a median of S seconds per label\n"
+    "  --fast-ratio R            flag too-fast below R x the pool's median (default 0.25; 0 off)\n"
+    "  --flag-alpha A            family-wise level of the same-side and consistent-but-wrong\n"
+    "                            flags, Holm-corrected across annotators (default 0.05)\n"
+    "  --max-memory BYTES        stop with exit 1 past this much memory (default: no limit)\n"
+    "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
+    "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
+    "  --help                    this help\n\n"
+    "Output, one row per annotator: annotator, labels, dup_pairs, consistent, consistency,\n"
+    "q0, eta_hat, ci_low, ci_high, p_value, decision, gold_n, gold_agree, gold_rate,\n"
+    "left_rate, median_duration, flags, then the parameters (delta, delta_mode, q0_source,\n"
+    "level, eta0, eta1, max_error, min_duration, fast_ratio, flag_alpha). --format json\n"
+    "writes the --out file's object. The summary (rows read and skipped, annotators, pairs,\n"
+    "decisions) goes to standard error. See doc/assess.md.\n";
+
+typedef struct aopts {
+    pm_assess_options ao;
+    long max_memory;
+} aopts;
+
+static int delta_opt(aopts *o, const char *arg)
+{
+    if (!strcmp(arg, "estimate")) {
+        o->ao.delta_estimate = 1;
+        return 0;
+    }
+    if (cli_double("--delta", arg, 0, 1, &o->ao.delta))
+        return CLI_EUSAGE;
+    if (o->ao.delta >= 1) {
+        cli_error("--delta: %s must be below 1 (or 'estimate')", arg);
+        return CLI_EUSAGE;
+    }
+    return 0;
+}
+
+static int own_opt(void *self, int code, const char *arg)
+{
+    aopts *o = self;
+    switch (code) {
+    case CLI_OPT_DELTA:
+        return delta_opt(o, arg);
+    case CLI_OPT_Q0:
+        return cli_open_unit("--q0", arg, &o->ao.q0);
+    case CLI_OPT_LEVEL:
+        return cli_open_unit("--level", arg, &o->ao.level);
+    case CLI_OPT_MAX_ERROR:
+        return cli_open_unit("--max-error", arg, &o->ao.max_error);
+    case CLI_OPT_MIN_DURATION:
+        return cli_double("--min-duration", arg, 0, 1e9, &o->ao.min_duration);
+    case CLI_OPT_FAST_RATIO:
+        return cli_double("--fast-ratio", arg, 0, 1, &o->ao.fast_ratio);
+    case CLI_OPT_FLAG_ALPHA:
+        return cli_open_unit("--flag-alpha", arg, &o->ao.alpha);
+    case CLI_OPT_MAX_MEMORY:
+        return cli_long("--max-memory", arg, 1, 1L << 62, &o->max_memory);
+    }
+    return CLI_NOT_MINE;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A library error while reading: the data's fault unless memory ran out
+ * (pm_assess_add's PM_EINVAL is an event the reader should not have
+ * produced: still data, exit 1). */
+static int data_fail(pm_status st, const pm_error *err)
+{
+    int rc = cli_fail(NULL, st, err);
+    return st == PM_EINVAL ? CLI_EDATA : rc;
+}
+
+/* Progress on a terminal only, one overwritten line every 2^20 rows. */
+#define PROGRESS_ROWS (1L << 20)
+
+static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *path, int progress,
+                    long *rows)
+{
+    int rc = cli_records_open(ro, rd, path);
+    if (rc)
+        return rc;
+    pm_error err = {0};
+    for (;;) {
+        pm_record rec;
+        int got = 0;
+        pm_status st = pm_records_next(rd, &rec, &got, &err);
+        if (st != PM_OK)
+            return data_fail(st, &err);
+        if (!got)
+            return 0;
+        /* rec's strings live until the next pm_records_next: one at a time. */
+        st = pm_assess_add(a, &rec, &err);
+        if (st != PM_OK)
+            return data_fail(st, &err);
+        if (progress && ++*rows % PROGRESS_ROWS == 0)
+            fprintf(stderr, "\rprefmon assess: %s: %ld rows", path, *rows);
+    }
+}
+
+static int read_logs(cli_records *ro, pm_assess *a, char **paths, int n, pm_records_stats *stats)
+{
+    pm_records *rd = NULL;
+    int rc = cli_records_new(ro, &rd);
+    int progress = isatty(STDERR_FILENO);
+    long rows = 0;
+    for (int i = 0; !rc && i < n; i++)
+        rc = read_log(ro, rd, a, paths[i], progress, &rows);
+    if (progress && rows >= PROGRESS_ROWS)
+        fputs("\r\033[K", stderr); /* erase the progress line */
+    if (!rc) {
+        pm_records_stats_get(rd, stats);
+        pm_assess_set_rows_skipped(a, cli_records_skipped(stats));
+    }
+    pm_records_free(rd);
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static void columns(out_table *t)
+{
+    static const char *const cols[] = {
+        "annotator",    "labels",     "dup_pairs",  "consistent",
+        "consistency",  "q0",         "eta_hat",    "ci_low",
+        "ci_high",      "p_value",    "decision",   "gold_n",
+        "gold_agree",   "gold_rate",  "left_rate",  "median_duration",
+        "flags",        "delta",      "delta_mode", "q0_source",
+        "level",        "eta0",       "eta1",       "max_error",
+        "min_duration", "fast_ratio", "flag_alpha"};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        out_col(t, cols[i]);
+}
+
+/* NaN (undefined) as null: "-" in a table, empty in CSV. */
+static void num(out_table *t, double v)
+{
+    if (isnan(v))
+        out_null(t);
+    else
+        out_num(t, v);
+}
+
+static void flags_cell(out_table *t, unsigned flags)
+{
+    char buf[128] = "";
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        if (flags & (1u << i))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", *buf ? "," : "",
+                     pm_flag_name(i));
+    if (*buf)
+        out_str(t, buf);
+    else
+        out_null(t);
+}
+
+static void row_cells(out_table *t, const pm_assess_row *r)
+{
+    out_str(t, r->annotator);
+    out_int(t, r->labels);
+    out_int(t, r->dup_pairs);
+    out_int(t, r->consistent);
+    num(t, r->consistency);
+    num(t, r->q0);
+    num(t, r->eta_hat);
+    num(t, r->ci_low);
+    num(t, r->ci_high);
+    num(t, r->p_value);
+    out_str(t, pm_decision_name(r->decision));
+    out_int(t, r->gold_n);
+    out_int(t, r->gold_agree);
+    num(t, r->gold_rate);
+    num(t, r->left_rate);
+    num(t, r->median_duration);
+    flags_cell(t, r->flags);
+}
+
+static void param_cells(out_table *t, const pm_assess_options *o, const pm_assess_summary *s)
+{
+    num(t, s->delta);
+    out_str(t, s->delta_estimated ? "estimate" : "fixed");
+    out_str(t, isnan(o->q0) ? "per-annotator" : "fixed");
+    out_num(t, o->level);
+    out_num(t, o->eta0);
+    out_num(t, o->eta1);
+    out_num(t, o->max_error);
+    num(t, o->min_duration);
+    out_num(t, o->fast_ratio);
+    out_num(t, o->alpha);
+}
+
+static int emit_table(const pm_assess *a, out_format fmt)
+{
+    size_t n = 0;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    out_table *t = out_new(0);
+    if (!t)
+        return CLI_EINTERNAL;
+    columns(t);
+    for (size_t i = 0; i < n; i++) {
+        out_row(t);
+        row_cells(t, &rows[i]);
+        param_cells(t, pm_assess_get_options(a), pm_assess_get_summary(a));
+    }
+    int rc = cli_emit(t, fmt);
+    out_free(t);
+    return rc;
+}
+
+static int emit_json(const pm_assess *a)
+{
+    pm_error err = {0};
+    pm_status st = pm_assess_save_json(a, stdout, "standard output", &err);
+    if (st == PM_OK && fflush(stdout) != 0)
+        st = pm_error_set(&err, PM_EIO, "cannot write the output: %s", strerror(errno));
+    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+}
+
+/* The assessment file through pm_outfile: complete or not there. */
+static int write_out(const char *path, const pm_assess *a)
+{
+    pm_outfile *of = NULL;
+    pm_error err = {0};
+    pm_status st = pm_outfile_open(path, &of, &err);
+    if (st != PM_OK)
+        return cli_fail("--out", st, &err);
+    st = pm_assess_save_json(a, pm_outfile_stream(of), path, &err);
+    if (st != PM_OK) {
+        pm_outfile_abort(of);
+        return cli_fail("--out", st, &err);
+    }
+    st = pm_outfile_commit(of, &err);
+    return st == PM_OK ? 0 : cli_fail("--out", st, &err);
+}
+
+static void summary(const pm_assess_summary *s, double level)
+{
+    fprintf(stderr, "# %ld annotators, %ld items, %ld (annotator, item) keys, %ld pairs\n",
+            s->annotators, s->items, s->keys, s->pairs);
+    fprintf(stderr, "# decisions:");
+    for (int i = 0; i < PM_DECISION_COUNT; i++)
+        fprintf(stderr, "%s %s %ld", i ? "," : "", pm_decision_name((pm_decision)i),
+                s->decisions[i]);
+    fprintf(stderr, "\n# flags:");
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        fprintf(stderr, "%s %s %ld", i ? "," : "", pm_flag_name(i), s->flags[i]);
+    if (s->delta_estimated)
+        fprintf(stderr,
+                "\n# delta %.6g ESTIMATED from %ld annotators' %ld pairs (%ld disagree), "
+                "%g%% Clopper-Pearson interval [%.6g, %.6g]\n",
+                s->delta, s->delta_annotators, s->delta_pairs, s->delta_disagree, 100 * level,
+                s->delta_low, s->delta_high);
+    else
+        fprintf(stderr, "\n# delta %.6g (given)\n", s->delta);
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, char **paths, int n)
+{
+    pm_error err = {0};
+    pm_assess_options ao = o->ao;
+    ao.max_bytes = (size_t)o->max_memory;
+    pm_assess *a = pm_assess_new(&ao, &err);
+    if (!a)
+        return cli_fail(NULL, err.code ? err.code : PM_ENOMEM, &err);
+    pm_records_stats stats;
+    int rc = read_logs(ro, a, paths, n, &stats);
+    if (!rc) {
+        pm_status st = pm_assess_finish(a, &err);
+        rc = st == PM_OK ? 0 : data_fail(st, &err);
+    }
+    if (!rc && out->out_path)
+        rc = write_out(out->out_path, a);
+    if (!rc)
+        rc = out->fmt == OUT_JSON ? emit_json(a) : emit_table(a, out->fmt);
+    if (!rc && pm_assess_get_summary(a)->rows == 0)
+        cli_warn("no label events were read: nothing to assess");
+    if (!rc && out->fmt != OUT_JSON) {
+        cli_records_report(&stats, "# ");
+        if (ro->ignored)
+            fprintf(stderr, "# ignored columns: %s\n", ro->ignored);
+        summary(pm_assess_get_summary(a), ao.level);
+    } else if (!rc) {
+        /* JSON: the summary object has the total; the reasons are said here. */
+        if (cli_records_skipped(&stats))
+            cli_records_report(&stats, "prefmon assess: warning: ");
+        if (ro->ignored)
+            cli_warn("ignored columns: %s", ro->ignored);
+    }
+    pm_assess_free(a);
+    return rc;
+}
+
+int cli_assess(int argc, char **argv)
+{
+    static const struct option own[] = {
+        {"delta", required_argument, NULL, CLI_OPT_DELTA},
+        {"q0", required_argument, NULL, CLI_OPT_Q0},
+        {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"max-error", required_argument, NULL, CLI_OPT_MAX_ERROR},
+        {"min-duration", required_argument, NULL, CLI_OPT_MIN_DURATION},
+        {"fast-ratio", required_argument, NULL, CLI_OPT_FAST_RATIO},
+        {"flag-alpha", required_argument, NULL, CLI_OPT_FLAG_ALPHA},
+        {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY},
+        {NULL, 0, NULL, 0}};
+    cli_records ro;
+    cli_testopts to;
+    cli_output out;
+    aopts o = {.max_memory = 0};
+    pm_assess_options_default(&o.ao);
+    cli_records_init(&ro);
+    /* The test group's --eta0/--eta1 with assess's defaults (it requires
+     * them otherwise); --alpha is the power/samplesize rule: refused. */
+    cli_testopts_init(&to);
+    to.eta0 = o.ao.eta0;
+    to.eta1 = o.ao.eta1;
+    to.have_eta0 = to.have_eta1 = 1;
+    to.no_alpha = 1;
+    cli_output_init(&out, 1);
+    const cli_group groups[] = {cli_records_group(&ro),
+                                {own, own_opt, NULL, &o},
+                                cli_test_group(&to),
+                                cli_output_group(&out)};
+    int rc, first = argc;
+    if (!cli_parse_operands(argc, argv, help, groups, sizeof groups / sizeof *groups, &first, &rc))
+        return rc;
+    if (first >= argc) {
+        cli_error("no LOG given (use - for standard input); see 'prefmon assess --help'");
+        return CLI_EUSAGE;
+    }
+    o.ao.eta0 = to.eta0;
+    o.ao.eta1 = to.eta1;
+    rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    cli_records_free(&ro);
+    return rc;
+}
