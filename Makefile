@@ -29,10 +29,11 @@ asan: deps
 # Every test: the plain build, then the same suite under ASan+UBSan.
 check: test asan
 
-# The main job on the embedded default data (data/ultrafeedback-sample.jsonl).
+# The main job on the embedded default data: a week of AdultContent2 (data/):
+# assess every annotator with gold, a binary contract for the median
+# annotator, payments and a Prolific upload file (scripts/demo.sh).
 demo: build
-	$(PREFMON) compare --eta0 0.8 --eta1 1 --delta 0.02 \
-	    --pref-scores data/ultrafeedback-sample.jsonl --target 0.05
+	@sh scripts/demo.sh $(PREFMON) $(BUILD)/demo
 
 bench: build
 	@sh scripts/install-deps.sh bench
