@@ -10,6 +10,8 @@
 **     "file:line:col: field 'label': 'X' is not A, B or tie"
 **     "delta = 0.6 leaves s = 1 - delta = 0.4 <= q0 = 0.5: no effort signal"
 **
+** The text is always one printable line: control bytes and bytes that are
+** not UTF-8 (from quoted input) are escaped as \n, \r, \t or \xHH.
 ** err is written only on failure; on success it is left as it was. Handles
 ** (pm_prefs, pm_records, ...) keep no message of their own: every call on
 ** them takes an err like any other. Functions that compute a number

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "prefmon/status.h"
 #include "prefmon/version.h"
 
@@ -45,6 +46,43 @@ static void mark_cut(char *text, int wanted)
         memcpy(text + PM_ERROR_TEXT - 4, "...", 4);
 }
 
+/* Messages quote input (keys, field names, file names); keep every message
+ * one printable line whatever the input holds: control bytes and bytes that
+ * are not UTF-8 become \n, \r, \t or \xHH. A message cut for length ends
+ * with "...". */
+static void make_printable(char *text)
+{
+    char out[PM_ERROR_TEXT];
+    size_t n = strlen(text), o = 0, cap = sizeof out - 4; /* room for "..." and NUL */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)text[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        char esc[8];
+        const char *piece = text + i;
+        size_t len = k;
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && (i + k > n || pmx_utf8_bad(text + i, k)))) {
+            len = c == '\n' || c == '\r' || c == '\t'
+                      ? (size_t)snprintf(esc, sizeof esc, "\\%c",
+                                         c == '\n'   ? 'n'
+                                         : c == '\r' ? 'r'
+                                                     : 't')
+                      : (size_t)snprintf(esc, sizeof esc, "\\x%02X", c);
+            piece = esc;
+            k = 1;
+        }
+        if (o + len > cap) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        memcpy(out + o, piece, len);
+        o += len;
+        i += k;
+    }
+    out[o] = '\0';
+    memcpy(text, out, o + 1);
+}
+
 static void vset(pm_error *err, pm_status status, long line, long col, const char *prefix,
                  const char *fmt, va_list ap)
 {
@@ -57,6 +95,7 @@ static void vset(pm_error *err, pm_status status, long line, long col, const cha
         int more = vsnprintf(err->text + used, sizeof err->text - (size_t)used, fmt, ap);
         mark_cut(err->text, used + (more < 0 ? 0 : more));
     }
+    make_printable(err->text);
     err->code = status;
     err->line = line;
     err->col = col;
@@ -105,5 +144,6 @@ pm_status pm_error_prefix(pm_error *err, const char *fmt, ...)
     va_end(ap);
     int used = snprintf(err->text, sizeof err->text, "%s: %s", prefix, old);
     mark_cut(err->text, used);
+    make_printable(err->text);
     return err->code;
 }

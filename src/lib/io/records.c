@@ -31,49 +31,6 @@ const char *pm_records_skip_name(int reason)
     return reason >= 0 && reason < PM_RECORDS_SKIP_COUNT ? skip_names[reason] : "?";
 }
 
-/* Error messages quote input values; keep them one printable line: control
- * bytes and bytes that are not UTF-8 become \n, \r, \t or \xHH (a message
- * cut for length ends with "..."). Applied at every public entry point. */
-static size_t escape(unsigned char c, char *esc, size_t cap)
-{
-    if (c == '\n' || c == '\r' || c == '\t') {
-        esc[0] = '\\';
-        esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-        return 2;
-    }
-    return (size_t)snprintf(esc, cap, "\\x%02X", c);
-}
-
-static pm_status clean(pm_status st, pm_error *err)
-{
-    if (st == PM_OK || !err)
-        return st;
-    char out[PM_ERROR_TEXT], esc[8];
-    const char *s = err->text;
-    size_t n = strlen(s), o = 0, i = 0, cap = sizeof out - 4; /* room for "..." */
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2, len = k;
-        const char *piece = s + i;
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && (i + k > n || pmx_utf8_bad(s + i, k)))) {
-            len = escape(c, esc, sizeof esc);
-            piece = esc;
-            k = 1;
-        }
-        if (o + len > cap) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        memcpy(out + o, piece, len);
-        o += len;
-        i += k;
-    }
-    out[o] = '\0';
-    memcpy(err->text, out, o + 1);
-    return st;
-}
-
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -273,7 +230,7 @@ pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
     if (!r->fp)
         return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
     r->own_fp = !std;
-    return clean(start(r, err), err);
+    return start(r, err);
 }
 
 pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err)
@@ -286,7 +243,7 @@ pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_e
         return st;
     r->fp = fp;
     r->own_fp = 0;
-    return clean(start(r, err), err);
+    return start(r, err);
 }
 
 pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err)
@@ -322,7 +279,7 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
                          "no records: the file has no data rows (label events)");
     if (st || !*got)
         r->ready = 0;
-    return clean(st, err);
+    return st;
 }
 
 void pm_records_stats_get(const pm_records *r, pm_records_stats *out)
@@ -401,5 +358,5 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
     pmx_csv_free(c);
     if (fp != stdin)
         fclose(fp);
-    return clean(st, err);
+    return st;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "io/csv.h"
+#include "core/utf8.h"
 #include "prefmon/records.h"
 
 /* Columns of the generic long format. */
@@ -88,8 +89,6 @@ typedef struct pmx_row {
 int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
 int pmx_buf_add(pmx_buf *b, const char *s, size_t n);
 void pmx_buf_free(pmx_buf *b);
-/* 0 when s[0..n) is valid UTF-8, else 1 + the offset of the first bad byte. */
-size_t pmx_utf8_bad(const char *s, size_t n);
 /* Seconds since the epoch from ISO 8601 (date, 'T' or ' ', time, optional
  * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain number. */
 int pmx_parse_time(const char *s, double *out);

@@ -116,8 +116,9 @@ static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return pm_error_set(c->err, PM_EPARSE, "%s: %s%s%s: %s", c->path, c->where, key ? "." : "",
-                        key ? key : "", what);
+    /* "file: annotators[2].consistent: what", "file: format: what" */
+    return pm_error_set(c->err, PM_EPARSE, "%s: %s%s%s: %s", c->path, c->where,
+                        key && *c->where ? "." : "", key ? key : "", what);
 }
 
 static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
