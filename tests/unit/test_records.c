@@ -508,7 +508,7 @@ static void test_several_files(void **state)
     assert_int_equal(s.rows_read, 2);
     assert_int_equal(s.rows_used, 2);
     assert_int_equal(pm_records_open(r, "/nonexistent/x.csv", &err), PM_EIO);
-    assert_non_null(strstr(err.text, "/nonexistent/x.csv: No such file"));
+    assert_non_null(strstr(err.text, "/nonexistent/x.csv: cannot open: No such file"));
     pm_records_free(r);
 }
 

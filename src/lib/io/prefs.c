@@ -14,6 +14,7 @@
 
 #include "prefmon/prefs.h"
 
+#include "core/file.h"
 #include "core/lines.h"
 
 /* A line longer than this is an error, not an allocation: pmx_lines never
@@ -220,15 +221,9 @@ pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name, pm_erro
 
 pm_status pm_prefs_read_file(pm_prefs *pr, const char *path, pm_error *err)
 {
-    FILE *fp = fopen(path, "r");
+    FILE *fp = pmx_open_input(path, err);
     if (!fp)
-        return pm_error_at(err, PM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    /* fopen(dir, "r") succeeds on Linux; say what it is before reading. */
-    struct stat sb;
-    if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(fp);
-        return pm_error_at(err, PM_EIO, path, 0, 0, "is a directory");
-    }
+        return PM_EIO;
     pm_status st = pm_prefs_read_stream(pr, fp, path, err);
     fclose(fp);
     return st;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "io/records_internal.h"
 
 static const char *const format_names[] = {"auto", "csv",     "tsv",        "jsonl",
@@ -226,9 +227,9 @@ pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
     pm_status st = set_name(r, std ? "<stdin>" : path, err);
     if (st)
         return st;
-    r->fp = std ? stdin : fopen(path, "rb");
+    r->fp = std ? stdin : pmx_open_input(path, err);
     if (!r->fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+        return PM_EIO;
     r->own_fp = !std;
     return start(r, err);
 }
@@ -332,9 +333,9 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
 {
     if (!r || !path)
         return pm_error_set(err, PM_EINVAL, "pm_records_read_gold: NULL argument");
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : pmx_open_input(path, err);
     if (!fp)
-        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno));
+        return PM_EIO;
     pmx_csv *c = pmx_csv_new(r->opt.max_line);
     pm_status st =
         c ? pmx_csv_open(c, fp, path, err) : pm_error_set(err, PM_ENOMEM, "out of memory");
