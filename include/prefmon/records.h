@@ -31,7 +31,8 @@
 **                    question_id, model_a, model_b, turn, judge, winner).
 **                    item = "question|turn|min(model)|max(model)", label A
 **                    when the smaller model name won, B the other, tie for
-**                    "tie" and "tie (bothbad)".
+**                    "tie" and "tie (bothbad)"; shown_left unknown (the
+**                    release's model order is not the order shown).
 **   labelstudio      Label Studio JSON export (see records_labelstudio.c).
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,

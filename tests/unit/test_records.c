@@ -426,10 +426,10 @@ static void test_mtbench(void **state)
     assert_int_equal(t.fmt, PM_RECORDS_MTBENCH);
     assert_string_equal(t.ignored, "category");
     assert_int_equal(t.n, 4);
-    assert_rec(&t.v[0], "j1", "81|1|alpaca|vicuna", "B", NULL, 'B');
-    assert_rec(&t.v[1], "j1", "81|1|alpaca|vicuna", "A", NULL, 'A');
-    assert_rec(&t.v[2], "j2", "81|2|alpaca|vicuna", "tie", NULL, 'A');
-    assert_rec(&t.v[3], "j2", "82|1|claude-v1|gpt-4", "A", NULL, 'B');
+    assert_rec(&t.v[0], "j1", "81|1|alpaca|vicuna", "B", NULL, 0);
+    assert_rec(&t.v[1], "j1", "81|1|alpaca|vicuna", "A", NULL, 0);
+    assert_rec(&t.v[2], "j2", "81|2|alpaca|vicuna", "tie", NULL, 0);
+    assert_rec(&t.v[3], "j2", "82|1|claude-v1|gpt-4", "A", NULL, 0);
     /* CSV form with quoting, and the errors. */
     read_text(&t,
               "question_id,model_a,model_b,turn,judge,winner,conversation_a,tstamp\n"
@@ -438,7 +438,7 @@ static void test_mtbench(void **state)
     assert_int_equal(t.st, PM_OK);
     assert_string_equal(t.ignored, "conversation_a");
     assert_int_equal(t.n, 1);
-    assert_rec(&t.v[0], "j", "81|1|a|b", "B", NULL, 'A');
+    assert_rec(&t.v[0], "j", "81|1|a|b", "B", NULL, 0);
     assert_true(t.v[0].ts == 1714564800.5);
     read_text(&t, "question_id,model_a,model_b,turn,judge,winner\n81,a,b,1,j,draw\n", NULL, NULL);
     assert_error(

@@ -6,7 +6,11 @@
 ** and the unordered model pair "question|turn|min|max" (byte order of the
 ** names), so that a repeat with the models swapped is the same item. label
 ** A when the smaller-named model won, B when the other did, tie for "tie"
-** and "tie (bothbad)"; shown_left 'A' when model_a is the smaller name.
+** and "tie (bothbad)". shown_left is unknown (0): the release's model_a /
+** model_b order is not the order the judge saw (in the embedded file model_a
+** is mostly the weaker model: llama-13b 555 times, while model_b is mostly
+** claude-v1 / gpt-3.5 / gpt-4), so reading it as a side would make every
+** careful judge look like a same-side clicker.
 ** An optional tstamp column (epoch seconds in the lmsys release) is the
 ** timestamp.
 */
@@ -99,7 +103,7 @@ static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_re
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     out->item = r->key.s;
     out->annotator = f[col[PMX_MT_JUDGE]].s;
-    out->shown_left = cmp < 0 ? 'A' : 'B';
+    out->shown_left = 0; /* not in the export: see the header comment */
     if (pmx_strieq(w->s, "model_a"))
         out->label = cmp < 0 ? "A" : "B";
     else if (pmx_strieq(w->s, "model_b"))
