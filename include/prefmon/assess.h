@@ -156,6 +156,12 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
                               pm_error *err);
 
+/** Add every remaining record of the file open in r (pm_records_open), in
+ *  order, as pm_assess_add_batch would, until its end. Errors are the
+ *  reader's or pm_assess_add's; the records before the failing one are
+ *  added. The reader's skip counts stay in r (pm_records_stats_get). */
+pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
+
 /** Compute the rows (once; sorted by annotator name, bytewise). On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,
  *  PM_ENOMEM) the handle can only be freed. */

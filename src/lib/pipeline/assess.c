@@ -16,7 +16,9 @@ typedef struct ann_acc {
     size_t hist_len;
     double *dur;
     size_t dur_n, dur_cap;
-    int all_ts; /* every label so far carries a timestamp */
+    double last_ts; /* of the latest label in input order */
+    int all_ts;     /* every label so far carries a timestamp */
+    int ordered;    /* ... and they never went back in time: input order is timestamp order */
 } ann_acc;
 
 struct pm_assess {
@@ -26,8 +28,8 @@ struct pm_assess {
     pmx_keytab keys;
     ann_acc *acc;
     size_t acc_cap;
-    pmx_event *ev;
-    size_t ev_n, ev_cap;
+    pmx_events ev;
+    size_t disordered; /* annotators no longer ordered */
     uint32_t last_ann; /* cache: logs come in runs of one annotator */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
@@ -82,7 +84,9 @@ void pm_assess_free(pm_assess *a)
         free(a->acc[i].dur);
     }
     free(a->acc);
-    free(a->ev);
+    for (size_t i = 0; i < a->ev.nchunks; i++)
+        free(a->ev.chunk[i]);
+    free(a->ev.chunk);
     free(a->rows);
     pmx_keytab_free(&a->keys);
     pmx_strtab_free(&a->anns);
@@ -96,7 +100,8 @@ static size_t bytes_held(const pm_assess *a)
 {
     size_t b = a->arena.bytes + pmx_strtab_bytes(&a->anns) + pmx_strtab_bytes(&a->items) +
                pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
-               a->acc_cap * sizeof(ann_acc) + a->ev_cap * sizeof(pmx_event);
+               a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
+               a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
     for (size_t i = 0; i < a->anns.count; i++)
         b += a->acc[i].hist_len * sizeof(long) + a->acc[i].dur_cap * sizeof(double);
     return b;
@@ -141,7 +146,8 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
     if (is_new) {
         if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
             return PM_ENOMEM;
-        a->acc[*out].all_ts = 1;
+        a->acc[*out].all_ts = a->acc[*out].ordered = 1;
+        a->acc[*out].last_ts = -INFINITY;
     }
     a->last_ann = *out;
     return PM_OK;
@@ -149,12 +155,18 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
 
 static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t next, uint32_t *idx)
 {
-    if (a->ev_n >= UINT32_MAX - 1)
+    pmx_events *e = &a->ev;
+    if (e->n >= UINT32_MAX - 1)
         return PM_ELIMIT;
-    if (!reserve_z((void **)&a->ev, &a->ev_cap, a->ev_n + 1, sizeof *a->ev, 0))
-        return PM_ENOMEM;
-    a->ev[a->ev_n] = (pmx_event){ts, label, next};
-    *idx = (uint32_t)++a->ev_n; /* 1-based */
+    if (e->n == e->nchunks * PMX_EV_CHUNK) {
+        if (!reserve_z((void **)&e->chunk, &e->chunks_cap, e->nchunks + 1, sizeof *e->chunk, 0))
+            return PM_ENOMEM;
+        if (!(e->chunk[e->nchunks] = malloc(PMX_EV_CHUNK * sizeof(pmx_event))))
+            return PM_ENOMEM;
+        e->nchunks++;
+    }
+    *idx = (uint32_t)++e->n; /* 1-based */
+    *pmx_event_at(e, *idx) = (pmx_event){ts, label, next};
     return PM_OK;
 }
 
@@ -245,8 +257,15 @@ static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
     acc->hist[label]++;
     acc->labels++;
     double ts = r->timestamp;
-    if (isnan(ts))
+    if (isnan(ts)) {
         acc->all_ts = 0;
+    } else {
+        if (ts < acc->last_ts && acc->ordered) {
+            acc->ordered = 0;
+            a->disordered++;
+        }
+        acc->last_ts = ts;
+    }
     pmx_key *k;
     int is_new;
     st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &k, &is_new);
@@ -360,22 +379,24 @@ static pm_status timestamp_order(pm_assess *a)
 {
     tev *v = NULL;
     size_t cap = 0;
-    for (size_t s = 0; s < a->keys.cap; s++) {
+    /* An annotator whose timestamps never went back needs nothing. */
+    for (size_t s = 0; a->disordered && s < a->keys.cap; s++) {
         const pmx_key *k = &a->keys.slots[s];
         /* Lists of one event (items seen once) and of two (a pair agrees
          * in either order) need no reordering. */
-        if (!k->ann || !k->chain || !a->acc[k->ann - 1].all_ts)
+        if (!k->ann || !k->chain || !a->acc[k->ann - 1].all_ts || a->acc[k->ann - 1].ordered)
             continue;
-        uint32_t second = a->ev[k->chain - 1].next;
-        if (!second || !a->ev[second - 1].next)
+        uint32_t second = pmx_event_at(&a->ev, k->chain)->next;
+        if (!second || !pmx_event_at(&a->ev, second)->next)
             continue;
         size_t n = 0;
-        for (uint32_t e = k->chain; e; e = a->ev[e - 1].next) {
+        for (uint32_t e = k->chain; e; e = pmx_event_at(&a->ev, e)->next) {
             if (!reserve((void **)&v, &cap, n + 1, sizeof *v)) {
                 free(v);
                 return PM_ENOMEM;
             }
-            v[n] = (tev){a->ev[e - 1].ts, 0, a->ev[e - 1].label};
+            const pmx_event *ev = pmx_event_at(&a->ev, e);
+            v[n] = (tev){ev->ts, 0, ev->label};
             n++;
         }
         /* The list is newest first. */

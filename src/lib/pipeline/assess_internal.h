@@ -31,6 +31,23 @@ typedef struct pmx_event {
     uint32_t next; /* 1-based, 0 ends the list */
 } pmx_event;
 
+/* Events live in fixed chunks, never moved: appending costs no realloc
+ * copy and at most one partly used chunk is held beyond the events. */
+#define PMX_EV_SHIFT 16
+#define PMX_EV_CHUNK ((size_t)1 << PMX_EV_SHIFT)
+
+typedef struct pmx_events {
+    pmx_event **chunk;
+    size_t nchunks, chunks_cap;
+    size_t n; /* events stored; event i (1-based) is at index i - 1 */
+} pmx_events;
+
+static inline pmx_event *pmx_event_at(const pmx_events *e, uint32_t i)
+{
+    size_t k = (size_t)i - 1;
+    return &e->chunk[k >> PMX_EV_SHIFT][k & (PMX_EV_CHUNK - 1)];
+}
+
 typedef struct pmx_keytab {
     pmx_key *slots;
     size_t cap, count; /* cap a power of two, at most 70% full */
@@ -39,9 +56,16 @@ typedef struct pmx_keytab {
 pm_status pmx_keytab_init(pmx_keytab *t);
 void pmx_keytab_free(pmx_keytab *t);
 /* The position of (ann, an item whose string hash is item_hash): known, and
- * prefetched, before the item has been interned. */
-uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash);
-void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash);
+ * prefetched, before the item has been interned. Inline: they run once per
+ * row ahead of the lookups. */
+static inline uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
+{
+    return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
+}
+static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
+{
+    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
+}
 /* The key's slot, inserted (zeroed but for ann, item, hpos) when new. */
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
                          int *is_new);

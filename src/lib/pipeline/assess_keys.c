@@ -21,16 +21,6 @@ void pmx_keytab_free(pmx_keytab *t)
     t->cap = t->count = 0;
 }
 
-uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
-{
-    return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
-}
-
-void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
-{
-    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
-}
-
 static pm_status grow(pmx_keytab *t)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
