@@ -9,17 +9,19 @@
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
-** what pairing needs: a 20-byte slot (annotator, item, last label, list
-** head, hash) in a table kept at most 70% full, i.e. 20..57 bytes per key;
-** each distinct annotator, item and label string once (a 32-byte slot at
-** most 70% full holding strings up to 23 bytes inline, 16 bytes of index,
-** the string); and, for annotators whose
-** every label so far carries a timestamp, a 16-byte event per label (the
-** timestamp and label), because only they may need their pairs re-made in
-** timestamp order at finish. An annotator's first label without a timestamp
-** stops that list. Durations are kept (8 bytes each) for the exact median.
-** bench/bench_assess measures the total per key. pm_assess_finish computes
-** the rows.
+** what pairing needs: a 16-byte slot (annotator, item, last label, list
+** head) in a table kept at most 70% full, i.e. 16..46 bytes per key; each
+** distinct annotator, item and label string once (a 32-byte slot at most
+** 70% full holding strings up to 23 bytes inline, 16 bytes of index, the
+** string); and, for annotators whose every label so far carries a
+** timestamp, a 16-byte event per label (the timestamp and label), because
+** only they may need their pairs re-made in timestamp order at finish (an
+** annotator's first label without a timestamp stops that list; finish
+** re-pairs only annotators whose timestamps went back in input order).
+** Durations are kept (8 bytes each) for the exact median, only for rows
+** that have one. bench/bench_pipeline (CSV file to rows) and
+** bench/bench_assess (in memory) measure the total per key.
+** pm_assess_finish computes the rows.
 **
 ** Ownership: a pm_assess handle owns everything it returns (rows, annotator
 ** names, the summary), valid until pm_assess_free. Records passed to

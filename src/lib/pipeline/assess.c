@@ -268,7 +268,7 @@ static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
     }
     pmx_key *k;
     int is_new;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &k, &is_new);
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
     if (st == PM_OK)
         st = pair_event(a, acc, k, is_new, label, ts);
     if (st == PM_OK)

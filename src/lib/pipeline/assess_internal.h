@@ -10,18 +10,19 @@
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
-/* One distinct (annotator, item) key: 20 bytes. `last` is the label of the
- * latest event in input order (all that input-order pairing needs). While
- * the annotator's labels all carry timestamps, `chain` heads the key's
- * event list (1-based index into the event array, newest first; 0 none):
- * only those may need reordering at finish. `hpos` keeps the slot's hash so
- * growing the table touches nothing else. */
+/* One distinct (annotator, item) key: 16 bytes, four to a cache line, so
+ * a probe touches one line. `last` is the label of the latest event in
+ * input order (all that input-order pairing needs). While the annotator's
+ * labels all carry timestamps, `chain` heads the key's event list (1-based
+ * index into the event array, newest first; 0 none): only those may need
+ * reordering at finish. The slot's hash is not kept: growing recomputes it
+ * from the item table's hash of the item (a smaller table to zero and
+ * probe on every row beats a cheaper grow, which happens once per key). */
 typedef struct pmx_key {
     uint32_t ann; /* annotator id + 1; 0 marks an empty slot */
     uint32_t item;
     uint32_t last;
     uint32_t chain;
-    uint32_t hpos;
 } pmx_key;
 
 /* A label event of a key in a list, newest first: 16 bytes. */
@@ -66,9 +67,10 @@ static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
 {
     __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
 }
-/* The key's slot, inserted (zeroed but for ann, item, hpos) when new. */
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
-                         int *is_new);
+/* The key's slot, inserted (zeroed but for ann, item) when new; items is
+ * the table that numbered the items (for their hashes when growing). */
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
+                         const pmx_strtab *items, pmx_key **out, int *is_new);
 
 /* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */
 

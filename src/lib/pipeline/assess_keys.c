@@ -21,7 +21,7 @@ void pmx_keytab_free(pmx_keytab *t)
     t->cap = t->count = 0;
 }
 
-static pm_status grow(pmx_keytab *t)
+static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
     if (t->cap >= ((size_t)1 << 32) || t->cap > SIZE_MAX / 2 / sizeof *t->slots)
@@ -34,7 +34,7 @@ static pm_status grow(pmx_keytab *t)
         const pmx_key *k = &t->slots[i];
         if (!k->ann)
             continue;
-        size_t j = k->hpos & mask;
+        size_t j = pmx_keytab_hash(k->ann - 1, pmx_strtab_hash(items, k->item)) & mask;
         while (slots[j].ann)
             j = (j + 1) & mask;
         slots[j] = *k;
@@ -45,12 +45,12 @@ static pm_status grow(pmx_keytab *t)
     return PM_OK;
 }
 
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
-                         int *is_new)
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
+                         const pmx_strtab *items, pmx_key **out, int *is_new)
 {
     /* Grow before inserting so the returned pointer stays valid. */
     if ((t->count + 1) * 10 > t->cap * 7) {
-        pm_status st = grow(t);
+        pm_status st = grow(t, items);
         if (st != PM_OK)
             return st;
     }
@@ -64,7 +64,7 @@ pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t ha
             return PM_OK;
         }
         if (!k->ann) {
-            *k = (pmx_key){.ann = a1, .item = item, .hpos = hash};
+            *k = (pmx_key){.ann = a1, .item = item};
             t->count++;
             *out = k;
             *is_new = 1;

@@ -48,8 +48,19 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
         pm_record rec;
         int got;
         pm_status st = pm_records_next(r, &rec, &got, err);
-        if (st != PM_OK || !got)
-            return st != PM_OK ? st : flush(a, b, err);
+        if (st != PM_OK) {
+            /* The records before the reader's error are added first; the
+             * reader's message wins unless adding them fails earlier. */
+            pm_error keep_err = err ? *err : (pm_error){0};
+            pm_status fs = flush(a, b, err);
+            if (fs != PM_OK)
+                return fs;
+            if (err)
+                *err = keep_err;
+            return st;
+        }
+        if (!got)
+            return flush(a, b, err);
         /* A missing key is pm_assess_add's error to report, in order. */
         int odd = !rec.annotator || !rec.item || !rec.label;
         size_t n = odd ? SIZE_MAX : need(&rec);
