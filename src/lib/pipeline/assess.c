@@ -85,7 +85,7 @@ void pm_assess_free(pm_assess *a)
     }
     free(a->acc);
     for (size_t i = 0; i < a->ev.nchunks; i++)
-        free(a->ev.chunk[i]);
+        pmx_table_free(a->ev.chunk[i], PMX_EV_CHUNK * sizeof(pmx_event));
     free(a->ev.chunk);
     free(a->rows);
     pmx_keytab_free(&a->keys);
@@ -161,7 +161,7 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
     if (e->n == e->nchunks * PMX_EV_CHUNK) {
         if (!reserve_z((void **)&e->chunk, &e->chunks_cap, e->nchunks + 1, sizeof *e->chunk, 0))
             return PM_ENOMEM;
-        if (!(e->chunk[e->nchunks] = malloc(PMX_EV_CHUNK * sizeof(pmx_event))))
+        if (!(e->chunk[e->nchunks] = pmx_table_alloc(PMX_EV_CHUNK * sizeof(pmx_event))))
             return PM_ENOMEM;
         e->nchunks++;
     }
