@@ -9,8 +9,9 @@
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
-** what pairing needs: a 16-byte slot (annotator, item, last label, list
-** head) in a table kept at most 70% full, i.e. 16..46 bytes per key; each
+** what pairing needs: a 12-byte slot (annotator, item, and the latest
+** label or the head of the key's event list) in a table kept at most 70%
+** full, i.e. 12..35 bytes per key; each
 ** distinct annotator, item and label string once (a 32-byte slot at most
 ** 70% full holding strings up to 23 bytes inline, 16 bytes of index, the
 ** string); and, for annotators whose every label so far carries a
@@ -147,8 +148,8 @@ void pm_assess_free(pm_assess *a);
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
- *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events,
- *  after which the handle can only be freed; PM_EINVAL after finish. */
+ *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
+ *  (2^31 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with

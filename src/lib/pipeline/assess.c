@@ -144,6 +144,8 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
     if (st != PM_OK)
         return st;
     if (is_new) {
+        if (*out >= PMX_MAX_ANNOTATORS)
+            return PM_ELIMIT;
         if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
             return PM_ENOMEM;
         a->acc[*out].all_ts = a->acc[*out].ordered = 1;
@@ -176,14 +178,21 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
 static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, uint32_t label,
                             double ts)
 {
+    int listed = (k->ann & PMX_KEY_LIST) != 0;
     if (!is_new) {
+        uint32_t last = listed ? pmx_event_at(&a->ev, k->v)->label : k->v;
         acc->pairs++;
-        acc->consistent += k->last == label;
+        acc->consistent += last == label;
     }
-    k->last = label;
     /* all_ts now implies it held when the key was made: the list is whole. */
-    if (acc->all_ts)
-        return push_event(a, ts, label, k->chain, &k->chain);
+    if (acc->all_ts) {
+        pm_status st = push_event(a, ts, label, listed ? k->v : 0, &k->v);
+        if (st == PM_OK)
+            k->ann |= PMX_KEY_LIST;
+        return st;
+    }
+    k->v = label;
+    k->ann &= ~PMX_KEY_LIST;
     return PM_OK;
 }
 
@@ -299,7 +308,8 @@ static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_erro
         return pm_error_at(err, st, r->file, r->line, 0, "assess: out of memory");
     if (st != PM_OK)
         return pm_error_at(err, st, r->file, r->line, 0,
-                           "assess: over the limit of 2^32 keys, items, labels or events");
+                           "assess: over the limit of 2^32 - 2 keys, items, labels or events "
+                           "(2^31 - 2 annotators)");
     a->sum.rows++;
     /* The memory limit is checked every 65536 rows: a bounded overshoot. */
     if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
@@ -384,13 +394,16 @@ static pm_status timestamp_order(pm_assess *a)
         const pmx_key *k = &a->keys.slots[s];
         /* Lists of one event (items seen once) and of two (a pair agrees
          * in either order) need no reordering. */
-        if (!k->ann || !k->chain || !a->acc[k->ann - 1].all_ts || a->acc[k->ann - 1].ordered)
+        if (!(k->ann & PMX_KEY_LIST))
             continue;
-        uint32_t second = pmx_event_at(&a->ev, k->chain)->next;
+        const ann_acc *c = &a->acc[(k->ann & ~PMX_KEY_LIST) - 1];
+        if (!c->all_ts || c->ordered)
+            continue;
+        uint32_t second = pmx_event_at(&a->ev, k->v)->next;
         if (!second || !pmx_event_at(&a->ev, second)->next)
             continue;
         size_t n = 0;
-        for (uint32_t e = k->chain; e; e = pmx_event_at(&a->ev, e)->next) {
+        for (uint32_t e = k->v; e; e = pmx_event_at(&a->ev, e)->next) {
             if (!reserve((void **)&v, &cap, n + 1, sizeof *v)) {
                 free(v);
                 return PM_ENOMEM;
@@ -410,7 +423,7 @@ static pm_status timestamp_order(pm_assess *a)
             continue;
         long before = run_agreement(v, n);
         qsort(v, n, sizeof *v, cmp_tev);
-        a->acc[k->ann - 1].consistent += run_agreement(v, n) - before;
+        a->acc[(k->ann & ~PMX_KEY_LIST) - 1].consistent += run_agreement(v, n) - before;
     }
     free(v);
     return PM_OK;

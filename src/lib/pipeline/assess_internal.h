@@ -10,20 +10,25 @@
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
-/* One distinct (annotator, item) key: 16 bytes, four to a cache line, so
- * a probe touches one line. `last` is the label of the latest event in
- * input order (all that input-order pairing needs). While the annotator's
- * labels all carry timestamps, `chain` heads the key's event list (1-based
- * index into the event array, newest first; 0 none): only those may need
- * reordering at finish. The slot's hash is not kept: growing recomputes it
- * from the item table's hash of the item (a smaller table to zero and
- * probe on every row beats a cheaper grow, which happens once per key). */
+/* One distinct (annotator, item) key: 12 bytes. Input-order pairing needs
+ * only the label of the key's latest event. While the annotator's labels
+ * all carry timestamps the key's events are listed anyway (for reordering
+ * at finish), newest first, and the list's head event holds that label:
+ * so `v` is either the head of the list (1-based event index; the
+ * PMX_KEY_LIST bit of `ann` set) or the latest label itself. The slot's
+ * hash is not kept either: growing recomputes it from the item table's
+ * hash of the item. Every byte saved here is a byte less to zero and to
+ * miss in cache on each row; the price is one event read per repeated key
+ * and a slower grow, which happens about once per key. */
 typedef struct pmx_key {
-    uint32_t ann; /* annotator id + 1; 0 marks an empty slot */
+    uint32_t ann; /* annotator id + 1, | PMX_KEY_LIST; 0 marks an empty slot */
     uint32_t item;
-    uint32_t last;
-    uint32_t chain;
+    uint32_t v; /* head of the event list, or the latest label */
 } pmx_key;
+
+#define PMX_KEY_LIST 0x80000000u
+/* Annotator ids stay below this so that the list bit is free. */
+#define PMX_MAX_ANNOTATORS (PMX_KEY_LIST - 2)
 
 /* A label event of a key in a list, newest first: 16 bytes. */
 typedef struct pmx_event {
@@ -70,7 +75,7 @@ static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
 {
     __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
 }
-/* The key's slot, inserted (zeroed but for ann, item) when new; items is
+/* The key's slot, inserted (v = 0, no list) when new; items is
  * the table that numbered the items (for their hashes when growing). */
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
                          const pmx_strtab *items, pmx_key **out, int *is_new);
