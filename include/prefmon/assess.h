@@ -11,10 +11,11 @@
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
 ** what pairing needs: a 12-byte slot (annotator, item, and the latest
 ** label or the head of the key's event list) in a table kept at most 70%
-** full, i.e. 12..35 bytes per key; each
-** distinct annotator, item and label string once (a 32-byte slot at most
-** 70% full holding strings up to 23 bytes inline, 16 bytes of index, the
-** string); and, for annotators whose every label so far carries a
+** full, i.e. 12..35 bytes per key; each distinct annotator, item and
+** label string once (a 32-byte slot at most 70% full holding strings up to
+** 23 bytes inline; for annotators and labels 16 bytes of index and a copy
+** of the string, for items 8 bytes of index and a copy only of a string
+** longer than 23 bytes); and, for annotators whose every label so far carries a
 ** timestamp, a 16-byte event per label (the timestamp and label), because
 ** only they may need their pairs re-made in timestamp order at finish (an
 ** annotator's first label without a timestamp stops that list; finish

@@ -61,7 +61,7 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
     pmx_arena_init(&a->arena);
     uint32_t id;
     int ok = pmx_strtab_init(&a->anns, &a->arena) == PM_OK &&
-             pmx_strtab_init(&a->items, &a->arena) == PM_OK &&
+             pmx_strtab_init_set(&a->items, &a->arena) == PM_OK &&
              pmx_strtab_init(&a->labels, &a->arena) == PM_OK &&
              pmx_keytab_init(&a->keys) == PM_OK &&
              pmx_strtab_intern(&a->labels, "A", &id, NULL) == PM_OK &&
