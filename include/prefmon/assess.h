@@ -150,7 +150,7 @@ void pm_assess_free(pm_assess *a);
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
  *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
- *  (2^31 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
+ *  (2^29 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with

@@ -183,6 +183,8 @@ static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, 
         uint32_t last = listed ? pmx_event_at(&a->ev, k->v)->label : k->v;
         acc->pairs++;
         acc->consistent += last == label;
+        if ((k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
+            k->ann += PMX_KEY_SEEN_ONE;
     }
     /* all_ts now implies it held when the key was made: the list is whole. */
     if (acc->all_ts) {
@@ -309,7 +311,7 @@ static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_erro
     if (st != PM_OK)
         return pm_error_at(err, st, r->file, r->line, 0,
                            "assess: over the limit of 2^32 - 2 keys, items, labels or events "
-                           "(2^31 - 2 annotators)");
+                           "(2^29 - 2 annotators)");
     a->sum.rows++;
     /* The memory limit is checked every 65536 rows: a bounded overshoot. */
     if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
@@ -394,13 +396,10 @@ static pm_status timestamp_order(pm_assess *a)
         const pmx_key *k = &a->keys.slots[s];
         /* Lists of one event (items seen once) and of two (a pair agrees
          * in either order) need no reordering. */
-        if (!(k->ann & PMX_KEY_LIST))
+        if (!(k->ann & PMX_KEY_LIST) || (k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
             continue;
-        const ann_acc *c = &a->acc[(k->ann & ~PMX_KEY_LIST) - 1];
+        const ann_acc *c = &a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1];
         if (!c->all_ts || c->ordered)
-            continue;
-        uint32_t second = pmx_event_at(&a->ev, k->v)->next;
-        if (!second || !pmx_event_at(&a->ev, second)->next)
             continue;
         size_t n = 0;
         for (uint32_t e = k->v; e; e = pmx_event_at(&a->ev, e)->next) {
@@ -423,7 +422,7 @@ static pm_status timestamp_order(pm_assess *a)
             continue;
         long before = run_agreement(v, n);
         qsort(v, n, sizeof *v, cmp_tev);
-        a->acc[(k->ann & ~PMX_KEY_LIST) - 1].consistent += run_agreement(v, n) - before;
+        a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1].consistent += run_agreement(v, n) - before;
     }
     free(v);
     return PM_OK;

@@ -21,14 +21,22 @@
  * miss in cache on each row; the price is one event read per repeated key
  * and a slower grow, which happens about once per key. */
 typedef struct pmx_key {
-    uint32_t ann; /* annotator id + 1, | PMX_KEY_LIST; 0 marks an empty slot */
+    uint32_t ann; /* annotator id + 1, | PMX_KEY_LIST, | the event count (PMX_KEY_SEEN);
+                     0 marks an empty slot */
     uint32_t item;
     uint32_t v; /* head of the event list, or the latest label */
 } pmx_key;
 
 #define PMX_KEY_LIST 0x80000000u
-/* Annotator ids stay below this so that the list bit is free. */
-#define PMX_MAX_ANNOTATORS (PMX_KEY_LIST - 2)
+/* The key's events counted up to 3 (0 = one, 1 = two, 2 = three or more):
+ * finish re-pairs only lists of three or more (two agree in either order),
+ * and finds them without reading the event array. */
+#define PMX_KEY_SEEN 0x60000000u
+#define PMX_KEY_SEEN_ONE 0x20000000u
+#define PMX_KEY_SEEN_3 0x40000000u
+#define PMX_KEY_FLAGS (PMX_KEY_LIST | PMX_KEY_SEEN)
+/* Annotator ids stay below this so that the flag bits are free. */
+#define PMX_MAX_ANNOTATORS (PMX_KEY_SEEN_ONE - 2)
 
 /* A label event of a key in a list, newest first: 16 bytes. */
 typedef struct pmx_event {

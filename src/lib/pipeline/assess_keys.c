@@ -34,7 +34,7 @@ static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
         const pmx_key *k = &t->slots[i];
         if (!k->ann)
             continue;
-        uint32_t ann = (k->ann & ~PMX_KEY_LIST) - 1;
+        uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
         size_t j = pmx_keytab_hash(ann, pmx_strtab_hash(items, k->item)) & mask;
         while (slots[j].ann)
             j = (j + 1) & mask;
@@ -59,7 +59,7 @@ pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t ha
     size_t mask = t->cap - 1;
     for (size_t j = hash & mask;; j = (j + 1) & mask) {
         pmx_key *k = &t->slots[j];
-        if ((k->ann & ~PMX_KEY_LIST) == a1 && k->item == item) {
+        if ((k->ann & ~PMX_KEY_FLAGS) == a1 && k->item == item) {
             *out = k;
             *is_new = 0;
             return PM_OK;
