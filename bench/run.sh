@@ -1,11 +1,23 @@
 #!/bin/sh
-# Run every benchmark binary: sh bench/run.sh BUILD_DIR
+# Run every benchmark binary: sh bench/run.sh BUILD_DIR [ROWS]
+# bench_records and bench_pipeline read a log: a synthetic one of ROWS rows
+# (default 1000000; the figure is for 10000000) from gen_log.awk,
+# in file order (sessions of 50 rows) and shuffled.
 set -eu
 build=${1:-build}
+rows=${2:-1000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+awk -v n="$rows" -v runs=50 -f bench/gen_log.awk > "$tmp/log.csv"
+(head -n 1 "$tmp/log.csv"; tail -n +2 "$tmp/log.csv" | shuf --random-source="$tmp/log.csv") \
+    > "$tmp/shuf.csv"
 for b in "$build"/bench_*; do
     [ -x "$b" ] || continue
     echo "== $b"
-    "$b"
+    case $b in
+    */bench_records | */bench_pipeline) "$b" "$tmp/log.csv" "$tmp/shuf.csv" ;;
+    *) "$b" ;;
+    esac
 done
 # The NumPy comparison of the contract grid, when its script is present.
 if [ -f bench/grid_compare.sh ]; then

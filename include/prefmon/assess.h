@@ -9,17 +9,21 @@
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
-** what pairing needs: a 20-byte slot (annotator, item, last label, list
-** head, hash) in a table kept at most 70% full, i.e. 20..57 bytes per key;
-** each distinct annotator, item and label string once (a 32-byte slot at
-** most 70% full holding strings up to 23 bytes inline, 16 bytes of index,
-** the string); and, for annotators whose
-** every label so far carries a timestamp, a 16-byte event per label (the
-** timestamp and label), because only they may need their pairs re-made in
-** timestamp order at finish. An annotator's first label without a timestamp
-** stops that list. Durations are kept (8 bytes each) for the exact median.
-** bench/bench_assess measures the total per key. pm_assess_finish computes
-** the rows.
+** what pairing needs: a 12-byte slot (annotator, item, and the latest
+** label or the head of the key's event list) in a table kept at most 70%
+** full, i.e. 12..35 bytes per key; each distinct annotator, item and
+** label string once (a 32-byte slot at most 70% full holding strings up to
+** 23 bytes inline; for annotators and labels 16 bytes of index and a copy
+** of the string, for items 8 bytes of index and a copy only of a string
+** longer than 23 bytes); and, for annotators whose every label so far carries a
+** timestamp, a 16-byte event per label (the timestamp and label), because
+** only they may need their pairs re-made in timestamp order at finish (an
+** annotator's first label without a timestamp stops that list; finish
+** re-pairs only annotators whose timestamps went back in input order).
+** Durations are kept (8 bytes each) for the exact median, only for rows
+** that have one. bench/bench_pipeline (CSV file to rows) and
+** bench/bench_assess (in memory) measure the total per key.
+** pm_assess_finish computes the rows.
 **
 ** Ownership: a pm_assess handle owns everything it returns (rows, annotator
 ** names, the summary), valid until pm_assess_free. Records passed to
@@ -145,8 +149,8 @@ void pm_assess_free(pm_assess *a);
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
- *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events,
- *  after which the handle can only be freed; PM_EINVAL after finish. */
+ *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
+ *  (2^29 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
@@ -155,6 +159,12 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
  *  it is the index of the failing record. */
 pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
                               pm_error *err);
+
+/** Add every remaining record of the file open in r (pm_records_open), in
+ *  order, as pm_assess_add_batch would, until its end. Errors are the
+ *  reader's or pm_assess_add's; the records before the failing one are
+ *  added. The reader's skip counts stay in r (pm_records_stats_get). */
+pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
 
 /** Compute the rows (once; sorted by annotator name, bytewise). On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,

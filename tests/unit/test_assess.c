@@ -485,6 +485,40 @@ static void test_strtab(void **state)
     pmx_arena_free(&ar);
 }
 
+/* A set numbers the same strings the same way as a table that keeps them,
+ * through its growth, though it keeps short strings only in their slots:
+ * the source buffer is overwritten after each call. */
+static void test_strtab_set(void **state)
+{
+    (void)state;
+    pmx_arena ar;
+    pmx_strtab t;
+    pmx_arena_init(&ar);
+    assert_int_equal(pmx_strtab_init_set(&t, &ar), PM_OK);
+    char s[40];
+    uint32_t id;
+    int is_new;
+    size_t copied = 0; /* arena bytes for the long strings: len + NUL rounded to 8 */
+    for (int i = 0; i < 20000; i += 3)
+        copied += ((size_t)snprintf(s, sizeof s, "a-long-item-key-longer-than-23-%d", i) + 8) & ~7u;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 20000; i++) {
+            snprintf(s, sizeof s, i % 3 ? "i%d" : "a-long-item-key-longer-than-23-%d", i);
+            assert_int_equal(pmx_strtab_intern(&t, s, &id, &is_new), PM_OK);
+            assert_int_equal(id, i);
+            assert_int_equal(is_new, round == 0);
+            assert_true(pmx_strtab_hash(&t, id) == pmx_hash_bytes(s, strlen(s)));
+            memset(s, 'x', sizeof s - 1);
+        }
+    assert_int_equal(pmx_strtab_find(&t, "i7"), 7);
+    assert_int_equal(pmx_strtab_find(&t, "a-long-item-key-longer-than-23-9"), 9);
+    assert_int_equal(pmx_strtab_find(&t, "i3"), UINT32_MAX);
+    /* Only the long strings (a third) were copied, into one arena chunk. */
+    assert_int_equal(ar.used, copied);
+    pmx_strtab_free(&t);
+    pmx_arena_free(&ar);
+}
+
 /* pm_assess_add_batch gives the rows pm_assess_add gives (40 records in
  * batches of 16, runs of annotators broken), and stops at an invalid record
  * with its index, having added the ones before it. */
@@ -709,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_strtab),
+        cmocka_unit_test(test_strtab_set),
         cmocka_unit_test(test_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,33 +136,47 @@ uint64_t pmx_hash_bytes(const void *data, size_t len)
     return pmx_hash_u64(h);
 }
 
-pm_status pmx_strtab_init(pmx_strtab *t, pmx_arena *arena)
+static pm_status init(pmx_strtab *t, pmx_arena *arena, int keep_strings)
 {
     memset(t, 0, sizeof *t);
     t->arena = arena;
     t->cap = 64;
     t->slots = pmx_table_alloc(t->cap * sizeof *t->slots);
     t->strs_cap = 64;
-    t->strs = malloc(t->strs_cap * sizeof *t->strs);
-    if (!t->slots || !t->strs) {
+    t->hash = malloc(t->strs_cap * sizeof *t->hash);
+    t->strs = keep_strings ? malloc(t->strs_cap * sizeof *t->strs) : NULL;
+    if (!t->slots || !t->hash || (keep_strings && !t->strs)) {
         pmx_strtab_free(t);
         return PM_ENOMEM;
     }
     return PM_OK;
 }
 
+pm_status pmx_strtab_init(pmx_strtab *t, pmx_arena *arena)
+{
+    return init(t, arena, 1);
+}
+
+pm_status pmx_strtab_init_set(pmx_strtab *t, pmx_arena *arena)
+{
+    return init(t, arena, 0);
+}
+
 void pmx_strtab_free(pmx_strtab *t)
 {
     pmx_table_free(t->slots, t->cap * sizeof *t->slots);
     free(t->strs);
+    free(t->hash);
     t->slots = NULL;
     t->strs = NULL;
+    t->hash = NULL;
     t->cap = t->count = t->strs_cap = 0;
 }
 
 size_t pmx_strtab_bytes(const pmx_strtab *t)
 {
-    return t->cap * sizeof *t->slots + t->strs_cap * sizeof *t->strs;
+    return t->cap * sizeof *t->slots +
+           t->strs_cap * (sizeof *t->hash + (t->strs ? sizeof *t->strs : 0));
 }
 
 static pm_status grow(pmx_strtab *t)
@@ -174,7 +188,7 @@ static pm_status grow(pmx_strtab *t)
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].id1)
             continue;
-        size_t j = t->strs[t->slots[i].id1 - 1].hash & (cap - 1);
+        size_t j = t->hash[t->slots[i].id1 - 1] & (cap - 1);
         while (slots[j].id1)
             j = (j + 1) & (cap - 1);
         slots[j] = t->slots[i];
@@ -248,18 +262,24 @@ pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t
     if (t->count >= UINT32_MAX - 2)
         return PM_ELIMIT;
     if (t->count == t->strs_cap) {
-        pmx_str *strs = realloc(t->strs, 2 * t->strs_cap * sizeof *strs);
-        if (!strs)
+        uint64_t *hash = realloc(t->hash, 2 * t->strs_cap * sizeof *hash);
+        if (hash)
+            t->hash = hash;
+        const char **strs =
+            hash && t->strs ? realloc(t->strs, 2 * t->strs_cap * sizeof *strs) : NULL;
+        if (!hash || (t->strs && !strs))
             return PM_ENOMEM;
         t->strs = strs;
         t->strs_cap *= 2;
     }
-    char *copy = pmx_arena_strdup(t->arena, s, len);
+    /* A set keeps a short string in its slot only. */
+    const char *copy = t->strs || len > PMX_INLINE ? pmx_arena_strdup(t->arena, s, len) : s;
     if (!copy)
         return PM_ENOMEM;
     uint32_t id = (uint32_t)t->count++;
-    t->strs[id].s = copy;
-    t->strs[id].hash = h;
+    if (t->strs)
+        t->strs[id] = copy;
+    t->hash[id] = h;
     t->slots[j] = make_slot(tag, id, copy, len);
     *out = id;
     if (is_new)

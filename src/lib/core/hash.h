@@ -55,7 +55,8 @@ static inline uint64_t pmx_hash_u64(uint64_t x)
  * integers and a hit on a short key compares bytes already in the slot's
  * cache line, with no second memory access. Per distinct string: 32 / load
  * (32..91) bytes of slots, 16 bytes of index (string, full hash), the string
- * and its NUL rounded up to 8.
+ * and its NUL rounded up to 8 (a set: 8 bytes of index, and the string
+ * only when longer than PMX_INLINE).
  */
 #define PMX_INLINE 23
 
@@ -66,20 +67,21 @@ typedef struct pmx_strslot {
                                  inl holds a pointer to a longer string */
 } pmx_strslot;
 
-typedef struct pmx_str {
-    const char *s;
-    uint64_t hash;
-} pmx_str;
-
 typedef struct pmx_strtab {
     pmx_strslot *slots;
     size_t cap, count; /* cap a power of two */
-    pmx_str *strs;
+    uint64_t *hash;    /* by id: the full hash, for growing (and callers' tables) */
+    const char **strs; /* by id: the string; NULL for a set (pmx_strtab_init_set) */
     size_t strs_cap;
     pmx_arena *arena;
 } pmx_strtab;
 
 pm_status pmx_strtab_init(pmx_strtab *t, pmx_arena *arena);
+/** A table that only numbers its strings (item keys): a string of at most
+ *  PMX_INLINE bytes lives in its slot alone, with no copy in the arena and
+ *  no pointer by id (24 bytes less per string), so pmx_strtab_str must not
+ *  be used on it. */
+pm_status pmx_strtab_init_set(pmx_strtab *t, pmx_arena *arena);
 void pmx_strtab_free(pmx_strtab *t);
 /** The id of s (interning it when new; *is_new, may be NULL, says which).
  *  PM_ENOMEM, or PM_ELIMIT past 2^32 - 2 strings. */
@@ -96,11 +98,11 @@ static inline void pmx_strtab_prefetch(const pmx_strtab *t, uint64_t h)
 uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s);
 static inline const char *pmx_strtab_str(const pmx_strtab *t, uint32_t id)
 {
-    return t->strs[id].s;
+    return t->strs[id];
 }
 static inline uint64_t pmx_strtab_hash(const pmx_strtab *t, uint32_t id)
 {
-    return t->strs[id].hash;
+    return t->hash[id];
 }
 /** Bytes of the table itself (slots and index, not the arena). */
 size_t pmx_strtab_bytes(const pmx_strtab *t);

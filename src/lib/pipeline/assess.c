@@ -16,7 +16,9 @@ typedef struct ann_acc {
     size_t hist_len;
     double *dur;
     size_t dur_n, dur_cap;
-    int all_ts; /* every label so far carries a timestamp */
+    double last_ts; /* of the latest label in input order */
+    int all_ts;     /* every label so far carries a timestamp */
+    int ordered;    /* ... and they never went back in time: input order is timestamp order */
 } ann_acc;
 
 struct pm_assess {
@@ -26,8 +28,8 @@ struct pm_assess {
     pmx_keytab keys;
     ann_acc *acc;
     size_t acc_cap;
-    pmx_event *ev;
-    size_t ev_n, ev_cap;
+    pmx_events ev;
+    size_t disordered; /* annotators no longer ordered */
     uint32_t last_ann; /* cache: logs come in runs of one annotator */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
@@ -59,7 +61,7 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
     pmx_arena_init(&a->arena);
     uint32_t id;
     int ok = pmx_strtab_init(&a->anns, &a->arena) == PM_OK &&
-             pmx_strtab_init(&a->items, &a->arena) == PM_OK &&
+             pmx_strtab_init_set(&a->items, &a->arena) == PM_OK &&
              pmx_strtab_init(&a->labels, &a->arena) == PM_OK &&
              pmx_keytab_init(&a->keys) == PM_OK &&
              pmx_strtab_intern(&a->labels, "A", &id, NULL) == PM_OK &&
@@ -82,7 +84,9 @@ void pm_assess_free(pm_assess *a)
         free(a->acc[i].dur);
     }
     free(a->acc);
-    free(a->ev);
+    for (size_t i = 0; i < a->ev.nchunks; i++)
+        pmx_table_free(a->ev.chunk[i], PMX_EV_CHUNK * sizeof(pmx_event));
+    free(a->ev.chunk);
     free(a->rows);
     pmx_keytab_free(&a->keys);
     pmx_strtab_free(&a->anns);
@@ -96,7 +100,8 @@ static size_t bytes_held(const pm_assess *a)
 {
     size_t b = a->arena.bytes + pmx_strtab_bytes(&a->anns) + pmx_strtab_bytes(&a->items) +
                pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
-               a->acc_cap * sizeof(ann_acc) + a->ev_cap * sizeof(pmx_event);
+               a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
+               a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
     for (size_t i = 0; i < a->anns.count; i++)
         b += a->acc[i].hist_len * sizeof(long) + a->acc[i].dur_cap * sizeof(double);
     return b;
@@ -139,9 +144,12 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
     if (st != PM_OK)
         return st;
     if (is_new) {
+        if (*out >= PMX_MAX_ANNOTATORS)
+            return PM_ELIMIT;
         if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
             return PM_ENOMEM;
-        a->acc[*out].all_ts = 1;
+        a->acc[*out].all_ts = a->acc[*out].ordered = 1;
+        a->acc[*out].last_ts = -INFINITY;
     }
     a->last_ann = *out;
     return PM_OK;
@@ -149,12 +157,18 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
 
 static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t next, uint32_t *idx)
 {
-    if (a->ev_n >= UINT32_MAX - 1)
+    pmx_events *e = &a->ev;
+    if (e->n >= UINT32_MAX - 1)
         return PM_ELIMIT;
-    if (!reserve_z((void **)&a->ev, &a->ev_cap, a->ev_n + 1, sizeof *a->ev, 0))
-        return PM_ENOMEM;
-    a->ev[a->ev_n] = (pmx_event){ts, label, next};
-    *idx = (uint32_t)++a->ev_n; /* 1-based */
+    if (e->n == e->nchunks * PMX_EV_CHUNK) {
+        if (!reserve_z((void **)&e->chunk, &e->chunks_cap, e->nchunks + 1, sizeof *e->chunk, 0))
+            return PM_ENOMEM;
+        if (!(e->chunk[e->nchunks] = pmx_table_alloc(PMX_EV_CHUNK * sizeof(pmx_event))))
+            return PM_ENOMEM;
+        e->nchunks++;
+    }
+    *idx = (uint32_t)++e->n; /* 1-based */
+    *pmx_event_at(e, *idx) = (pmx_event){ts, label, next};
     return PM_OK;
 }
 
@@ -164,14 +178,23 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
 static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, uint32_t label,
                             double ts)
 {
+    int listed = (k->ann & PMX_KEY_LIST) != 0;
     if (!is_new) {
+        uint32_t last = listed ? pmx_event_at(&a->ev, k->v)->label : k->v;
         acc->pairs++;
-        acc->consistent += k->last == label;
+        acc->consistent += last == label;
+        if ((k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
+            k->ann += PMX_KEY_SEEN_ONE;
     }
-    k->last = label;
     /* all_ts now implies it held when the key was made: the list is whole. */
-    if (acc->all_ts)
-        return push_event(a, ts, label, k->chain, &k->chain);
+    if (acc->all_ts) {
+        pm_status st = push_event(a, ts, label, listed ? k->v : 0, &k->v);
+        if (st == PM_OK)
+            k->ann |= PMX_KEY_LIST;
+        return st;
+    }
+    k->v = label;
+    k->ann &= ~PMX_KEY_LIST;
     return PM_OK;
 }
 
@@ -245,11 +268,18 @@ static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
     acc->hist[label]++;
     acc->labels++;
     double ts = r->timestamp;
-    if (isnan(ts))
+    if (isnan(ts)) {
         acc->all_ts = 0;
+    } else {
+        if (ts < acc->last_ts && acc->ordered) {
+            acc->ordered = 0;
+            a->disordered++;
+        }
+        acc->last_ts = ts;
+    }
     pmx_key *k;
     int is_new;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &k, &is_new);
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
     if (st == PM_OK)
         st = pair_event(a, acc, k, is_new, label, ts);
     if (st == PM_OK)
@@ -280,7 +310,8 @@ static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_erro
         return pm_error_at(err, st, r->file, r->line, 0, "assess: out of memory");
     if (st != PM_OK)
         return pm_error_at(err, st, r->file, r->line, 0,
-                           "assess: over the limit of 2^32 keys, items, labels or events");
+                           "assess: over the limit of 2^32 - 2 keys, items, labels or events "
+                           "(2^29 - 2 annotators)");
     a->sum.rows++;
     /* The memory limit is checked every 65536 rows: a bounded overshoot. */
     if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
@@ -360,22 +391,24 @@ static pm_status timestamp_order(pm_assess *a)
 {
     tev *v = NULL;
     size_t cap = 0;
-    for (size_t s = 0; s < a->keys.cap; s++) {
+    /* An annotator whose timestamps never went back needs nothing. */
+    for (size_t s = 0; a->disordered && s < a->keys.cap; s++) {
         const pmx_key *k = &a->keys.slots[s];
         /* Lists of one event (items seen once) and of two (a pair agrees
          * in either order) need no reordering. */
-        if (!k->ann || !k->chain || !a->acc[k->ann - 1].all_ts)
+        if (!(k->ann & PMX_KEY_LIST) || (k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
             continue;
-        uint32_t second = a->ev[k->chain - 1].next;
-        if (!second || !a->ev[second - 1].next)
+        const ann_acc *c = &a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1];
+        if (!c->all_ts || c->ordered)
             continue;
         size_t n = 0;
-        for (uint32_t e = k->chain; e; e = a->ev[e - 1].next) {
+        for (uint32_t e = k->v; e; e = pmx_event_at(&a->ev, e)->next) {
             if (!reserve((void **)&v, &cap, n + 1, sizeof *v)) {
                 free(v);
                 return PM_ENOMEM;
             }
-            v[n] = (tev){a->ev[e - 1].ts, 0, a->ev[e - 1].label};
+            const pmx_event *ev = pmx_event_at(&a->ev, e);
+            v[n] = (tev){ev->ts, 0, ev->label};
             n++;
         }
         /* The list is newest first. */
@@ -389,7 +422,7 @@ static pm_status timestamp_order(pm_assess *a)
             continue;
         long before = run_agreement(v, n);
         qsort(v, n, sizeof *v, cmp_tev);
-        a->acc[k->ann - 1].consistent += run_agreement(v, n) - before;
+        a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1].consistent += run_agreement(v, n) - before;
     }
     free(v);
     return PM_OK;

@@ -10,19 +10,33 @@
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
-/* One distinct (annotator, item) key: 20 bytes. `last` is the label of the
- * latest event in input order (all that input-order pairing needs). While
- * the annotator's labels all carry timestamps, `chain` heads the key's
- * event list (1-based index into the event array, newest first; 0 none):
- * only those may need reordering at finish. `hpos` keeps the slot's hash so
- * growing the table touches nothing else. */
+/* One distinct (annotator, item) key: 12 bytes. Input-order pairing needs
+ * only the label of the key's latest event. While the annotator's labels
+ * all carry timestamps the key's events are listed anyway (for reordering
+ * at finish), newest first, and the list's head event holds that label:
+ * so `v` is either the head of the list (1-based event index; the
+ * PMX_KEY_LIST bit of `ann` set) or the latest label itself. The slot's
+ * hash is not kept either: growing recomputes it from the item table's
+ * hash of the item. Every byte saved here is a byte less to zero and to
+ * miss in cache on each row; the price is one event read per repeated key
+ * and a slower grow, which happens about once per key. */
 typedef struct pmx_key {
-    uint32_t ann; /* annotator id + 1; 0 marks an empty slot */
+    uint32_t ann; /* annotator id + 1, | PMX_KEY_LIST, | the event count (PMX_KEY_SEEN);
+                     0 marks an empty slot */
     uint32_t item;
-    uint32_t last;
-    uint32_t chain;
-    uint32_t hpos;
+    uint32_t v; /* head of the event list, or the latest label */
 } pmx_key;
+
+#define PMX_KEY_LIST 0x80000000u
+/* The key's events counted up to 3 (0 = one, 1 = two, 2 = three or more):
+ * finish re-pairs only lists of three or more (two agree in either order),
+ * and finds them without reading the event array. */
+#define PMX_KEY_SEEN 0x60000000u
+#define PMX_KEY_SEEN_ONE 0x20000000u
+#define PMX_KEY_SEEN_3 0x40000000u
+#define PMX_KEY_FLAGS (PMX_KEY_LIST | PMX_KEY_SEEN)
+/* Annotator ids stay below this so that the flag bits are free. */
+#define PMX_MAX_ANNOTATORS (PMX_KEY_SEEN_ONE - 2)
 
 /* A label event of a key in a list, newest first: 16 bytes. */
 typedef struct pmx_event {
@@ -30,6 +44,26 @@ typedef struct pmx_event {
     uint32_t label;
     uint32_t next; /* 1-based, 0 ends the list */
 } pmx_event;
+
+/* Events live in fixed chunks of 4 MiB, never moved: appending costs no
+ * realloc copy, at most one partly used chunk is held beyond the events,
+ * and a chunk is big enough for pmx_table_alloc to back it with huge pages
+ * (one page fault per 2 MiB instead of one per 4 KiB: faults are most of
+ * the cost of fresh memory on a virtual machine). */
+#define PMX_EV_SHIFT 18
+#define PMX_EV_CHUNK ((size_t)1 << PMX_EV_SHIFT)
+
+typedef struct pmx_events {
+    pmx_event **chunk;
+    size_t nchunks, chunks_cap;
+    size_t n; /* events stored; event i (1-based) is at index i - 1 */
+} pmx_events;
+
+static inline pmx_event *pmx_event_at(const pmx_events *e, uint32_t i)
+{
+    size_t k = (size_t)i - 1;
+    return &e->chunk[k >> PMX_EV_SHIFT][k & (PMX_EV_CHUNK - 1)];
+}
 
 typedef struct pmx_keytab {
     pmx_key *slots;
@@ -39,12 +73,20 @@ typedef struct pmx_keytab {
 pm_status pmx_keytab_init(pmx_keytab *t);
 void pmx_keytab_free(pmx_keytab *t);
 /* The position of (ann, an item whose string hash is item_hash): known, and
- * prefetched, before the item has been interned. */
-uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash);
-void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash);
-/* The key's slot, inserted (zeroed but for ann, item, hpos) when new. */
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
-                         int *is_new);
+ * prefetched, before the item has been interned. Inline: they run once per
+ * row ahead of the lookups. */
+static inline uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
+{
+    return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
+}
+static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
+{
+    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
+}
+/* The key's slot, inserted (v = 0, no list) when new; items is
+ * the table that numbered the items (for their hashes when growing). */
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
+                         const pmx_strtab *items, pmx_key **out, int *is_new);
 
 /* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */
 

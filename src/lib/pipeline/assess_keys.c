@@ -21,17 +21,7 @@ void pmx_keytab_free(pmx_keytab *t)
     t->cap = t->count = 0;
 }
 
-uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
-{
-    return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
-}
-
-void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
-{
-    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
-}
-
-static pm_status grow(pmx_keytab *t)
+static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
     if (t->cap >= ((size_t)1 << 32) || t->cap > SIZE_MAX / 2 / sizeof *t->slots)
@@ -44,7 +34,8 @@ static pm_status grow(pmx_keytab *t)
         const pmx_key *k = &t->slots[i];
         if (!k->ann)
             continue;
-        size_t j = k->hpos & mask;
+        uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
+        size_t j = pmx_keytab_hash(ann, pmx_strtab_hash(items, k->item)) & mask;
         while (slots[j].ann)
             j = (j + 1) & mask;
         slots[j] = *k;
@@ -55,12 +46,12 @@ static pm_status grow(pmx_keytab *t)
     return PM_OK;
 }
 
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash, pmx_key **out,
-                         int *is_new)
+pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
+                         const pmx_strtab *items, pmx_key **out, int *is_new)
 {
     /* Grow before inserting so the returned pointer stays valid. */
     if ((t->count + 1) * 10 > t->cap * 7) {
-        pm_status st = grow(t);
+        pm_status st = grow(t, items);
         if (st != PM_OK)
             return st;
     }
@@ -68,13 +59,13 @@ pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t ha
     size_t mask = t->cap - 1;
     for (size_t j = hash & mask;; j = (j + 1) & mask) {
         pmx_key *k = &t->slots[j];
-        if (k->ann == a1 && k->item == item) {
+        if ((k->ann & ~PMX_KEY_FLAGS) == a1 && k->item == item) {
             *out = k;
             *is_new = 0;
             return PM_OK;
         }
         if (!k->ann) {
-            *k = (pmx_key){.ann = a1, .item = item, .hpos = hash};
+            *k = (pmx_key){.ann = a1, .item = item};
             t->count++;
             *out = k;
             *is_new = 1;

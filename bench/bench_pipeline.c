@@ -1,0 +1,132 @@
+/*
+** bench_pipeline: end to end, read a CSV log through pm_records into
+** pm_assess (pm_assess_read) and finish, one core. Each FILE is measured in
+** a child process of its own, so that its peak RSS is its own.
+**
+**   awk -v n=10000000 -v runs=50 -f bench/gen_log.awk > /tmp/log.csv
+**   (head -n 1 /tmp/log.csv; tail -n +2 /tmp/log.csv | shuf --random-source=/tmp/log.csv) \
+**       > /tmp/shuf.csv
+**   build/bench_pipeline /tmp/log.csv /tmp/shuf.csv
+**
+** The first is the log in file order (annotators in sessions of 50 rows,
+** timestamps increasing); the second the same rows in random order (every
+** annotator's timestamps out of order, so its pairs are re-made in
+** timestamp order at finish). Printed per file: rows/s over read + add +
+** finish, by wall and by CPU time (user + system: on a shared machine wall
+** time mostly measures the neighbours), peak RSS, and the memory the
+** accumulator holds (its own count, pm_assess_summary.bytes) per distinct
+** (annotator, item) key.
+*/
+#define _DEFAULT_SOURCE /* wait4 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "prefmon/assess.h"
+#include "prefmon/records.h"
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static void print_machine(int argc, char **argv)
+{
+    struct utsname u;
+    if (uname(&u) == 0)
+        printf("# uname:   %s %s %s %s\n", u.sysname, u.release, u.version, u.machine);
+    char line[512];
+    FILE *fp = fopen("/proc/cpuinfo", "r");
+    if (fp) {
+        while (fgets(line, sizeof line, fp))
+            if (!strncmp(line, "model name", 10)) {
+                printf("# cpu:    %s", strchr(line, ':') + 1);
+                break;
+            }
+        fclose(fp);
+    }
+    time_t t = time(NULL);
+    char date[64];
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    printf("# date:    %s\n# command:", date);
+    for (int i = 0; i < argc; i++)
+        printf(" %s", argv[i]);
+    printf("\n");
+}
+
+/* Measure one file; runs in its own process. */
+static int run(const char *path)
+{
+    pm_error err = {0};
+    pm_records *r = pm_records_new(NULL, &err);
+    pm_assess *a = r ? pm_assess_new(NULL, &err) : NULL;
+    if (!a) {
+        fprintf(stderr, "bench_pipeline: %s\n", err.text);
+        return 1;
+    }
+    double w0 = wall_s(), c0 = cpu_s();
+    if (pm_records_open(r, path, &err) != PM_OK || pm_assess_read(a, r, &err) != PM_OK) {
+        fprintf(stderr, "bench_pipeline: %s\n", err.text);
+        return 1;
+    }
+    double w1 = wall_s(), c1 = cpu_s();
+    if (pm_assess_finish(a, &err) != PM_OK) {
+        fprintf(stderr, "bench_pipeline: %s\n", err.text);
+        return 1;
+    }
+    double w2 = wall_s(), c2 = cpu_s();
+    const pm_assess_summary *s = pm_assess_get_summary(a);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double rows = (double)s->rows, keys = (double)s->keys;
+    printf("%s: rows %ld  annotators %ld  items %ld  keys %ld  pairs %ld\n", path, s->rows,
+           s->annotators, s->items, s->keys, s->pairs);
+    printf("  read + add   %7.3f s CPU %7.3f s wall\n", c1 - c0, w1 - w0);
+    printf("  finish       %7.3f s CPU %7.3f s wall\n", c2 - c1, w2 - w1);
+    printf("  end to end   %7.3f s CPU %7.3f s wall  %6.2f M rows/s CPU  %6.2f M rows/s wall\n",
+           c2 - c0, w2 - w0, rows / (c2 - c0) / 1e6, rows / (w2 - w0) / 1e6);
+    printf("  memory held  %7.1f MB = %.1f bytes per key; peak RSS %.1f MB = %.1f bytes per key\n",
+           (double)s->bytes / 1e6, (double)s->bytes / keys, (double)ru.ru_maxrss / 1024,
+           (double)ru.ru_maxrss * 1024 / keys);
+    fflush(stdout);
+    pm_assess_free(a);
+    pm_records_free(r);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_pipeline LOG.csv...\n");
+        return 2;
+    }
+    print_machine(argc, argv);
+    fflush(stdout);
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(run(argv[i]));
+        int status = 1;
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+            bad = 1;
+    }
+    return bad;
+}

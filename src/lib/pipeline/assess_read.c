@@ -1,0 +1,93 @@
+/* Feed a whole records file into `assess`, batched: the reader's strings
+ * live only until its next record, so each batch copies them into one
+ * buffer and then goes through pm_assess_add_batch with its lookups in
+ * flight together. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/assess.h"
+
+#define READ_BATCH 64
+#define READ_BYTES ((size_t)1 << 16)
+
+typedef struct rbatch {
+    pm_record rec[READ_BATCH];
+    size_t n, used;
+    char buf[READ_BYTES];
+} rbatch;
+
+/* Copy s into the batch buffer (room was checked). */
+static const char *keep(rbatch *b, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = memcpy(b->buf + b->used, s, n);
+    b->used += n;
+    return d;
+}
+
+static size_t need(const pm_record *r)
+{
+    return strlen(r->annotator) + strlen(r->item) + strlen(r->label) +
+           (r->gold ? strlen(r->gold) : 0) + 4;
+}
+
+static pm_status flush(pm_assess *a, rbatch *b, pm_error *err)
+{
+    size_t done;
+    pm_status st = b->n ? pm_assess_add_batch(a, b->rec, b->n, &done, err) : PM_OK;
+    b->n = b->used = 0;
+    return st;
+}
+
+static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
+{
+    for (;;) {
+        pm_record rec;
+        int got;
+        pm_status st = pm_records_next(r, &rec, &got, err);
+        if (st != PM_OK) {
+            /* The records before the reader's error are added first; the
+             * reader's message wins unless adding them fails earlier. */
+            pm_error keep_err = err ? *err : (pm_error){0};
+            pm_status fs = flush(a, b, err);
+            if (fs != PM_OK)
+                return fs;
+            if (err)
+                *err = keep_err;
+            return st;
+        }
+        if (!got)
+            return flush(a, b, err);
+        /* A missing key is pm_assess_add's error to report, in order. */
+        int odd = !rec.annotator || !rec.item || !rec.label;
+        size_t n = odd ? SIZE_MAX : need(&rec);
+        if (n > READ_BYTES) {
+            if ((st = flush(a, b, err)) != PM_OK || (st = pm_assess_add(a, &rec, err)) != PM_OK)
+                return st;
+            continue;
+        }
+        if (b->used + n > READ_BYTES && (st = flush(a, b, err)) != PM_OK)
+            return st;
+        rec.annotator = keep(b, rec.annotator);
+        rec.item = keep(b, rec.item);
+        rec.label = keep(b, rec.label);
+        rec.gold = keep(b, rec.gold);
+        b->rec[b->n++] = rec;
+        if (b->n == READ_BATCH && (st = flush(a, b, err)) != PM_OK)
+            return st;
+    }
+}
+
+pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err)
+{
+    rbatch *b = malloc(sizeof *b); /* 70 KiB: too big for a small thread's stack */
+    if (!b)
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    b->n = b->used = 0;
+    pm_status st = read_all(a, r, b, err);
+    free(b);
+    return st;
+}
