@@ -107,6 +107,10 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
     if (rc)
         return rc;
     pm_error err = {0};
+    if (!progress) { /* the batched path: records copied 64 at a time */
+        pm_status st = pm_assess_read(a, rd, &err);
+        return st == PM_OK ? 0 : data_fail(st, &err);
+    }
     for (;;) {
         pm_record rec;
         int got = 0;
