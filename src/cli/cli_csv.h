@@ -1,12 +1,15 @@
-/* prefmon CLI — a small RFC 4180 / TSV / line reader for side files (see
- * cli_csv.c). Ownership: the reader owns its buffer and file; fields are
- * borrowed until the next cli_csv_next or cli_csv_close. */
+/* prefmon CLI — side files (plan's key lists and gold keys, pay's MTurk
+ * assignment map, annotator-name lists) read with the library's CSV reader
+ * (prefmon/csv.h): RFC 4180, TSV or whole lines, records bounded at
+ * CLI_CSV_MAX bytes, "file:line:col" errors. Ownership: the reader owns its
+ * file; fields are borrowed until the next cli_csv_next or cli_csv_close. */
 #ifndef PREFMON_CLI_CSV_H
 #define PREFMON_CLI_CSV_H
 
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/csv.h"
 #include "prefmon/status.h"
 
 /* Longest record read (bytes). */
@@ -15,17 +18,14 @@
 typedef struct cli_csv {
     FILE *fp;
     const char *name; /* borrowed: the path, for messages */
-    char sep;         /* field separator; 0: the whole line is one field */
-    int quoting;      /* RFC 4180 quotes */
-    char *buf;        /* the record's fields, each NUL-terminated */
-    size_t len, cap, max, field_start;
-    size_t *start; /* offsets of the fields in buf */
-    size_t nf, capf;
-    long line, col; /* position of the last byte read */
-    long rec_line;  /* the line the current record started on */
+    pm_csv *r;
+    const pm_csv_field *f; /* the current record's fields */
+    size_t nf;
+    long rec_line; /* the line the current record started on */
 } cli_csv;
 
-/* Open path (PM_EIO with the reason). A UTF-8 BOM is skipped. */
+/* Open path in a dialect (sep 0: whole lines; quoting: RFC 4180 quotes).
+ * PM_EIO with the reason. A UTF-8 BOM is skipped. */
 pm_status cli_csv_open(cli_csv *c, const char *path, char sep, int quoting, pm_error *err);
 void cli_csv_close(cli_csv *c);
 /* The next record (*got = 0 at the end); blank lines are skipped. Errors:
@@ -40,7 +40,8 @@ long cli_csv_column(const cli_csv *c, const char *name);
 /* A list of keys: a CSV or TSV (a TAB on the first line) whose header has a
  * column named "item" (*col is its index; the header is consumed), else,
  * without such a header, every line from the first is data: the whole line
- * (first_field = 0) or its first CSV/TSV field (first_field = 1, *col = 0). */
+ * (first_field = 0) or its first CSV/TSV field (first_field = 1, *col = 0).
+ * The dialect is decided from the first line as buffered, so a pipe works. */
 pm_status cli_keys_open(cli_csv *c, const char *path, int first_field, long *col, pm_error *err);
 
 #endif

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/csv.h"
+#include "prefmon/csv.h"
 
 #define CSV_BLOCK ((size_t)1 << 18)
 
 enum { C_PLAIN = 0, C_SEP, C_NL, C_CR, C_QUOTE, C_NUL };
 enum { S_START, S_UNQ, S_CR, S_QUOTED, S_QQ, S_QCR };
 
-struct pmx_csv {
+struct pm_csv {
     FILE *fp;
     const char *name;
     unsigned char *buf;
@@ -28,7 +28,7 @@ struct pmx_csv {
     long long line_off; /* file offset where that line starts */
     char *rec;
     size_t rlen, rcap, max;
-    pmx_csv_field *f;
+    pm_csv_field *f;
     size_t *foff;
     size_t nf, fcap;
     long rec_line;
@@ -38,9 +38,9 @@ struct pmx_csv {
     unsigned char cls[256];
 };
 
-pmx_csv *pmx_csv_new(size_t max)
+pm_csv *pm_csv_new(size_t max)
 {
-    pmx_csv *c = calloc(1, sizeof *c);
+    pm_csv *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->max = max;
@@ -48,14 +48,14 @@ pmx_csv *pmx_csv_new(size_t max)
     c->buf = malloc(CSV_BLOCK);
     c->rec = malloc(c->rcap);
     if (!c->buf || !c->rec) {
-        pmx_csv_free(c);
+        pm_csv_free(c);
         return NULL;
     }
-    pmx_csv_dialect(c, ',', 1);
+    pm_csv_dialect(c, ',', 1);
     return c;
 }
 
-void pmx_csv_free(pmx_csv *c)
+void pm_csv_free(pm_csv *c)
 {
     if (!c)
         return;
@@ -66,7 +66,7 @@ void pmx_csv_free(pmx_csv *c)
     free(c);
 }
 
-void pmx_csv_dialect(pmx_csv *c, char sep, int quoting)
+void pm_csv_dialect(pm_csv *c, char sep, int quoting)
 {
     memset(c->cls, C_PLAIN, sizeof c->cls);
     c->sep = sep;
@@ -80,7 +80,7 @@ void pmx_csv_dialect(pmx_csv *c, char sep, int quoting)
         c->cls['"'] = C_QUOTE;
 }
 
-static int refill(pmx_csv *c)
+static int refill(pm_csv *c)
 {
     if (c->eof)
         return 0;
@@ -94,7 +94,7 @@ static int refill(pmx_csv *c)
     return c->blen > 0;
 }
 
-pm_status pmx_csv_open(pmx_csv *c, FILE *fp, const char *name, pm_error *err)
+pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err)
 {
     c->fp = fp;
     c->name = name;
@@ -104,7 +104,7 @@ pm_status pmx_csv_open(pmx_csv *c, FILE *fp, const char *name, pm_error *err)
     c->line = 1;
     c->line_off = 0;
     c->nf = c->rlen = 0;
-    pmx_csv_dialect(c, ',', 1);
+    pm_csv_dialect(c, ',', 1);
     refill(c);
     if (c->ioerr)
         return pm_error_at(err, PM_EIO, name, 0, 0, "read error");
@@ -113,28 +113,28 @@ pm_status pmx_csv_open(pmx_csv *c, FILE *fp, const char *name, pm_error *err)
     return PM_OK;
 }
 
-size_t pmx_csv_peek(const pmx_csv *c, const unsigned char **p)
+size_t pm_csv_peek(const pm_csv *c, const unsigned char **p)
 {
     *p = c->buf + c->bpos;
     return c->blen - c->bpos;
 }
 
-size_t pmx_csv_nfields(const pmx_csv *c)
+size_t pm_csv_nfields(const pm_csv *c)
 {
     return c->nf;
 }
 
-const pmx_csv_field *pmx_csv_fields(const pmx_csv *c)
+const pm_csv_field *pm_csv_fields(const pm_csv *c)
 {
     return c->f;
 }
 
-long pmx_csv_line(const pmx_csv *c)
+long pm_csv_line(const pm_csv *c)
 {
     return c->rec_line;
 }
 
-size_t pmx_csv_read_raw(pmx_csv *c, void *dst, size_t n, int *io_error)
+size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error)
 {
     size_t have = c->blen - c->bpos, got;
     *io_error = 0;
@@ -152,18 +152,18 @@ size_t pmx_csv_read_raw(pmx_csv *c, void *dst, size_t n, int *io_error)
     return got;
 }
 
-static long col_of(const pmx_csv *c, const unsigned char *p)
+static long col_of(const pm_csv *c, const unsigned char *p)
 {
     return (long)(c->base + (p - c->buf) - c->line_off + 1);
 }
 
-static void newline(pmx_csv *c, const unsigned char *after)
+static void newline(pm_csv *c, const unsigned char *after)
 {
     c->line++;
     c->line_off = c->base + (after - c->buf);
 }
 
-static pm_status grow_slow(pmx_csv *c, size_t need, pm_error *err)
+static pm_status grow_slow(pm_csv *c, size_t need, pm_error *err)
 {
     if (need > c->max + 1) /* callers check the limit first; never write past it */
         return pm_error_at(err, PM_ELIMIT, c->name, c->line, 0,
@@ -180,16 +180,16 @@ static pm_status grow_slow(pmx_csv *c, size_t need, pm_error *err)
 }
 
 /* The record buffer holds need bytes (the common case inline). */
-static inline pm_status grow(pmx_csv *c, size_t need, pm_error *err)
+static inline pm_status grow(pm_csv *c, size_t need, pm_error *err)
 {
     return need <= c->rcap ? PM_OK : grow_slow(c, need, err);
 }
 
-static inline pm_status push_field(pmx_csv *c, const unsigned char *p, pm_error *err)
+static inline pm_status push_field(pm_csv *c, const unsigned char *p, pm_error *err)
 {
     if (c->nf == c->fcap) {
         size_t cap = c->fcap ? 2 * c->fcap : 32;
-        pmx_csv_field *f = realloc(c->f, cap * sizeof *f);
+        pm_csv_field *f = realloc(c->f, cap * sizeof *f);
         if (f)
             c->f = f;
         size_t *o = f ? realloc(c->foff, cap * sizeof *o) : NULL;
@@ -205,7 +205,7 @@ static inline pm_status push_field(pmx_csv *c, const unsigned char *p, pm_error 
     return PM_OK;
 }
 
-static pm_status too_long(pmx_csv *c, const unsigned char *p, int st, pm_error *err)
+static pm_status too_long(pm_csv *c, const unsigned char *p, int st, pm_error *err)
 {
     if (st == S_QUOTED)
         return pm_error_at(err, PM_ELIMIT, c->name, c->line, col_of(c, p),
@@ -220,7 +220,7 @@ static pm_status too_long(pmx_csv *c, const unsigned char *p, int st, pm_error *
 
 /* End the current field with its NUL, which counts against the limit like
  * the separator it replaces. */
-static inline pm_status end_field(pmx_csv *c, const unsigned char *p, int state, pm_error *err)
+static inline pm_status end_field(pm_csv *c, const unsigned char *p, int state, pm_error *err)
 {
     if (c->rlen > c->max)
         return too_long(c, p, state, err);
@@ -232,7 +232,7 @@ static inline pm_status end_field(pmx_csv *c, const unsigned char *p, int state,
 }
 
 /* Turn offsets into pointers; returns 0 for a blank line (to be skipped). */
-static int finish(pmx_csv *c)
+static int finish(pm_csv *c)
 {
     if (c->nf == 1 && c->rlen == 1 && !c->rec_quoted)
         return 0;
@@ -244,7 +244,7 @@ static int finish(pmx_csv *c)
     return 1;
 }
 
-static void restart(pmx_csv *c)
+static void restart(pm_csv *c)
 {
     c->nf = c->rlen = 0;
     c->rec_quoted = 0;
@@ -253,7 +253,7 @@ static void restart(pmx_csv *c)
 
 /* Copy a run of ordinary bytes (class C_PLAIN, or anything but '"', '\n'
  * and NUL inside quotes) into the record; returns the stop position. */
-static const unsigned char *copy_run(pmx_csv *c, const unsigned char *p, const unsigned char *end,
+static const unsigned char *copy_run(pm_csv *c, const unsigned char *p, const unsigned char *end,
                                      int quoted, int *full, pm_error *err)
 {
     size_t room = c->rlen >= c->max ? 0 : c->max - c->rlen;
@@ -283,14 +283,14 @@ static const unsigned char *copy_run(pmx_csv *c, const unsigned char *p, const u
     return p;
 }
 
-static pm_status nul_byte(const pmx_csv *c, const unsigned char *p, pm_error *err)
+static pm_status nul_byte(const pm_csv *c, const unsigned char *p, pm_error *err)
 {
     return pm_error_at(err, PM_EPARSE, c->name, c->line, col_of(c, p),
                        "NUL byte: this is not a text file");
 }
 
 /* Append one byte that the scan loop handled itself ('\r', '\n', '"'). */
-static pm_status put(pmx_csv *c, const unsigned char *p, int st, char ch, pm_error *err)
+static pm_status put(pm_csv *c, const unsigned char *p, int st, char ch, pm_error *err)
 {
     pm_status s;
     if (c->rlen >= c->max)
@@ -303,7 +303,7 @@ static pm_status put(pmx_csv *c, const unsigned char *p, int st, char ch, pm_err
 
 /* One step outside quotes (states S_START, S_UNQ, S_CR) at *pp < end;
  * *eol = 1 when the record ends at the '\n' at *pp. */
-static inline pm_status step_plain(pmx_csv *c, int *st, const unsigned char **pp,
+static inline pm_status step_plain(pm_csv *c, int *st, const unsigned char **pp,
                                    const unsigned char *end, int *eol, pm_error *err)
 {
     const unsigned char *p = *pp;
@@ -361,7 +361,7 @@ static inline pm_status step_plain(pmx_csv *c, int *st, const unsigned char **pp
 }
 
 /* One step inside or just after quotes (S_QUOTED, S_QQ, S_QCR). */
-static inline pm_status step_quoted(pmx_csv *c, int *st, const unsigned char **pp,
+static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp,
                                     const unsigned char *end, int *eol, pm_error *err)
 {
     const unsigned char *p = *pp;
@@ -412,7 +412,7 @@ static inline pm_status step_quoted(pmx_csv *c, int *st, const unsigned char **p
     return PM_OK;
 }
 
-pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err)
+pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err)
 {
     int st = S_START;
     pm_status s;

@@ -63,7 +63,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
     /* Keep only whether the caller chose them; the strings are ours. */
     r->opt.item_field = o.item_field ? r->item_field : NULL;
     r->opt.label_field = r->label_field;
-    r->csv = pmx_csv_new(r->opt.max_line);
+    r->csv = pm_csv_new(r->opt.max_line);
     r->name = dup_str("<none>");
     if (!r->item_field || (o.label_field && !r->label_field) || !r->csv || !r->name ||
         pmx_buf_set(&r->ignored, "", 0)) {
@@ -91,7 +91,7 @@ void pm_records_free(pm_records *r)
     if (!r)
         return;
     close_file(r);
-    pmx_csv_free(r->csv);
+    pm_csv_free(r->csv);
     pmx_gold_free(&r->gold);
     pmx_buf_free(&r->ignored);
     pmx_buf_free(&r->key);
@@ -140,7 +140,7 @@ static int header_has(const unsigned char *p, size_t n, char sep, const char *na
 static pm_status detect(pm_records *r, pm_error *err)
 {
     const unsigned char *p;
-    size_t n = pmx_csv_peek(r->csv, &p), i = 0;
+    size_t n = pm_csv_peek(r->csv, &p), i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
         i++;
     if (i == n)
@@ -177,7 +177,7 @@ static pm_status detect(pm_records *r, pm_error *err)
 
 static pm_status start(pm_records *r, pm_error *err)
 {
-    pm_status st = pmx_csv_open(r->csv, r->fp, r->name, err);
+    pm_status st = pm_csv_open(r->csv, r->fp, r->name, err);
     r->fmt = r->opt.format;
     r->ignored.len = 0;
     r->ignored.s[0] = '\0';
@@ -187,7 +187,7 @@ static pm_status start(pm_records *r, pm_error *err)
         switch (r->fmt) {
         case PM_RECORDS_CSV:
         case PM_RECORDS_TSV:
-            st = pmx_csv_start(r, err);
+            st = pm_csv_start(r, err);
             break;
         case PM_RECORDS_JSONL:
             st = pmx_jsonl_start(r, err);
@@ -260,7 +260,7 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
     switch (r->fmt) {
     case PM_RECORDS_CSV:
     case PM_RECORDS_TSV:
-        st = pmx_csv_record(r, out, got, err);
+        st = pm_csv_record(r, out, got, err);
         break;
     case PM_RECORDS_JSONL:
         st = pmx_jsonl_record(r, out, got, err);
@@ -299,11 +299,11 @@ const char *pm_records_ignored(const pm_records *r)
 }
 
 /* One gold line: item, label (a header "item,label" is skipped). */
-static pm_status gold_row(pm_records *r, pmx_csv *c, const char *name, pm_error *err)
+static pm_status gold_row(pm_records *r, pm_csv *c, const char *name, pm_error *err)
 {
-    const pmx_csv_field *f = pmx_csv_fields(c);
-    size_t nf = pmx_csv_nfields(c);
-    long line = pmx_csv_line(c);
+    const pm_csv_field *f = pm_csv_fields(c);
+    size_t nf = pm_csv_nfields(c);
+    long line = pm_csv_line(c);
     if (nf != 2)
         return pm_error_at(err, PM_EPARSE, name, line, nf > 2 ? f[2].col : 0,
                            "gold rows are item<TAB>label (or item,label), this one has %zu fields",
@@ -336,18 +336,18 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
     FILE *fp = strcmp(path, "-") == 0 ? stdin : pmx_open_input(path, err);
     if (!fp)
         return PM_EIO;
-    pmx_csv *c = pmx_csv_new(r->opt.max_line);
+    pm_csv *c = pm_csv_new(r->opt.max_line);
     pm_status st =
-        c ? pmx_csv_open(c, fp, path, err) : pm_error_set(err, PM_ENOMEM, "out of memory");
+        c ? pm_csv_open(c, fp, path, err) : pm_error_set(err, PM_ENOMEM, "out of memory");
     if (!st) {
         const unsigned char *p;
-        size_t n = pmx_csv_peek(c, &p);
+        size_t n = pm_csv_peek(c, &p);
         const unsigned char *nl = memchr(p, '\n', n);
         int tab = memchr(p, '\t', nl ? (size_t)(nl - p) : n) != NULL;
-        pmx_csv_dialect(c, tab ? '\t' : ',', !tab);
+        pm_csv_dialect(c, tab ? '\t' : ',', !tab);
         long rows = 0;
         for (int got = 1; !st;) {
-            st = pmx_csv_next(c, &got, err);
+            st = pm_csv_next(c, &got, err);
             if (st || !got)
                 break;
             rows++;
@@ -356,7 +356,7 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
         if (!st && rows == 0)
             st = pm_error_at(err, PM_EPARSE, path, 0, 0, "no gold labels: the file is empty");
     }
-    pmx_csv_free(c);
+    pm_csv_free(c);
     if (fp != stdin)
         fclose(fp);
     return st;

@@ -10,7 +10,7 @@
 
 #include "io/records_internal.h"
 
-static int same_name(const pmx_csv_field *a, const pmx_csv_field *b)
+static int same_name(const pm_csv_field *a, const pm_csv_field *b)
 {
     if (a->len != b->len)
         return 0;
@@ -23,14 +23,14 @@ static int same_name(const pmx_csv_field *a, const pmx_csv_field *b)
 static pm_status read_header(pm_records *r, pm_error *err)
 {
     int got;
-    pm_status st = pmx_csv_next(r->csv, &got, err);
+    pm_status st = pm_csv_next(r->csv, &got, err);
     if (st)
         return st;
     if (!got)
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
                            "no records: the file is empty (a header line is expected)");
-    const pmx_csv_field *f = pmx_csv_fields(r->csv);
-    size_t nf = pmx_csv_nfields(r->csv);
+    const pm_csv_field *f = pm_csv_fields(r->csv);
+    size_t nf = pm_csv_nfields(r->csv);
     if (nf > 4096)
         return pm_error_at(err, PM_ELIMIT, r->name, f[0].line, 0,
                            "header has %zu columns; at most 4096 are supported", nf);
@@ -60,24 +60,24 @@ static pm_status read_header(pm_records *r, pm_error *err)
     return pmx_generic_check_columns(r, f[0].line, err);
 }
 
-pm_status pmx_csv_start(pm_records *r, pm_error *err)
+pm_status pm_csv_start(pm_records *r, pm_error *err)
 {
     if (r->fmt == PM_RECORDS_TSV)
-        pmx_csv_dialect(r->csv, '\t', 0);
+        pm_csv_dialect(r->csv, '\t', 0);
     else
-        pmx_csv_dialect(r->csv, ',', 1);
+        pm_csv_dialect(r->csv, ',', 1);
     return read_header(r, err);
 }
 
-pm_status pmx_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+pm_status pm_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pmx_csv_next(r->csv, got, err);
+        pm_status st = pm_csv_next(r->csv, got, err);
         if (st || !*got)
             return st;
-        const pmx_csv_field *f = pmx_csv_fields(r->csv);
-        size_t nf = pmx_csv_nfields(r->csv);
-        long line = pmx_csv_line(r->csv);
+        const pm_csv_field *f = pm_csv_fields(r->csv);
+        size_t nf = pm_csv_nfields(r->csv);
+        long line = pm_csv_line(r->csv);
         if (nf != (size_t)r->ncols)
             return pm_error_at(
                 err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,

@@ -8,7 +8,7 @@
 
 pm_status pmx_gal_start(pm_records *r, pm_error *err)
 {
-    pmx_csv_dialect(r->csv, '\t', 0);
+    pm_csv_dialect(r->csv, '\t', 0);
     for (int c = 0; c < PMX_COL_N; c++)
         r->col[c] = -1;
     r->col[PMX_COL_ANNOTATOR] = 0;
@@ -23,12 +23,12 @@ pm_status pmx_gal_start(pm_records *r, pm_error *err)
 pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pmx_csv_next(r->csv, got, err);
+        pm_status st = pm_csv_next(r->csv, got, err);
         if (st || !*got)
             return st;
-        const pmx_csv_field *f = pmx_csv_fields(r->csv);
-        size_t nf = pmx_csv_nfields(r->csv);
-        long line = pmx_csv_line(r->csv);
+        const pm_csv_field *f = pm_csv_fields(r->csv);
+        size_t nf = pm_csv_nfields(r->csv);
+        long line = pm_csv_line(r->csv);
         if (nf != 3)
             return pm_error_at(err, PM_EPARSE, r->name, line, nf > 3 ? f[3].col : 0,
                                "row has %zu tab-separated fields; Get-Another-Label rows are "

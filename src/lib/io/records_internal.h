@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "io/csv.h"
+#include "prefmon/csv.h"
 #include "core/utf8.h"
 #include "prefmon/records.h"
 
@@ -56,7 +56,7 @@ typedef struct pmx_buf {
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
-    pmx_csv *csv;
+    pm_csv *csv;
     FILE *fp;
     int own_fp;
     char *name;
@@ -113,8 +113,8 @@ pm_status pmx_generic_record(pm_records *r, const pmx_row *row, long line, pm_re
 pm_status pmx_generic_check_columns(pm_records *r, long line, pm_error *err);
 
 /* Per format: start (after detection, header read) and next record. */
-pm_status pmx_csv_start(pm_records *r, pm_error *err);
-pm_status pmx_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pm_csv_start(pm_records *r, pm_error *err);
+pm_status pm_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_gal_start(pm_records *r, pm_error *err);
 pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_jsonl_start(pm_records *r, pm_error *err);

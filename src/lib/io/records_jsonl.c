@@ -13,7 +13,7 @@
 
 pm_status pmx_jsonl_start(pm_records *r, pm_error *err)
 {
-    pmx_csv_dialect(r->csv, '\0', 0);
+    pm_csv_dialect(r->csv, '\0', 0);
     r->ignored.len = 0;
     return PM_OK;
 }
@@ -52,7 +52,7 @@ static pm_status take(pm_records *r, pmx_row *row, int c, json_t *v, const char 
     return PM_OK;
 }
 
-static pm_status parse_line(pm_records *r, const pmx_csv_field *f, long line, pmx_row *row,
+static pm_status parse_line(pm_records *r, const pm_csv_field *f, long line, pmx_row *row,
                             pm_error *err)
 {
     json_error_t je;
@@ -92,11 +92,11 @@ static pm_status parse_line(pm_records *r, const pmx_csv_field *f, long line, pm
 pm_status pmx_jsonl_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pmx_csv_next(r->csv, got, err);
+        pm_status st = pm_csv_next(r->csv, got, err);
         if (st || !*got)
             return st;
-        const pmx_csv_field *f = pmx_csv_fields(r->csv);
-        long line = pmx_csv_line(r->csv);
+        const pm_csv_field *f = pm_csv_fields(r->csv);
+        long line = pm_csv_line(r->csv);
         if (blank(f[0].s))
             continue;
         pmx_row row;

@@ -45,7 +45,7 @@ typedef struct ls_reader {
 static size_t ls_read(void *buf, size_t n, void *arg)
 {
     ls_reader *rd = arg;
-    size_t got = pmx_csv_read_raw(rd->r->csv, buf, n, &rd->io_error);
+    size_t got = pm_csv_read_raw(rd->r->csv, buf, n, &rd->io_error);
     if (rd->io_error)
         return (size_t)-1;
     rd->total += got;

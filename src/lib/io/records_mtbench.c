@@ -23,7 +23,7 @@
 static const char *const mt_names[PMX_MT_N] = {"question_id", "model_a", "model_b",
                                                "turn",        "judge",   "winner"};
 
-static int mt_column(const pmx_csv_field *f)
+static int mt_column(const pm_csv_field *f)
 {
     for (int c = 0; c < PMX_MT_N; c++)
         if (pmx_strieq(f->s, mt_names[c]))
@@ -34,18 +34,18 @@ static int mt_column(const pmx_csv_field *f)
 pm_status pmx_mtbench_start(pm_records *r, pm_error *err)
 {
     const unsigned char *p;
-    size_t n = pmx_csv_peek(r->csv, &p);
+    size_t n = pm_csv_peek(r->csv, &p);
     const unsigned char *nl = memchr(p, '\n', n);
     int tab = memchr(p, '\t', nl ? (size_t)(nl - p) : n) != NULL;
-    pmx_csv_dialect(r->csv, tab ? '\t' : ',', !tab);
+    pm_csv_dialect(r->csv, tab ? '\t' : ',', !tab);
     int got;
-    pm_status st = pmx_csv_next(r->csv, &got, err);
+    pm_status st = pm_csv_next(r->csv, &got, err);
     if (st)
         return st;
     if (!got)
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0, "no records: the file is empty");
-    const pmx_csv_field *f = pmx_csv_fields(r->csv);
-    size_t nf = pmx_csv_nfields(r->csv);
+    const pm_csv_field *f = pm_csv_fields(r->csv);
+    size_t nf = pm_csv_nfields(r->csv);
     for (int c = 0; c < PMX_COL_N; c++)
         r->col[c] = -1;
     r->ncols = (int)nf;
@@ -72,7 +72,7 @@ pm_status pmx_mtbench_start(pm_records *r, pm_error *err)
     return PM_OK;
 }
 
-static pm_status mt_key(pm_records *r, const pmx_csv_field *f, int c, long line, pm_error *err)
+static pm_status mt_key(pm_records *r, const pm_csv_field *f, int c, long line, pm_error *err)
 {
     if (f->len == 0)
         return pm_error_at(err, PM_EPARSE, r->name, line, f->col, "field '%s' is empty",
@@ -80,7 +80,7 @@ static pm_status mt_key(pm_records *r, const pmx_csv_field *f, int c, long line,
     return pmx_check_key(r, mt_names[c], f->s, f->len, line, f->col, err);
 }
 
-static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_record *out,
+static pm_status mt_fill(pm_records *r, const pm_csv_field *f, long line, pm_record *out,
                          pm_error *err)
 {
     const int *col = r->col;
@@ -88,14 +88,14 @@ static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_re
     for (int c = 0; c < PMX_MT_N; c++)
         if ((st = mt_key(r, &f[col[c]], c, line, err)))
             return st;
-    const pmx_csv_field *ma = &f[col[PMX_MT_MODEL_A]], *mb = &f[col[PMX_MT_MODEL_B]];
-    const pmx_csv_field *w = &f[col[PMX_MT_WINNER]];
+    const pm_csv_field *ma = &f[col[PMX_MT_MODEL_A]], *mb = &f[col[PMX_MT_MODEL_B]];
+    const pm_csv_field *w = &f[col[PMX_MT_WINNER]];
     int cmp = strcmp(ma->s, mb->s);
     if (cmp == 0)
         return pm_error_at(err, PM_EPARSE, r->name, line, mb->col,
                            "field 'model_b': same model '%s' as model_a", mb->s);
-    const pmx_csv_field *lo = cmp < 0 ? ma : mb, *hi = cmp < 0 ? mb : ma;
-    const pmx_csv_field *q = &f[col[PMX_MT_QUESTION]], *t = &f[col[PMX_MT_TURN]];
+    const pm_csv_field *lo = cmp < 0 ? ma : mb, *hi = cmp < 0 ? mb : ma;
+    const pm_csv_field *q = &f[col[PMX_MT_QUESTION]], *t = &f[col[PMX_MT_TURN]];
     if (pmx_buf_set(&r->key, q->s, q->len) || pmx_buf_add(&r->key, "|", 1) ||
         pmx_buf_add(&r->key, t->s, t->len) || pmx_buf_add(&r->key, "|", 1) ||
         pmx_buf_add(&r->key, lo->s, lo->len) || pmx_buf_add(&r->key, "|", 1) ||
@@ -115,7 +115,7 @@ static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_re
                            "field 'winner': '%s' is not model_a, model_b, tie or tie (bothbad)",
                            w->s);
     out->gold = pmx_gold_get(&r->gold, out->item);
-    const pmx_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
+    const pm_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
     if (ts && ts->len && pmx_parse_time(ts->s, &out->timestamp) != 0)
         return pm_error_at(err, PM_EPARSE, r->name, line, ts->col,
                            "field 'tstamp': '%s' is not epoch seconds or an ISO 8601 time", ts->s);
@@ -124,12 +124,12 @@ static pm_status mt_fill(pm_records *r, const pmx_csv_field *f, long line, pm_re
 
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
-    pm_status st = pmx_csv_next(r->csv, got, err);
+    pm_status st = pm_csv_next(r->csv, got, err);
     if (st || !*got)
         return st;
-    const pmx_csv_field *f = pmx_csv_fields(r->csv);
-    size_t nf = pmx_csv_nfields(r->csv);
-    long line = pmx_csv_line(r->csv);
+    const pm_csv_field *f = pm_csv_fields(r->csv);
+    size_t nf = pm_csv_nfields(r->csv);
+    long line = pm_csv_line(r->csv);
     if (nf != (size_t)r->ncols)
         return pm_error_at(err, PM_EPARSE, r->name, line,
                            nf > (size_t)r->ncols ? f[r->ncols].col : 0,

@@ -1,6 +1,8 @@
 /*
-** Internal: a streaming delimited-record reader (RFC 4180 CSV; TSV and
-** plain lines as dialects without quoting).
+** prefmon — a streaming delimited-record reader (RFC 4180 CSV; TSV and
+** plain lines as dialects without quoting). The annotation-log readers
+** (records.h) are built on it; the CLI reads its side files (key lists,
+** gold keys, assignment maps) with it.
 **
 ** Block-buffered fread, one reused record buffer, no per-row allocation.
 ** A record longer than max bytes is PM_ELIMIT at the position where it
@@ -10,50 +12,50 @@
 ** Blank lines (no byte between two line ends) are skipped.
 **
 ** Ownership: the reader borrows the FILE (the caller closes it) and the
-** name; fields are borrowed until the next pmx_csv_next / pmx_csv_open.
+** name; fields are borrowed until the next pm_csv_next / pm_csv_open.
 */
-#ifndef PM_IO_CSV_H
-#define PM_IO_CSV_H
+#ifndef PREFMON_CSV_H
+#define PREFMON_CSV_H
 
 #include <stddef.h>
 #include <stdio.h>
 
 #include "prefmon/status.h"
 
-typedef struct pmx_csv_field {
+typedef struct pm_csv_field {
     char *s;        /* NUL-terminated, unescaped */
     size_t len;     /* bytes, not counting the NUL */
     long line, col; /* position of the field's first byte (its quote, if quoted) */
-} pmx_csv_field;
+} pm_csv_field;
 
-typedef struct pmx_csv pmx_csv;
+typedef struct pm_csv pm_csv;
 
 /** A reader whose records are at most max bytes; NULL when out of memory. */
-pmx_csv *pmx_csv_new(size_t max);
-void pmx_csv_free(pmx_csv *c);
+pm_csv *pm_csv_new(size_t max);
+void pm_csv_free(pm_csv *c);
 
-/** Start on fp: reads the first block (so that pmx_csv_peek can look at it)
+/** Start on fp: reads the first block (so that pm_csv_peek can look at it)
  *  and skips a UTF-8 BOM. Dialect defaults to CSV (',' with quoting). */
-pm_status pmx_csv_open(pmx_csv *c, FILE *fp, const char *name, pm_error *err);
+pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err);
 
 /** The buffered bytes not yet consumed (the file's start right after
- *  pmx_csv_open); *p is borrowed. */
-size_t pmx_csv_peek(const pmx_csv *c, const unsigned char **p);
+ *  pm_csv_open); *p is borrowed. */
+size_t pm_csv_peek(const pm_csv *c, const unsigned char **p);
 
 /** sep: the field separator ('\0' for whole lines); quoting: RFC 4180. */
-void pmx_csv_dialect(pmx_csv *c, char sep, int quoting);
+void pm_csv_dialect(pm_csv *c, char sep, int quoting);
 
 /** The next record: *got = 1 with fields set, or *got = 0 at end of file. */
-pm_status pmx_csv_next(pmx_csv *c, int *got, pm_error *err);
+pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err);
 
 /** Fields of the last record and the line it started on. */
-size_t pmx_csv_nfields(const pmx_csv *c);
-const pmx_csv_field *pmx_csv_fields(const pmx_csv *c);
-long pmx_csv_line(const pmx_csv *c);
+size_t pm_csv_nfields(const pm_csv *c);
+const pm_csv_field *pm_csv_fields(const pm_csv *c);
+long pm_csv_line(const pm_csv *c);
 
 /** Copy up to n raw bytes (buffered ones first) into dst; returns the
  *  count, 0 at end of file; *io_error set when reading failed. For a
  *  reader that takes the rest of the file itself (the JSON document). */
-size_t pmx_csv_read_raw(pmx_csv *c, void *dst, size_t n, int *io_error);
+size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error);
 
 #endif
