@@ -187,7 +187,7 @@ static pm_status start(pm_records *r, pm_error *err)
         switch (r->fmt) {
         case PM_RECORDS_CSV:
         case PM_RECORDS_TSV:
-            st = pm_csv_start(r, err);
+            st = pmx_records_csv_start(r, err);
             break;
         case PM_RECORDS_JSONL:
             st = pmx_jsonl_start(r, err);
@@ -260,7 +260,7 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
     switch (r->fmt) {
     case PM_RECORDS_CSV:
     case PM_RECORDS_TSV:
-        st = pm_csv_record(r, out, got, err);
+        st = pmx_records_csv_record(r, out, got, err);
         break;
     case PM_RECORDS_JSONL:
         st = pmx_jsonl_record(r, out, got, err);

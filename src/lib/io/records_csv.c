@@ -46,9 +46,8 @@ static pm_status read_header(pm_records *r, pm_error *err)
                                    f[i].s, j + 1, i + 1);
         int c = pmx_column_of(f[i].s, f[i].len);
         if (c < 0) {
-            if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
-                pmx_buf_add(&r->ignored, f[i].s, f[i].len))
-                return pm_error_set(err, PM_ENOMEM, "out of memory");
+            if (pmx_ignore_column(r, &f[i], err))
+                return PM_ENOMEM;
             continue;
         }
         if (r->col[c] >= 0)
@@ -60,7 +59,7 @@ static pm_status read_header(pm_records *r, pm_error *err)
     return pmx_generic_check_columns(r, f[0].line, err);
 }
 
-pm_status pm_csv_start(pm_records *r, pm_error *err)
+pm_status pmx_records_csv_start(pm_records *r, pm_error *err)
 {
     if (r->fmt == PM_RECORDS_TSV)
         pm_csv_dialect(r->csv, '\t', 0);
@@ -69,29 +68,30 @@ pm_status pm_csv_start(pm_records *r, pm_error *err)
     return read_header(r, err);
 }
 
-pm_status pm_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pm_csv_next(r->csv, got, err);
+        pmx_csv_row in;
+        pm_status st = pmx_next_row(r, got, &in, err);
         if (st || !*got)
             return st;
-        const pm_csv_field *f = pm_csv_fields(r->csv);
-        size_t nf = pm_csv_nfields(r->csv);
-        long line = pm_csv_line(r->csv);
+        const pm_csv_field *f = in.f;
+        size_t nf = in.nf;
+        long line = in.line;
         if (nf != (size_t)r->ncols)
             return pm_error_at(
                 err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,
                 "row has %zu fields but the header has %d%s", nf, r->ncols,
                 r->fmt == PM_RECORDS_CSV ? " (a field with a comma must be in double quotes)" : "");
-        pmx_row row;
+        pmx_row cells;
         for (int c = 0; c < PMX_COL_N; c++) {
             int i = r->col[c];
-            row.v[c] = i >= 0 ? f[i].s : NULL;
-            row.len[c] = i >= 0 ? f[i].len : 0;
-            row.col[c] = i >= 0 ? f[i].col : 0;
+            cells.v[c] = i >= 0 ? f[i].s : NULL;
+            cells.len[c] = i >= 0 ? f[i].len : 0;
+            cells.col[c] = i >= 0 ? f[i].col : 0;
         }
         int use;
-        if ((st = pmx_generic_record(r, &row, line, out, &use, err)))
+        if ((st = pmx_generic_record(r, &cells, line, out, &use, err)))
             return st;
         if (use)
             return PM_OK;

@@ -23,12 +23,13 @@ pm_status pmx_gal_start(pm_records *r, pm_error *err)
 pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pm_csv_next(r->csv, got, err);
+        pmx_csv_row in;
+        pm_status st = pmx_next_row(r, got, &in, err);
         if (st || !*got)
             return st;
-        const pm_csv_field *f = pm_csv_fields(r->csv);
-        size_t nf = pm_csv_nfields(r->csv);
-        long line = pm_csv_line(r->csv);
+        const pm_csv_field *f = in.f;
+        size_t nf = in.nf;
+        long line = in.line;
         if (nf != 3)
             return pm_error_at(err, PM_EPARSE, r->name, line, nf > 3 ? f[3].col : 0,
                                "row has %zu tab-separated fields; Get-Another-Label rows are "

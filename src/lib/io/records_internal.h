@@ -113,8 +113,18 @@ pm_status pmx_generic_record(pm_records *r, const pmx_row *row, long line, pm_re
 pm_status pmx_generic_check_columns(pm_records *r, long line, pm_error *err);
 
 /* Per format: start (after detection, header read) and next record. */
-pm_status pm_csv_start(pm_records *r, pm_error *err);
-pm_status pm_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+/* The next row of r's file (*got = 0 at its end): fields, count, first line. */
+typedef struct pmx_csv_row {
+    const pm_csv_field *f;
+    size_t nf;
+    long line;
+} pmx_csv_row;
+pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err);
+/* Note a header column no reader uses (listed once by pm_records_ignored). */
+pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err);
+
+pm_status pmx_records_csv_start(pm_records *r, pm_error *err);
+pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_gal_start(pm_records *r, pm_error *err);
 pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_jsonl_start(pm_records *r, pm_error *err);

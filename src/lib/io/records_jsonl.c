@@ -92,11 +92,12 @@ static pm_status parse_line(pm_records *r, const pm_csv_field *f, long line, pmx
 pm_status pmx_jsonl_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pm_status st = pm_csv_next(r->csv, got, err);
+        pmx_csv_row in;
+        pm_status st = pmx_next_row(r, got, &in, err);
         if (st || !*got)
             return st;
-        const pm_csv_field *f = pm_csv_fields(r->csv);
-        long line = pm_csv_line(r->csv);
+        const pm_csv_field *f = in.f;
+        long line = in.line;
         if (blank(f[0].s))
             continue;
         pmx_row row;

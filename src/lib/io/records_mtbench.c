@@ -53,9 +53,8 @@ pm_status pmx_mtbench_start(pm_records *r, pm_error *err)
     for (size_t i = 0; i < nf; i++) {
         int c = pmx_strieq(f[i].s, "tstamp") ? PMX_MT_TSTAMP : mt_column(&f[i]);
         if (c < 0) {
-            if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
-                pmx_buf_add(&r->ignored, f[i].s, f[i].len))
-                return pm_error_set(err, PM_ENOMEM, "out of memory");
+            if (pmx_ignore_column(r, &f[i], err))
+                return PM_ENOMEM;
             continue;
         }
         if (r->col[c] >= 0)
@@ -124,12 +123,13 @@ static pm_status mt_fill(pm_records *r, const pm_csv_field *f, long line, pm_rec
 
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
-    pm_status st = pm_csv_next(r->csv, got, err);
+    pmx_csv_row in;
+    pm_status st = pmx_next_row(r, got, &in, err);
     if (st || !*got)
         return st;
-    const pm_csv_field *f = pm_csv_fields(r->csv);
-    size_t nf = pm_csv_nfields(r->csv);
-    long line = pm_csv_line(r->csv);
+    const pm_csv_field *f = in.f;
+    size_t nf = in.nf;
+    long line = in.line;
     if (nf != (size_t)r->ncols)
         return pm_error_at(err, PM_EPARSE, r->name, line,
                            nf > (size_t)r->ncols ? f[r->ncols].col : 0,
