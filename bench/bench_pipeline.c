@@ -15,7 +15,9 @@
 ** finish, by wall and by CPU time (user + system: on a shared machine wall
 ** time mostly measures the neighbours), peak RSS, and the memory the
 ** accumulator holds (its own count, pm_assess_summary.bytes) per distinct
-** (annotator, item) key.
+** (annotator, item) key. The key table is sized up front from the file
+** size, as the CLI does (pm_assess_reserve); PM_BENCH_NO_RESERVE=1 in the
+** environment measures without the hint.
 */
 #define _DEFAULT_SOURCE /* wait4 */
 #include <stdio.h>
@@ -70,6 +72,22 @@ static void print_machine(int argc, char **argv)
     printf("\n");
 }
 
+/* The CLI's size hint (cli_assess.c): rows estimated from the file size
+ * over the bytes per line of its first 64 KiB; 0 when unknown. */
+static size_t estimate_rows(const char *path)
+{
+    static char buf[1 << 16];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t got = fread(buf, 1, sizeof buf, fp), lines = 0;
+    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+    fclose(fp);
+    for (size_t i = 0; i < got; i++)
+        lines += buf[i] == '\n';
+    return lines && size > 0 ? (size_t)((double)size / (double)got * (double)lines) + 1 : 0;
+}
+
 /* Measure one file; runs in its own process. */
 static int run(const char *path)
 {
@@ -81,7 +99,9 @@ static int run(const char *path)
         return 1;
     }
     double w0 = wall_s(), c0 = cpu_s();
-    if (pm_records_open(r, path, &err) != PM_OK || pm_assess_read(a, r, &err) != PM_OK) {
+    size_t hint = getenv("PM_BENCH_NO_RESERVE") ? 0 : estimate_rows(path);
+    if (pm_records_open(r, path, &err) != PM_OK || pm_assess_reserve(a, hint, &err) != PM_OK ||
+        pm_assess_read(a, r, &err) != PM_OK) {
         fprintf(stderr, "bench_pipeline: %s\n", err.text);
         return 1;
     }
@@ -95,8 +115,9 @@ static int run(const char *path)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double rows = (double)s->rows, keys = (double)s->keys;
-    printf("%s: rows %ld  annotators %ld  items %ld  keys %ld  pairs %ld\n", path, s->rows,
-           s->annotators, s->items, s->keys, s->pairs);
+    printf("%s: rows %ld  annotators %ld  items %ld  keys %ld  pairs %ld  (key table reserved "
+           "for %zu keys)\n",
+           path, s->rows, s->annotators, s->items, s->keys, s->pairs, hint);
     printf("  read + add   %7.3f s CPU %7.3f s wall\n", c1 - c0, w1 - w0);
     printf("  finish       %7.3f s CPU %7.3f s wall\n", c2 - c1, w2 - w1);
     printf("  end to end   %7.3f s CPU %7.3f s wall  %6.2f M rows/s CPU  %6.2f M rows/s wall\n",

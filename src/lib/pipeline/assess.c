@@ -361,6 +361,25 @@ pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, siz
     return PM_OK;
 }
 
+pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err)
+{
+    if (a->finished || a->spent)
+        return pm_error_set(err, PM_EINVAL, "assess: reserve after finish");
+    size_t keys = a->keys.count + more_keys;
+    if (keys < a->keys.count)
+        keys = SIZE_MAX;
+    /* A hint, not a demand: within the memory limit (half of it at most,
+     * the rest being events and strings) and the table's own limit. */
+    while (keys > a->keys.count &&
+           (!pmx_keytab_bytes_for(keys) ||
+            (a->opt.max_bytes && pmx_keytab_bytes_for(keys) > a->opt.max_bytes / 2)))
+        keys = a->keys.count + (keys - a->keys.count) / 2;
+    pm_status st = pmx_keytab_reserve(&a->keys, keys, &a->items);
+    if (st != PM_OK)
+        return pm_error_set(err, st, "assess: out of memory reserving room for %zu keys", keys);
+    return PM_OK;
+}
+
 /* ---- finish --------------------------------------------------------------- */
 
 typedef struct tev {

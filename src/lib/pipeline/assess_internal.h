@@ -83,6 +83,11 @@ static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
 {
     __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
 }
+/* Grow now to hold `keys` keys without growing again (never shrinks):
+ * PM_ENOMEM, or PM_ELIMIT past 2^32 slots. */
+pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items);
+/* Bytes of the slots of a table reserved for `keys` keys (0 past the limit). */
+size_t pmx_keytab_bytes_for(size_t keys);
 /* The key's slot, inserted (v = 0, no list) when new; items is
  * the table that numbered the items (for their hashes when growing). */
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,

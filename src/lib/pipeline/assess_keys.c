@@ -21,12 +21,13 @@ void pmx_keytab_free(pmx_keytab *t)
     t->cap = t->count = 0;
 }
 
-static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
+/* Move the slots into a table of cap slots (a power of two, > t->cap). */
+static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_strtab *items)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
-    if (t->cap >= ((size_t)1 << 32) || t->cap > SIZE_MAX / 2 / sizeof *t->slots)
+    if (cap > ((size_t)1 << 32) || cap > SIZE_MAX / sizeof *t->slots)
         return PM_ELIMIT;
-    size_t cap = t->cap * 2, mask = cap - 1;
+    size_t mask = cap - 1;
     pmx_key *slots = pmx_table_alloc(cap * sizeof *slots);
     if (!slots)
         return PM_ENOMEM;
@@ -44,6 +45,33 @@ static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
     t->slots = slots;
     t->cap = cap;
     return PM_OK;
+}
+
+static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
+{
+    return grow_to(t, t->cap * 2, items);
+}
+
+/* The capacity that holds n keys at most 70% full; 0 past 2^32 slots. */
+static size_t cap_for(size_t n)
+{
+    size_t cap = KEYTAB_INITIAL;
+    while (n >= cap / 10 * 7 && cap <= ((size_t)1 << 32))
+        cap *= 2;
+    return cap > ((size_t)1 << 32) ? 0 : cap;
+}
+
+size_t pmx_keytab_bytes_for(size_t keys)
+{
+    return cap_for(keys) * sizeof(pmx_key);
+}
+
+pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items)
+{
+    size_t cap = cap_for(keys);
+    if (!cap)
+        return PM_ELIMIT;
+    return cap > t->cap ? grow_to(t, cap, items) : PM_OK;
 }
 
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,

@@ -8,7 +8,7 @@
 
 #include "prefmon/assess.h"
 
-#define READ_BATCH 64
+#define READ_BATCH 256
 #define READ_BYTES ((size_t)1 << 16)
 
 typedef struct rbatch {
