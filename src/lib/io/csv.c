@@ -452,6 +452,38 @@ static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, 
     return SIZE_MAX;
 }
 
+/* The field starting after the separator at p[at] of the copied line. */
+static inline pm_status cut(pm_csv *c, const unsigned char *p, size_t at, pm_error *err)
+{
+    c->rec[at] = '\0';
+    c->rlen = at + 1;
+    return push_field(c, p + at + 1, err);
+}
+
+/* The fields of the line p[0..len) copied to the record buffer; avail
+ * bytes of p may be read. */
+static pm_status split(pm_csv *c, const unsigned char *p, size_t len, size_t avail, pm_error *err)
+{
+    pm_status s = push_field(c, p, err);
+    const unsigned char sep = (unsigned char)c->sep;
+    size_t j = 0;
+#ifdef CSV_SSE2
+    const __m128i vs = _mm_set1_epi8((char)sep);
+    for (; j < len && j + 16 <= avail && s == PM_OK; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
+        if (len - j < 16)
+            m &= (1u << (len - j)) - 1;
+        for (; m && s == PM_OK; m &= m - 1)
+            s = cut(c, p, j + (size_t)__builtin_ctz(m), err);
+    }
+#endif
+    for (; j < len && s == PM_OK; j++)
+        if (p[j] == sep)
+            s = cut(c, p, j, err);
+    return s;
+}
+
 /* The next record when it is a line of data and separators only, whole in
  * the block and under the limit (most records): one scan finds its end,
  * one copy takes it, the separators become NULs. The byte-state scan in
@@ -469,15 +501,7 @@ static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
         return PM_OK;
     memcpy(c->rec, p, len);
     c->rec[len] = '\0';
-    pm_status s = push_field(c, p, err);
-    const unsigned char sep = (unsigned char)c->sep;
-    for (size_t j = 0; j < len && s == PM_OK; j++) {
-        if (p[j] == sep) {
-            c->rec[j] = '\0';
-            c->rlen = j + 1;
-            s = push_field(c, p + j + 1, err);
-        }
-    }
+    pm_status s = split(c, p, len, avail, err);
     if (s != PM_OK)
         return s;
     c->rlen = len + 1;
