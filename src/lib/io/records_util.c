@@ -68,6 +68,20 @@ int pmx_parse_number(const char *s, double *out)
         *out = (double)iv;
         return 0;
     }
+    /* Plain decimals of up to 15 digits in all (durations such as 14.8):
+     * digits and 10^k are exact doubles, so their IEEE quotient is the
+     * correctly rounded value, the same as strtod's (Clinger's fast path). */
+    if (*q == '.' && q > s) {
+        static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        const char *f = ++q;
+        while (*q >= '0' && *q <= '9' && q - s < 16)
+            iv = iv * 10 + (*q++ - '0');
+        if (*q == '\0' && q > f) {
+            *out = (double)iv / p10[q - f];
+            return 0;
+        }
+    }
     if (!*s || isspace((unsigned char)*s))
         return -1;
     double v = strtod(s, &end);

@@ -17,21 +17,25 @@ typedef struct rbatch {
     char buf[READ_BYTES];
 } rbatch;
 
-/* Copy s into the batch buffer (room was checked). */
-static const char *keep(rbatch *b, const char *s)
+/* Copy s, of n bytes and its NUL, into the batch buffer (room was checked). */
+static const char *keep(rbatch *b, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = memcpy(b->buf + b->used, s, n);
-    b->used += n;
+    char *d = memcpy(b->buf + b->used, s, n + 1);
+    b->used += n + 1;
     return d;
 }
 
-static size_t need(const pm_record *r)
+/* The lengths of r's strings, measured once for both the room check and
+ * the copies; returns the bytes the copies need. */
+static size_t need(const pm_record *r, size_t len[4])
 {
-    return strlen(r->annotator) + strlen(r->item) + strlen(r->label) +
-           (r->gold ? strlen(r->gold) : 0) + 4;
+    len[0] = strlen(r->annotator);
+    len[1] = strlen(r->item);
+    len[2] = strlen(r->label);
+    len[3] = r->gold ? strlen(r->gold) : 0;
+    return len[0] + len[1] + len[2] + len[3] + 4;
 }
 
 static pm_status flush(pm_assess *a, rbatch *b, pm_error *err)
@@ -63,7 +67,8 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
             return flush(a, b, err);
         /* A missing key is pm_assess_add's error to report, in order. */
         int odd = !rec.annotator || !rec.item || !rec.label;
-        size_t n = odd ? SIZE_MAX : need(&rec);
+        size_t len[4];
+        size_t n = odd ? SIZE_MAX : need(&rec, len);
         if (n > READ_BYTES) {
             if ((st = flush(a, b, err)) != PM_OK || (st = pm_assess_add(a, &rec, err)) != PM_OK)
                 return st;
@@ -71,10 +76,10 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
         }
         if (b->used + n > READ_BYTES && (st = flush(a, b, err)) != PM_OK)
             return st;
-        rec.annotator = keep(b, rec.annotator);
-        rec.item = keep(b, rec.item);
-        rec.label = keep(b, rec.label);
-        rec.gold = keep(b, rec.gold);
+        rec.annotator = keep(b, rec.annotator, len[0]);
+        rec.item = keep(b, rec.item, len[1]);
+        rec.label = keep(b, rec.label, len[2]);
+        rec.gold = keep(b, rec.gold, len[3]);
         b->rec[b->n++] = rec;
         if (b->n == READ_BATCH && (st = flush(a, b, err)) != PM_OK)
             return st;

@@ -1,0 +1,203 @@
+/* io/csv: the delimited-record reader. Records that are one plain line in
+ * the block take a one-scan path and the rest the byte-state scan; both must
+ * give the fields, lines and columns that the generator below writes down
+ * while it makes the input (so they are known independently of the reader).
+ * The input is larger than two 256 KiB blocks, so lines straddle blocks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prefmon/csv.h"
+
+typedef struct want {
+    char s[64];
+    long line, col;
+    int last; /* the record's last field */
+} want;
+
+typedef struct gen {
+    char *text;
+    size_t len, cap;
+    want *w;
+    size_t nw, wcap;
+    long line, col;
+    uint64_t rng;
+} gen;
+
+static unsigned next_u(gen *g, unsigned n)
+{
+    g->rng = g->rng * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned)((g->rng >> 33) % n);
+}
+
+static void put(gen *g, const char *s)
+{
+    size_t n = strlen(s);
+    if (g->len + n + 1 > g->cap) {
+        g->cap = 2 * (g->len + n + 1);
+        g->text = realloc(g->text, g->cap);
+        assert_non_null(g->text);
+    }
+    memcpy(g->text + g->len, s, n);
+    g->len += n;
+    g->col += (long)n;
+}
+
+static want *expect(gen *g)
+{
+    if (g->nw == g->wcap) {
+        g->wcap = g->wcap ? 2 * g->wcap : 1024;
+        g->w = realloc(g->w, g->wcap * sizeof *g->w);
+        assert_non_null(g->w);
+    }
+    want *w = &g->w[g->nw++];
+    memset(w, 0, sizeof *w);
+    w->line = g->line;
+    w->col = g->col;
+    return w;
+}
+
+/* One field: plain bytes (ASCII and a 2-byte UTF-8 letter), or, with
+ * quoting, now and then a quoted field with a separator and a doubled quote;
+ * at least min bytes. */
+static void field(gen *g, char sep, int quoting, unsigned min)
+{
+    want *w = expect(g);
+    if (quoting && next_u(g, 20) == 0) {
+        put(g, "\"q");
+        char mid[3] = {sep, 0, 0};
+        put(g, mid);
+        put(g, "\"\"r\"");
+        snprintf(w->s, sizeof w->s, "q%c\"r", sep);
+        return;
+    }
+    unsigned n = min + next_u(g, 13);
+    for (unsigned i = 0; i < n; i++) {
+        unsigned k = next_u(g, 40);
+        const char *b = k == 0               ? "\xC3\xA9"
+                        : k == 1 && !quoting ? "\""
+                                             : (char[2]){(char)('a' + k % 26), 0};
+        put(g, b);
+        strcat(w->s, b);
+    }
+}
+
+static void make(gen *g, char sep, int quoting, size_t bytes)
+{
+    memset(g, 0, sizeof *g);
+    g->line = g->col = 1;
+    g->rng = 12345;
+    while (g->len < bytes) {
+        if (next_u(g, 50) == 0) { /* a blank line: skipped */
+            put(g, "\n");
+            g->line++;
+            g->col = 1;
+            continue;
+        }
+        unsigned nf = 1 + next_u(g, 6);
+        for (unsigned f = 0; f < nf; f++) {
+            if (f) {
+                char s[2] = {sep, 0};
+                put(g, s);
+            }
+            field(g, sep, quoting, nf == 1); /* one empty field is a blank line */
+        }
+        g->w[g->nw - 1].last = 1;
+        put(g, next_u(g, 10) == 0 ? "\r\n" : "\n");
+        g->line++;
+        g->col = 1;
+    }
+}
+
+static void check_reader(char sep, int quoting)
+{
+    gen g;
+    make(&g, sep, quoting, 700000);
+    FILE *fp = fmemopen(g.text, g.len, "rb");
+    assert_non_null(fp);
+    pm_csv *c = pm_csv_new((size_t)1 << 20);
+    assert_non_null(c);
+    pm_error err = {0};
+    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
+    pm_csv_dialect(c, sep, quoting);
+    size_t k = 0;
+    int got;
+    while (pm_csv_next(c, &got, &err) == PM_OK && got) {
+        const pm_csv_field *f = pm_csv_fields(c);
+        size_t n = pm_csv_nfields(c);
+        assert_int_equal(pm_csv_line(c), g.w[k].line);
+        for (size_t i = 0; i < n; i++, k++) {
+            assert_true(k < g.nw);
+            assert_string_equal(f[i].s, g.w[k].s);
+            assert_int_equal(f[i].len, strlen(g.w[k].s));
+            assert_int_equal(f[i].line, g.w[k].line);
+            assert_int_equal(f[i].col, g.w[k].col);
+            assert_int_equal(g.w[k].last, i + 1 == n);
+        }
+    }
+    assert_int_equal(err.code, PM_OK);
+    assert_int_equal(k, g.nw);
+    pm_csv_free(c);
+    fclose(fp);
+    free(g.text);
+    free(g.w);
+}
+
+static void test_csv_matches_generator(void **state)
+{
+    (void)state;
+    check_reader(',', 1);
+}
+
+static void test_tsv_matches_generator(void **state)
+{
+    (void)state;
+    check_reader('\t', 0);
+}
+
+/* A record of exactly max bytes (separators and line end counted as the
+ * NULs that replace them, the last one not) fits; one more byte does not. */
+static void test_limit_boundary(void **state)
+{
+    (void)state;
+    static const char fits[] = "abcd,efghi\n", over[] = "abcd,efghij\n";
+    const char *in[2] = {fits, over};
+    for (int i = 0; i < 2; i++) {
+        FILE *fp = fmemopen((void *)in[i], strlen(in[i]), "rb");
+        assert_non_null(fp);
+        pm_csv *c = pm_csv_new(10);
+        assert_non_null(c);
+        pm_error err = {0};
+        int got = 0;
+        assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
+        pm_status st = pm_csv_next(c, &got, &err);
+        if (i == 0) {
+            assert_int_equal(st, PM_OK);
+            assert_int_equal(got, 1);
+            assert_int_equal(pm_csv_nfields(c), 2);
+            assert_string_equal(pm_csv_fields(c)[1].s, "efghi");
+            assert_int_equal(pm_csv_fields(c)[1].col, 6);
+        } else {
+            assert_int_equal(st, PM_ELIMIT);
+            assert_non_null(strstr(err.text, "t:1:"));
+        }
+        pm_csv_free(c);
+        fclose(fp);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_matches_generator),
+        cmocka_unit_test(test_tsv_matches_generator),
+        cmocka_unit_test(test_limit_boundary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
