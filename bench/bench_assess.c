@@ -28,44 +28,8 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "prefmon/assess.h"
-
-/* CPU time of this process: on a shared machine wall time mostly measures
- * the neighbours (the wall time is printed too). */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void print_machine(int argc, char **argv)
-{
-    struct utsname u;
-    if (uname(&u) == 0)
-        printf("# uname:   %s %s %s %s\n", u.sysname, u.release, u.version, u.machine);
-    char line[512];
-    FILE *fp = fopen("/proc/cpuinfo", "r");
-    if (fp) {
-        while (fgets(line, sizeof line, fp))
-            if (!strncmp(line, "model name", 10)) {
-                printf("# cpu:    %s", strchr(line, ':') + 1);
-                break;
-            }
-        fclose(fp);
-    }
-    printf("# command:");
-    for (int i = 0; i < argc; i++)
-        printf(" %s", argv[i]);
-    printf("\n");
-}
 
 /* xorshift64*: the generator must cost little next to what it feeds. */
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
@@ -182,7 +146,7 @@ int main(int argc, char **argv)
     long rows = argc > 1 ? atol(argv[1]) : 10000000;
     long annotators = argc > 2 ? atol(argv[2]) : 1000;
     double dup = argc > 3 ? atof(argv[3]) : 0.1;
-    print_machine(argc, argv);
+    bench_header(argc, argv);
     if (argc > 4 && !write_log(argv[4], rows, annotators, dup)) {
         fprintf(stderr, "bench_assess: cannot write %s\n", argv[4]);
         return 1;
@@ -191,20 +155,20 @@ int main(int argc, char **argv)
     pm_record r;
     unsigned long long sink = 0;
     gen_init(&g, rows, annotators, dup);
-    double t0 = now_s();
+    double t0 = bench_cpu();
     for (long i = 0; i < rows; i++) {
         next_record(&g, &r);
         sink += (unsigned char)r.item[5];
     }
-    double t_gen = now_s() - t0;
+    double t_gen = bench_cpu() - t0;
 
     pm_error err;
     pm_assess *a = pm_assess_new(NULL, &err);
     if (!a)
         return 1;
     gen_init(&g, rows, annotators, dup);
-    double w0 = wall_s();
-    t0 = now_s();
+    double w0 = bench_wall();
+    t0 = bench_cpu();
     for (long i = 0; i < rows; i++) {
         next_record(&g, &r);
         if (pm_assess_add(a, &r, &err) != PM_OK) {
@@ -212,30 +176,30 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double t_add = now_s() - t0;
-    t0 = now_s();
+    double t_add = bench_cpu() - t0;
+    t0 = bench_cpu();
     if (pm_assess_finish(a, &err) != PM_OK) {
         fprintf(stderr, "bench_assess: %s\n", err.text);
         return 1;
     }
-    double t_fin = now_s() - t0, t_wall = wall_s() - w0;
+    double t_fin = bench_cpu() - t0, t_wall = bench_wall() - w0;
     const pm_assess_summary sum = *pm_assess_get_summary(a), *s = &sum;
     pm_assess_free(a);
 
     /* The same rows through pm_assess_add_batch, 64 at a time. */
     static batch b;
     gen_init(&g, rows, annotators, dup);
-    t0 = now_s();
+    t0 = bench_cpu();
     for (long i = 0; i < rows; i += BATCHN) {
         next_batch(&g, &b, rows - i < BATCHN ? (size_t)(rows - i) : BATCHN);
         sink += (unsigned char)b.item[0][5];
     }
-    double t_bgen = now_s() - t0;
+    double t_bgen = bench_cpu() - t0;
     pm_assess *ab = pm_assess_new(NULL, &err);
     if (!ab)
         return 1;
     gen_init(&g, rows, annotators, dup);
-    t0 = now_s();
+    t0 = bench_cpu();
     for (long i = 0; i < rows; i += BATCHN) {
         size_t m = rows - i < BATCHN ? (size_t)(rows - i) : BATCHN, done;
         next_batch(&g, &b, m);
@@ -244,7 +208,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double t_badd = now_s() - t0;
+    double t_badd = bench_cpu() - t0;
     if (pm_assess_finish(ab, &err) != PM_OK || pm_assess_get_summary(ab)->pairs != s->pairs) {
         fprintf(stderr, "bench_assess: the batch run differs\n");
         return 1;

@@ -16,42 +16,10 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "prefmon/contract.h"
 #include "prefmon/monitor.h"
 #include "prefmon/prefs.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* CPU time of this process: the solves are single-threaded, and on a
- * shared machine wall time measures the other tenants. */
-static double cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void machine(void)
-{
-    struct utsname u;
-    char line[512], cpu[256] = "unknown";
-    FILE *fp = fopen("/proc/cpuinfo", "r");
-    while (fp && fgets(line, sizeof line, fp))
-        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-            snprintf(cpu, sizeof cpu, "%s", strchr(line, ':') + 2);
-            cpu[strcspn(cpu, "\n")] = 0;
-            break;
-        }
-    if (fp)
-        fclose(fp);
-    if (uname(&u) == 0)
-        printf("# machine: %s %s %s; cpu: %s\n", u.sysname, u.release, u.machine, cpu);
-}
 
 /* cbar = 2 mean |p - 1/2| of the dataset's folded preference
  * probabilities (the most favourable expert, paper §11.1). */
@@ -107,12 +75,12 @@ static int solve_table(const pm_scheme *sc)
                     pm_contract c;
                     pm_status st = PM_OK;
                     int reps = 0;
-                    double t0 = cpu_now(), el;
+                    double t0 = bench_cpu(), el;
                     do {
                         st = pm_contract_solve(&m, sc, ns[i], (pm_contract_type)t, (pm_solve)s, &c,
                                                NULL);
                         reps++;
-                    } while ((el = cpu_now() - t0) < 0.05);
+                    } while ((el = bench_cpu() - t0) < 0.05);
                     double ms = 1e3 * el / reps;
                     printf("%s\t%s\t%s\t%ld\t%.3f\t%.6g\t%s\n", FAMILIES[f][0],
                            pm_contract_type_name((pm_contract_type)t), pm_solve_name((pm_solve)s),
@@ -133,15 +101,7 @@ static int solve_table(const pm_scheme *sc)
 
 int main(int argc, char **argv)
 {
-    printf("# command:");
-    for (int i = 0; i < argc; i++)
-        printf(" %s", argv[i]);
-    printf("\n");
-    machine();
-    time_t now_t = time(NULL);
-    char date[64];
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now_t));
-    printf("# date: %s\n", date);
+    bench_header(argc, argv);
     pm_model m;
     pm_model_default(&m);
     pm_scheme sc;
@@ -178,7 +138,7 @@ int main(int argc, char **argv)
     int solves = 0, infeasible = 0;
     for (int r = 0; r < 5; r++) {
         solves = infeasible = 0;
-        double t0 = now();
+        double t0 = bench_wall();
         for (int s = 0; s < 5; s++)
             for (int t = 0; t < 2; t++)
                 for (int so = 1; so <= 2; so++)
@@ -189,7 +149,7 @@ int main(int argc, char **argv)
                             infeasible++;
                         solves++;
                     }
-        el[r] = now() - t0;
+        el[r] = bench_wall() - t0;
     }
     for (int i = 1; i < 5; i++) /* insertion sort */
         for (int j = i; j > 0 && el[j] < el[j - 1]; j--) {

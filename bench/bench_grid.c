@@ -19,36 +19,8 @@
 #include <unistd.h>
 
 #include "contract/arange.h"
+#include "bench_util.h"
 #include "prefmon/grid.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void machine(int argc, char **argv)
-{
-    struct utsname u;
-    char line[256], model[256] = "unknown";
-    if (uname(&u) == 0)
-        printf("# uname: %s %s %s %s %s\n", u.sysname, u.nodename, u.release, u.version, u.machine);
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            snprintf(model, sizeof model, "%s", c ? c + 2 : line);
-            model[strcspn(model, "\n")] = 0;
-            break;
-        }
-    if (f)
-        fclose(f);
-    printf("# cpu: %s; nproc: %ld\n# command:", model, sysconf(_SC_NPROCESSORS_ONLN));
-    for (int i = 0; i < argc; i++)
-        printf(" %s", argv[i]);
-    printf("\n");
-}
 
 static void print_contract(const pm_contract *c, double tau, const pm_grid_spec *s)
 {
@@ -70,9 +42,9 @@ static int solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_typ
                  const pm_grid_spec *s, pm_grid_result *r, double *secs)
 {
     pm_error err = {0};
-    double t0 = now();
+    double t0 = bench_wall();
     pm_status st = pm_grid_solve(m, sc, n, type, s, r, &err);
-    *secs = now() - t0;
+    *secs = bench_wall() - t0;
     if (st != PM_OK)
         fprintf(stderr, "bench_grid: %s\n", err.text);
     return st == PM_OK;
@@ -164,6 +136,6 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    machine(argc, argv);
+    bench_header(argc, argv);
     return red ? reduced(threads) : full(threads, list);
 }

@@ -19,59 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "prefmon/monitor.h"
 #include "prefmon/version.h"
 
 #define MAX_REPS 1001
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static void print_machine(int argc, char **argv)
-{
-    struct utsname u;
-    if (uname(&u) == 0)
-        printf("# uname:   %s %s %s %s %s\n", u.sysname, u.nodename, u.release, u.version,
-               u.machine);
-    char line[512], model[256] = "unknown";
-    FILE *fp = fopen("/proc/cpuinfo", "r");
-    if (fp) {
-        while (fgets(line, sizeof line, fp)) {
-            if (!strncmp(line, "model name", 10)) {
-                const char *c = strchr(line, ':');
-                if (c) {
-                    c++;
-                    while (*c == ' ' || *c == '\t')
-                        c++;
-                    snprintf(model, sizeof model, "%s", c);
-                    model[strcspn(model, "\n")] = '\0';
-                }
-                break;
-            }
-        }
-        fclose(fp);
-    }
-    printf("# cpu:     %s\n", model);
-    printf("# nproc:   %ld (single-threaded benchmark)\n", sysconf(_SC_NPROCESSORS_ONLN));
-    char date[64];
-    time_t t = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-    printf("# date:    %s\n", date);
-    printf("# prefmon: %s\n", pm_version());
-    printf("# command:");
-    for (int i = 0; i < argc; i++)
-        printf(" %s", argv[i]);
-    printf("\n");
 }
 
 typedef struct bench_case {
@@ -130,7 +87,7 @@ int main(int argc, char **argv)
 
     printf("# bench_monitor: exact effort-test design (power) and sample size; median of\n"
            "# repeated runs, wall clock, self-consistency general convention delta=0.02 q0=0.5\n");
-    print_machine(argc, argv);
+    bench_header(argc, argv);
     printf("%-10s %-5s %-5s %-5s %-6s %-8s %-7s %10s %5s %10s %10s %10s\n", "command", "rule",
            "alpha", "eta0", "eta1", "n", "target", "answer", "reps", "median_ms", "min_ms",
            "max_ms");
@@ -140,11 +97,11 @@ int main(int argc, char **argv)
         pm_test t;
         long answer = run_once(&sc, c, &t); /* warm-up */
         int reps = 0;
-        double start = now_ms();
-        while (reps < MAX_REPS && (reps < 5 || now_ms() - start < min_s * 1e3)) {
-            double t0 = now_ms();
+        double start = 1e3 * bench_wall();
+        while (reps < MAX_REPS && (reps < 5 || 1e3 * bench_wall() - start < min_s * 1e3)) {
+            double t0 = 1e3 * bench_wall();
             run_once(&sc, c, &t);
-            ms[reps++] = now_ms() - t0;
+            ms[reps++] = 1e3 * bench_wall() - t0;
         }
         qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
         double median = reps % 2 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2;

@@ -30,47 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "prefmon/assess.h"
 #include "prefmon/records.h"
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static void print_machine(int argc, char **argv)
-{
-    struct utsname u;
-    if (uname(&u) == 0)
-        printf("# uname:   %s %s %s %s\n", u.sysname, u.release, u.version, u.machine);
-    char line[512];
-    FILE *fp = fopen("/proc/cpuinfo", "r");
-    if (fp) {
-        while (fgets(line, sizeof line, fp))
-            if (!strncmp(line, "model name", 10)) {
-                printf("# cpu:    %s", strchr(line, ':') + 1);
-                break;
-            }
-        fclose(fp);
-    }
-    time_t t = time(NULL);
-    char date[64];
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-    printf("# date:    %s\n# command:", date);
-    for (int i = 0; i < argc; i++)
-        printf(" %s", argv[i]);
-    printf("\n");
-}
 
 /* The CLI's size hint (cli_assess.c): rows estimated from the file size
  * over the bytes per line of its first 64 KiB; 0 when unknown. */
@@ -98,19 +60,19 @@ static int run(const char *path)
         fprintf(stderr, "bench_pipeline: %s\n", err.text);
         return 1;
     }
-    double w0 = wall_s(), c0 = cpu_s();
+    double w0 = bench_wall(), c0 = bench_cpu();
     size_t hint = getenv("PM_BENCH_NO_RESERVE") ? 0 : estimate_rows(path);
     if (pm_records_open(r, path, &err) != PM_OK || pm_assess_reserve(a, hint, &err) != PM_OK ||
         pm_assess_read(a, r, &err) != PM_OK) {
         fprintf(stderr, "bench_pipeline: %s\n", err.text);
         return 1;
     }
-    double w1 = wall_s(), c1 = cpu_s();
+    double w1 = bench_wall(), c1 = bench_cpu();
     if (pm_assess_finish(a, &err) != PM_OK) {
         fprintf(stderr, "bench_pipeline: %s\n", err.text);
         return 1;
     }
-    double w2 = wall_s(), c2 = cpu_s();
+    double w2 = bench_wall(), c2 = bench_cpu();
     const pm_assess_summary *s = pm_assess_get_summary(a);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -137,7 +99,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_pipeline LOG.csv...\n");
         return 2;
     }
-    print_machine(argc, argv);
+    bench_header(argc, argv);
     fflush(stdout);
     int bad = 0;
     for (int i = 1; i < argc; i++) {

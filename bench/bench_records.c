@@ -14,14 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "prefmon/records.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv)
 {
@@ -43,13 +37,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_records [--print N] [--gold FILE] [--format NAME] FILE...\n");
         return 2;
     }
+    bench_header(argc, argv);
     pm_error err = {0};
     pm_records *r = pm_records_new(&opt, &err);
     if (!r || (gold && pm_records_read_gold(r, gold, &err))) {
         fprintf(stderr, "bench_records: %s\n", err.text);
         return 1;
     }
-    double t0 = now();
+    double t0 = bench_wall();
     long n = 0, golds = 0;
     size_t bytes = 0;
     for (; i < argc; i++) {
@@ -76,7 +71,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double t = now() - t0;
+    double t = bench_wall() - t0;
     pm_records_stats s;
     pm_records_stats_get(r, &s);
     fprintf(stderr,
