@@ -293,6 +293,26 @@ static int write_out(const char *path, const pm_assess *a)
     return st == PM_OK ? 0 : cli_fail("--out", st, &err);
 }
 
+/* An option that found nothing to act on is said, not silently dropped:
+ * gold labels matching no labelled item, a duration threshold on logs
+ * without durations. */
+static void warn_unused_inputs(const pm_assess *a, const char *gold, int min_duration)
+{
+    size_t count = 0;
+    const pm_assess_row *rows = pm_assess_rows(a, &count);
+    long gold_n = 0, timed = 0;
+    for (size_t i = 0; i < count; i++) {
+        gold_n += rows[i].gold_n;
+        timed += !isnan(rows[i].median_duration);
+    }
+    if (gold && count && gold_n == 0)
+        cli_warn("--gold %s: no labelled item has a gold label: gold_n is 0 for everyone and "
+                 "consistent-but-wrong cannot be checked",
+                 gold);
+    if (min_duration && count && timed == 0)
+        cli_warn("--min-duration: the logs carry no durations: too-fast was not checked");
+}
+
 static void summary(const pm_assess_summary *s, double level)
 {
     fprintf(stderr, "# %ld annotators, %ld items, %ld (annotator, item) keys, %ld pairs\n",
@@ -336,6 +356,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         rc = out->fmt == OUT_JSON ? emit_json(a) : emit_table(a, out->fmt);
     if (!rc && pm_assess_get_summary(a)->rows == 0)
         cli_warn("no label events were read: nothing to assess");
+    if (!rc)
+        warn_unused_inputs(a, ro->gold, !isnan(ao.min_duration));
     if (!rc && out->fmt != OUT_JSON) {
         cli_records_report(&stats, "# ");
         if (ro->ignored)
