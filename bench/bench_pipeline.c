@@ -16,7 +16,8 @@
 ** time mostly measures the neighbours), peak RSS, and the memory the
 ** accumulator holds (its own count, pm_assess_summary.bytes) per distinct
 ** (annotator, item) key. The key table is sized up front from the file
-** size, as the CLI does (pm_assess_reserve); PM_BENCH_NO_RESERVE=1 in the
+** size (pm_records_estimate_rows), as the CLI does (pm_assess_reserve); PM_BENCH_NO_RESERVE=1 in
+*the
 ** environment measures without the hint.
 */
 #define _DEFAULT_SOURCE /* wait4 */
@@ -34,22 +35,6 @@
 #include "prefmon/assess.h"
 #include "prefmon/records.h"
 
-/* The CLI's size hint (cli_assess.c): rows estimated from the file size
- * over the bytes per line of its first 64 KiB; 0 when unknown. */
-static size_t estimate_rows(const char *path)
-{
-    static char buf[1 << 16];
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return 0;
-    size_t got = fread(buf, 1, sizeof buf, fp), lines = 0;
-    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
-    fclose(fp);
-    for (size_t i = 0; i < got; i++)
-        lines += buf[i] == '\n';
-    return lines && size > 0 ? (size_t)((double)size / (double)got * (double)lines) + 1 : 0;
-}
-
 /* Measure one file; runs in its own process. */
 static int run(const char *path)
 {
@@ -61,8 +46,10 @@ static int run(const char *path)
         return 1;
     }
     double w0 = bench_wall(), c0 = bench_cpu();
-    size_t hint = getenv("PM_BENCH_NO_RESERVE") ? 0 : estimate_rows(path);
-    if (pm_records_open(r, path, &err) != PM_OK || pm_assess_reserve(a, hint, &err) != PM_OK ||
+    size_t hint = 0;
+    if (pm_records_open(r, path, &err) == PM_OK && !getenv("PM_BENCH_NO_RESERVE"))
+        hint = pm_records_estimate_rows(r); /* as the CLI does */
+    if (err.code || pm_assess_reserve(a, hint, &err) != PM_OK ||
         pm_assess_read(a, r, &err) != PM_OK) {
         fprintf(stderr, "bench_pipeline: %s\n", err.text);
         return 1;

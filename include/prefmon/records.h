@@ -155,6 +155,12 @@ int pm_records_format_parse(const char *name);
 /** The format of the current file (PM_RECORDS_AUTO before any open). */
 pm_records_format pm_records_detected(const pm_records *r);
 
+/** Rows of the file open in r, estimated from its size and the line
+ *  density of the block already read; 0 when unknown (a pipe, a Label
+ *  Studio document, no line end in the block). A size hint only (e.g. for
+ *  pm_assess_reserve): it may be off either way. */
+size_t pm_records_estimate_rows(const pm_records *r);
+
 /** The header columns of the current file that were ignored, comma
  *  separated ("" when none); borrowed until the next pm_records_open. */
 const char *pm_records_ignored(const pm_records *r);

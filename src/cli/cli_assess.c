@@ -101,32 +101,6 @@ static int data_fail(pm_status st, const pm_error *err)
 /* Progress on a terminal only, one overwritten line every 2^20 rows. */
 #define PROGRESS_ROWS (1L << 20)
 
-/* Rows of a regular file in a one-record-per-line format, estimated from
- * its size and the lines of its first 64 KiB; 0 when unknown. Only a size
- * hint for pm_assess_reserve: a wrong estimate costs memory or time, never
- * a result. */
-static size_t estimate_rows(pm_records *rd, const char *path)
-{
-    pm_records_format f = pm_records_detected(rd);
-    struct stat sb;
-    if ((f != PM_RECORDS_CSV && f != PM_RECORDS_TSV && f != PM_RECORDS_JSONL &&
-         f != PM_RECORDS_GAL && f != PM_RECORDS_MTBENCH) ||
-        strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
-        return 0;
-    enum { SAMPLE = 1 << 16 };
-    char *buf = malloc(SAMPLE);
-    FILE *fp = buf ? fopen(path, "rb") : NULL;
-    size_t got = fp ? fread(buf, 1, SAMPLE, fp) : 0, lines = 0;
-    if (fp)
-        fclose(fp);
-    for (size_t i = 0; i < got; i++)
-        lines += buf[i] == '\n';
-    free(buf);
-    if (!lines)
-        return 0;
-    return (size_t)((double)sb.st_size / (double)got * (double)lines) + 1;
-}
-
 static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *path, int progress,
                     long *rows)
 {
@@ -135,7 +109,7 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
         return rc;
     pm_error err = {0};
     /* Sized up front, the key table never grows (rehashes) on the way. */
-    if (pm_assess_reserve(a, estimate_rows(rd, path), &err) != PM_OK)
+    if (pm_assess_reserve(a, pm_records_estimate_rows(rd), &err) != PM_OK)
         err = (pm_error){0}; /* a hint: out of memory now may still fit later */
     if (!progress) {         /* the batched path: records copied 256 at a time */
         pm_status st = pm_assess_read(a, rd, &err);

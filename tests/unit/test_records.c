@@ -477,6 +477,34 @@ static void test_mtbench_real(void **state)
     pm_records_free(r);
 }
 
+/* The row estimate: a file of identical lines, whatever its size, is
+ * counted exactly from the density of the block read (size / line length);
+ * a stream that is not a regular file has no estimate. */
+static void test_estimate_rows(void **state)
+{
+    (void)state;
+    enum { ROWS = 100000 };
+    const char line[] = "w1,item-000001,A\n"; /* 17 bytes */
+    size_t n = 21 + (ROWS)*17;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    memcpy(text, "annotator,item,label\n", 21);
+    for (int i = 0; i < ROWS; i++)
+        memcpy(text + 21 + (size_t)i * 17, line, 17);
+    pm_error err = {0};
+    pm_records *r = pm_records_new(NULL, &err);
+    assert_int_equal(pm_records_open(r, write_tmp("est.csv", text, n), &err), PM_OK);
+    size_t est = pm_records_estimate_rows(r);
+    /* n / 17 = ROWS + 21/17: the header counts as a part row. */
+    assert_true(est >= ROWS && est <= ROWS + 2);
+    FILE *mem = fmemopen(text, n, "r");
+    assert_int_equal(pm_records_open_stream(r, mem, "mem", &err), PM_OK);
+    assert_int_equal(pm_records_estimate_rows(r), 0);
+    fclose(mem);
+    pm_records_free(r);
+    free(text);
+}
+
 static void test_several_files(void **state)
 {
     (void)state;
@@ -525,21 +553,14 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_all_columns),
-        cmocka_unit_test(test_csv_shown_left),
-        cmocka_unit_test(test_crowdkit_shapes),
-        cmocka_unit_test(test_tsv_and_jsonl),
-        cmocka_unit_test(test_csv_errors),
-        cmocka_unit_test(test_empty_inputs),
-        cmocka_unit_test(test_long_lines),
-        cmocka_unit_test(test_endless_input),
-        cmocka_unit_test(test_gold_file),
-        cmocka_unit_test(test_gal_fixture),
-        cmocka_unit_test(test_gal_adultcontent2),
-        cmocka_unit_test(test_mtbench),
-        cmocka_unit_test(test_mtbench_real),
-        cmocka_unit_test(test_several_files),
-        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_csv_all_columns),   cmocka_unit_test(test_csv_shown_left),
+        cmocka_unit_test(test_crowdkit_shapes),   cmocka_unit_test(test_tsv_and_jsonl),
+        cmocka_unit_test(test_csv_errors),        cmocka_unit_test(test_empty_inputs),
+        cmocka_unit_test(test_long_lines),        cmocka_unit_test(test_endless_input),
+        cmocka_unit_test(test_gold_file),         cmocka_unit_test(test_gal_fixture),
+        cmocka_unit_test(test_gal_adultcontent2), cmocka_unit_test(test_mtbench),
+        cmocka_unit_test(test_mtbench_real),      cmocka_unit_test(test_estimate_rows),
+        cmocka_unit_test(test_several_files),     cmocka_unit_test(test_names),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

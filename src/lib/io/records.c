@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/file.h"
 #include "io/records_internal.h"
@@ -291,6 +292,23 @@ void pm_records_stats_get(const pm_records *r, pm_records_stats *out)
 pm_records_format pm_records_detected(const pm_records *r)
 {
     return r->fmt;
+}
+
+size_t pm_records_estimate_rows(const pm_records *r)
+{
+    struct stat sb;
+    if (!r || !r->fp || !r->csv || r->fmt == PM_RECORDS_LABELSTUDIO ||
+        fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+        return 0;
+    /* The line density of the block the reader already holds, times the
+     * file's size: no second read of the file. */
+    const unsigned char *p;
+    size_t n = pm_csv_peek(r->csv, &p), lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += p[i] == '\n';
+    if (!lines)
+        return 0;
+    return (size_t)((double)sb.st_size / (double)n * (double)lines) + 1;
 }
 
 const char *pm_records_ignored(const pm_records *r)
