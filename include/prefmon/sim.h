@@ -1,0 +1,148 @@
+/*
+** prefmon — a synthetic pool of annotators labelling the queues of a plan
+** (prefmon/plan.h), producing the label log a platform would export, so
+** that the very same readers, assess and pay run on it, and the truth to
+** judge them by (arXiv 2502.06387 §2's annotator model, simulated).
+**
+** Annotator types:
+**   careful   effort eta in [0,1]: on each item, with probability eta the
+**             annotator labels carefully, otherwise at random (the item is
+**             the unit: both copies of a duplicated item are careful or
+**             both careless);
+**   spammer   eta = 0: every label a fair coin;
+**   longer    "consistent heuristic": always the longer response (more
+**             bytes; equal lengths: A). Consistent under swapped duplicates,
+**             so self-consistency cannot see it; only gold can;
+**   left      always the response shown on the left: the swapped repeat
+**             always disagrees, and the same-side flag sees it too.
+** Label model (careful annotator, item with population preference p =
+** P(A)): a careful label is a draw with P(A) = p; the careful repeat of a
+** duplicated item disagrees with the first copy with probability delta_r;
+** a careless label is a fair coin. A duplicate pair therefore agrees with
+** probability
+**     m(eta) = 1/2 + eta (1/2 - delta_r),
+** which is EXACTLY the monitor module's general convention with q0 = 1/2
+** and delta = delta_r, and also its paper convention m = (1 + (1 - delta)
+** eta) / 2 with delta = 2 delta_r (pm_sim_repeat_delta gives delta_r for a
+** scheme). Gold agreement of a careful annotator on an item is
+** 1/2 + eta (p - 1/2) when the gold label is A (p >= 1/2: the gold label
+** is the majority side of p, ties going to A).
+**
+** Determinism: annotator j draws from stream j of the seed (pm_rng_stream:
+** the seed's state jumped j times), so a label depends only on the seed,
+** the annotator's index, the plan and the pool; the pool's efforts are
+** drawn from the seed's long-jumped state (pm_rng_long_jump: 2^192 steps
+** away from every annotator stream).
+**
+** Ownership: every struct is a plain value owned by the caller; requests
+** borrow their arrays for the call. Pure and thread-safe.
+*/
+#ifndef PREFMON_SIM_H
+#define PREFMON_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "prefmon/monitor.h"
+#include "prefmon/plan.h"
+#include "prefmon/records.h"
+#include "prefmon/rng.h"
+#include "prefmon/status.h"
+
+typedef enum pm_sim_kind {
+    PM_SIM_CAREFUL = 0,
+    PM_SIM_SPAMMER = 1,
+    PM_SIM_LONGER = 2,
+    PM_SIM_LEFT = 3,
+    PM_SIM_KIND_COUNT = 4
+} pm_sim_kind;
+
+/** "careful", "spammer", "longer", "left"; NULL out of range. */
+const char *pm_sim_kind_name(pm_sim_kind k);
+
+typedef struct pm_sim_annotator {
+    pm_sim_kind kind;
+    double eta; /* careful: the effort; spammer 0; longer, left: NaN (no effort model) */
+} pm_sim_annotator;
+
+/* ---- effort distributions -------------------------------------------- */
+
+typedef enum pm_sim_dist {
+    PM_SIM_FIXED = 0,   /* fixed:x */
+    PM_SIM_UNIFORM = 1, /* uniform:a,b with 0 <= a <= b <= 1 */
+    PM_SIM_BETA = 2,    /* beta:a,b with a, b > 0 */
+    PM_SIM_LIST = 3     /* x1,x2,... assigned in turn (cycled) */
+} pm_sim_dist;
+
+#define PM_SIM_MAX_LIST 64
+
+typedef struct pm_sim_effort {
+    pm_sim_dist dist;
+    double a, b;
+    double list[PM_SIM_MAX_LIST];
+    size_t nlist;
+} pm_sim_effort;
+
+/** Parse "fixed:0.9", "uniform:0.5,1", "beta:8,2" or a list "1,0.9,0.5"
+ *  (each value in [0,1]). PM_EINVAL with what was wrong. */
+pm_status pm_sim_effort_parse(const char *spec, pm_sim_effort *out, pm_error *err);
+
+/** A Beta(a, b) draw from r: Marsaglia–Tsang gamma draws (ACM TOMS 26(3),
+ *  2000) over normals from the polar method, X / (X + Y). */
+double pm_sim_beta(pm_rng *r, double a, double b);
+
+/** The pool: n_careful careful annotators with efforts from e (in order:
+ *  the list cycled, or draws), then n_spam spammers, n_longer longer-
+ *  response and n_left left clickers, in that order. out has room for the
+ *  sum. Draws come from the seed's long-jumped state. */
+pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, size_t n_longer,
+                      size_t n_left, uint64_t seed, pm_sim_annotator *out, pm_error *err);
+
+/* ---- items ------------------------------------------------------------ */
+
+/**
+ * Read a preference dataset (JSONL: chosen, rejected, and scores
+ * score_chosen/score_rejected or chosen_score/rejected_score, top level or
+ * inside "metadata") into pool (response A = chosen, B = rejected, content
+ * keys) and *p (malloc'd, caller frees; one per pool item, in pool order):
+ * p = P(A) = sigmoid(score_chosen - score_rejected), the paper's
+ * Bradley–Terry link as in prefmon/prefs.h, not folded. An item already in
+ * the pool is skipped and counted in *repeated (may be NULL). Errors
+ * PM_EPARSE "name:line:col: what", PM_ELIMIT (a line over
+ * PM_PLAN_MAX_LINE), PM_EIO, PM_ENOMEM; on error *p is NULL and the pool
+ *  holds the items read before the bad line (free it).
+ */
+pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
+                            size_t *repeated, pm_error *err);
+
+/* ---- labels ----------------------------------------------------------- */
+
+typedef struct pm_sim_request {
+    const pm_plan *plan;                /* the queues */
+    const pm_plan_pool *items, *gold;   /* the pools the plan was made from (gold may be NULL) */
+    const double *p_items, *p_gold;     /* P(A) of every item of each pool */
+    const pm_sim_annotator *annotators; /* one per plan annotator */
+    double delta_r;                     /* careful repeat disagreement, [0, 1] */
+    uint64_t seed;
+} pm_sim_request;
+
+/** delta_r realising the scheme exactly: delta (general convention, which
+ *  needs q0 = 1/2: PM_EINVAL otherwise) or delta / 2 (paper convention);
+ *  PM_EINVAL for an expert scheme. */
+pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err);
+
+/** Label every row of the plan: labels[i] = 'A' or 'B' for row i of
+ *  pm_plan_rows (room for that many). PM_EINVAL for bad inputs (a p
+ *  outside [0,1], a longer clicker with a key-only pool), PM_ENOMEM. */
+pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err);
+
+/** The label event of plan row i: annotator name, item key, label ("A" or
+ *  "B" from labels[i]), shown_left; no gold, timestamp or duration. The
+ *  strings are the plan's (valid while it lives). */
+void pm_sim_record(const pm_plan *plan, const char *labels, size_t i, pm_record *out);
+
+/** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
+const char *pm_sim_gold_label(double p);
+
+#endif

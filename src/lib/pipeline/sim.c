@@ -1,0 +1,176 @@
+/*
+** Simulated labels for a plan's queues (prefmon/sim.h): the label model,
+** one xoshiro stream per annotator, one byte of output per row.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefmon/sim.h"
+
+const char *pm_sim_kind_name(pm_sim_kind k)
+{
+    static const char *const names[] = {"careful", "spammer", "longer", "left"};
+    return (unsigned)k < PM_SIM_KIND_COUNT ? names[k] : NULL;
+}
+
+const char *pm_sim_gold_label(double p)
+{
+    return p >= 0.5 ? "A" : "B";
+}
+
+pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err)
+{
+    if (sc->kind != PM_MONITOR_SELF)
+        return pm_error_set(err, PM_EINVAL,
+                            "the simulation's monitoring signal is self-consistency: give a "
+                            "self-consistency scheme (gold items are simulated as well)");
+    if (sc->convention == PM_CONV_PAPER) {
+        *delta_r = sc->delta / 2;
+        return PM_OK;
+    }
+    if (sc->q0 != 0.5)
+        return pm_error_set(err, PM_EINVAL,
+                            "q0 = %g: simulated labels are A or B, so a random labeller agrees "
+                            "with itself with probability 1/2; give q0 = 0.5",
+                            sc->q0);
+    *delta_r = sc->delta;
+    return PM_OK;
+}
+
+/* Per pool item: the longer response (more bytes; ties A), 'A' or 'B'. */
+static char *longer_sides(const pm_plan_pool *pool)
+{
+    size_t n = pool ? pm_plan_pool_count(pool) : 0;
+    char *s = malloc(n ? n : 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *a = pm_plan_pool_response(pool, i, 0), *b = pm_plan_pool_response(pool, i, 1);
+        s[i] = a && b && strlen(b) > strlen(a) ? 'B' : 'A';
+    }
+    return s;
+}
+
+static pm_status check_request(const pm_sim_request *req, size_t *nann, size_t *len, pm_error *err)
+{
+    size_t rows;
+    if (!req->plan || !req->items || !req->p_items || !req->annotators)
+        return pm_error_set(err, PM_EINVAL,
+                            "simulate: plan, items, p_items and annotators are "
+                            "required");
+    if (!(req->delta_r >= 0 && req->delta_r <= 1))
+        return pm_error_set(err, PM_EINVAL, "simulate: delta_r %g is outside [0, 1]", req->delta_r);
+    pm_plan_rows(req->plan, &rows);
+    *nann = 0;
+    while (pm_plan_annotator(req->plan, *nann))
+        (*nann)++;
+    *len = *nann ? rows / *nann : 0;
+    int texts = pm_plan_pool_response(req->items, 0, 0) != NULL;
+    for (size_t j = 0; j < *nann; j++) {
+        const pm_sim_annotator *a = &req->annotators[j];
+        if ((unsigned)a->kind >= PM_SIM_KIND_COUNT ||
+            (a->kind == PM_SIM_CAREFUL && !(a->eta >= 0 && a->eta <= 1)))
+            return pm_error_set(err, PM_EINVAL, "simulate: annotator %zu: bad kind or effort", j);
+        if (a->kind == PM_SIM_LONGER && !texts)
+            return pm_error_set(err, PM_EINVAL,
+                                "simulate: a longer-response clicker needs items "
+                                "with responses (a key-only pool has none)");
+    }
+    const double *ps[2] = {req->p_items, req->p_gold};
+    const pm_plan_pool *pools[2] = {req->items, req->gold};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; pools[k] && i < pm_plan_pool_count(pools[k]); i++)
+            if (!(ps[k][i] >= 0 && ps[k][i] <= 1))
+                return pm_error_set(err, PM_EINVAL, "simulate: %s item %zu: p %g outside [0, 1]",
+                                    k ? "gold" : "pool", i, ps[k][i]);
+    return PM_OK;
+}
+
+static char coin(pm_rng *r)
+{
+    return (pm_rng_next(r) >> 63) ? 'A' : 'B';
+}
+
+/* One annotator's queue: rows[0..len), labels out[0..len); careful[] is
+ * scratch of len bytes (was position i labelled carefully). */
+static void label_queue(const pm_sim_request *req, const pm_sim_annotator *a,
+                        const pm_plan_row *rows, size_t len, const char *lon_items,
+                        const char *lon_gold, pm_rng *r, char *careful, char *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        const pm_plan_row *row = &rows[i];
+        if (a->kind == PM_SIM_LONGER) {
+            out[i] = row->is_gold ? lon_gold[row->item] : lon_items[row->item];
+            continue;
+        }
+        if (a->kind == PM_SIM_LEFT) {
+            out[i] = row->shown_left;
+            continue;
+        }
+        if (row->copy == 2) {
+            size_t first = (size_t)row->partner - 1;
+            if (careful[first])
+                out[i] =
+                    pm_rng_unit(r) < req->delta_r ? (char)('A' + 'B' - out[first]) : out[first];
+            else
+                out[i] = coin(r);
+            continue;
+        }
+        careful[i] = pm_rng_unit(r) < a->eta;
+        if (careful[i]) {
+            double p = row->is_gold ? req->p_gold[row->item] : req->p_items[row->item];
+            out[i] = pm_rng_unit(r) < p ? 'A' : 'B';
+        } else {
+            out[i] = coin(r);
+        }
+    }
+}
+
+pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err)
+{
+    size_t nann = 0, len = 0;
+    pm_status st = check_request(req, &nann, &len, err);
+    if (st != PM_OK)
+        return st;
+    char *lon_items = longer_sides(req->items);
+    char *lon_gold = longer_sides(req->gold);
+    char *careful = calloc(len ? len : 1, 1);
+    if (!lon_items || !lon_gold || !careful) {
+        free(lon_items);
+        free(lon_gold);
+        free(careful);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    size_t count;
+    const pm_plan_row *rows = pm_plan_rows(req->plan, &count);
+    pm_rng r;
+    pm_rng_seed(&r, req->seed);
+    for (size_t j = 0; j < nann; j++) {
+        if (j)
+            pm_rng_jump(&r); /* stream j: the seed's state jumped j times */
+        pm_rng own = r;
+        label_queue(req, &req->annotators[j], rows + j * len, len, lon_items, lon_gold, &own,
+                    careful, labels + j * len);
+    }
+    free(careful);
+    free(lon_items);
+    free(lon_gold);
+    return PM_OK;
+}
+
+void pm_sim_record(const pm_plan *plan, const char *labels, size_t i, pm_record *out)
+{
+    static const char *const lab[2] = {"A", "B"};
+    size_t count;
+    const pm_plan_row *row = pm_plan_rows(plan, &count) + i;
+    out->annotator = pm_plan_annotator(plan, row->annotator);
+    out->item = pm_plan_row_key(plan, row);
+    out->label = lab[labels[i] == 'B'];
+    out->gold = NULL;
+    out->shown_left = row->shown_left;
+    out->timestamp = NAN;
+    out->duration = NAN;
+    out->file = "simulation";
+    out->line = (long)i + 2;
+}
