@@ -32,7 +32,7 @@ static int write_log(const pm_plan *plan, const char *labels, size_t rows, pm_re
         return 1;
     pm_record r;
     for (size_t i = 0; i < rows; i++) {
-        pm_sim_record(plan, labels, i, &r);
+        pm_sim_record(plan, labels, NULL, i, &r);
         if (pm_records_write(w, &r, &err) != PM_OK) {
             pm_records_writer_free(w);
             fclose(fp);

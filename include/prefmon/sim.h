@@ -138,9 +138,12 @@ pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *er
 pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err);
 
 /** The label event of plan row i: annotator name, item key, label ("A" or
- *  "B" from labels[i]), shown_left; no gold, timestamp or duration. The
- *  strings are the plan's (valid while it lives). */
-void pm_sim_record(const pm_plan *plan, const char *labels, size_t i, pm_record *out);
+ *  "B" from labels[i]), shown_left; for a gold row, when p_gold is not
+ *  NULL, its gold label (pm_sim_gold_label); no timestamp or duration. The
+ *  strings are the plan's or static (valid while the plan lives). A
+ *  platform's export carries no gold: pass NULL when writing a log. */
+void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold, size_t i,
+                   pm_record *out);
 
 /** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
 const char *pm_sim_gold_label(double p);

@@ -107,6 +107,17 @@ typedef enum cli_opt {
     CLI_OPT_FAST_RATIO,
     CLI_OPT_FLAG_ALPHA,
     CLI_OPT_MAX_MEMORY,
+    /* simulate */
+    CLI_OPT_ETA,
+    CLI_OPT_SPAMMER_SHARE,
+    CLI_OPT_LONGER_SHARE,
+    CLI_OPT_LEFT_SHARE,
+    CLI_OPT_GOLD_ITEMS,
+    CLI_OPT_LOG_FORMAT,
+    CLI_OPT_TRUTH_OUT,
+    CLI_OPT_GOLD_OUT,
+    CLI_OPT_SHOW,
+    CLI_OPT_HTML,
     CLI_OPT_END
 } cli_opt;
 
@@ -329,5 +340,6 @@ int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
 int cli_assess(int argc, char **argv);
+int cli_simulate(int argc, char **argv);
 
 #endif

@@ -159,7 +159,8 @@ pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err)
     return PM_OK;
 }
 
-void pm_sim_record(const pm_plan *plan, const char *labels, size_t i, pm_record *out)
+void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold, size_t i,
+                   pm_record *out)
 {
     static const char *const lab[2] = {"A", "B"};
     size_t count;
@@ -167,7 +168,7 @@ void pm_sim_record(const pm_plan *plan, const char *labels, size_t i, pm_record 
     out->annotator = pm_plan_annotator(plan, row->annotator);
     out->item = pm_plan_row_key(plan, row);
     out->label = lab[labels[i] == 'B'];
-    out->gold = NULL;
+    out->gold = p_gold && row->is_gold ? pm_sim_gold_label(p_gold[row->item]) : NULL;
     out->shown_left = row->shown_left;
     out->timestamp = NAN;
     out->duration = NAN;

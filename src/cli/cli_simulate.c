@@ -1,0 +1,871 @@
+/* prefmon simulate: a synthetic pool labels the queues of a plan; the log,
+ * the truth, and how assess and pay do against the truth. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "prefmon/assess.h"
+#include "prefmon/binom.h"
+#include "prefmon/contract.h"
+#include "prefmon/outfile.h"
+#include "prefmon/pay.h"
+#include "prefmon/records_write.h"
+#include "prefmon/rng.h"
+#include "prefmon/sim.h"
+
+static const char help[] =
+    "usage: prefmon simulate --annotators N --queue-length L (--dup-rate R | --dup-count D)\n"
+    "                        --seed S [options]\n\n"
+    "A synthetic pool labels the queues of a plan (as prefmon plan --seed S makes them:\n"
+    "duplicates swapped and spaced, gold at --gold-rate) and the log is what a platform\n"
+    "would export; assess and pay then run on it in memory and are scored against the\n"
+    "truth (arXiv 2502.06387 §2's annotator, simulated). With probability eta an\n"
+    "annotator labels an item carefully (P(A) = the item's p), else by a fair coin; a\n"
+    "careful repeat disagrees with probability delta: a pair agrees with probability\n"
+    "m = 1/2 + eta (1/2 - delta), the general convention with q0 = 1/2 (with\n"
+    "--convention paper, delta/2 is simulated: m = (1 + (1 - delta) eta)/2).\n\n"
+    "options:\n"
+    "  --items FILE              preference JSONL with scores (default\n"
+    "                            data/ultrafeedback-sample.jsonl): p = sigmoid(score_chosen -\n"
+    "                            score_rejected), A = chosen; response lengths decide 'longer'\n"
+    "  --annotators N            pool size\n"
+    "  --eta SPEC                careful efforts: beta:A,B, uniform:A,B, fixed:X or a list\n"
+    "                            X1,X2,... assigned in turn (default beta:8,2)\n"
+    "  --spammer-share S         share of spammers (eta = 0, fair coins) (default 0)\n"
+    "  --longer-share S          share always picking the longer response (default 0)\n"
+    "  --left-share S            share always picking the left response (default 0)\n"
+    "  --queue-length L          slots per annotator\n"
+    "  --dup-rate R[,R...]       duplicates per annotator = round(R L); several rates run\n"
+    "                            the same pool once each (--show detection compares them)\n"
+    "  --dup-count D             duplicates per annotator\n"
+    "  --min-gap G               least positions between the two copies (default 10)\n"
+    "  --gold-rate R             gold items per annotator = round(R L) (default 0)\n"
+    "  --gold-items N            the gold set: the first N items of --items (default round(R L))\n"
+    "  --seed S                  the plan's seed; labels and efforts use SplitMix64(S)\n"
+    "  --out FILE                the label log (never partial)\n"
+    "  --log-format csv|jsonl|labelstudio  its shape (default csv)\n"
+    "  --truth-out FILE          CSV annotator,kind,eta (never partial)\n"
+    "  --gold-out FILE           the gold labels, item TAB label (assess --gold reads it)\n"
+    "  --contract FILE[,FILE]    pay under each contract (contract --out); --show pay\n"
+    "  --show annotators|detection|pay  the stdout table (default annotators)\n"
+    "  --level L                 confidence level of the intervals (default 0.95)\n"
+    "  --eta0 A --eta1 B         the test assess applies (default 0.8, 1)\n"
+    "  --delta D --convention general|paper  the careful repeat disagreement "
+    "(0.02)\n" CLI_FORMAT_HELP "  --help                    this help\n\n"
+    "Tables: annotators: annotator, kind, eta (true), pairs, consistent, eta_hat, ci_low,\n"
+    "ci_high, covered, decision, gold_n, gold_agree, left_rate, flags. detection: per\n"
+    "dup_rate and group (careful eta >= eta1 'diligent', eta <= eta0 'shirking', between,\n"
+    "spammer, longer, left): how many each rule flags (self-consistency fail, gold\n"
+    "consistent-but-wrong, same-side) with the exact expected self-consistency rate, the\n"
+    "interval coverage, and the monitoring labels bought. pay: per contract and group the\n"
+    "mean simulated wage and its exact expectation.\n";
+
+enum { SHOW_ANNOTATORS, SHOW_DETECTION, SHOW_PAY };
+enum {
+    GROUP_DILIGENT,
+    GROUP_BETWEEN,
+    GROUP_SHIRKING,
+    GROUP_SPAMMER,
+    GROUP_LONGER,
+    GROUP_LEFT,
+    GROUP_COUNT
+};
+static const char *const group_names[] = {"diligent", "between", "shirking",
+                                          "spammer",  "longer",  "left"};
+
+#define MAX_RUNS 8
+
+typedef struct opts {
+    const char *items, *eta, *out, *truth_out, *gold_out, *contracts, *html;
+    long annotators, length, dup_count, min_gap, gold_items;
+    double dup_rates[MAX_RUNS], gold_rate, shares[3], level;
+    size_t nrates;
+    int have_seed, log_format, show;
+    uint64_t seed;
+} opts;
+
+static int parse_seed(const char *arg, uint64_t *seed)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (!*arg || arg[0] == '-' || arg[0] == '+' || *end || errno == ERANGE) {
+        cli_error("--seed: '%s' is not a whole number in 0 .. 18446744073709551615", arg);
+        return CLI_EUSAGE;
+    }
+    *seed = (uint64_t)v;
+    return 0;
+}
+
+static int parse_rates(const char *arg, opts *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    o->nrates = 0;
+    for (char *s = buf, *next; s; s = next) {
+        next = strchr(s, ',');
+        if (next)
+            *next++ = '\0';
+        if (o->nrates == MAX_RUNS) {
+            cli_error("--dup-rate: at most %d rates", MAX_RUNS);
+            return CLI_EUSAGE;
+        }
+        int rc = cli_double("--dup-rate", s, 0, 0.5, &o->dup_rates[o->nrates++]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int opt(void *self, int code, const char *arg)
+{
+    opts *o = self;
+    static const char *const fmts[] = {"csv", "jsonl", "labelstudio", NULL};
+    static const char *const shows[] = {"annotators", "detection", "pay", NULL};
+    const char *const *paths[] = {&o->items,    &o->eta,       &o->out, &o->truth_out,
+                                  &o->gold_out, &o->contracts, &o->html};
+    const int pcodes[] = {CLI_OPT_ITEMS,    CLI_OPT_ETA,      CLI_OPT_OUT, CLI_OPT_TRUTH_OUT,
+                          CLI_OPT_GOLD_OUT, CLI_OPT_CONTRACT, CLI_OPT_HTML};
+    for (size_t i = 0; i < sizeof pcodes / sizeof *pcodes; i++)
+        if (code == pcodes[i]) {
+            *(const char **)paths[i] = arg;
+            return 0;
+        }
+    switch (code) {
+    case CLI_OPT_ANNOTATORS:
+        return cli_long("--annotators", arg, 1, 1000000L, &o->annotators);
+    case CLI_OPT_QUEUE_LENGTH:
+        return cli_long("--queue-length", arg, 1, PM_PLAN_MAX_ROWS, &o->length);
+    case CLI_OPT_DUP_COUNT:
+        return cli_long("--dup-count", arg, 0, PM_PLAN_MAX_ROWS, &o->dup_count);
+    case CLI_OPT_MIN_GAP:
+        return cli_long("--min-gap", arg, 1, PM_PLAN_MAX_ROWS, &o->min_gap);
+    case CLI_OPT_GOLD_ITEMS:
+        return cli_long("--gold-items", arg, 1, PM_PLAN_MAX_ROWS, &o->gold_items);
+    case CLI_OPT_DUP_RATE:
+        return parse_rates(arg, o);
+    case CLI_OPT_GOLD_RATE:
+        return cli_double("--gold-rate", arg, 0, 1, &o->gold_rate);
+    case CLI_OPT_SPAMMER_SHARE:
+        return cli_double("--spammer-share", arg, 0, 1, &o->shares[0]);
+    case CLI_OPT_LONGER_SHARE:
+        return cli_double("--longer-share", arg, 0, 1, &o->shares[1]);
+    case CLI_OPT_LEFT_SHARE:
+        return cli_double("--left-share", arg, 0, 1, &o->shares[2]);
+    case CLI_OPT_LEVEL:
+        return cli_open_unit("--level", arg, &o->level);
+    case CLI_OPT_SEED:
+        o->have_seed = 1;
+        return parse_seed(arg, &o->seed);
+    case CLI_OPT_LOG_FORMAT:
+        return cli_choice("--log-format", arg, fmts, &o->log_format);
+    case CLI_OPT_SHOW:
+        return cli_choice("--show", arg, shows, &o->show);
+    }
+    return CLI_NOT_MINE;
+}
+
+static const char *combination_error(const opts *o)
+{
+    if (!o->annotators)
+        return "--annotators N is required";
+    if (!o->length)
+        return "--queue-length L is required";
+    if ((o->nrates > 0) == (o->dup_count >= 0))
+        return "give one of --dup-rate R and --dup-count D";
+    if (!o->have_seed)
+        return "--seed S is required: a simulation is reproduced from its seed";
+    if (o->shares[0] + o->shares[1] + o->shares[2] > 1)
+        return "--spammer-share, --longer-share and --left-share add up to more than 1";
+    if (o->nrates > 1 && (o->out || o->truth_out || o->gold_out || o->show != SHOW_DETECTION))
+        return "several --dup-rate values compare runs: give --show detection and no "
+               "--out, --truth-out or --gold-out";
+    if (o->show == SHOW_PAY && !o->contracts)
+        return "--show pay needs --contract FILE";
+    if (o->gold_items && o->gold_rate == 0)
+        return "--gold-items needs --gold-rate R";
+    return NULL;
+}
+
+static int finish(void *self)
+{
+    const char *e = combination_error(self);
+    if (e) {
+        cli_error("%s", e);
+        return CLI_EUSAGE;
+    }
+    return 0;
+}
+
+/* ---- the simulated world: items, gold set, pool -------------------------- */
+
+typedef struct world {
+    pm_plan_pool *all, *items, *gold;
+    double *p_all, *p_items, *p_gold;
+    size_t repeated;
+    pm_sim_annotator *pool;
+    char **names;
+    size_t n;
+    double delta_r;
+    uint64_t sim_seed;
+    pm_scheme scheme; /* general, q0 = 1/2, delta_r: what assess and the exact rates use */
+} world;
+
+static void world_free(world *w)
+{
+    pm_plan_pool_free(w->all);
+    pm_plan_pool_free(w->items);
+    pm_plan_pool_free(w->gold);
+    free(w->p_all);
+    free(w->p_items);
+    free(w->p_gold);
+    free(w->pool);
+    for (size_t i = 0; w->names && i < w->n; i++)
+        free(w->names[i]);
+    free(w->names);
+}
+
+static int load_items(const opts *o, world *w)
+{
+    const char *path = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
+    pm_error err = {0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        cli_error("--items: %s: %s%s", path, strerror(errno),
+                  o->items ? "" : " (the default; give --items FILE)");
+        return CLI_EIO;
+    }
+    w->all = pm_plan_pool_new();
+    w->items = pm_plan_pool_new();
+    w->gold = pm_plan_pool_new();
+    if (!w->all || !w->items || !w->gold) {
+        fclose(fp);
+        return CLI_EINTERNAL;
+    }
+    pm_status st = pm_sim_items_read(w->all, fp, path, &w->p_all, &w->repeated, &err);
+    fclose(fp);
+    if (st != PM_OK)
+        return cli_fail("--items", st, &err);
+    size_t n = pm_plan_pool_count(w->all);
+    size_t g =
+        o->gold_items ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
+    if (g >= n) {
+        cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
+        return CLI_EDATA;
+    }
+    w->p_items = malloc((n - g) * sizeof *w->p_items);
+    w->p_gold = malloc((g ? g : 1) * sizeof *w->p_gold);
+    if (!w->p_items || !w->p_gold)
+        return CLI_EINTERNAL;
+    for (size_t i = 0; i < n && st == PM_OK; i++) {
+        pm_plan_pool *to = i < g ? w->gold : w->items;
+        (i < g ? w->p_gold : w->p_items)[i < g ? i : i - g] = w->p_all[i];
+        st = pm_plan_pool_add(to, pm_plan_pool_key(w->all, i), pm_plan_pool_response(w->all, i, 0),
+                              pm_plan_pool_response(w->all, i, 1), NULL, &err);
+    }
+    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+}
+
+static int make_pool(const opts *o, world *w)
+{
+    size_t n = (size_t)o->annotators, k[4];
+    for (int t = 0; t < 3; t++)
+        k[t + 1] = (size_t)floor(o->shares[t] * (double)n + 0.5);
+    if (k[1] + k[2] + k[3] > n) {
+        cli_error("the shares round to more annotators than --annotators %zu", n);
+        return CLI_EUSAGE;
+    }
+    k[0] = n - k[1] - k[2] - k[3];
+    pm_sim_effort e;
+    pm_error err = {0};
+    pm_status st = pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err);
+    if (st != PM_OK) {
+        cli_error("--eta: %s", err.text);
+        return CLI_EUSAGE;
+    }
+    w->n = n;
+    w->pool = malloc(n * sizeof *w->pool);
+    w->names = calloc(n, sizeof *w->names);
+    if (!w->pool || !w->names)
+        return CLI_EINTERNAL;
+    st = pm_sim_pool(&e, k[0], k[1], k[2], k[3], w->sim_seed, w->pool, &err);
+    if (st != PM_OK)
+        return cli_fail("--eta", st, &err);
+    int width = snprintf(NULL, 0, "%zu", n);
+    size_t idx[4] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = pm_sim_kind_name(w->pool[i].kind);
+        w->names[i] = malloc(strlen(kind) + 24);
+        if (!w->names[i])
+            return CLI_EINTERNAL;
+        sprintf(w->names[i], "%s-%0*zu", kind, width, ++idx[w->pool[i].kind]);
+    }
+    return 0;
+}
+
+/* ---- one run: plan, labels, assess -------------------------------------- */
+
+typedef struct run {
+    double dup_rate;
+    pm_plan *plan;
+    char *labels;
+    size_t rows;
+    pm_plan_summary sum;
+    pm_assess *assess;
+} run;
+
+static void run_free(run *r)
+{
+    pm_plan_free(r->plan);
+    free(r->labels);
+    pm_assess_free(r->assess);
+}
+
+static pm_status feed_assess(const world *w, run *r, const cli_testopts *to, double level,
+                             pm_error *err)
+{
+    pm_assess_options ao;
+    pm_assess_options_default(&ao);
+    ao.delta = w->delta_r;
+    ao.q0 = 0.5;
+    ao.level = level;
+    ao.eta0 = to->eta0;
+    ao.eta1 = to->eta1;
+    r->assess = pm_assess_new(&ao, err);
+    if (!r->assess)
+        return err ? err->code : PM_ENOMEM;
+    pm_record recs[1024];
+    pm_status st = PM_OK;
+    for (size_t i = 0; i < r->rows && st == PM_OK;) {
+        size_t n = 0, done;
+        for (; n < 1024 && i < r->rows; n++, i++)
+            pm_sim_record(r->plan, r->labels, w->p_gold, i, &recs[n]);
+        st = pm_assess_add_batch(r->assess, recs, n, &done, err);
+    }
+    return st == PM_OK ? pm_assess_finish(r->assess, err) : st;
+}
+
+static int make_run(const opts *o, const world *w, const cli_testopts *to, run *r)
+{
+    pm_plan_request req = {w->items,
+                           pm_plan_pool_count(w->gold) ? w->gold : NULL,
+                           (const char *const *)w->names,
+                           w->n,
+                           o->length,
+                           o->nrates ? -1 : o->dup_count,
+                           r->dup_rate,
+                           o->min_gap,
+                           o->gold_rate,
+                           o->seed};
+    pm_error err = {0};
+    pm_status st = pm_plan_make(&req, &r->plan, &err);
+    if (st != PM_OK)
+        return cli_fail(NULL, st, &err);
+    pm_plan_rows(r->plan, &r->rows);
+    if ((st = pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &r->sum, &err)) != PM_OK)
+        return cli_fail(NULL, st, &err);
+    r->labels = malloc(r->rows ? r->rows : 1);
+    if (!r->labels)
+        return CLI_EINTERNAL;
+    pm_sim_request sr = {r->plan,   w->items, w->gold,    w->p_items,
+                         w->p_gold, w->pool,  w->delta_r, w->sim_seed};
+    st = pm_sim_labels(&sr, r->labels, &err);
+    if (st == PM_OK)
+        st = feed_assess(w, r, to, o->level, &err);
+    return st == PM_OK ? 0 : cli_fail("assess", st, &err);
+}
+
+/* ---- files: the log, the truth, the gold labels -------------------------- */
+
+static pm_status write_log(const opts *o, const run *r, FILE *fp, pm_error *err)
+{
+    static const pm_records_format f[] = {PM_RECORDS_CSV, PM_RECORDS_JSONL, PM_RECORDS_LABELSTUDIO};
+    pm_records_writer *wr;
+    pm_status st =
+        pm_records_writer_new(fp, o->out, f[o->log_format], PM_RECW_SHOWN_LEFT, &wr, err);
+    pm_record rec;
+    for (size_t i = 0; st == PM_OK && i < r->rows; i++) {
+        pm_sim_record(r->plan, r->labels, NULL, i, &rec);
+        st = pm_records_write(wr, &rec, err);
+    }
+    if (st != PM_OK) {
+        pm_records_writer_free(wr);
+        return st;
+    }
+    return pm_records_writer_close(wr, err);
+}
+
+static pm_status write_truth(const world *w, FILE *fp, pm_error *err)
+{
+    fprintf(fp, "annotator,kind,eta\n");
+    for (size_t i = 0; i < w->n; i++) {
+        if (isnan(w->pool[i].eta))
+            fprintf(fp, "%s,%s,\n", w->names[i], pm_sim_kind_name(w->pool[i].kind));
+        else
+            fprintf(fp, "%s,%s,%.17g\n", w->names[i], pm_sim_kind_name(w->pool[i].kind),
+                    w->pool[i].eta);
+    }
+    return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+}
+
+static pm_status write_gold(const world *w, FILE *fp, pm_error *err)
+{
+    for (size_t i = 0; i < pm_plan_pool_count(w->gold); i++)
+        fprintf(fp, "%s\t%s\n", pm_plan_pool_key(w->gold, i), pm_sim_gold_label(w->p_gold[i]));
+    return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+}
+
+/* Each file complete or absent: all are put in place only when all were
+ * written. */
+static int write_files(const opts *o, const world *w, const run *r)
+{
+    const char *paths[3] = {o->out, o->truth_out, o->gold_out};
+    const char *what[3] = {"--out", "--truth-out", "--gold-out"};
+    pm_outfile *of[3] = {NULL, NULL, NULL};
+    pm_error err = {0};
+    pm_status st = PM_OK;
+    int i;
+    for (i = 0; i < 3 && st == PM_OK; i++) {
+        if (!paths[i])
+            continue;
+        st = pm_outfile_open(paths[i], &of[i], &err);
+        if (st == PM_OK) {
+            FILE *fp = pm_outfile_stream(of[i]);
+            st = i == 0   ? write_log(o, r, fp, &err)
+                 : i == 1 ? write_truth(w, fp, &err)
+                          : write_gold(w, fp, &err);
+        }
+    }
+    int failed = st != PM_OK ? i - 1 : -1;
+    for (i = 0; i < 3; i++) {
+        if (st == PM_OK && of[i]) {
+            st = pm_outfile_commit(of[i], &err);
+            failed = st != PM_OK ? i : failed;
+        } else {
+            pm_outfile_abort(of[i]);
+        }
+        of[i] = NULL;
+    }
+    return st == PM_OK ? 0 : cli_fail(what[failed], st, &err);
+}
+
+/* ---- matching assess rows to the truth ------------------------------------ */
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* idx[i]: the pool index of assess row i (rows are sorted by name). */
+static size_t *match_rows(const world *w, const pm_assess_row *rows, size_t count)
+{
+    char ***byname = malloc(w->n * sizeof *byname);
+    size_t *idx = malloc((count ? count : 1) * sizeof *idx);
+    if (!byname || !idx) {
+        free(byname);
+        free(idx);
+        return NULL;
+    }
+    for (size_t i = 0; i < w->n; i++)
+        byname[i] = &w->names[i];
+    qsort(byname, w->n, sizeof *byname, cmp_name);
+    for (size_t i = 0, j = 0; i < count; i++) {
+        while (j < w->n && strcmp(*byname[j], rows[i].annotator) != 0)
+            j++;
+        idx[i] = j < w->n ? (size_t)(byname[j] - w->names) : 0;
+    }
+    free(byname);
+    return idx;
+}
+
+static int group_of(const pm_sim_annotator *a, const cli_testopts *to)
+{
+    if (a->kind != PM_SIM_CAREFUL)
+        return GROUP_SPAMMER + (int)a->kind - 1;
+    return a->eta >= to->eta1   ? GROUP_DILIGENT
+           : a->eta <= to->eta0 ? GROUP_SHIRKING
+                                : GROUP_BETWEEN;
+}
+
+/* The true pass probability of a duplicate pair. */
+static double true_m(const world *w, const pm_sim_annotator *a)
+{
+    if (a->kind == PM_SIM_LONGER)
+        return 1;
+    if (a->kind == PM_SIM_LEFT)
+        return 0;
+    return 0.5 + a->eta * (0.5 - w->delta_r);
+}
+
+/* Exact probability that assess's self-consistency rule fails an annotator
+ * with pass probability m on n pairs (the LR test for n; too-few never
+ * fails). */
+static double exact_fail(const world *w, const cli_testopts *to, double max_error, long n, double m)
+{
+    pm_test t;
+    if (n < 1 ||
+        pm_test_design(&w->scheme, to->eta0, to->eta1, n, PM_RULE_LR, 0, &t, NULL) != PM_OK)
+        return 0;
+    if (t.error_sum > max_error)
+        return 0;
+    return t.k <= 0 ? 0 : pm_pbinom((double)t.k - 1, (double)n, m, 1, 0);
+}
+
+static int covered(const pm_sim_annotator *a, const pm_assess_row *r)
+{
+    if (a->kind > PM_SIM_SPAMMER || isnan(r->ci_low))
+        return -1;
+    return a->eta >= r->ci_low && a->eta <= r->ci_high;
+}
+
+/* ---- tables ----------------------------------------------------------------- */
+
+static void flags_text(unsigned flags, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        if (flags & (1u << i)) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, "%s%s", n ? "," : "", pm_flag_name(i));
+        }
+}
+
+static void notes(out_table *t, const opts *o, const world *w, const cli_testopts *to)
+{
+    out_note(t,
+             "simulated: seed %" PRIu64 " (plan), SplitMix64 -> %" PRIu64 " (labels, efforts); %s",
+             o->seed, w->sim_seed, PM_RNG_NAME);
+    out_note(t,
+             "pair agreement m = 1/2 + eta (1/2 - delta), delta = %g (general convention, "
+             "q0 = 1/2); test eta0 = %g, eta1 = %g, likelihood-ratio rule; level %g",
+             w->delta_r, to->eta0, to->eta1, o->level);
+}
+
+static int show_annotators(const opts *o, const world *w, const run *r, const cli_testopts *to,
+                           out_format fmt)
+{
+    static const char *const cols[] = {
+        "annotator", "kind",    "eta",      "pairs",  "consistent", "eta_hat",   "ci_low",
+        "ci_high",   "covered", "decision", "gold_n", "gold_agree", "left_rate", "flags"};
+    size_t count;
+    const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
+    size_t *idx = match_rows(w, rows, count);
+    out_table *t = out_new(0);
+    if (!idx || !t) {
+        free(idx);
+        out_free(t);
+        return CLI_EINTERNAL;
+    }
+    notes(t, o, w, to);
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        out_col(t, cols[i]);
+    for (size_t i = 0; i < count; i++) {
+        const pm_sim_annotator *a = &w->pool[idx[i]];
+        const pm_assess_row *ar = &rows[i];
+        char fl[128];
+        out_row(t);
+        out_str(t, ar->annotator);
+        out_str(t, pm_sim_kind_name(a->kind));
+        out_num(t, a->eta);
+        out_int(t, ar->dup_pairs);
+        out_int(t, ar->consistent);
+        out_num(t, ar->eta_hat);
+        out_num(t, ar->ci_low);
+        out_num(t, ar->ci_high);
+        int c = covered(a, ar);
+        if (c < 0)
+            out_null(t);
+        else
+            out_bool(t, c);
+        out_str(t, pm_decision_name(ar->decision));
+        out_int(t, ar->gold_n);
+        out_int(t, ar->gold_agree);
+        out_num(t, ar->left_rate);
+        flags_text(ar->flags, fl, sizeof fl);
+        out_str(t, fl);
+    }
+    int rc = cli_emit(t, fmt);
+    free(idx);
+    out_free(t);
+    return rc;
+}
+
+typedef struct tally {
+    long n, self, gold, side, cov, cov_n;
+    double self_exact;
+} tally;
+
+static int tally_run(const world *w, const run *r, const cli_testopts *to, tally *g)
+{
+    size_t count;
+    const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
+    size_t *idx = match_rows(w, rows, count);
+    if (!idx)
+        return CLI_EINTERNAL;
+    double max_error = pm_assess_get_options(r->assess)->max_error;
+    memset(g, 0, GROUP_COUNT * sizeof *g);
+    for (size_t i = 0; i < count; i++) {
+        const pm_sim_annotator *a = &w->pool[idx[i]];
+        tally *t = &g[group_of(a, to)];
+        t->n++;
+        t->self += rows[i].decision == PM_DECISION_FAIL;
+        t->self_exact += exact_fail(w, to, max_error, rows[i].dup_pairs, true_m(w, a));
+        t->gold += !!(rows[i].flags & PM_FLAG_CONSISTENT_BUT_WRONG);
+        t->side += !!(rows[i].flags & PM_FLAG_SAME_SIDE);
+        int c = covered(a, &rows[i]);
+        t->cov += c == 1;
+        t->cov_n += c >= 0;
+    }
+    free(idx);
+    return 0;
+}
+
+static void detection_rows(out_table *t, const run *r, size_t nann, const tally *g)
+{
+    for (int k = 0; k < GROUP_COUNT; k++) {
+        if (!g[k].n)
+            continue;
+        double n = (double)g[k].n;
+        out_row(t);
+        out_num(t, r->dup_rate);
+        out_int(t, r->sum.duplicates);
+        out_int(t, r->sum.duplicates * (long long)nann);
+        out_int(t, r->sum.gold * (long long)nann);
+        out_str(t, group_names[k]);
+        out_int(t, g[k].n);
+        out_int(t, g[k].self);
+        out_num(t, (double)g[k].self / n);
+        out_num(t, g[k].self_exact / n);
+        out_int(t, g[k].gold);
+        out_num(t, (double)g[k].gold / n);
+        out_int(t, g[k].side);
+        out_num(t, (double)g[k].side / n);
+        out_int(t, g[k].cov);
+        out_int(t, g[k].cov_n);
+    }
+}
+
+static int show_detection(const opts *o, const world *w, run *runs, size_t nruns,
+                          const cli_testopts *to, out_format fmt)
+{
+    static const char *const cols[] = {
+        "dup_rate",   "duplicates",   "monitoring_labels", "gold_labels", "group",
+        "annotators", "self_flagged", "self_rate",         "self_exact",  "gold_flagged",
+        "gold_rate",  "side_flagged", "side_rate",         "ci_covered",  "ci_n"};
+    out_table *t = out_new(0);
+    if (!t)
+        return CLI_EINTERNAL;
+    notes(t, o, w, to);
+    out_note(t, "self_exact: mean over the group of the exact P(fail) of the self-consistency "
+                "test for the annotator's true m and pairs (power's computation)");
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        out_col(t, cols[i]);
+    int rc = 0;
+    for (size_t i = 0; i < nruns && !rc; i++) {
+        tally g[GROUP_COUNT];
+        rc = tally_run(w, &runs[i], to, g);
+        if (!rc)
+            detection_rows(t, &runs[i], w->n, g);
+    }
+    if (!rc)
+        rc = cli_emit(t, fmt);
+    out_free(t);
+    return rc;
+}
+
+/* The exact expected wage of an annotator with pass probability m on n_i
+ * pairs under t (the rule pm_pay_compute applies: threshold scaled). */
+static double expected_wage(const pm_contract_terms *t, long n_i, double m)
+{
+    if (n_i == 0)
+        return t->base;
+    if (t->type == PM_CONTRACT_LINEAR)
+        return t->base + t->slope * m;
+    long k_i = 0;
+    if (pm_pay_scaled_threshold(t->k, t->n, n_i, &k_i, NULL) != PM_OK)
+        return NAN;
+    return t->base + t->bonus * pm_binom_sf((double)k_i, (double)n_i, m, 0);
+}
+
+typedef struct paysum {
+    long n;
+    double wage, expected;
+} paysum;
+
+static int pay_one(const world *w, const run *r, const cli_testopts *to, const char *path,
+                   out_table *t)
+{
+    pm_contract c;
+    pm_model m;
+    pm_scheme sc;
+    pm_error err = {0};
+    pm_status st = pm_contract_load(path, &c, &m, &sc, &err);
+    if (st != PM_OK)
+        return cli_fail("--contract", st, &err);
+    double dr;
+    if (pm_sim_repeat_delta(&sc, &dr, NULL) != PM_OK || fabs(dr - w->delta_r) > 1e-12)
+        cli_warn("%s: the contract was solved for another scheme than the one simulated "
+                 "(repeat disagreement %g): expected_wage uses the simulated one",
+                 path, w->delta_r);
+    size_t count;
+    const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
+    size_t *idx = match_rows(w, rows, count);
+    pm_pay_input *in = malloc((count ? count : 1) * sizeof *in);
+    pm_pay_row *out = malloc((count ? count : 1) * sizeof *out);
+    pm_pay_options po = {"1", "USD", 0};
+    int rc = !idx || !in || !out ? CLI_EINTERNAL : 0;
+    for (size_t i = 0; !rc && i < count; i++)
+        in[i] = (pm_pay_input){rows[i].annotator, rows[i].dup_pairs, rows[i].consistent, 0};
+    if (!rc && (st = pm_pay_compute(&c.terms, &po, in, count, out, NULL, &err)) != PM_OK)
+        rc = cli_fail("pay", st, &err);
+    paysum g[GROUP_COUNT] = {{0}};
+    for (size_t i = 0; !rc && i < count; i++) {
+        const pm_sim_annotator *a = &w->pool[idx[i]];
+        paysum *s = &g[group_of(a, to)];
+        s->n++;
+        s->wage += (double)out[i].wage_cents / 100;
+        s->expected += expected_wage(&c.terms, rows[i].dup_pairs, true_m(w, a));
+    }
+    for (int k = 0; !rc && k < GROUP_COUNT; k++) {
+        if (!g[k].n)
+            continue;
+        out_row(t);
+        out_str(t, path);
+        out_str(t, pm_contract_type_name(c.terms.type));
+        out_int(t, c.terms.n);
+        out_num(t, c.eta);
+        out_num(t, c.expected_pay);
+        out_str(t, group_names[k]);
+        out_int(t, g[k].n);
+        out_num(t, g[k].wage / (double)g[k].n);
+        out_num(t, g[k].expected / (double)g[k].n);
+    }
+    free(idx);
+    free(in);
+    free(out);
+    return rc;
+}
+
+static int show_pay(const opts *o, const world *w, const run *r, const cli_testopts *to,
+                    out_format fmt)
+{
+    static const char *const cols[] = {
+        "contract", "type",       "n",         "contract_eta", "contract_expected_pay",
+        "group",    "annotators", "mean_wage", "expected_wage"};
+    out_table *t = out_new(0);
+    if (!t)
+        return CLI_EINTERNAL;
+    notes(t, o, w, to);
+    out_note(t, "wages in contract units (pay --unit 1), rounded to cents; expected_wage: the "
+                "exact mean for each annotator's true m and pairs, averaged over the group");
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        out_col(t, cols[i]);
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", o->contracts);
+    int rc = 0;
+    for (char *s = buf, *next; s && !rc; s = next) {
+        next = strchr(s, ',');
+        if (next)
+            *next++ = '\0';
+        rc = pay_one(w, r, to, s, t);
+    }
+    if (!rc)
+        rc = cli_emit(t, fmt);
+    out_free(t);
+    return rc;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *to, out_format fmt)
+{
+    world w;
+    memset(&w, 0, sizeof w);
+    uint64_t s = o->seed;
+    w.sim_seed = pm_splitmix64(&s);
+    pm_error err = {0};
+    pm_status st = pm_sim_repeat_delta(&mon->scheme, &w.delta_r, &err);
+    if (st == PM_OK)
+        st = pm_scheme_self(&w.scheme, PM_CONV_GENERAL, w.delta_r, 0.5, &err);
+    if (st != PM_OK) {
+        cli_error("%s", err.text);
+        return CLI_EUSAGE;
+    }
+    run runs[MAX_RUNS];
+    size_t nruns = o->nrates ? o->nrates : 1;
+    memset(runs, 0, sizeof runs);
+    int rc = load_items(o, &w);
+    if (!rc)
+        rc = make_pool(o, &w);
+    for (size_t i = 0; i < nruns && !rc; i++) {
+        runs[i].dup_rate = o->nrates ? o->dup_rates[i] : NAN;
+        rc = make_run(o, &w, to, &runs[i]);
+    }
+    if (!rc)
+        rc = write_files(o, &w, &runs[0]);
+    if (!rc && w.repeated)
+        cli_warn("--items: %zu repeated item%s skipped (an item is in the pool once)", w.repeated,
+                 w.repeated == 1 ? "" : "s");
+    if (!rc)
+        rc = o->show == SHOW_DETECTION ? show_detection(o, &w, runs, nruns, to, fmt)
+             : o->show == SHOW_PAY     ? show_pay(o, &w, &runs[0], to, fmt)
+                                       : show_annotators(o, &w, &runs[0], to, fmt);
+    for (size_t i = 0; i < nruns; i++)
+        run_free(&runs[i]);
+    world_free(&w);
+    return rc;
+}
+
+int cli_simulate(int argc, char **argv)
+{
+    static const struct option own[] = {
+        {"items", required_argument, NULL, CLI_OPT_ITEMS},
+        {"annotators", required_argument, NULL, CLI_OPT_ANNOTATORS},
+        {"eta", required_argument, NULL, CLI_OPT_ETA},
+        {"spammer-share", required_argument, NULL, CLI_OPT_SPAMMER_SHARE},
+        {"longer-share", required_argument, NULL, CLI_OPT_LONGER_SHARE},
+        {"left-share", required_argument, NULL, CLI_OPT_LEFT_SHARE},
+        {"queue-length", required_argument, NULL, CLI_OPT_QUEUE_LENGTH},
+        {"dup-rate", required_argument, NULL, CLI_OPT_DUP_RATE},
+        {"dup-count", required_argument, NULL, CLI_OPT_DUP_COUNT},
+        {"min-gap", required_argument, NULL, CLI_OPT_MIN_GAP},
+        {"gold-rate", required_argument, NULL, CLI_OPT_GOLD_RATE},
+        {"gold-items", required_argument, NULL, CLI_OPT_GOLD_ITEMS},
+        {"seed", required_argument, NULL, CLI_OPT_SEED},
+        {"out", required_argument, NULL, CLI_OPT_OUT},
+        {"log-format", required_argument, NULL, CLI_OPT_LOG_FORMAT},
+        {"truth-out", required_argument, NULL, CLI_OPT_TRUTH_OUT},
+        {"gold-out", required_argument, NULL, CLI_OPT_GOLD_OUT},
+        {"contract", required_argument, NULL, CLI_OPT_CONTRACT},
+        {"show", required_argument, NULL, CLI_OPT_SHOW},
+        {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"html", required_argument, NULL, CLI_OPT_HTML},
+        {NULL, 0, NULL, 0}};
+    opts o;
+    memset(&o, 0, sizeof o);
+    o.dup_count = -1;
+    o.min_gap = 10;
+    o.level = 0.95;
+    cli_monitor mon;
+    cli_testopts to;
+    cli_output out;
+    cli_monitor_init(&mon, PM_CONV_GENERAL);
+    cli_testopts_init(&to);
+    cli_output_init(&out, 0);
+    to.eta0 = 0.8; /* as assess */
+    to.eta1 = 1;
+    to.have_eta0 = to.have_eta1 = 1;
+    to.no_alpha = 1; /* assess applies the likelihood-ratio rule */
+    const cli_group groups[] = {{own, opt, finish, &o},
+                                cli_test_group(&to),
+                                cli_monitor_group(&mon),
+                                cli_output_group(&out)};
+    int rc;
+    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc))
+        rc = simulate(&o, &mon, &to, out.fmt);
+    cli_monitor_free(&mon);
+    return rc;
+}
