@@ -13,6 +13,7 @@
 #include "prefmon/outfile.h"
 #include "prefmon/pay.h"
 #include "prefmon/records_write.h"
+#include "prefmon/report.h"
 #include "prefmon/rng.h"
 #include "prefmon/sim.h"
 
@@ -51,6 +52,9 @@ static const char help[] =
     "  --gold-out FILE           the gold labels, item TAB label (assess --gold reads it)\n"
     "  --contract FILE[,FILE]    pay under each contract (contract --out); --show pay\n"
     "  --show annotators|detection|pay  the stdout table (default annotators)\n"
+    "  --html FILE               a report page: each group's simulated flag rate against the\n"
+    "                            exact one, interval coverage, eta_hat against eta (never\n"
+    "                            partial)\n"
     "  --level L                 confidence level of the intervals (default 0.95)\n"
     "  --eta0 A --eta1 B         the test assess applies (default 0.8, 1)\n"
     "  --delta D --convention general|paper  the careful repeat disagreement "
@@ -778,6 +782,173 @@ static int show_pay(const opts *o, const world *w, const run *r, const cli_testo
     return rc;
 }
 
+/* ---- the report page (--html): Monte Carlo against exact ------------------ */
+
+/* One verdict: the MC count k of n against the exact value e, by its 99.9%
+ * Clopper–Pearson interval. */
+static pm_status mc_verdict(pm_doc *d, const char *claim, long k, long n, double e, int at_least,
+                            pm_error *err)
+{
+    double lo = 0, hi = 1;
+    pm_status st = pm_clopper_pearson(k, n, 0.999, &lo, &hi, err);
+    if (st != PM_OK)
+        return st;
+    int ok = at_least ? hi >= e : e >= lo && e <= hi;
+    char finding[400];
+    snprintf(finding, sizeof finding,
+             "simulated %ld of %ld = %.4g, 99.9%% Clopper-Pearson interval [%.4g, %.4g]; %s %.4g: "
+             "%s",
+             k, n, (double)k / (double)n, lo, hi, at_least ? "level" : "exact", e,
+             ok ? (at_least ? "not below it" : "inside") : (at_least ? "below it" : "outside"));
+    return pm_doc_verdict_box(d, ok ? PM_VERDICT_YES : PM_VERDICT_NO, claim, finding, err);
+}
+
+static pm_status html_detection(pm_doc *d, const world *w, const run *r, const cli_testopts *to,
+                                double level, pm_error *err)
+{
+    tally g[GROUP_COUNT];
+    if (tally_run(w, r, to, g))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    pm_status st = pm_doc_section(d, "detection", "Self-consistency: simulated vs exact", err);
+    if (st == PM_OK)
+        st = pm_doc_para(d,
+                         "Each group's rate of failing the self-consistency test, against the "
+                         "exact probability prefmon power computes (the mean over the group "
+                         "of P(X < k) for the annotator's true pass probability and pairs). "
+                         "Agreement means the exact value is inside the simulation's 99.9% "
+                         "interval.",
+                         err);
+    long cov = 0, cov_n = 0;
+    for (int k = 0; st == PM_OK && k < GROUP_COUNT; k++) {
+        cov += g[k].cov;
+        cov_n += g[k].cov_n;
+        if (!g[k].n)
+            continue;
+        char claim[160];
+        snprintf(claim, sizeof claim,
+                 "%s (%ld annotators, %ld pairs each): flagged by "
+                 "self-consistency",
+                 group_names[k], g[k].n, r->sum.duplicates);
+        /* A group's annotators share n, so the sum of Bernoulli(p_i) is compared with its
+         * mean; exact when the p_i are equal (the binomial), conservative otherwise. */
+        st = mc_verdict(d, claim, g[k].self, g[k].n, g[k].self_exact / (double)g[k].n, 0, err);
+    }
+    if (st == PM_OK)
+        st = pm_doc_section(d, "coverage", "Confidence intervals", err);
+    if (st == PM_OK && cov_n) {
+        char claim[160];
+        snprintf(claim, sizeof claim,
+                 "the %g interval for eta covers the true effort (careful "
+                 "and spammers)",
+                 level);
+        st = mc_verdict(d, claim, cov, cov_n, level, 1, err);
+    }
+    return st;
+}
+
+static pm_status html_plot(pm_doc *d, const world *w, const run *r, pm_error *err)
+{
+    size_t count;
+    const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
+    size_t *idx = match_rows(w, rows, count);
+    double *v = malloc(4 * (count ? count : 1) * sizeof *v);
+    if (!idx || !v) {
+        free(idx);
+        free(v);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    double *x = v, *y = v + count, *lo = v + 2 * count, *hi = v + 3 * count;
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        const pm_sim_annotator *a = &w->pool[idx[i]];
+        if (a->kind > PM_SIM_SPAMMER)
+            continue;
+        x[n] = a->eta;
+        y[n] = rows[i].eta_hat;
+        lo[n] = rows[i].ci_low;
+        hi[n++] = rows[i].ci_high;
+    }
+    pm_doc_plot_spec spec;
+    pm_doc_plot_spec_default(&spec);
+    spec.title = "Effort: estimate against the truth";
+    spec.xlabel = "true eta";
+    spec.ylabel = "eta_hat with its interval";
+    spec.caption = "careful annotators and spammers; self-consistency on the plan's duplicates, "
+                   "general convention, q0 = 1/2";
+    spec.xmin = spec.ymin = 0;
+    spec.xmax = spec.ymax = 1;
+    pm_doc_plot *pl = pm_doc_plot_new(d, &spec, err);
+    pm_doc_series se = {"annotators", PM_MARK_POINTS, 0, x, y, NULL, lo, hi, NULL, n};
+    pm_status st = pl ? pm_doc_plot_series(pl, &se, err) : err->code;
+    if (st == PM_OK)
+        st = pm_doc_plot_power_line(pl, "eta_hat = eta", 1, 1, err);
+    free(idx);
+    free(v);
+    return st;
+}
+
+static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *r,
+                           const cli_testopts *to, pm_error *err)
+{
+    char sub[400], seed[32], sseed[32], ann[32], len[32], dups[32], gold[32], delta[32];
+    snprintf(sub, sizeof sub, "prefmon simulate, seed %" PRIu64 "; %s", o->seed, PM_RNG_NAME);
+    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    snprintf(sseed, sizeof sseed, "%" PRIu64, w->sim_seed);
+    snprintf(ann, sizeof ann, "%zu", w->n);
+    snprintf(len, sizeof len, "%ld", r->sum.length);
+    snprintf(dups, sizeof dups, "%ld", r->sum.duplicates);
+    snprintf(gold, sizeof gold, "%ld", r->sum.gold);
+    snprintf(delta, sizeof delta, "%g", w->delta_r);
+    const char *names[] = {"seed (plan)",
+                           "seed (labels)",
+                           "annotators",
+                           "queue length",
+                           "duplicates",
+                           "gold items",
+                           "careful repeat disagreement",
+                           "items"};
+    const char *vals[] = {
+        seed, sseed, ann,   len,
+        dups, gold,  delta, o->items ? o->items : "data/ultrafeedback-sample.jsonl"};
+    pm_status st = pm_doc_subtitle(d, sub, err);
+    if (st == PM_OK)
+        st = pm_doc_section(d, "parameters", "What was simulated", err);
+    if (st == PM_OK)
+        st = pm_doc_para(d,
+                         "With probability eta an annotator labels an item carefully (P(A) = "
+                         "the item's p), else by a fair coin; a careful repeat disagrees with "
+                         "probability delta, so a duplicate pair agrees with probability "
+                         "1/2 + eta (1/2 - delta): the general convention with q0 = 1/2. "
+                         "Longer-response clickers are consistent and only gold sees them.",
+                         err);
+    if (st == PM_OK)
+        st = pm_doc_keyvals(d, names, vals, sizeof names / sizeof *names, err);
+    if (st == PM_OK)
+        st = html_detection(d, w, r, to, o->level, err);
+    if (st == PM_OK)
+        st = html_plot(d, w, r, err);
+    return st;
+}
+
+static int write_html(const opts *o, const world *w, const run *r, const cli_testopts *to)
+{
+    pm_error err = {0};
+    pm_doc *d = pm_doc_new("Simulation: monitoring against the truth", &err);
+    pm_outfile *of = NULL;
+    pm_status st = d ? html_fill(d, o, w, r, to, &err) : err.code;
+    if (st == PM_OK)
+        st = pm_outfile_open(o->html, &of, &err);
+    if (st == PM_OK)
+        st = pm_doc_write_html(d, pm_outfile_stream(of), &err);
+    if (st == PM_OK) {
+        st = pm_outfile_commit(of, &err);
+        of = NULL;
+    }
+    pm_outfile_abort(of);
+    pm_doc_free(d);
+    return st == PM_OK ? 0 : cli_fail("--html", st, &err);
+}
+
 /* ---- the command ------------------------------------------------------------ */
 
 static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *to, out_format fmt)
@@ -806,6 +977,8 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     }
     if (!rc)
         rc = write_files(o, &w, &runs[0]);
+    if (!rc && o->html)
+        rc = write_html(o, &w, &runs[0], to);
     if (!rc && w.repeated)
         cli_warn("--items: %zu repeated item%s skipped (an item is in the pool once)", w.repeated,
                  w.repeated == 1 ? "" : "s");
