@@ -62,10 +62,10 @@ static const char help[] =
     "Tables: annotators: annotator, kind, eta (true), pairs, consistent, eta_hat, ci_low,\n"
     "ci_high, covered, decision, gold_n, gold_agree, left_rate, flags. detection: per\n"
     "dup_rate and group (careful eta >= eta1 'diligent', eta <= eta0 'shirking', between,\n"
-    "spammer, longer, left): how many each rule flags (self-consistency fail, gold\n"
-    "consistent-but-wrong, same-side) with the exact expected self-consistency rate, the\n"
-    "interval coverage, and the monitoring labels bought. pay: per contract and group the\n"
-    "mean simulated wage and its exact expectation.\n";
+    "spammer, longer, left): how many the test cannot decide (too_few), how many each rule\n"
+    "flags (self-consistency fail, gold consistent-but-wrong, same-side) with the exact\n"
+    "expected self-consistency rate, the interval coverage, and the monitoring labels\n"
+    "bought. pay: per contract and group the mean simulated wage and its exact expectation.\n";
 
 enum { SHOW_ANNOTATORS, SHOW_DETECTION, SHOW_PAY };
 enum {
@@ -598,7 +598,7 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
 }
 
 typedef struct tally {
-    long n, self, gold, side, cov, cov_n;
+    long n, too_few, self, gold, side, cov, cov_n;
     double self_exact;
 } tally;
 
@@ -616,6 +616,7 @@ static int tally_run(const world *w, const run *r, const cli_testopts *to, tally
         tally *t = &g[group_of(a, to)];
         t->n++;
         t->self += rows[i].decision == PM_DECISION_FAIL;
+        t->too_few += rows[i].decision == PM_DECISION_TOO_FEW;
         t->self_exact += exact_fail(w, to, max_error, rows[i].dup_pairs, true_m(w, a));
         t->gold += !!(rows[i].flags & PM_FLAG_CONSISTENT_BUT_WRONG);
         t->side += !!(rows[i].flags & PM_FLAG_SAME_SIDE);
@@ -640,6 +641,7 @@ static void detection_rows(out_table *t, const run *r, size_t nann, const tally 
         out_int(t, r->sum.gold * (long long)nann);
         out_str(t, group_names[k]);
         out_int(t, g[k].n);
+        out_int(t, g[k].too_few);
         out_int(t, g[k].self);
         out_num(t, (double)g[k].self / n);
         out_num(t, g[k].self_exact / n);
@@ -656,9 +658,10 @@ static int show_detection(const opts *o, const world *w, run *runs, size_t nruns
                           const cli_testopts *to, out_format fmt)
 {
     static const char *const cols[] = {
-        "dup_rate",   "duplicates",   "monitoring_labels", "gold_labels", "group",
-        "annotators", "self_flagged", "self_rate",         "self_exact",  "gold_flagged",
-        "gold_rate",  "side_flagged", "side_rate",         "ci_covered",  "ci_n"};
+        "dup_rate",     "duplicates", "monitoring_labels", "gold_labels",
+        "group",        "annotators", "too_few",           "self_flagged",
+        "self_rate",    "self_exact", "gold_flagged",      "gold_rate",
+        "side_flagged", "side_rate",  "ci_covered",        "ci_n"};
     out_table *t = out_new(0);
     if (!t)
         return CLI_EINTERNAL;
