@@ -48,7 +48,7 @@ static const char help[] =
     "  --seed S                  the plan's seed; labels and efforts use SplitMix64(S)\n"
     "  --out FILE                the label log (never partial)\n"
     "  --log-format csv|jsonl|labelstudio  its shape (default csv)\n"
-    "  --truth-out FILE          CSV annotator,kind,eta (never partial)\n"
+    "  --truth-out FILE          CSV annotator,kind,eta,delta,seed,label_seed (never partial)\n"
     "  --gold-out FILE           the gold labels, item TAB label (assess --gold reads it)\n"
     "  --contract FILE[,FILE]    pay under each contract (contract --out); --show pay\n"
     "  --show annotators|detection|pay  the stdout table (default annotators)\n"
@@ -129,13 +129,13 @@ static int opt(void *self, int code, const char *arg)
     opts *o = self;
     static const char *const fmts[] = {"csv", "jsonl", "labelstudio", NULL};
     static const char *const shows[] = {"annotators", "detection", "pay", NULL};
-    const char *const *paths[] = {&o->items,    &o->eta,       &o->out, &o->truth_out,
-                                  &o->gold_out, &o->contracts, &o->html};
+    const char **paths[] = {&o->items,    &o->eta,       &o->out, &o->truth_out,
+                            &o->gold_out, &o->contracts, &o->html};
     const int pcodes[] = {CLI_OPT_ITEMS,    CLI_OPT_ETA,      CLI_OPT_OUT, CLI_OPT_TRUTH_OUT,
                           CLI_OPT_GOLD_OUT, CLI_OPT_CONTRACT, CLI_OPT_HTML};
     for (size_t i = 0; i < sizeof pcodes / sizeof *pcodes; i++)
         if (code == pcodes[i]) {
-            *(const char **)paths[i] = arg;
+            *paths[i] = arg;
             return 0;
         }
     switch (code) {
@@ -402,15 +402,15 @@ static pm_status write_log(const opts *o, const run *r, FILE *fp, pm_error *err)
     return pm_records_writer_close(wr, err);
 }
 
-static pm_status write_truth(const world *w, FILE *fp, pm_error *err)
+static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *err)
 {
-    fprintf(fp, "annotator,kind,eta\n");
+    fprintf(fp, "annotator,kind,eta,delta,seed,label_seed\n");
     for (size_t i = 0; i < w->n; i++) {
-        if (isnan(w->pool[i].eta))
-            fprintf(fp, "%s,%s,\n", w->names[i], pm_sim_kind_name(w->pool[i].kind));
-        else
-            fprintf(fp, "%s,%s,%.17g\n", w->names[i], pm_sim_kind_name(w->pool[i].kind),
-                    w->pool[i].eta);
+        char eta[32] = "";
+        if (!isnan(w->pool[i].eta))
+            snprintf(eta, sizeof eta, "%.17g", w->pool[i].eta);
+        fprintf(fp, "%s,%s,%s,%.17g,%" PRIu64 ",%" PRIu64 "\n", w->names[i],
+                pm_sim_kind_name(w->pool[i].kind), eta, w->delta_r, o->seed, w->sim_seed);
     }
     return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
 }
@@ -439,7 +439,7 @@ static int write_files(const opts *o, const world *w, const run *r)
         if (st == PM_OK) {
             FILE *fp = pm_outfile_stream(of[i]);
             st = i == 0   ? write_log(o, r, fp, &err)
-                 : i == 1 ? write_truth(w, fp, &err)
+                 : i == 1 ? write_truth(o, w, fp, &err)
                           : write_gold(w, fp, &err);
         }
     }
@@ -548,6 +548,29 @@ static void notes(out_table *t, const opts *o, const world *w, const cli_testopt
              w->delta_r, to->eta0, to->eta1, o->level);
 }
 
+/* What every row depends on, as columns (CSV and JSON drop the notes). */
+static const char *const param_cols[] = {"delta", "q0", "eta0", "eta1", "level", "seed"};
+
+static void param_cells(out_table *t, const opts *o, const world *w, const cli_testopts *to)
+{
+    char seed[32];
+    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    out_num(t, w->delta_r);
+    out_num(t, 0.5);
+    out_num(t, to->eta0);
+    out_num(t, to->eta1);
+    out_num(t, o->level);
+    out_str(t, seed); /* a string: 64-bit seeds do not fit a JSON double */
+}
+
+static void declare(out_table *t, const char *const *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out_col(t, cols[i]);
+    for (size_t i = 0; i < sizeof param_cols / sizeof *param_cols; i++)
+        out_col(t, param_cols[i]);
+}
+
 static int show_annotators(const opts *o, const world *w, const run *r, const cli_testopts *to,
                            out_format fmt)
 {
@@ -564,8 +587,7 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
         return CLI_EINTERNAL;
     }
     notes(t, o, w, to);
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        out_col(t, cols[i]);
+    declare(t, cols, sizeof cols / sizeof *cols);
     for (size_t i = 0; i < count; i++) {
         const pm_sim_annotator *a = &w->pool[idx[i]];
         const pm_assess_row *ar = &rows[i];
@@ -590,6 +612,7 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
         out_num(t, ar->left_rate);
         flags_text(ar->flags, fl, sizeof fl);
         out_str(t, fl);
+        param_cells(t, o, w, to);
     }
     int rc = cli_emit(t, fmt);
     free(idx);
@@ -628,7 +651,8 @@ static int tally_run(const world *w, const run *r, const cli_testopts *to, tally
     return 0;
 }
 
-static void detection_rows(out_table *t, const run *r, size_t nann, const tally *g)
+static void detection_rows(out_table *t, const opts *o, const world *w, const cli_testopts *to,
+                           const run *r, const tally *g)
 {
     for (int k = 0; k < GROUP_COUNT; k++) {
         if (!g[k].n)
@@ -637,8 +661,8 @@ static void detection_rows(out_table *t, const run *r, size_t nann, const tally 
         out_row(t);
         out_num(t, r->dup_rate);
         out_int(t, r->sum.duplicates);
-        out_int(t, r->sum.duplicates * (long long)nann);
-        out_int(t, r->sum.gold * (long long)nann);
+        out_int(t, r->sum.duplicates * (long long)w->n);
+        out_int(t, r->sum.gold * (long long)w->n);
         out_str(t, group_names[k]);
         out_int(t, g[k].n);
         out_int(t, g[k].too_few);
@@ -651,6 +675,7 @@ static void detection_rows(out_table *t, const run *r, size_t nann, const tally 
         out_num(t, (double)g[k].side / n);
         out_int(t, g[k].cov);
         out_int(t, g[k].cov_n);
+        param_cells(t, o, w, to);
     }
 }
 
@@ -668,14 +693,13 @@ static int show_detection(const opts *o, const world *w, run *runs, size_t nruns
     notes(t, o, w, to);
     out_note(t, "self_exact: mean over the group of the exact P(fail) of the self-consistency "
                 "test for the annotator's true m and pairs (power's computation)");
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        out_col(t, cols[i]);
+    declare(t, cols, sizeof cols / sizeof *cols);
     int rc = 0;
     for (size_t i = 0; i < nruns && !rc; i++) {
         tally g[GROUP_COUNT];
         rc = tally_run(w, &runs[i], to, g);
         if (!rc)
-            detection_rows(t, &runs[i], w->n, g);
+            detection_rows(t, o, w, to, &runs[i], g);
     }
     if (!rc)
         rc = cli_emit(t, fmt);
@@ -702,8 +726,8 @@ typedef struct paysum {
     double wage, expected;
 } paysum;
 
-static int pay_one(const world *w, const run *r, const cli_testopts *to, const char *path,
-                   out_table *t)
+static int pay_one(const opts *o, const world *w, const run *r, const cli_testopts *to,
+                   const char *path, out_table *t)
 {
     pm_contract c;
     pm_model m;
@@ -749,6 +773,7 @@ static int pay_one(const world *w, const run *r, const cli_testopts *to, const c
         out_int(t, g[k].n);
         out_num(t, g[k].wage / (double)g[k].n);
         out_num(t, g[k].expected / (double)g[k].n);
+        param_cells(t, o, w, to);
     }
     free(idx);
     free(in);
@@ -768,8 +793,7 @@ static int show_pay(const opts *o, const world *w, const run *r, const cli_testo
     notes(t, o, w, to);
     out_note(t, "wages in contract units (pay --unit 1), rounded to cents; expected_wage: the "
                 "exact mean for each annotator's true m and pairs, averaged over the group");
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        out_col(t, cols[i]);
+    declare(t, cols, sizeof cols / sizeof *cols);
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", o->contracts);
     int rc = 0;
@@ -777,7 +801,7 @@ static int show_pay(const opts *o, const world *w, const run *r, const cli_testo
         next = strchr(s, ',');
         if (next)
             *next++ = '\0';
-        rc = pay_one(w, r, to, s, t);
+        rc = pay_one(o, w, r, to, s, t);
     }
     if (!rc)
         rc = cli_emit(t, fmt);

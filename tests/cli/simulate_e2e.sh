@@ -8,6 +8,8 @@
 #     answer every swapped repeat the same way, 60 of 60 consistent) but ARE
 #     flagged by gold agreement (consistent-but-wrong): only gold sees them;
 #   - careful annotators (eta 0.95) are flagged by neither;
+#   - the JSONL and Label Studio exports of the same simulation assess to
+#     the same table as the CSV export;
 #   - pay's table has one row per annotator; under the binary contract every
 #     spammer fails the threshold and every longer clicker passes it (a
 #     contract paid on self-consistency alone pays the heuristic clicker).
@@ -56,4 +58,20 @@ rows=$(awk 'END { print NR - 1 }' "$tmp/pay.csv")
 awk -F, '$1 ~ /^spammer/ && !/below threshold: / { print "spammer " $1 " not below: " $0; bad = 1 }
     $1 ~ /^longer/ && !/passed: / { print "longer clicker " $1 " not passed: " $0; bad = 1 }
     END { exit bad }' "$tmp/pay.csv" >&2 || fail "pay does not follow the consistency outcomes"
+# The same simulation exported as JSONL and as a Label Studio export reads
+# back to the same assessment (the readers see the same records), and the
+# --html page parses.
+for f in jsonl labelstudio; do
+    "$prefmon" simulate --annotators 20 --eta fixed:0.95 --spammer-share 0.2 --longer-share 0.2 \
+        --queue-length 600 --dup-rate 0.1 --gold-rate 0.25 --seed 7 --eta0 0.5 \
+        --convention paper --delta 0.04 --log-format "$f" --out "$tmp/log.$f" \
+        --html "$tmp/sim.html" >/dev/null 2>&1 || fail "simulate --log-format $f failed"
+    "$prefmon" assess "$tmp/log.$f" --gold "$tmp/gold.tsv" --delta 0.02 --q0 0.5 --eta0 0.5 \
+        --format csv >"$tmp/assess.$f" 2>/dev/null || fail "assess of the $f log failed"
+    cmp -s "$tmp/assess.csv" "$tmp/assess.$f" || fail "the $f log assesses differently from the CSV log"
+done
+if [ -x /usr/bin/python3 ] && [ -f tests/report/check_html.py ]; then
+    /usr/bin/python3 tests/report/check_html.py "$tmp/sim.html" >/dev/null ||
+        fail "the --html page does not parse"
+fi
 echo "simulate_e2e: spammers flagged by self-consistency, longer clickers only by gold, pay ok"
