@@ -845,6 +845,35 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, const c
                          "Agreement means the exact value is inside the simulation's 99.9% "
                          "interval.",
                          err);
+    static const char *const heads[] = {"group", "annotators", "too few",      "flagged",
+                                        "rate",  "exact rate", "gold flagged", "same-side flagged"};
+    static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER};
+    pm_doc_table *tb = st == PM_OK ? pm_doc_table_new(d,
+                                                      "Flags per group of the simulated pool "
+                                                      "(self-consistency test: likelihood-"
+                                                      "ratio rule, general convention, q0 = 1/2)",
+                                                      8, heads, kinds, 1, err)
+                                   : NULL;
+    if (st == PM_OK && !tb)
+        st = err->code;
+    for (int k = 0; st == PM_OK && k < GROUP_COUNT; k++) {
+        if (!g[k].n)
+            continue;
+        char c[8][32];
+        const char *cells[8];
+        snprintf(c[0], 32, "%s", group_names[k]);
+        snprintf(c[1], 32, "%ld", g[k].n);
+        snprintf(c[2], 32, "%ld", g[k].too_few);
+        snprintf(c[3], 32, "%ld", g[k].self);
+        snprintf(c[4], 32, "%.4g", (double)g[k].self / (double)g[k].n);
+        snprintf(c[5], 32, "%.4g", g[k].self_exact / (double)g[k].n);
+        snprintf(c[6], 32, "%ld", g[k].gold);
+        snprintf(c[7], 32, "%ld", g[k].side);
+        for (int i = 0; i < 8; i++)
+            cells[i] = c[i];
+        st = pm_doc_table_row(tb, cells, err);
+    }
     long cov = 0, cov_n = 0;
     for (int k = 0; st == PM_OK && k < GROUP_COUNT; k++) {
         cov += g[k].cov;
