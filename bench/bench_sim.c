@@ -22,6 +22,8 @@
 #include "prefmon/records_write.h"
 #include "prefmon/sim.h"
 
+static const pm_plan_pool *items, *gold;
+
 static int write_log(const pm_plan *plan, const char *labels, size_t rows, pm_records_format f,
                      const char *out)
 {
@@ -30,14 +32,11 @@ static int write_log(const pm_plan *plan, const char *labels, size_t rows, pm_re
     pm_error err = {0};
     if (!fp || pm_records_writer_new(fp, out, f, PM_RECW_SHOWN_LEFT, &w, &err) != PM_OK)
         return 1;
-    pm_record r;
-    for (size_t i = 0; i < rows; i++) {
-        pm_sim_record(plan, labels, NULL, i, &r);
-        if (pm_records_write(w, &r, &err) != PM_OK) {
-            pm_records_writer_free(w);
-            fclose(fp);
-            return 1;
-        }
+    (void)rows;
+    if (pm_sim_write_log(plan, labels, items, gold, w, &err) != PM_OK) {
+        pm_records_writer_free(w);
+        fclose(fp);
+        return 1;
     }
     int bad = pm_records_writer_close(w, &err) != PM_OK;
     return fclose(fp) != 0 || bad;
@@ -50,7 +49,9 @@ int main(int argc, char **argv)
     int reps = argc > 3 ? atoi(argv[3]) : 10;
     const char *out = argc > 4 ? argv[4] : "/dev/null";
     bench_header(argc, argv);
-    pm_plan_pool *items = pm_plan_pool_new(), *gold = pm_plan_pool_new();
+    pm_plan_pool *ipool = pm_plan_pool_new(), *gpool = pm_plan_pool_new();
+    items = ipool;
+    gold = gpool;
     size_t nitems = 5000, ngold = 100;
     double *p = malloc(nitems * sizeof *p), *pg = malloc(ngold * sizeof *pg);
     char a[256], b[256];
@@ -64,10 +65,10 @@ int main(int argc, char **argv)
         memset(b + strlen(b), 'b', lb - strlen(b));
         a[la] = b[lb] = '\0';
         int isg = i >= nitems;
-        pm_plan_pool_add(isg ? gold : items, NULL, a, b, NULL, NULL);
+        pm_plan_pool_add(isg ? gpool : ipool, NULL, a, b, NULL, NULL);
         (isg ? pg : p)[isg ? i - nitems : i] = 0.5 + 0.5 * pm_rng_unit(&r);
     }
-    pm_plan_request req = {items, gold, NULL, nann, len, -1, 0.1, 10, 0.05, 7};
+    pm_plan_request req = {ipool, gpool, NULL, nann, len, -1, 0.1, 10, 0.05, 7};
     pm_plan *plan = NULL;
     pm_error err = {0};
     if (pm_plan_make(&req, &plan, &err) != PM_OK) {
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
     size_t rows;
     pm_plan_rows(plan, &rows);
     char *labels = malloc(rows);
-    pm_sim_request sr = {plan, items, gold, p, pg, pool, 0.02, 7};
+    pm_sim_request sr = {plan, ipool, gpool, p, pg, pool, 0.02, 7};
     double t0 = bench_cpu();
     for (int k = 0; k < reps; k++) {
         sr.seed = 7 + (uint64_t)k;
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
     free(p);
     free(pg);
     pm_plan_free(plan);
-    pm_plan_pool_free(items);
-    pm_plan_pool_free(gold);
+    pm_plan_pool_free(ipool);
+    pm_plan_pool_free(gpool);
     return 0;
 }

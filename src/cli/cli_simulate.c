@@ -384,17 +384,14 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, run *
 
 /* ---- files: the log, the truth, the gold labels -------------------------- */
 
-static pm_status write_log(const opts *o, const run *r, FILE *fp, pm_error *err)
+static pm_status write_log(const opts *o, const world *w, const run *r, FILE *fp, pm_error *err)
 {
     static const pm_records_format f[] = {PM_RECORDS_CSV, PM_RECORDS_JSONL, PM_RECORDS_LABELSTUDIO};
     pm_records_writer *wr;
     pm_status st =
         pm_records_writer_new(fp, o->out, f[o->log_format], PM_RECW_SHOWN_LEFT, &wr, err);
-    pm_record rec;
-    for (size_t i = 0; st == PM_OK && i < r->rows; i++) {
-        pm_sim_record(r->plan, r->labels, NULL, i, &rec);
-        st = pm_records_write(wr, &rec, err);
-    }
+    if (st == PM_OK)
+        st = pm_sim_write_log(r->plan, r->labels, w->items, w->gold, wr, err);
     if (st != PM_OK) {
         pm_records_writer_free(wr);
         return st;
@@ -438,7 +435,7 @@ static int write_files(const opts *o, const world *w, const run *r)
         st = pm_outfile_open(paths[i], &of[i], &err);
         if (st == PM_OK) {
             FILE *fp = pm_outfile_stream(of[i]);
-            st = i == 0   ? write_log(o, r, fp, &err)
+            st = i == 0   ? write_log(o, w, r, fp, &err)
                  : i == 1 ? write_truth(o, w, fp, &err)
                           : write_gold(w, fp, &err);
         }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefmon/records_write.h"
 #include "prefmon/sim.h"
 
 const char *pm_sim_kind_name(pm_sim_kind k)
@@ -174,4 +175,49 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
     out->duration = NAN;
     out->file = "simulation";
     out->line = (long)i + 2;
+}
+
+/* The keys of a pool, PM_PLAN_KEY_SIZE bytes apart when they fit (content
+ * keys always do); NULL when one does not (the caller then reads the pool). */
+static char *key_table(const pm_plan_pool *pool, int *fits)
+{
+    size_t n = pool ? pm_plan_pool_count(pool) : 0;
+    char *t = malloc(n ? n * PM_PLAN_KEY_SIZE : 1);
+    *fits = t != NULL;
+    for (size_t i = 0; t && i < n; i++) {
+        const char *k = pm_plan_pool_key(pool, i);
+        size_t len = strlen(k);
+        if (len >= PM_PLAN_KEY_SIZE) {
+            *fits = 0;
+            break;
+        }
+        memcpy(t + i * PM_PLAN_KEY_SIZE, k, len + 1);
+    }
+    return t;
+}
+
+pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
+                           const pm_plan_pool *gold, struct pm_records_writer *w, pm_error *err)
+{
+    int fit_items, fit_gold;
+    char *ki = key_table(items, &fit_items), *kg = key_table(gold, &fit_gold);
+    if (!ki || !kg) {
+        free(ki);
+        free(kg);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    size_t count;
+    const pm_plan_row *rows = pm_plan_rows(plan, &count);
+    pm_status st = PM_OK;
+    pm_record rec;
+    for (size_t i = 0; i < count && st == PM_OK; i++) {
+        pm_sim_record(plan, labels, NULL, i, &rec);
+        const pm_plan_row *r = &rows[i];
+        if (r->is_gold ? fit_gold : fit_items)
+            rec.item = (r->is_gold ? kg : ki) + r->item * PM_PLAN_KEY_SIZE;
+        st = pm_records_write(w, &rec, err);
+    }
+    free(ki);
+    free(kg);
+    return st;
 }
