@@ -51,7 +51,8 @@ static const char help[] =
     "  --truth-out FILE          CSV annotator,kind,eta,delta,seed,label_seed (never partial)\n"
     "  --gold-out FILE           the gold labels, item TAB label (assess --gold reads it)\n"
     "  --contract FILE[,FILE]    pay under each contract (contract --out); --show pay\n"
-    "  --show annotators|detection|pay  the stdout table (default annotators)\n"
+    "  --show annotators|detection|pay|none  the stdout table (default annotators); none:\n"
+    "                            no table and no assessment (only the files)\n"
     "  --html FILE               a report page: each group's simulated flag rate against the\n"
     "                            exact one, interval coverage, eta_hat against eta (never\n"
     "                            partial)\n"
@@ -67,7 +68,7 @@ static const char help[] =
     "expected self-consistency rate, the interval coverage, and the monitoring labels\n"
     "bought. pay: per contract and group the mean simulated wage and its exact expectation.\n";
 
-enum { SHOW_ANNOTATORS, SHOW_DETECTION, SHOW_PAY };
+enum { SHOW_ANNOTATORS, SHOW_DETECTION, SHOW_PAY, SHOW_NONE };
 enum {
     GROUP_DILIGENT,
     GROUP_BETWEEN,
@@ -128,7 +129,7 @@ static int opt(void *self, int code, const char *arg)
 {
     opts *o = self;
     static const char *const fmts[] = {"csv", "jsonl", "labelstudio", NULL};
-    static const char *const shows[] = {"annotators", "detection", "pay", NULL};
+    static const char *const shows[] = {"annotators", "detection", "pay", "none", NULL};
     const char **paths[] = {&o->items,    &o->eta,       &o->out, &o->truth_out,
                             &o->gold_out, &o->contracts, &o->html};
     const int pcodes[] = {CLI_OPT_ITEMS,    CLI_OPT_ETA,      CLI_OPT_OUT, CLI_OPT_TRUTH_OUT,
@@ -377,7 +378,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, run *
     pm_sim_request sr = {r->plan,   w->items, w->gold,    w->p_items,
                          w->p_gold, w->pool,  w->delta_r, w->sim_seed};
     st = pm_sim_labels(&sr, r->labels, &err);
-    if (st == PM_OK)
+    if (st == PM_OK && (o->show != SHOW_NONE || o->html))
         st = feed_assess(w, r, to, o->level, &err);
     return st == PM_OK ? 0 : cli_fail("assess", st, &err);
 }
@@ -1036,9 +1037,10 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         cli_warn("--items: %zu repeated item%s skipped (an item is in the pool once)", w.repeated,
                  w.repeated == 1 ? "" : "s");
     if (!rc)
-        rc = o->show == SHOW_DETECTION ? show_detection(o, &w, runs, nruns, to, fmt)
-             : o->show == SHOW_PAY     ? show_pay(o, &w, &runs[0], to, fmt)
-                                       : show_annotators(o, &w, &runs[0], to, fmt);
+        rc = o->show == SHOW_NONE        ? 0
+             : o->show == SHOW_DETECTION ? show_detection(o, &w, runs, nruns, to, fmt)
+             : o->show == SHOW_PAY       ? show_pay(o, &w, &runs[0], to, fmt)
+                                         : show_annotators(o, &w, &runs[0], to, fmt);
     for (size_t i = 0; i < nruns; i++)
         run_free(&runs[i]);
     world_free(&w);
