@@ -47,6 +47,7 @@
 #include "prefmon/monitor.h"
 #include "prefmon/plan.h"
 #include "prefmon/records.h"
+#include "prefmon/records_write.h"
 #include "prefmon/rng.h"
 #include "prefmon/status.h"
 
@@ -150,9 +151,8 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
  *  the loop reads 33 bytes per key instead of the pool's scattered entries
  *  (a cache miss per row: most of the writing time on a large pool).
  *  Errors are the writer's; PM_ENOMEM. */
-struct pm_records_writer;
 pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
-                           const pm_plan_pool *gold, struct pm_records_writer *w, pm_error *err);
+                           const pm_plan_pool *gold, pm_records_writer *w, pm_error *err);
 
 /** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
 const char *pm_sim_gold_label(double p);

@@ -34,6 +34,8 @@
 #include "prefmon/binom.h"
 #include "prefmon/contract.h"
 #include "prefmon/pay.h"
+#include "prefmon/prefs.h"
+#include "prefmon/records_write.h"
 #include "prefmon/sim.h"
 
 #define MC_LEVEL 0.999
@@ -408,12 +410,83 @@ static void test_effort(void **state)
     assert_int_equal(out[9].kind, PM_SIM_LEFT);
 }
 
+/* The dataset reader: p = sigmoid(chosen - rejected) at the top level or in
+ * metadata, a repeated item counted, a missing score an error at its line. */
+static void test_items_read(void **state)
+{
+    (void)state;
+    const char good[] =
+        "{\"chosen\":\"a\",\"rejected\":\"bb\",\"score_chosen\":3,\"score_rejected\":1}\n"
+        "\n"
+        "{\"chosen\":\"c\",\"rejected\":\"d\",\"metadata\":{\"chosen_score\":1,"
+        "\"rejected_score\":2}}\n"
+        "{\"chosen\":\"a\",\"rejected\":\"bb\",\"score_chosen\":0,\"score_rejected\":0}\n";
+    FILE *fp = fmemopen((void *)good, sizeof good - 1, "r");
+    pm_plan_pool *pool = pm_plan_pool_new();
+    double *p = NULL;
+    size_t rep = 0;
+    assert_int_equal(pm_sim_items_read(pool, fp, "g", &p, &rep, NULL), PM_OK);
+    fclose(fp);
+    assert_int_equal(pm_plan_pool_count(pool), 2);
+    assert_int_equal(rep, 1);
+    assert_true(fabs(p[0] - 1 / (1 + exp(-2.0))) < 1e-15);
+    assert_true(fabs(p[1] - 1 / (1 + exp(1.0))) < 1e-15);
+    assert_string_equal(pm_plan_pool_response(pool, 0, 1), "bb");
+    free(p);
+    pm_plan_pool_free(pool);
+    const char bad[] =
+        "{\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":1,\"score_rejected\":0}\n"
+        "{\"chosen\":\"c\",\"rejected\":\"d\",\"score_chosen\":1}\n";
+    fp = fmemopen((void *)bad, sizeof bad - 1, "r");
+    pool = pm_plan_pool_new();
+    pm_error err = {0};
+    assert_int_equal(pm_sim_items_read(pool, fp, "b", &p, NULL, &err), PM_EPARSE);
+    assert_null(p);
+    assert_non_null(strstr(err.text, "b:2:1:"));
+    fclose(fp);
+    pm_plan_pool_free(pool);
+}
+
+/* pm_sim_write_log's CSV reads back to pm_sim_record's records, row by row. */
+static void test_write_log(void **state)
+{
+    (void)state;
+    double *eta = fill(5, 0.7);
+    world w;
+    world_make(&w, 5, 6, eta, 0.02, 77);
+    FILE *fp = tmpfile();
+    pm_records_writer *wr;
+    assert_int_equal(pm_records_writer_new(fp, "t", PM_RECORDS_CSV, PM_RECW_SHOWN_LEFT, &wr, NULL),
+                     PM_OK);
+    assert_int_equal(pm_sim_write_log(w.plan, w.labels, w.items, NULL, wr, NULL), PM_OK);
+    assert_int_equal(pm_records_writer_close(wr, NULL), PM_OK);
+    rewind(fp);
+    pm_records *rd = pm_records_new(NULL, NULL);
+    assert_int_equal(pm_records_open_stream(rd, fp, "t", NULL), PM_OK);
+    for (size_t i = 0; i < w.rows; i++) {
+        pm_record a, b;
+        int got = 0;
+        assert_int_equal(pm_records_next(rd, &a, &got, NULL), PM_OK);
+        assert_int_equal(got, 1);
+        pm_sim_record(w.plan, w.labels, NULL, i, &b);
+        assert_string_equal(a.annotator, b.annotator);
+        assert_string_equal(a.item, b.item);
+        assert_string_equal(a.label, b.label);
+        assert_int_equal(a.shown_left, b.shown_left);
+    }
+    pm_records_free(rd);
+    fclose(fp);
+    world_free(&w);
+    free(eta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_rates), cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_mean_pay),    cmocka_unit_test(test_best_response),
         cmocka_unit_test(test_kinds),       cmocka_unit_test(test_effort),
+        cmocka_unit_test(test_items_read),  cmocka_unit_test(test_write_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

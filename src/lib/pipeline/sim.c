@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefmon/records_write.h"
 #include "prefmon/sim.h"
 
 const char *pm_sim_kind_name(pm_sim_kind k)
@@ -197,7 +196,7 @@ static char *key_table(const pm_plan_pool *pool, int *fits)
 }
 
 pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
-                           const pm_plan_pool *gold, struct pm_records_writer *w, pm_error *err)
+                           const pm_plan_pool *gold, pm_records_writer *w, pm_error *err)
 {
     int fit_items, fit_gold;
     char *ki = key_table(items, &fit_items), *kg = key_table(gold, &fit_gold);
