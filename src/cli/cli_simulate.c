@@ -50,7 +50,7 @@ static const char help[] =
     "  --log-format csv|jsonl|labelstudio  its shape (default csv)\n"
     "  --truth-out FILE          CSV annotator,kind,eta,delta,seed,label_seed (never partial)\n"
     "  --gold-out FILE           the gold labels, item TAB label (assess --gold reads it)\n"
-    "  --contract FILE[,FILE]    pay under each contract (contract --out); --show pay\n"
+    "  --contract FILE[,FILE]    pay under each contract (contract --out): --show pay, --html\n"
     "  --show annotators|detection|pay|none  the stdout table (default annotators); none:\n"
     "                            no table and no assessment (only the files)\n"
     "  --html FILE               a report page: each group's simulated flag rate against the\n"
@@ -190,6 +190,8 @@ static const char *combination_error(const opts *o)
                "--out, --truth-out or --gold-out";
     if (o->show == SHOW_PAY && !o->contracts)
         return "--show pay needs --contract FILE";
+    if (o->contracts && o->show != SHOW_PAY && !o->html)
+        return "--contract is read by --show pay or --html FILE: give one of them";
     if (o->gold_items && o->gold_rate == 0)
         return "--gold-items needs --gold-rate R";
     return NULL;
@@ -724,8 +726,11 @@ typedef struct paysum {
     double wage, expected;
 } paysum;
 
-static int pay_one(const opts *o, const world *w, const run *r, const cli_testopts *to,
-                   const char *path, out_table *t)
+/* The contract at path, and per group the simulated wages (pm_pay_compute
+ * on each annotator's outcome) and their exact expectations; warn says
+ * whether to warn about a contract solved for another scheme. */
+static int pay_groups(const world *w, const run *r, const cli_testopts *to, const char *path,
+                      int warn, pm_contract *cp, paysum *g)
 {
     pm_contract c;
     pm_model m;
@@ -734,8 +739,9 @@ static int pay_one(const opts *o, const world *w, const run *r, const cli_testop
     pm_status st = pm_contract_load(path, &c, &m, &sc, &err);
     if (st != PM_OK)
         return cli_fail("--contract", st, &err);
+    *cp = c;
     double dr;
-    if (pm_sim_repeat_delta(&sc, &dr, NULL) != PM_OK || fabs(dr - w->delta_r) > 1e-12)
+    if (warn && (pm_sim_repeat_delta(&sc, &dr, NULL) != PM_OK || fabs(dr - w->delta_r) > 1e-12))
         cli_warn("%s: the contract was solved for another scheme than the one simulated "
                  "(repeat disagreement %g): expected_wage uses the simulated one",
                  path, w->delta_r);
@@ -750,7 +756,7 @@ static int pay_one(const opts *o, const world *w, const run *r, const cli_testop
         in[i] = (pm_pay_input){rows[i].annotator, rows[i].dup_pairs, rows[i].consistent, 0};
     if (!rc && (st = pm_pay_compute(&c.terms, &po, in, count, out, NULL, &err)) != PM_OK)
         rc = cli_fail("pay", st, &err);
-    paysum g[GROUP_COUNT] = {{0}};
+    memset(g, 0, GROUP_COUNT * sizeof *g);
     for (size_t i = 0; !rc && i < count; i++) {
         const pm_sim_annotator *a = &w->pool[idx[i]];
         paysum *s = &g[group_of(a, to)];
@@ -758,6 +764,18 @@ static int pay_one(const opts *o, const world *w, const run *r, const cli_testop
         s->wage += (double)out[i].wage_cents / 100;
         s->expected += expected_wage(&c.terms, rows[i].dup_pairs, true_m(w, a));
     }
+    free(idx);
+    free(in);
+    free(out);
+    return rc;
+}
+
+static int pay_one(const opts *o, const world *w, const run *r, const cli_testopts *to,
+                   const char *path, out_table *t)
+{
+    pm_contract c;
+    paysum g[GROUP_COUNT];
+    int rc = pay_groups(w, r, to, path, 1, &c, g);
     for (int k = 0; !rc && k < GROUP_COUNT; k++) {
         if (!g[k].n)
             continue;
@@ -773,9 +791,6 @@ static int pay_one(const opts *o, const world *w, const run *r, const cli_testop
         out_num(t, g[k].expected / (double)g[k].n);
         param_cells(t, o, w, to);
     }
-    free(idx);
-    free(in);
-    free(out);
     return rc;
 }
 
@@ -941,6 +956,54 @@ static pm_status html_plot(pm_doc *d, const world *w, const run *r, pm_error *er
     return st;
 }
 
+/* Per contract and group: the mean simulated wage and its exact
+ * expectation (no verdict: a group's wages are not one binomial). */
+static int html_pay(pm_doc *d, const opts *o, const world *w, const run *r, const cli_testopts *to,
+                    pm_error *err)
+{
+    static const char *const heads[] = {"contract",
+                                        "type",
+                                        "group",
+                                        "annotators",
+                                        "mean wage (simulated)",
+                                        "expected wage (exact)"};
+    static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_TEXT,   PM_COL_TEXT,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER};
+    if (pm_doc_section(d, "pay", "Pay: simulated against expected", err) != PM_OK)
+        return CLI_EINTERNAL;
+    pm_doc_table *tb = pm_doc_table_new(d,
+                                        "Wages in contract units from pay's rule on the simulated "
+                                        "outcomes; the exact expectation for each annotator's "
+                                        "true pass probability and pairs, averaged over the group",
+                                        6, heads, kinds, 1, err);
+    if (!tb)
+        return CLI_EINTERNAL;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", o->contracts);
+    int rc = 0;
+    for (char *s = buf, *next; s && !rc; s = next) {
+        next = strchr(s, ',');
+        if (next)
+            *next++ = '\0';
+        pm_contract c;
+        paysum g[GROUP_COUNT];
+        rc = pay_groups(w, r, to, s, o->show != SHOW_PAY, &c, g);
+        for (int k = 0; !rc && k < GROUP_COUNT; k++) {
+            if (!g[k].n)
+                continue;
+            char c3[32], c4[32], c5[32];
+            snprintf(c3, sizeof c3, "%ld", g[k].n);
+            snprintf(c4, sizeof c4, "%.4f", g[k].wage / (double)g[k].n);
+            snprintf(c5, sizeof c5, "%.4f", g[k].expected / (double)g[k].n);
+            const char *cells[6] = {s, pm_contract_type_name(c.terms.type), group_names[k], c3, c4,
+                                    c5};
+            if (pm_doc_table_row(tb, cells, err) != PM_OK)
+                rc = CLI_EINTERNAL;
+        }
+    }
+    return rc;
+}
+
 static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *r,
                            const cli_testopts *to, pm_error *err)
 {
@@ -990,6 +1053,13 @@ static int write_html(const opts *o, const world *w, const run *r, const cli_tes
     pm_doc *d = pm_doc_new("Simulation: monitoring against the truth", &err);
     pm_outfile *of = NULL;
     pm_status st = d ? html_fill(d, o, w, r, to, &err) : err.code;
+    if (st == PM_OK && o->contracts) {
+        int rc = html_pay(d, o, w, r, to, &err);
+        if (rc) {
+            pm_doc_free(d);
+            return err.code ? cli_fail("--html", err.code, &err) : rc;
+        }
+    }
     if (st == PM_OK)
         st = pm_outfile_open(o->html, &of, &err);
     if (st == PM_OK)
