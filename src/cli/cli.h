@@ -107,6 +107,11 @@ typedef enum cli_opt {
     CLI_OPT_FAST_RATIO,
     CLI_OPT_FLAG_ALPHA,
     CLI_OPT_MAX_MEMORY,
+    /* budget */
+    CLI_OPT_DUP_COST,
+    CLI_OPT_GOLD_COST,
+    CLI_OPT_LABEL_PAY,
+    CLI_OPT_CURVE_OUT,
     CLI_OPT_END
 } cli_opt;
 
@@ -329,5 +334,6 @@ int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
 int cli_assess(int argc, char **argv);
+int cli_budget(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"plan", cli_plan, "annotation queues with hidden duplicates and gold"},
     {"assess", cli_assess, "assess every annotator of annotation logs"},
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
+    {"budget", cli_budget, "how many duplicates or gold items per annotator to buy"},
 };
 
 static void usage(FILE *fp)
