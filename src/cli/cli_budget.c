@@ -27,7 +27,7 @@ static const char help[] =
     "          annotators costs each gold_cost / A: pass that).\n"
     "n* is found by a grid + local search: every n in 1..200, then a geometric grid\n"
     "(x1.1) up to --max-n, zoom rounds of 8 points between the best point's grid\n"
-    "neighbours, then every n within 8 of the best (exact below 200; the solves used are\n"
+    "neighbours, then every n within 64 of the best (exact below 200; the solves used are\n"
     "in the output). Rule of thumb for linear contracts: gap ~ A/n, so\n"
     "n* ~ sqrt(A / unit_cost) (rule_n; doc/budget.md).\n\n"
     "options:\n"
@@ -337,10 +337,15 @@ static int run_one(tables *tb, const opts *o, const cli_monitor *mon, const pm_m
         rule_n = NAN;
     best_row(tb, o, mon, m, &r, rule_n);
     curve_rows(tb, o, mon, m, type, unit, pts, count);
-    if (r.at_max_n)
-        cli_warn("%s %s: n* = --max-n = %ld: V(n) still rises at the end of the search%s; it "
-                 "is the search's edge, not an optimum",
-                 scheme, tname, o->max_n, unit == 0 ? " (the cost is 0)" : "");
+    if (unit == 0)
+        cli_warn("%s %s: the cost of a monitored item is 0, so V(n) = C_n, which approaches C "
+                 "as n grows: n* = %ld is where the search up to --max-n = %ld found C_n "
+                 "highest, not a budget",
+                 scheme, tname, r.best.n, o->max_n);
+    else if (r.at_max_n)
+        cli_warn("%s %s: n* = --max-n = %ld: V(n) still rises at the end of the search; it is "
+                 "the search's edge, not an optimum (raise --max-n)",
+                 scheme, tname, o->max_n);
     int fits = 1;
     if (o->queue)
         pm_budget_queue_fraction(mon->scheme.kind, r.best.n, o->queue, &fits);
@@ -436,9 +441,23 @@ static int run(const opts *o, const cli_monitor *const mons[2], const pm_model *
     tables tb = {out_new(0), out_new(0), {0}};
     pm_budget_point *pts = malloc((size_t)s.max_solves * sizeof *pts);
     int rc = tb.best && tb.curve && pts ? 0 : CLI_EINTERNAL;
-    snprintf(tb.search, sizeof tb.search,
-             "every n in 1..%ld, x%g to %ld, zoom %ld, every n within %ld of the best",
-             s.dense_max < s.max_n ? s.dense_max : s.max_n, s.ratio, s.max_n, s.zoom, s.radius);
+    if (s.max_n <= s.dense_max)
+        snprintf(tb.search, sizeof tb.search, "all n in 1..%ld (exhaustive)", s.max_n);
+    else
+        snprintf(tb.search, sizeof tb.search,
+                 "all n in 1..%ld, x%g to %ld, zoom %ld, all n within %ld of the best", s.dense_max,
+                 s.ratio, s.max_n, s.zoom, s.radius);
+    /* Over the limit: refused before any work, with the cost of the
+     * dearest contract type asked for. */
+    if (!rc && s.max_n > PM_BUDGET_MAX_N) {
+        pm_budget_result r;
+        pm_error err = {0};
+        pm_contract_type ty = o->types & 2 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
+        rc = cli_fail(
+            NULL,
+            pm_budget_optimize(m, &mons[0]->scheme, ty, o->solve, 0, &s, &r, NULL, NULL, &err),
+            &err);
+    }
     if (!rc) {
         declare(&tb);
         notes(&tb);

@@ -251,11 +251,11 @@ static pm_status check(const pm_model *m, const pm_scheme *sc, pm_contract_type 
         return pm_error_set(err, PM_EINVAL, "budget: unknown contract type %d", (int)type);
     if (solve != PM_SOLVE_RESTRICTED && solve != PM_SOLVE_SECOND_BEST)
         return pm_error_set(err, PM_EINVAL,
-                            "budget: solve must be restricted or second-best (first-best "
+                            "the solve must be restricted or second-best (first-best "
                             "does not depend on n)");
     if (!(isfinite(cost) && cost >= 0))
         return pm_error_set(err, PM_EINVAL,
-                            "budget: the cost of one monitored item must be finite and >= 0 "
+                            "the cost of one monitored item must be finite and >= 0 "
                             "(got %g)",
                             cost);
     if (s->max_n > PM_BUDGET_MAX_N) {
@@ -263,7 +263,7 @@ static pm_status check(const pm_model *m, const pm_scheme *sc, pm_contract_type 
         t.max_n = s->max_n > 1000000000L ? 1000000000L : s->max_n;
         long planned = pm_budget_planned_solves(&t);
         return pm_error_set(err, PM_ELIMIT,
-                            "budget: max_n = %ld is over the limit of %ld monitored items per "
+                            "max_n = %ld is over the limit of %ld monitored items per "
                             "annotator: the search would need up to %ld %s %s solves, about "
                             "%.0f s; lower max_n",
                             s->max_n, PM_BUDGET_MAX_N, planned, pm_contract_type_name(type),
@@ -278,7 +278,7 @@ static pm_status check(const pm_model *m, const pm_scheme *sc, pm_contract_type 
     long planned = pm_budget_planned_solves(s);
     if (planned > s->max_solves)
         return pm_error_set(err, PM_ELIMIT,
-                            "budget: the search up to max_n = %ld plans up to %ld solves "
+                            "the search up to max_n = %ld plans up to %ld solves "
                             "(%ld on the grid), over the budget of %ld (about %.0f s); raise "
                             "the budget or the ratio, or lower max_n or dense_max",
                             s->max_n, planned, pm_budget_grid_count(s), s->max_solves,
@@ -326,11 +326,11 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
     long b = st == PM_OK ? best_index(&c) : -1;
     if (st == PM_OK && b < 0)
         st = pm_error_set(err, PM_EINFEASIBLE,
-                          "budget: no n in 1..%ld has a feasible %s %s contract (%ld solved)",
-                          s->max_n, pm_contract_type_name(type), pm_solve_name(solve), c.count);
+                          "no n in 1..%ld has a feasible %s %s contract (%ld solved)", s->max_n,
+                          pm_contract_type_name(type), pm_solve_name(solve), c.count);
     if (st == PM_OK && truncated)
         st = pm_error_set(err, PM_ELIMIT,
-                          "budget: the local search ran out of its %ld solves before the best "
+                          "the local search ran out of its %ld solves before the best "
                           "n settled; raise the budget",
                           s->max_solves);
     if (st == PM_OK)
