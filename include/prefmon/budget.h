@@ -81,9 +81,10 @@ typedef struct pm_budget_search {
     long max_solves; /* solver calls allowed, 1..PM_BUDGET_MAX_SOLVES */
 } pm_budget_search;
 
-/** Defaults: max_n 100000, dense_max 200, ratio 1.1, zoom 8, radius 8,
- *  max_solves 2000 (the default search of the default model plans 520
- *  solves at most: 200 + 66 geometric + zoom and neighbourhood). */
+/** Defaults: max_n 100000, dense_max 200, ratio 1.1, zoom 8, radius 64,
+ *  max_solves 2000. The default search plans at most 943 solves (266 on
+ *  the grid), 975 at max_n = PM_BUDGET_MAX_N; a binary V is a sawtooth
+ *  with teeth about 20 wide near n = 1000, hence the +-64 neighbourhood. */
 void pm_budget_search_default(pm_budget_search *s);
 
 /** Solver calls the grid (steps 1-2) needs, and an upper bound on the
@@ -114,6 +115,7 @@ typedef struct pm_budget_result {
     long solves;               /* solver calls made (= points on the curve) */
     long grid_points;          /* of which the grid's */
     long infeasible;           /* points with feasible = 0 */
+    int settled;               /* 0: the best still moved after the last neighbourhood */
 } pm_budget_result;
 
 /**
@@ -136,8 +138,10 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
 
 /** The linear rule of thumb: *a = A above (gap ~ A/n for large n) and
  *  *n_rule = sqrt(A / unit_cost) (+inf when unit_cost is 0). Either
- *  output may be NULL. PM_EMODEL / PM_EINVAL as the solvers; the first-best
- *  effort must be interior to (0, 1] with a finite Fisher information. */
+ *  output may be NULL. A = 0 when no incentive is needed (eta* = 0 or
+ *  E'(eta*) = 0), for a risk-neutral agent (G'' = 0) and for a perfectly
+ *  informative item (infinite I): then there is no 1/n term and n* is 1
+ *  for any positive cost. PM_EMODEL / PM_EINVAL as the solvers. */
 pm_status pm_budget_rule(const pm_model *m, const pm_scheme *sc, double unit_cost, double *a,
                          double *n_rule, pm_error *err);
 

@@ -27,9 +27,9 @@ static const char help[] =
     "          annotators costs each gold_cost / A: pass that).\n"
     "n* is found by a grid + local search: every n in 1..200, then a geometric grid\n"
     "(x1.1) up to --max-n, zoom rounds of 8 points between the best point's grid\n"
-    "neighbours, then every n within 64 of the best (exact below 200; the solves used are\n"
-    "in the output). Rule of thumb for linear contracts: gap ~ A/n, so\n"
-    "n* ~ sqrt(A / unit_cost) (rule_n; doc/budget.md).\n\n"
+    "neighbours, then every n within 64 of the best, up to five times (exact below 200; the\n"
+    "solves used are in the output). Rule of thumb for linear contracts: gap ~ A/n,\n"
+    "so n* ~ sqrt(A / unit_cost) (rule_n; doc/budget.md).\n\n"
     "options:\n"
     "  --dup-cost C              price of one duplicate label (self), >= 0\n"
     "  --gold-cost C             price of one gold item per annotator (expert), >= 0\n"
@@ -346,6 +346,10 @@ static int run_one(tables *tb, const opts *o, const cli_monitor *mon, const pm_m
         cli_warn("%s %s: n* = --max-n = %ld: V(n) still rises at the end of the search; it is "
                  "the search's edge, not an optimum (raise --max-n)",
                  scheme, tname, o->max_n);
+    if (!r.settled)
+        cli_warn("%s %s: the best n still moved after the last neighbourhood of the local "
+                 "search (V is ragged here): n* = %ld is the best of %ld solves",
+                 scheme, tname, r.best.n, r.solves);
     int fits = 1;
     if (o->queue)
         pm_budget_queue_fraction(mon->scheme.kind, r.best.n, o->queue, &fits);

@@ -206,11 +206,14 @@ static pm_status grid(ctx *c, const pm_budget_search *s, pm_error *err)
 }
 
 /* Zoom, then the exhaustive neighbourhood, re-centred while the best
- * moves. *truncated when the solve budget ran out first. */
-static pm_status refine(ctx *c, const pm_budget_search *s, int *truncated, pm_error *err)
+ * moves, at most RECENTRE_MAX times (*settled = 0 when it still moved).
+ * *truncated when the solve budget ran out first. */
+static pm_status refine(ctx *c, const pm_budget_search *s, int *settled, int *truncated,
+                        pm_error *err)
 {
     pm_status st = PM_OK;
-    long prev_best = -1;
+    long prev_best = -1, rounds = 0;
+    *settled = 1;
     while (st == PM_OK) {
         long b = best_index(c);
         if (b < 0)
@@ -227,6 +230,10 @@ static pm_status refine(ctx *c, const pm_budget_search *s, int *truncated, pm_er
         }
         if (bn == prev_best)
             return PM_OK;
+        if (rounds++ > RECENTRE_MAX) {
+            *settled = 0;
+            return PM_OK;
+        }
         prev_best = bn;
         long from = bn - s->radius < 1 ? 1 : bn - s->radius;
         long to = bn + s->radius > s->max_n ? s->max_n : bn + s->radius;
@@ -318,11 +325,11 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
     c.pts = malloc((size_t)s->max_solves * sizeof *c.pts);
     if (!c.pts)
         return pm_error_set(err, PM_ENOMEM, "budget: out of memory for %ld points", s->max_solves);
-    int truncated = 0;
+    int truncated = 0, settled = 1;
     st = grid(&c, s, err);
     long grid_points = c.count;
     if (st == PM_OK)
-        st = refine(&c, s, &truncated, err);
+        st = refine(&c, s, &settled, &truncated, err);
     long b = st == PM_OK ? best_index(&c) : -1;
     if (st == PM_OK && b < 0)
         st = pm_error_set(err, PM_EINFEASIBLE,
@@ -339,6 +346,7 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
         res->first_best_utility = res->contract.first_best_utility;
         fill(&c, b, s, res);
         res->grid_points = grid_points;
+        res->settled = settled;
         if (curve)
             memcpy(curve, c.pts, (size_t)c.count * sizeof *curve);
         if (ncurve)
