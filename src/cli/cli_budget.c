@@ -508,8 +508,12 @@ int cli_budget(int argc, char **argv)
                                 cli_monitor_group(&self_mon),
                                 cli_model_group(&cm),
                                 cli_output_group(&out)};
-    int rc;
-    if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
+    int rc, go = cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc);
+    if (go && o.curve_out && out.out_path && !strcmp(o.curve_out, out.out_path)) {
+        cli_error("--out and --curve-out: %s given for both (one would overwrite the other)",
+                  o.curve_out);
+        rc = CLI_EUSAGE;
+    } else if (go) {
         const cli_monitor *mons[2] = {o.schemes & SCHEME_SELF ? &self_mon : NULL,
                                       o.schemes & SCHEME_EXPERT ? &expert_mon : NULL};
         if (!mons[0]) {

@@ -301,6 +301,43 @@ static void test_rule_slope_binary(void **state)
 
 /* ---- edges and refusals ------------------------------------------------- */
 
+/* Points with no feasible contract (binary restricted at wages [0, 20]
+ * and U0 0.05 for some n) are left out, counted, and err is left as it
+ * was on success. */
+static void test_infeasible_points(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    m.w_min = 0;
+    m.u0 = 0.05;
+    pm_scheme sc = self_paper();
+    pm_budget_search s;
+    pm_budget_search_default(&s);
+    s.max_n = 60;
+    pm_budget_result r;
+    pm_budget_point curve[100];
+    size_t count = 0;
+    pm_error err = {.code = PM_OK, .text = "untouched"};
+    pm_status st = pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 1e-5, &s,
+                                      &r, curve, &count, &err);
+    long infeasible = 0;
+    for (size_t i = 0; st == PM_OK && i < count; i++) {
+        pm_contract c;
+        pm_status want = pm_contract_solve(&m, &sc, curve[i].n, PM_CONTRACT_BINARY,
+                                           PM_SOLVE_RESTRICTED, &c, NULL);
+        assert_int_equal(curve[i].feasible, want == PM_OK);
+        infeasible += !curve[i].feasible;
+    }
+    printf("# wages [0, 20], U0 0.05: %s, %ld of %zu n infeasible\n", pm_strerror(st), infeasible,
+           count);
+    assert_int_equal(st, PM_OK);
+    assert_true(infeasible > 0 && (size_t)infeasible < count);
+    assert_int_equal(r.infeasible, infeasible);
+    assert_true(r.best.feasible);
+    assert_string_equal(err.text, "untouched");
+}
+
 static void test_edges(void **state)
 {
     (void)state;
@@ -395,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_rule_slope_linear),
         cmocka_unit_test(test_rule_slope_binary),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_infeasible_points),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_costs_and_queue),
     };

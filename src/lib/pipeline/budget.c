@@ -166,9 +166,13 @@ static pm_status eval(ctx *c, long n, int stage, pm_error *err)
     if (c->count >= c->cap)
         return PM_ELIMIT;
     pm_contract k;
-    pm_status st = pm_contract_solve(c->m, c->sc, n, c->type, c->solve, &k, err);
-    if (st != PM_OK && st != PM_EINFEASIBLE)
+    pm_error e = {0}; /* an infeasible n is a point, not an error: err stays untouched */
+    pm_status st = pm_contract_solve(c->m, c->sc, n, c->type, c->solve, &k, &e);
+    if (st != PM_OK && st != PM_EINFEASIBLE) {
+        if (err)
+            *err = e;
         return st;
+    }
     pm_budget_point p = {n,     k.feasible,          stage,
                          k.eta, k.expected_pay,      k.principal_utility,
                          k.gap, c->cost * (double)n, NAN};
@@ -340,10 +344,12 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
                           "the local search ran out of its %ld solves before the best "
                           "n settled; raise the budget",
                           s->max_solves);
+    pm_contract best;
     if (st == PM_OK)
-        st = pm_contract_solve(m, sc, c.pts[b].n, type, solve, &res->contract, err);
+        st = pm_contract_solve(m, sc, c.pts[b].n, type, solve, &best, err);
     if (st == PM_OK) {
-        res->first_best_utility = res->contract.first_best_utility;
+        res->contract = best;
+        res->first_best_utility = best.first_best_utility;
         fill(&c, b, s, res);
         res->grid_points = grid_points;
         res->settled = settled;
