@@ -118,6 +118,11 @@ typedef enum cli_opt {
     CLI_OPT_GOLD_OUT,
     CLI_OPT_SHOW,
     CLI_OPT_HTML,
+    /* budget */
+    CLI_OPT_DUP_COST,
+    CLI_OPT_GOLD_COST,
+    CLI_OPT_LABEL_PAY,
+    CLI_OPT_CURVE_OUT,
     CLI_OPT_END
 } cli_opt;
 
@@ -341,5 +346,6 @@ int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
+int cli_budget(int argc, char **argv);
 
 #endif

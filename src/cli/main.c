@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"assess", cli_assess, "assess every annotator of annotation logs"},
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
     {"simulate", cli_simulate, "simulated annotators label a plan: the log and the truth"},
+    {"budget", cli_budget, "how many duplicates or gold items per annotator to buy"},
 };
 
 static void usage(FILE *fp)
