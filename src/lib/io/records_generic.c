@@ -52,6 +52,10 @@ static pm_status key(const pm_records *r, const pmx_row *row, int c, long line, 
     if (!has(row, c))
         return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c],
                            "field '%s' is empty: every row needs one", pmx_column_name(c));
+    /* A row the CSV reader saw as plain ASCII needs no UTF-8 check; the
+     * field name is looked up only for a message. */
+    if (row->ascii || pmx_utf8_bad(row->v[c], row->len[c]) == 0)
+        return PM_OK;
     return pmx_check_key(r, pmx_column_name(c), row->v[c], row->len[c], line, row->col[c], err);
 }
 
@@ -140,8 +144,8 @@ static pm_status number(const pm_records *r, const pmx_row *row, int c, long lin
     *v = NAN;
     if (!has(row, c))
         return PM_OK;
-    int bad = c == PMX_COL_TIMESTAMP ? pmx_parse_time(row->v[c], v)
-                                     : pmx_parse_number(row->v[c], v) || *v < 0;
+    int bad = c == PMX_COL_TIMESTAMP ? pmx_parse_time_n(row->v[c], row->len[c], v)
+                                     : pmx_parse_number_n(row->v[c], row->len[c], v) || *v < 0;
     if (bad)
         return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c], "field '%s': '%s' is not %s",
                            pmx_column_name(c), row->v[c],

@@ -65,11 +65,13 @@ struct pm_records {
     long file_rows; /* stats.rows_read when the current file was opened */
     pm_records_stats stats;
     pmx_gold gold;
-    int col[PMX_COL_N]; /* field index per column, -1 absent */
-    int ncols;          /* header width */
-    int pair_ids;       /* crowd-kit worker,left,right,label */
-    pmx_buf ignored;    /* ignored header columns, comma separated */
-    pmx_buf key;        /* scratch for built item keys */
+    int col[PMX_COL_N];  /* field index per column, -1 absent */
+    int ncols;           /* header width */
+    int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
+    int nused;
+    int pair_ids;    /* crowd-kit worker,left,right,label */
+    pmx_buf ignored; /* ignored header columns, comma separated */
+    pmx_buf key;     /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
@@ -83,6 +85,7 @@ typedef struct pmx_row {
     const char *v[PMX_COL_N];
     size_t len[PMX_COL_N];
     long col[PMX_COL_N];
+    int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
 } pmx_row;
 
 /* records_util.c */
@@ -94,6 +97,11 @@ void pmx_buf_free(pmx_buf *b);
 int pmx_parse_time(const char *s, double *out);
 /* A finite decimal number filling all of s. */
 int pmx_parse_number(const char *s, double *out);
+/* The same for s of n bytes (s[n] is its NUL): plain integers of up to 15
+ * digits take a fast path (8 digits at a time), everything else the above. */
+int pmx_parse_number_n(const char *s, size_t n, double *out);
+/* pmx_parse_time for s of n bytes (s[n] is its NUL). */
+int pmx_parse_time_n(const char *s, size_t n, double *out);
 /* "A", "B", "tie", "left", "right" (static) for a case-insensitive match, else NULL. */
 const char *pmx_pairwise_word(const char *s);
 int pmx_strieq(const char *a, const char *b);
