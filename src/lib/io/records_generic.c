@@ -98,12 +98,20 @@ static pm_status pair_ids(pm_records *r, const pmx_row *row, long line, pm_recor
     return PM_OK;
 }
 
+/* pmx_pairwise_word with the canonical one-letter spellings inline. */
+static inline const char *pairwise_word(const char *s)
+{
+    if ((s[0] == 'A' || s[0] == 'B') && s[1] == '\0')
+        return s[0] == 'A' ? "A" : "B";
+    return pmx_pairwise_word(s);
+}
+
 /* Item orientation through shown_left. */
 static pm_status oriented(pm_records *r, const pmx_row *row, long line, pm_record *out,
                           pm_error *err)
 {
     if (has(row, PMX_COL_SHOWN_LEFT)) {
-        const char *w = pmx_pairwise_word(row->v[PMX_COL_SHOWN_LEFT]);
+        const char *w = pairwise_word(row->v[PMX_COL_SHOWN_LEFT]);
         if (!w || (w[0] != 'A' && w[0] != 'B'))
             return pm_error_at(err, PM_EPARSE, r->name, line, row->col[PMX_COL_SHOWN_LEFT],
                                "field 'shown_left': '%s' is not A or B",
@@ -115,7 +123,7 @@ static pm_status oriented(pm_records *r, const pmx_row *row, long line, pm_recor
     for (int i = 0; i < 2; i++) {
         if (!has(row, cols[i]))
             continue;
-        const char *w = pmx_pairwise_word(row->v[cols[i]]);
+        const char *w = pairwise_word(row->v[cols[i]]);
         if (!w)
             return pm_error_at(err, PM_EPARSE, r->name, line, row->col[cols[i]],
                                "field '%s': '%s' is not A, B, tie, left or right (the file has a "

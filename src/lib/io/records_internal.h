@@ -53,6 +53,15 @@ typedef struct pmx_buf {
     size_t len, cap;
 } pmx_buf;
 
+/* One row of the generic format: a value per column (NULL when the column
+ * is absent) and the 1-based column for messages. */
+typedef struct pmx_row {
+    const char *v[PMX_COL_N];
+    size_t len[PMX_COL_N];
+    long col[PMX_COL_N];
+    int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
+} pmx_row;
+
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
@@ -69,6 +78,7 @@ struct pm_records {
     int ncols;           /* header width */
     int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
     int nused;
+    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
     int pair_ids;    /* crowd-kit worker,left,right,label */
     pmx_buf ignored; /* ignored header columns, comma separated */
     pmx_buf key;     /* scratch for built item keys */
@@ -78,15 +88,6 @@ struct pm_records {
     size_t task_i, ann_i;
     char num[PMX_COL_N][32]; /* numbers printed as keys */
 };
-
-/* One row of the generic format: a value per column (NULL when the column
- * is absent) and the 1-based column for messages. */
-typedef struct pmx_row {
-    const char *v[PMX_COL_N];
-    size_t len[PMX_COL_N];
-    long col[PMX_COL_N];
-    int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
-} pmx_row;
 
 /* records_util.c */
 int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
