@@ -201,21 +201,31 @@ static inline pm_status grow(pm_csv *c, size_t need, pm_error *err)
     return need <= c->rcap ? PM_OK : grow_slow(c, need, err);
 }
 
-/* Room for one more field. */
+/* Room for `more` more fields. */
+static pm_status fields_room_slow(pm_csv *c, size_t more, pm_error *err)
+{
+    size_t cap = c->fcap ? 2 * c->fcap : 32;
+    while (cap < c->nf + more)
+        cap *= 2;
+    pm_csv_field *f = realloc(c->f, cap * sizeof *f);
+    if (f)
+        c->f = f;
+    size_t *o = f ? realloc(c->foff, cap * sizeof *o) : NULL;
+    if (!o)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    c->foff = o;
+    c->fcap = cap;
+    return PM_OK;
+}
+
+static inline pm_status fields_room(pm_csv *c, size_t more, pm_error *err)
+{
+    return c->fcap - c->nf >= more ? PM_OK : fields_room_slow(c, more, err);
+}
+
 static inline pm_status field_room(pm_csv *c, pm_error *err)
 {
-    if (c->nf == c->fcap) {
-        size_t cap = c->fcap ? 2 * c->fcap : 32;
-        pm_csv_field *f = realloc(c->f, cap * sizeof *f);
-        if (f)
-            c->f = f;
-        size_t *o = f ? realloc(c->foff, cap * sizeof *o) : NULL;
-        if (!o)
-            return pm_error_set(err, PM_ENOMEM, "out of memory");
-        c->foff = o;
-        c->fcap = cap;
-    }
-    return PM_OK;
+    return fields_room(c, 1, err);
 }
 
 static inline pm_status push_field(pm_csv *c, const unsigned char *p, pm_error *err)
@@ -480,49 +490,52 @@ static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, 
 }
 
 /* Field p[from..to) of the line copied to the record buffer, whose first
- * byte is at column col0. */
-static inline pm_status cut(pm_csv *c, size_t from, size_t to, long col0, pm_error *err)
+ * byte is at column col0 (room for it was made). */
+static inline void cut(pm_csv *c, size_t from, size_t to, long col0)
 {
-    pm_status s = field_room(c, err);
-    if (s)
-        return s;
     pm_csv_field *f = &c->f[c->nf++];
     c->rec[to] = '\0';
     f->s = c->rec + from;
     f->len = to - from;
     f->line = c->line;
     f->col = col0 + (long)from;
-    return PM_OK;
 }
 
 /* The fields of the line p[0..len) copied to the record buffer, set in
- * full (no finish pass); avail bytes of p may be read. */
+ * full (no finish pass); avail bytes of p may be read. Room for fields is
+ * made once per 16 bytes (at most 16 separators). */
 static pm_status split(pm_csv *c, const unsigned char *p, size_t len, size_t avail, pm_error *err)
 {
     const unsigned char sep = (unsigned char)c->sep;
     const long col0 = col_of(c, p);
     size_t j = 0, from = 0;
-    pm_status s = PM_OK;
 #ifdef CSV_SSE2
     const __m128i vs = _mm_set1_epi8((char)sep);
-    for (; j < len && j + 16 <= avail && s == PM_OK; j += 16) {
+    for (; j < len && j + 16 <= avail; j += 16) {
+        if (fields_room(c, 17, err) != PM_OK)
+            return PM_ENOMEM;
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
         if (len - j < 16)
             m &= (1u << (len - j)) - 1;
-        for (; m && s == PM_OK; m &= m - 1) {
+        for (; m; m &= m - 1) {
             size_t at = j + (size_t)__builtin_ctz(m);
-            s = cut(c, from, at, col0, err);
+            cut(c, from, at, col0);
             from = at + 1;
         }
     }
 #endif
-    for (; j < len && s == PM_OK; j++)
+    for (; j < len; j++)
         if (p[j] == sep) {
-            s = cut(c, from, j, col0, err);
+            if (field_room(c, err) != PM_OK)
+                return PM_ENOMEM;
+            cut(c, from, j, col0);
             from = j + 1;
         }
-    return s == PM_OK ? cut(c, from, len, col0, err) : s;
+    if (field_room(c, err) != PM_OK)
+        return PM_ENOMEM;
+    cut(c, from, len, col0);
+    return PM_OK;
 }
 
 /* The next record when it is a line of data and separators only, whole in
