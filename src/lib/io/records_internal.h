@@ -128,7 +128,16 @@ typedef struct pmx_csv_row {
     size_t nf;
     long line;
 } pmx_csv_row;
-pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err);
+static inline pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err)
+{
+    pm_status st = pm_csv_next(r->csv, got, err);
+    if (st || !*got)
+        return st;
+    row->f = pm_csv_fields(r->csv);
+    row->nf = pm_csv_nfields(r->csv);
+    row->line = pm_csv_line(r->csv);
+    return PM_OK;
+}
 /* Note a header column no reader uses (listed once by pm_records_ignored). */
 pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err);
 

@@ -373,17 +373,6 @@ void pmx_gold_free(pmx_gold *g)
     g->cap = g->n = 0;
 }
 
-pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err)
-{
-    pm_status st = pm_csv_next(r->csv, got, err);
-    if (st || !*got)
-        return st;
-    row->f = pm_csv_fields(r->csv);
-    row->nf = pm_csv_nfields(r->csv);
-    row->line = pm_csv_line(r->csv);
-    return PM_OK;
-}
-
 pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err)
 {
     if ((r->ignored.len && pmx_buf_add(&r->ignored, ",", 1)) ||
