@@ -258,6 +258,14 @@ static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status
                        "(2^29 - 2 annotators)");
 }
 
+/* Start loading both table slots of a prepared record: their cache misses
+ * overlap each other and those of the records around it. */
+static inline void prefetch(const pm_assess *a, const pmx_prepped *p)
+{
+    pmx_strtab_prefetch(&a->items, p->h);
+    pmx_keytab_prefetch(&a->keys, p->kh);
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
@@ -270,6 +278,7 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->len = strlen(r->item);
     p->h = pmx_hash_bytes(r->item, p->len);
     p->kh = pmx_keytab_hash(p->ann, p->h);
+    prefetch(a, p);
     p->gold = r->gold;
     p->shown_left = r->shown_left;
     p->ts = r->timestamp;
@@ -277,14 +286,6 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->file = r->file;
     p->line = r->line;
     return PM_OK;
-}
-
-/* Start loading both table slots of a prepared record: their cache misses
- * overlap each other and those of the records around it. */
-static inline void prefetch(const pm_assess *a, const pmx_prepped *p)
-{
-    pmx_strtab_prefetch(&a->items, p->h);
-    pmx_keytab_prefetch(&a->keys, p->kh);
 }
 
 static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
@@ -334,17 +335,10 @@ static pm_status counted(pm_assess *a, const pmx_prepped *p, pm_status st, pm_er
     return PM_OK;
 }
 
-/* How many records ahead of the one being added have their slots loading. */
-#define AHEAD 12
-
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err)
 {
     *done = 0;
-    for (size_t i = 0; i < n && i < AHEAD; i++)
-        prefetch(a, &p[i]);
     for (size_t i = 0; i < n; i++) {
-        if (i + AHEAD < n)
-            prefetch(a, &p[i + AHEAD]);
         pm_status st = counted(a, &p[i], add_prepped(a, &p[i]), err);
         if (st != PM_OK)
             return st;
@@ -362,7 +356,9 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
     return counted(a, &p, add_prepped(a, &p), err);
 }
 
-#define BATCH 64
+/* Records whose slots load together: each is prepared and its slots
+ * prefetched, then the 16 are added. */
+#define BATCH 16
 
 pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
                               pm_error *err)
@@ -371,7 +367,7 @@ pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, siz
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH, ok = 0, added = 0;
         pmx_prepped p[BATCH];
-        pm_error perr = {0};
+        pm_error perr;
         pm_status bad = PM_OK;
         while (ok < m && (bad = pmx_assess_prepare(a, &recs[base + ok], &p[ok], &perr)) == PM_OK)
             ok++;
