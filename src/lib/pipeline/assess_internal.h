@@ -111,11 +111,12 @@ typedef struct pmx_prepped {
     char shown_left;
 } pmx_prepped;
 
-/* Check r (pm_assess_add's PM_EINVAL) and prepare it; numbering a new
- * annotator or label may fail (PM_ENOMEM, PM_ELIMIT), with the message. */
+/* Check r (pm_assess_add's PM_EINVAL), prepare it and prefetch its two
+ * table slots; numbering a new annotator or label may fail (PM_ENOMEM,
+ * PM_ELIMIT), with the message. */
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err);
-/* Add p[0..n) in order, each slot loaded some records ahead; *done counts
- * the records added (on an error, the index of the failing one). */
+/* Add p[0..n) in order; *done counts the records added (on an error, the
+ * index of the failing one). */
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err);
 
 /* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */

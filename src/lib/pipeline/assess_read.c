@@ -1,9 +1,9 @@
 /* Feed a whole records file into `assess`, batched: each record is checked
- * and prepared (annotator and label numbered, item hashed) while the
- * reader's strings are alive, which leaves only the item key (and a gold
- * label, when there is one) to copy before the reader's next record; then
- * a batch goes through pmx_assess_run with the table slots of the records
- * ahead loading while one is added. */
+ * and prepared (annotator and label numbered, item hashed, its two table
+ * slots prefetched) while the reader's strings are alive, which leaves
+ * only the item key (and a gold label, when there is one) to copy before
+ * the reader's next record; then a batch goes through pmx_assess_run, its
+ * slots by then loaded while the reader parsed the rows after it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
