@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "io/csv_internal.h"
 #include "prefmon/csv.h"
 
 typedef struct want {
@@ -192,12 +193,50 @@ static void test_limit_boundary(void **state)
     }
 }
 
+/* pmx_csv_ascii says a record's bytes are all below 0x80 only when they
+ * are (the readers then skip the UTF-8 check), and never for a record
+ * that took the byte-state scan. Expected values by inspection of the
+ * input, record by record; a high byte right after a line end (same
+ * 16-byte chunk) belongs to the next record only. */
+static void test_ascii_flag(void **state)
+{
+    (void)state;
+    static const char in[] = "abc,def\n"
+                             "a\xc3\xa9,b\n"
+                             "xy\n\xc3\xa9\n"
+                             "0123456789abcdef0123,\xc3\xa9\n"
+                             "0123456789abcdef0123,x\n"
+                             "\"q\",b\n"
+                             "p\r\n"
+                             "last,no,newline";
+    static const int expect[] = {1, 0, 1, 0, 0, 1, 0, 0, 0};
+    FILE *fp = fmemopen((void *)in, sizeof in - 1, "rb");
+    assert_non_null(fp);
+    pm_csv *c = pm_csv_new(1000);
+    assert_non_null(c);
+    pm_error err = {0};
+    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
+    for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+        int got = 0;
+        assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+        assert_int_equal(got, 1);
+        if (pmx_csv_ascii(c) != expect[i])
+            fail_msg("record %zu: ascii %d, want %d", i + 1, pmx_csv_ascii(c), expect[i]);
+    }
+    int got = 1;
+    assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+    assert_int_equal(got, 0);
+    pm_csv_free(c);
+    fclose(fp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_matches_generator),
         cmocka_unit_test(test_tsv_matches_generator),
         cmocka_unit_test(test_limit_boundary),
+        cmocka_unit_test(test_ascii_flag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,11 +72,57 @@ static void test_edges(void **state)
     }
 }
 
+/* pmx_parse_number_n / pmx_parse_time_n (8 digits at a time) against
+ * pmx_parse_number / pmx_parse_time (a byte at a time, then strtod): the
+ * same status and bit for bit the same value, on digit strings of 0..20
+ * bytes with, sometimes, one byte replaced by a near miss of a digit
+ * ('/' and ':' around '0'..'9', bytes with a digit's low nibble but another
+ * high nibble, '.', '-', 'e', 'T'). */
+static void test_n_variants(void **state)
+{
+    (void)state;
+    static const unsigned char odd[] = {'/',  ':',  '.',  '-',  'e',  'T',  ' ',  0x20,
+                                        0x40, 0x3F, 0xB5, 0x70, 0x29, 0x3A, 0x13, 0xF9};
+    uint64_t x = 2463534242u;
+    char buf[32];
+    for (int i = 0; i < 400000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t n = (size_t)(x % 21);
+        uint64_t y = x * 0x9E3779B97F4A7C15u;
+        for (size_t k = 0; k < n; k++, y = y * 6364136223846793005u + 1442695040888963407u)
+            buf[k] = (char)('0' + (y >> 33) % 10);
+        if (n && (x >> 40) % 3 == 0)
+            buf[(x >> 20) % n] = (char)odd[(x >> 50) % sizeof odd];
+        buf[n] = '\0';
+        double a = -7, b = -7, c = -7, d = -7;
+        int ra = pmx_parse_number_n(buf, n, &a), rb = pmx_parse_number(buf, &b);
+        assert_int_equal(ra, rb);
+        if (ra == 0 && memcmp(&a, &b, sizeof a) != 0)
+            fail_msg("'%s': %.17g, byte at a time %.17g", buf, a, b);
+        int rc = pmx_parse_time_n(buf, n, &c), rd = pmx_parse_time(buf, &d);
+        assert_int_equal(rc, rd);
+        if (rc == 0 && memcmp(&c, &d, sizeof c) != 0)
+            fail_msg("time '%s': %.17g, byte at a time %.17g", buf, c, d);
+    }
+    double v;
+    assert_int_equal(pmx_parse_number_n("17000000000", 11, &v), 0);
+    assert_true(v == 17000000000.0);
+    assert_int_equal(pmx_parse_number_n("99999999", 8, &v), 0);
+    assert_true(v == 99999999.0);
+    assert_int_equal(pmx_parse_number_n("00000000", 8, &v), 0);
+    assert_true(v == 0.0);
+    assert_int_equal(pmx_parse_time_n("2024-05-01T12:00:00Z", 20, &v), 0);
+    assert_true(v == 1714564800.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_decimals),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_n_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

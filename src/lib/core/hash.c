@@ -109,14 +109,21 @@ static inline uint64_t load64(const unsigned char *p)
 
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
-    /* 64x64 -> 128 multiply folded (wyhash's mum) without __int128: the
-     * high and low halves from four 32-bit products. */
+    /* The 64x64 -> 128 multiply folded (wyhash's mum): one instruction
+     * where the compiler has a 128-bit type, else four 32-bit products
+     * (the same value). */
+#ifdef __SIZEOF_INT128__
+    __extension__ typedef unsigned __int128 u128;
+    u128 r = (u128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
     uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
     uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
     uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
     uint64_t lo = (ll & 0xffffffffu) | (mid << 32);
     uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
     return lo ^ hi;
+#endif
 }
 
 uint64_t pmx_hash_bytes(const void *data, size_t len)
@@ -124,15 +131,30 @@ uint64_t pmx_hash_bytes(const void *data, size_t len)
     const unsigned char *p = data;
     const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
     uint64_t h = k0 ^ (uint64_t)len;
-    while (len >= 8) {
+    size_t n = len;
+    while (n >= 8) {
         h = mix(h ^ load64(p), k1);
         p += 8;
-        len -= 8;
+        n -= 8;
     }
+    /* The last n < 8 bytes as a little-endian number: from the 8 bytes
+     * that end the string when there are 8 (one load, shifted), else byte
+     * by byte. The same value either way. */
     uint64_t tail = 0;
-    for (size_t i = 0; i < len; i++)
-        tail |= (uint64_t)p[i] << (8 * i);
-    h = mix(h ^ tail, k1 ^ (uint64_t)len);
+    if (n && len >= 8) {
+        uint64_t w;
+        memcpy(&w, p + n - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        tail = w >> (64 - 8 * n);
+#else
+        for (size_t i = 0; i < n; i++)
+            tail |= (uint64_t)p[i] << (8 * i);
+#endif
+    } else {
+        for (size_t i = 0; i < n; i++)
+            tail |= (uint64_t)p[i] << (8 * i);
+    }
+    h = mix(h ^ tail, k1 ^ (uint64_t)n);
     return pmx_hash_u64(h);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/csv_internal.h"
 #include "prefmon/csv.h"
 
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -42,6 +43,7 @@ struct pm_csv {
     size_t nf, fcap;
     long rec_line;
     int rec_quoted;
+    int rec_ascii; /* the record came by the fast path and every byte is < 0x80 */
     char sep;
     int quoting;
     unsigned char cls[256];
@@ -143,6 +145,11 @@ long pm_csv_line(const pm_csv *c)
     return c->rec_line;
 }
 
+int pmx_csv_ascii(const pm_csv *c)
+{
+    return c->rec_ascii;
+}
+
 size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error)
 {
     size_t have = c->blen - c->bpos, got;
@@ -194,19 +201,38 @@ static inline pm_status grow(pm_csv *c, size_t need, pm_error *err)
     return need <= c->rcap ? PM_OK : grow_slow(c, need, err);
 }
 
+/* Room for `more` more fields. */
+static pm_status fields_room_slow(pm_csv *c, size_t more, pm_error *err)
+{
+    size_t cap = c->fcap ? 2 * c->fcap : 32;
+    while (cap < c->nf + more)
+        cap *= 2;
+    pm_csv_field *f = realloc(c->f, cap * sizeof *f);
+    if (f)
+        c->f = f;
+    size_t *o = f ? realloc(c->foff, cap * sizeof *o) : NULL;
+    if (!o)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    c->foff = o;
+    c->fcap = cap;
+    return PM_OK;
+}
+
+static inline pm_status fields_room(pm_csv *c, size_t more, pm_error *err)
+{
+    return c->fcap - c->nf >= more ? PM_OK : fields_room_slow(c, more, err);
+}
+
+static inline pm_status field_room(pm_csv *c, pm_error *err)
+{
+    return fields_room(c, 1, err);
+}
+
 static inline pm_status push_field(pm_csv *c, const unsigned char *p, pm_error *err)
 {
-    if (c->nf == c->fcap) {
-        size_t cap = c->fcap ? 2 * c->fcap : 32;
-        pm_csv_field *f = realloc(c->f, cap * sizeof *f);
-        if (f)
-            c->f = f;
-        size_t *o = f ? realloc(c->foff, cap * sizeof *o) : NULL;
-        if (!o)
-            return pm_error_set(err, PM_ENOMEM, "out of memory");
-        c->foff = o;
-        c->fcap = cap;
-    }
+    pm_status s = field_room(c, err);
+    if (s)
+        return s;
     c->foff[c->nf] = c->rlen;
     c->f[c->nf].line = c->line;
     c->f[c->nf].col = col_of(c, p);
@@ -256,7 +282,7 @@ static int finish(pm_csv *c)
 static void restart(pm_csv *c)
 {
     c->nf = c->rlen = 0;
-    c->rec_quoted = 0;
+    c->rec_quoted = c->rec_ascii = 0;
     c->rec_line = c->line;
 }
 
@@ -422,10 +448,14 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
 }
 
 /* The length of the line at p (before its '\n') when it is shorter than
- * lim bytes and holds no byte but data and separators; else SIZE_MAX. */
-static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, size_t lim)
+ * lim bytes and holds no byte but data and separators; else SIZE_MAX.
+ * *ascii = 1 when no byte of the line is 0x80 or above (no UTF-8 check of
+ * its fields is then needed). */
+static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, size_t lim,
+                         int *ascii)
 {
     size_t i = 0, n = avail < lim ? avail : lim;
+    unsigned high = 0;
 #ifdef CSV_SSE2
     const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
     const __m128i q = _mm_set1_epi8(c->quoting ? '"' : '\n');
@@ -434,61 +464,86 @@ static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, 
         unsigned e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
         unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
+        unsigned hi = (unsigned)_mm_movemask_epi8(v);
         if (e) {
             size_t len = i + (size_t)__builtin_ctz(e);
-            return (bad & ((e & -e) - 1)) || len >= n ? SIZE_MAX : len;
+            unsigned before = (e & -e) - 1;
+            *ascii = !high && !(hi & before);
+            return (bad & before) || len >= n ? SIZE_MAX : len;
         }
         if (bad)
             return SIZE_MAX;
+        high |= hi;
     }
 #endif
     for (; i < n; i++) {
         unsigned char k = c->cls[p[i]];
-        if (k == C_NL)
+        if (k == C_NL) {
+            *ascii = !high;
             return i;
+        }
         if (k > C_SEP)
             return SIZE_MAX;
+        high |= p[i] & 0x80u;
     }
     return SIZE_MAX;
 }
 
-/* The field starting after the separator at p[at] of the copied line. */
-static inline pm_status cut(pm_csv *c, const unsigned char *p, size_t at, pm_error *err)
+/* Field p[from..to) of the line copied to the record buffer, whose first
+ * byte is at column col0 (room for it was made). */
+static inline void cut(pm_csv *c, size_t from, size_t to, long col0)
 {
-    c->rec[at] = '\0';
-    c->rlen = at + 1;
-    return push_field(c, p + at + 1, err);
+    pm_csv_field *f = &c->f[c->nf++];
+    c->rec[to] = '\0';
+    f->s = c->rec + from;
+    f->len = to - from;
+    f->line = c->line;
+    f->col = col0 + (long)from;
 }
 
-/* The fields of the line p[0..len) copied to the record buffer; avail
- * bytes of p may be read. */
+/* The fields of the line p[0..len) copied to the record buffer, set in
+ * full (no finish pass); avail bytes of p may be read. Room for fields is
+ * made once per 16 bytes (at most 16 separators). */
 static pm_status split(pm_csv *c, const unsigned char *p, size_t len, size_t avail, pm_error *err)
 {
-    pm_status s = push_field(c, p, err);
     const unsigned char sep = (unsigned char)c->sep;
-    size_t j = 0;
+    const long col0 = col_of(c, p);
+    size_t j = 0, from = 0;
 #ifdef CSV_SSE2
     const __m128i vs = _mm_set1_epi8((char)sep);
-    for (; j < len && j + 16 <= avail && s == PM_OK; j += 16) {
+    for (; j < len && j + 16 <= avail; j += 16) {
+        if (fields_room(c, 17, err) != PM_OK)
+            return PM_ENOMEM;
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
         if (len - j < 16)
             m &= (1u << (len - j)) - 1;
-        for (; m && s == PM_OK; m &= m - 1)
-            s = cut(c, p, j + (size_t)__builtin_ctz(m), err);
+        for (; m; m &= m - 1) {
+            size_t at = j + (size_t)__builtin_ctz(m);
+            cut(c, from, at, col0);
+            from = at + 1;
+        }
     }
 #endif
-    for (; j < len && s == PM_OK; j++)
-        if (p[j] == sep)
-            s = cut(c, p, j, err);
-    return s;
+    for (; j < len; j++)
+        if (p[j] == sep) {
+            if (field_room(c, err) != PM_OK)
+                return PM_ENOMEM;
+            cut(c, from, j, col0);
+            from = j + 1;
+        }
+    if (field_room(c, err) != PM_OK)
+        return PM_ENOMEM;
+    cut(c, from, len, col0);
+    return PM_OK;
 }
 
 /* The next record when it is a line of data and separators only, whole in
  * the block and under the limit (most records): one scan finds its end,
- * one copy takes it, the separators become NULs. The byte-state scan in
- * pm_csv_next gives the same fields, lines and columns; *done = 0 leaves
- * the record to it untouched. */
+ * one copy takes it, the separators become NULs and the fields are set
+ * directly. The byte-state scan in pm_csv_next gives the same fields,
+ * lines and columns; *done = 0 leaves the record to it untouched. *done =
+ * 2 for a blank line (consumed, no record). */
 static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
 {
     const unsigned char *p = c->buf + c->bpos;
@@ -496,18 +551,21 @@ static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
     *done = 0;
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP)
         return PM_OK;
-    size_t len = plain_line(c, p, avail, c->max);
+    int ascii = 0;
+    size_t len = plain_line(c, p, avail, c->max, &ascii);
     if (len == SIZE_MAX || grow(c, len + 1, NULL) != PM_OK)
         return PM_OK;
-    memcpy(c->rec, p, len);
-    c->rec[len] = '\0';
-    pm_status s = split(c, p, len, avail, err);
-    if (s != PM_OK)
-        return s;
-    c->rlen = len + 1;
+    if (len > 0) {
+        memcpy(c->rec, p, len);
+        pm_status s = split(c, p, len, avail, err);
+        if (s != PM_OK)
+            return s;
+        c->rlen = len + 1;
+        c->rec_ascii = ascii;
+    }
     newline(c, p + len + 1);
     c->bpos += len + 1;
-    *done = 1;
+    *done = len > 0 ? 1 : 2;
     return PM_OK;
 }
 
@@ -524,11 +582,11 @@ pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err)
             int done;
             if ((s = fast_record(c, &done, err)))
                 return s;
-            if (done) {
-                if (finish(c)) {
-                    *got = 1;
-                    return PM_OK;
-                }
+            if (done == 1) {
+                *got = 1;
+                return PM_OK;
+            }
+            if (done == 2) {
                 restart(c);
                 continue;
             }

@@ -248,15 +248,50 @@ pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_e
     return start(r, err);
 }
 
-pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err)
+static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+
+/* pm_records_next's misuse messages, out of line (the call is per row). */
+static pm_status next_misuse(const pm_records *r, const pm_record *out, const int *got,
+                             pm_error *err)
 {
     if (!r || !out || !got)
         return pm_error_set(err, PM_EINVAL, "pm_records_next: NULL argument");
+    return pm_error_set(err, PM_EINVAL,
+                        "pm_records_next: no file open (pm_records_open failed or was not "
+                        "called)");
+}
+
+static pm_status no_rows(const pm_records *r, pm_error *err)
+{
+    return pm_error_at(err, PM_EPARSE, r->name, 0, 0,
+                       "no records: the file has no data rows (label events)");
+}
+
+pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
+    if (!r || !out || !got || !r->ready) {
+        if (got)
+            *got = 0;
+        return next_misuse(r, out, got, err);
+    }
     *got = 0;
-    if (!r->ready)
-        return pm_error_set(err, PM_EINVAL,
-                            "pm_records_next: no file open (pm_records_open failed or was not "
-                            "called)");
+    pm_status st;
+    if (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV) { /* most logs */
+        st = pmx_records_csv_record(r, out, got, err);
+        if (st == PM_OK && *got)
+            return PM_OK;
+    } else {
+        st = other_record(r, out, got, err);
+    }
+    if (!st && !*got && r->stats.rows_read == r->file_rows)
+        st = no_rows(r, err);
+    if (st || !*got)
+        r->ready = 0;
+    return st;
+}
+
+static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error *err)
+{
     pm_status st;
     switch (r->fmt) {
     case PM_RECORDS_CSV:
@@ -276,11 +311,6 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
         st = pmx_labelstudio_record(r, out, got, err);
         break;
     }
-    if (!st && !*got && r->stats.rows_read == r->file_rows)
-        st = pm_error_at(err, PM_EPARSE, r->name, 0, 0,
-                         "no records: the file has no data rows (label events)");
-    if (st || !*got)
-        r->ready = 0;
     return st;
 }
 

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "io/csv_internal.h"
 #include "io/records_internal.h"
 
 static int same_name(const pm_csv_field *a, const pm_csv_field *b)
@@ -56,6 +57,11 @@ static pm_status read_header(pm_records *r, pm_error *err)
                                f[r->col[c]].s, f[i].s, pmx_column_name(c));
         r->col[c] = (int)i;
     }
+    r->nused = 0;
+    memset(&r->row, 0, sizeof r->row);
+    for (int c = 0; c < PMX_COL_N; c++)
+        if (r->col[c] >= 0)
+            r->used[r->nused++] = c;
     return pmx_generic_check_columns(r, f[0].line, err);
 }
 
@@ -83,15 +89,17 @@ pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_err
                 err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,
                 "row has %zu fields but the header has %d%s", nf, r->ncols,
                 r->fmt == PM_RECORDS_CSV ? " (a field with a comma must be in double quotes)" : "");
-        pmx_row cells;
-        for (int c = 0; c < PMX_COL_N; c++) {
-            int i = r->col[c];
-            cells.v[c] = i >= 0 ? f[i].s : NULL;
-            cells.len[c] = i >= 0 ? f[i].len : 0;
-            cells.col[c] = i >= 0 ? f[i].col : 0;
+        /* r->row's absent columns stay NULL from the header on. */
+        pmx_row *cells = &r->row;
+        for (int k = 0; k < r->nused; k++) {
+            int c = r->used[k], i = r->col[c];
+            cells->v[c] = f[i].s;
+            cells->len[c] = f[i].len;
+            cells->col[c] = f[i].col;
         }
+        cells->ascii = pmx_csv_ascii(r->csv);
         int use;
-        if ((st = pmx_generic_record(r, &cells, line, out, &use, err)))
+        if ((st = pmx_generic_record(r, cells, line, out, &use, err)))
             return st;
         if (use)
             return PM_OK;

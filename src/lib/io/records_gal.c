@@ -35,7 +35,7 @@ pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err)
                                "row has %zu tab-separated fields; Get-Another-Label rows are "
                                "worker<TAB>item<TAB>label",
                                nf);
-        pmx_row row = {{0}, {0}, {0}};
+        pmx_row row = {{0}, {0}, {0}, 0};
         for (int c = 0; c < 3; c++) {
             row.v[c] = f[c].s;
             row.len[c] = f[c].len;

@@ -47,12 +47,24 @@ static int has(const pmx_row *row, int c)
     return row->v[c] != NULL && row->v[c][0] != '\0';
 }
 
-static pm_status key(const pm_records *r, const pmx_row *row, int c, long line, pm_error *err)
+/* key's message: the field is empty or not UTF-8. Out of line, so that
+ * the check itself is a few inline instructions per key. */
+static pm_status bad_key(const pm_records *r, const pmx_row *row, int c, long line, pm_error *err)
 {
     if (!has(row, c))
         return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c],
                            "field '%s' is empty: every row needs one", pmx_column_name(c));
     return pmx_check_key(r, pmx_column_name(c), row->v[c], row->len[c], line, row->col[c], err);
+}
+
+/* A key field: present, and UTF-8 unless the CSV reader saw the row as
+ * plain ASCII. */
+static inline pm_status key(const pm_records *r, const pmx_row *row, int c, long line,
+                            pm_error *err)
+{
+    if (has(row, c) && (row->ascii || pmx_utf8_bad(row->v[c], row->len[c]) == 0))
+        return PM_OK;
+    return bad_key(r, row, c, line, err);
 }
 
 /* crowd-kit pairwise: the item is the unordered pair, A the smaller id. */
@@ -94,12 +106,20 @@ static pm_status pair_ids(pm_records *r, const pmx_row *row, long line, pm_recor
     return PM_OK;
 }
 
+/* pmx_pairwise_word with the canonical one-letter spellings inline. */
+static inline const char *pairwise_word(const char *s)
+{
+    if ((s[0] == 'A' || s[0] == 'B') && s[1] == '\0')
+        return s[0] == 'A' ? "A" : "B";
+    return pmx_pairwise_word(s);
+}
+
 /* Item orientation through shown_left. */
 static pm_status oriented(pm_records *r, const pmx_row *row, long line, pm_record *out,
                           pm_error *err)
 {
     if (has(row, PMX_COL_SHOWN_LEFT)) {
-        const char *w = pmx_pairwise_word(row->v[PMX_COL_SHOWN_LEFT]);
+        const char *w = pairwise_word(row->v[PMX_COL_SHOWN_LEFT]);
         if (!w || (w[0] != 'A' && w[0] != 'B'))
             return pm_error_at(err, PM_EPARSE, r->name, line, row->col[PMX_COL_SHOWN_LEFT],
                                "field 'shown_left': '%s' is not A or B",
@@ -111,7 +131,7 @@ static pm_status oriented(pm_records *r, const pmx_row *row, long line, pm_recor
     for (int i = 0; i < 2; i++) {
         if (!has(row, cols[i]))
             continue;
-        const char *w = pmx_pairwise_word(row->v[cols[i]]);
+        const char *w = pairwise_word(row->v[cols[i]]);
         if (!w)
             return pm_error_at(err, PM_EPARSE, r->name, line, row->col[cols[i]],
                                "field '%s': '%s' is not A, B, tie, left or right (the file has a "
@@ -140,8 +160,8 @@ static pm_status number(const pm_records *r, const pmx_row *row, int c, long lin
     *v = NAN;
     if (!has(row, c))
         return PM_OK;
-    int bad = c == PMX_COL_TIMESTAMP ? pmx_parse_time(row->v[c], v)
-                                     : pmx_parse_number(row->v[c], v) || *v < 0;
+    int bad = c == PMX_COL_TIMESTAMP ? pmx_parse_time_n(row->v[c], row->len[c], v)
+                                     : pmx_parse_number_n(row->v[c], row->len[c], v) || *v < 0;
     if (bad)
         return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c], "field '%s': '%s' is not %s",
                            pmx_column_name(c), row->v[c],

@@ -53,6 +53,15 @@ typedef struct pmx_buf {
     size_t len, cap;
 } pmx_buf;
 
+/* One row of the generic format: a value per column (NULL when the column
+ * is absent) and the 1-based column for messages. */
+typedef struct pmx_row {
+    const char *v[PMX_COL_N];
+    size_t len[PMX_COL_N];
+    long col[PMX_COL_N];
+    int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
+} pmx_row;
+
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
@@ -65,25 +74,20 @@ struct pm_records {
     long file_rows; /* stats.rows_read when the current file was opened */
     pm_records_stats stats;
     pmx_gold gold;
-    int col[PMX_COL_N]; /* field index per column, -1 absent */
-    int ncols;          /* header width */
-    int pair_ids;       /* crowd-kit worker,left,right,label */
-    pmx_buf ignored;    /* ignored header columns, comma separated */
-    pmx_buf key;        /* scratch for built item keys */
+    int col[PMX_COL_N];  /* field index per column, -1 absent */
+    int ncols;           /* header width */
+    int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
+    int nused;
+    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
+    int pair_ids;    /* crowd-kit worker,left,right,label */
+    pmx_buf ignored; /* ignored header columns, comma separated */
+    pmx_buf key;     /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
     size_t task_i, ann_i;
     char num[PMX_COL_N][32]; /* numbers printed as keys */
 };
-
-/* One row of the generic format: a value per column (NULL when the column
- * is absent) and the 1-based column for messages. */
-typedef struct pmx_row {
-    const char *v[PMX_COL_N];
-    size_t len[PMX_COL_N];
-    long col[PMX_COL_N];
-} pmx_row;
 
 /* records_util.c */
 int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
@@ -94,6 +98,11 @@ void pmx_buf_free(pmx_buf *b);
 int pmx_parse_time(const char *s, double *out);
 /* A finite decimal number filling all of s. */
 int pmx_parse_number(const char *s, double *out);
+/* The same for s of n bytes (s[n] is its NUL): plain integers of up to 15
+ * digits take a fast path (8 digits at a time), everything else the above. */
+int pmx_parse_number_n(const char *s, size_t n, double *out);
+/* pmx_parse_time for s of n bytes (s[n] is its NUL). */
+int pmx_parse_time_n(const char *s, size_t n, double *out);
 /* "A", "B", "tie", "left", "right" (static) for a case-insensitive match, else NULL. */
 const char *pmx_pairwise_word(const char *s);
 int pmx_strieq(const char *a, const char *b);
@@ -119,7 +128,16 @@ typedef struct pmx_csv_row {
     size_t nf;
     long line;
 } pmx_csv_row;
-pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err);
+static inline pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err)
+{
+    pm_status st = pm_csv_next(r->csv, got, err);
+    if (st || !*got)
+        return st;
+    row->f = pm_csv_fields(r->csv);
+    row->nf = pm_csv_nfields(r->csv);
+    row->line = pm_csv_line(r->csv);
+    return PM_OK;
+}
 /* Note a header column no reader uses (listed once by pm_records_ignored). */
 pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err);
 

@@ -91,6 +91,56 @@ int pmx_parse_number(const char *s, double *out)
     return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight ASCII digits, the first in the lowest byte, to their value; 0 when
+ * a byte is not a digit (a byte has high nibble 3 and stays below 0x40
+ * after adding 6 only for '0'..'9'). Three multiply-and-fold steps join
+ * digit pairs, then pairs of pairs, then the two halves. */
+static int digits8(uint64_t w, uint64_t *v)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0u, z = 0x3030303030303030u;
+    if ((w & hi) != z || ((w + 0x0606060606060606u) & hi) != z)
+        return 0;
+    w -= z;
+    w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFu;
+    w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFu;
+    *v = (w * 10000 + (w >> 32)) & 0xFFFFFFFFu;
+    return 1;
+}
+#endif
+
+int pmx_parse_number_n(const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > 15)
+        return pmx_parse_number(s, out);
+    uint64_t v = 0;
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        if (!digits8(w, &v))
+            return pmx_parse_number(s, out);
+        i = 8;
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return pmx_parse_number(s, out);
+        v = v * 10 + d;
+    }
+    *out = (double)v; /* below 10^15: exact */
+    return 0;
+}
+
+int pmx_parse_time_n(const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > 15 || pmx_parse_number_n(s, n, out) != 0)
+        return pmx_parse_time(s, out);
+    return 0;
+}
+
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (H. Hinnant's days_from_civil). */
 static long long days_from_civil(long long y, unsigned m, unsigned d)
@@ -321,17 +371,6 @@ void pmx_gold_free(pmx_gold *g)
     free(g->slot);
     g->slot = NULL;
     g->cap = g->n = 0;
-}
-
-pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, pm_error *err)
-{
-    pm_status st = pm_csv_next(r->csv, got, err);
-    if (st || !*got)
-        return st;
-    row->f = pm_csv_fields(r->csv);
-    row->nf = pm_csv_nfields(r->csv);
-    row->line = pm_csv_line(r->csv);
-    return PM_OK;
 }
 
 pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err)

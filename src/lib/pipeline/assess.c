@@ -198,20 +198,21 @@ static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, 
     return PM_OK;
 }
 
-static pm_status add_side_info(ann_acc *acc, const pm_record *r, uint32_t label)
+static pm_status add_side_info(pm_assess *a, ann_acc *acc, const pmx_prepped *p)
 {
-    if (r->gold) {
+    if (p->gold) {
         acc->gold_n++;
-        acc->gold_agree += strcmp(r->label, r->gold) == 0;
+        acc->gold_agree += strcmp(pmx_strtab_str(&a->labels, p->label), p->gold) == 0;
     }
-    if ((r->shown_left == 'A' || r->shown_left == 'B') && (label == LABEL_A || label == LABEL_B)) {
+    if ((p->shown_left == 'A' || p->shown_left == 'B') &&
+        (p->label == LABEL_A || p->label == LABEL_B)) {
         acc->left_n++;
-        acc->left_k += label == (r->shown_left == 'A' ? LABEL_A : LABEL_B);
+        acc->left_k += p->label == (p->shown_left == 'A' ? LABEL_A : LABEL_B);
     }
-    if (!isnan(r->duration)) {
+    if (!isnan(p->duration)) {
         if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
             return PM_ENOMEM;
-        acc->dur[acc->dur_n++] = r->duration;
+        acc->dur[acc->dur_n++] = p->duration;
     }
     return PM_OK;
 }
@@ -230,63 +231,6 @@ static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
     return pmx_strtab_intern(&a->labels, s, id, NULL);
 }
 
-/* What can be computed before touching the big tables: the annotator, the
- * item's hash and the key's slot position. */
-typedef struct prepped {
-    uint32_t ann, kh;
-    size_t len;
-    uint64_t h;
-} prepped;
-
-static pm_status prepare(pm_assess *a, const pm_record *r, prepped *p)
-{
-    pm_status st = annotator_id(a, r->annotator, &p->ann);
-    if (st != PM_OK)
-        return st;
-    p->len = strlen(r->item);
-    p->h = pmx_hash_bytes(r->item, p->len);
-    p->kh = pmx_keytab_hash(p->ann, p->h);
-    /* Start both table loads now: their cache misses overlap each other
-     * (and, in a batch, those of the next records). */
-    pmx_strtab_prefetch(&a->items, p->h);
-    pmx_keytab_prefetch(&a->keys, p->kh);
-    return PM_OK;
-}
-
-static pm_status add_prepped(pm_assess *a, const pm_record *r, const prepped *p)
-{
-    uint32_t item, label;
-    pm_status st = pmx_strtab_intern_h(&a->items, r->item, p->len, p->h, &item, NULL);
-    if (st == PM_OK)
-        st = label_id(a, r->label, &label);
-    if (st != PM_OK)
-        return st;
-    ann_acc *acc = &a->acc[p->ann];
-    if (label >= acc->hist_len &&
-        !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
-        return PM_ENOMEM;
-    acc->hist[label]++;
-    acc->labels++;
-    double ts = r->timestamp;
-    if (isnan(ts)) {
-        acc->all_ts = 0;
-    } else {
-        if (ts < acc->last_ts && acc->ordered) {
-            acc->ordered = 0;
-            a->disordered++;
-        }
-        acc->last_ts = ts;
-    }
-    pmx_key *k;
-    int is_new;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
-    if (st == PM_OK)
-        st = pair_event(a, acc, k, is_new, label, ts);
-    if (st == PM_OK)
-        st = add_side_info(acc, r, label);
-    return st;
-}
-
 static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
 {
     if (a->finished || a->spent)
@@ -303,37 +247,117 @@ static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *
     return PM_OK;
 }
 
-/* The status of adding r, with its message; counts the row on success. */
-static pm_status counted(pm_assess *a, const pm_record *r, pm_status st, pm_error *err)
+/* The message of a failed add at (file, line). */
+static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status st, pm_error *err)
 {
+    (void)a;
     if (st == PM_ENOMEM)
-        return pm_error_at(err, st, r->file, r->line, 0, "assess: out of memory");
+        return pm_error_at(err, st, file, line, 0, "assess: out of memory");
+    return pm_error_at(err, st, file, line, 0,
+                       "assess: over the limit of 2^32 - 2 keys, items, labels or events "
+                       "(2^29 - 2 annotators)");
+}
+
+/* Start loading both table slots of a prepared record: their cache misses
+ * overlap each other and those of the records around it. */
+static inline void prefetch(const pm_assess *a, const pmx_prepped *p)
+{
+    pmx_strtab_prefetch(&a->items, p->h);
+    pmx_keytab_prefetch(&a->keys, p->kh);
+}
+
+pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
+{
+    pm_status st = check_record(a, r, err);
     if (st != PM_OK)
-        return pm_error_at(err, st, r->file, r->line, 0,
-                           "assess: over the limit of 2^32 - 2 keys, items, labels or events "
-                           "(2^29 - 2 annotators)");
+        return st;
+    if ((st = annotator_id(a, r->annotator, &p->ann)) != PM_OK ||
+        (st = label_id(a, r->label, &p->label)) != PM_OK)
+        return add_failed(a, r->file, r->line, st, err);
+    p->item = r->item;
+    p->len = strlen(r->item);
+    p->h = pmx_hash_bytes(r->item, p->len);
+    p->kh = pmx_keytab_hash(p->ann, p->h);
+    prefetch(a, p);
+    p->gold = r->gold;
+    p->shown_left = r->shown_left;
+    p->ts = r->timestamp;
+    p->duration = r->duration;
+    p->file = r->file;
+    p->line = r->line;
+    return PM_OK;
+}
+
+static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
+{
+    uint32_t item, label = p->label;
+    pm_status st = pmx_strtab_intern_h(&a->items, p->item, p->len, p->h, &item, NULL);
+    if (st != PM_OK)
+        return st;
+    ann_acc *acc = &a->acc[p->ann];
+    if (label >= acc->hist_len &&
+        !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
+        return PM_ENOMEM;
+    acc->hist[label]++;
+    acc->labels++;
+    double ts = p->ts;
+    if (isnan(ts)) {
+        acc->all_ts = 0;
+    } else {
+        if (ts < acc->last_ts && acc->ordered) {
+            acc->ordered = 0;
+            a->disordered++;
+        }
+        acc->last_ts = ts;
+    }
+    pmx_key *k;
+    int is_new;
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
+    if (st == PM_OK)
+        st = pair_event(a, acc, k, is_new, label, ts);
+    if (st == PM_OK)
+        st = add_side_info(a, acc, p);
+    return st;
+}
+
+/* The status of adding p, with its message; counts the row on success. */
+static pm_status counted(pm_assess *a, const pmx_prepped *p, pm_status st, pm_error *err)
+{
+    if (st != PM_OK)
+        return add_failed(a, p->file, p->line, st, err);
     a->sum.rows++;
     /* The memory limit is checked every 65536 rows: a bounded overshoot. */
     if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
-        return pm_error_at(err, PM_ELIMIT, r->file, r->line, 0,
+        return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
                            "assess: memory limit of %zu bytes reached after %ld rows "
                            "(%zu distinct annotator-item keys)",
                            a->opt.max_bytes, a->sum.rows, a->keys.count);
     return PM_OK;
 }
 
-pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
+pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err)
 {
-    pm_status st = check_record(a, r, err);
-    if (st != PM_OK)
-        return st;
-    prepped p;
-    st = prepare(a, r, &p);
-    if (st == PM_OK)
-        st = add_prepped(a, r, &p);
-    return counted(a, r, st, err);
+    *done = 0;
+    for (size_t i = 0; i < n; i++) {
+        pm_status st = counted(a, &p[i], add_prepped(a, &p[i]), err);
+        if (st != PM_OK)
+            return st;
+        (*done)++;
+    }
+    return PM_OK;
 }
 
+pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    pmx_prepped p;
+    pm_status st = pmx_assess_prepare(a, r, &p, err);
+    if (st != PM_OK)
+        return st;
+    return counted(a, &p, add_prepped(a, &p), err);
+}
+
+/* Records whose slots load together: each is prepared and its slots
+ * prefetched, then the 16 are added. */
 #define BATCH 16
 
 pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
@@ -341,22 +365,22 @@ pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, siz
 {
     *done = 0;
     for (size_t base = 0; base < n; base += BATCH) {
-        size_t m = n - base < BATCH ? n - base : BATCH, ok = 0;
-        prepped p[BATCH];
-        pm_status bad = PM_OK, st = PM_OK;
-        while (ok < m && (bad = check_record(a, &recs[base + ok], err)) == PM_OK &&
-               (st = prepare(a, &recs[base + ok], &p[ok])) == PM_OK)
+        size_t m = n - base < BATCH ? n - base : BATCH, ok = 0, added = 0;
+        pmx_prepped p[BATCH];
+        pm_error perr;
+        pm_status bad = PM_OK;
+        while (ok < m && (bad = pmx_assess_prepare(a, &recs[base + ok], &p[ok], &perr)) == PM_OK)
             ok++;
-        for (size_t i = 0; i < ok; i++) {
-            pm_status s2 = counted(a, &recs[base + i], add_prepped(a, &recs[base + i], &p[i]), err);
-            if (s2 != PM_OK)
-                return s2;
-            (*done)++;
-        }
-        if (bad != PM_OK)
-            return bad;
+        /* The records before a bad one are added first; its message then. */
+        pm_status st = pmx_assess_run(a, p, ok, &added, err);
+        *done += added;
         if (st != PM_OK)
-            return counted(a, &recs[base + ok], st, err);
+            return st;
+        if (bad != PM_OK) {
+            if (err)
+                *err = perr;
+            return bad;
+        }
     }
     return PM_OK;
 }

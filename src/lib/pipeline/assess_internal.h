@@ -93,6 +93,32 @@ size_t pmx_keytab_bytes_for(size_t keys);
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
                          const pmx_strtab *items, pmx_key **out, int *is_new);
 
+/* ---- assess.c: adding records in two steps ------------------------------ */
+
+/* A record made ready for the tables: its annotator and label numbered
+ * (both small tables, in cache), its item hashed and the key's slot
+ * position known, so that the big tables' slots can be loaded ahead of
+ * use. The strings item and gold are borrowed from the record (the batched
+ * reader copies them first). */
+typedef struct pmx_prepped {
+    uint64_t h; /* the item's hash */
+    const char *item, *gold;
+    size_t len; /* of item */
+    double ts, duration;
+    const char *file;
+    long line;
+    uint32_t ann, kh, label;
+    char shown_left;
+} pmx_prepped;
+
+/* Check r (pm_assess_add's PM_EINVAL), prepare it and prefetch its two
+ * table slots; numbering a new annotator or label may fail (PM_ENOMEM,
+ * PM_ELIMIT), with the message. */
+pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err);
+/* Add p[0..n) in order; *done counts the records added (on an error, the
+ * index of the failing one). */
+pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err);
+
 /* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */
 
 /* Chance agreement sum_k (c_k / total)^2. */
