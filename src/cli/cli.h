@@ -107,6 +107,13 @@ typedef enum cli_opt {
     CLI_OPT_FAST_RATIO,
     CLI_OPT_FLAG_ALPHA,
     CLI_OPT_MAX_MEMORY,
+    /* reproduce */
+    CLI_OPT_DATASET,
+    CLI_OPT_CALIBRATE,
+    CLI_OPT_BINS,
+    CLI_OPT_TABLE,
+    CLI_OPT_TABLES_OUT,
+    CLI_OPT_GAP_N_MAX,
     CLI_OPT_END
 } cli_opt;
 
@@ -328,6 +335,7 @@ int cli_contract(int argc, char **argv);
 int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
+int cli_reproduce(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"plan", cli_plan, "annotation queues with hidden duplicates and gold"},
     {"assess", cli_assess, "assess every annotator of annotation logs"},
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
+    {"reproduce", cli_reproduce, "the paper's three findings on preference datasets, as HTML"},
 };
 
 static void usage(FILE *fp)
