@@ -45,7 +45,8 @@ static const char help[] =
     "                            --format json)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
     "Tables: datasets, calibration, fig1-hist, fig1-bound, fig2-self, fig2-bound, fig3,\n"
-    "loglog, loglog-fit, samplesize, verdicts (the default on stdout).\n";
+    "loglog, loglog-fit, samplesize, verdicts (the default on stdout), items (every\n"
+    "item in split order with its orientation; not written by --tables-out).\n";
 
 typedef struct opts {
     const char *datasets, *calibrate, *table, *tables_out;
@@ -181,10 +182,16 @@ static int load(repro_run *r, repro_ds *d)
         return cli_fail(NULL, st, &err);
     }
     d->rows = pm_prefs_count(pr);
+    d->raw = malloc(d->rows * sizeof *d->raw);
+    if (!d->raw) {
+        pm_prefs_free(pr);
+        return CLI_EINTERNAL;
+    }
+    memcpy(d->raw, pm_prefs_raw_values(pr), d->rows * sizeof *d->raw);
+    pm_prefs_free(pr);
     pm_calib_opts co = r->copts;
     co.calibrate = d->calibrate;
-    st = pm_calib_run(pm_prefs_raw_values(pr), d->rows, &co, &d->cal, &err);
-    pm_prefs_free(pr);
+    st = pm_calib_run(d->raw, d->rows, &co, &d->cal, &err);
     if (st != PM_OK)
         return cli_fail(d->name, st, &err);
     d->ex = malloc(sizeof *d->ex);
@@ -698,6 +705,45 @@ static void tab_verdicts(const repro_run *r, out_table *t)
     }
 }
 
+/* Every item in split order, with its orientation: what a reference
+ * implementation needs to redo the authors' procedure on the same split
+ * (tests/spec/gen/gen_reproduce.py). p_raw needs the file again. */
+static void tab_items(const repro_run *r, out_table *t)
+{
+    static const char *const c[] = {"dataset", "position", "row", "half", "label",
+                                    "p_raw",   "score",    "p",   NULL};
+    cols(t, c);
+    for (size_t i = 0; i < r->nds; i++) {
+        const repro_ds *d = &r->ds[i];
+        size_t n = d->rows;
+        size_t *perm = malloc(n * sizeof *perm);
+        double *score = malloc(n * sizeof *score);
+        unsigned char *label = malloc(n);
+        if (perm && score && label) {
+            pm_calib_shuffle(n, r->copts.seed, perm);
+            pm_calib_orient(d->raw, n, r->copts.seed, score, label);
+            for (size_t j = 0; j < n; j++) {
+                size_t k = perm[j];
+                int ev = j < d->cal.n_eval;
+                out_row(t);
+                out_str(t, d->name);
+                out_int(t, (long long)j);
+                out_int(t, (long long)k);
+                out_str(t, ev ? "eval" : "train");
+                out_int(t, label[k]);
+                out_num(t, d->raw[k]);
+                out_num(t, score[k]);
+                cell(t, ev ? d->cal.p_eval[j] : NAN);
+            }
+        }
+        free(perm);
+        free(score);
+        free(label);
+    }
+    out_note(t, "split order: positions 0..n/2-1 are the eval half; p = the folded (calibrated "
+                "when the dataset is) probability used by every figure");
+}
+
 typedef struct table_def {
     const char *name;
     void (*fill)(const repro_run *r, out_table *t);
@@ -726,7 +772,7 @@ static const table_def tables[] = {
     {"fig2-self", tab_fig2_self}, {"fig2-bound", tab_fig2_bound},
     {"fig3", tab_fig3},           {"loglog", tab_ll},
     {"loglog-fit", tab_llfit},    {"samplesize", tab_samplesize},
-    {"verdicts", tab_verdicts},
+    {"verdicts", tab_verdicts},   {"items", tab_items},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -759,6 +805,8 @@ static int write_tables(const repro_run *r, const char *dir, out_format fmt)
     }
     for (size_t i = 0; i < NTABLES; i++) {
         char path[4096];
+        if (tables[i].fill == tab_items)
+            continue;
         snprintf(path, sizeof path, "%s/%s.%s", dir, tables[i].name,
                  fmt == OUT_JSON  ? "json"
                  : fmt == OUT_CSV ? "csv"
@@ -791,6 +839,7 @@ static void free_run(repro_run *r)
 {
     for (size_t i = 0; i < r->nds; i++) {
         pm_calib_result_free(&r->ds[i].cal);
+        free(r->ds[i].raw);
         free(r->ds[i].ex);
     }
     free(r->ds);

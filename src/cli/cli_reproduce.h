@@ -16,6 +16,7 @@ typedef struct repro_ds {
     const char *path; /* borrowed from argv */
     int calibrate;
     size_t rows; /* preference rows read */
+    double *raw; /* their unfolded p (owned) */
     pm_calib_result cal;
     pm_repro_expert *ex; /* owned */
 } repro_ds;
