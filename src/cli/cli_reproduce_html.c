@@ -134,13 +134,13 @@ static void data_section(html *h)
          "authors' one; the procedure is (arXiv 2502.06387, appendix 'Dataset and Preference "
          "Probability').",
          (unsigned long long)r->copts.seed, PM_RNG_NAME);
-    static const char *const hd[] = {
-        "dataset", "file", "rows", "eval items", "calibrated", "mean p", "cbar = 2 E|p - 1/2|"};
+    static const char *const hd[] = {"dataset",    "file",   "rows", "eval items",
+                                     "calibrated", "mean p", "cbar"};
     static const pm_doc_col kd[] = {PM_COL_TEXT, PM_COL_TEXT,   PM_COL_NUMBER, PM_COL_NUMBER,
                                     PM_COL_TEXT, PM_COL_NUMBER, PM_COL_NUMBER};
     pm_doc_table *t = h->st == PM_OK ? pm_doc_table_new(h->d,
                                                         "Datasets given (eval half; p folded to "
-                                                        ">= 1/2)",
+                                                        ">= 1/2; cbar = 2 mean |p - 1/2|)",
                                                         7, hd, kd, 1, &h->err)
                                      : NULL;
     if (!t && h->st == PM_OK)
@@ -258,19 +258,20 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
     char title[200], cap[900];
     snprintf(title, sizeof title, "Fig. 3%s, %s, %s (%s)", st ? " variant" : "", who, set.name,
              mode ? "authors' grid" : "exact solvers");
-    snprintf(cap, sizeof cap,
-             "%s; %s. Normalized gap (FB - x)/FB to first-best, x = second-best C_n (blue) or "
-             "restricted C~_n (red); solid linear, dashed binary contracts. %s Paper convention "
-             "for self-consistency; the expert is the majority-side one (m = (1 + cbar eta)/2). "
-             "Log y axis: a gap of 0 (the grid's second-best reaching its first-best) is not "
-             "drawn and is counted below.",
-             monitor, set.label,
-             mode ? "The authors' grid search (effort step 0.01, base and slope/bonus step 0.05, "
-                    "threshold step 0.02, best-response tolerance 0.01; doc/grid.md)."
-                  : "Exact solvers (continuous contracts, pm_contract_solve).");
+    snprintf(
+        cap, sizeof cap,
+        "%s; %s. Normalized gap (FB - x)/FB to first-best, x = second-best C_n (blue) or "
+        "restricted C\u0303_n (red); solid linear, dashed binary contracts. %s Paper convention "
+        "for self-consistency; the expert is the majority-side one (m = (1 + cbar eta)/2). "
+        "Log y axis: a gap of 0 (the grid's second-best reaching its first-best) is not "
+        "drawn and is counted below.",
+        monitor, set.label,
+        mode ? "The authors' grid search (effort step 0.01, base and slope/bonus step 0.05, "
+               "threshold step 0.02, best-response tolerance 0.01; doc/grid.md)."
+             : "Exact solvers (continuous contracts, pm_contract_solve).");
     pm_doc_plot *p = plot(h, title, "n (items monitored)", "normalized gap (FB - x)/FB",
                           PM_SCALE_LINEAR, PM_SCALE_LOG10, NAN, NAN, cap);
-    static const char *const sn[2] = {"C_n", "C~_n"};
+    static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
             size_t c = 0;
@@ -333,7 +334,7 @@ static void loglog_panel(html *h, const char *who, const pm_repro_gaps *g)
              who);
     pm_doc_plot *p = plot(h, title, "n (items monitored)", "gap FB - x", PM_SCALE_LOG10,
                           PM_SCALE_LOG10, NAN, NAN, cap);
-    static const char *const sn[2] = {"C_n", "C~_n"};
+    static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
             char nm[96];
