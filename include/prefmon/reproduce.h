@@ -102,6 +102,7 @@ typedef struct pm_repro_opts {
     int threads;        /* grid worker threads (0: one per CPU) */
     double target;      /* error-sum target for the sample-size panel (0.1) */
     int loglog;         /* compute the log-log panel (default 1) */
+    unsigned settings;  /* Fig. 3 settings computed, bit i = setting i (default all) */
 } pm_repro_opts;
 
 void pm_repro_opts_default(pm_repro_opts *o);
@@ -109,6 +110,9 @@ void pm_repro_opts_default(pm_repro_opts *o);
 /** The Fig. 3 n grid of o: 1, 11, .., at most PM_REPRO_MAX_GAP_NS values;
  *  returns the count. */
 int pm_repro_gap_ns(const pm_repro_opts *o, long *ns);
+
+/** Setting index of a name ("main", "delta0", "mu-low", "G-tilde"), -1 if none. */
+int pm_repro_setting_index(const char *name);
 
 /** Whether Fig. 3 point j of the gap grid is solved in grid mode. */
 int pm_repro_grid_at(const pm_repro_opts *o, int j);

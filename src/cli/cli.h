@@ -114,6 +114,7 @@ typedef enum cli_opt {
     CLI_OPT_TABLE,
     CLI_OPT_TABLES_OUT,
     CLI_OPT_GAP_N_MAX,
+    CLI_OPT_SETTINGS,
     CLI_OPT_END
 } cli_opt;
 

@@ -304,7 +304,7 @@ static void fig3(html *h)
                                                 : "computed at every n (--grid full)");
     int modes = r->opts.grid == PM_REPRO_GRID_OFF ? 1 : 2;
     for (int st = 0; st < PM_REPRO_SETTINGS; st++)
-        for (int m = 0; m < modes; m++) {
+        for (int m = 0; m < modes && (r->opts.settings & (1u << st)); m++) {
             char mon[160];
             snprintf(mon, sizeof mon, "Self-consistency, delta = %s", st == 1 ? "0" : "0.02");
             fig3_panel(h, "self-consistency", mon, &r->self->gaps, st, m);

@@ -62,6 +62,18 @@ void pm_repro_opts_default(pm_repro_opts *o)
     o->threads = 0;
     o->target = 0.1;
     o->loglog = 1;
+    o->settings = (1u << PM_REPRO_SETTINGS) - 1;
+}
+
+int pm_repro_setting_index(const char *name)
+{
+    for (int i = 0; i < PM_REPRO_SETTINGS; i++) {
+        pm_repro_setting s;
+        pm_repro_setting_get(i, &s);
+        if (strcmp(s.name, name) == 0)
+            return i;
+    }
+    return -1;
 }
 
 int pm_repro_gap_ns(const pm_repro_opts *o, long *ns)
@@ -85,6 +97,8 @@ static pm_status check_opts(const pm_repro_opts *o, pm_error *err)
                             10 * (PM_REPRO_MAX_GAP_NS - 1) + 1);
     if (!(o->target > 0 && o->target < 1))
         return pm_error_set(err, PM_EINVAL, "target %g is outside (0, 1)", o->target);
+    if (o->settings == 0 || o->settings >= (1u << PM_REPRO_SETTINGS))
+        return pm_error_set(err, PM_EINVAL, "no Fig. 3 setting selected");
     if (o->grid < PM_REPRO_GRID_OFF || o->grid > PM_REPRO_GRID_FULL || o->threads < 0)
         return pm_error_set(err, PM_EINVAL, "bad grid mode or thread count");
     return PM_OK;
@@ -166,6 +180,8 @@ static pm_status gaps_run(const pm_repro_opts *o, scheme_fn mk, const void *ctx,
         pm_repro_setting_get(i, &set);
         pm_scheme sc;
         pm_status st = mk(&set, ctx, &sc, err);
+        if (!(o->settings & (1u << i))) /* not asked: NaN, and no log-log panel */
+            continue;
         for (int t = 0; t < PM_REPRO_TYPES && st == PM_OK; t++)
             for (int mode = 0; mode < PM_REPRO_MODES && st == PM_OK; mode++)
                 for (int j = 0; j < count && st == PM_OK; j++) {
