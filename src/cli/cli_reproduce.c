@@ -205,6 +205,13 @@ static int load(repro_run *r, repro_ds *d)
     pm_status st = pm_prefs_read_file(pr, d->path, &err);
     if (st != PM_OK) {
         pm_prefs_free(pr);
+        if (st == PM_EIO && r->default_dataset) {
+            /* the default is a path in the source tree, relative to the cwd */
+            cli_error("%s (the default dataset is read relative to the current directory: run "
+                      "from the prefmon source tree or pass --dataset Ultra=PATH)",
+                      err.text);
+            return CLI_EIO;
+        }
         return cli_fail(NULL, st, &err);
     }
     d->rows = pm_prefs_count(pr);
@@ -341,11 +348,13 @@ static void verdict_self(repro_run *r, repro_verdict *v)
         "0.95}, n = 10..490: self below the bound at %zu of %zu points (%.0f%%; by delta 0, 0.1, "
         "0.2, 0.3: %zu, %zu, %zu, %zu of %zu each). Fig. 3 (every setting, contract, "
         "formulation, solver and n with both gaps defined): self gap <= expert gap at %zu of "
-        "%zu (%.0f%%; exact solvers %zu of %zu, authors' grid %zu of %zu)",
+        "%zu (%.0f%%; exact solvers %zu of %zu",
         f2, f2n, 100.0 * (double)f2 / (double)f2n, by_delta[0], by_delta[1], by_delta[2],
         by_delta[3], f2n / PM_REPRO_LRT_DELTAS, f3, f3n,
-        f3n ? 100.0 * (double)f3 / (double)f3n : 0.0, by_mode[0][0], by_mode[0][1], by_mode[1][0],
-        by_mode[1][1]);
+        f3n ? 100.0 * (double)f3 / (double)f3n : 0.0, by_mode[0][0], by_mode[0][1]);
+    if (by_mode[1][1])
+        say(v, ", authors' grid %zu of %zu", by_mode[1][0], by_mode[1][1]);
+    say(v, ")");
     if (lose_n >= 0)
         say(v, "; where self is higher, n >= %ld and both gaps are <= %.3g", lose_n, lose_gap);
     say(v, ".");
@@ -922,6 +931,7 @@ static void free_run(repro_run *r)
 static int setup(repro_run *r, const opts *o, char **store)
 {
     const char *def = "Ultra=data/ultrafeedback-sample.jsonl";
+    r->default_dataset = o->datasets == NULL;
     int rc = parse_datasets(o->datasets ? o->datasets : def, r, store);
     if (!rc && o->calibrate)
         rc = apply_calibrate(o->calibrate, r);

@@ -34,6 +34,7 @@ typedef struct repro_verdict {
 typedef struct repro_run {
     repro_ds *ds;
     size_t nds;
+    int default_dataset; /* no --dataset: the sample in data/ */
     pm_calib_opts copts; /* seed and bins (calibrate is per dataset) */
     pm_repro_opts opts;
     pm_repro_self *self; /* owned */
