@@ -103,6 +103,7 @@ typedef struct pm_repro_opts {
     double target;      /* error-sum target for the sample-size panel (0.1) */
     int loglog;         /* compute the log-log panel (default 1) */
     unsigned settings;  /* Fig. 3 settings computed, bit i = setting i (default all) */
+    int gaps;           /* compute Fig. 3 at all (default 1; 0 leaves every gap NaN) */
 } pm_repro_opts;
 
 void pm_repro_opts_default(pm_repro_opts *o);

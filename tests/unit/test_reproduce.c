@@ -141,7 +141,11 @@ static void test_expert(void **state)
         assert_true(x->lb[a][0][9] <= x->lb[a - 1][0][9]);
     for (int k = 1; k < PM_REPRO_LB_NS; k++)
         assert_true(x->lb[0][0][k] <= x->lb[0][0][k - 1]);
-    assert_true(isnan(x->gaps.ll_slope[0][0])); /* log-log off */
+    assert_true(isnan(x->gaps.ll_slope[0][0]));    /* log-log off */
+    assert_false(isnan(x->gaps.g[0][0][0][0][0])); /* exact, n = 1 */
+    o.gaps = 0;                                    /* no Fig. 3: every gap NaN */
+    assert_int_equal(pm_repro_expert_run(p, N, &o, x, &e), PM_OK);
+    assert_true(isnan(x->gaps.g[0][0][0][0][0]) && x->kl[2][0] == kl);
     /* no test beats the bound's sample size */
     assert_true(x->ss_bound[0] > 0 && x->ss_bound[0] <= x->ss_test[0]);
     for (int i = 0; i < N; i++)

@@ -63,6 +63,7 @@ void pm_repro_opts_default(pm_repro_opts *o)
     o->target = 0.1;
     o->loglog = 1;
     o->settings = (1u << PM_REPRO_SETTINGS) - 1;
+    o->gaps = 1;
 }
 
 int pm_repro_setting_index(const char *name)
@@ -180,7 +181,7 @@ static pm_status gaps_run(const pm_repro_opts *o, scheme_fn mk, const void *ctx,
         pm_repro_setting_get(i, &set);
         pm_scheme sc;
         pm_status st = mk(&set, ctx, &sc, err);
-        if (!(o->settings & (1u << i))) /* not asked: NaN, and no log-log panel */
+        if (!o->gaps || !(o->settings & (1u << i))) /* not asked: NaN, no log-log */
             continue;
         for (int t = 0; t < PM_REPRO_TYPES && st == PM_OK; t++)
             for (int mode = 0; mode < PM_REPRO_MODES && st == PM_OK; mode++)
