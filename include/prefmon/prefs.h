@@ -10,7 +10,8 @@
 **     or score_chosen/score_rejected: p = sigmoid(chosen - rejected) (the
 **     paper's Bradley–Terry link).
 ** The format is decided per line: a line starting with '{' is JSON (a key
-** given twice is an error). Every value is folded to max(p, 1 - p) >= 1/2.
+** given twice is an error). Every value is folded to max(p, 1 - p) >= 1/2;
+** the unfolded values are kept too (pm_prefs_raw_values).
 **
 ** Ownership: a pm_prefs handle owns its values; pm_prefs_values() returns
 ** a borrowed pointer valid until the next call on the handle. Errors go to
@@ -48,6 +49,13 @@ pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err);
 
 size_t pm_prefs_count(const pm_prefs *pr);
 const double *pm_prefs_values(const pm_prefs *pr);
+
+/** The same values before folding, in reading order: sigmoid(chosen -
+ *  rejected) for JSON rows (below 1/2 when the rejected response scored
+ *  higher), the value as written for plain lines. Calibration needs them
+ *  (include/prefmon/calib.h): a reward model's "chosen scored lower" is
+ *  exactly the miscalibration it measures. Borrowed like pm_prefs_values. */
+const double *pm_prefs_raw_values(const pm_prefs *pr);
 
 /** Lines read as JSON preference rows (vs plain probabilities). */
 size_t pm_prefs_json_rows(const pm_prefs *pr);

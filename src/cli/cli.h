@@ -123,6 +123,14 @@ typedef enum cli_opt {
     CLI_OPT_GOLD_COST,
     CLI_OPT_LABEL_PAY,
     CLI_OPT_CURVE_OUT,
+    /* reproduce */
+    CLI_OPT_DATASET,
+    CLI_OPT_CALIBRATE,
+    CLI_OPT_BINS,
+    CLI_OPT_TABLE,
+    CLI_OPT_TABLES_OUT,
+    CLI_OPT_GAP_N_MAX,
+    CLI_OPT_SETTINGS,
     CLI_OPT_END
 } cli_opt;
 
@@ -344,6 +352,7 @@ int cli_contract(int argc, char **argv);
 int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
+int cli_reproduce(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
 int cli_budget(int argc, char **argv);

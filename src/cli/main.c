@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
     {"simulate", cli_simulate, "simulated annotators label a plan: the log and the truth"},
     {"budget", cli_budget, "how many duplicates or gold items per annotator to buy"},
+    {"reproduce", cli_reproduce, "the paper's three findings on preference datasets, as HTML"},
 };
 
 static void usage(FILE *fp)

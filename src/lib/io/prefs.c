@@ -23,6 +23,7 @@
 
 struct pm_prefs {
     double *v;
+    double *raw; /* the same values before folding (for calibration) */
     size_t n, cap;
     size_t json_rows;
 };
@@ -37,6 +38,7 @@ void pm_prefs_free(pm_prefs *pr)
     if (!pr)
         return;
     free(pr->v);
+    free(pr->raw);
     free(pr);
 }
 
@@ -48,6 +50,11 @@ size_t pm_prefs_count(const pm_prefs *pr)
 const double *pm_prefs_values(const pm_prefs *pr)
 {
     return pr->v;
+}
+
+const double *pm_prefs_raw_values(const pm_prefs *pr)
+{
+    return pr->raw;
 }
 
 size_t pm_prefs_json_rows(const pm_prefs *pr)
@@ -71,11 +78,15 @@ pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err)
     if (pr->n == pr->cap) {
         size_t cap = pr->cap ? 2 * pr->cap : 1024;
         double *v = cap <= SIZE_MAX / sizeof *v ? realloc(pr->v, cap * sizeof *v) : NULL;
-        if (!v)
+        if (v)
+            pr->v = v;
+        double *raw = v ? realloc(pr->raw, cap * sizeof *raw) : NULL;
+        if (!raw)
             return pm_error_set(err, PM_ENOMEM, "out of memory for %zu probabilities", cap);
-        pr->v = v;
+        pr->raw = raw;
         pr->cap = cap;
     }
+    pr->raw[pr->n] = p;
     pr->v[pr->n++] = p >= 0.5 ? p : 1 - p;
     return PM_OK;
 }
