@@ -107,6 +107,10 @@ typedef enum cli_opt {
     CLI_OPT_FAST_RATIO,
     CLI_OPT_FLAG_ALPHA,
     CLI_OPT_MAX_MEMORY,
+    /* report */
+    CLI_OPT_ASSESS,
+    CLI_OPT_PAYMENTS,
+    CLI_OPT_GAP_N,
     CLI_OPT_END
 } cli_opt;
 
@@ -329,5 +333,6 @@ int cli_gap(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pay(int argc, char **argv);
 int cli_assess(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 #endif

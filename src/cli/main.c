@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"plan", cli_plan, "annotation queues with hidden duplicates and gold"},
     {"assess", cli_assess, "assess every annotator of annotation logs"},
     {"pay", cli_pay, "payments and bonus uploads from an assessment and a contract"},
+    {"report", cli_report, "the weekly HTML report of an assessment, contract and payments"},
 };
 
 static void usage(FILE *fp)
