@@ -424,13 +424,20 @@ static void fill_cons(out_table *t, const report_data *d)
 
 static void fill_gap(out_table *t, const report_data *d)
 {
-    static const char *const cols[] = {"type", "solve",          "monitor",  "convention",
-                                       "n",    "normalized_gap", "feasible", "chosen"};
+    static const char *const cols[] = {"type",           "solve",    "monitor", "convention",
+                                       "delta",          "q0",       "cbar",    "n",
+                                       "normalized_gap", "feasible", "chosen"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
     if (!d->have_contract)
         return;
-    out_note(t, "normalized gap (C - C_n)/C to first-best, the contract's model and monitor");
+    char gs[PM_SPEC_MAX], es[PM_SPEC_MAX], mus[PM_SPEC_MAX];
+    const pm_model *m = &d->model;
+    out_note(t,
+             "normalized gap (C - C_n)/C to first-best; model G %s, E %s, mu %s, U0 %g, "
+             "wages [%g, %g]",
+             pm_utility_format(&m->G, gs, sizeof gs), pm_cost_format(&m->E, es, sizeof es),
+             pm_value_format(&m->mu, mus, sizeof mus), m->u0, m->w_min, m->w_max);
     for (size_t i = 0; i < d->ngap; i++) {
         const report_gap *g = &d->gap[i];
         out_row(t);
@@ -438,6 +445,9 @@ static void fill_gap(out_table *t, const report_data *d)
         out_str(t, pm_solve_name(d->contract.solve));
         out_str(t, pm_monitor_name(d->scheme.kind));
         out_str(t, pm_convention_name(d->scheme.convention));
+        out_num(t, d->scheme.delta);
+        out_num(t, d->scheme.q0);
+        out_num(t, d->scheme.cbar);
         out_int(t, g->n);
         cli_num_finite(t, g->normalized_gap);
         out_bool(t, g->feasible);
