@@ -236,6 +236,20 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
     pm_status st = PM_OK;
     if (sb_alloc(&b, d->nann) || sb_alloc(&bq, d->nann) || sb_alloc(&bt, d->nann))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    /* q0 and thresholds first: the annotators' own points are drawn on top. */
+    for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
+        const report_ann *a = &d->ann[i];
+        char lab[160];
+        fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
+        sb_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
+        fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
+            a->row->dup_pairs);
+        sb_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
+    }
+    if (st == PM_OK)
+        st = add_series(p, "q0 (chance agreement)", PM_MARK_SQUARES, 6, &bq, 0, err);
+    if (st == PM_OK)
+        st = add_series(p, "threshold k/n", PM_MARK_SQUARES, 4, &bt, 0, err);
     for (int k = 0; k < 3 && st == PM_OK; k++) {
         b.n = 0;
         for (size_t i = 0; i < d->nann; i++) {
@@ -253,19 +267,6 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
         if (b.n)
             st = add_series(p, name, PM_MARK_POINTS, colour[k], &b, 1, err);
     }
-    for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
-        const report_ann *a = &d->ann[i];
-        char lab[160];
-        fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
-        sb_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
-        fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
-            a->row->dup_pairs);
-        sb_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
-    }
-    if (st == PM_OK)
-        st = add_series(p, "q0 (chance agreement)", PM_MARK_SQUARES, 6, &bq, 0, err);
-    if (st == PM_OK)
-        st = add_series(p, "threshold k/n", PM_MARK_SQUARES, 4, &bt, 0, err);
     if (st == PM_OK && !isnan(d->aopt->q0))
         st = pm_doc_plot_rule(p, "q0 (everyone)", d->aopt->q0, 0, err);
     sb_free(&b);
@@ -457,11 +458,24 @@ static pm_status pay_totals(pm_doc *doc, const report_data *d, pm_error *err)
 
 static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
 {
-    char cap[512], xl[96];
+    char cap[1024], xl[96];
+    /* The counts in words too: a bin of 16 beside one of 809 is a hairline. */
+    char counts[384] = "";
+    size_t used = 0, shown = 0;
+    for (size_t i = 0; i < d->nbins && shown < 12; i++) {
+        if (d->bins[i].count == 0)
+            continue;
+        char a[32], b[32];
+        pm_money_format(d->bins[i].lo, a, sizeof a);
+        pm_money_format(d->bins[i].hi, b, sizeof b);
+        used += (size_t)snprintf(counts + used, used < sizeof counts ? sizeof counts - used : 0,
+                                 "%s%ld in [%s, %s)", shown ? ", " : "", d->bins[i].count, a, b);
+        shown++;
+    }
     fmt(cap, sizeof cap,
-        "Number of annotators per wage bin [from, to), %zu annotators, wages in %s (contract "
-        "units times %s). Source: %.200s.",
-        d->npay, d->currency, d->unit, d->pay_path);
+        "Number of annotators per wage bin [from, to): %s; %zu annotators, wages in %s "
+        "(contract units times %s). Source: %.200s.",
+        counts, d->npay, d->currency, d->unit, d->pay_path);
     fmt(xl, sizeof xl, "wage (%s per annotator)", d->currency);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);

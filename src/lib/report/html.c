@@ -63,7 +63,9 @@ static const char CSS[] =
     ".tablewrap,.tablewrap.tall{overflow:visible;max-height:none}thead th{position:static}"
     "figure.fig,tr,.verdict{break-inside:avoid}h2,h3{break-after:avoid}"
     "table.sortable thead th{cursor:auto}th::after{content:none!important}"
-    "a{color:inherit;text-decoration:none}}\n";
+    "a{color:inherit;text-decoration:none}"
+    "table{font-size:7.5pt;width:100%}th,td{white-space:normal;padding:1px 3px}"
+    "td.num{white-space:nowrap}}\n";
 
 /* Click (or Enter/Space on) a header to sort by that column, again to
  * reverse; number columns compare numerically with empty and "-" last;
