@@ -63,6 +63,19 @@ run_chromium --screenshot="$out/report-desktop.png" --window-size=1200,2000 "$ur
     exit 1
 }
 
+# The sort script, clicked: a copy of the page with tests/browser/sort_probe.js
+# appended records the orders it shows.
+{
+    sed 's|</body>||; s|</html>||' "$page"
+    printf '<script>\n'
+    cat "$here/sort_probe.js"
+    printf '</script>\n</body>\n</html>\n'
+} >"$out/sort-probe.html"
+run_chromium --dump-dom "file://$(cd "$out" && pwd)/sort-probe.html" >"$out/sort-dom.html" || {
+    echo "render.sh: FAIL: chromium --dump-dom of the sort probe failed" >&2
+    exit 1
+}
+"$PY" "$here/check_sort.py" "$out/sort-dom.html" || exit 1
 "$PY" "$here/check_dom.py" "$out/dom.html" "$out/assessment.json" \
     "$out/report-desktop.png:1200" "$out/report-phone.png:390" || exit 1
 "$PY" "$root/tests/report/check_html.py" "$page" --min-plots 4 || exit 1
