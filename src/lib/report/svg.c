@@ -60,17 +60,19 @@ size_t pmx_ticks_log10(double *lo, double *hi, int extend, double *ticks)
     double klo = floor(log10(*lo) + 1e-9), khi = ceil(log10(*hi) - 1e-9);
     if (khi == klo)
         khi = klo + 1;
-    if (extend) {
+    /* Widen to whole decades unless that leaves the doubles (10^-324 is 0,
+     * 10^309 infinite: a subnormal or a huge value keeps its own limit). */
+    if (extend && pow(10, klo) > 0)
         *lo = pow(10, klo);
+    if (extend && isfinite(pow(10, khi)))
         *hi = pow(10, khi);
-    }
     double kin0 = ceil(log10(*lo) - 1e-9), kin1 = floor(log10(*hi) + 1e-9);
+    if (!isfinite(kin0) || !isfinite(kin1))
+        return 0;
     double ndec = kin1 - kin0 + 1;
     size_t n = 0;
     if (ndec >= 2) {
-        double m = 1;
-        while (ndec / m > 8)
-            m++;
+        double m = ceil(ndec / 8); /* every m-th decade: at most 8 labels */
         for (double k = ceil(kin0 / m) * m; k <= kin1 && n < PMX_MAX_TICKS; k += m)
             ticks[n++] = pow(10, k);
         return n;
