@@ -506,7 +506,7 @@ static int emit(const tables *tb, out_format fmt)
 
 /* ---- the page ------------------------------------------------------------- */
 
-static int write_page(const report_data *d, const char *path, size_t *nplots)
+static int write_page(const report_data *d, const char *path)
 {
     pm_error err = {0};
     pm_doc *doc = report_build_doc(d, &err);
@@ -520,8 +520,6 @@ static int write_page(const report_data *d, const char *path, size_t *nplots)
         st = pm_outfile_commit(of, &err);
     else
         pm_outfile_abort(of);
-    *nplots = 0;
-    (void)nplots;
     pm_doc_free(doc);
     return st == PM_OK ? 0 : cli_fail("--out", st, &err);
 }
@@ -552,9 +550,8 @@ int cli_report(int argc, char **argv)
     d.contract_path = o.contract;
     d.pay_path = o.payments;
     rc = load_all(&d, &o);
-    size_t nplots = 0;
     if (!rc)
-        rc = write_page(&d, out.out_path, &nplots);
+        rc = write_page(&d, out.out_path);
     if (!rc) {
         tables tb = {out_new(0), out_new(0), out_new(0)};
         rc = tb.cons && tb.gap && tb.hist ? 0 : CLI_EINTERNAL;
