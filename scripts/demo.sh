@@ -5,7 +5,9 @@
 #      duplicate pairs (self-consistency, that annotator pool's median
 #      chance agreement q0, no negative wages);
 #   3. pay each annotator from their own outcome, with a Prolific bulk-bonus
-#      upload file.
+#      upload file;
+#   4. the weekly HTML report of the three (one self-contained page), and
+#      the numbers behind its plots as CSV.
 # usage: scripts/demo.sh [PREFMON] [OUTDIR]
 set -eu
 P=${1:-build/prefmon}
@@ -61,11 +63,20 @@ step "$P" pay --assessment "$out/assessment.json" --contract "$out/contract.json
     --upload-out "$out/prolific-bonus.csv" --format csv >/dev/null
 
 echo
+echo "== 4. prefmon report (the weekly HTML page)"
+step "$P" report --assess "$out/assessment.json" --contract "$out/contract.json" \
+    --payments "$out/payments.csv" --out "$out/report.html" --format csv >"$out/report-data.csv"
+
+echo
 echo "wrote:"
-for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv; do
+for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv \
+    report-data.csv; do
     printf '  %s\n' "$out/$f"
 done
 rm -f "$out/step.err"
-for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv; do
+for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv \
+    report-data.csv report.html; do
     [ -s "$out/$f" ] || { echo "demo: $out/$f was not written" >&2; exit 1; }
 done
+echo
+echo "report: $out/report.html"

@@ -131,6 +131,10 @@ typedef enum cli_opt {
     CLI_OPT_TABLES_OUT,
     CLI_OPT_GAP_N_MAX,
     CLI_OPT_SETTINGS,
+    /* report */
+    CLI_OPT_ASSESS,
+    CLI_OPT_PAYMENTS,
+    CLI_OPT_GAP_N,
     CLI_OPT_END
 } cli_opt;
 
@@ -356,5 +360,6 @@ int cli_reproduce(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
 int cli_budget(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 #endif

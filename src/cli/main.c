@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"simulate", cli_simulate, "simulated annotators label a plan: the log and the truth"},
     {"budget", cli_budget, "how many duplicates or gold items per annotator to buy"},
     {"reproduce", cli_reproduce, "the paper's three findings on preference datasets, as HTML"},
+    {"report", cli_report, "the weekly HTML report of an assessment, contract and payments"},
 };
 
 static void usage(FILE *fp)

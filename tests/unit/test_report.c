@@ -153,6 +153,15 @@ static void test_ticks_log(void **state)
     expect_ticks(t, n, (double[]){0.2, 0.5, 1, 2}, 4);
     lo = 0, hi = 1;
     assert_int_equal(pmx_ticks_log10(&lo, &hi, 1, t), 0);
+    /* A subnormal and a huge value (found by fuzz_report: widening to
+     * 10^-324 = 0 looped forever): the limits stay; decades -323 .. 308
+     * (632) are labelled every 79th (ceil(632 / 8)) multiple of 79:
+     * k = -316, -237, ..., 237, 8 ticks. */
+    lo = 5e-324, hi = 1e308;
+    n = pmx_ticks_log10(&lo, &hi, 1, t);
+    assert_true(lo == 5e-324 && hi == 1e308);
+    assert_int_equal(n, 8);
+    assert_true(fabs(t[0] / 1e-316 - 1) < 1e-9 && fabs(t[7] / 1e237 - 1) < 1e-9);
 }
 
 static void test_tick_labels(void **state)

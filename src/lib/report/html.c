@@ -18,10 +18,10 @@ static const char CSS[] =
     ".subtitle{color:var(--muted);margin:.1rem 0;font-size:.9rem;overflow-wrap:anywhere}\n"
     "nav.toc ul{margin:.6rem 0;padding-left:1.2rem;font-size:.95rem}\n"
     "p{max-width:46rem;overflow-wrap:anywhere}\n"
-    ".tablewrap{overflow-x:auto;margin:1rem 0;-webkit-overflow-scrolling:touch}\n"
+    ".tablewrap{overflow-x:auto;margin:0 0 1rem;-webkit-overflow-scrolling:touch}\n"
     "table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums}\n"
-    "caption{text-align:left;caption-side:top;color:var(--muted);padding:.3rem 0;"
-    "font-size:.85rem}\n"
+    "p.caption{color:var(--muted);margin:1rem 0 .3rem;font-size:.85rem}\n"
+    ".tablewrap.tall{max-height:32rem;overflow-y:auto;border-bottom:1px solid var(--line)}\n"
     "th,td{padding:.25rem .6rem;border-bottom:1px solid #e0e0e0;text-align:left;"
     "white-space:nowrap}\n"
     "th.num,td.num{text-align:right}\n"
@@ -31,19 +31,19 @@ static const char CSS[] =
     "table.sortable thead th:focus{outline:2px solid #0072B2}\n"
     "th[aria-sort=ascending]::after{content:' \\25B2';font-size:.7em}\n"
     "th[aria-sort=descending]::after{content:' \\25BC';font-size:.7em}\n"
-    "figure.fig{margin:1.4rem 0;max-width:46rem}\n"
+    "figure.fig{margin:1.4rem 0;max-width:42rem}\n"
     "svg.plot{width:100%;height:auto;display:block;font-family:inherit;font-size:14px}\n"
     "svg .frame{fill:none;stroke:#8a8a8a}\n"
     "svg .grid{stroke:#e3e3e3}\n"
-    "svg .tick{fill:#333;font-size:13px}\n"
-    "svg .label{fill:#111;font-size:14px}\n"
+    "svg .tick{fill:#333;font-size:14px}\n"
+    "svg .label{fill:#111;font-size:15px}\n"
     "svg .line{fill:none;stroke-width:2}\n"
     "svg .dashed{stroke-dasharray:7 4}\n"
     "svg .ref{fill:none;stroke:#555;stroke-width:1.5}\n"
     "svg .errbar{fill:none;stroke-width:1.5}\n"
     "svg circle.mark,svg rect.mark{stroke:#fff;stroke-width:.8}\n"
     "svg rect.bar{stroke:#fff;stroke-width:.6}\n"
-    "svg .legend text{fill:#222;font-size:13px}\n"
+    "svg .legend text{fill:#222;font-size:14px}\n"
     "svg .nodata{fill:#666;font-size:15px}\n"
     "figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem;overflow-wrap:anywhere}\n"
     ".skips{color:#8a3b00}\n"
@@ -57,12 +57,15 @@ static const char CSS[] =
     "margin:.8rem 0}\n"
     "dl.kv dt{font-weight:600}dl.kv dd{margin:0;overflow-wrap:anywhere}\n"
     "@media (max-width:600px){body{padding:.6rem;font-size:15px}h1{font-size:1.3rem}"
-    "dl.kv{grid-template-columns:1fr}dl.kv dd{margin-left:1rem}}\n"
+    "dl.kv{grid-template-columns:1fr}dl.kv dd{margin-left:1rem}"
+    "svg .tick{font-size:18px}svg .label{font-size:18px}svg .legend text{font-size:16px}}\n"
     "@media print{body{max-width:none;font-size:10.5pt;padding:0}nav.toc{display:none}"
-    ".tablewrap{overflow:visible}thead th{position:static}"
+    ".tablewrap,.tablewrap.tall{overflow:visible;max-height:none}thead th{position:static}"
     "figure.fig,tr,.verdict{break-inside:avoid}h2,h3{break-after:avoid}"
     "table.sortable thead th{cursor:auto}th::after{content:none!important}"
-    "a{color:inherit;text-decoration:none}}\n";
+    "a{color:inherit;text-decoration:none}"
+    "table{font-size:7.5pt;width:100%}th,td{white-space:normal;padding:1px 3px}"
+    "td.num{white-space:nowrap}}\n";
 
 /* Click (or Enter/Space on) a header to sort by that column, again to
  * reverse; number columns compare numerically with empty and "-" last;
@@ -102,10 +105,17 @@ static void text(FILE *fp, const char *open, const char *s, const char *close)
 
 static void write_table(FILE *fp, const pm_doc_table *t, size_t index)
 {
-    fprintf(fp, "<div class=\"tablewrap\"><table id=\"table-%zu\"%s>", index,
-            t->sortable ? " class=\"sortable\"" : "");
+    /* The caption stays outside the scrolling box: a <caption> is as wide
+     * as its table and would scroll out of view with it. */
     if (t->caption[0])
-        text(fp, "<caption>", t->caption, "</caption>");
+        fprintf(fp, "<p class=\"caption\" id=\"table-%zu-caption\">", index);
+    if (t->caption[0])
+        text(fp, "", t->caption, "</p>\n");
+    fprintf(fp, "<div class=\"tablewrap%s\"><table id=\"table-%zu\"%s", t->nrow > 20 ? " tall" : "",
+            index, t->sortable ? " class=\"sortable\"" : "");
+    if (t->caption[0])
+        fprintf(fp, " aria-describedby=\"table-%zu-caption\"", index);
+    fputc('>', fp);
     fputs("\n<thead><tr>", fp);
     for (size_t j = 0; j < t->ncol; j++)
         text(fp,

@@ -11,14 +11,15 @@
 #include "report/internal.h"
 
 /* Geometry of the viewBox, in SVG user units (px at 100 %). */
-#define VB_W 640.0
+#define VB_W 600.0
 #define ML 78.0  /* left margin: y tick labels and the y label */
-#define MR 18.0  /* right margin */
+#define MR 24.0  /* right margin */
 #define MT 14.0  /* top margin */
-#define PH 300.0 /* plot area height */
+#define PH 320.0 /* plot area height */
 #define PW (VB_W - ML - MR)
 #define FONT 14.0
 #define LEGEND_ROW 22.0
+#define TICK_CHAR 8.4 /* width of a tick label character at 14 px */
 
 /* Okabe & Ito's colour-blind-safe palette, yellow last (weak on white). */
 static const char *const PALETTE[8] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
@@ -59,17 +60,19 @@ size_t pmx_ticks_log10(double *lo, double *hi, int extend, double *ticks)
     double klo = floor(log10(*lo) + 1e-9), khi = ceil(log10(*hi) - 1e-9);
     if (khi == klo)
         khi = klo + 1;
-    if (extend) {
+    /* Widen to whole decades unless that leaves the doubles (10^-324 is 0,
+     * 10^309 infinite: a subnormal or a huge value keeps its own limit). */
+    if (extend && pow(10, klo) > 0)
         *lo = pow(10, klo);
+    if (extend && isfinite(pow(10, khi)))
         *hi = pow(10, khi);
-    }
     double kin0 = ceil(log10(*lo) - 1e-9), kin1 = floor(log10(*hi) + 1e-9);
+    if (!isfinite(kin0) || !isfinite(kin1))
+        return 0;
     double ndec = kin1 - kin0 + 1;
     size_t n = 0;
     if (ndec >= 2) {
-        double m = 1;
-        while (ndec / m > 8)
-            m++;
+        double m = ceil(ndec / 8); /* every m-th decade: at most 8 labels */
         for (double k = ceil(kin0 / m) * m; k <= kin1 && n < PMX_MAX_TICKS; k += m)
             ticks[n++] = pow(10, k);
         return n;
@@ -283,8 +286,11 @@ static void draw_axes(FILE *fp, const pm_doc_plot *p, const axis *ax, const axis
         num(fp, x);
         fprintf(fp, "\" y1=\"%.2f\" y2=\"%.2f\"/>", MT, MT + PH + 5);
         pmx_tick_label(lab, sizeof lab, ax->ticks[i], ax->step, ax->scale);
-        fputs("<text class=\"tick\" text-anchor=\"middle\" x=\"", fp);
-        num(fp, x);
+        /* A label wider than the margin beside it ends at the edge. */
+        double half = 0.5 * TICK_CHAR * (double)strlen(lab);
+        const char *anchor = x + half > VB_W - 2 ? "end" : "middle";
+        fprintf(fp, "<text class=\"tick\" text-anchor=\"%s\" x=\"", anchor);
+        num(fp, *anchor == 'e' ? VB_W - 2 : x);
         fprintf(fp, "\" y=\"%.2f\">", MT + PH + 5 + FONT + 2);
         pmx_html_text(fp, lab);
         fputs("</text>", fp);
@@ -429,19 +435,25 @@ static void bars(FILE *fp, const pm_doc_plot *p, const axis *ax, const axis *ay,
     }
 }
 
-/* Draw one series; returns the number of error bars that could not be drawn. */
-static size_t draw_series(FILE *fp, const pm_doc_plot *p, const axis *ax, const axis *ay,
-                          const pmx_series *s)
+/* The clipped part of a series: its line or its bars. */
+static void draw_series_clipped(FILE *fp, const pm_doc_plot *p, const axis *ax, const axis *ay,
+                                const pmx_series *s)
+{
+    if (s->mark == PM_MARK_BARS)
+        bars(fp, p, ax, ay, s);
+    else if (s->mark == PM_MARK_LINE || s->mark == PM_MARK_DASHED || s->mark == PM_MARK_LINE_POINTS)
+        polyline(fp, p, ax, ay, s);
+}
+
+/* The unclipped part: error bars and markers, which may stand on the frame
+ * (a point at the axis limit stays whole). Returns the number of error bars
+ * that could not be drawn. */
+static size_t draw_series_marks(FILE *fp, const pm_doc_plot *p, const axis *ax, const axis *ay,
+                                const pmx_series *s)
 {
     size_t errskip = 0;
-    fputs("<g class=\"series\">", fp);
-    if (s->mark == PM_MARK_BARS) {
-        bars(fp, p, ax, ay, s);
-        fputs("</g>\n", fp);
+    if (s->mark == PM_MARK_BARS)
         return 0;
-    }
-    if (s->mark == PM_MARK_LINE || s->mark == PM_MARK_DASHED || s->mark == PM_MARK_LINE_POINTS)
-        polyline(fp, p, ax, ay, s);
     for (size_t j = 0; j < s->count; j++) {
         if (!drawable(p, ax, ay, s, j))
             continue;
@@ -453,7 +465,6 @@ static size_t draw_series(FILE *fp, const pm_doc_plot *p, const axis *ax, const 
         else if (s->mark == PM_MARK_LINE_POINTS || s->labels)
             marker(fp, s, j, x, y, s->mark == PM_MARK_LINE_POINTS ? 3 : 2);
     }
-    fputs("</g>\n", fp);
     return errskip;
 }
 
@@ -510,7 +521,7 @@ static double text_width(const char *s)
     size_t n = 0;
     for (const unsigned char *c = (const unsigned char *)s; *c; c++)
         n += (*c & 0xC0) != 0x80;
-    return 7.4 * (double)n;
+    return 9.2 * (double)n; /* room for the legend's 14 px, 16 px on a phone */
 }
 
 /* Place the items in rows below the x label; returns the rows' height. */
@@ -679,7 +690,10 @@ pm_status pmx_svg_figure(FILE *fp, const pm_doc_plot *p, size_t index, pm_error 
     for (size_t k = 0; k < p->nrefs; k++)
         draw_ref(fp, &ax, &ay, &p->refs[k], k);
     for (size_t i = 0; i < p->nseries; i++)
-        errskip[i] = draw_series(fp, p, &ax, &ay, &p->series[i]);
+        draw_series_clipped(fp, p, &ax, &ay, &p->series[i]);
+    fputs("</g>\n<g class=\"marks\">\n", fp);
+    for (size_t i = 0; i < p->nseries; i++)
+        errskip[i] = draw_series_marks(fp, p, &ax, &ay, &p->series[i]);
     fputs("</g>\n", fp);
     if (drawable_count(p, &ax, &ay) == 0)
         fprintf(fp,

@@ -1,0 +1,607 @@
+/* prefmon report: the page's layout. Every number comes computed from
+ * cli_report.c (report_data); this file only formats and places it, and
+ * every plot's caption names what the plot depends on. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_report.h"
+#include "prefmon/pay.h"
+#include "prefmon/version.h"
+
+/* printf into a fixed buffer; the report's texts are short. */
+static const char *fmt(char *buf, size_t size, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *fmt(char *buf, size_t size, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, size, f, ap);
+    va_end(ap);
+    return buf;
+}
+
+/* A number for a table cell: "" when NaN (sorts last). */
+static const char *cell(char *buf, size_t size, const char *f, double v)
+{
+    if (isnan(v))
+        return "";
+    snprintf(buf, size, f, v);
+    return buf;
+}
+
+static const char *q0_mode(const report_data *d, char *buf, size_t size)
+{
+    if (isnan(d->aopt->q0))
+        return "per annotator (sum of squared label shares)";
+    return fmt(buf, size, "%g for everyone", d->aopt->q0);
+}
+
+/* ---- summary and annotator table ------------------------------------------ */
+
+static pm_status summary(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    const pm_assess_summary *s = d->sum;
+    char v[12][96], q[96];
+    const char *names[] = {"annotators",
+                           "with duplicate pairs",
+                           "with pairs and gold",
+                           "decisions",
+                           "flags",
+                           "label rows",
+                           "pairs",
+                           "delta",
+                           "q0",
+                           "test",
+                           "interval level",
+                           "assessment file"};
+    fmt(v[0], sizeof v[0], "%ld", s->annotators);
+    fmt(v[1], sizeof v[1], "%zu", d->nann);
+    fmt(v[2], sizeof v[2], "%zu", d->ngold);
+    fmt(v[3], sizeof v[3], "pass %ld, fail %ld, too-few %ld, no-pairs %ld",
+        s->decisions[PM_DECISION_PASS], s->decisions[PM_DECISION_FAIL],
+        s->decisions[PM_DECISION_TOO_FEW], s->decisions[PM_DECISION_NO_PAIRS]);
+    size_t used = 0;
+    v[4][0] = '\0';
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        used += (size_t)snprintf(v[4] + used, used < sizeof v[4] ? sizeof v[4] - used : 0,
+                                 "%s%s %ld", i ? ", " : "", pm_flag_name(i), s->flags[i]);
+    fmt(v[5], sizeof v[5], "%ld read, %ld skipped", s->rows, s->rows_skipped);
+    fmt(v[6], sizeof v[6], "%ld", s->pairs);
+    fmt(v[7], sizeof v[7], "%g (%s)", s->delta, s->delta_estimated ? "estimated" : "given");
+    fmt(v[8], sizeof v[8], "%s", q0_mode(d, q, sizeof q));
+    fmt(v[9], sizeof v[9], "likelihood ratio, eta0 %g vs eta1 %g, max error sum %g", d->aopt->eta0,
+        d->aopt->eta1, d->aopt->max_error);
+    fmt(v[10], sizeof v[10], "%g (Clopper-Pearson, exact)", d->aopt->level);
+    fmt(v[11], sizeof v[11], "%.90s", d->assess_path);
+    const char *vals[12];
+    for (int i = 0; i < 12; i++)
+        vals[i] = v[i];
+    pm_status st = pm_doc_section(doc, "summary", "Summary", err);
+    return st ? st : pm_doc_keyvals(doc, names, vals, 12, err);
+}
+
+static void flags_text(unsigned flags, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < PM_FLAG_COUNT; i++)
+        if (flags & (1u << i))
+            used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
+                                     used ? " " : "", pm_flag_name(i));
+}
+
+static pm_status annotator_table(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    static const char *const heads[] = {"annotator",   "labels",   "pairs",    "consistent",
+                                        "consistency", "q0",       "eta_hat",  "eta low",
+                                        "eta high",    "p-value",  "decision", "gold n",
+                                        "gold agree",  "median s", "flags"};
+    static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_TEXT,   PM_COL_NUMBER,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_TEXT};
+    char cap[512];
+    pm_status st = pm_doc_section(doc, "annotators", "Annotators", err);
+    if (st)
+        return st;
+    fmt(cap, sizeof cap,
+        "Every annotator of the assessment (%zu), most duplicate pairs first; click a column "
+        "header to sort by it. "
+        "eta_hat and its interval (level %g) map consistency to effort, "
+        "m = q0 + eta(1 - delta - q0) with delta %g; p-value P(X >= consistent | eta0 = %g).",
+        d->nrows, d->aopt->level, d->sum->delta, d->aopt->eta0);
+    pm_doc_table *t = pm_doc_table_new(doc, cap, 15, heads, kinds, 1, err);
+    if (!t)
+        return err ? err->code : PM_ENOMEM;
+    for (size_t j = 0; j < d->nrows && st == PM_OK; j++) {
+        const pm_assess_row *r = d->order[j];
+        char c[15][48], fl[160];
+        fmt(c[1], 48, "%ld", r->labels);
+        fmt(c[2], 48, "%ld", r->dup_pairs);
+        fmt(c[3], 48, "%ld", r->consistent);
+        fmt(c[11], 48, "%ld", r->gold_n);
+        flags_text(r->flags, fl, sizeof fl);
+        const char *cells[15] = {r->annotator,
+                                 c[1],
+                                 c[2],
+                                 c[3],
+                                 cell(c[4], 48, "%.3f", r->consistency),
+                                 cell(c[5], 48, "%.3f", r->q0),
+                                 cell(c[6], 48, "%.3f", r->eta_hat),
+                                 cell(c[7], 48, "%.3f", r->ci_low),
+                                 cell(c[8], 48, "%.3f", r->ci_high),
+                                 cell(c[9], 48, "%.3g", r->p_value),
+                                 pm_decision_name(r->decision),
+                                 c[11],
+                                 cell(c[12], 48, "%.3f", r->gold_rate),
+                                 cell(c[13], 48, "%.1f", r->median_duration),
+                                 fl};
+        st = pm_doc_table_row(t, cells, err);
+    }
+    return st;
+}
+
+/* ---- consistency plots -------------------------------------------------------- */
+
+typedef struct series_buf {
+    double *x, *y, *lo, *hi;
+    const char **labels;
+    char (*text)[160];
+    size_t n;
+} series_buf;
+
+static int sb_alloc(series_buf *b, size_t cap)
+{
+    memset(b, 0, sizeof *b);
+    cap = cap ? cap : 1;
+    b->x = malloc(cap * sizeof *b->x);
+    b->y = malloc(cap * sizeof *b->y);
+    b->lo = malloc(cap * sizeof *b->lo);
+    b->hi = malloc(cap * sizeof *b->hi);
+    b->labels = malloc(cap * sizeof *b->labels);
+    b->text = malloc(cap * sizeof *b->text);
+    return b->x && b->y && b->lo && b->hi && b->labels && b->text ? 0 : -1;
+}
+
+static void sb_free(series_buf *b)
+{
+    free(b->x);
+    free(b->y);
+    free(b->lo);
+    free(b->hi);
+    free(b->labels);
+    free(b->text);
+}
+
+static void sb_add(series_buf *b, double x, double y, double lo, double hi, const char *label)
+{
+    b->x[b->n] = x, b->y[b->n] = y, b->lo[b->n] = lo, b->hi[b->n] = hi;
+    snprintf(b->text[b->n], sizeof b->text[b->n], "%s", label);
+    b->labels[b->n] = b->text[b->n];
+    b->n++;
+}
+
+static pm_status add_series(pm_doc_plot *p, const char *name, pm_doc_mark mark, int color,
+                            const series_buf *b, int errbars, pm_error *err)
+{
+    pm_doc_series s = {.name = name,
+                       .mark = mark,
+                       .color = color,
+                       .x = b->x,
+                       .y = b->y,
+                       .ylo = errbars ? b->lo : NULL,
+                       .yhi = errbars ? b->hi : NULL,
+                       .labels = b->labels,
+                       .count = b->n};
+    return pm_doc_plot_series(p, &s, err);
+}
+
+/* Consistency with its interval per annotator, one series per decision,
+ * and each annotator's q0 and test threshold k/n as marks of their own. */
+static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    static const pm_decision order[3] = {PM_DECISION_PASS, PM_DECISION_FAIL, PM_DECISION_TOO_FEW};
+    static const int colour[3] = {2, 1, 0};
+    char cap[1024], q[96];
+    size_t nothr = 0;
+    for (size_t i = 0; i < d->nann; i++)
+        nothr += d->ann[i].k < 0;
+    fmt(cap, sizeof cap,
+        "Consistency = consistent / pairs of the %zu annotators with duplicate pairs (of %zu; "
+        "the others labelled no item twice), ranked by consistency (hover a point for the "
+        "annotator), with the exact "
+        "Clopper-Pearson interval at level %g. q0: chance agreement, %s. Threshold: k/n of "
+        "the likelihood-ratio test of eta0 = %g against eta1 = %g for the annotator's own n "
+        "(m = q0 + eta(1 - delta - q0), delta = %g); pass needs consistency >= threshold and "
+        "a test error sum <= %g%s. Source: %.200s.",
+        d->nann, d->nrows, d->aopt->level, q0_mode(d, q, sizeof q), d->aopt->eta0, d->aopt->eta1,
+        d->sum->delta, d->aopt->max_error,
+        nothr ? "; annotators flagged one-label have no test and no threshold mark" : "",
+        d->assess_path);
+    pm_doc_plot_spec spec;
+    pm_doc_plot_spec_default(&spec);
+    spec.title = "Consistency per annotator";
+    spec.xlabel = "annotator (ranked by consistency)";
+    spec.ylabel = "consistency";
+    spec.caption = cap;
+    spec.ymin = 0, spec.ymax = 1;
+    spec.xmin = 0, spec.xmax = (double)d->nann + 1;
+    pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
+    if (!p)
+        return err ? err->code : PM_ENOMEM;
+    series_buf b, bq, bt;
+    pm_status st = PM_OK;
+    if (sb_alloc(&b, d->nann) || sb_alloc(&bq, d->nann) || sb_alloc(&bt, d->nann))
+        st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    /* q0 and thresholds first: the annotators' own points are drawn on top. */
+    for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
+        const report_ann *a = &d->ann[i];
+        char lab[160];
+        fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
+        sb_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
+        fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
+            a->row->dup_pairs);
+        sb_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
+    }
+    if (st == PM_OK)
+        st = add_series(p, "q0 (chance agreement)", PM_MARK_SQUARES, 6, &bq, 0, err);
+    if (st == PM_OK)
+        st = add_series(p, "threshold k/n", PM_MARK_SQUARES, 4, &bt, 0, err);
+    for (int k = 0; k < 3 && st == PM_OK; k++) {
+        b.n = 0;
+        for (size_t i = 0; i < d->nann; i++) {
+            const report_ann *a = &d->ann[i];
+            if (a->row->decision != order[k])
+                continue;
+            char lab[160];
+            fmt(lab, sizeof lab, "%.60s: %ld of %ld agree, %.3f [%.3f, %.3f], %s",
+                a->row->annotator, a->row->consistent, a->row->dup_pairs, a->row->consistency,
+                a->lo, a->hi, pm_decision_name(a->row->decision));
+            sb_add(&b, (double)(i + 1), a->row->consistency, a->lo, a->hi, lab);
+        }
+        char name[64];
+        fmt(name, sizeof name, "%s (interval at %g)", pm_decision_name(order[k]), d->aopt->level);
+        if (b.n)
+            st = add_series(p, name, PM_MARK_POINTS, colour[k], &b, 1, err);
+    }
+    if (st == PM_OK && !isnan(d->aopt->q0))
+        st = pm_doc_plot_rule(p, "q0 (everyone)", d->aopt->q0, 0, err);
+    sb_free(&b);
+    sb_free(&bq);
+    sb_free(&bt);
+    return st;
+}
+
+static pm_status gold_plot(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    char cap[1024];
+    long gold_no_pairs = 0;
+    for (size_t i = 0; i < d->nrows; i++)
+        gold_no_pairs += d->rows[i].gold_n >= 1 && d->rows[i].dup_pairs < 1;
+    fmt(cap, sizeof cap,
+        "Each point is an annotator with both duplicate pairs and gold labels: %zu of the %zu "
+        "with pairs; %zu with pairs lack gold and are not drawn; %ld with gold but no pairs "
+        "have no consistency. Gold agreement = labels equal to the gold label / labels on gold "
+        "items; hover a point for its counts (intervals in the plot above). Source: %.200s.",
+        d->ngold, d->nann, d->nann - d->ngold, gold_no_pairs, d->assess_path);
+    pm_doc_plot_spec spec;
+    pm_doc_plot_spec_default(&spec);
+    spec.title = "Consistency against gold agreement";
+    spec.xlabel = "gold agreement";
+    spec.ylabel = "consistency";
+    spec.caption = cap;
+    spec.xmin = spec.ymin = 0, spec.xmax = spec.ymax = 1;
+    pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
+    if (!p)
+        return err ? err->code : PM_ENOMEM;
+    series_buf b;
+    if (sb_alloc(&b, d->nann))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < d->nann; i++) {
+        const pm_assess_row *r = d->ann[i].row;
+        if (r->gold_n < 1)
+            continue;
+        char lab[160];
+        fmt(lab, sizeof lab, "%.60s: gold %ld of %ld, consistency %ld of %ld", r->annotator,
+            r->gold_agree, r->gold_n, r->consistent, r->dup_pairs);
+        sb_add(&b, r->gold_rate, r->consistency, d->ann[i].lo, d->ann[i].hi, lab);
+    }
+    pm_status st = add_series(p, "annotator", PM_MARK_POINTS, 0, &b, 0, err);
+    sb_free(&b);
+    return st;
+}
+
+/* ---- the contract ------------------------------------------------------------ */
+
+static void model_text(const pm_model *m, char *buf, size_t size)
+{
+    char g[PM_SPEC_MAX], e[PM_SPEC_MAX], mu[PM_SPEC_MAX];
+    snprintf(buf, size, "G %.60s, E %.60s, mu %.60s, U0 %g, wages [%g, %g]",
+             pm_utility_format(&m->G, g, sizeof g), pm_cost_format(&m->E, e, sizeof e),
+             pm_value_format(&m->mu, mu, sizeof mu), m->u0, m->w_min, m->w_max);
+}
+
+static void scheme_text(const pm_scheme *sc, char *buf, size_t size)
+{
+    if (sc->kind == PM_MONITOR_EXPERT)
+        snprintf(buf, size, "expert, cbar %g", sc->cbar);
+    else
+        snprintf(buf, size, "self, %s convention, delta %g, q0 %g",
+                 pm_convention_name(sc->convention), sc->delta, sc->q0);
+}
+
+static pm_status contract_terms(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    const pm_contract *c = &d->contract;
+    char v[10][320];
+    const char *names[10] = {"type and solve", "n (pairs)", "terms",   "effort", "expected pay",
+                             "principal",      "gap",       "monitor", "model",  "contract file"};
+    fmt(v[0], sizeof v[0], "%s, %s", pm_contract_type_name(c->terms.type), pm_solve_name(c->solve));
+    fmt(v[1], sizeof v[1], "%ld", c->terms.n);
+    if (c->terms.type == PM_CONTRACT_BINARY)
+        fmt(v[2], sizeof v[2], "base %.6g + bonus %.6g if at least k = %ld of %ld pairs agree",
+            c->terms.base, c->terms.bonus, c->terms.k, c->terms.n);
+    else
+        fmt(v[2], sizeof v[2], "base %.6g + slope %.6g x consistent / n", c->terms.base,
+            c->terms.slope);
+    fmt(v[3], sizeof v[3], "eta %.4f implemented (first-best %.4f)", c->eta, c->first_best_eta);
+    fmt(v[4], sizeof v[4], "%.6g contract units", c->expected_pay);
+    fmt(v[5], sizeof v[5], "utility %.6g (first-best %.6g)", c->principal_utility,
+        c->first_best_utility);
+    fmt(v[6], sizeof v[6], "%.6g, normalized %.4f%s", c->gap, c->normalized_gap,
+        c->feasible ? "" : " (infeasible)");
+    scheme_text(&d->scheme, v[7], sizeof v[7]);
+    model_text(&d->model, v[8], sizeof v[8]);
+    fmt(v[9], sizeof v[9], "%.300s", d->contract_path);
+    const char *vals[10];
+    for (int i = 0; i < 10; i++)
+        vals[i] = v[i];
+    return pm_doc_keyvals(doc, names, vals, 10, err);
+}
+
+static pm_status gap_plot(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    char cap[1024], sch[256], mod[512];
+    scheme_text(&d->scheme, sch, sizeof sch);
+    model_text(&d->model, mod, sizeof mod);
+    fmt(cap, sizeof cap,
+        "Normalized gap (C - C_n)/C between first-best and the %s contract with n monitored "
+        "pairs, solved exactly for each n (arXiv 2502.06387 §6-7; theory: linear Theta(1/n), "
+        "binary Theta(1/sqrt(n log n))). Monitor: %s. Model: %s. The square marks the chosen "
+        "contract. Source: %.200s.",
+        pm_solve_name(d->contract.solve), sch, mod, d->contract_path);
+    pm_doc_plot_spec spec;
+    pm_doc_plot_spec_default(&spec);
+    spec.title = "Gap to first-best against n";
+    spec.xlabel = "n (monitored pairs)";
+    spec.ylabel = "normalized gap";
+    spec.caption = cap;
+    spec.xscale = spec.yscale = PM_SCALE_LOG10;
+    pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
+    if (!p)
+        return err ? err->code : PM_ENOMEM;
+    series_buf b;
+    if (sb_alloc(&b, d->ngap + 1))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    pm_status st = PM_OK;
+    for (int ty = 0; ty < 2 && st == PM_OK; ty++) {
+        pm_contract_type type = ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
+        b.n = 0;
+        for (size_t i = 0; i < d->ngap; i++) {
+            const report_gap *g = &d->gap[i];
+            if (g->type != type)
+                continue;
+            char lab[160];
+            if (g->feasible)
+                fmt(lab, sizeof lab, "%s, n = %ld: normalized gap %.4g",
+                    pm_contract_type_name(type), g->n, g->normalized_gap);
+            else
+                fmt(lab, sizeof lab, "%s, n = %ld: infeasible", pm_contract_type_name(type), g->n);
+            sb_add(&b, (double)g->n, g->normalized_gap, 0, 0, lab);
+        }
+        st = add_series(p, pm_contract_type_name(type), PM_MARK_LINE_POINTS, ty, &b, 0, err);
+    }
+    if (st == PM_OK) {
+        char name[96], lab[160];
+        b.n = 0;
+        fmt(name, sizeof name, "chosen: %s, n = %ld", pm_contract_type_name(d->contract.terms.type),
+            d->contract.terms.n);
+        fmt(lab, sizeof lab, "%s: normalized gap %.4g", name, d->contract.normalized_gap);
+        sb_add(&b, (double)d->contract.terms.n, d->contract.normalized_gap, 0, 0, lab);
+        st = add_series(p, name, PM_MARK_SQUARES, 6, &b, 0, err);
+    }
+    sb_free(&b);
+    return st;
+}
+
+static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    pm_status st = pm_doc_section(doc, "contract", "Contract", err);
+    if (st)
+        return st;
+    if (!d->have_contract)
+        return pm_doc_para(doc,
+                           "No contract was given (--contract FILE, the JSON that 'prefmon "
+                           "contract --out' writes): no terms and no gap curve to show.",
+                           err);
+    st = contract_terms(doc, d, err);
+    return st ? st : gap_plot(doc, d, err);
+}
+
+/* ---- the payments ------------------------------------------------------------- */
+
+static pm_status pay_totals(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    char v[6][160], a[32];
+    size_t paid = 0;
+    for (size_t i = 0; i < d->npay; i++)
+        paid += d->pay[i].bonus > 0;
+    const char *names[6] = {"annotators",  "total wage",        "already paid",
+                            "total bonus", "bonuses to upload", "payment file"};
+    fmt(v[0], sizeof v[0], "%zu", d->npay);
+    pm_money_format(d->total_wage, a, sizeof a);
+    fmt(v[1], sizeof v[1], "%s %s (one contract unit = %s %s)", a, d->currency, d->unit,
+        d->currency);
+    pm_money_format(d->total_paid, a, sizeof a);
+    fmt(v[2], sizeof v[2], "%s %s", a, d->currency);
+    pm_money_format(d->total_bonus, a, sizeof a);
+    fmt(v[3], sizeof v[3], "%s %s (wage - paid, negative ones never deducted)", a, d->currency);
+    pm_money_format(d->total_upload, a, sizeof a);
+    fmt(v[4], sizeof v[4], "%s %s to %zu annotators", a, d->currency, paid);
+    fmt(v[5], sizeof v[5], "%.150s", d->pay_path);
+    const char *vals[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
+    return pm_doc_keyvals(doc, names, vals, 6, err);
+}
+
+static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    char cap[1024], xl[96];
+    /* The counts in words too: a bin of 16 beside one of 809 is a hairline. */
+    char counts[384] = "";
+    size_t used = 0, shown = 0;
+    for (size_t i = 0; i < d->nbins && shown < 12; i++) {
+        if (d->bins[i].count == 0)
+            continue;
+        char a[32], b[32];
+        pm_money_format(d->bins[i].lo, a, sizeof a);
+        pm_money_format(d->bins[i].hi, b, sizeof b);
+        used += (size_t)snprintf(counts + used, used < sizeof counts ? sizeof counts - used : 0,
+                                 "%s%ld in [%s, %s)", shown ? ", " : "", d->bins[i].count, a, b);
+        shown++;
+    }
+    fmt(cap, sizeof cap,
+        "Number of annotators per wage bin [from, to): %s; %zu annotators, wages in %s "
+        "(contract units times %s). Source: %.200s.",
+        counts, d->npay, d->currency, d->unit, d->pay_path);
+    fmt(xl, sizeof xl, "wage (%s per annotator)", d->currency);
+    pm_doc_plot_spec spec;
+    pm_doc_plot_spec_default(&spec);
+    spec.title = "Wages";
+    spec.xlabel = xl;
+    spec.ylabel = "annotators";
+    spec.caption = cap;
+    pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
+    if (!p)
+        return err ? err->code : PM_ENOMEM;
+    size_t n = d->nbins ? d->nbins : 1;
+    double *x = malloc(n * sizeof *x), *x2 = malloc(n * sizeof *x2), *y = malloc(n * sizeof *y);
+    char(*text)[96] = malloc(n * sizeof *text);
+    const char **labels = malloc(n * sizeof *labels);
+    pm_status st = PM_OK;
+    if (!x || !x2 || !y || !text || !labels)
+        st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    for (size_t i = 0; st == PM_OK && i < d->nbins; i++) {
+        char a[32], b[32];
+        pm_money_format(d->bins[i].lo, a, sizeof a);
+        pm_money_format(d->bins[i].hi, b, sizeof b);
+        x[i] = (double)d->bins[i].lo / 100, x2[i] = (double)d->bins[i].hi / 100;
+        y[i] = (double)d->bins[i].count;
+        fmt(text[i], sizeof text[i], "%ld annotators with wage in [%s, %s) %s", d->bins[i].count, a,
+            b, d->currency);
+        labels[i] = text[i];
+    }
+    if (st == PM_OK) {
+        pm_doc_series s = {.name = "annotators",
+                           .mark = PM_MARK_BARS,
+                           .color = 0,
+                           .x = x,
+                           .x2 = x2,
+                           .y = y,
+                           .labels = labels,
+                           .count = d->nbins};
+        st = pm_doc_plot_series(p, &s, err);
+    }
+    free(x), free(x2), free(y), free(text), free(labels);
+    return st;
+}
+
+static pm_status pay_table(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    static const char *const heads[] = {"annotator", "pairs", "consistent", "wage",
+                                        "paid",      "bonus", "reason"};
+    static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
+                                       PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_TEXT};
+    char cap[256];
+    fmt(cap, sizeof cap,
+        "Payments as written by prefmon pay, highest wage first, amounts in %s; click a "
+        "column header to sort by it.",
+        d->currency);
+    pm_doc_table *t = pm_doc_table_new(doc, cap, 7, heads, kinds, 1, err);
+    if (!t)
+        return err ? err->code : PM_ENOMEM;
+    pm_status st = PM_OK;
+    for (size_t i = 0; i < d->npay && st == PM_OK; i++) {
+        const report_pay *p = &d->pay[i];
+        char c[6][32];
+        fmt(c[0], 32, "%ld", p->pairs);
+        fmt(c[1], 32, "%ld", p->consistent);
+        pm_money_format(p->wage, c[2], 32);
+        pm_money_format(p->paid, c[3], 32);
+        pm_money_format(p->bonus, c[4], 32);
+        const char *cells[7] = {p->annotator, c[0], c[1], c[2], c[3], c[4], p->reason};
+        st = pm_doc_table_row(t, cells, err);
+    }
+    return st;
+}
+
+static pm_status pay_section(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    pm_status st = pm_doc_section(doc, "payments", "Payments", err);
+    if (st)
+        return st;
+    if (!d->have_pay)
+        return pm_doc_para(doc,
+                           "No payments were given (--payments FILE, the CSV that 'prefmon pay "
+                           "--out' writes): no totals, histogram or payment table to show.",
+                           err);
+    if ((st = pay_totals(doc, d, err)) || (st = pay_hist(doc, d, err)))
+        return st;
+    return pay_table(doc, d, err);
+}
+
+/* ---- the page ------------------------------------------------------------------ */
+
+static pm_status build(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    char sub[1024];
+    fmt(sub, sizeof sub, "prefmon %s report of %.300s%s%.300s%s%.300s", PM_VERSION_STRING,
+        d->assess_path, d->contract_path ? ", " : " (no contract)",
+        d->contract_path ? d->contract_path : "", d->pay_path ? ", " : " (no payments)",
+        d->pay_path ? d->pay_path : "");
+    pm_status st = pm_doc_subtitle(doc, sub, err);
+    if (!st)
+        st = summary(doc, d, err);
+    if (!st)
+        st = annotator_table(doc, d, err);
+    if (!st)
+        st = pm_doc_section(doc, "consistency", "Consistency", err);
+    if (!st && d->nann == 0)
+        st = pm_doc_para(doc,
+                         "No annotator has duplicate pairs: there is no consistency to "
+                         "plot (plan repeats with 'prefmon plan').",
+                         err);
+    if (!st && d->nann > 0)
+        st = consistency_plot(doc, d, err);
+    if (!st && d->nann > 0)
+        st = gold_plot(doc, d, err);
+    if (!st)
+        st = contract_section(doc, d, err);
+    if (!st)
+        st = pay_section(doc, d, err);
+    return st;
+}
+
+pm_doc *report_build_doc(const report_data *d, pm_error *err)
+{
+    pm_doc *doc = pm_doc_new("prefmon weekly report", err);
+    if (!doc)
+        return NULL;
+    if (build(doc, d, err) != PM_OK) {
+        pm_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
