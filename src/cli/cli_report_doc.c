@@ -417,6 +417,39 @@ static pm_status gap_plot(pm_doc *doc, const report_data *d, pm_error *err)
     return st;
 }
 
+/* A linear gap that does not fall with n puzzles a reader who knows the
+ * paper's Theta(1/n): say why, when the curve shows it. With a wage floor
+ * the base cannot go below w_min, so the slope that makes effort pay also
+ * pays slope * q0 for chance agreement to everyone: a rent that more
+ * monitoring does not remove (the rates assume bounds that do not bind). */
+static pm_status gap_note(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    const report_gap *first = NULL, *last = NULL;
+    for (size_t i = 0; i < d->ngap; i++) {
+        const report_gap *g = &d->gap[i];
+        if (g->type != PM_CONTRACT_LINEAR || !g->feasible || !(g->normalized_gap > 0))
+            continue;
+        if (!first || g->n < first->n)
+            first = g;
+        if (!last || g->n > last->n)
+            last = g;
+    }
+    if (!first || last->n < 10 * first->n || last->normalized_gap < 0.5 * first->normalized_gap ||
+        !isfinite(d->model.w_min))
+        return PM_OK;
+    char text[768];
+    fmt(text, sizeof text,
+        "The linear contract's gap does not shrink with n here (%.4g at n = %ld, %.4g at n = "
+        "%ld). With wages bounded below by w_min = %g the base cannot be lower, so the slope "
+        "that makes effort pay also pays slope x q0 for chance agreement to every annotator: a "
+        "rent that more monitoring does not remove. The Theta(1/n) rate of arXiv 2502.06387 §7 "
+        "holds where the wage bounds do not bind. A binary contract pays its bonus only above "
+        "its threshold, which an annotator at chance agreement reaches less and less often as "
+        "n grows.",
+        first->normalized_gap, first->n, last->normalized_gap, last->n, d->model.w_min);
+    return pm_doc_para(doc, text, err);
+}
+
 static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *err)
 {
     pm_status st = pm_doc_section(doc, "contract", "Contract", err);
@@ -428,7 +461,9 @@ static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *e
                            "contract --out' writes): no terms and no gap curve to show.",
                            err);
     st = contract_terms(doc, d, err);
-    return st ? st : gap_plot(doc, d, err);
+    if (st == PM_OK)
+        st = gap_plot(doc, d, err);
+    return st ? st : gap_note(doc, d, err);
 }
 
 /* ---- the payments ------------------------------------------------------------- */
