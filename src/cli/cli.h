@@ -118,6 +118,7 @@ typedef enum cli_opt {
     CLI_OPT_GOLD_OUT,
     CLI_OPT_SHOW,
     CLI_OPT_HTML,
+    CLI_OPT_PLAN_MANIFEST,
     CLI_OPT_END
 } cli_opt;
 
