@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "prefmon/assess.h"
@@ -159,7 +160,7 @@ static int opt(void *self, int code, const char *arg)
     case CLI_OPT_MIN_GAP:
         return cli_long("--min-gap", arg, 1, PM_PLAN_MAX_ROWS, &o->min_gap);
     case CLI_OPT_GOLD_ITEMS:
-        return cli_long("--gold-items", arg, 1, PM_PLAN_MAX_ROWS, &o->gold_items);
+        return cli_long("--gold-items", arg, 0, PM_PLAN_MAX_ROWS, &o->gold_items);
     case CLI_OPT_DUP_RATE:
         return parse_rates(arg, o);
     case CLI_OPT_GOLD_RATE:
@@ -217,7 +218,7 @@ static const char *combination_error(const opts *o)
         return "--show pay needs --contract FILE";
     if (o->contracts && o->show != SHOW_PAY && !o->html)
         return "--contract is read by --show pay or --html FILE: give one of them";
-    if (o->gold_items && o->gold_rate == 0)
+    if (o->gold_items >= 0 && o->gold_rate == 0)
         return "--gold-items needs --gold-rate R";
     return NULL;
 }
@@ -290,7 +291,7 @@ static int load_items(const opts *o, world *w)
         return cli_fail("--items", st, &err);
     size_t n = pm_plan_pool_count(w->all);
     size_t g =
-        o->gold_items ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
+        o->gold_items >= 0 ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
     if (g >= n) {
         cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
         return CLI_EDATA;
@@ -377,6 +378,13 @@ static FILE *open_manifest(const opts *o)
  * round(R L) is without one (the header only: the file is read again). */
 static int manifest_gold(opts *o)
 {
+    struct stat sb;
+    if (stat(o->plan_manifest, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        cli_error("--plan-manifest: %s is not a regular file, and the gold set's size is read "
+                  "from its header first: give --gold-items N (0: no gold set)",
+                  o->plan_manifest);
+        return CLI_EUSAGE;
+    }
     FILE *fp = open_manifest(o);
     if (!fp)
         return CLI_EIO;
@@ -1196,7 +1204,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     run runs[MAX_RUNS];
     size_t nruns = o->nrates ? o->nrates : 1;
     memset(runs, 0, sizeof runs);
-    int rc = oc.plan_manifest && !oc.gold_items ? manifest_gold(&oc) : 0;
+    int rc = oc.plan_manifest && oc.gold_items < 0 ? manifest_gold(&oc) : 0;
     if (!rc)
         rc = load_items(o, &w);
     if (!rc && oc.plan_manifest)
@@ -1256,6 +1264,7 @@ int cli_simulate(int argc, char **argv)
     opts o;
     memset(&o, 0, sizeof o);
     o.dup_count = -1;
+    o.gold_items = -1; /* not given */
     o.min_gap = 10;
     o.level = 0.95;
     cli_monitor mon;
