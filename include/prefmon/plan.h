@@ -166,7 +166,42 @@ pm_status pm_plan_write_jsonl(const pm_plan *plan, FILE *fp, pm_error *err);
 pm_status pm_plan_write_labelstudio(const pm_plan *plan, FILE *fp, pm_error *err);
 
 /** The private manifest (JSON Lines): a header object with the request and
- *  the generator, then every row with is_gold, copy and partner. */
+ *  the generator, then every row with is_gold, copy and partner.
+ *  pm_plan_read_manifest reads it back into the same plan. */
 pm_status pm_plan_write_manifest(const pm_plan *plan, FILE *fp, pm_error *err);
+
+/* ---- reading a manifest back ------------------------------------------- */
+
+/**
+ * Read the header line of a manifest (the first non-blank line): its
+ * counts and seed into *out (annotators, rows, length, duplicates, gold,
+ * singles, min_gap, distinct_items, seed; no test). The stream is left
+ * after that line. Lets a caller size the pools (e.g. the gold set) before
+ * pm_plan_read_manifest reads the whole file again. Errors as there.
+ */
+pm_status pm_plan_read_manifest_header(FILE *fp, const char *name, pm_plan_summary *out,
+                                       pm_error *err);
+
+/**
+ * Rebuild the plan a manifest was written from (pm_plan_write_manifest),
+ * over the pools it was made from: items, and gold (NULL: none). The plan
+ * borrows the pools (they must outlive it) and owns the annotator names.
+ * Rows equal the original's field by field, so a simulation labels exactly
+ * those queues. Everything is checked, with "name:line:col: what" (col 0:
+ * the message names the field): the header (format, version, generator,
+ * counts consistent: singles = L - g - 2d, 2d + g <= L, d <= L - G,
+ * annotators x L <= PM_PLAN_MAX_ROWS); then exactly annotators x L rows,
+ * annotator by annotator, positions 1..L in order, distinct non-empty
+ * names; every key in its pool (gold rows in gold, the others in items);
+ * copy 1 with partner P > position at least G later, and at P the copy 2
+ * pointing back, with the same item and the other side on the left; gold
+ * and single rows shown once; per annotator exactly d pairs and g gold
+ * rows, and no item twice outside its pair. Blank lines are skipped;
+ * unknown fields are ignored. Errors: PM_EPARSE, PM_ELIMIT (a line over
+ * PM_PLAN_MAX_LINE), PM_EIO, PM_ENOMEM. Memory grows with the rows read,
+ * never with what the header announces. *out is set only on success.
+ */
+pm_status pm_plan_read_manifest(FILE *fp, const char *name, const pm_plan_pool *items,
+                                const pm_plan_pool *gold, pm_plan **out, pm_error *err);
 
 #endif

@@ -135,6 +135,7 @@ typedef enum cli_opt {
     CLI_OPT_ASSESS,
     CLI_OPT_PAYMENTS,
     CLI_OPT_GAP_N,
+    CLI_OPT_PLAN_MANIFEST,
     CLI_OPT_END
 } cli_opt;
 

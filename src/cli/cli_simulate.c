@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "prefmon/assess.h"
@@ -19,7 +20,8 @@
 
 static const char help[] =
     "usage: prefmon simulate --annotators N --queue-length L (--dup-rate R | --dup-count D)\n"
-    "                        --seed S [options]\n\n"
+    "                        --seed S [options]\n"
+    "       prefmon simulate --plan-manifest FILE [options]\n\n"
     "A synthetic pool labels the queues of a plan (as prefmon plan --seed S makes them:\n"
     "duplicates swapped and spaced, gold at --gold-rate) and the log is what a platform\n"
     "would export; assess and pay then run on it in memory and are scored against the\n"
@@ -46,6 +48,7 @@ static const char help[] =
     "  --gold-rate R             gold items per annotator = round(R L) (default 0)\n"
     "  --gold-items N            the gold set: the first N items of --items (default round(R L))\n"
     "  --seed S                  the plan's seed; labels and efforts use SplitMix64(S)\n"
+    "  --plan-manifest FILE      label the queues of prefmon plan --manifest (doc/simulate.md)\n"
     "  --out FILE                the label log (never partial)\n"
     "  --log-format csv|jsonl|labelstudio  its shape (default csv)\n"
     "  --truth-out FILE          CSV annotator,kind,eta,delta,seed,label_seed (never partial)\n"
@@ -85,6 +88,7 @@ static const char *const group_names[] = {"diligent", "between", "shirking",
 
 typedef struct opts {
     const char *items, *eta, *out, *truth_out, *gold_out, *contracts, *html;
+    const char *plan_manifest, *shaping; /* shaping: the first plan-shaping option given */
     long annotators, length, dup_count, min_gap, gold_items;
     double dup_rates[MAX_RUNS], gold_rate, shares[3], level;
     size_t nrates;
@@ -130,10 +134,17 @@ static int opt(void *self, int code, const char *arg)
     opts *o = self;
     static const char *const fmts[] = {"csv", "jsonl", "labelstudio", NULL};
     static const char *const shows[] = {"annotators", "detection", "pay", "none", NULL};
-    const char **paths[] = {&o->items,    &o->eta,       &o->out, &o->truth_out,
-                            &o->gold_out, &o->contracts, &o->html};
-    const int pcodes[] = {CLI_OPT_ITEMS,    CLI_OPT_ETA,      CLI_OPT_OUT, CLI_OPT_TRUTH_OUT,
-                          CLI_OPT_GOLD_OUT, CLI_OPT_CONTRACT, CLI_OPT_HTML};
+    const char **paths[] = {&o->items,    &o->eta,       &o->out,  &o->truth_out,
+                            &o->gold_out, &o->contracts, &o->html, &o->plan_manifest};
+    const int pcodes[] = {CLI_OPT_ITEMS,    CLI_OPT_ETA,      CLI_OPT_OUT,  CLI_OPT_TRUTH_OUT,
+                          CLI_OPT_GOLD_OUT, CLI_OPT_CONTRACT, CLI_OPT_HTML, CLI_OPT_PLAN_MANIFEST};
+    static const int shaping[] = {CLI_OPT_ANNOTATORS, CLI_OPT_QUEUE_LENGTH, CLI_OPT_DUP_RATE,
+                                  CLI_OPT_DUP_COUNT,  CLI_OPT_MIN_GAP,      CLI_OPT_GOLD_RATE};
+    static const char *const shaping_names[] = {"--annotators", "--queue-length", "--dup-rate",
+                                                "--dup-count",  "--min-gap",      "--gold-rate"};
+    for (size_t i = 0; i < sizeof shaping / sizeof *shaping; i++)
+        if (code == shaping[i] && !o->shaping)
+            o->shaping = shaping_names[i];
     for (size_t i = 0; i < sizeof pcodes / sizeof *pcodes; i++)
         if (code == pcodes[i]) {
             *paths[i] = arg;
@@ -149,7 +160,7 @@ static int opt(void *self, int code, const char *arg)
     case CLI_OPT_MIN_GAP:
         return cli_long("--min-gap", arg, 1, PM_PLAN_MAX_ROWS, &o->min_gap);
     case CLI_OPT_GOLD_ITEMS:
-        return cli_long("--gold-items", arg, 1, PM_PLAN_MAX_ROWS, &o->gold_items);
+        return cli_long("--gold-items", arg, 0, PM_PLAN_MAX_ROWS, &o->gold_items);
     case CLI_OPT_DUP_RATE:
         return parse_rates(arg, o);
     case CLI_OPT_GOLD_RATE:
@@ -173,8 +184,23 @@ static int opt(void *self, int code, const char *arg)
     return CLI_NOT_MINE;
 }
 
+/* With --plan-manifest the plan is the manifest's: what would shape
+ * another one is refused, and the counts come from the file. */
+static const char *manifest_error(const opts *o)
+{
+    if (o->shares[0] + o->shares[1] + o->shares[2] > 1)
+        return "--spammer-share, --longer-share and --left-share add up to more than 1";
+    if (o->show == SHOW_PAY && !o->contracts)
+        return "--show pay needs --contract FILE";
+    if (o->contracts && o->show != SHOW_PAY && !o->html)
+        return "--contract is read by --show pay or --html FILE: give one of them";
+    return NULL;
+}
+
 static const char *combination_error(const opts *o)
 {
+    if (o->plan_manifest)
+        return manifest_error(o);
     if (!o->annotators)
         return "--annotators N is required";
     if (!o->length)
@@ -192,13 +218,20 @@ static const char *combination_error(const opts *o)
         return "--show pay needs --contract FILE";
     if (o->contracts && o->show != SHOW_PAY && !o->html)
         return "--contract is read by --show pay or --html FILE: give one of them";
-    if (o->gold_items && o->gold_rate == 0)
+    if (o->gold_items >= 0 && o->gold_rate == 0)
         return "--gold-items needs --gold-rate R";
     return NULL;
 }
 
 static int finish(void *self)
 {
+    const opts *o = self;
+    if (o->plan_manifest && o->shaping) {
+        cli_error("--plan-manifest: the plan is the manifest's; %s shapes a new plan and cannot "
+                  "be given with it",
+                  o->shaping);
+        return CLI_EUSAGE;
+    }
     const char *e = combination_error(self);
     if (e) {
         cli_error("%s", e);
@@ -258,7 +291,7 @@ static int load_items(const opts *o, world *w)
         return cli_fail("--items", st, &err);
     size_t n = pm_plan_pool_count(w->all);
     size_t g =
-        o->gold_items ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
+        o->gold_items >= 0 ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
     if (g >= n) {
         cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
         return CLI_EDATA;
@@ -331,6 +364,81 @@ static void run_free(run *r)
     pm_assess_free(r->assess);
 }
 
+/* ---- --plan-manifest: the plan prefmon plan wrote ------------------------- */
+
+static FILE *open_manifest(const opts *o)
+{
+    FILE *fp = fopen(o->plan_manifest, "rb");
+    if (!fp)
+        cli_error("--plan-manifest: %s: %s", o->plan_manifest, strerror(errno));
+    return fp;
+}
+
+/* The gold set's default size: the manifest's gold per annotator, as
+ * round(R L) is without one (the header only: the file is read again). */
+static int manifest_gold(opts *o)
+{
+    struct stat sb;
+    if (stat(o->plan_manifest, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        cli_error("--plan-manifest: %s is not a regular file, and the gold set's size is read "
+                  "from its header first: give --gold-items N (0: no gold set)",
+                  o->plan_manifest);
+        return CLI_EUSAGE;
+    }
+    FILE *fp = open_manifest(o);
+    if (!fp)
+        return CLI_EIO;
+    pm_plan_summary h;
+    pm_error err = {0};
+    pm_status st = pm_plan_read_manifest_header(fp, o->plan_manifest, &h, &err);
+    fclose(fp);
+    if (st != PM_OK)
+        return cli_fail("--plan-manifest", st, &err);
+    o->gold_items = h.gold;
+    return 0;
+}
+
+/* The plan, over the pools; the counts the rest of the command reads come
+ * from it. */
+static int read_plan(opts *o, world *w, run *r, int have_seed)
+{
+    FILE *fp = open_manifest(o);
+    if (!fp)
+        return CLI_EIO;
+    pm_error err = {0};
+    pm_status st =
+        pm_plan_read_manifest(fp, o->plan_manifest, w->items,
+                              pm_plan_pool_count(w->gold) ? w->gold : NULL, &r->plan, &err);
+    fclose(fp);
+    if (st != PM_OK)
+        return cli_fail("--plan-manifest", st, &err);
+    pm_plan_summary h;
+    pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
+    o->annotators = (long)h.annotators;
+    o->length = h.length;
+    o->dup_count = h.duplicates;
+    o->min_gap = h.min_gap;
+    if (!have_seed)
+        o->seed = h.seed;
+    uint64_t s = o->seed;
+    w->sim_seed = pm_splitmix64(&s);
+    return 0;
+}
+
+/* The pool's annotators take the manifest's names, in its order. */
+static int manifest_names(world *w, const pm_plan *plan)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const char *name = pm_plan_annotator(plan, i);
+        char *c = malloc(strlen(name) + 1);
+        if (!c)
+            return CLI_EINTERNAL;
+        free(w->names[i]);
+        w->names[i] = strcpy(c, name);
+    }
+    return 0;
+}
+
 static pm_status feed_assess(const world *w, run *r, const cli_testopts *to, double level,
                              pm_error *err)
 {
@@ -368,7 +476,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, run *
                            o->gold_rate,
                            o->seed};
     pm_error err = {0};
-    pm_status st = pm_plan_make(&req, &r->plan, &err);
+    pm_status st = r->plan ? PM_OK : pm_plan_make(&req, &r->plan, &err);
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
     pm_plan_rows(r->plan, &r->rows);
@@ -539,6 +647,8 @@ static void flags_text(unsigned flags, char *buf, size_t size)
 
 static void notes(out_table *t, const opts *o, const world *w, const cli_testopts *to)
 {
+    if (o->plan_manifest)
+        out_note(t, "plan: read from %s", o->plan_manifest);
     out_note(t,
              "simulated: seed %" PRIu64 " (plan), SplitMix64 -> %" PRIu64 " (labels, efforts); %s",
              o->seed, w->sim_seed, PM_RNG_NAME);
@@ -1079,6 +1189,8 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
 {
     world w;
     memset(&w, 0, sizeof w);
+    opts oc = *o; /* with --plan-manifest, completed from the manifest */
+    o = &oc;
     uint64_t s = o->seed;
     w.sim_seed = pm_splitmix64(&s);
     pm_error err = {0};
@@ -1092,9 +1204,15 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     run runs[MAX_RUNS];
     size_t nruns = o->nrates ? o->nrates : 1;
     memset(runs, 0, sizeof runs);
-    int rc = load_items(o, &w);
+    int rc = oc.plan_manifest && oc.gold_items < 0 ? manifest_gold(&oc) : 0;
+    if (!rc)
+        rc = load_items(o, &w);
+    if (!rc && oc.plan_manifest)
+        rc = read_plan(&oc, &w, &runs[0], o->have_seed);
     if (!rc)
         rc = make_pool(o, &w);
+    if (!rc && oc.plan_manifest)
+        rc = manifest_names(&w, runs[0].plan);
     for (size_t i = 0; i < nruns && !rc; i++) {
         runs[i].dup_rate = o->nrates ? o->dup_rates[i] : NAN;
         rc = make_run(o, &w, to, &runs[i]);
@@ -1141,10 +1259,12 @@ int cli_simulate(int argc, char **argv)
         {"show", required_argument, NULL, CLI_OPT_SHOW},
         {"level", required_argument, NULL, CLI_OPT_LEVEL},
         {"html", required_argument, NULL, CLI_OPT_HTML},
+        {"plan-manifest", required_argument, NULL, CLI_OPT_PLAN_MANIFEST},
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);
     o.dup_count = -1;
+    o.gold_items = -1; /* not given */
     o.min_gap = 10;
     o.level = 0.95;
     cli_monitor mon;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/plan_internal.h"
 #include "prefmon/plan.h"
 #include "prefmon/rng.h"
 
@@ -338,6 +339,29 @@ pm_status pm_plan_make(const pm_plan_request *req, pm_plan **out, pm_error *err)
                                  "allowed (please report with the request)")
                   : pm_error_set(err, PM_ENOMEM, "out of memory");
     }
+    *out = p;
+    return PM_OK;
+}
+
+pm_status pmx_plan_adopt(const pm_plan_request *req, long d, long g, pm_plan_row *rows,
+                         char **names, pm_plan **out, pm_error *err)
+{
+    pm_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        for (size_t i = 0; names && i < req->n_annotators; i++)
+            free(names[i]);
+        free(names);
+        free(rows);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    p->req = *req;
+    p->req.annotators = NULL; /* the names are the plan's own */
+    p->d = d;
+    p->g = g;
+    p->singles = req->length - g - 2 * d;
+    p->nrows = req->n_annotators * (size_t)req->length;
+    p->rows = rows;
+    p->names = names;
     *out = p;
     return PM_OK;
 }
