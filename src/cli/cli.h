@@ -12,16 +12,20 @@
 **   cli_model.c    model group: --utility --cost --value --u0 --wage-min --wage-max --config
 **   cli_records.c  records group: --input-format --gold --item-field --label-field; the
 **                  annotation-log reader they configure
+**   cli_planopts.c plan-shaping group: --queue-length --dup-rate --dup-count --min-gap
+**                  --gold-rate --seed (plan, simulate)
 **   cli_<cmd>.c    one command each: its own options as one more group
 */
 #ifndef PREFMON_CLI_H
 #define PREFMON_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
+#include "prefmon/plan.h"
 #include "prefmon/records.h"
 #include "out.h"
 
@@ -330,6 +334,35 @@ void cli_records_free(cli_records *r);
 long cli_records_skipped(const pm_records_stats *s);
 /* "<prefix>rows read N, used N, skipped N (reason n, ...)" on stderr. */
 void cli_records_report(const pm_records_stats *s, const char *prefix);
+
+/* ---- cli_planopts.c: the plan-shaping options --------------------------- */
+
+#define CLI_PLAN_MAX_RATES 8
+typedef struct cli_planopts {
+    size_t max_rates; /* set by init: --dup-rate takes up to this many, comma-separated */
+    long length;      /* --queue-length; 0 when not given */
+    long dup_count;   /* --dup-count; -1 when not given */
+    long min_gap;     /* --min-gap, default 10 */
+    double dup_rates[CLI_PLAN_MAX_RATES], gold_rate;
+    size_t nrates; /* --dup-rate values given; 0 when not given */
+    int have_gold_rate, have_seed;
+    uint64_t seed;
+} cli_planopts;
+
+/* Defaults: no length, no duplicates asked, min gap 10, gold rate 0; one
+ * --dup-rate value, or up to max_rates (at most CLI_PLAN_MAX_RATES). */
+void cli_planopts_init(cli_planopts *p, size_t max_rates);
+cli_group cli_planopts_group(cli_planopts *p);
+/* "--queue-length L is required" or "give one of --dup-rate R and
+ * --dup-count D" (the whole message), or NULL; the command calls it among
+ * its own checks. */
+const char *cli_planopts_error(const cli_planopts *p);
+/* The request for pm_plan_make: the shape from the options, dup_rate being
+ * this run's; the pools and names are the command's (an empty gold pool is
+ * no gold; names NULL: "annotator-1" ...). */
+pm_plan_request cli_planopts_request(const cli_planopts *p, const pm_plan_pool *items,
+                                     const pm_plan_pool *gold, const char *const *names,
+                                     size_t n_annotators, double dup_rate);
 
 /* ---- cli_model.c ------------------------------------------------------- */
 

@@ -54,24 +54,10 @@ enum { SUM_TABLE, SUM_JSON, SUM_NONE };
 
 typedef struct opts {
     const char *items, *gold, *names, *out, *manifest;
-    long annotators, length, dup_count, min_gap;
-    double dup_rate, gold_rate;
-    int have_dup_rate, have_gold_rate, have_seed, fmt, summary;
-    uint64_t seed;
+    long annotators;
+    int fmt, summary;
+    cli_planopts plan; /* its own group */
 } opts;
-
-static int parse_seed(const char *arg, uint64_t *seed)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (!*arg || arg[0] == '-' || arg[0] == '+' || *end || errno == ERANGE) {
-        cli_error("--seed: '%s' is not a whole number in 0 .. 18446744073709551615", arg);
-        return CLI_EUSAGE;
-    }
-    *seed = (uint64_t)v;
-    return 0;
-}
 
 static int opt(void *self, int code, const char *arg)
 {
@@ -96,21 +82,6 @@ static int opt(void *self, int code, const char *arg)
         return 0;
     case CLI_OPT_ANNOTATORS:
         return cli_long("--annotators", arg, 1, 10000000L, &o->annotators);
-    case CLI_OPT_QUEUE_LENGTH:
-        return cli_long("--queue-length", arg, 1, PM_PLAN_MAX_ROWS, &o->length);
-    case CLI_OPT_DUP_COUNT:
-        return cli_long("--dup-count", arg, 0, PM_PLAN_MAX_ROWS, &o->dup_count);
-    case CLI_OPT_MIN_GAP:
-        return cli_long("--min-gap", arg, 1, PM_PLAN_MAX_ROWS, &o->min_gap);
-    case CLI_OPT_DUP_RATE:
-        o->have_dup_rate = 1;
-        return cli_double("--dup-rate", arg, 0, 0.5, &o->dup_rate);
-    case CLI_OPT_GOLD_RATE:
-        o->have_gold_rate = 1;
-        return cli_double("--gold-rate", arg, 0, 1, &o->gold_rate);
-    case CLI_OPT_SEED:
-        o->have_seed = 1;
-        return parse_seed(arg, &o->seed);
     case CLI_OPT_FORMAT:
         return cli_choice("--format", arg, fmts, &o->fmt);
     case CLI_OPT_SUMMARY:
@@ -126,13 +97,12 @@ static const char *combination_error(const opts *o)
         return "--items FILE is required";
     if (!o->annotators == !o->names)
         return "give one of --annotators N and --annotator-names LIST";
-    if (!o->length)
-        return "--queue-length L is required";
-    if (o->have_dup_rate == (o->dup_count >= 0))
-        return "give one of --dup-rate R and --dup-count D";
-    if (o->gold && !o->have_gold_rate)
+    const char *e = cli_planopts_error(&o->plan);
+    if (e)
+        return e;
+    if (o->gold && !o->plan.have_gold_rate)
         return "--gold needs --gold-rate R (how many gold items each queue gets)";
-    if (o->have_gold_rate && o->gold_rate > 0 && !o->gold)
+    if (o->plan.have_gold_rate && o->plan.gold_rate > 0 && !o->gold)
         return "--gold-rate needs --gold FILE";
     return NULL;
 }
@@ -158,12 +128,12 @@ static int finish(void *self)
         cli_error("%s", e);
         return CLI_EUSAGE;
     }
-    if (!o->have_seed) {
+    if (!o->plan.have_seed) {
         /* Drawn, then printed in the summary and the manifest: every random
          * run records its seed. */
         FILE *fp = fopen("/dev/urandom", "rb");
-        if (!fp || fread(&o->seed, sizeof o->seed, 1, fp) != 1)
-            o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+        if (!fp || fread(&o->plan.seed, sizeof o->plan.seed, 1, fp) != 1)
+            o->plan.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
         if (fp)
             fclose(fp);
     }
@@ -442,11 +412,11 @@ static int print_summary(const pm_plan *plan, const opts *o, const cli_monitor *
 {
     if (o->summary == SUM_NONE) {
         /* Even without a summary a drawn seed is recorded somewhere. */
-        if (!o->have_seed)
+        if (!o->plan.have_seed)
             fprintf(stderr,
                     "prefmon plan: seed %" PRIu64 " was drawn: give --seed %" PRIu64
                     " to repeat this plan\n",
-                    o->seed, o->seed);
+                    o->plan.seed, o->plan.seed);
         return 0;
     }
     pm_plan_summary s;
@@ -459,7 +429,7 @@ static int print_summary(const pm_plan *plan, const opts *o, const cli_monitor *
     out_table *t = out_new(1);
     if (!t)
         return CLI_EINTERNAL;
-    if (!o->have_seed)
+    if (!o->plan.have_seed)
         out_note(t, "seed %" PRIu64 " was drawn: give --seed %" PRIu64 " to repeat this plan",
                  s.seed, s.seed);
     if (!s.has_test)
@@ -479,16 +449,9 @@ static int run(const opts *o, const cli_monitor *mon, const cli_testopts *to)
     if (!rc && o->names)
         rc = read_names(o->names, &nm);
     if (!rc) {
-        pm_plan_request req = {p.items,
-                               pm_plan_pool_count(p.gold) ? p.gold : NULL,
-                               o->names ? (const char *const *)nm.v : NULL,
-                               o->names ? nm.n : (size_t)o->annotators,
-                               o->length,
-                               o->have_dup_rate ? -1 : o->dup_count,
-                               o->dup_rate,
-                               o->min_gap,
-                               o->gold_rate,
-                               o->seed};
+        pm_plan_request req = cli_planopts_request(
+            &o->plan, p.items, p.gold, o->names ? (const char *const *)nm.v : NULL,
+            o->names ? nm.n : (size_t)o->annotators, o->plan.dup_rates[0]);
         pm_error err = {0};
         pm_status st = pm_plan_make(&req, &plan, &err);
         rc = st == PM_OK ? 0 : cli_fail(NULL, st, &err);
@@ -515,13 +478,7 @@ int cli_plan(int argc, char **argv)
         {"items", required_argument, NULL, CLI_OPT_ITEMS},
         {"annotators", required_argument, NULL, CLI_OPT_ANNOTATORS},
         {"annotator-names", required_argument, NULL, CLI_OPT_ANNOTATOR_NAMES},
-        {"queue-length", required_argument, NULL, CLI_OPT_QUEUE_LENGTH},
-        {"dup-rate", required_argument, NULL, CLI_OPT_DUP_RATE},
-        {"dup-count", required_argument, NULL, CLI_OPT_DUP_COUNT},
-        {"min-gap", required_argument, NULL, CLI_OPT_MIN_GAP},
         {"gold", required_argument, NULL, CLI_OPT_GOLD},
-        {"gold-rate", required_argument, NULL, CLI_OPT_GOLD_RATE},
-        {"seed", required_argument, NULL, CLI_OPT_SEED},
         {"format", required_argument, NULL, CLI_OPT_FORMAT},
         {"out", required_argument, NULL, CLI_OPT_OUT},
         {"manifest", required_argument, NULL, CLI_OPT_MANIFEST},
@@ -529,8 +486,7 @@ int cli_plan(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);
-    o.dup_count = -1;
-    o.min_gap = 10;
+    cli_planopts_init(&o.plan, 1);
     cli_monitor mon;
     cli_testopts to;
     cli_monitor_init(&mon, PM_CONV_GENERAL);
@@ -539,8 +495,10 @@ int cli_plan(int argc, char **argv)
     to.eta0 = 0.8;
     to.eta1 = 1;
     to.have_eta0 = to.have_eta1 = 1;
-    const cli_group groups[] = {
-        {own, opt, finish, &o}, cli_test_group(&to), cli_monitor_group(&mon)};
+    const cli_group groups[] = {{own, opt, finish, &o},
+                                cli_planopts_group(&o.plan),
+                                cli_test_group(&to),
+                                cli_monitor_group(&mon)};
     int rc;
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
         if (mon.kind == PM_MONITOR_EXPERT) {

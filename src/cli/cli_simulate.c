@@ -84,50 +84,16 @@ enum {
 static const char *const group_names[] = {"diligent", "between", "shirking",
                                           "spammer",  "longer",  "left"};
 
-#define MAX_RUNS 8
+#define MAX_RUNS CLI_PLAN_MAX_RATES
 
 typedef struct opts {
     const char *items, *eta, *out, *truth_out, *gold_out, *contracts, *html;
     const char *plan_manifest, *shaping; /* shaping: the first plan-shaping option given */
-    long annotators, length, dup_count, min_gap, gold_items;
-    double dup_rates[MAX_RUNS], gold_rate, shares[3], level;
-    size_t nrates;
-    int have_seed, log_format, show;
-    uint64_t seed;
+    long annotators, gold_items;
+    double shares[3], level;
+    int log_format, show;
+    cli_planopts plan; /* its own group (after this one, which sees every code first) */
 } opts;
-
-static int parse_seed(const char *arg, uint64_t *seed)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (!*arg || arg[0] == '-' || arg[0] == '+' || *end || errno == ERANGE) {
-        cli_error("--seed: '%s' is not a whole number in 0 .. 18446744073709551615", arg);
-        return CLI_EUSAGE;
-    }
-    *seed = (uint64_t)v;
-    return 0;
-}
-
-static int parse_rates(const char *arg, opts *o)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", arg);
-    o->nrates = 0;
-    for (char *s = buf, *next; s; s = next) {
-        next = strchr(s, ',');
-        if (next)
-            *next++ = '\0';
-        if (o->nrates == MAX_RUNS) {
-            cli_error("--dup-rate: at most %d rates", MAX_RUNS);
-            return CLI_EUSAGE;
-        }
-        int rc = cli_double("--dup-rate", s, 0, 0.5, &o->dup_rates[o->nrates++]);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
 
 static int opt(void *self, int code, const char *arg)
 {
@@ -153,18 +119,8 @@ static int opt(void *self, int code, const char *arg)
     switch (code) {
     case CLI_OPT_ANNOTATORS:
         return cli_long("--annotators", arg, 1, 1000000L, &o->annotators);
-    case CLI_OPT_QUEUE_LENGTH:
-        return cli_long("--queue-length", arg, 1, PM_PLAN_MAX_ROWS, &o->length);
-    case CLI_OPT_DUP_COUNT:
-        return cli_long("--dup-count", arg, 0, PM_PLAN_MAX_ROWS, &o->dup_count);
-    case CLI_OPT_MIN_GAP:
-        return cli_long("--min-gap", arg, 1, PM_PLAN_MAX_ROWS, &o->min_gap);
     case CLI_OPT_GOLD_ITEMS:
         return cli_long("--gold-items", arg, 0, PM_PLAN_MAX_ROWS, &o->gold_items);
-    case CLI_OPT_DUP_RATE:
-        return parse_rates(arg, o);
-    case CLI_OPT_GOLD_RATE:
-        return cli_double("--gold-rate", arg, 0, 1, &o->gold_rate);
     case CLI_OPT_SPAMMER_SHARE:
         return cli_double("--spammer-share", arg, 0, 1, &o->shares[0]);
     case CLI_OPT_LONGER_SHARE:
@@ -173,9 +129,6 @@ static int opt(void *self, int code, const char *arg)
         return cli_double("--left-share", arg, 0, 1, &o->shares[2]);
     case CLI_OPT_LEVEL:
         return cli_open_unit("--level", arg, &o->level);
-    case CLI_OPT_SEED:
-        o->have_seed = 1;
-        return parse_seed(arg, &o->seed);
     case CLI_OPT_LOG_FORMAT:
         return cli_choice("--log-format", arg, fmts, &o->log_format);
     case CLI_OPT_SHOW:
@@ -203,22 +156,21 @@ static const char *combination_error(const opts *o)
         return manifest_error(o);
     if (!o->annotators)
         return "--annotators N is required";
-    if (!o->length)
-        return "--queue-length L is required";
-    if ((o->nrates > 0) == (o->dup_count >= 0))
-        return "give one of --dup-rate R and --dup-count D";
-    if (!o->have_seed)
+    const char *e = cli_planopts_error(&o->plan);
+    if (e)
+        return e;
+    if (!o->plan.have_seed)
         return "--seed S is required: a simulation is reproduced from its seed";
     if (o->shares[0] + o->shares[1] + o->shares[2] > 1)
         return "--spammer-share, --longer-share and --left-share add up to more than 1";
-    if (o->nrates > 1 && (o->out || o->truth_out || o->gold_out || o->show != SHOW_DETECTION))
+    if (o->plan.nrates > 1 && (o->out || o->truth_out || o->gold_out || o->show != SHOW_DETECTION))
         return "several --dup-rate values compare runs: give --show detection and no "
                "--out, --truth-out or --gold-out";
     if (o->show == SHOW_PAY && !o->contracts)
         return "--show pay needs --contract FILE";
     if (o->contracts && o->show != SHOW_PAY && !o->html)
         return "--contract is read by --show pay or --html FILE: give one of them";
-    if (o->gold_items >= 0 && o->gold_rate == 0)
+    if (o->gold_items >= 0 && o->plan.gold_rate == 0)
         return "--gold-items needs --gold-rate R";
     return NULL;
 }
@@ -290,8 +242,8 @@ static int load_items(const opts *o, world *w)
     if (st != PM_OK)
         return cli_fail("--items", st, &err);
     size_t n = pm_plan_pool_count(w->all);
-    size_t g =
-        o->gold_items >= 0 ? (size_t)o->gold_items : (size_t)floor(o->gold_rate * o->length + 0.5);
+    size_t g = o->gold_items >= 0 ? (size_t)o->gold_items
+                                  : (size_t)floor(o->plan.gold_rate * o->plan.length + 0.5);
     if (g >= n) {
         cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
         return CLI_EDATA;
@@ -415,12 +367,12 @@ static int read_plan(opts *o, world *w, run *r, int have_seed)
     pm_plan_summary h;
     pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
     o->annotators = (long)h.annotators;
-    o->length = h.length;
-    o->dup_count = h.duplicates;
-    o->min_gap = h.min_gap;
+    o->plan.length = h.length;
+    o->plan.dup_count = h.duplicates;
+    o->plan.min_gap = h.min_gap;
     if (!have_seed)
-        o->seed = h.seed;
-    uint64_t s = o->seed;
+        o->plan.seed = h.seed;
+    uint64_t s = o->plan.seed;
     w->sim_seed = pm_splitmix64(&s);
     return 0;
 }
@@ -465,16 +417,8 @@ static pm_status feed_assess(const world *w, run *r, const cli_testopts *to, dou
 
 static int make_run(const opts *o, const world *w, const cli_testopts *to, run *r)
 {
-    pm_plan_request req = {w->items,
-                           pm_plan_pool_count(w->gold) ? w->gold : NULL,
-                           (const char *const *)w->names,
-                           w->n,
-                           o->length,
-                           o->nrates ? -1 : o->dup_count,
-                           r->dup_rate,
-                           o->min_gap,
-                           o->gold_rate,
-                           o->seed};
+    pm_plan_request req = cli_planopts_request(&o->plan, w->items, w->gold,
+                                               (const char *const *)w->names, w->n, r->dup_rate);
     pm_error err = {0};
     pm_status st = r->plan ? PM_OK : pm_plan_make(&req, &r->plan, &err);
     if (st != PM_OK)
@@ -518,7 +462,7 @@ static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *
         if (!isnan(w->pool[i].eta))
             snprintf(eta, sizeof eta, "%.17g", w->pool[i].eta);
         fprintf(fp, "%s,%s,%s,%.17g,%" PRIu64 ",%" PRIu64 "\n", w->names[i],
-                pm_sim_kind_name(w->pool[i].kind), eta, w->delta_r, o->seed, w->sim_seed);
+                pm_sim_kind_name(w->pool[i].kind), eta, w->delta_r, o->plan.seed, w->sim_seed);
     }
     return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
 }
@@ -651,7 +595,7 @@ static void notes(out_table *t, const opts *o, const world *w, const cli_testopt
         out_note(t, "plan: read from %s", o->plan_manifest);
     out_note(t,
              "simulated: seed %" PRIu64 " (plan), SplitMix64 -> %" PRIu64 " (labels, efforts); %s",
-             o->seed, w->sim_seed, PM_RNG_NAME);
+             o->plan.seed, w->sim_seed, PM_RNG_NAME);
     out_note(t,
              "pair agreement m = 1/2 + eta (1/2 - delta), delta = %g (general convention, "
              "q0 = 1/2); test eta0 = %g, eta1 = %g, likelihood-ratio rule; level %g",
@@ -664,7 +608,7 @@ static const char *const param_cols[] = {"delta", "q0", "eta0", "eta1", "level",
 static void param_cells(out_table *t, const opts *o, const world *w, const cli_testopts *to)
 {
     char seed[32];
-    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    snprintf(seed, sizeof seed, "%" PRIu64, o->plan.seed);
     out_num(t, w->delta_r);
     out_num(t, 0.5);
     out_num(t, to->eta0);
@@ -1118,8 +1062,8 @@ static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *
                            const cli_testopts *to, pm_error *err)
 {
     char sub[400], seed[32], sseed[32], ann[32], len[32], dups[32], gold[32], delta[32];
-    snprintf(sub, sizeof sub, "prefmon simulate, seed %" PRIu64 "; %s", o->seed, PM_RNG_NAME);
-    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    snprintf(sub, sizeof sub, "prefmon simulate, seed %" PRIu64 "; %s", o->plan.seed, PM_RNG_NAME);
+    snprintf(seed, sizeof seed, "%" PRIu64, o->plan.seed);
     snprintf(sseed, sizeof sseed, "%" PRIu64, w->sim_seed);
     snprintf(ann, sizeof ann, "%zu", w->n);
     snprintf(len, sizeof len, "%ld", r->sum.length);
@@ -1191,7 +1135,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     memset(&w, 0, sizeof w);
     opts oc = *o; /* with --plan-manifest, completed from the manifest */
     o = &oc;
-    uint64_t s = o->seed;
+    uint64_t s = o->plan.seed;
     w.sim_seed = pm_splitmix64(&s);
     pm_error err = {0};
     pm_status st = pm_sim_repeat_delta(&mon->scheme, &w.delta_r, &err);
@@ -1202,19 +1146,19 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         return CLI_EUSAGE;
     }
     run runs[MAX_RUNS];
-    size_t nruns = o->nrates ? o->nrates : 1;
+    size_t nruns = o->plan.nrates ? o->plan.nrates : 1;
     memset(runs, 0, sizeof runs);
     int rc = oc.plan_manifest && oc.gold_items < 0 ? manifest_gold(&oc) : 0;
     if (!rc)
         rc = load_items(o, &w);
     if (!rc && oc.plan_manifest)
-        rc = read_plan(&oc, &w, &runs[0], o->have_seed);
+        rc = read_plan(&oc, &w, &runs[0], o->plan.have_seed);
     if (!rc)
         rc = make_pool(o, &w);
     if (!rc && oc.plan_manifest)
         rc = manifest_names(&w, runs[0].plan);
     for (size_t i = 0; i < nruns && !rc; i++) {
-        runs[i].dup_rate = o->nrates ? o->dup_rates[i] : NAN;
+        runs[i].dup_rate = o->plan.nrates ? o->plan.dup_rates[i] : NAN;
         rc = make_run(o, &w, to, &runs[i]);
     }
     if (!rc)
@@ -1244,13 +1188,7 @@ int cli_simulate(int argc, char **argv)
         {"spammer-share", required_argument, NULL, CLI_OPT_SPAMMER_SHARE},
         {"longer-share", required_argument, NULL, CLI_OPT_LONGER_SHARE},
         {"left-share", required_argument, NULL, CLI_OPT_LEFT_SHARE},
-        {"queue-length", required_argument, NULL, CLI_OPT_QUEUE_LENGTH},
-        {"dup-rate", required_argument, NULL, CLI_OPT_DUP_RATE},
-        {"dup-count", required_argument, NULL, CLI_OPT_DUP_COUNT},
-        {"min-gap", required_argument, NULL, CLI_OPT_MIN_GAP},
-        {"gold-rate", required_argument, NULL, CLI_OPT_GOLD_RATE},
         {"gold-items", required_argument, NULL, CLI_OPT_GOLD_ITEMS},
-        {"seed", required_argument, NULL, CLI_OPT_SEED},
         {"out", required_argument, NULL, CLI_OPT_OUT},
         {"log-format", required_argument, NULL, CLI_OPT_LOG_FORMAT},
         {"truth-out", required_argument, NULL, CLI_OPT_TRUTH_OUT},
@@ -1263,9 +1201,8 @@ int cli_simulate(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);
-    o.dup_count = -1;
+    cli_planopts_init(&o.plan, MAX_RUNS);
     o.gold_items = -1; /* not given */
-    o.min_gap = 10;
     o.level = 0.95;
     cli_monitor mon;
     cli_testopts to;
@@ -1278,6 +1215,7 @@ int cli_simulate(int argc, char **argv)
     to.have_eta0 = to.have_eta1 = 1;
     to.no_alpha = 1; /* assess applies the likelihood-ratio rule */
     const cli_group groups[] = {{own, opt, finish, &o},
+                                cli_planopts_group(&o.plan),
                                 cli_test_group(&to),
                                 cli_monitor_group(&mon),
                                 cli_output_group(&out)};
