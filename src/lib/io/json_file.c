@@ -1,4 +1,5 @@
-/* Whole-file JSON reading shared by the model config and contract files. */
+/* Whole-file JSON reading shared by the model config and contract files, and
+ * the JSONL row loop shared by the plan, manifest and item readers. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,4 +25,30 @@ json_t *pmx_json_load_file(const char *path, pm_status *st, pm_error *err)
     }
     *st = PM_OK;
     return root;
+}
+
+pm_status pmx_jsonl_next(pmx_lines *lr, json_t **row, pm_error *err)
+{
+    const char *buf, *name = lr->name ? lr->name : "<input>";
+    size_t len;
+    pm_status st;
+    *row = NULL;
+    while ((st = pmx_lines_next(lr, &buf, &len, err)) == PM_OK && buf) {
+        if (len > 0 && buf[len - 1] == '\r')
+            len--;
+        if (strspn(buf, " \t") >= len)
+            continue;
+        json_error_t je;
+        json_t *v = json_loadb(buf, len, 0, &je);
+        if (!v)
+            return pm_error_at(err, PM_EPARSE, name, lr->lineno, je.column > 0 ? je.column : 1,
+                               "invalid JSON: %s", je.text);
+        if (!json_is_object(v)) {
+            json_decref(v);
+            return pm_error_at(err, PM_EPARSE, name, lr->lineno, 1, "not a JSON object");
+        }
+        *row = v;
+        return PM_OK;
+    }
+    return st;
 }

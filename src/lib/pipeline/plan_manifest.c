@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/lines.h"
+#include "io/json_file.h"
 #include "pipeline/plan_internal.h"
 #include "prefmon/plan.h"
 #include "prefmon/rng.h"
@@ -29,33 +30,6 @@ typedef struct mreader {
     size_t *seen_item, *seen_gold; /* per pool item: the last annotator (1-based) shown it */
     long ones, twos, golds;        /* the current annotator's counts */
 } mreader;
-
-/* The next non-blank line as a JSON object in *o (NULL at the end). */
-static pm_status next_object(mreader *m, json_t **o, pm_error *err)
-{
-    const char *buf;
-    size_t len;
-    pm_status st;
-    *o = NULL;
-    while ((st = pmx_lines_next(&m->lr, &buf, &len, err)) == PM_OK && buf) {
-        if (len > 0 && buf[len - 1] == '\r')
-            len--;
-        if (strspn(buf, " \t") >= len)
-            continue;
-        json_error_t je;
-        json_t *v = json_loadb(buf, len, 0, &je);
-        if (!v)
-            return pm_error_at(err, PM_EPARSE, m->name, m->lr.lineno, je.column > 0 ? je.column : 1,
-                               "invalid JSON: %s", je.text);
-        if (!json_is_object(v)) {
-            json_decref(v);
-            return pm_error_at(err, PM_EPARSE, m->name, m->lr.lineno, 1, "not a JSON object");
-        }
-        *o = v;
-        return PM_OK;
-    }
-    return st;
-}
 
 static pm_status bad(mreader *m, pm_error *err, const char *field, const char *what)
 {
@@ -156,7 +130,7 @@ static pm_status read_header(mreader *m, pm_error *err)
 {
     json_t *o;
     memset(&m->h, 0, sizeof m->h);
-    pm_status st = next_object(m, &o, err);
+    pm_status st = pmx_jsonl_next(&m->lr, &o, err);
     if (st != PM_OK)
         return st;
     if (!o)
@@ -397,7 +371,7 @@ static pm_status read_rows(mreader *m, pm_error *err)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_status st;
     json_t *o;
-    while ((st = next_object(m, &o, err)) == PM_OK && o) {
+    while ((st = pmx_jsonl_next(&m->lr, &o, err)) == PM_OK && o) {
         st = take_row(m, o, err);
         json_decref(o);
         if (st != PM_OK)

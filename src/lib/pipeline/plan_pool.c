@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/lines.h"
+#include "io/json_file.h"
 #include "prefmon/plan.h"
 
 struct pm_plan_pool {
@@ -293,8 +294,6 @@ pm_status pm_plan_pool_add(pm_plan_pool *p, const char *key, const char *a, cons
 static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long line, size_t *dups,
                            pm_error *err)
 {
-    if (!json_is_object(row))
-        return pm_error_at(err, PM_EPARSE, name, line, 1, "not a JSON object");
     const char *f[2] = {"chosen", "rejected"};
     const char *t[2];
     for (int i = 0; i < 2; i++) {
@@ -332,26 +331,15 @@ static pm_status take_item(pm_plan_pool *p, json_t *row, const char *name, long 
 pm_status pm_plan_pool_read_jsonl(pm_plan_pool *p, FILE *fp, const char *name, size_t *duplicates,
                                   pm_error *err)
 {
-    size_t start = p->n, dups = 0, len;
-    const char *buf;
+    size_t start = p->n, dups = 0;
     pm_status st;
     name = name ? name : "<input>";
     /* The project's bounded line reader: a line over the limit (or /dev/zero)
-     * stops at PM_PLAN_MAX_LINE + 1 bytes; lines come NUL-terminated. */
+     * stops at PM_PLAN_MAX_LINE + 1 bytes. */
     pmx_lines lr;
     pmx_lines_init(&lr, fp, name, PM_PLAN_MAX_LINE);
-    while ((st = pmx_lines_next(&lr, &buf, &len, err)) == PM_OK && buf) {
-        if (len > 0 && buf[len - 1] == '\r')
-            len--;
-        if (strspn(buf, " \t") >= len)
-            continue;
-        json_error_t je;
-        json_t *row = json_loadb(buf, len, 0, &je);
-        if (!row) {
-            st = pm_error_at(err, PM_EPARSE, name, lr.lineno, je.column > 0 ? je.column : 1,
-                             "invalid JSON: %s", je.text);
-            break;
-        }
+    json_t *row;
+    while ((st = pmx_jsonl_next(&lr, &row, err)) == PM_OK && row) {
         st = take_item(p, row, name, lr.lineno, &dups, err);
         json_decref(row);
         if (st != PM_OK)

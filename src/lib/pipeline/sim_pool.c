@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/lines.h"
+#include "io/json_file.h"
 #include "prefmon/prefs.h"
 #include "prefmon/sim.h"
 
@@ -191,9 +192,8 @@ static int push(double **v, size_t *n, size_t *cap, double x)
 pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
                             size_t *repeated, pm_error *err)
 {
-    size_t n = 0, cap = 0, rep = 0, len;
+    size_t n = 0, cap = 0, rep = 0;
     double *v = NULL;
-    const char *buf;
     pm_status st;
     name = name ? name : "<input>";
     *p = NULL;
@@ -201,23 +201,11 @@ pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, doub
         return pm_error_set(err, PM_EINVAL, "pm_sim_items_read: the pool must start empty");
     pmx_lines lr;
     pmx_lines_init(&lr, fp, name, PM_PLAN_MAX_LINE);
-    while ((st = pmx_lines_next(&lr, &buf, &len, err)) == PM_OK && buf) {
-        if (len > 0 && buf[len - 1] == '\r')
-            len--;
-        if (strspn(buf, " \t") >= len)
-            continue;
-        json_error_t je;
-        json_t *row = json_loadb(buf, len, 0, &je);
-        if (!row) {
-            st = pm_error_at(err, PM_EPARSE, name, lr.lineno, je.column > 0 ? je.column : 1,
-                             "invalid JSON: %s", je.text);
-            break;
-        }
+    json_t *row;
+    while ((st = pmx_jsonl_next(&lr, &row, err)) == PM_OK && row) {
         double pv = 0;
         int added = 0;
-        st = json_is_object(row)
-                 ? take(pool, row, name, lr.lineno, &pv, &added, err)
-                 : pm_error_at(err, PM_EPARSE, name, lr.lineno, 1, "not a JSON object");
+        st = take(pool, row, name, lr.lineno, &pv, &added, err);
         json_decref(row);
         if (st == PM_OK && added && !push(&v, &n, &cap, pv))
             st = pm_error_set(err, PM_ENOMEM, "out of memory");
