@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/contract.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/plan.h"
@@ -178,6 +179,10 @@ int cli_long_list(const char *opt, const char *arg, long lo, long hi, long **out
 /* arg must be one of the NULL-terminated names; *index gets its position.
  * Otherwise prints "--opt: 'x' is not one of a, b, c" and returns CLI_EUSAGE. */
 int cli_choice(const char *opt, const char *arg, const char *const *names, int *index);
+/* --type linear|binary|both as a bit mask (1 linear, 2 binary, 3 both) and
+ * --solve restricted|second-best, as gap and budget take them. */
+int cli_contract_types(const char *arg, int *mask);
+int cli_solve_choice(const char *arg, pm_solve *solve);
 /* A number cell that is null (JSON null, "-" in a table, empty in CSV)
  * when v is infinite, as the man page promises for Fisher information. */
 void cli_num_finite(out_table *t, double v);

@@ -95,18 +95,10 @@ static int opt(void *self, int code, const char *arg)
     case CLI_OPT_PREF_SCORES:
         o->expert_opts = 1;
         return cli_monitor_group(o->expert).opt(o->expert, code, arg);
-    case CLI_OPT_TYPE: {
-        static const char *const names[] = {"linear", "binary", "both", NULL};
-        r = cli_choice("--type", arg, names, &i);
-        o->types = i + 1;
-        return r;
-    }
-    case CLI_OPT_SOLVE: {
-        static const char *const names[] = {"restricted", "second-best", NULL};
-        r = cli_choice("--solve", arg, names, &i);
-        o->solve = i ? PM_SOLVE_SECOND_BEST : PM_SOLVE_RESTRICTED;
-        return r;
-    }
+    case CLI_OPT_TYPE:
+        return cli_contract_types(arg, &o->types);
+    case CLI_OPT_SOLVE:
+        return cli_solve_choice(arg, &o->solve);
     case CLI_OPT_DUP_COST:
         return cost_opt("--dup-cost", arg, &o->costs.dup_cost, &o->have_dup);
     case CLI_OPT_GOLD_COST:

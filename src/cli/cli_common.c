@@ -202,6 +202,24 @@ int cli_choice(const char *opt, const char *arg, const char *const *names, int *
     return CLI_EUSAGE;
 }
 
+int cli_contract_types(const char *arg, int *mask)
+{
+    static const char *const names[] = {"linear", "binary", "both", NULL};
+    int i = 0;
+    int r = cli_choice("--type", arg, names, &i);
+    *mask = i + 1; /* bit mask: 1 linear, 2 binary, 3 both */
+    return r;
+}
+
+int cli_solve_choice(const char *arg, pm_solve *solve)
+{
+    static const char *const names[] = {"restricted", "second-best", NULL};
+    int i = 0;
+    int r = cli_choice("--solve", arg, names, &i);
+    *solve = i ? PM_SOLVE_SECOND_BEST : PM_SOLVE_RESTRICTED;
+    return r;
+}
+
 void cli_num_finite(out_table *t, double v)
 {
     if (isinf(v))

@@ -78,7 +78,6 @@ static int parse_range(const char *arg, opts *o)
 static int opt(void *self, int code, const char *arg)
 {
     opts *o = self;
-    int i = 0, r;
     switch (code) {
     case CLI_OPT_N:
     case CLI_OPT_N_RANGE:
@@ -90,18 +89,10 @@ static int opt(void *self, int code, const char *arg)
         if (code == CLI_OPT_N_RANGE)
             return parse_range(arg, o);
         return cli_long_list("--n", arg, 1, 1000000000L, &o->ns, &o->count);
-    case CLI_OPT_TYPE: {
-        static const char *const names[] = {"linear", "binary", "both", NULL};
-        r = cli_choice("--type", arg, names, &i);
-        o->types = i + 1; /* bit mask: 1 linear, 2 binary, 3 both */
-        return r;
-    }
-    case CLI_OPT_SOLVE: {
-        static const char *const names[] = {"restricted", "second-best", NULL};
-        r = cli_choice("--solve", arg, names, &i);
-        o->solve = i ? PM_SOLVE_SECOND_BEST : PM_SOLVE_RESTRICTED;
-        return r;
-    }
+    case CLI_OPT_TYPE:
+        return cli_contract_types(arg, &o->types);
+    case CLI_OPT_SOLVE:
+        return cli_solve_choice(arg, &o->solve);
     }
     return CLI_NOT_MINE;
 }
