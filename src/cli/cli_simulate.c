@@ -617,12 +617,31 @@ static void param_cells(out_table *t, const opts *o, const world *w, const cli_t
     out_str(t, seed); /* a string: 64-bit seeds do not fit a JSON double */
 }
 
-static void declare(out_table *t, const char *const *cols, size_t n)
+/* Every --show table: the run's notes, the table's own note (NULL: none),
+ * its columns, then the parameter columns. NULL when out of memory. */
+static out_table *new_table(const opts *o, const world *w, const cli_testopts *to, const char *note,
+                            const char *const *cols, size_t n)
 {
+    out_table *t = out_new(0);
+    if (!t)
+        return NULL;
+    notes(t, o, w, to);
+    if (note)
+        out_note(t, "%s", note);
     for (size_t i = 0; i < n; i++)
         out_col(t, cols[i]);
     for (size_t i = 0; i < sizeof param_cols / sizeof *param_cols; i++)
         out_col(t, param_cols[i]);
+    return t;
+}
+
+/* Write t unless rc already failed, and free it. */
+static int emit_free(out_table *t, int rc, out_format fmt)
+{
+    if (!rc)
+        rc = cli_emit(t, fmt);
+    out_free(t);
+    return rc;
 }
 
 static int show_annotators(const opts *o, const world *w, const run *r, const cli_testopts *to,
@@ -634,14 +653,12 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
     size_t count;
     const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
     size_t *idx = match_rows(w, rows, count);
-    out_table *t = out_new(0);
+    out_table *t = new_table(o, w, to, NULL, cols, sizeof cols / sizeof *cols);
     if (!idx || !t) {
         free(idx);
         out_free(t);
         return CLI_EINTERNAL;
     }
-    notes(t, o, w, to);
-    declare(t, cols, sizeof cols / sizeof *cols);
     for (size_t i = 0; i < count; i++) {
         const pm_sim_annotator *a = &w->pool[idx[i]];
         const pm_assess_row *ar = &rows[i];
@@ -668,10 +685,8 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
         out_str(t, fl);
         param_cells(t, o, w, to);
     }
-    int rc = cli_emit(t, fmt);
     free(idx);
-    out_free(t);
-    return rc;
+    return emit_free(t, 0, fmt);
 }
 
 typedef struct tally {
@@ -741,13 +756,13 @@ static int show_detection(const opts *o, const world *w, run *runs, size_t nruns
         "group",        "annotators", "too_few",           "self_flagged",
         "self_rate",    "self_exact", "gold_flagged",      "gold_rate",
         "side_flagged", "side_rate",  "ci_covered",        "ci_n"};
-    out_table *t = out_new(0);
+    out_table *t =
+        new_table(o, w, to,
+                  "self_exact: mean over the group of the exact P(fail) of the self-consistency "
+                  "test for the annotator's true m and pairs (power's computation)",
+                  cols, sizeof cols / sizeof *cols);
     if (!t)
         return CLI_EINTERNAL;
-    notes(t, o, w, to);
-    out_note(t, "self_exact: mean over the group of the exact P(fail) of the self-consistency "
-                "test for the annotator's true m and pairs (power's computation)");
-    declare(t, cols, sizeof cols / sizeof *cols);
     int rc = 0;
     for (size_t i = 0; i < nruns && !rc; i++) {
         tally g[GROUP_COUNT];
@@ -755,10 +770,7 @@ static int show_detection(const opts *o, const world *w, run *runs, size_t nruns
         if (!rc)
             detection_rows(t, o, w, to, &runs[i], g);
     }
-    if (!rc)
-        rc = cli_emit(t, fmt);
-    out_free(t);
-    return rc;
+    return emit_free(t, rc, fmt);
 }
 
 /* The exact expected wage of an annotator with pass probability m on n_i
@@ -854,13 +866,13 @@ static int show_pay(const opts *o, const world *w, const run *r, const cli_testo
     static const char *const cols[] = {
         "contract", "type",       "n",         "contract_eta", "contract_expected_pay",
         "group",    "annotators", "mean_wage", "expected_wage"};
-    out_table *t = out_new(0);
+    out_table *t =
+        new_table(o, w, to,
+                  "wages in contract units (pay --unit 1), rounded to cents; expected_wage: the "
+                  "exact mean for each annotator's true m and pairs, averaged over the group",
+                  cols, sizeof cols / sizeof *cols);
     if (!t)
         return CLI_EINTERNAL;
-    notes(t, o, w, to);
-    out_note(t, "wages in contract units (pay --unit 1), rounded to cents; expected_wage: the "
-                "exact mean for each annotator's true m and pairs, averaged over the group");
-    declare(t, cols, sizeof cols / sizeof *cols);
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", o->contracts);
     int rc = 0;
@@ -870,10 +882,7 @@ static int show_pay(const opts *o, const world *w, const run *r, const cli_testo
             *next++ = '\0';
         rc = pay_one(o, w, r, to, s, t);
     }
-    if (!rc)
-        rc = cli_emit(t, fmt);
-    out_free(t);
-    return rc;
+    return emit_free(t, rc, fmt);
 }
 
 /* ---- the report page (--html): Monte Carlo against exact ------------------ */
