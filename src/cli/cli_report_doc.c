@@ -450,16 +450,44 @@ static pm_status gap_note(pm_doc *doc, const report_data *d, pm_error *err)
     return pm_doc_para(doc, text, err);
 }
 
-static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *err)
+/* Open a section; when what it shows is absent (have == 0) the section is
+ * only the paragraph `absent` saying why. *body gets 1 when the section's
+ * content should follow. */
+static pm_status open_section(pm_doc *doc, const char *id, const char *title, int have,
+                              const char *absent, int *body, pm_error *err)
 {
-    pm_status st = pm_doc_section(doc, "contract", "Contract", err);
+    *body = 0;
+    pm_status st = pm_doc_section(doc, id, title, err);
     if (st)
         return st;
-    if (!d->have_contract)
-        return pm_doc_para(doc,
-                           "No contract was given (--contract FILE, the JSON that 'prefmon "
-                           "contract --out' writes): no terms and no gap curve to show.",
-                           err);
+    if (!have)
+        return pm_doc_para(doc, absent, err);
+    *body = 1;
+    return PM_OK;
+}
+
+static pm_status consistency_section(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    int body;
+    pm_status st = open_section(doc, "consistency", "Consistency", d->nann > 0,
+                                "No annotator has duplicate pairs: there is no consistency to "
+                                "plot (plan repeats with 'prefmon plan').",
+                                &body, err);
+    if (st || !body)
+        return st;
+    st = consistency_plot(doc, d, err);
+    return st ? st : gold_plot(doc, d, err);
+}
+
+static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *err)
+{
+    int body;
+    pm_status st = open_section(doc, "contract", "Contract", d->have_contract,
+                                "No contract was given (--contract FILE, the JSON that 'prefmon "
+                                "contract --out' writes): no terms and no gap curve to show.",
+                                &body, err);
+    if (st || !body)
+        return st;
     st = contract_terms(doc, d, err);
     if (st == PM_OK)
         st = gap_plot(doc, d, err);
@@ -584,14 +612,14 @@ static pm_status pay_table(pm_doc *doc, const report_data *d, pm_error *err)
 
 static pm_status pay_section(pm_doc *doc, const report_data *d, pm_error *err)
 {
-    pm_status st = pm_doc_section(doc, "payments", "Payments", err);
-    if (st)
+    int body;
+    pm_status st =
+        open_section(doc, "payments", "Payments", d->have_pay,
+                     "No payments were given (--payments FILE, the CSV that 'prefmon "
+                     "pay --out' writes): no totals, histogram or payment table to show.",
+                     &body, err);
+    if (st || !body)
         return st;
-    if (!d->have_pay)
-        return pm_doc_para(doc,
-                           "No payments were given (--payments FILE, the CSV that 'prefmon pay "
-                           "--out' writes): no totals, histogram or payment table to show.",
-                           err);
     if ((st = pay_totals(doc, d, err)) || (st = pay_hist(doc, d, err)))
         return st;
     return pay_table(doc, d, err);
@@ -612,16 +640,7 @@ static pm_status build(pm_doc *doc, const report_data *d, pm_error *err)
     if (!st)
         st = annotator_table(doc, d, err);
     if (!st)
-        st = pm_doc_section(doc, "consistency", "Consistency", err);
-    if (!st && d->nann == 0)
-        st = pm_doc_para(doc,
-                         "No annotator has duplicate pairs: there is no consistency to "
-                         "plot (plan repeats with 'prefmon plan').",
-                         err);
-    if (!st && d->nann > 0)
-        st = consistency_plot(doc, d, err);
-    if (!st && d->nann > 0)
-        st = gold_plot(doc, d, err);
+        st = consistency_section(doc, d, err);
     if (!st)
         st = contract_section(doc, d, err);
     if (!st)
