@@ -906,13 +906,42 @@ static pm_status mc_verdict(pm_doc *d, const char *claim, long k, long n, double
     return pm_doc_verdict_box(d, ok ? PM_VERDICT_YES : PM_VERDICT_NO, claim, finding, err);
 }
 
-static pm_status html_detection(pm_doc *d, const world *w, const run *r, const cli_testopts *to,
-                                double level, pm_error *err)
+/* A section id and heading per run: with several --dup-rate values every run
+ * gets its own ("detection-2", "... at dup rate 0.1, 40 pairs"). */
+static pm_status run_section(pm_doc *d, const char *id, const char *heading, const run *r,
+                             int index, int nruns, pm_error *err)
+{
+    if (nruns <= 1)
+        return pm_doc_section(d, id, heading, err);
+    char sid[48], head[200];
+    snprintf(sid, sizeof sid, "%s-%d", id, index + 1);
+    snprintf(head, sizeof head, "%s: dup rate %g, %ld pairs", heading, r->dup_rate,
+             r->sum.duplicates);
+    return pm_doc_section(d, sid, head, err);
+}
+
+/* A group whose every annotator had too few pairs for the test to decide
+ * was never tested: 0 flagged against an exact 0 is no agreement to report. */
+static pm_status undecided_verdict(pm_doc *d, const char *claim, const tally *t, long pairs,
+                                   double max_error, pm_error *err)
+{
+    char finding[320];
+    snprintf(finding, sizeof finding,
+             "not decidable: all %ld annotators had too few pairs (%ld) for the test to reach "
+             "an error sum of %g, so self-consistency made no decision to compare",
+             t->n, pairs, max_error);
+    return pm_doc_verdict_box(d, PM_VERDICT_MIXED, claim, finding, err);
+}
+
+static pm_status html_detection(pm_doc *d, const world *w, const run *r, int index, int nruns,
+                                const cli_testopts *to, double level, pm_error *err)
 {
     tally g[GROUP_COUNT];
     if (tally_run(w, r, to, g))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
-    pm_status st = pm_doc_section(d, "detection", "Self-consistency: simulated vs exact", err);
+    double max_error = pm_assess_get_options(r->assess)->max_error;
+    pm_status st =
+        run_section(d, "detection", "Self-consistency: simulated vs exact", r, index, nruns, err);
     if (st == PM_OK)
         st = pm_doc_para(d,
                          "Each group's rate of failing the self-consistency test, against the "
@@ -958,15 +987,18 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, const c
             continue;
         char claim[160];
         snprintf(claim, sizeof claim,
-                 "%s (%ld annotators, %ld pairs each): flagged by "
-                 "self-consistency",
+                 "%s (%ld annotators, %ld pairs each): self-consistency flag rate, "
+                 "simulated against exact",
                  group_names[k], g[k].n, r->sum.duplicates);
         /* A group's annotators share n, so the sum of Bernoulli(p_i) is compared with its
          * mean; exact when the p_i are equal (the binomial), conservative otherwise. */
-        st = mc_verdict(d, claim, g[k].self, g[k].n, g[k].self_exact / (double)g[k].n, 0, err);
+        if (g[k].too_few == g[k].n)
+            st = undecided_verdict(d, claim, &g[k], r->sum.duplicates, max_error, err);
+        else
+            st = mc_verdict(d, claim, g[k].self, g[k].n, g[k].self_exact / (double)g[k].n, 0, err);
     }
     if (st == PM_OK)
-        st = pm_doc_section(d, "coverage", "Confidence intervals", err);
+        st = run_section(d, "coverage", "Confidence intervals", r, index, nruns, err);
     if (st == PM_OK && cov_n) {
         char claim[160];
         snprintf(claim, sizeof claim,
@@ -1002,7 +1034,10 @@ static pm_status html_plot(pm_doc *d, const world *w, const run *r, pm_error *er
     }
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
-    spec.title = "Effort: estimate against the truth";
+    char title[120];
+    snprintf(title, sizeof title, "Effort: estimate against the truth, %ld pairs",
+             r->sum.duplicates);
+    spec.title = title;
     spec.xlabel = "true eta";
     spec.ylabel = "eta_hat with its interval";
     spec.caption = "careful annotators and spammers; self-consistency on the plan's duplicates, "
@@ -1067,16 +1102,20 @@ static int html_pay(pm_doc *d, const opts *o, const world *w, const run *r, cons
     return rc;
 }
 
-static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *r,
+static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *runs, int nruns,
                            const cli_testopts *to, pm_error *err)
 {
-    char sub[400], seed[32], sseed[32], ann[32], len[32], dups[32], gold[32], delta[32];
+    const run *r = &runs[0];
+    char sub[400], seed[32], sseed[32], ann[32], len[32], dups[200], gold[32], delta[32];
     snprintf(sub, sizeof sub, "prefmon simulate, seed %" PRIu64 "; %s", o->plan.seed, PM_RNG_NAME);
     snprintf(seed, sizeof seed, "%" PRIu64, o->plan.seed);
     snprintf(sseed, sizeof sseed, "%" PRIu64, w->sim_seed);
     snprintf(ann, sizeof ann, "%zu", w->n);
     snprintf(len, sizeof len, "%ld", r->sum.length);
-    snprintf(dups, sizeof dups, "%ld", r->sum.duplicates);
+    int used = 0;
+    for (int i = 0; i < nruns && used < (int)sizeof dups - 24; i++)
+        used += snprintf(dups + used, sizeof dups - (size_t)used, "%s%ld", i ? ", " : "",
+                         runs[i].sum.duplicates);
     snprintf(gold, sizeof gold, "%ld", r->sum.gold);
     snprintf(delta, sizeof delta, "%g", w->delta_r);
     const char *names[] = {"seed (plan)",
@@ -1103,19 +1142,22 @@ static pm_status html_fill(pm_doc *d, const opts *o, const world *w, const run *
                          err);
     if (st == PM_OK)
         st = pm_doc_keyvals(d, names, vals, sizeof names / sizeof *names, err);
-    if (st == PM_OK)
-        st = html_detection(d, w, r, to, o->level, err);
-    if (st == PM_OK)
-        st = html_plot(d, w, r, err);
+    for (int i = 0; i < nruns && st == PM_OK; i++) {
+        st = html_detection(d, w, &runs[i], i, nruns, to, o->level, err);
+        if (st == PM_OK)
+            st = html_plot(d, w, &runs[i], err);
+    }
     return st;
 }
 
-static int write_html(const opts *o, const world *w, const run *r, const cli_testopts *to)
+static int write_html(const opts *o, const world *w, const run *runs, int nruns,
+                      const cli_testopts *to)
 {
     pm_error err = {0};
+    const run *r = &runs[0];
     pm_doc *d = pm_doc_new("Simulation: monitoring against the truth", &err);
     pm_outfile *of = NULL;
-    pm_status st = d ? html_fill(d, o, w, r, to, &err) : err.code;
+    pm_status st = d ? html_fill(d, o, w, runs, nruns, to, &err) : err.code;
     if (st == PM_OK && o->contracts) {
         int rc = html_pay(d, o, w, r, to, &err);
         if (rc) {
@@ -1173,7 +1215,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     if (!rc)
         rc = write_files(o, &w, &runs[0]);
     if (!rc && o->html)
-        rc = write_html(o, &w, &runs[0], to);
+        rc = write_html(o, &w, runs, (int)nruns, to);
     if (!rc && w.repeated)
         cli_warn("--items: %zu repeated item%s skipped (an item is in the pool once)", w.repeated,
                  w.repeated == 1 ? "" : "s");

@@ -74,4 +74,17 @@ if [ -x /usr/bin/python3 ] && [ -f tests/report/check_html.py ]; then
     /usr/bin/python3 tests/report/check_html.py "$tmp/sim.html" >/dev/null ||
         fail "the --html page does not parse"
 fi
+# Several --dup-rate values: the page has a section per run, and a run whose
+# annotators all had too few pairs for the test (20 pairs at eta0 0.5, eta1
+# 0.9, max error 0.2) says "not decidable" instead of calling 0 flagged
+# against an exact 0 an agreement.
+"$prefmon" simulate --annotators 100 --eta uniform:0.4,1 --spammer-share 0.1 --queue-length 400 \
+    --dup-rate 0.05,0.1,0.2 --eta0 0.5 --eta1 0.9 --seed 2 --show detection \
+    --html "$tmp/runs.html" >"$tmp/runs.txt" 2>/dev/null || fail "simulate with three dup rates failed"
+for id in detection-1 detection-2 detection-3 coverage-3; do
+    grep -q "id=\"$id\"" "$tmp/runs.html" || fail "the --html page has no section $id"
+done
+undecided=$(grep -o 'not decidable: all [0-9]* annotators had too few pairs (20)' "$tmp/runs.html" | wc -l)
+[ "$undecided" -eq 4 ] || fail "expected 4 undecidable groups at 20 pairs, found $undecided"
+grep -q 'too few pairs (40)' "$tmp/runs.html" && fail "a 40-pair group was called undecidable"
 echo "simulate_e2e: spammers flagged by self-consistency, longer clickers only by gold, pay ok"
