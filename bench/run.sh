@@ -29,3 +29,7 @@ if [ -f bench/assess_compare.sh ]; then
     echo "== bench/assess_compare.sh"
     sh bench/assess_compare.sh "$build"
 fi
+if [ -f bench/reproduce_time.sh ]; then
+    echo "== bench/reproduce_time.sh"
+    sh bench/reproduce_time.sh "$build"
+fi
