@@ -111,7 +111,7 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
     /* Sized up front, the key table never grows (rehashes) on the way. */
     if (pm_assess_reserve(a, pm_records_estimate_rows(rd), &err) != PM_OK)
         err = (pm_error){0}; /* a hint: out of memory now may still fit later */
-    if (!progress) {         /* the batched path: records copied 256 at a time */
+    if (!progress) {         /* the batched path: records copied 32 at a time */
         pm_status st = pm_assess_read(a, rd, &err);
         return st == PM_OK ? 0 : data_fail(st, &err);
     }

@@ -89,11 +89,12 @@ pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *id, int *is_
 /** As pmx_strtab_intern with h = pmx_hash_bytes(s, strlen(s)) given. */
 pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *id,
                               int *is_new);
-/** Start loading the slot where a string of hash h would be. */
-static inline void pmx_strtab_prefetch(const pmx_strtab *t, uint64_t h)
-{
-    __builtin_prefetch(&t->slots[h & (t->cap - 1)]);
-}
+/** Start loading the slot where a string of hash h would be (t a
+ *  const pmx_strtab *). A macro, not an inline function: GCC judges a void
+ *  function whose only statement is a prefetch to be pure and deletes the
+ *  calls to it that it has not inlined first, and then nothing is loaded
+ *  ahead (GCC 12 did so at -O2 to every prefetch of assess.c). */
+#define PMX_STRTAB_PREFETCH(t, h) __builtin_prefetch(&(t)->slots[(h) & ((t)->cap - 1)])
 /** The id of s, or UINT32_MAX when s was never interned. */
 uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s);
 static inline const char *pmx_strtab_str(const pmx_strtab *t, uint32_t id)

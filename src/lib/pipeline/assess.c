@@ -258,14 +258,6 @@ static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status
                        "(2^29 - 2 annotators)");
 }
 
-/* Start loading both table slots of a prepared record: their cache misses
- * overlap each other and those of the records around it. */
-static inline void prefetch(const pm_assess *a, const pmx_prepped *p)
-{
-    pmx_strtab_prefetch(&a->items, p->h);
-    pmx_keytab_prefetch(&a->keys, p->kh);
-}
-
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
@@ -278,7 +270,10 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->len = strlen(r->item);
     p->h = pmx_hash_bytes(r->item, p->len);
     p->kh = pmx_keytab_hash(p->ann, p->h);
-    prefetch(a, p);
+    /* Start loading both table slots: their cache misses overlap each other
+     * and those of the records around it. */
+    PMX_STRTAB_PREFETCH(&a->items, p->h);
+    PMX_KEYTAB_PREFETCH(&a->keys, p->kh);
     p->gold = r->gold;
     p->shown_left = r->shown_left;
     p->ts = r->timestamp;

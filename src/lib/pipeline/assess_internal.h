@@ -79,10 +79,8 @@ static inline uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
 {
     return (uint32_t)pmx_hash_u64(item_hash + (ann + 1) * 0x9e3779b97f4a7c15ULL);
 }
-static inline void pmx_keytab_prefetch(const pmx_keytab *t, uint32_t hash)
-{
-    __builtin_prefetch(&t->slots[hash & (t->cap - 1)]);
-}
+/* A macro for the reason given at PMX_STRTAB_PREFETCH (core/hash.h). */
+#define PMX_KEYTAB_PREFETCH(t, hash) __builtin_prefetch(&(t)->slots[(hash) & ((t)->cap - 1)])
 /* Grow now to hold `keys` keys without growing again (never shrinks):
  * PM_ENOMEM, or PM_ELIMIT past 2^32 slots. */
 pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items);

@@ -10,7 +10,12 @@
 
 #include "pipeline/assess_internal.h"
 
-#define READ_BATCH 256
+/* 32 records per batch: their prepared forms (2.5 KiB) and copied strings
+ * stay in L1 between being written and being added, and 32 rows of
+ * parsing still give each prefetch time to land. 256 (20 KiB of records,
+ * more of strings) made each record's write and read back miss L1:
+ * cachegrind on a 1-million-row log, 6.1 -> 4.4 D1 misses per row. */
+#define READ_BATCH 32
 #define READ_BYTES ((size_t)1 << 16)
 
 typedef struct rbatch {
@@ -86,7 +91,7 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
 
 pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err)
 {
-    rbatch *b = malloc(sizeof *b); /* 84 KiB: too big for a small thread's stack */
+    rbatch *b = malloc(sizeof *b); /* 67 KiB: too big for a small thread's stack */
     if (!b)
         return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
     b->n = b->used = 0;
