@@ -20,6 +20,7 @@ typedef struct html {
     pm_status st;
     pm_error err;
     const repro_run *r;
+    double xmax; /* the next plot's x limit; NaN = from the data */
 } html;
 
 static void para(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -57,6 +58,7 @@ static pm_doc_plot *plot(html *h, const char *title, const char *xl, const char 
     sp.yscale = ys;
     sp.ymin = ymin;
     sp.ymax = ymax;
+    sp.xmax = h->xmax;
     pm_doc_plot *p = pm_doc_plot_new(h->d, &sp, &h->err);
     if (!p)
         h->st = h->err.code ? (pm_status)h->err.code : PM_ENOMEM;
@@ -269,8 +271,12 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
         mode ? "The authors' grid search (effort step 0.01, base and slope/bonus step 0.05, "
                "threshold step 0.02, best-response tolerance 0.01; doc/grid.md)."
              : "Exact solvers (continuous contracts, pm_contract_solve).");
+    /* The frame ends at the last n solved, not at the next nice tick
+     * (201 would otherwise draw an empty band to 250). */
+    h->xmax = (double)r->gap_ns[r->gap_count - 1];
     pm_doc_plot *p = plot(h, title, "n (items monitored)", "normalized gap (FB - x)/FB",
                           PM_SCALE_LINEAR, PM_SCALE_LOG10, NAN, NAN, cap);
+    h->xmax = NAN;
     static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
@@ -432,7 +438,7 @@ static void closing(html *h)
 
 int repro_write_html(const repro_run *r, const char *path)
 {
-    html h = {NULL, PM_OK, {0}, r};
+    html h = {NULL, PM_OK, {0}, r, NAN};
     char title[512] = "arXiv 2502.06387 reproduced on ";
     for (size_t i = 0; i < r->nds; i++) {
         size_t len = strlen(title);
