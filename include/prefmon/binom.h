@@ -21,6 +21,8 @@
 #ifndef PREFMON_BINOM_H
 #define PREFMON_BINOM_H
 
+#include <stddef.h>
+
 #include "prefmon/status.h"
 
 /** Binomial pmf P(X = x), X ~ Bin(n, p). Non-integer or out-of-range x gives
@@ -59,5 +61,20 @@ pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double
 /** Bernoulli Kullback–Leibler divergence kl(a || b) in nats; +inf when a puts
  *  mass where b has none. */
 double pm_kl_bernoulli(double a, double b);
+
+/** The largest count pm_poisson_binomial accepts: its cost is count^2 / 2
+ *  multiply-adds (2e8 at the limit, well under a second). */
+#define PM_POIBIN_MAX 20000
+
+/**
+ * The exact distribution of K = the number of successes among count
+ * independent trials with success probabilities p[0..count-1] (the
+ * Poisson-binomial law; the binomial when all p are equal): pmf[k] =
+ * P(K = k) for k = 0..count (room for count + 1). By the usual recurrence
+ * over the trials, adding one trial at a time, which keeps every term a
+ * convex combination of non-negative numbers: no cancellation.
+ * PM_EINVAL for a p outside [0, 1] or NaN, PM_ELIMIT above PM_POIBIN_MAX.
+ */
+pm_status pm_poisson_binomial(const double *p, size_t count, double *pmf, pm_error *err);
 
 #endif

@@ -87,4 +87,8 @@ done
 undecided=$(grep -o 'not decidable: all [0-9]* annotators had too few pairs (20)' "$tmp/runs.html" | wc -l)
 [ "$undecided" -eq 4 ] || fail "expected 4 undecidable groups at 20 pairs, found $undecided"
 grep -q 'too few pairs (40)' "$tmp/runs.html" && fail "a 40-pair group was called undecidable"
+# The decidable groups (40 and 80 pairs, 4 groups each) are judged against
+# the exact Poisson-binomial law of their flag count, and all agree.
+laws=$(grep -o 'Poisson-binomial) has mean [^:]*: inside' "$tmp/runs.html" | wc -l)
+[ "$laws" -eq 8 ] || fail "expected 8 group flag counts inside their exact law, found $laws"
 echo "simulate_e2e: spammers flagged by self-consistency, longer clickers only by gold, pay ok"

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -157,6 +158,45 @@ static void test_quantile_inverts_cdf(void **state)
     }
 }
 
+/* The Poisson-binomial law against brute force: every one of the 2^n
+ * outcomes of n <= 12 trials with unequal p, its probability as a product,
+ * added to its count. And with equal p it is the binomial. */
+static void test_poisson_binomial(void **state)
+{
+    (void)state;
+    double p[12], pmf[13], brute[13];
+    for (size_t n = 0; n <= 12; n++) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (double)((i * 37 + n * 11) % 97) / 96.0; /* includes 0 and 1 */
+        assert_int_equal(pm_poisson_binomial(p, n, pmf, NULL), PM_OK);
+        for (size_t k = 0; k <= n; k++)
+            brute[k] = 0;
+        for (unsigned long m = 0; m < (1ul << n); m++) {
+            double pr = 1;
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++) {
+                int hit = (m >> i) & 1;
+                pr *= hit ? p[i] : 1 - p[i];
+                k += (size_t)hit;
+            }
+            brute[k] += pr;
+        }
+        for (size_t k = 0; k <= n; k++)
+            assert_true(fabs(pmf[k] - brute[k]) <= 1e-15);
+    }
+    double q[200], law[201];
+    for (int i = 0; i < 200; i++)
+        q[i] = 0.3;
+    assert_int_equal(pm_poisson_binomial(q, 200, law, NULL), PM_OK);
+    for (int k = 0; k <= 200; k++)
+        assert_true(fabs(law[k] - pm_dbinom(k, 200, 0.3, 0)) <= 1e-13 * (1e-300 + law[k]) + 1e-300);
+    pm_error err = {0};
+    q[3] = NAN;
+    assert_int_equal(pm_poisson_binomial(q, 10, law, &err), PM_EINVAL);
+    assert_non_null(strstr(err.text, "p[3]"));
+    assert_int_equal(pm_poisson_binomial(q, PM_POIBIN_MAX + 1, law, &err), PM_ELIMIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_clopper_pearson),
         cmocka_unit_test(test_kl),
         cmocka_unit_test(test_quantile_inverts_cdf),
+        cmocka_unit_test(test_poisson_binomial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

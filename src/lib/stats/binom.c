@@ -258,3 +258,27 @@ double pm_kl_bernoulli(double a, double b)
         kl += b < 1 ? (1 - a) * (log1p(-a) - log1p(-b)) : INFINITY;
     return kl;
 }
+
+pm_status pm_poisson_binomial(const double *p, size_t count, double *pmf, pm_error *err)
+{
+    if (count > PM_POIBIN_MAX)
+        return pm_error_set(err, PM_ELIMIT,
+                            "%zu trials: the exact Poisson-binomial law is computed for at most "
+                            "%d (its cost grows as the square)",
+                            count, PM_POIBIN_MAX);
+    for (size_t i = 0; i < count; i++)
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return pm_error_set(err, PM_EINVAL, "p[%zu] = %g: a probability lies in [0, 1]", i,
+                                p[i]);
+    pmf[0] = 1;
+    for (size_t i = 0; i < count; i++) {
+        /* After trial i, pmf[0..i+1] is the law of the first i + 1 trials;
+         * downward so that pmf[k - 1] is still the previous law. */
+        double q = 1 - p[i];
+        pmf[i + 1] = pmf[i] * p[i];
+        for (size_t k = i; k > 0; k--)
+            pmf[k] = pmf[k] * q + pmf[k - 1] * p[i];
+        pmf[0] *= q;
+    }
+    return PM_OK;
+}
