@@ -14,18 +14,7 @@
 #include <jansson.h>
 
 #include "prefmon/plan.h"
-
-static pm_plan_pool *key_pool(size_t n, const char *prefix)
-{
-    pm_plan_pool *p = pm_plan_pool_new();
-    assert_non_null(p);
-    for (size_t i = 0; i < n; i++) {
-        char k[32];
-        snprintf(k, sizeof k, "%s%zu", prefix, i);
-        assert_int_equal(pm_plan_pool_add(p, k, NULL, NULL, NULL, NULL), PM_OK);
-    }
-    return p;
-}
+#include "test_plan_util.h"
 
 /* The manifest of plan, as a malloc'd string. */
 static char *manifest_of(const pm_plan *plan)
