@@ -20,7 +20,6 @@ typedef struct html {
     pm_status st;
     pm_error err;
     const repro_run *r;
-    double xmax; /* the next plot's x limit; NaN = from the data */
 } html;
 
 static void para(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -43,7 +42,7 @@ static void section(html *h, const char *id, const char *heading)
 
 /* A plot with title, axis labels and caption (printf-style). */
 static pm_doc_plot *plot(html *h, const char *title, const char *xl, const char *yl,
-                         pm_doc_scale xs, pm_doc_scale ys, double ymin, double ymax,
+                         pm_doc_scale xs, pm_doc_scale ys, double ymin, double ymax, double xmax,
                          const char *caption)
 {
     if (h->st != PM_OK)
@@ -58,7 +57,7 @@ static pm_doc_plot *plot(html *h, const char *title, const char *xl, const char 
     sp.yscale = ys;
     sp.ymin = ymin;
     sp.ymax = ymax;
-    sp.xmax = h->xmax;
+    sp.xmax = xmax;
     pm_doc_plot *p = pm_doc_plot_new(h->d, &sp, &h->err);
     if (!p)
         h->st = h->err.code ? (pm_status)h->err.code : PM_ENOMEM;
@@ -105,7 +104,7 @@ static void reliability_plot(html *h, const repro_ds *d)
     char title[128];
     snprintf(title, sizeof title, "%s: reliability before and after calibration", d->name);
     pm_doc_plot *p = plot(h, title, "mean predicted P(y1 > y2)", "observed frequency of y1 chosen",
-                          PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, cap);
+                          PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, NAN, cap);
     const pm_reliability_bin *b[2] = {d->cal.before, d->cal.after};
     static const char *const names[2] = {"before (raw sigmoid of the score gap)",
                                          "after (histogram binning)"};
@@ -185,7 +184,7 @@ static void fig1(html *h, const repro_ds *d)
              "mean p = %.3f.",
              d->name, e->count, d->calibrate ? "calibrated" : "not calibrated", e->mean_p);
     pm_doc_plot *p = plot(h, title, "max(p, 1 - p)", "fraction of items", PM_SCALE_LINEAR,
-                          PM_SCALE_LINEAR, 0, NAN, cap);
+                          PM_SCALE_LINEAR, 0, NAN, NAN, cap);
     if (p && h->st == PM_OK) {
         pm_doc_series s = {"items", PM_MARK_BARS, 0,    x,    y,
                            x2,      NULL,         NULL, NULL, PM_REPRO_HIST_BINS};
@@ -209,7 +208,7 @@ static void fig1(html *h, const repro_ds *d)
                  "probabilities clipped to [1e-4, 1 - 1e-4]; n = 10..490.",
                  d->name, pm_repro_lb_eta1[b]);
         p = plot(h, title, "n (gold items per annotator)", "lower bound on error sum",
-                 PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, cap);
+                 PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, NAN, cap);
         for (int a = 0; a < PM_REPRO_LB_ETA0S; a++) {
             char nm[64];
             snprintf(nm, sizeof nm, "eta0 = %g", pm_repro_lb_eta0[a]);
@@ -237,7 +236,7 @@ static void fig2(html *h, const repro_ds *d)
                      "bound on %s (eval half), which no expert test can beat.",
                      pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b], d->name);
             pm_doc_plot *p = plot(h, title, "n (items monitored)", "error sum (type I + type II)",
-                                  PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, cap);
+                                  PM_SCALE_LINEAR, PM_SCALE_LINEAR, 0, 1, NAN, cap);
             for (int k = 0; k < PM_REPRO_LRT_DELTAS; k++) {
                 char nm[64];
                 snprintf(nm, sizeof nm, "self-consistency, delta = %g", pm_repro_lrt_delta[k]);
@@ -273,10 +272,9 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
              : "Exact solvers (continuous contracts, pm_contract_solve).");
     /* The frame ends at the last n solved, not at the next nice tick
      * (201 would otherwise draw an empty band to 250). */
-    h->xmax = (double)r->gap_ns[r->gap_count - 1];
-    pm_doc_plot *p = plot(h, title, "n (items monitored)", "normalized gap (FB - x)/FB",
-                          PM_SCALE_LINEAR, PM_SCALE_LOG10, NAN, NAN, cap);
-    h->xmax = NAN;
+    pm_doc_plot *p =
+        plot(h, title, "n (items monitored)", "normalized gap (FB - x)/FB", PM_SCALE_LINEAR,
+             PM_SCALE_LOG10, NAN, NAN, (double)r->gap_ns[r->gap_count - 1], cap);
     static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
@@ -339,7 +337,7 @@ static void loglog_panel(html *h, const char *who, const pm_repro_gaps *g)
              "Theta(1/n) (linear, Thm. 2) and Theta(1/sqrt(n ln n)) (binary, Thm. 1).",
              who);
     pm_doc_plot *p = plot(h, title, "n (items monitored)", "gap FB - x", PM_SCALE_LOG10,
-                          PM_SCALE_LOG10, NAN, NAN, cap);
+                          PM_SCALE_LOG10, NAN, NAN, NAN, cap);
     static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
@@ -374,7 +372,7 @@ static void samplesize_panel(html *h)
              r->opts.target);
     pm_doc_plot *p = plot(h, "Beyond the paper: items needed for a target error sum",
                           "cbar (expert alignment coefficient)", "items monitored (n)",
-                          PM_SCALE_LINEAR, PM_SCALE_LOG10, NAN, NAN, cap);
+                          PM_SCALE_LINEAR, PM_SCALE_LOG10, NAN, NAN, NAN, cap);
     for (int a = 0; a < PM_REPRO_SS_ETA0S; a++) {
         size_t c = 0;
         for (int k = 0; k < PM_REPRO_CBARS; k++)
@@ -438,7 +436,7 @@ static void closing(html *h)
 
 int repro_write_html(const repro_run *r, const char *path)
 {
-    html h = {NULL, PM_OK, {0}, r, NAN};
+    html h = {NULL, PM_OK, {0}, r};
     char title[512] = "arXiv 2502.06387 reproduced on ";
     for (size_t i = 0; i < r->nds; i++) {
         size_t len = strlen(title);
