@@ -692,9 +692,14 @@ static int show_annotators(const opts *o, const world *w, const run *r, const cl
 typedef struct tally {
     long n, too_few, self, gold, side, cov, cov_n;
     double self_exact;
+    size_t first; /* the group's first value in tally_run's pfail */
 } tally;
 
-static int tally_run(const world *w, const run *r, const cli_testopts *to, tally *g)
+/* Tally a run per group. pfail (may be NULL; room for the assessment's row
+ * count) receives every annotator's exact P(fail), grouped: group k's
+ * values are pfail[g[k].first .. g[k].first + g[k].n), for the exact law of
+ * the group's flag count. */
+static int tally_run(const world *w, const run *r, const cli_testopts *to, tally *g, double *pfail)
 {
     size_t count;
     const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
@@ -703,13 +708,22 @@ static int tally_run(const world *w, const run *r, const cli_testopts *to, tally
         return CLI_EINTERNAL;
     double max_error = pm_assess_get_options(r->assess)->max_error;
     memset(g, 0, GROUP_COUNT * sizeof *g);
+    for (size_t i = 0; i < count; i++)
+        g[group_of(&w->pool[idx[i]], to)].n++;
+    for (int k = 1; k < GROUP_COUNT; k++)
+        g[k].first = g[k - 1].first + (size_t)g[k - 1].n;
+    for (int k = 0; k < GROUP_COUNT; k++)
+        g[k].n = 0;
     for (size_t i = 0; i < count; i++) {
         const pm_sim_annotator *a = &w->pool[idx[i]];
         tally *t = &g[group_of(a, to)];
+        double pf = exact_fail(w, to, max_error, rows[i].dup_pairs, true_m(w, a));
+        if (pfail)
+            pfail[t->first + (size_t)t->n] = pf;
         t->n++;
         t->self += rows[i].decision == PM_DECISION_FAIL;
         t->too_few += rows[i].decision == PM_DECISION_TOO_FEW;
-        t->self_exact += exact_fail(w, to, max_error, rows[i].dup_pairs, true_m(w, a));
+        t->self_exact += pf;
         t->gold += !!(rows[i].flags & PM_FLAG_CONSISTENT_BUT_WRONG);
         t->side += !!(rows[i].flags & PM_FLAG_SAME_SIDE);
         int c = covered(a, &rows[i]);
@@ -766,7 +780,7 @@ static int show_detection(const opts *o, const world *w, run *runs, size_t nruns
     int rc = 0;
     for (size_t i = 0; i < nruns && !rc; i++) {
         tally g[GROUP_COUNT];
-        rc = tally_run(w, &runs[i], to, g);
+        rc = tally_run(w, &runs[i], to, g, NULL);
         if (!rc)
             detection_rows(t, o, w, to, &runs[i], g);
     }
@@ -938,28 +952,14 @@ static pm_status undecided_verdict(pm_doc *d, const char *claim, const tally *t,
  * Poisson-binomial. The simulated count agrees when it lies in the law's
  * central 99.9% (both tails at least 0.0005). Exact for groups of mixed
  * efforts too, where a binomial at the group's mean probability is not. */
-static pm_status group_law_verdict(pm_doc *d, const char *claim, const world *w, const run *r,
-                                   const cli_testopts *to, int group, long flagged, pm_error *err)
+static pm_status group_law_verdict(pm_doc *d, const char *claim, const double *p, size_t n,
+                                   long flagged, pm_error *err)
 {
-    size_t count;
-    const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
-    size_t *idx = match_rows(w, rows, count);
-    double *p = malloc((count + 1) * sizeof *p), *pmf = malloc((count + 2) * sizeof *pmf);
-    if (!idx || !p || !pmf) {
-        free(idx);
-        free(p);
-        free(pmf);
+    double *pmf = malloc((n + 1) * sizeof *pmf), mean = 0;
+    if (!pmf)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
-    }
-    double max_error = pm_assess_get_options(r->assess)->max_error, mean = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++) {
-        const pm_sim_annotator *a = &w->pool[idx[i]];
-        if (group_of(a, to) != group)
-            continue;
-        p[n] = exact_fail(w, to, max_error, rows[i].dup_pairs, true_m(w, a));
-        mean += p[n++];
-    }
+    for (size_t i = 0; i < n; i++)
+        mean += p[i];
     pm_status st = pm_poisson_binomial(p, n, pmf, err);
     if (st == PM_OK) {
         double below = 0, above = 0;
@@ -976,8 +976,6 @@ static pm_status group_law_verdict(pm_doc *d, const char *claim, const world *w,
                  flagged, n, mean, flagged, below, flagged, above, ok ? "inside" : "outside");
         st = pm_doc_verdict_box(d, ok ? PM_VERDICT_YES : PM_VERDICT_NO, claim, finding, err);
     }
-    free(idx);
-    free(p);
     free(pmf);
     return st;
 }
@@ -986,8 +984,13 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, int ind
                                 const cli_testopts *to, double level, pm_error *err)
 {
     tally g[GROUP_COUNT];
-    if (tally_run(w, r, to, g))
+    size_t count;
+    pm_assess_rows(r->assess, &count);
+    double *pfail = malloc((count ? count : 1) * sizeof *pfail);
+    if (!pfail || tally_run(w, r, to, g, pfail)) {
+        free(pfail);
         return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
     double max_error = pm_assess_get_options(r->assess)->max_error;
     pm_status st =
         run_section(d, "detection", "Self-consistency: simulated vs exact", r, index, nruns, err);
@@ -1043,7 +1046,7 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, int ind
         if (g[k].too_few == g[k].n)
             st = undecided_verdict(d, claim, &g[k], r->sum.duplicates, max_error, err);
         else
-            st = group_law_verdict(d, claim, w, r, to, k, g[k].self, err);
+            st = group_law_verdict(d, claim, pfail + g[k].first, (size_t)g[k].n, g[k].self, err);
     }
     if (st == PM_OK)
         st = run_section(d, "coverage", "Confidence intervals", r, index, nruns, err);
@@ -1055,6 +1058,7 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, int ind
                  level);
         st = mc_verdict(d, claim, cov, cov_n, level, 1, err);
     }
+    free(pfail);
     return st;
 }
 
