@@ -1108,8 +1108,8 @@ static pm_status html_plot(pm_doc *d, const world *w, const run *r, pm_error *er
 
 /* Per contract and group: the mean simulated wage and its exact
  * expectation (no verdict: a group's wages are not one binomial). */
-static int html_pay(pm_doc *d, const opts *o, const world *w, const run *r, const cli_testopts *to,
-                    pm_error *err)
+static int html_pay(pm_doc *d, const opts *o, const world *w, const run *r, int nruns,
+                    const cli_testopts *to, pm_error *err)
 {
     static const char *const heads[] = {"contract",
                                         "type",
@@ -1119,7 +1119,8 @@ static int html_pay(pm_doc *d, const opts *o, const world *w, const run *r, cons
                                         "expected wage (exact)"};
     static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_TEXT,   PM_COL_TEXT,
                                        PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER};
-    if (pm_doc_section(d, "pay", "Pay: simulated against expected", err) != PM_OK)
+    /* With several --dup-rate runs the heading names the one paid (the first). */
+    if (run_section(d, "pay", "Pay: simulated against expected", r, 0, nruns, err) != PM_OK)
         return CLI_EINTERNAL;
     pm_doc_table *tb = pm_doc_table_new(d,
                                         "Wages in contract units from pay's rule on the simulated "
@@ -1211,7 +1212,7 @@ static int write_html(const opts *o, const world *w, const run *runs, int nruns,
     pm_outfile *of = NULL;
     pm_status st = d ? html_fill(d, o, w, runs, nruns, to, &err) : err.code;
     if (st == PM_OK && o->contracts) {
-        int rc = html_pay(d, o, w, r, to, &err);
+        int rc = html_pay(d, o, w, r, nruns, to, &err);
         if (rc) {
             pm_doc_free(d);
             return err.code ? cli_fail("--html", err.code, &err) : rc;
