@@ -100,6 +100,34 @@ const char *pm_decision_name(pm_decision d);
 /** The name of flag number i (bit 1 << i), i < PM_FLAG_COUNT; else NULL. */
 const char *pm_flag_name(int i);
 
+/** The set flags' names in bit order joined by sep ("low-effort,same-side"),
+ *  or `none` when no flag is set (NULL: ""). snprintf-style: returns the
+ *  length wanted; the text is cut (never mid-name) when >= size. The one
+ *  text form of a flag set: tables, CSV, the report and simulate use it. */
+size_t pm_flags_format(unsigned flags, const char *sep, const char *none, char *buf, size_t size);
+
+/** The fixed-n decision rule that pm_assess applies to one annotator with n
+ *  pairs (the one source of it: simulate and the report call this, not a
+ *  copy). The test is pm_test_design's likelihood-ratio test of m(eta0)
+ *  against m(eta1) for the self-consistency scheme (general convention,
+ *  given delta and q0); it decides only when its error sum is at most
+ *  opt->max_error. */
+typedef struct pm_assess_rule {
+    long n;           /* pairs the rule is for */
+    int decidable;    /* 0: too-few (error sum > max_error) or no effort signal */
+    int no_signal;    /* 1 - delta <= q0: the one-label case */
+    long k;           /* pass when consistent >= k (decidable only) */
+    double error_sum; /* the design's type I + type II error (NaN when no signal) */
+    double m0, m1;    /* pass probability of one pair at eta0 and eta1 */
+} pm_assess_rule;
+
+/** The rule for n >= 1 pairs. PM_EINVAL on a bad delta, q0 or n. */
+pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
+                             pm_assess_rule *out, pm_error *err);
+
+/** The decision the rule gives `consistent` of rule->n pairs. */
+pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent);
+
 /** One annotator. NaN where undefined. */
 typedef struct pm_assess_row {
     const char *annotator;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/utf8.h"
 #include "prefmon/status.h"
+#include "prefmon/text.h"
 #include "prefmon/version.h"
 
 const char *pm_version(void)
@@ -48,39 +48,15 @@ static void mark_cut(char *text, int wanted)
 
 /* Messages quote input (keys, field names, file names); keep every message
  * one printable line whatever the input holds: control bytes and bytes that
- * are not UTF-8 become \n, \r, \t or \xHH. A message cut for length ends
- * with "...". */
+ * are not UTF-8 become \n, \r, \t or \xHH (pm_text_escape, the same form
+ * the CLI shows names in). A message cut for length ends with "...". */
 static void make_printable(char *text)
 {
     char out[PM_ERROR_TEXT];
-    size_t n = strlen(text), o = 0, cap = sizeof out - 4; /* room for "..." and NUL */
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)text[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        char esc[8];
-        const char *piece = text + i;
-        size_t len = k;
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && (i + k > n || pmx_utf8_bad(text + i, k)))) {
-            len = c == '\n' || c == '\r' || c == '\t'
-                      ? (size_t)snprintf(esc, sizeof esc, "\\%c",
-                                         c == '\n'   ? 'n'
-                                         : c == '\r' ? 'r'
-                                                     : 't')
-                      : (size_t)snprintf(esc, sizeof esc, "\\x%02X", c);
-            piece = esc;
-            k = 1;
-        }
-        if (o + len > cap) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        memcpy(out + o, piece, len);
-        o += len;
-        i += k;
-    }
-    out[o] = '\0';
-    memcpy(text, out, o + 1);
+    size_t cap = sizeof out - 3; /* room for "..." */
+    if (pm_text_escape(text, out, cap) >= cap)
+        strcat(out, "...");
+    memcpy(text, out, strlen(out) + 1);
 }
 
 static void vset(pm_error *err, pm_status status, long line, long col, const char *prefix,

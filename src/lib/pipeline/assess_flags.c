@@ -21,6 +21,36 @@ const char *pm_flag_name(int i)
     return i >= 0 && i < PM_FLAG_COUNT ? flag_names[i] : NULL;
 }
 
+size_t pm_flags_format(unsigned flags, const char *sep, const char *none, char *buf, size_t size)
+{
+    const char *sp = sep ? sep : ",";
+    size_t o = 0, kept = 0;
+    for (int i = 0; i < PM_FLAG_COUNT; i++) {
+        if (!(flags & (1u << i)))
+            continue;
+        const char *parts[2] = {o ? sp : "", flag_names[i]};
+        size_t len = strlen(parts[0]) + strlen(parts[1]);
+        /* keep whole names only: a cut list never ends in half a name */
+        if (kept == o && size > 0 && o + len <= size - 1) {
+            memcpy(buf + o, parts[0], strlen(parts[0]));
+            memcpy(buf + o + strlen(parts[0]), parts[1], strlen(parts[1]));
+            kept += len;
+        }
+        o += len;
+    }
+    if (o == 0) {
+        const char *z = none ? none : "";
+        o = strlen(z);
+        if (size > 0 && o <= size - 1) {
+            memcpy(buf, z, o);
+            kept = o;
+        }
+    }
+    if (size > 0)
+        buf[kept] = '\0';
+    return o;
+}
+
 int pmx_flag_index(const char *name)
 {
     for (int i = 0; i < PM_FLAG_COUNT; i++)

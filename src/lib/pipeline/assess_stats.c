@@ -71,6 +71,42 @@ double pmx_median(double *v, size_t n)
     return (lower + upper) / 2;
 }
 
+pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
+                             pm_assess_rule *out, pm_error *err)
+{
+    if (!opt || !out || n < 1 || !(delta >= 0 && delta < 1) || !(q0 > 0 && q0 < 1))
+        return pm_error_set(err, PM_EINVAL,
+                            "assess rule: needs n >= 1, delta in [0, 1) and q0 in (0, 1)");
+    *out = (pm_assess_rule){.n = n, .error_sum = NAN, .m0 = NAN, .m1 = NAN};
+    if (!(1 - delta > q0)) {
+        /* m(eta1) <= m(eta0): every threshold test errs with total >= 1. */
+        out->no_signal = 1;
+        return PM_OK;
+    }
+    pm_scheme sc;
+    pm_test t;
+    pm_status st = pm_scheme_self(&sc, PM_CONV_GENERAL, delta, q0, err);
+    if (st == PM_OK)
+        st = pm_test_design(&sc, opt->eta0, opt->eta1, n, PM_RULE_LR, 0, &t, err);
+    if (st != PM_OK)
+        return st;
+    out->k = t.k;
+    out->error_sum = t.error_sum;
+    out->m0 = t.m0;
+    out->m1 = t.m1;
+    out->decidable = !(t.error_sum > opt->max_error);
+    return PM_OK;
+}
+
+pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent)
+{
+    if (rule->n < 1)
+        return PM_DECISION_NO_PAIRS;
+    if (!rule->decidable)
+        return PM_DECISION_TOO_FEW;
+    return consistent >= rule->k ? PM_DECISION_PASS : PM_DECISION_FAIL;
+}
+
 pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
                             pm_error *err)
 {
@@ -84,18 +120,17 @@ pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_opti
         return PM_OK;
     }
     if (no_signal) {
-        /* m(eta1) <= m(eta0): every threshold test errs with total >= 1. */
         r->decision = PM_DECISION_TOO_FEW;
         return PM_OK;
     }
     pm_scheme sc;
     pm_estimate e;
-    pm_test t;
+    pm_assess_rule rule;
     pm_status st = pm_scheme_self(&sc, PM_CONV_GENERAL, delta, r->q0, NULL);
     if (st == PM_OK)
         st = pm_estimate_effort(&sc, r->dup_pairs, r->consistent, opt->level, opt->eta0, &e, NULL);
     if (st == PM_OK)
-        st = pm_test_design(&sc, opt->eta0, opt->eta1, r->dup_pairs, PM_RULE_LR, 0, &t, NULL);
+        st = pm_assess_rule_for(opt, delta, r->q0, r->dup_pairs, &rule, NULL);
     if (st != PM_OK)
         return pm_error_set(err, st,
                             "annotator '%s': no test for %ld pairs with q0 = %.17g, delta = %.17g",
@@ -104,10 +139,7 @@ pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_opti
     r->ci_low = e.eta_low;
     r->ci_high = e.eta_high;
     r->p_value = e.p_value;
-    if (t.error_sum > opt->max_error)
-        r->decision = PM_DECISION_TOO_FEW;
-    else
-        r->decision = r->consistent >= t.k ? PM_DECISION_PASS : PM_DECISION_FAIL;
+    r->decision = pm_assess_rule_apply(&rule, r->consistent);
     if (r->decision == PM_DECISION_FAIL)
         r->flags |= PM_FLAG_LOW_EFFORT;
     return PM_OK;

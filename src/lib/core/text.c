@@ -1,0 +1,119 @@
+/* Text forms shared by every writer (include/prefmon/text.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "prefmon/text.h"
+
+/* snprintf-style copy: the length wanted, the buffer cut and terminated. */
+static size_t put(char *buf, size_t size, const char *s, size_t n)
+{
+    if (size > 0) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(buf, s, k);
+        buf[k] = '\0';
+    }
+    return n;
+}
+
+size_t pm_fmt_double(double v, char *buf, size_t size)
+{
+    char tmp[PM_DOUBLE_TEXT];
+    if (isnan(v))
+        return put(buf, size, "nan", 3);
+    if (isinf(v))
+        return v > 0 ? put(buf, size, "inf", 3) : put(buf, size, "-inf", 4);
+    /* 17 significant digits always read back (IEEE 754 binary64), so the
+     * loop ends; fewer are tried first because most values are short. */
+    int n = 0;
+    for (int p = 1; p <= 17; p++) {
+        n = snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    return put(buf, size, tmp, n < 0 ? 0 : (size_t)n);
+}
+
+int pm_csv_needs_guard(const char *s)
+{
+    return s && s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+}
+
+size_t pm_csv_guard(const char *s, char *buf, size_t size)
+{
+    const char *t = s ? s : "";
+    size_t n = strlen(t);
+    if (!pm_csv_needs_guard(t))
+        return put(buf, size, t, n);
+    if (size > 0) {
+        buf[0] = '\'';
+        put(buf + 1, size - 1, t, n);
+        if (size == 1)
+            buf[0] = '\0';
+    }
+    return n + 1;
+}
+
+const char *pm_csv_unguard(const char *s)
+{
+    if (s && s[0] == '\'' && pm_csv_needs_guard(s + 1))
+        return s + 1;
+    return s;
+}
+
+/* Length in bytes of the valid UTF-8 character at s (1..4), or 0 when the
+ * byte at s is a control byte or does not start a valid character. */
+static size_t plain_char(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7F)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    for (size_t j = 1; j < k; j++)
+        if (s[j] == '\0')
+            return 0;
+    return pmx_utf8_bad(s, k) ? 0 : k;
+}
+
+int pm_text_needs_escape(const char *s)
+{
+    for (size_t k; s && *s; s += k)
+        if ((k = plain_char(s)) == 0)
+            return 1;
+    return 0;
+}
+
+size_t pm_text_escape(const char *s, char *buf, size_t size)
+{
+    size_t o = 0, kept = 0;
+    for (size_t k; s && *s; s += k) {
+        char esc[8];
+        const char *piece = s;
+        size_t len = k = plain_char(s);
+        if (k == 0) {
+            unsigned char c = (unsigned char)*s;
+            len = c == '\n' || c == '\r' || c == '\t'
+                      ? (size_t)snprintf(esc, sizeof esc, "\\%c",
+                                         c == '\n'   ? 'n'
+                                         : c == '\r' ? 'r'
+                                                     : 't')
+                      : (size_t)snprintf(esc, sizeof esc, "\\x%02X", c);
+            piece = esc;
+            k = 1;
+        }
+        /* A cut result ends before the first piece that does not fit whole,
+         * so it never holds half a character or half an escape. */
+        if (kept == o && size > 0 && o + len <= size - 1) {
+            memcpy(buf + o, piece, len);
+            kept += len;
+        }
+        o += len;
+    }
+    if (size > 0)
+        buf[kept] = '\0';
+    return o;
+}
