@@ -27,11 +27,15 @@
 ** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
 ** reason but is never written to an upload file (the writers count it).
 ** Every text cell a spreadsheet would execute (first character = + - @ TAB
-** CR) is prefixed with a single quote (OWASP "CSV Injection"), and every
-** cell is quoted per RFC 4180 when it holds a comma, quote, CR or LF.
+** CR) is prefixed with a single quote (OWASP "CSV Injection"), and so is one
+** that starts with a quote already, so that the guard can be undone
+** (pm_csv_guard / pm_csv_unguard, text.h; pm_pay_read_table does): `=x` and
+** `'=x` are written `'=x` and `''=x`. Every cell is quoted per RFC 4180 when
+** it holds a comma, quote, CR or LF.
 **
 ** Ownership: every struct here is a plain value owned by the caller; the
-** rows' annotator strings are borrowed from the input rows. Pure and
+** rows' annotator strings are borrowed from the input rows, except that a
+** pm_pay_table read back owns its strings (pm_pay_table_free). Pure and
 ** thread-safe; the library never prints — writers take the caller's FILE*.
 */
 #ifndef PREFMON_PAY_H
@@ -190,7 +194,7 @@ PM_API pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error
 /** Free what pm_pay_read_table allocated and zero *t; NULL is a no-op. */
 PM_API void pm_pay_table_free(pm_pay_table *t);
 
-/** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
+/** One CSV cell: guarded (pm_csv_guard: a leading ' before = + - @ TAB CR ') and quoted
  *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
 pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
 
