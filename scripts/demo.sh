@@ -64,7 +64,7 @@ step "$P" pay --assessment "$out/assessment.json" --contract "$out/contract.json
 
 echo
 echo "== 4. prefmon report (the weekly HTML page)"
-step "$P" report --assess "$out/assessment.json" --contract "$out/contract.json" \
+step "$P" report --assessment "$out/assessment.json" --contract "$out/contract.json" \
     --payments "$out/payments.csv" --out "$out/report.html" --format csv >"$out/report-data.csv"
 
 echo

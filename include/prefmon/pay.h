@@ -27,11 +27,15 @@
 ** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
 ** reason but is never written to an upload file (the writers count it).
 ** Every text cell a spreadsheet would execute (first character = + - @ TAB
-** CR) is prefixed with a single quote (OWASP "CSV Injection"), and every
-** cell is quoted per RFC 4180 when it holds a comma, quote, CR or LF.
+** CR) is prefixed with a single quote (OWASP "CSV Injection"), and so is one
+** that starts with a quote already, so that the guard can be undone
+** (pm_csv_guard / pm_csv_unguard, text.h; pm_pay_read_table does): `=x` and
+** `'=x` are written `'=x` and `''=x`. Every cell is quoted per RFC 4180 when
+** it holds a comma, quote, CR or LF.
 **
 ** Ownership: every struct here is a plain value owned by the caller; the
-** rows' annotator strings are borrowed from the input rows. Pure and
+** rows' annotator strings are borrowed from the input rows, except that a
+** pm_pay_table read back owns its strings (pm_pay_table_free). Pure and
 ** thread-safe; the library never prints — writers take the caller's FILE*.
 */
 #ifndef PREFMON_PAY_H
@@ -41,6 +45,7 @@
 #include <stdio.h>
 
 #include "prefmon/contract.h"
+#include "prefmon/export.h"
 #include "prefmon/status.h"
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
@@ -146,7 +151,50 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
 pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
                               const char *message, size_t *skipped, pm_error *err);
 
-/** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
+/* ---- reading the payment table back ----------------------------------- */
+
+/** One row of a payment table (pm_pay_write_table's columns). */
+typedef struct pm_pay_entry {
+    char *annotator; /* the name paid: the CSV guard undone (pm_csv_unguard) */
+    char *reason;
+    long pairs, consistent;                        /* 0 <= consistent <= pairs */
+    long long wage_cents, paid_cents, bonus_cents; /* bonus = wage - paid, paid >= 0 */
+    long line;                                     /* the file line the row starts on */
+} pm_pay_entry;
+
+/** A payment table as read: rows in file order, one currency and one unit,
+ *  and its totals. Owned by the caller: pm_pay_table_free. */
+typedef struct pm_pay_table {
+    pm_pay_entry *rows;
+    size_t count;
+    char *path;     /* the name the file was read as, for messages */
+    char *currency; /* every row's ("" when there is no row) */
+    char *unit;     /* money per contract unit, every row's */
+    size_t payable; /* rows with bonus > 0 (what an upload holds) */
+    long long wage_total_cents, paid_total_cents, bonus_total_cents;
+    long long upload_total_cents; /* the positive bonuses */
+} pm_pay_table;
+
+/**
+ * Read the CSV that pm_pay_write_table writes (the same column list, found
+ * by header name in any order; other columns are ignored), undoing the CSV
+ * guard of text cells with pm_csv_unguard so that `=x` and `'=x` come back
+ * as the two names they were. A table that contradicts itself is refused,
+ * PM_EPARSE "path:line:col: field 'f': why": a missing column or field, an
+ * amount that is not d.dd (an optional '-' first), a count that is not a
+ * whole number >= 0, consistent > pairs, paid < 0, bonus != wage - paid, an
+ * empty or repeated annotator, a currency or unit other than the first
+ * row's, or a total that does not fit in a long long of cents (pay's own
+ * amounts stop at 10^15 cents each; a total past 9.2 * 10^18 is refused,
+ * never wrapped). PM_EIO when path cannot be read. On failure *out is
+ * empty (nothing to free).
+ */
+PM_API pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err);
+
+/** Free what pm_pay_read_table allocated and zero *t; NULL is a no-op. */
+PM_API void pm_pay_table_free(pm_pay_table *t);
+
+/** One CSV cell: guarded (pm_csv_guard: a leading ' before = + - @ TAB CR ') and quoted
  *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
 pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
 

@@ -18,7 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pay_internal.h"
 #include "prefmon/pay.h"
+#include "prefmon/text.h"
+
+const char *const pmx_pay_cols[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = "annotator",
+                                                [PMX_PAY_PAIRS] = "pairs",
+                                                [PMX_PAY_CONSISTENT] = "consistent",
+                                                [PMX_PAY_WAGE] = "wage",
+                                                [PMX_PAY_PAID] = "paid",
+                                                [PMX_PAY_BONUS] = "bonus",
+                                                [PMX_PAY_REASON] = "reason",
+                                                [PMX_PAY_CURRENCY] = "currency",
+                                                [PMX_PAY_UNIT] = "unit"};
 
 /* Toloka's per-award limit, in cents. */
 #define TOLOKA_MAX_CENTS 10000
@@ -26,9 +38,11 @@
 pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err)
 {
     const char *s = text ? text : "";
-    /* OWASP CSV injection: a cell starting with one of these is a formula
-     * (or, for TAB and CR, hides one) in Excel, LibreOffice and Sheets. */
-    int neutral = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    /* OWASP CSV injection: a cell starting with = + - @ is a formula (TAB
+     * and CR hide one) in Excel, LibreOffice and Sheets. The guard is
+     * text.h's reversible one (a leading ' is guarded too), so that the
+     * reader (pay_read.c, pm_csv_unguard) tells `=x` from `'=x`. */
+    int neutral = pm_csv_needs_guard(s);
     int quote = neutral || strpbrk(s, ",\"\r\n") != NULL;
     int bad = 0;
     if (quote)
@@ -78,8 +92,9 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
 {
     if (!opt || !opt->currency || !opt->unit)
         return pm_error_set(err, PM_EINVAL, "the payment table needs the currency and the unit");
-    if (fputs("annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n", fp) == EOF)
-        return pm_error_set(err, PM_EIO, "write error");
+    pm_status st = write_row(fp, pmx_pay_cols, PMX_PAY_NCOL, 0, "\r\n", err);
+    if (st != PM_OK)
+        return st;
     for (size_t i = 0; i < count; i++) {
         const pm_pay_row *r = &rows[i];
         char np[24], nc[24], w[32], p[32], b[32];
@@ -88,8 +103,19 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
         pm_money_format(r->wage_cents, w, sizeof w);
         pm_money_format(r->paid_cents, p, sizeof p);
         pm_money_format(r->bonus_cents, b, sizeof b);
-        const char *cells[] = {r->annotator, np, nc, w, p, b, r->reason, opt->currency, opt->unit};
-        pm_status st = write_row(fp, cells, 9, 0x3e, "\r\n", err);
+        const char *cells[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = r->annotator,
+                                           [PMX_PAY_PAIRS] = np,
+                                           [PMX_PAY_CONSISTENT] = nc,
+                                           [PMX_PAY_WAGE] = w,
+                                           [PMX_PAY_PAID] = p,
+                                           [PMX_PAY_BONUS] = b,
+                                           [PMX_PAY_REASON] = r->reason,
+                                           [PMX_PAY_CURRENCY] = opt->currency,
+                                           [PMX_PAY_UNIT] = opt->unit};
+        /* Our own numbers are written as they are ("-0.50" stays a number). */
+        unsigned raw = 1u << PMX_PAY_PAIRS | 1u << PMX_PAY_CONSISTENT | 1u << PMX_PAY_WAGE |
+                       1u << PMX_PAY_PAID | 1u << PMX_PAY_BONUS;
+        st = write_row(fp, cells, PMX_PAY_NCOL, raw, "\r\n", err);
         if (st != PM_OK)
             return st;
     }

@@ -1,15 +1,17 @@
-/* prefmon report: the page's layout. Every number comes computed from
- * cli_report.c (report_data); this file only formats and places it, and
- * every plot's caption names what the plot depends on. */
+/* The weekly report's page (pages.h, pm_page_weekly). Every number comes
+ * computed in pm_report_data (pipeline/report_data.c); this file only
+ * formats and places it, and every plot's caption names what the plot
+ * depends on. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_report.h"
+#include "prefmon/pages.h"
 #include "prefmon/pay.h"
 #include "prefmon/version.h"
+#include "prefmon/weekly.h"
 
 /* printf into a fixed buffer; the report's texts are short. */
 static const char *fmt(char *buf, size_t size, const char *f, ...)
@@ -32,7 +34,7 @@ static const char *cell(char *buf, size_t size, const char *f, double v)
     return buf;
 }
 
-static const char *q0_mode(const report_data *d, char *buf, size_t size)
+static const char *q0_mode(const pm_report_data *d, char *buf, size_t size)
 {
     if (isnan(d->aopt->q0))
         return "per annotator (sum of squared label shares)";
@@ -41,7 +43,7 @@ static const char *q0_mode(const report_data *d, char *buf, size_t size)
 
 /* ---- summary and annotator table ------------------------------------------ */
 
-static pm_status summary(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status summary(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     const pm_assess_summary *s = d->sum;
     char v[12][96], q[96];
@@ -83,17 +85,7 @@ static pm_status summary(pm_doc *doc, const report_data *d, pm_error *err)
     return st ? st : pm_doc_keyvals(doc, names, vals, 12, err);
 }
 
-static void flags_text(unsigned flags, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < PM_FLAG_COUNT; i++)
-        if (flags & (1u << i))
-            used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
-                                     used ? " " : "", pm_flag_name(i));
-}
-
-static pm_status annotator_table(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status annotator_table(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     static const char *const heads[] = {"annotator",   "labels",   "pairs",    "consistent",
                                         "consistency", "q0",       "eta_hat",  "eta low",
@@ -118,12 +110,11 @@ static pm_status annotator_table(pm_doc *doc, const report_data *d, pm_error *er
         return err ? err->code : PM_ENOMEM;
     for (size_t j = 0; j < d->nrows && st == PM_OK; j++) {
         const pm_assess_row *r = d->order[j];
-        char c[15][48], fl[160];
+        char c[15][48];
         fmt(c[1], 48, "%ld", r->labels);
         fmt(c[2], 48, "%ld", r->dup_pairs);
         fmt(c[3], 48, "%ld", r->consistent);
         fmt(c[11], 48, "%ld", r->gold_n);
-        flags_text(r->flags, fl, sizeof fl);
         const char *cells[15] = {r->annotator,
                                  c[1],
                                  c[2],
@@ -138,7 +129,7 @@ static pm_status annotator_table(pm_doc *doc, const report_data *d, pm_error *er
                                  c[11],
                                  cell(c[12], 48, "%.3f", r->gold_rate),
                                  cell(c[13], 48, "%.1f", r->median_duration),
-                                 fl};
+                                 d->flags[j]};
         st = pm_doc_table_row(t, cells, err);
     }
     return st;
@@ -201,14 +192,11 @@ static pm_status add_series(pm_doc_plot *p, const char *name, pm_doc_mark mark, 
 
 /* Consistency with its interval per annotator, one series per decision,
  * and each annotator's q0 and test threshold k/n as marks of their own. */
-static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     static const pm_decision order[3] = {PM_DECISION_PASS, PM_DECISION_FAIL, PM_DECISION_TOO_FEW};
     static const int colour[3] = {2, 1, 0};
     char cap[1024], q[96];
-    size_t nothr = 0;
-    for (size_t i = 0; i < d->nann; i++)
-        nothr += d->ann[i].k < 0;
     fmt(cap, sizeof cap,
         "Consistency = consistent / pairs of the %zu annotators with duplicate pairs (of %zu; "
         "the others labelled no item twice), ranked by consistency (hover a point for the "
@@ -219,7 +207,7 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
         "a test error sum <= %g%s. Source: %.200s.",
         d->nann, d->nrows, d->aopt->level, q0_mode(d, q, sizeof q), d->aopt->eta0, d->aopt->eta1,
         d->sum->delta, d->aopt->max_error,
-        nothr ? "; annotators flagged one-label have no test and no threshold mark" : "",
+        d->nno_threshold ? "; annotators flagged one-label have no test and no threshold mark" : "",
         d->assess_path);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
@@ -238,7 +226,7 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
     /* q0 and thresholds first: the annotators' own points are drawn on top. */
     for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
-        const report_ann *a = &d->ann[i];
+        const pm_report_ann *a = &d->ann[i];
         char lab[160];
         fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
         sb_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
@@ -253,7 +241,7 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
     for (int k = 0; k < 3 && st == PM_OK; k++) {
         b.n = 0;
         for (size_t i = 0; i < d->nann; i++) {
-            const report_ann *a = &d->ann[i];
+            const pm_report_ann *a = &d->ann[i];
             if (a->row->decision != order[k])
                 continue;
             char lab[160];
@@ -275,18 +263,15 @@ static pm_status consistency_plot(pm_doc *doc, const report_data *d, pm_error *e
     return st;
 }
 
-static pm_status gold_plot(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status gold_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char cap[1024];
-    long gold_no_pairs = 0;
-    for (size_t i = 0; i < d->nrows; i++)
-        gold_no_pairs += d->rows[i].gold_n >= 1 && d->rows[i].dup_pairs < 1;
     fmt(cap, sizeof cap,
         "Each point is an annotator with both duplicate pairs and gold labels: %zu of the %zu "
-        "with pairs; %zu with pairs lack gold and are not drawn; %ld with gold but no pairs "
+        "with pairs; %zu with pairs lack gold and are not drawn; %zu with gold but no pairs "
         "have no consistency. Gold agreement = labels equal to the gold label / labels on gold "
         "items; hover a point for its counts (intervals in the plot above). Source: %.200s.",
-        d->ngold, d->nann, d->nann - d->ngold, gold_no_pairs, d->assess_path);
+        d->ngold, d->nann, d->nann - d->ngold, d->gold_no_pairs, d->assess_path);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Consistency against gold agreement";
@@ -333,7 +318,7 @@ static void scheme_text(const pm_scheme *sc, char *buf, size_t size)
                  pm_convention_name(sc->convention), sc->delta, sc->q0);
 }
 
-static pm_status contract_terms(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status contract_terms(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     const pm_contract *c = &d->contract;
     char v[10][320];
@@ -362,7 +347,7 @@ static pm_status contract_terms(pm_doc *doc, const report_data *d, pm_error *err
     return pm_doc_keyvals(doc, names, vals, 10, err);
 }
 
-static pm_status gap_plot(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char cap[1024], sch[256], mod[512];
     scheme_text(&d->scheme, sch, sizeof sch);
@@ -391,7 +376,7 @@ static pm_status gap_plot(pm_doc *doc, const report_data *d, pm_error *err)
         pm_contract_type type = ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
         b.n = 0;
         for (size_t i = 0; i < d->ngap; i++) {
-            const report_gap *g = &d->gap[i];
+            const pm_report_gap *g = &d->gap[i];
             if (g->type != type)
                 continue;
             char lab[160];
@@ -418,25 +403,16 @@ static pm_status gap_plot(pm_doc *doc, const report_data *d, pm_error *err)
 }
 
 /* A linear gap that does not fall with n puzzles a reader who knows the
- * paper's Theta(1/n): say why, when the curve shows it. With a wage floor
+ * paper's Theta(1/n): say why, when the data says the curve shows it
+ * (gap_flat). With a wage floor
  * the base cannot go below w_min, so the slope that makes effort pay also
  * pays slope * q0 for chance agreement to everyone: a rent that more
  * monitoring does not remove (the rates assume bounds that do not bind). */
-static pm_status gap_note(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status gap_note(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
-    const report_gap *first = NULL, *last = NULL;
-    for (size_t i = 0; i < d->ngap; i++) {
-        const report_gap *g = &d->gap[i];
-        if (g->type != PM_CONTRACT_LINEAR || !g->feasible || !(g->normalized_gap > 0))
-            continue;
-        if (!first || g->n < first->n)
-            first = g;
-        if (!last || g->n > last->n)
-            last = g;
-    }
-    if (!first || last->n < 10 * first->n || last->normalized_gap < 0.5 * first->normalized_gap ||
-        !isfinite(d->model.w_min))
+    if (!d->gap_flat)
         return PM_OK;
+    const pm_report_gap *first = d->gap_first, *last = d->gap_last;
     char text[768];
     fmt(text, sizeof text,
         "The linear contract's gap does not shrink with n here (%.4g at n = %ld, %.4g at n = "
@@ -466,7 +442,7 @@ static pm_status open_section(pm_doc *doc, const char *id, const char *title, in
     return PM_OK;
 }
 
-static pm_status consistency_section(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status consistency_section(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     int body;
     pm_status st = open_section(doc, "consistency", "Consistency", d->nann > 0,
@@ -479,7 +455,7 @@ static pm_status consistency_section(pm_doc *doc, const report_data *d, pm_error
     return st ? st : gold_plot(doc, d, err);
 }
 
-static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status contract_section(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     int body;
     pm_status st = open_section(doc, "contract", "Contract", d->have_contract,
@@ -496,30 +472,28 @@ static pm_status contract_section(pm_doc *doc, const report_data *d, pm_error *e
 
 /* ---- the payments ------------------------------------------------------------- */
 
-static pm_status pay_totals(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status pay_totals(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char v[6][160], a[32];
-    size_t paid = 0;
-    for (size_t i = 0; i < d->npay; i++)
-        paid += d->pay[i].bonus > 0;
     const char *names[6] = {"annotators",  "total wage",        "already paid",
                             "total bonus", "bonuses to upload", "payment file"};
-    fmt(v[0], sizeof v[0], "%zu", d->npay);
-    pm_money_format(d->total_wage, a, sizeof a);
-    fmt(v[1], sizeof v[1], "%s %s (one contract unit = %s %s)", a, d->currency, d->unit,
-        d->currency);
-    pm_money_format(d->total_paid, a, sizeof a);
-    fmt(v[2], sizeof v[2], "%s %s", a, d->currency);
-    pm_money_format(d->total_bonus, a, sizeof a);
-    fmt(v[3], sizeof v[3], "%s %s (wage - paid, negative ones never deducted)", a, d->currency);
-    pm_money_format(d->total_upload, a, sizeof a);
-    fmt(v[4], sizeof v[4], "%s %s to %zu annotators", a, d->currency, paid);
+    fmt(v[0], sizeof v[0], "%zu", d->pay->count);
+    pm_money_format(d->pay->wage_total_cents, a, sizeof a);
+    fmt(v[1], sizeof v[1], "%s %s (one contract unit = %s %s)", a, d->pay->currency, d->pay->unit,
+        d->pay->currency);
+    pm_money_format(d->pay->paid_total_cents, a, sizeof a);
+    fmt(v[2], sizeof v[2], "%s %s", a, d->pay->currency);
+    pm_money_format(d->pay->bonus_total_cents, a, sizeof a);
+    fmt(v[3], sizeof v[3], "%s %s (wage - paid, negative ones never deducted)", a,
+        d->pay->currency);
+    pm_money_format(d->pay->upload_total_cents, a, sizeof a);
+    fmt(v[4], sizeof v[4], "%s %s to %zu annotators", a, d->pay->currency, d->pay->payable);
     fmt(v[5], sizeof v[5], "%.150s", d->pay_path);
     const char *vals[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     return pm_doc_keyvals(doc, names, vals, 6, err);
 }
 
-static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status pay_hist(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char cap[1024], xl[96];
     /* The counts in words too: a bin of 16 beside one of 809 is a hairline. */
@@ -538,8 +512,8 @@ static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
     fmt(cap, sizeof cap,
         "Number of annotators per wage bin [from, to): %s; %zu annotators, wages in %s "
         "(contract units times %s). Source: %.200s.",
-        counts, d->npay, d->currency, d->unit, d->pay_path);
-    fmt(xl, sizeof xl, "wage (%s per annotator)", d->currency);
+        counts, d->pay->count, d->pay->currency, d->pay->unit, d->pay_path);
+    fmt(xl, sizeof xl, "wage (%s per annotator)", d->pay->currency);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Wages";
@@ -563,7 +537,7 @@ static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
         x[i] = (double)d->bins[i].lo / 100, x2[i] = (double)d->bins[i].hi / 100;
         y[i] = (double)d->bins[i].count;
         fmt(text[i], sizeof text[i], "%ld annotators with wage in [%s, %s) %s", d->bins[i].count, a,
-            b, d->currency);
+            b, d->pay->currency);
         labels[i] = text[i];
     }
     if (st == PM_OK) {
@@ -581,7 +555,7 @@ static pm_status pay_hist(pm_doc *doc, const report_data *d, pm_error *err)
     return st;
 }
 
-static pm_status pay_table(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status pay_table(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     static const char *const heads[] = {"annotator", "pairs", "consistent", "wage",
                                         "paid",      "bonus", "reason"};
@@ -591,26 +565,26 @@ static pm_status pay_table(pm_doc *doc, const report_data *d, pm_error *err)
     fmt(cap, sizeof cap,
         "Payments as written by prefmon pay, highest wage first, amounts in %s; click a "
         "column header to sort by it.",
-        d->currency);
+        d->pay->currency);
     pm_doc_table *t = pm_doc_table_new(doc, cap, 7, heads, kinds, 1, err);
     if (!t)
         return err ? err->code : PM_ENOMEM;
     pm_status st = PM_OK;
-    for (size_t i = 0; i < d->npay && st == PM_OK; i++) {
-        const report_pay *p = &d->pay[i];
+    for (size_t i = 0; i < d->pay->count && st == PM_OK; i++) {
+        const pm_pay_entry *p = d->paid[i];
         char c[6][32];
         fmt(c[0], 32, "%ld", p->pairs);
         fmt(c[1], 32, "%ld", p->consistent);
-        pm_money_format(p->wage, c[2], 32);
-        pm_money_format(p->paid, c[3], 32);
-        pm_money_format(p->bonus, c[4], 32);
+        pm_money_format(p->wage_cents, c[2], 32);
+        pm_money_format(p->paid_cents, c[3], 32);
+        pm_money_format(p->bonus_cents, c[4], 32);
         const char *cells[7] = {p->annotator, c[0], c[1], c[2], c[3], c[4], p->reason};
         st = pm_doc_table_row(t, cells, err);
     }
     return st;
 }
 
-static pm_status pay_section(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status pay_section(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     int body;
     pm_status st =
@@ -627,7 +601,7 @@ static pm_status pay_section(pm_doc *doc, const report_data *d, pm_error *err)
 
 /* ---- the page ------------------------------------------------------------------ */
 
-static pm_status build(pm_doc *doc, const report_data *d, pm_error *err)
+static pm_status build(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char sub[1024];
     fmt(sub, sizeof sub, "prefmon %s report of %.300s%s%.300s%s%.300s", PM_VERSION_STRING,
@@ -648,14 +622,19 @@ static pm_status build(pm_doc *doc, const report_data *d, pm_error *err)
     return st;
 }
 
-pm_doc *report_build_doc(const report_data *d, pm_error *err)
+pm_status pm_page_weekly(const pm_report_data *d, pm_doc **out, pm_error *err)
 {
+    if (!d || !out || !d->sum)
+        return pm_error_set(err, PM_EINVAL, "pm_page_weekly: no report data or no out");
+    *out = NULL;
     pm_doc *doc = pm_doc_new("prefmon weekly report", err);
     if (!doc)
-        return NULL;
-    if (build(doc, d, err) != PM_OK) {
+        return err && err->code ? err->code : PM_ENOMEM;
+    pm_status st = build(doc, d, err);
+    if (st != PM_OK) {
         pm_doc_free(doc);
-        return NULL;
+        return st;
     }
-    return doc;
+    *out = doc;
+    return PM_OK;
 }
