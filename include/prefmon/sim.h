@@ -44,6 +44,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/monitor.h"
 #include "prefmon/plan.h"
 #include "prefmon/records.h"
@@ -132,6 +133,13 @@ typedef struct pm_sim_request {
  *  needs q0 = 1/2: PM_EINVAL otherwise) or delta / 2 (paper convention);
  *  PM_EINVAL for an expert scheme. */
 pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err);
+
+/** The probability that a duplicate pair of a agrees under the label model
+ *  above: 1/2 + eta (1/2 - delta_r) for careful annotators and spammers
+ *  (eta 0), 1 for longer-response clickers (the same side of the same
+ *  item), 0 for left clickers (the swapped repeat always disagrees). The
+ *  one closed form of the model: simulate's exact rates read it. */
+PM_API double pm_sim_pass_prob(const pm_sim_annotator *a, double delta_r);
 
 /** Label every row of the plan: labels[i] = 'A' or 'B' for row i of
  *  pm_plan_rows (room for that many). PM_EINVAL for bad inputs (a p

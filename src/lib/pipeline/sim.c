@@ -38,6 +38,15 @@ pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *er
     return PM_OK;
 }
 
+double pm_sim_pass_prob(const pm_sim_annotator *a, double delta_r)
+{
+    if (a->kind == PM_SIM_LONGER)
+        return 1;
+    if (a->kind == PM_SIM_LEFT)
+        return 0;
+    return 0.5 + a->eta * (0.5 - delta_r);
+}
+
 /* Per pool item: the longer response (more bytes; ties A), 'A' or 'B'. */
 static char *longer_sides(const pm_plan_pool *pool)
 {
