@@ -204,9 +204,7 @@ static void world_free(world *w)
     free(w->p_items);
     free(w->p_gold);
     free(w->pool);
-    for (size_t i = 0; w->names && i < w->n; i++)
-        free(w->names[i]);
-    free(w->names);
+    pm_sim_names_free(w->names, w->n);
 }
 
 static pm_sim_truth truth_of(const world *w)
@@ -273,22 +271,15 @@ static int make_pool(const opts *o, world *w)
     }
     w->n = n;
     w->pool = malloc(n * sizeof *w->pool);
-    w->names = calloc(n, sizeof *w->names);
-    if (!w->pool || !w->names)
+    if (!w->pool)
         return CLI_EINTERNAL;
     st = pm_sim_pool(&e, k[0], k[1], k[2], k[3], w->sim_seed, w->pool, &err);
     if (st != PM_OK)
         return cli_fail("--eta", st, &err);
-    int width = snprintf(NULL, 0, "%zu", n);
-    size_t idx[4] = {0};
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = pm_sim_kind_name(w->pool[i].kind);
-        w->names[i] = malloc(strlen(kind) + 24);
-        if (!w->names[i])
-            return CLI_EINTERNAL;
-        sprintf(w->names[i], "%s-%0*zu", kind, width, ++idx[w->pool[i].kind]);
-    }
-    return 0;
+    /* Opaque names: the log must not tell who is a spammer; only
+     * --truth-out does. */
+    st = pm_sim_names(n, w->sim_seed, &w->names, &err);
+    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
 }
 
 /* ---- one run: plan, labels, assess -------------------------------------- */
@@ -580,7 +571,10 @@ static int annotator_rows(out_table *t, const opts *o, const world *w, const run
         out_row(t);
         out_str(t, ar->annotator);
         out_str(t, pm_sim_kind_name(a->kind));
-        out_num(t, a->eta);
+        if (isnan(a->eta))
+            out_null(t); /* longer and left clickers have no effort: "-", not "nan" */
+        else
+            out_num(t, a->eta);
         out_int(t, ar->dup_pairs);
         out_int(t, ar->consistent);
         out_num(t, ar->eta_hat);
