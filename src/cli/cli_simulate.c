@@ -239,16 +239,28 @@ static int load_items(const opts *o, world *w)
         cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
         return CLI_EDATA;
     }
+    /* The gold set is named by its keys, as plan --gold names it, and split
+     * off by the same rule (pm_plan_pool_split): here the keys of the first
+     * g items. */
+    pm_plan_pool *keys = pm_plan_pool_new();
+    st = keys ? PM_OK : PM_ENOMEM;
+    for (size_t i = 0; i < g && st == PM_OK; i++)
+        st = pm_plan_pool_add(keys, pm_plan_pool_key(w->all, i), NULL, NULL, NULL, &err);
+    if (st == PM_OK)
+        st = pm_plan_pool_split(w->all, keys, "--gold-items", w->items, w->gold, &err);
+    pm_plan_pool_free(keys);
     w->p_items = malloc((n - g) * sizeof *w->p_items);
     w->p_gold = malloc((g ? g : 1) * sizeof *w->p_gold);
-    if (!w->p_items || !w->p_gold)
-        return CLI_EINTERNAL;
-    for (size_t i = 0; i < n && st == PM_OK; i++) {
-        pm_plan_pool *to = i < g ? w->gold : w->items;
-        (i < g ? w->p_gold : w->p_items)[i < g ? i : i - g] = w->p_all[i];
-        st = pm_plan_pool_add(to, pm_plan_pool_key(w->all, i), pm_plan_pool_response(w->all, i, 0),
-                              pm_plan_pool_response(w->all, i, 1), NULL, &err);
-    }
+    if (st == PM_OK && (!w->p_items || !w->p_gold))
+        st = PM_ENOMEM;
+    /* Each pool's p, by key from the items read. */
+    pm_plan_pool *pools[2] = {w->items, w->gold};
+    double *ps[2] = {w->p_items, w->p_gold};
+    for (int k = 0; k < 2 && st == PM_OK; k++)
+        for (size_t i = 0, j = 0; i < pm_plan_pool_count(pools[k]); i++) {
+            pm_plan_pool_find(w->all, pm_plan_pool_key(pools[k], i), &j);
+            ps[k][i] = w->p_all[j];
+        }
     return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
 }
 
