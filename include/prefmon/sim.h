@@ -44,6 +44,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/assess.h"
 #include "prefmon/export.h"
 #include "prefmon/monitor.h"
 #include "prefmon/plan.h"
@@ -101,6 +102,13 @@ double pm_sim_beta(pm_rng *r, double a, double b);
 pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, size_t n_longer,
                       size_t n_left, uint64_t seed, pm_sim_annotator *out, pm_error *err);
 
+/** How many of n annotators are of each kind: round(share x n) spammers,
+ *  longer and left clickers (shares[0..2], halves up), the rest careful;
+ *  counts[] = careful, spammer, longer, left as pm_sim_pool takes them.
+ *  PM_EINVAL when the rounded shares exceed n. */
+PM_API pm_status pm_sim_pool_counts(size_t n, const double shares[3], size_t counts[4],
+                                    pm_error *err);
+
 /* ---- items ------------------------------------------------------------ */
 
 /**
@@ -117,6 +125,15 @@ pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, s
  */
 pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
                             size_t *repeated, pm_error *err);
+
+/** The gold set of a simulation, its first g items (their keys are the
+ *  gold list of pm_plan_pool_split, plan --gold's rule), and every pool's
+ *  P(A) from p_all (one per item of all): *p_items and *p_gold are
+ *  malloc'd, one per item of items and gold, the caller frees them (NULL
+ *  on error). PM_EINVAL when g leaves no item for the queues; PM_ENOMEM. */
+PM_API pm_status pm_sim_items_split(const pm_plan_pool *all, const double *p_all, size_t g,
+                                    pm_plan_pool *items, pm_plan_pool *gold, double **p_items,
+                                    double **p_gold, pm_error *err);
 
 /* ---- labels ----------------------------------------------------------- */
 
@@ -161,6 +178,18 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
  *  Errors are the writer's; PM_ENOMEM. */
 pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
                            const pm_plan_pool *gold, pm_records_writer *w, pm_error *err);
+
+/** Assess a simulated run in memory: every row's record (pm_sim_record,
+ *  with its gold label from p_gold when not NULL) into a new assessment
+ *  with options opt, finished. *out is the caller's (pm_assess_free); NULL
+ *  on error. Errors are pm_assess's. */
+PM_API pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
+                               const pm_assess_options *opt, pm_assess **out, pm_error *err);
+
+/** The gold labels of a gold pool, "key TAB label" per line as assess
+ *  --gold reads them (pm_sim_gold_label of p_gold[i]). PM_EIO. */
+PM_API pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const double *p_gold,
+                                   pm_error *err);
 
 /** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
 const char *pm_sim_gold_label(double p);

@@ -128,28 +128,15 @@ static int opt(void *self, int code, const char *arg)
 }
 
 /* With --plan-manifest the plan is the manifest's: what would shape
- * another one is refused, and the counts come from the file. */
-static const char *manifest_error(const opts *o)
-{
-    if (o->shares[0] + o->shares[1] + o->shares[2] > 1)
-        return "--spammer-share, --longer-share and --left-share add up to more than 1";
-    if (o->show == SHOW_PAY && !o->contracts)
-        return "--show pay needs --contract FILE";
-    if (o->contracts && o->show != SHOW_PAY && !o->html)
-        return "--contract is read by --show pay or --html FILE: give one of them";
-    return NULL;
-}
-
+ * another one is refused (finish), and the counts come from the file. */
 static const char *combination_error(const opts *o)
 {
-    if (o->plan_manifest)
-        return manifest_error(o);
-    if (!o->annotators)
+    if (!o->plan_manifest && !o->annotators)
         return "--annotators N is required";
-    const char *e = cli_planopts_error(&o->plan);
+    const char *e = o->plan_manifest ? NULL : cli_planopts_error(&o->plan);
     if (e)
         return e;
-    if (!o->plan.have_seed)
+    if (!o->plan_manifest && !o->plan.have_seed)
         return "--seed S is required: a simulation is reproduced from its seed";
     if (o->shares[0] + o->shares[1] + o->shares[2] > 1)
         return "--spammer-share, --longer-share and --left-share add up to more than 1";
@@ -160,7 +147,7 @@ static const char *combination_error(const opts *o)
         return "--show pay needs --contract FILE";
     if (o->contracts && o->show != SHOW_PAY && !o->html)
         return "--contract is read by --show pay or --html FILE: give one of them";
-    if (o->gold_items >= 0 && o->plan.gold_rate == 0)
+    if (!o->plan_manifest && o->gold_items >= 0 && o->plan.gold_rate == 0)
         return "--gold-items needs --gold-rate R";
     return NULL;
 }
@@ -232,50 +219,25 @@ static int load_items(const opts *o, world *w)
     fclose(fp);
     if (st != PM_OK)
         return cli_fail("--items", st, &err);
-    size_t n = pm_plan_pool_count(w->all);
     size_t g = o->gold_items >= 0 ? (size_t)o->gold_items
                                   : (size_t)floor(o->plan.gold_rate * o->plan.length + 0.5);
-    if (g >= n) {
-        cli_error("--gold-items: the gold set (%zu) takes every item of --items (%zu)", g, n);
+    st = pm_sim_items_split(w->all, w->p_all, g, w->items, w->gold, &w->p_items, &w->p_gold, &err);
+    if (st == PM_EINVAL) {
+        cli_error("--gold-items: %s", err.text);
         return CLI_EDATA;
     }
-    /* The gold set is named by its keys, as plan --gold names it, and split
-     * off by the same rule (pm_plan_pool_split): here the keys of the first
-     * g items. */
-    pm_plan_pool *keys = pm_plan_pool_new();
-    st = keys ? PM_OK : PM_ENOMEM;
-    for (size_t i = 0; i < g && st == PM_OK; i++)
-        st = pm_plan_pool_add(keys, pm_plan_pool_key(w->all, i), NULL, NULL, NULL, &err);
-    if (st == PM_OK)
-        st = pm_plan_pool_split(w->all, keys, "--gold-items", w->items, w->gold, &err);
-    pm_plan_pool_free(keys);
-    w->p_items = malloc((n - g) * sizeof *w->p_items);
-    w->p_gold = malloc((g ? g : 1) * sizeof *w->p_gold);
-    if (st == PM_OK && (!w->p_items || !w->p_gold))
-        st = PM_ENOMEM;
-    /* Each pool's p, by key from the items read. */
-    pm_plan_pool *pools[2] = {w->items, w->gold};
-    double *ps[2] = {w->p_items, w->p_gold};
-    for (int k = 0; k < 2 && st == PM_OK; k++)
-        for (size_t i = 0, j = 0; i < pm_plan_pool_count(pools[k]); i++) {
-            pm_plan_pool_find(w->all, pm_plan_pool_key(pools[k], i), &j);
-            ps[k][i] = w->p_all[j];
-        }
     return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
 }
 
 static int make_pool(const opts *o, world *w)
 {
     size_t n = (size_t)o->annotators, k[4];
-    for (int t = 0; t < 3; t++)
-        k[t + 1] = (size_t)floor(o->shares[t] * (double)n + 0.5);
-    if (k[1] + k[2] + k[3] > n) {
-        cli_error("the shares round to more annotators than --annotators %zu", n);
+    pm_error err = {0};
+    if (pm_sim_pool_counts(n, o->shares, k, &err) != PM_OK) {
+        cli_error("%s", err.text);
         return CLI_EUSAGE;
     }
-    k[0] = n - k[1] - k[2] - k[3];
     pm_sim_effort e;
-    pm_error err = {0};
     pm_status st = pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err);
     if (st != PM_OK) {
         cli_error("--eta: %s", err.text);
@@ -388,8 +350,8 @@ static int manifest_names(world *w, const pm_plan *plan)
     return 0;
 }
 
-static pm_status feed_assess(const world *w, run *r, const cli_testopts *to, double level,
-                             pm_error *err)
+static pm_status assess_run(const world *w, run *r, const cli_testopts *to, double level,
+                            pm_error *err)
 {
     pm_assess_options ao;
     pm_assess_options_default(&ao);
@@ -398,18 +360,7 @@ static pm_status feed_assess(const world *w, run *r, const cli_testopts *to, dou
     ao.level = level;
     ao.eta0 = to->eta0;
     ao.eta1 = to->eta1;
-    r->assess = pm_assess_new(&ao, err);
-    if (!r->assess)
-        return err ? err->code : PM_ENOMEM;
-    pm_record recs[1024];
-    pm_status st = PM_OK;
-    for (size_t i = 0; i < r->rows && st == PM_OK;) {
-        size_t n = 0, done;
-        for (; n < 1024 && i < r->rows; n++, i++)
-            pm_sim_record(r->plan, r->labels, w->p_gold, i, &recs[n]);
-        st = pm_assess_add_batch(r->assess, recs, n, &done, err);
-    }
-    return st == PM_OK ? pm_assess_finish(r->assess, err) : st;
+    return pm_sim_assess(r->plan, r->labels, w->p_gold, &ao, &r->assess, err);
 }
 
 static int make_run(const opts *o, const world *w, const cli_testopts *to, run *r)
@@ -430,7 +381,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, run *
                          w->p_gold, w->pool,  w->delta_r, w->sim_seed};
     st = pm_sim_labels(&sr, r->labels, &err);
     if (st == PM_OK && (o->show != SHOW_NONE || o->html))
-        st = feed_assess(w, r, to, o->level, &err);
+        st = assess_run(w, r, to, o->level, &err);
     return st == PM_OK ? 0 : cli_fail("assess", st, &err);
 }
 
@@ -457,13 +408,6 @@ static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *
     return pm_sim_write_truth(fp, &t, o->plan.seed, w->sim_seed, err);
 }
 
-static pm_status write_gold(const world *w, FILE *fp, pm_error *err)
-{
-    for (size_t i = 0; i < pm_plan_pool_count(w->gold); i++)
-        fprintf(fp, "%s\t%s\n", pm_plan_pool_key(w->gold, i), pm_sim_gold_label(w->p_gold[i]));
-    return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
-}
-
 /* Each file complete or absent: all are put in place only when all were
  * written. */
 static int write_files(const opts *o, const world *w, const run *r)
@@ -482,7 +426,7 @@ static int write_files(const opts *o, const world *w, const run *r)
             FILE *fp = pm_outfile_stream(of[i]);
             st = i == 0   ? write_log(o, w, r, fp, &err)
                  : i == 1 ? write_truth(o, w, fp, &err)
-                          : write_gold(w, fp, &err);
+                          : pm_sim_write_gold(fp, w->gold, w->p_gold, &err);
         }
     }
     int failed = st != PM_OK ? i - 1 : -1;

@@ -229,3 +229,29 @@ pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_pla
     free(kg);
     return st;
 }
+
+pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
+                        const pm_assess_options *opt, pm_assess **out, pm_error *err)
+{
+    pm_assess *a = *out = pm_assess_new(opt, err);
+    if (!a)
+        return err ? err->code : PM_ENOMEM;
+    size_t rows;
+    pm_plan_rows(plan, &rows);
+    /* In batches: pm_assess_add_batch's loop is the fast path. */
+    pm_record recs[1024];
+    pm_status st = PM_OK;
+    for (size_t i = 0; i < rows && st == PM_OK;) {
+        size_t n = 0, done;
+        for (; n < 1024 && i < rows; n++, i++)
+            pm_sim_record(plan, labels, p_gold, i, &recs[n]);
+        st = pm_assess_add_batch(a, recs, n, &done, err);
+    }
+    if (st == PM_OK)
+        st = pm_assess_finish(a, err);
+    if (st != PM_OK) {
+        pm_assess_free(a);
+        *out = NULL;
+    }
+    return st;
+}

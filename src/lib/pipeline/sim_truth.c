@@ -99,3 +99,10 @@ pm_status pm_sim_write_truth(FILE *fp, const pm_sim_truth *t, uint64_t seed, uin
     }
     return bad || ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
 }
+
+pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const double *p_gold, pm_error *err)
+{
+    for (size_t i = 0; i < pm_plan_pool_count(gold); i++)
+        fprintf(fp, "%s\t%s\n", pm_plan_pool_key(gold, i), pm_sim_gold_label(p_gold[i]));
+    return ferror(fp) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+}
