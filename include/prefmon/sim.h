@@ -186,6 +186,24 @@ pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_pla
 PM_API pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
                                const pm_assess_options *opt, pm_assess **out, pm_error *err);
 
+/** One simulated run: a plan, its labels, their counts and, when asked,
+ *  the in-memory assessment of the log. */
+typedef struct pm_sim_run {
+    pm_plan *plan;       /* owned */
+    char *labels;        /* owned: one per plan row, as pm_sim_labels writes them */
+    size_t rows;         /* plan rows */
+    pm_plan_summary sum; /* pm_plan_summarize without a scheme */
+    pm_assess *assess;   /* owned; NULL when no assessment was asked */
+} pm_sim_run;
+
+/** Label plan with req (its plan field is ignored) and, when opt is not
+ *  NULL, assess the labels (pm_sim_assess, gold from req->p_gold). The run
+ *  owns plan from the call on, also on error (pm_sim_run_free frees it).
+ *  Errors are pm_sim_labels's and pm_sim_assess's; PM_ENOMEM. */
+PM_API pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req,
+                                 const pm_assess_options *opt, pm_sim_run *out, pm_error *err);
+PM_API void pm_sim_run_free(pm_sim_run *r);
+
 /** The gold labels of a gold pool, "key TAB label" per line as assess
  *  --gold reads them (pm_sim_gold_label of p_gold[i]). PM_EIO. */
 PM_API pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const double *p_gold,

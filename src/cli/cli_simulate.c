@@ -256,25 +256,6 @@ static int make_pool(const opts *o, world *w)
     return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
 }
 
-/* ---- one run: plan, labels, assess -------------------------------------- */
-
-typedef struct run {
-    double dup_rate;
-    pm_plan *plan;
-    char *labels;
-    size_t rows;
-    pm_plan_summary sum;
-    pm_assess *assess;
-} run;
-
-static void run_free(run *r)
-{
-    pm_plan_free(r->plan);
-    free(r->labels);
-    pm_assess_free(r->assess);
-    memset(r, 0, sizeof *r);
-}
-
 /* ---- --plan-manifest: the plan prefmon plan wrote ------------------------- */
 
 static FILE *open_manifest(const opts *o)
@@ -311,20 +292,19 @@ static int manifest_gold(opts *o)
 
 /* The plan, over the pools; the counts the rest of the command reads come
  * from it. */
-static int read_plan(opts *o, world *w, run *r, int have_seed)
+static int read_plan(opts *o, world *w, pm_plan **plan, int have_seed)
 {
     FILE *fp = open_manifest(o);
     if (!fp)
         return CLI_EIO;
     pm_error err = {0};
-    pm_status st =
-        pm_plan_read_manifest(fp, o->plan_manifest, w->items,
-                              pm_plan_pool_count(w->gold) ? w->gold : NULL, &r->plan, &err);
+    pm_status st = pm_plan_read_manifest(fp, o->plan_manifest, w->items,
+                                         pm_plan_pool_count(w->gold) ? w->gold : NULL, plan, &err);
     fclose(fp);
     if (st != PM_OK)
         return cli_fail("--plan-manifest", st, &err);
     pm_plan_summary h;
-    pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
+    pm_plan_summarize(*plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
     o->annotators = (long)h.annotators;
     o->plan.length = h.length;
     o->plan.dup_count = h.duplicates;
@@ -350,44 +330,35 @@ static int manifest_names(world *w, const pm_plan *plan)
     return 0;
 }
 
-static pm_status assess_run(const world *w, run *r, const cli_testopts *to, double level,
-                            pm_error *err)
+/* One run: the plan (made unless given), its labels, and the assessment
+ * when a table or the page reads it. */
+static int make_run(const opts *o, const world *w, const cli_testopts *to, pm_plan *plan,
+                    double dup_rate, pm_sim_run *r)
 {
+    pm_plan_request req = cli_planopts_request(&o->plan, w->items, w->gold,
+                                               (const char *const *)w->names, w->n, dup_rate);
+    pm_error err = {0};
+    pm_status st = plan ? PM_OK : pm_plan_make(&req, &plan, &err);
+    if (st != PM_OK)
+        return cli_fail(NULL, st, &err);
     pm_assess_options ao;
     pm_assess_options_default(&ao);
     ao.delta = w->delta_r;
     ao.q0 = 0.5;
-    ao.level = level;
+    ao.level = o->level;
     ao.eta0 = to->eta0;
     ao.eta1 = to->eta1;
-    return pm_sim_assess(r->plan, r->labels, w->p_gold, &ao, &r->assess, err);
-}
-
-static int make_run(const opts *o, const world *w, const cli_testopts *to, run *r)
-{
-    pm_plan_request req = cli_planopts_request(&o->plan, w->items, w->gold,
-                                               (const char *const *)w->names, w->n, r->dup_rate);
-    pm_error err = {0};
-    pm_status st = r->plan ? PM_OK : pm_plan_make(&req, &r->plan, &err);
-    if (st != PM_OK)
-        return cli_fail(NULL, st, &err);
-    pm_plan_rows(r->plan, &r->rows);
-    if ((st = pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &r->sum, &err)) != PM_OK)
-        return cli_fail(NULL, st, &err);
-    r->labels = malloc(r->rows ? r->rows : 1);
-    if (!r->labels)
-        return CLI_EINTERNAL;
-    pm_sim_request sr = {r->plan,   w->items, w->gold,    w->p_items,
+    pm_sim_request sr = {plan,      w->items, w->gold,    w->p_items,
                          w->p_gold, w->pool,  w->delta_r, w->sim_seed};
-    st = pm_sim_labels(&sr, r->labels, &err);
-    if (st == PM_OK && (o->show != SHOW_NONE || o->html))
-        st = assess_run(w, r, to, o->level, &err);
+    int assess = o->show != SHOW_NONE || o->html;
+    st = pm_sim_run_make(plan, &sr, assess ? &ao : NULL, r, &err);
     return st == PM_OK ? 0 : cli_fail("assess", st, &err);
 }
 
 /* ---- files: the log, the truth, the gold labels -------------------------- */
 
-static pm_status write_log(const opts *o, const world *w, const run *r, FILE *fp, pm_error *err)
+static pm_status write_log(const opts *o, const world *w, const pm_sim_run *r, FILE *fp,
+                           pm_error *err)
 {
     static const pm_records_format f[] = {PM_RECORDS_CSV, PM_RECORDS_JSONL, PM_RECORDS_LABELSTUDIO};
     pm_records_writer *wr;
@@ -410,7 +381,7 @@ static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *
 
 /* Each file complete or absent: all are put in place only when all were
  * written. */
-static int write_files(const opts *o, const world *w, const run *r)
+static int write_files(const opts *o, const world *w, const pm_sim_run *r)
 {
     const char *paths[3] = {o->out, o->truth_out, o->gold_out};
     const char *what[3] = {"--out", "--truth-out", "--gold-out"};
@@ -511,7 +482,7 @@ static out_table *new_table(const opts *o, const world *w, const cli_testopts *t
     return t;
 }
 
-static int annotator_rows(out_table *t, const opts *o, const world *w, const run *r,
+static int annotator_rows(out_table *t, const opts *o, const world *w, const pm_sim_run *r,
                           const cli_testopts *to)
 {
     size_t count;
@@ -631,8 +602,8 @@ static int load_contracts(const opts *o, const world *w, paid *p)
 }
 
 /* Each contract's pay per group on run r (and its --show pay rows). */
-static int pay_run(const opts *o, const world *w, const run *r, const cli_testopts *to, paid *p,
-                   out_table *t)
+static int pay_run(const opts *o, const world *w, const pm_sim_run *r, const cli_testopts *to,
+                   paid *p, out_table *t)
 {
     pm_sim_truth tr = truth_of(w);
     for (size_t i = 0; i < p->n; i++) {
@@ -698,17 +669,17 @@ static int write_html(const opts *o, const world *w, const pm_sim_score *scores,
  * and, for the page, one point per careful annotator or spammer) is kept,
  * so memory is one run's, whatever the number of --dup-rate values. The
  * files, the annotator table and pay read the first run. */
-static int all_runs(const opts *o, world *w, run *first, const cli_testopts *to, out_table *t,
+static int all_runs(const opts *o, world *w, pm_plan **first, const cli_testopts *to, out_table *t,
                     paid *p, pm_sim_score *scores, size_t nruns)
 {
     int rc = 0;
     pm_sim_truth tr = truth_of(w);
     for (size_t i = 0; i < nruns && !rc; i++) {
-        run r = i ? (run){0} : *first;
-        r.dup_rate = o->plan.nrates ? o->plan.dup_rates[i] : NAN;
-        if (i == 0)
-            memset(first, 0, sizeof *first);
-        rc = make_run(o, w, to, &r);
+        double dup_rate = o->plan.nrates ? o->plan.dup_rates[i] : NAN;
+        pm_sim_run r = {0};
+        pm_plan *plan = *first; /* the manifest's, for the first run, which owns it */
+        *first = NULL;
+        rc = make_run(o, w, to, plan, dup_rate, &r);
         if (!rc && i == 0)
             rc = write_files(o, w, &r);
         if (!rc && i == 0 && o->show == SHOW_ANNOTATORS)
@@ -717,7 +688,7 @@ static int all_runs(const opts *o, world *w, run *first, const cli_testopts *to,
             rc = pay_run(o, w, &r, to, p, t);
         if (!rc && (o->html || o->show == SHOW_DETECTION)) {
             pm_error err = {0};
-            pm_status st = pm_sim_score_run(&tr, r.assess, &r.sum, r.dup_rate, &scores[i], &err);
+            pm_status st = pm_sim_score_run(&tr, r.assess, &r.sum, dup_rate, &scores[i], &err);
             if (st != PM_OK)
                 rc = cli_fail("simulate", st, &err);
             else if (o->show == SHOW_DETECTION)
@@ -725,7 +696,7 @@ static int all_runs(const opts *o, world *w, run *first, const cli_testopts *to,
             if (!o->html)
                 pm_sim_score_free(&scores[i]);
         }
-        run_free(&r);
+        pm_sim_run_free(&r);
     }
     return rc;
 }
@@ -744,11 +715,10 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         cli_error("%s", err.text);
         return CLI_EUSAGE;
     }
-    run first;
+    pm_plan *first = NULL; /* the manifest's plan, owned by the first run once made */
     paid p;
     pm_sim_score scores[MAX_RUNS];
     size_t nruns = o->plan.nrates ? o->plan.nrates : 1;
-    memset(&first, 0, sizeof first);
     memset(&p, 0, sizeof p);
     memset(scores, 0, sizeof scores);
     int rc = oc.plan_manifest && oc.gold_items < 0 ? manifest_gold(&oc) : 0;
@@ -759,7 +729,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     if (!rc)
         rc = make_pool(o, &w);
     if (!rc && oc.plan_manifest)
-        rc = manifest_names(&w, first.plan);
+        rc = manifest_names(&w, first);
     if (!rc && o->contracts)
         rc = load_contracts(o, &w, &p);
     out_table *t = NULL;
@@ -777,7 +747,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     out_free(t);
     for (size_t i = 0; i < nruns; i++)
         pm_sim_score_free(&scores[i]);
-    run_free(&first);
+    pm_plan_free(first); /* NULL unless the command failed before the first run */
     paid_free(&p);
     world_free(&w);
     return rc;

@@ -255,3 +255,31 @@ pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p
     }
     return st;
 }
+
+pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req, const pm_assess_options *opt,
+                          pm_sim_run *out, pm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->plan = plan;
+    pm_plan_rows(plan, &out->rows);
+    pm_status st = pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0, &out->sum, err);
+    if (st == PM_OK && !(out->labels = malloc(out->rows ? out->rows : 1)))
+        st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    pm_sim_request r = *req;
+    r.plan = plan;
+    if (st == PM_OK)
+        st = pm_sim_labels(&r, out->labels, err);
+    if (st == PM_OK && opt)
+        st = pm_sim_assess(plan, out->labels, req->p_gold, opt, &out->assess, err);
+    return st;
+}
+
+void pm_sim_run_free(pm_sim_run *r)
+{
+    if (!r)
+        return;
+    pm_plan_free(r->plan);
+    free(r->labels);
+    pm_assess_free(r->assess);
+    memset(r, 0, sizeof *r);
+}
