@@ -42,6 +42,37 @@ typedef struct pm_sim_truth {
     double delta_r; /* the careful repeat disagreement simulated */
 } pm_sim_truth;
 
+/** A simulated world: the items read, the gold set and pool split from
+ *  them with each item's P(A), and the annotators with their names. Every
+ *  pointer is owned (pm_sim_world_free); zero it before the first call. */
+typedef struct pm_sim_world {
+    pm_plan_pool *all, *items, *gold; /* all: every item read; items + gold: the split */
+    double *p_all, *p_items, *p_gold; /* P(A) of every item of each pool */
+    size_t repeated;                  /* items read again and skipped */
+    pm_sim_annotator *pool;
+    char **names; /* pool[i] is names[i] */
+    size_t n;
+    double delta_r; /* the careful repeat disagreement simulated */
+    uint64_t seed;  /* labels and efforts */
+} pm_sim_world;
+
+/** Read the items from fp (pm_sim_items_read) and split off the first g as
+ *  the gold set (pm_sim_items_split). PM_EINVAL when g takes every item;
+ *  the reader's errors. */
+PM_API pm_status pm_sim_world_items(pm_sim_world *w, FILE *fp, const char *name, size_t g,
+                                    pm_error *err);
+/** The pool, counts[] careful, spammer, longer, left (pm_sim_pool_counts)
+ *  with efforts e drawn from w->seed, and their opaque names from w->seed
+ *  (pm_sim_names). pm_sim_pool's errors; PM_ENOMEM. */
+PM_API pm_status pm_sim_world_pool(pm_sim_world *w, const size_t counts[4], const pm_sim_effort *e,
+                                   pm_error *err);
+/** The annotators take the plan's names, in its order (a plan read back
+ *  from a manifest). PM_ENOMEM. */
+PM_API pm_status pm_sim_world_rename(pm_sim_world *w, const pm_plan *plan, pm_error *err);
+PM_API void pm_sim_world_free(pm_sim_world *w);
+/** The truth of w (borrowing its arrays). */
+PM_API pm_sim_truth pm_sim_world_truth(const pm_sim_world *w);
+
 /** Opaque annotator names for a pool of n: "a" and a number of at least 4
  *  digits (a0001 ...), the numbers a permutation of 1..n drawn from seed,
  *  so that neither a name nor its rank tells the annotator's kind (the
@@ -134,9 +165,10 @@ typedef struct pm_sim_point {
 } pm_sim_point;
 
 typedef struct pm_sim_score {
-    double dup_rate;          /* as given (NaN: --dup-count) */
-    long pairs, gold, length; /* per annotator, from the plan */
-    double max_error, level;  /* the assessment's */
+    double dup_rate;                          /* as given (NaN: --dup-count) */
+    long pairs, gold, length;                 /* per annotator, from the plan */
+    long long monitoring_labels, gold_labels; /* pairs and gold items times annotators */
+    double max_error, level;                  /* the assessment's */
     pm_sim_tally group[PM_SIM_GROUP_COUNT];
     pm_sim_coverage coverage; /* n 0: no interval to judge */
     pm_sim_point *points;     /* owned; in assess row order */

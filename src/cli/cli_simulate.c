@@ -171,33 +171,13 @@ static int finish(void *self)
 
 /* ---- the simulated world: items, gold set, pool -------------------------- */
 
-typedef struct world {
-    pm_plan_pool *all, *items, *gold;
-    double *p_all, *p_items, *p_gold;
-    size_t repeated;
-    pm_sim_annotator *pool;
-    char **names;
-    size_t n;
-    double delta_r;
-    uint64_t sim_seed;
-} world;
-
-static void world_free(world *w)
-{
-    pm_plan_pool_free(w->all);
-    pm_plan_pool_free(w->items);
-    pm_plan_pool_free(w->gold);
-    free(w->p_all);
-    free(w->p_items);
-    free(w->p_gold);
-    free(w->pool);
-    pm_sim_names_free(w->names, w->n);
-}
+typedef pm_sim_world world;
 
 static pm_sim_truth truth_of(const world *w)
 {
-    return (pm_sim_truth){w->pool, (const char *const *)w->names, w->n, w->delta_r};
+    return pm_sim_world_truth(w);
 }
+
 static int load_items(const opts *o, world *w)
 {
     const char *path = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
@@ -208,52 +188,32 @@ static int load_items(const opts *o, world *w)
                   o->items ? "" : " (the default; give --items FILE)");
         return CLI_EIO;
     }
-    w->all = pm_plan_pool_new();
-    w->items = pm_plan_pool_new();
-    w->gold = pm_plan_pool_new();
-    if (!w->all || !w->items || !w->gold) {
-        fclose(fp);
-        return CLI_EINTERNAL;
-    }
-    pm_status st = pm_sim_items_read(w->all, fp, path, &w->p_all, &w->repeated, &err);
-    fclose(fp);
-    if (st != PM_OK)
-        return cli_fail("--items", st, &err);
     size_t g = o->gold_items >= 0 ? (size_t)o->gold_items
                                   : (size_t)floor(o->plan.gold_rate * o->plan.length + 0.5);
-    st = pm_sim_items_split(w->all, w->p_all, g, w->items, w->gold, &w->p_items, &w->p_gold, &err);
+    pm_status st = pm_sim_world_items(w, fp, path, g, &err);
+    fclose(fp);
     if (st == PM_EINVAL) {
         cli_error("--gold-items: %s", err.text);
         return CLI_EDATA;
     }
-    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+    return st == PM_OK ? 0 : cli_fail(st == PM_ENOMEM ? NULL : "--items", st, &err);
 }
 
 static int make_pool(const opts *o, world *w)
 {
-    size_t n = (size_t)o->annotators, k[4];
+    size_t k[4];
     pm_error err = {0};
-    if (pm_sim_pool_counts(n, o->shares, k, &err) != PM_OK) {
+    if (pm_sim_pool_counts((size_t)o->annotators, o->shares, k, &err) != PM_OK) {
         cli_error("%s", err.text);
         return CLI_EUSAGE;
     }
     pm_sim_effort e;
-    pm_status st = pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err);
-    if (st != PM_OK) {
+    if (pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err) != PM_OK) {
         cli_error("--eta: %s", err.text);
         return CLI_EUSAGE;
     }
-    w->n = n;
-    w->pool = malloc(n * sizeof *w->pool);
-    if (!w->pool)
-        return CLI_EINTERNAL;
-    st = pm_sim_pool(&e, k[0], k[1], k[2], k[3], w->sim_seed, w->pool, &err);
-    if (st != PM_OK)
-        return cli_fail("--eta", st, &err);
-    /* Opaque names: the log must not tell who is a spammer; only
-     * --truth-out does. */
-    st = pm_sim_names(n, w->sim_seed, &w->names, &err);
-    return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+    pm_status st = pm_sim_world_pool(w, k, &e, &err);
+    return st == PM_OK ? 0 : cli_fail(st == PM_ENOMEM ? NULL : "--eta", st, &err);
 }
 
 /* ---- --plan-manifest: the plan prefmon plan wrote ------------------------- */
@@ -312,21 +272,7 @@ static int read_plan(opts *o, world *w, pm_plan **plan, int have_seed)
     if (!have_seed)
         o->plan.seed = h.seed;
     uint64_t s = o->plan.seed;
-    w->sim_seed = pm_splitmix64(&s);
-    return 0;
-}
-
-/* The pool's annotators take the manifest's names, in its order. */
-static int manifest_names(world *w, const pm_plan *plan)
-{
-    for (size_t i = 0; i < w->n; i++) {
-        const char *name = pm_plan_annotator(plan, i);
-        char *c = malloc(strlen(name) + 1);
-        if (!c)
-            return CLI_EINTERNAL;
-        free(w->names[i]);
-        w->names[i] = strcpy(c, name);
-    }
+    w->seed = pm_splitmix64(&s);
     return 0;
 }
 
@@ -349,7 +295,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, pm_pl
     ao.eta0 = to->eta0;
     ao.eta1 = to->eta1;
     pm_sim_request sr = {plan,      w->items, w->gold,    w->p_items,
-                         w->p_gold, w->pool,  w->delta_r, w->sim_seed};
+                         w->p_gold, w->pool,  w->delta_r, w->seed};
     int assess = o->show != SHOW_NONE || o->html;
     st = pm_sim_run_make(plan, &sr, assess ? &ao : NULL, r, &err);
     return st == PM_OK ? 0 : cli_fail("assess", st, &err);
@@ -376,7 +322,7 @@ static pm_status write_log(const opts *o, const world *w, const pm_sim_run *r, F
 static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *err)
 {
     pm_sim_truth t = truth_of(w);
-    return pm_sim_write_truth(fp, &t, o->plan.seed, w->sim_seed, err);
+    return pm_sim_write_truth(fp, &t, o->plan.seed, w->seed, err);
 }
 
 /* Each file complete or absent: all are put in place only when all were
@@ -421,7 +367,7 @@ static void notes(out_table *t, const opts *o, const world *w, const cli_testopt
         out_note(t, "plan: read from %s", o->plan_manifest);
     out_note(t,
              "simulated: seed %" PRIu64 " (plan), SplitMix64 -> %" PRIu64 " (labels, efforts); %s",
-             o->plan.seed, w->sim_seed, PM_RNG_NAME);
+             o->plan.seed, w->seed, PM_RNG_NAME);
     out_note(t,
              "pair agreement m = 1/2 + eta (1/2 - delta), delta = %g (general convention, "
              "q0 = 1/2); test eta0 = %g, eta1 = %g, likelihood-ratio rule; level %g",
@@ -534,8 +480,8 @@ static void detection_rows(out_table *t, const opts *o, const world *w, const cl
         out_row(t);
         out_num(t, s->dup_rate);
         out_int(t, s->pairs);
-        out_int(t, s->pairs * (long long)w->n);
-        out_int(t, s->gold * (long long)w->n);
+        out_int(t, s->monitoring_labels);
+        out_int(t, s->gold_labels);
         out_str(t, pm_sim_group_name((pm_sim_group)k));
         out_int(t, g->n);
         out_int(t, g->too_few);
@@ -638,7 +584,7 @@ static int write_html(const opts *o, const world *w, const pm_sim_score *scores,
                       const paid *p)
 {
     pm_sim_page in = {o->plan.seed,
-                      w->sim_seed,
+                      w->seed,
                       w->n,
                       w->delta_r,
                       o->items ? o->items : "data/ultrafeedback-sample.jsonl",
@@ -708,7 +654,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
     opts oc = *o; /* with --plan-manifest, completed from the manifest */
     o = &oc;
     uint64_t s = o->plan.seed;
-    w.sim_seed = pm_splitmix64(&s);
+    w.seed = pm_splitmix64(&s);
     pm_error err = {0};
     pm_status st = pm_sim_repeat_delta(&mon->scheme, &w.delta_r, &err);
     if (st != PM_OK) {
@@ -728,8 +674,8 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         rc = read_plan(&oc, &w, &first, o->plan.have_seed);
     if (!rc)
         rc = make_pool(o, &w);
-    if (!rc && oc.plan_manifest)
-        rc = manifest_names(&w, first);
+    if (!rc && oc.plan_manifest && (st = pm_sim_world_rename(&w, first, &err)) != PM_OK)
+        rc = cli_fail("--plan-manifest", st, &err);
     if (!rc && o->contracts)
         rc = load_contracts(o, &w, &p);
     out_table *t = NULL;
@@ -749,7 +695,7 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         pm_sim_score_free(&scores[i]);
     pm_plan_free(first); /* NULL unless the command failed before the first run */
     paid_free(&p);
-    world_free(&w);
+    pm_sim_world_free(&w);
     return rc;
 }
 int cli_simulate(int argc, char **argv)

@@ -173,6 +173,8 @@ pm_status pm_sim_score_run(const pm_sim_truth *t, const pm_assess *a, const pm_p
     out->pairs = sum->duplicates;
     out->gold = sum->gold;
     out->length = sum->length;
+    out->monitoring_labels = sum->duplicates * (long long)sum->annotators;
+    out->gold_labels = sum->gold * (long long)sum->annotators;
     out->max_error = opt->max_error;
     out->level = opt->level;
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
