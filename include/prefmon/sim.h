@@ -204,6 +204,14 @@ PM_API pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req,
                                  const pm_assess_options *opt, pm_sim_run *out, pm_error *err);
 PM_API void pm_sim_run_free(pm_sim_run *r);
 
+/** The run's label log as a platform exports it: a records writer of
+ *  format f on fp (name for messages) with shown_left, pm_sim_write_log,
+ *  closed. items and gold are the pools the plan was made from. Errors
+ *  are the writer's. */
+PM_API pm_status pm_sim_run_write_log(const pm_sim_run *r, const pm_plan_pool *items,
+                                      const pm_plan_pool *gold, FILE *fp, const char *name,
+                                      pm_records_format f, pm_error *err);
+
 /** The gold labels of a gold pool, "key TAB label" per line as assess
  *  --gold reads them (pm_sim_gold_label of p_gold[i]). PM_EIO. */
 PM_API pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const double *p_gold,

@@ -173,11 +173,6 @@ static int finish(void *self)
 
 typedef pm_sim_world world;
 
-static pm_sim_truth truth_of(const world *w)
-{
-    return pm_sim_world_truth(w);
-}
-
 static int load_items(const opts *o, world *w)
 {
     const char *path = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
@@ -303,28 +298,6 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, pm_pl
 
 /* ---- files: the log, the truth, the gold labels -------------------------- */
 
-static pm_status write_log(const opts *o, const world *w, const pm_sim_run *r, FILE *fp,
-                           pm_error *err)
-{
-    static const pm_records_format f[] = {PM_RECORDS_CSV, PM_RECORDS_JSONL, PM_RECORDS_LABELSTUDIO};
-    pm_records_writer *wr;
-    pm_status st =
-        pm_records_writer_new(fp, o->out, f[o->log_format], PM_RECW_SHOWN_LEFT, &wr, err);
-    if (st == PM_OK)
-        st = pm_sim_write_log(r->plan, r->labels, w->items, w->gold, wr, err);
-    if (st != PM_OK) {
-        pm_records_writer_free(wr);
-        return st;
-    }
-    return pm_records_writer_close(wr, err);
-}
-
-static pm_status write_truth(const opts *o, const world *w, FILE *fp, pm_error *err)
-{
-    pm_sim_truth t = truth_of(w);
-    return pm_sim_write_truth(fp, &t, o->plan.seed, w->seed, err);
-}
-
 /* Each file complete or absent: all are put in place only when all were
  * written. */
 static int write_files(const opts *o, const world *w, const pm_sim_run *r)
@@ -340,9 +313,13 @@ static int write_files(const opts *o, const world *w, const pm_sim_run *r)
             continue;
         st = pm_outfile_open(paths[i], &of[i], &err);
         if (st == PM_OK) {
+            static const pm_records_format f[] = {PM_RECORDS_CSV, PM_RECORDS_JSONL,
+                                                  PM_RECORDS_LABELSTUDIO};
             FILE *fp = pm_outfile_stream(of[i]);
-            st = i == 0   ? write_log(o, w, r, fp, &err)
-                 : i == 1 ? write_truth(o, w, fp, &err)
+            pm_sim_truth t = pm_sim_world_truth(w);
+            st = i == 0   ? pm_sim_run_write_log(r, w->items, w->gold, fp, o->out, f[o->log_format],
+                                                 &err)
+                 : i == 1 ? pm_sim_write_truth(fp, &t, o->plan.seed, w->seed, &err)
                           : pm_sim_write_gold(fp, w->gold, w->p_gold, &err);
         }
     }
@@ -434,7 +411,7 @@ static int annotator_rows(out_table *t, const opts *o, const world *w, const pm_
     size_t count;
     const pm_assess_row *rows = pm_assess_rows(r->assess, &count);
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
-    pm_sim_truth tr = truth_of(w);
+    pm_sim_truth tr = pm_sim_world_truth(w);
     pm_error err = {0};
     pm_status st = idx ? pm_sim_match(&tr, rows, count, idx, &err) : PM_ENOMEM;
     for (size_t i = 0; st == PM_OK && i < count; i++) {
@@ -551,7 +528,7 @@ static int load_contracts(const opts *o, const world *w, paid *p)
 static int pay_run(const opts *o, const world *w, const pm_sim_run *r, const cli_testopts *to,
                    paid *p, out_table *t)
 {
-    pm_sim_truth tr = truth_of(w);
+    pm_sim_truth tr = pm_sim_world_truth(w);
     for (size_t i = 0; i < p->n; i++) {
         pm_error err = {0};
         pm_status st =
@@ -583,15 +560,8 @@ static int pay_run(const opts *o, const world *w, const pm_sim_run *r, const cli
 static int write_html(const opts *o, const world *w, const pm_sim_score *scores, size_t nruns,
                       const paid *p)
 {
-    pm_sim_page in = {o->plan.seed,
-                      w->seed,
-                      w->n,
-                      w->delta_r,
-                      o->items ? o->items : "data/ultrafeedback-sample.jsonl",
-                      scores,
-                      nruns,
-                      p->c,
-                      p->n};
+    const char *items = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
+    pm_sim_page in = {o->plan.seed, w->seed, w->n, w->delta_r, items, scores, nruns, p->c, p->n};
     pm_error err = {0};
     pm_doc *d = NULL;
     pm_outfile *of = NULL;
@@ -619,7 +589,7 @@ static int all_runs(const opts *o, world *w, pm_plan **first, const cli_testopts
                     paid *p, pm_sim_score *scores, size_t nruns)
 {
     int rc = 0;
-    pm_sim_truth tr = truth_of(w);
+    pm_sim_truth tr = pm_sim_world_truth(w);
     for (size_t i = 0; i < nruns && !rc; i++) {
         double dup_rate = o->plan.nrates ? o->plan.dup_rates[i] : NAN;
         pm_sim_run r = {0};

@@ -283,3 +283,18 @@ void pm_sim_run_free(pm_sim_run *r)
     pm_assess_free(r->assess);
     memset(r, 0, sizeof *r);
 }
+
+pm_status pm_sim_run_write_log(const pm_sim_run *r, const pm_plan_pool *items,
+                               const pm_plan_pool *gold, FILE *fp, const char *name,
+                               pm_records_format f, pm_error *err)
+{
+    pm_records_writer *w;
+    pm_status st = pm_records_writer_new(fp, name, f, PM_RECW_SHOWN_LEFT, &w, err);
+    if (st == PM_OK)
+        st = pm_sim_write_log(r->plan, r->labels, items, gold, w, err);
+    if (st != PM_OK) {
+        pm_records_writer_free(w);
+        return st;
+    }
+    return pm_records_writer_close(w, err);
+}
