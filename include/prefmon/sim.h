@@ -179,6 +179,12 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
 pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
                            const pm_plan_pool *gold, pm_records_writer *w, pm_error *err);
 
+/** The options of the in-memory assessment of a simulation: assess's
+ *  defaults told what was simulated (general convention, q0 = 1/2, delta =
+ *  delta_r) with the test eta0 against eta1 and the intervals' level. */
+PM_API void pm_sim_assess_options(double delta_r, double level, double eta0, double eta1,
+                                  pm_assess_options *out);
+
 /** Assess a simulated run in memory: every row's record (pm_sim_record,
  *  with its gold label from p_gold when not NULL) into a new assessment
  *  with options opt, finished. *out is the caller's (pm_assess_free); NULL

@@ -169,7 +169,7 @@ static int finish(void *self)
     return 0;
 }
 
-/* ---- the simulated world: items, gold set, pool -------------------------- */
+/* ---- the simulated world (pm_sim_world): items, gold set, pool ----------- */
 
 typedef pm_sim_world world;
 
@@ -198,13 +198,10 @@ static int make_pool(const opts *o, world *w)
 {
     size_t k[4];
     pm_error err = {0};
-    if (pm_sim_pool_counts((size_t)o->annotators, o->shares, k, &err) != PM_OK) {
-        cli_error("%s", err.text);
-        return CLI_EUSAGE;
-    }
     pm_sim_effort e;
-    if (pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err) != PM_OK) {
-        cli_error("--eta: %s", err.text);
+    int shares = pm_sim_pool_counts((size_t)o->annotators, o->shares, k, &err) == PM_OK;
+    if (!shares || pm_sim_effort_parse(o->eta ? o->eta : "beta:8,2", &e, &err) != PM_OK) {
+        cli_error("%s%s", shares ? "--eta: " : "", err.text);
         return CLI_EUSAGE;
     }
     pm_status st = pm_sim_world_pool(w, k, &e, &err);
@@ -266,8 +263,7 @@ static int read_plan(opts *o, world *w, pm_plan **plan, int have_seed)
     o->plan.min_gap = h.min_gap;
     if (!have_seed)
         o->plan.seed = h.seed;
-    uint64_t s = o->plan.seed;
-    w->seed = pm_splitmix64(&s);
+    w->seed = pm_splitmix64(&(uint64_t){o->plan.seed});
     return 0;
 }
 
@@ -283,12 +279,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, pm_pl
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
     pm_assess_options ao;
-    pm_assess_options_default(&ao);
-    ao.delta = w->delta_r;
-    ao.q0 = 0.5;
-    ao.level = o->level;
-    ao.eta0 = to->eta0;
-    ao.eta1 = to->eta1;
+    pm_sim_assess_options(w->delta_r, o->level, to->eta0, to->eta1, &ao);
     pm_sim_request sr = {plan,      w->items, w->gold,    w->p_items,
                          w->p_gold, w->pool,  w->delta_r, w->seed};
     int assess = o->show != SHOW_NONE || o->html;
@@ -421,20 +412,15 @@ static int annotator_rows(out_table *t, const opts *o, const world *w, const pm_
         out_row(t);
         out_str(t, ar->annotator);
         out_str(t, pm_sim_kind_name(a->kind));
-        if (isnan(a->eta))
-            out_null(t); /* longer and left clickers have no effort: "-", not "nan" */
-        else
-            out_num(t, a->eta);
+        /* Longer and left clickers have no effort: "-", not "nan". */
+        isnan(a->eta) ? out_null(t) : out_num(t, a->eta);
         out_int(t, ar->dup_pairs);
         out_int(t, ar->consistent);
         out_num(t, ar->eta_hat);
         out_num(t, ar->ci_low);
         out_num(t, ar->ci_high);
         int c = pm_sim_covered(a, ar);
-        if (c < 0)
-            out_null(t);
-        else
-            out_bool(t, c);
+        c < 0 ? out_null(t) : out_bool(t, c);
         out_str(t, pm_decision_name(ar->decision));
         out_int(t, ar->gold_n);
         out_int(t, ar->gold_agree);
@@ -619,12 +605,10 @@ static int all_runs(const opts *o, world *w, pm_plan **first, const cli_testopts
 
 static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *to, out_format fmt)
 {
-    world w;
-    memset(&w, 0, sizeof w);
+    world w = {0};
     opts oc = *o; /* with --plan-manifest, completed from the manifest */
     o = &oc;
-    uint64_t s = o->plan.seed;
-    w.seed = pm_splitmix64(&s);
+    w.seed = pm_splitmix64(&(uint64_t){o->plan.seed});
     pm_error err = {0};
     pm_status st = pm_sim_repeat_delta(&mon->scheme, &w.delta_r, &err);
     if (st != PM_OK) {
@@ -632,11 +616,9 @@ static int simulate(const opts *o, const cli_monitor *mon, const cli_testopts *t
         return CLI_EUSAGE;
     }
     pm_plan *first = NULL; /* the manifest's plan, owned by the first run once made */
-    paid p;
-    pm_sim_score scores[MAX_RUNS];
+    paid p = {0};
+    pm_sim_score scores[MAX_RUNS] = {{0}};
     size_t nruns = o->plan.nrates ? o->plan.nrates : 1;
-    memset(&p, 0, sizeof p);
-    memset(scores, 0, sizeof scores);
     int rc = oc.plan_manifest && oc.gold_items < 0 ? manifest_gold(&oc) : 0;
     if (!rc)
         rc = load_items(o, &w);

@@ -230,6 +230,17 @@ pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_pla
     return st;
 }
 
+void pm_sim_assess_options(double delta_r, double level, double eta0, double eta1,
+                           pm_assess_options *out)
+{
+    pm_assess_options_default(out);
+    out->delta = delta_r;
+    out->q0 = 0.5;
+    out->level = level;
+    out->eta0 = eta0;
+    out->eta1 = eta1;
+}
+
 pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
                         const pm_assess_options *opt, pm_assess **out, pm_error *err)
 {
