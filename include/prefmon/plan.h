@@ -41,6 +41,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
 
@@ -86,6 +87,20 @@ int pm_plan_pool_find(const pm_plan_pool *p, const char *key, size_t *index);
 const char *pm_plan_pool_key(const pm_plan_pool *p, size_t i);
 /** Response A (which = 0) or B (which = 1) of item i; NULL in a key-only pool. */
 const char *pm_plan_pool_response(const pm_plan_pool *p, size_t i, int which);
+
+/**
+ * The one rule that splits the items read into the gold set and the pool
+ * the queues draw from (plan --gold, simulate --gold-items): the keys of
+ * gold_keys, in their order, are the gold set, each with its responses
+ * from `all`; every other item of `all`, in its order, goes to items. A
+ * gold key not in `all` is added key-only, which only a key-only `all`
+ * allows (a platform cannot show an item without its responses):
+ * otherwise PM_EPARSE "gold_name: gold item 'k' is not in the items ...".
+ * items and gold are the caller's (normally empty) pools; PM_ENOMEM.
+ */
+PM_API pm_status pm_plan_pool_split(const pm_plan_pool *all, const pm_plan_pool *gold_keys,
+                                    const char *gold_name, pm_plan_pool *items, pm_plan_pool *gold,
+                                    pm_error *err);
 
 /* ---- plans ------------------------------------------------------------ */
 

@@ -44,6 +44,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/assess.h"
+#include "prefmon/export.h"
 #include "prefmon/monitor.h"
 #include "prefmon/plan.h"
 #include "prefmon/records.h"
@@ -100,6 +102,13 @@ double pm_sim_beta(pm_rng *r, double a, double b);
 pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, size_t n_longer,
                       size_t n_left, uint64_t seed, pm_sim_annotator *out, pm_error *err);
 
+/** How many of n annotators are of each kind: round(share x n) spammers,
+ *  longer and left clickers (shares[0..2], halves up), the rest careful;
+ *  counts[] = careful, spammer, longer, left as pm_sim_pool takes them.
+ *  PM_EINVAL when the rounded shares exceed n. */
+PM_API pm_status pm_sim_pool_counts(size_t n, const double shares[3], size_t counts[4],
+                                    pm_error *err);
+
 /* ---- items ------------------------------------------------------------ */
 
 /**
@@ -117,6 +126,15 @@ pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, s
 pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
                             size_t *repeated, pm_error *err);
 
+/** The gold set of a simulation, its first g items (their keys are the
+ *  gold list of pm_plan_pool_split, plan --gold's rule), and every pool's
+ *  P(A) from p_all (one per item of all): *p_items and *p_gold are
+ *  malloc'd, one per item of items and gold, the caller frees them (NULL
+ *  on error). PM_EINVAL when g leaves no item for the queues; PM_ENOMEM. */
+PM_API pm_status pm_sim_items_split(const pm_plan_pool *all, const double *p_all, size_t g,
+                                    pm_plan_pool *items, pm_plan_pool *gold, double **p_items,
+                                    double **p_gold, pm_error *err);
+
 /* ---- labels ----------------------------------------------------------- */
 
 typedef struct pm_sim_request {
@@ -132,6 +150,13 @@ typedef struct pm_sim_request {
  *  needs q0 = 1/2: PM_EINVAL otherwise) or delta / 2 (paper convention);
  *  PM_EINVAL for an expert scheme. */
 pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err);
+
+/** The probability that a duplicate pair of a agrees under the label model
+ *  above: 1/2 + eta (1/2 - delta_r) for careful annotators and spammers
+ *  (eta 0), 1 for longer-response clickers (the same side of the same
+ *  item), 0 for left clickers (the swapped repeat always disagrees). The
+ *  one closed form of the model: simulate's exact rates read it. */
+PM_API double pm_sim_pass_prob(const pm_sim_annotator *a, double delta_r);
 
 /** Label every row of the plan: labels[i] = 'A' or 'B' for row i of
  *  pm_plan_rows (room for that many). PM_EINVAL for bad inputs (a p
@@ -153,6 +178,50 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
  *  Errors are the writer's; PM_ENOMEM. */
 pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
                            const pm_plan_pool *gold, pm_records_writer *w, pm_error *err);
+
+/** The options of the in-memory assessment of a simulation: assess's
+ *  defaults told what was simulated (general convention, q0 = 1/2, delta =
+ *  delta_r) with the test eta0 against eta1 and the intervals' level. */
+PM_API void pm_sim_assess_options(double delta_r, double level, double eta0, double eta1,
+                                  pm_assess_options *out);
+
+/** Assess a simulated run in memory: every row's record (pm_sim_record,
+ *  with its gold label from p_gold when not NULL) into a new assessment
+ *  with options opt, finished. *out is the caller's (pm_assess_free); NULL
+ *  on error. Errors are pm_assess's. */
+PM_API pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
+                               const pm_assess_options *opt, pm_assess **out, pm_error *err);
+
+/** One simulated run: a plan, its labels, their counts and, when asked,
+ *  the in-memory assessment of the log. */
+typedef struct pm_sim_run {
+    pm_plan *plan;       /* owned */
+    char *labels;        /* owned: one per plan row, as pm_sim_labels writes them */
+    size_t rows;         /* plan rows */
+    pm_plan_summary sum; /* pm_plan_summarize without a scheme */
+    pm_assess *assess;   /* owned; NULL when no assessment was asked */
+} pm_sim_run;
+
+/** Label plan with req (its plan field is ignored) and, when opt is not
+ *  NULL, assess the labels (pm_sim_assess, gold from req->p_gold). The run
+ *  owns plan from the call on, also on error (pm_sim_run_free frees it).
+ *  Errors are pm_sim_labels's and pm_sim_assess's; PM_ENOMEM. */
+PM_API pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req,
+                                 const pm_assess_options *opt, pm_sim_run *out, pm_error *err);
+PM_API void pm_sim_run_free(pm_sim_run *r);
+
+/** The run's label log as a platform exports it: a records writer of
+ *  format f on fp (name for messages) with shown_left, pm_sim_write_log,
+ *  closed. items and gold are the pools the plan was made from. Errors
+ *  are the writer's. */
+PM_API pm_status pm_sim_run_write_log(const pm_sim_run *r, const pm_plan_pool *items,
+                                      const pm_plan_pool *gold, FILE *fp, const char *name,
+                                      pm_records_format f, pm_error *err);
+
+/** The gold labels of a gold pool, "key TAB label" per line as assess
+ *  --gold reads them (pm_sim_gold_label of p_gold[i]). PM_EIO. */
+PM_API pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const double *p_gold,
+                                   pm_error *err);
 
 /** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
 const char *pm_sim_gold_label(double p);

@@ -197,39 +197,6 @@ static pm_status read_items(pm_plan_pool *pool, const char *path, size_t *repeat
     return st;
 }
 
-/* Split all (read from --items) into items and gold: the keys listed in
- * gold_keys go to gold with their responses; a gold key that is not in
- * --items is key-only, which works only when the items are key-only too
- * (a platform cannot show an item without its responses). */
-static pm_status split_pools(const pm_plan_pool *all, const pm_plan_pool *gold_keys,
-                             pm_plan_pool *items, pm_plan_pool *gold, const char *gold_path,
-                             pm_error *err)
-{
-    pm_status st = PM_OK;
-    int texts = pm_plan_pool_response(all, 0, 0) != NULL;
-    for (size_t i = 0; st == PM_OK && i < pm_plan_pool_count(gold_keys); i++) {
-        const char *key = pm_plan_pool_key(gold_keys, i);
-        size_t j;
-        if (pm_plan_pool_find(all, key, &j))
-            st = pm_plan_pool_add(gold, key, pm_plan_pool_response(all, j, 0),
-                                  pm_plan_pool_response(all, j, 1), NULL, err);
-        else if (!texts)
-            st = pm_plan_pool_add(gold, key, NULL, NULL, NULL, err);
-        else
-            st = pm_error_set(err, PM_EPARSE,
-                              "%s: gold item '%s' is not in --items, so its responses are "
-                              "unknown and it cannot be shown; add it to the item file",
-                              gold_path, key);
-    }
-    for (size_t i = 0; st == PM_OK && i < pm_plan_pool_count(all); i++) {
-        const char *key = pm_plan_pool_key(all, i);
-        if (!pm_plan_pool_find(gold_keys, key, NULL))
-            st = pm_plan_pool_add(items, key, pm_plan_pool_response(all, i, 0),
-                                  pm_plan_pool_response(all, i, 1), NULL, err);
-    }
-    return st;
-}
-
 typedef struct pools {
     pm_plan_pool *all, *gold_keys, *items, *gold;
     size_t repeated, grepeated; /* keys listed twice, warned about on success */
@@ -257,7 +224,7 @@ static int load_pools(const opts *o, pools *p)
         return cli_fail("--gold", st, &err);
     if ((st = read_items(p->all, o->items, &p->repeated, &err)) != PM_OK)
         return cli_fail("--items", st, &err);
-    st = split_pools(p->all, p->gold_keys, p->items, p->gold, o->gold, &err);
+    st = pm_plan_pool_split(p->all, p->gold_keys, o->gold, p->items, p->gold, &err);
     return st == PM_OK ? 0 : cli_fail("--gold", st, &err);
 }
 

@@ -55,9 +55,16 @@ awk -F, 'NR == FNR { if (FNR > 1) kind[$1] = $2; next }
 # pay: 20 rows; spammers fail the binary threshold and get the base wage.
 rows=$(awk 'END { print NR - 1 }' "$tmp/pay.csv")
 [ "$rows" -eq 20 ] || fail "pay wrote $rows rows, not 20"
-awk -F, '$1 ~ /^spammer/ && !/below threshold: / { print "spammer " $1 " not below: " $0; bad = 1 }
-    $1 ~ /^longer/ && !/passed: / { print "longer clicker " $1 " not passed: " $0; bad = 1 }
-    END { exit bad }' "$tmp/pay.csv" >&2 || fail "pay does not follow the consistency outcomes"
+# The log's names are opaque (a0001 ...): only the truth file says who is who.
+awk -F, 'NR == FNR { if (FNR > 1) kind[$1] = $2; next }
+    FNR == 1 { next }
+    kind[$1] == "" { print "pay row " $1 " is no annotator of the truth"; bad = 1 }
+    kind[$1] == "spammer" && !/below threshold: / { print "spammer " $1 " not below: " $0; bad = 1 }
+    kind[$1] == "longer" && !/passed: / { print "longer clicker " $1 " not passed: " $0; bad = 1 }
+    END { exit bad }' "$tmp/truth.csv" "$tmp/pay.csv" >&2 || fail "pay does not follow the consistency outcomes"
+# No name in the log tells the kind: every annotator is "a" and digits.
+awk -F, 'NR > 1 && $1 !~ /^a[0-9]+$/ { print "log names annotator " $1; bad = 1; exit } END { exit bad }' \
+    "$tmp/log.csv" >&2 || fail "the log's annotator names are not opaque"
 # The same simulation exported as JSONL and as a Label Studio export reads
 # back to the same assessment (the readers see the same records), and the
 # --html page parses.

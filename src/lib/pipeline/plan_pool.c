@@ -362,3 +362,32 @@ pm_status pm_plan_pool_read_jsonl(pm_plan_pool *p, FILE *fp, const char *name, s
         *duplicates += dups;
     return PM_OK;
 }
+
+pm_status pm_plan_pool_split(const pm_plan_pool *all, const pm_plan_pool *gold_keys,
+                             const char *gold_name, pm_plan_pool *items, pm_plan_pool *gold,
+                             pm_error *err)
+{
+    pm_status st = PM_OK;
+    int texts = pm_plan_pool_count(all) && pm_plan_pool_response(all, 0, 0) != NULL;
+    for (size_t i = 0; st == PM_OK && i < pm_plan_pool_count(gold_keys); i++) {
+        const char *key = pm_plan_pool_key(gold_keys, i);
+        size_t j;
+        if (pm_plan_pool_find(all, key, &j))
+            st = pm_plan_pool_add(gold, key, pm_plan_pool_response(all, j, 0),
+                                  pm_plan_pool_response(all, j, 1), NULL, err);
+        else if (!texts)
+            st = pm_plan_pool_add(gold, key, NULL, NULL, NULL, err);
+        else
+            st = pm_error_set(err, PM_EPARSE,
+                              "%s: gold item '%s' is not in --items, so its responses are "
+                              "unknown and it cannot be shown; add it to the item file",
+                              gold_name, key);
+    }
+    for (size_t i = 0; st == PM_OK && i < pm_plan_pool_count(all); i++) {
+        const char *key = pm_plan_pool_key(all, i);
+        if (!pm_plan_pool_find(gold_keys, key, NULL))
+            st = pm_plan_pool_add(items, key, pm_plan_pool_response(all, i, 0),
+                                  pm_plan_pool_response(all, i, 1), NULL, err);
+    }
+    return st;
+}

@@ -38,6 +38,15 @@ pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *er
     return PM_OK;
 }
 
+double pm_sim_pass_prob(const pm_sim_annotator *a, double delta_r)
+{
+    if (a->kind == PM_SIM_LONGER)
+        return 1;
+    if (a->kind == PM_SIM_LEFT)
+        return 0;
+    return 0.5 + a->eta * (0.5 - delta_r);
+}
+
 /* Per pool item: the longer response (more bytes; ties A), 'A' or 'B'. */
 static char *longer_sides(const pm_plan_pool *pool)
 {
@@ -219,4 +228,84 @@ pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_pla
     free(ki);
     free(kg);
     return st;
+}
+
+void pm_sim_assess_options(double delta_r, double level, double eta0, double eta1,
+                           pm_assess_options *out)
+{
+    pm_assess_options_default(out);
+    out->delta = delta_r;
+    out->q0 = 0.5;
+    out->level = level;
+    out->eta0 = eta0;
+    out->eta1 = eta1;
+}
+
+pm_status pm_sim_assess(const pm_plan *plan, const char *labels, const double *p_gold,
+                        const pm_assess_options *opt, pm_assess **out, pm_error *err)
+{
+    pm_assess *a = *out = pm_assess_new(opt, err);
+    if (!a)
+        return err ? err->code : PM_ENOMEM;
+    size_t rows;
+    pm_plan_rows(plan, &rows);
+    /* In batches: pm_assess_add_batch's loop is the fast path. */
+    pm_record recs[1024];
+    pm_status st = PM_OK;
+    for (size_t i = 0; i < rows && st == PM_OK;) {
+        size_t n = 0, done;
+        for (; n < 1024 && i < rows; n++, i++)
+            pm_sim_record(plan, labels, p_gold, i, &recs[n]);
+        st = pm_assess_add_batch(a, recs, n, &done, err);
+    }
+    if (st == PM_OK)
+        st = pm_assess_finish(a, err);
+    if (st != PM_OK) {
+        pm_assess_free(a);
+        *out = NULL;
+    }
+    return st;
+}
+
+pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req, const pm_assess_options *opt,
+                          pm_sim_run *out, pm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->plan = plan;
+    pm_plan_rows(plan, &out->rows);
+    pm_status st = pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0, &out->sum, err);
+    if (st == PM_OK && !(out->labels = malloc(out->rows ? out->rows : 1)))
+        st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    pm_sim_request r = *req;
+    r.plan = plan;
+    if (st == PM_OK)
+        st = pm_sim_labels(&r, out->labels, err);
+    if (st == PM_OK && opt)
+        st = pm_sim_assess(plan, out->labels, req->p_gold, opt, &out->assess, err);
+    return st;
+}
+
+void pm_sim_run_free(pm_sim_run *r)
+{
+    if (!r)
+        return;
+    pm_plan_free(r->plan);
+    free(r->labels);
+    pm_assess_free(r->assess);
+    memset(r, 0, sizeof *r);
+}
+
+pm_status pm_sim_run_write_log(const pm_sim_run *r, const pm_plan_pool *items,
+                               const pm_plan_pool *gold, FILE *fp, const char *name,
+                               pm_records_format f, pm_error *err)
+{
+    pm_records_writer *w;
+    pm_status st = pm_records_writer_new(fp, name, f, PM_RECW_SHOWN_LEFT, &w, err);
+    if (st == PM_OK)
+        st = pm_sim_write_log(r->plan, r->labels, items, gold, w, err);
+    if (st != PM_OK) {
+        pm_records_writer_free(w);
+        return st;
+    }
+    return pm_records_writer_close(w, err);
 }

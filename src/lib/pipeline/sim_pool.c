@@ -225,3 +225,55 @@ pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, doub
         *repeated = rep;
     return PM_OK;
 }
+
+pm_status pm_sim_pool_counts(size_t n, const double shares[3], size_t counts[4], pm_error *err)
+{
+    size_t other = 0;
+    for (int t = 0; t < 3; t++) {
+        if (!(shares[t] >= 0 && shares[t] <= 1))
+            return pm_error_set(err, PM_EINVAL, "simulate: share %g is outside [0, 1]", shares[t]);
+        counts[t + 1] = (size_t)floor(shares[t] * (double)n + 0.5);
+        other += counts[t + 1];
+    }
+    if (other > n)
+        return pm_error_set(err, PM_EINVAL,
+                            "the shares round to more annotators than --annotators %zu", n);
+    counts[0] = n - other;
+    return PM_OK;
+}
+
+pm_status pm_sim_items_split(const pm_plan_pool *all, const double *p_all, size_t g,
+                             pm_plan_pool *items, pm_plan_pool *gold, double **p_items,
+                             double **p_gold, pm_error *err)
+{
+    size_t n = pm_plan_pool_count(all);
+    *p_items = *p_gold = NULL;
+    if (g >= n)
+        return pm_error_set(err, PM_EINVAL, "the gold set (%zu) takes every item of --items (%zu)",
+                            g, n);
+    pm_plan_pool *keys = pm_plan_pool_new();
+    pm_status st = keys ? PM_OK : pm_error_set(err, PM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < g && st == PM_OK; i++)
+        st = pm_plan_pool_add(keys, pm_plan_pool_key(all, i), NULL, NULL, NULL, err);
+    if (st == PM_OK)
+        st = pm_plan_pool_split(all, keys, "--gold-items", items, gold, err);
+    pm_plan_pool_free(keys);
+    const pm_plan_pool *pools[2] = {items, gold};
+    double **ps[2] = {p_items, p_gold};
+    for (int k = 0; k < 2 && st == PM_OK; k++) {
+        size_t m = pm_plan_pool_count(pools[k]);
+        if (!(*ps[k] = malloc((m ? m : 1) * sizeof **ps[k])))
+            st = pm_error_set(err, PM_ENOMEM, "out of memory");
+        /* By key: the split keeps each item's key. */
+        for (size_t i = 0, j = 0; st == PM_OK && i < m; i++) {
+            pm_plan_pool_find(all, pm_plan_pool_key(pools[k], i), &j);
+            (*ps[k])[i] = p_all[j];
+        }
+    }
+    if (st != PM_OK) {
+        free(*p_items);
+        free(*p_gold);
+        *p_items = *p_gold = NULL;
+    }
+    return st;
+}
