@@ -41,6 +41,7 @@
 #include <stdio.h>
 
 #include "prefmon/contract.h"
+#include "prefmon/csv.h" /* pm_csv_write_cell, the cell writer of these files */
 #include "prefmon/status.h"
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
@@ -145,9 +146,5 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
  *  user, detected before anything is written. */
 pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
                               const char *message, size_t *skipped, pm_error *err);
-
-/** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
- *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
-pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
 
 #endif

@@ -299,25 +299,6 @@ static int write_files(const opts *o, const char *out_path, const payrun *p)
     return st == PM_OK ? 0 : cli_fail(what, st, &err);
 }
 
-/* An annotator id as a stdout cell: in CSV, one a spreadsheet would run
- * (= + - @ TAB CR first) gets a leading quote, as in the files (pay.h). */
-static int id_cell(out_table *t, const char *id, out_format fmt)
-{
-    if (fmt != OUT_CSV || !id[0] || !strchr("=+-@\t\r", id[0])) {
-        out_str(t, id);
-        return 0;
-    }
-    size_t n = strlen(id);
-    char *q = malloc(n + 2);
-    if (!q)
-        return -1;
-    q[0] = '\'';
-    memcpy(q + 1, id, n + 1);
-    out_str(t, q); /* copied by the table */
-    free(q);
-    return 0;
-}
-
 static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
 {
     static const char *const cols[] = {"annotator", "pairs", "consistent", "threshold", "wage",
@@ -335,21 +316,18 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
         pm_money_format(r->paid_cents, pd, sizeof pd);
         pm_money_format(r->bonus_cents, b, sizeof b);
         out_row(t);
-        if (id_cell(t, r->annotator, fmt) != 0) {
-            out_free(t);
-            return CLI_EINTERNAL;
-        }
+        out_str(t, r->annotator); /* guarded in CSV by the table writer */
         out_int(t, r->pairs);
         out_int(t, r->consistent);
         if (p->contract.terms.type == PM_CONTRACT_BINARY && r->pairs > 0)
             out_int(t, r->k_used);
         else
             out_null(t);
-        out_str(t, w);
-        out_str(t, pd);
-        out_str(t, b);
+        out_decimal(t, w);
+        out_decimal(t, pd);
+        out_decimal(t, b);
         out_str(t, po->currency);
-        out_str(t, po->unit);
+        out_decimal(t, po->unit);
         out_str(t, r->reason);
     }
     int rc = cli_emit(t, fmt);

@@ -18,36 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefmon/csv.h"
 #include "prefmon/pay.h"
 
 /* Toloka's per-award limit, in cents. */
 #define TOLOKA_MAX_CENTS 10000
 
-pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err)
-{
-    const char *s = text ? text : "";
-    /* OWASP CSV injection: a cell starting with one of these is a formula
-     * (or, for TAB and CR, hides one) in Excel, LibreOffice and Sheets. */
-    int neutral = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-    int quote = neutral || strpbrk(s, ",\"\r\n") != NULL;
-    int bad = 0;
-    if (quote)
-        bad |= fputc('"', fp) == EOF;
-    if (neutral)
-        bad |= fputc('\'', fp) == EOF;
-    for (; *s && !bad; s++) {
-        if (*s == '"')
-            bad |= fputc('"', fp) == EOF;
-        bad |= fputc(*s, fp) == EOF;
-    }
-    if (quote && !bad)
-        bad |= fputc('"', fp) == EOF;
-    return bad ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
-}
-
 /* One CSV row: the cells in order, a cell whose bit is set in `raw` written
- * as is (our own numbers: "-0.50" must stay a number, not be neutralised),
- * every other cell quoted and neutralised by pm_csv_write_cell. */
+ * as is (our own numbers: "-0.50" must stay a number, not be guarded),
+ * every other cell guarded and quoted by pm_csv_write_cell (prefmon/csv.h). */
 static pm_status write_row(FILE *fp, const char *const *cells, size_t n, unsigned raw,
                            const char *eol, pm_error *err)
 {
