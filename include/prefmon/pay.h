@@ -21,8 +21,9 @@
 ** rounded ONCE to cents, half away from zero (1.005 -> 1.01, -1.005 ->
 ** -1.01). No binary double is ever printed as an amount. Terms whose
 ** decimals need more than 127 bits give PM_ERANGE (round them).
-** Amounts are in hundredths of the currency: currencies without cents (JPY)
-** or with three decimals (BHD) are not supported yet.
+** Amounts are in hundredths of the currency, so only ISO 4217 currencies
+** with two decimals are accepted (pm_pay_check_currency): JPY (0 decimals),
+** KWD and BHD (3), XAU, XXX and codes outside ISO 4217 (BTC) are refused.
 **
 ** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
 ** reason but is never written to an upload file (the writers count it).
@@ -40,8 +41,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/assess.h"
 #include "prefmon/contract.h"
 #include "prefmon/csv.h" /* pm_csv_write_cell, the cell writer of these files */
+#include "prefmon/export.h"
 #include "prefmon/status.h"
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
@@ -55,8 +58,9 @@ typedef struct pm_pay_input {
 } pm_pay_input;
 
 typedef struct pm_pay_options {
-    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10") */
-    const char *currency; /* ISO 4217 code, three capital letters ("USD") */
+    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10"),
+                             at most 6 decimal places (pm_pay_check_unit) */
+    const char *currency; /* ISO 4217 code of a 2-decimal currency ("USD") */
     int strict_n;         /* refuse n_i != n instead of scaling the threshold */
 } pm_pay_options;
 
@@ -92,6 +96,29 @@ typedef struct pm_pay_summary {
 pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
                          const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
                          pm_error *err);
+
+/**
+ * The pay inputs of an assessment: row i pays rows[i].annotator for its
+ * dup_pairs pairs with consistent of them consistent, paid_cents already
+ * paid (the same for every row). *out is malloc'd with room for count rows
+ * (at least one); the caller frees it with free(). The annotator strings
+ * are borrowed from rows (keep the assessment alive). PM_EINVAL for a NULL
+ * out, missing rows or paid_cents < 0; PM_ENOMEM.
+ */
+PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t count,
+                                               long long paid_cents, pm_pay_input **out,
+                                               pm_error *err);
+
+/** PM_OK when code is an ISO 4217 currency whose amounts have two
+ *  decimals (USD, GBP, EUR, ...: the list is in pay.c, from ISO 4217 List
+ *  One). PM_EINVAL, saying why, for anything else: a currency with 0 (JPY),
+ *  3 (KWD, BHD) or 4 decimals, a metal or test code (XAU, XXX), a funds
+ *  code, or no ISO 4217 code at all (BTC). */
+PM_API pm_status pm_pay_check_currency(const char *code, pm_error *err);
+
+/** PM_OK when unit is a positive decimal ("0.10", "10") with at most 6
+ *  decimal places once trailing zeros are dropped; PM_EINVAL otherwise. */
+PM_API pm_status pm_pay_check_unit(const char *unit, pm_error *err);
 
 /** The payment rule in one or two sentences, to print before paying
  *  ("binary contract for n = 20 pairs: wage = 1.2 + 0.8 if consistent >= 17

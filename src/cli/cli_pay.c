@@ -24,8 +24,11 @@ static const char help[] =
     "options:\n"
     "  --assessment FILE         the assessment JSON that assess --out writes\n"
     "  --contract FILE           the contract JSON that contract --out writes\n"
-    "  --unit AMOUNT             money per contract unit, a decimal (e.g. 0.50)\n"
-    "  --currency CODE           ISO 4217 code of that money (USD, GBP, EUR)\n"
+    "  --unit AMOUNT             money per contract unit, a decimal (e.g. 0.50), at most\n"
+    "                            6 decimal places\n"
+    "  --currency CODE           ISO 4217 code of that money (USD, GBP, EUR); amounts are\n"
+    "                            in hundredths, so currencies without 2 decimals (JPY, KWD,\n"
+    "                            XAU) and non-ISO codes (BTC) are refused\n"
     "  --paid AMOUNT             already paid to each annotator by the platform (default 0)\n"
     "  --strict-n                refuse an annotator whose pairs differ from the contract's n\n"
     "  --out FILE                the payment CSV: annotator, pairs, consistent, wage, paid,\n"
@@ -40,7 +43,11 @@ static const char help[] =
     "  --help                    this help\n\n"
     "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, currency,\n"
     "unit, reason; amounts are exact decimals (strings in JSON). mturk and toloka pay in\n"
-    "USD. Upload cells a spreadsheet would run (= + - @ TAB CR first) get a leading '.\n";
+    "USD. CSV text cells a spreadsheet would run (= + - @ TAB CR or ' first) get a\n"
+    "leading ' (reversible). Upload ids are checked, never rewritten: a Prolific id is\n"
+    "24 hex digits, an MTurk WorkerId A[A-Z0-9]+, a Toloka user id 32 hex digits; an\n"
+    "MTurk Reason has at most 4096 characters; a Toloka title or message is one line.\n"
+    "Anything else is refused (exit 1) naming the payment row and the field.\n";
 
 enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
 
@@ -128,6 +135,15 @@ static int finish(void *self)
         cli_error("%s", e);
         return CLI_EUSAGE;
     }
+    /* The option named, exit 2: a unit finer than pay can compute exactly
+     * or a currency that is not paid in hundredths is a usage error, not a
+     * fault of the contract or of the data. */
+    pm_error err = {0};
+    pm_status st = pm_pay_check_unit(o->pay.unit, &err);
+    if (st != PM_OK)
+        return cli_fail("--unit", st, &err);
+    if ((st = pm_pay_check_currency(o->pay.currency, &err)) != PM_OK)
+        return cli_fail("--currency", st, &err);
     return 0;
 }
 
@@ -238,12 +254,11 @@ static int compute(const opts *o, payrun *p)
     if ((st = pm_assess_load_json(o->assessment, &p->assess, &err)) != PM_OK)
         return cli_fail("--assessment", st, &err);
     const pm_assess_row *ar = pm_assess_rows(p->assess, &p->count);
-    p->in = calloc(p->count + 1, sizeof *p->in);
+    if ((st = pm_pay_inputs_from_assessment(ar, p->count, paid, &p->in, &err)) != PM_OK)
+        return cli_fail("--assessment", st, &err);
     p->rows = calloc(p->count + 1, sizeof *p->rows);
-    if (!p->in || !p->rows)
+    if (!p->rows)
         return CLI_EINTERNAL;
-    for (size_t i = 0; i < p->count; i++)
-        p->in[i] = (pm_pay_input){ar[i].annotator, ar[i].dup_pairs, ar[i].consistent, paid};
     st = pm_pay_compute(&p->contract.terms, &o->pay, p->in, p->count, p->rows, &p->sum, &err);
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
