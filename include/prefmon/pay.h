@@ -28,8 +28,12 @@
 ** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
 ** reason but is never written to an upload file (the writers count it).
 ** Every text cell a spreadsheet would execute (first character = + - @ TAB
-** CR) is prefixed with a single quote (OWASP "CSV Injection"), and every
-** cell is quoted per RFC 4180 when it holds a comma, quote, CR or LF.
+** CR, or the guard ' itself) is guarded with a leading quote by
+** pm_csv_write_cell (prefmon/csv.h; reversible, so =x and '=x stay two
+** cells), and every cell is quoted per RFC 4180 when it holds a comma,
+** quote, CR or LF. Amounts are numbers and never guarded. Upload ids are
+** checked against the platform's id format, never rewritten: an altered id
+** would pay someone else (the upload writers below say what each takes).
 **
 ** Ownership: every struct here is a plain value owned by the caller; the
 ** rows' annotator strings are borrowed from the input rows. Pure and
@@ -147,7 +151,9 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped
- *  (*skipped, may be NULL). */
+ *  (*skipped, may be NULL). A payable row whose id is not 24 hexadecimal
+ *  digits is PM_EPARSE naming the row, detected before anything is
+ *  written. */
 pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
                                 pm_error *err);
 
@@ -161,8 +167,10 @@ typedef struct pm_pay_assignment {
 /** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason (which
  *  SendBonus requires and shows the worker) is `reason` when non-empty,
  *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing
- *  from the map is PM_EINVAL naming the worker, detected before anything is
- *  written. */
+ *  from the map is PM_EINVAL naming the worker; a WorkerId not matching
+ *  ^A[A-Z0-9]+$, an AssignmentId not matching ^[A-Z0-9]+$ (at most 64
+ *  characters each) or a Reason over 4096 characters is PM_EPARSE naming
+ *  the row; all detected before anything is written. */
 pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
                              const pm_pay_assignment *map, size_t map_count, const char *reason,
                              size_t *skipped, pm_error *err);
@@ -170,7 +178,9 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
 /** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
  *  public_message; title and message are required. Toloka accepts 0.01 to
  *  100 dollars per Toloker per award: a larger bonus is PM_EINVAL naming the
- *  user, detected before anything is written. */
+ *  user; a user_id that is not 32 hexadecimal digits, or a title or message
+ *  holding a control byte (a newline) or bytes that are not UTF-8, is
+ *  PM_EPARSE; all detected before anything is written. */
 pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
                               const char *message, size_t *skipped, pm_error *err);
 
