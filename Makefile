@@ -31,7 +31,7 @@ check: test asan
 
 # The main job on the embedded default data: a week of AdultContent2 (data/):
 # assess every annotator with gold, a binary contract for the median
-# annotator, payments and a Prolific upload file (scripts/demo.sh).
+# annotator and the payments (scripts/demo.sh).
 demo: build
 	@sh scripts/demo.sh $(PREFMON) $(BUILD)/demo
 

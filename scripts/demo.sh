@@ -4,8 +4,9 @@
 #   2. design a binary contract for the median annotator's number of
 #      duplicate pairs (self-consistency, that annotator pool's median
 #      chance agreement q0, no negative wages);
-#   3. pay each annotator from their own outcome, with a Prolific bulk-bonus
-#      upload file;
+#   3. pay each annotator from their own outcome (no upload file: the log is
+#      MTurk's and carries no assignment ids, which SendBonus needs, and a
+#      Prolific file of MTurk worker ids is refused: uploads never rewrite ids);
 #   4. the weekly HTML report of the three (one self-contained page), and
 #      the numbers behind its plots as CSV.
 # usage: scripts/demo.sh [PREFMON] [OUTDIR]
@@ -57,10 +58,9 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
             $c["base"], $c["bonus"], $c["k"], $c["n"], $c["k"], $c["eta"], $c["first_best_eta"] }' "$out/contract.csv"
 
 echo
-echo "== 3. prefmon pay --unit 10 --currency USD --upload prolific"
+echo "== 3. prefmon pay --unit 10 --currency USD"
 step "$P" pay --assessment "$out/assessment.json" --contract "$out/contract.json" --unit 10 \
-    --currency USD --out "$out/payments.csv" --upload prolific \
-    --upload-out "$out/prolific-bonus.csv" --format csv >/dev/null
+    --currency USD --out "$out/payments.csv" --format csv >/dev/null
 
 echo
 echo "== 4. prefmon report (the weekly HTML page)"
@@ -69,12 +69,12 @@ step "$P" report --assessment "$out/assessment.json" --contract "$out/contract.j
 
 echo
 echo "wrote:"
-for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv \
+for f in assessment.csv assessment.json contract.json payments.csv \
     report-data.csv; do
     printf '  %s\n' "$out/$f"
 done
 rm -f "$out/step.err"
-for f in assessment.csv assessment.json contract.json payments.csv prolific-bonus.csv \
+for f in assessment.csv assessment.json contract.json payments.csv \
     report-data.csv report.html; do
     [ -s "$out/$f" ] || { echo "demo: $out/$f was not written" >&2; exit 1; }
 done

@@ -11,6 +11,12 @@
 ** the input is an error. Positions are 1-based lines and byte columns.
 ** Blank lines (no byte between two line ends) are skipped.
 **
+** Writing: pm_csv_write_cell is the one CSV cell writer of every library
+** writer (payments, uploads, plan queues, label logs): a text cell that a
+** spreadsheet would run is guarded with pm_csv_guard (prefmon/text.h), which
+** pm_csv_unguard undoes, and quoted per RFC 4180. Numbers are not text cells:
+** writers put them as they are.
+**
 ** Ownership: the reader borrows the FILE (the caller closes it) and the
 ** name; fields are borrowed until the next pm_csv_next / pm_csv_open.
 */
@@ -20,6 +26,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
 
 typedef struct pm_csv_field {
@@ -57,5 +64,10 @@ long pm_csv_line(const pm_csv *c);
  *  count, 0 at end of file; *io_error set when reading failed. For a
  *  reader that takes the rest of the file itself (the JSON document). */
 size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error);
+
+/** One CSV text cell: guarded (pm_csv_guard: a leading ' before = + - @
+ *  TAB CR or ') and quoted per RFC 4180 when it holds a comma, quote, CR or
+ *  LF, or is guarded. NULL is the empty cell. PM_EIO on a write error. */
+PM_API pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
 
 #endif

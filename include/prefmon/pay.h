@@ -21,17 +21,20 @@
 ** rounded ONCE to cents, half away from zero (1.005 -> 1.01, -1.005 ->
 ** -1.01). No binary double is ever printed as an amount. Terms whose
 ** decimals need more than 127 bits give PM_ERANGE (round them).
-** Amounts are in hundredths of the currency: currencies without cents (JPY)
-** or with three decimals (BHD) are not supported yet.
+** Amounts are in hundredths of the currency, so only ISO 4217 currencies
+** with two decimals are accepted (pm_pay_check_currency): JPY (0 decimals),
+** KWD and BHD (3), XAU, XXX and codes outside ISO 4217 (BTC) are refused.
 **
 ** bonus = wage - paid. A bonus <= 0 appears in the payment table with its
 ** reason but is never written to an upload file (the writers count it).
 ** Every text cell a spreadsheet would execute (first character = + - @ TAB
-** CR) is prefixed with a single quote (OWASP "CSV Injection"), and so is one
-** that starts with a quote already, so that the guard can be undone
-** (pm_csv_guard / pm_csv_unguard, text.h; pm_pay_read_table does): `=x` and
-** `'=x` are written `'=x` and `''=x`. Every cell is quoted per RFC 4180 when
-** it holds a comma, quote, CR or LF.
+** CR, or the guard ' itself) is guarded with a leading quote by
+** pm_csv_write_cell (prefmon/csv.h; reversible, so =x and '=x stay two
+** cells), and every cell is quoted per RFC 4180 when it holds a comma,
+** quote, CR or LF. Amounts are numbers and never guarded. Upload ids are
+** checked against the platform's id format, never rewritten: an altered id
+** would pay someone else (the upload writers below say what each takes).
+** pm_pay_read_table undoes the guard (pm_csv_unguard, text.h).
 **
 ** Ownership: every struct here is a plain value owned by the caller; the
 ** rows' annotator strings are borrowed from the input rows, except that a
@@ -44,7 +47,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/assess.h"
 #include "prefmon/contract.h"
+#include "prefmon/csv.h" /* pm_csv_write_cell, the cell writer of these files */
 #include "prefmon/export.h"
 #include "prefmon/status.h"
 
@@ -59,8 +64,9 @@ typedef struct pm_pay_input {
 } pm_pay_input;
 
 typedef struct pm_pay_options {
-    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10") */
-    const char *currency; /* ISO 4217 code, three capital letters ("USD") */
+    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10"),
+                             at most 6 decimal places (pm_pay_check_unit) */
+    const char *currency; /* ISO 4217 code of a 2-decimal currency ("USD") */
     int strict_n;         /* refuse n_i != n instead of scaling the threshold */
 } pm_pay_options;
 
@@ -97,6 +103,29 @@ pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
                          const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
                          pm_error *err);
 
+/**
+ * The pay inputs of an assessment: row i pays rows[i].annotator for its
+ * dup_pairs pairs with consistent of them consistent, paid_cents already
+ * paid (the same for every row). *out is malloc'd with room for count rows
+ * (at least one); the caller frees it with free(). The annotator strings
+ * are borrowed from rows (keep the assessment alive). PM_EINVAL for a NULL
+ * out, missing rows or paid_cents < 0; PM_ENOMEM.
+ */
+PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t count,
+                                               long long paid_cents, pm_pay_input **out,
+                                               pm_error *err);
+
+/** PM_OK when code is an ISO 4217 currency whose amounts have two
+ *  decimals (USD, GBP, EUR, ...: the list is in pay.c, from ISO 4217 List
+ *  One). PM_EINVAL, saying why, for anything else: a currency with 0 (JPY),
+ *  3 (KWD, BHD) or 4 decimals, a metal or test code (XAU, XXX), a funds
+ *  code, or no ISO 4217 code at all (BTC). */
+PM_API pm_status pm_pay_check_currency(const char *code, pm_error *err);
+
+/** PM_OK when unit is a positive decimal ("0.10", "10") with at most 6
+ *  decimal places once trailing zeros are dropped; PM_EINVAL otherwise. */
+PM_API pm_status pm_pay_check_unit(const char *unit, pm_error *err);
+
 /** The payment rule in one or two sentences, to print before paying
  *  ("binary contract for n = 20 pairs: wage = 1.2 + 0.8 if consistent >= 17
  *  ..."). Truncated to size. */
@@ -124,7 +153,9 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped
- *  (*skipped, may be NULL). */
+ *  (*skipped, may be NULL). A payable row whose id is not 24 hexadecimal
+ *  digits is PM_EPARSE naming the row, detected before anything is
+ *  written. */
 pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
                                 pm_error *err);
 
@@ -138,8 +169,10 @@ typedef struct pm_pay_assignment {
 /** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason (which
  *  SendBonus requires and shows the worker) is `reason` when non-empty,
  *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing
- *  from the map is PM_EINVAL naming the worker, detected before anything is
- *  written. */
+ *  from the map is PM_EINVAL naming the worker; a WorkerId not matching
+ *  ^A[A-Z0-9]+$, an AssignmentId not matching ^[A-Z0-9]+$ (at most 64
+ *  characters each) or a Reason over 4096 characters is PM_EPARSE naming
+ *  the row; all detected before anything is written. */
 pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
                              const pm_pay_assignment *map, size_t map_count, const char *reason,
                              size_t *skipped, pm_error *err);
@@ -147,7 +180,9 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
 /** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
  *  public_message; title and message are required. Toloka accepts 0.01 to
  *  100 dollars per Toloker per award: a larger bonus is PM_EINVAL naming the
- *  user, detected before anything is written. */
+ *  user; a user_id that is not 32 hexadecimal digits, or a title or message
+ *  holding a control byte (a newline) or bytes that are not UTF-8, is
+ *  PM_EPARSE; all detected before anything is written. */
 pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
                               const char *message, size_t *skipped, pm_error *err);
 

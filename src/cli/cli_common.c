@@ -9,14 +9,36 @@
 
 #include "cli.h"
 #include "prefmon/status.h"
+#include "prefmon/text.h"
 
 const char *cli_cmd = "";
 
+/* One line on stderr. The message is escaped (pm_text_escape) because it
+ * quotes input (annotator names, keys, file names): an ESC, BEL, CR or LF
+ * in a name must not act on the terminal or split the line. */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "prefmon%s%s: %s", *cli_cmd ? " " : "", cli_cmd, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char small[1024], *text = small, *shown = NULL;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!text || n < 0)
+        text = small; /* no memory: the message cut at its buffer */
+    if (pm_text_needs_escape(text)) {
+        size_t len = pm_text_escape(text, NULL, 0);
+        if ((shown = malloc(len + 1)) != NULL)
+            pm_text_escape(text, shown, len + 1);
+    }
+    fprintf(stderr, "prefmon%s%s: %s%s\n", *cli_cmd ? " " : "", cli_cmd, kind,
+            shown                        ? shown
+            : pm_text_needs_escape(text) ? "(message not shown: out of memory)"
+                                         : text);
+    free(shown);
+    if (text != small)
+        free(text);
 }
 
 void cli_error(const char *fmt, ...)

@@ -24,8 +24,11 @@ static const char help[] =
     "options:\n"
     "  --assessment FILE         the assessment JSON that assess --out writes\n"
     "  --contract FILE           the contract JSON that contract --out writes\n"
-    "  --unit AMOUNT             money per contract unit, a decimal (e.g. 0.50)\n"
-    "  --currency CODE           ISO 4217 code of that money (USD, GBP, EUR)\n"
+    "  --unit AMOUNT             money per contract unit, a decimal (e.g. 0.50), at most\n"
+    "                            6 decimal places\n"
+    "  --currency CODE           ISO 4217 code of that money (USD, GBP, EUR); amounts are\n"
+    "                            in hundredths, so currencies without 2 decimals (JPY, KWD,\n"
+    "                            XAU) and non-ISO codes (BTC) are refused\n"
     "  --paid AMOUNT             already paid to each annotator by the platform (default 0)\n"
     "  --strict-n                refuse an annotator whose pairs differ from the contract's n\n"
     "  --out FILE                the payment CSV: annotator, pairs, consistent, wage, paid,\n"
@@ -40,7 +43,11 @@ static const char help[] =
     "  --help                    this help\n\n"
     "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, currency,\n"
     "unit, reason; amounts are exact decimals (strings in JSON). mturk and toloka pay in\n"
-    "USD. Upload cells a spreadsheet would run (= + - @ TAB CR first) get a leading '.\n";
+    "USD. CSV text cells a spreadsheet would run (= + - @ TAB CR or ' first) get a\n"
+    "leading ' (reversible). Upload ids are checked, never rewritten: a Prolific id is\n"
+    "24 hex digits, an MTurk WorkerId A[A-Z0-9]+, a Toloka user id 32 hex digits; an\n"
+    "MTurk Reason has at most 4096 characters; a Toloka title or message is one line.\n"
+    "Anything else is refused (exit 1) naming the payment row and the field.\n";
 
 enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
 
@@ -128,6 +135,15 @@ static int finish(void *self)
         cli_error("%s", e);
         return CLI_EUSAGE;
     }
+    /* The option named, exit 2: a unit finer than pay can compute exactly
+     * or a currency that is not paid in hundredths is a usage error, not a
+     * fault of the contract or of the data. */
+    pm_error err = {0};
+    pm_status st = pm_pay_check_unit(o->pay.unit, &err);
+    if (st != PM_OK)
+        return cli_fail("--unit", st, &err);
+    if ((st = pm_pay_check_currency(o->pay.currency, &err)) != PM_OK)
+        return cli_fail("--currency", st, &err);
     return 0;
 }
 
@@ -238,12 +254,11 @@ static int compute(const opts *o, payrun *p)
     if ((st = pm_assess_load_json(o->assessment, &p->assess, &err)) != PM_OK)
         return cli_fail("--assessment", st, &err);
     const pm_assess_row *ar = pm_assess_rows(p->assess, &p->count);
-    p->in = calloc(p->count + 1, sizeof *p->in);
+    if ((st = pm_pay_inputs_from_assessment(ar, p->count, paid, &p->in, &err)) != PM_OK)
+        return cli_fail("--assessment", st, &err);
     p->rows = calloc(p->count + 1, sizeof *p->rows);
-    if (!p->in || !p->rows)
+    if (!p->rows)
         return CLI_EINTERNAL;
-    for (size_t i = 0; i < p->count; i++)
-        p->in[i] = (pm_pay_input){ar[i].annotator, ar[i].dup_pairs, ar[i].consistent, paid};
     st = pm_pay_compute(&p->contract.terms, &o->pay, p->in, p->count, p->rows, &p->sum, &err);
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
@@ -299,25 +314,6 @@ static int write_files(const opts *o, const char *out_path, const payrun *p)
     return st == PM_OK ? 0 : cli_fail(what, st, &err);
 }
 
-/* An annotator id as a stdout cell: in CSV, one a spreadsheet would run
- * (= + - @ TAB CR first) gets a leading quote, as in the files (pay.h). */
-static int id_cell(out_table *t, const char *id, out_format fmt)
-{
-    if (fmt != OUT_CSV || !id[0] || !strchr("=+-@\t\r", id[0])) {
-        out_str(t, id);
-        return 0;
-    }
-    size_t n = strlen(id);
-    char *q = malloc(n + 2);
-    if (!q)
-        return -1;
-    q[0] = '\'';
-    memcpy(q + 1, id, n + 1);
-    out_str(t, q); /* copied by the table */
-    free(q);
-    return 0;
-}
-
 static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
 {
     static const char *const cols[] = {"annotator", "pairs", "consistent", "threshold", "wage",
@@ -335,21 +331,18 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
         pm_money_format(r->paid_cents, pd, sizeof pd);
         pm_money_format(r->bonus_cents, b, sizeof b);
         out_row(t);
-        if (id_cell(t, r->annotator, fmt) != 0) {
-            out_free(t);
-            return CLI_EINTERNAL;
-        }
+        out_str(t, r->annotator); /* guarded in CSV by the table writer */
         out_int(t, r->pairs);
         out_int(t, r->consistent);
         if (p->contract.terms.type == PM_CONTRACT_BINARY && r->pairs > 0)
             out_int(t, r->k_used);
         else
             out_null(t);
-        out_str(t, w);
-        out_str(t, pd);
-        out_str(t, b);
+        out_decimal(t, w);
+        out_decimal(t, pd);
+        out_decimal(t, b);
         out_str(t, po->currency);
-        out_str(t, po->unit);
+        out_decimal(t, po->unit);
         out_str(t, r->reason);
     }
     int rc = cli_emit(t, fmt);

@@ -9,8 +9,12 @@
 #include <jansson.h>
 
 #include "out.h"
+#include "prefmon/csv.h"
+#include "prefmon/text.h"
 
-typedef enum { CELL_STR, CELL_NUM, CELL_INT, CELL_BOOL, CELL_NULL } cell_kind;
+/* CELL_DEC: a number given as its exact decimal text (money): a number in
+ * CSV (never guarded), a string in JSON, text in the table. */
+typedef enum { CELL_STR, CELL_DEC, CELL_NUM, CELL_INT, CELL_BOOL, CELL_NULL } cell_kind;
 
 typedef struct cell {
     cell_kind kind;
@@ -100,6 +104,16 @@ void out_str(out_table *t, const char *s)
     push(t, c);
 }
 
+void out_decimal(out_table *t, const char *s)
+{
+    cell c = {.kind = CELL_DEC, .s = strdup(s ? s : "")};
+    if (!c.s) {
+        t->broken = 1;
+        return;
+    }
+    push(t, c);
+}
+
 void out_num(out_table *t, double v)
 {
     push(t, (cell){.kind = CELL_NUM, .d = v});
@@ -140,17 +154,6 @@ void out_note(out_table *t, const char *fmt, ...)
     t->notes[t->nnotes++] = s;
 }
 
-/* The shortest %.Ng (N <= 17) that reads back as the same double, so
- * 0.9 prints as 0.9, not 0.90000000000000002, and nothing is lost. */
-static void shortest(double v, char *buf, size_t size)
-{
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, size, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 /* Text of a cell; digits: significant digits for numbers (17: exact).
  * A string cell is returned as it is (no length limit: an annotator name
  * may be long); anything else is formatted into buf. */
@@ -158,6 +161,7 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
 {
     switch (c->kind) {
     case CELL_STR:
+    case CELL_DEC:
         return c->s;
     case CELL_NUM:
         if (isnan(c->d))
@@ -165,7 +169,7 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
         else if (isinf(c->d))
             snprintf(buf, size, c->d > 0 ? "inf" : "-inf");
         else if (digits >= 17)
-            shortest(c->d, buf, size);
+            pm_fmt_double(c->d, buf, size);
         else
             snprintf(buf, size, "%.*g", digits, c->d);
         break;
@@ -183,32 +187,26 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
     return buf;
 }
 
-static int write_csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n"))
-        return fputs(s, fp) < 0 ? -1 : 0;
-    if (fputc('"', fp) == EOF)
-        return -1;
-    for (; *s; s++) {
-        if (*s == '"' && fputc('"', fp) == EOF)
-            return -1;
-        if (fputc(*s, fp) == EOF)
-            return -1;
-    }
-    return fputc('"', fp) == EOF ? -1 : 0;
-}
-
+/* CSV: every text cell (and the header) through the library's one cell
+ * writer, which guards a cell a spreadsheet would run ('=x, prefmon/text.h,
+ * reversible) and quotes per RFC 4180; numbers, booleans and exact decimals
+ * are written as they are, so -1.33 stays a number. */
 static int write_csv(const out_table *t, FILE *fp)
 {
     char buf[512];
     for (size_t j = 0; j < t->ncols; j++) {
-        if ((j && fputc(',', fp) == EOF) || write_csv_field(fp, t->cols[j]))
+        if ((j && fputc(',', fp) == EOF) || pm_csv_write_cell(fp, t->cols[j], NULL) != PM_OK)
             return -1;
     }
-    fputc('\n', fp);
+    if (fputc('\n', fp) == EOF)
+        return -1;
     for (size_t i = 0; i < t->ncells; i++) {
-        const char *text = cell_text(&t->cells[i], 17, buf, sizeof buf);
-        if ((i % t->ncols && fputc(',', fp) == EOF) || write_csv_field(fp, text))
+        const cell *c = &t->cells[i];
+        const char *text = cell_text(c, 17, buf, sizeof buf);
+        if (i % t->ncols && fputc(',', fp) == EOF)
+            return -1;
+        if (c->kind == CELL_STR ? pm_csv_write_cell(fp, text, NULL) != PM_OK
+                                : fputs(text, fp) == EOF)
             return -1;
         if ((i + 1) % t->ncols == 0 && fputc('\n', fp) == EOF)
             return -1;
@@ -222,6 +220,7 @@ static json_t *cell_json(const cell *c)
 {
     switch (c->kind) {
     case CELL_STR:
+    case CELL_DEC:
         return json_stringn_nocheck(c->s, strlen(c->s));
     case CELL_NUM:
         return isfinite(c->d) ? json_real(c->d) : json_null();
@@ -294,7 +293,7 @@ static int dump_chunk(const char *buf, size_t size, void *data)
     } else if (!ds->in_string && size < sizeof num && is_real_chunk(buf, size)) {
         memcpy(num, buf, size);
         num[size] = 0;
-        shortest(strtod(num, NULL), num, sizeof num);
+        pm_fmt_double(strtod(num, NULL), num, sizeof num);
         if (!strpbrk(num, ".eE"))
             strcat(num, ".0");
         return fputs(num, ds->fp) < 0 ? -1 : 0;
@@ -318,22 +317,63 @@ static int write_json(const out_table *t, FILE *fp)
     return rc;
 }
 
-static int write_table(const out_table *t, FILE *fp)
+/* s for the terminal: control bytes escaped (pm_text_escape), so that a
+ * name holding ESC, BEL, CR or LF cannot act on the terminal or split a
+ * row. Returns s itself, or a copy in *owned (freed by the caller); NULL
+ * when memory ran out. */
+static const char *shown(const char *s, char **owned)
 {
-    char buf[512];
+    *owned = NULL;
+    if (!pm_text_needs_escape(s))
+        return s;
+    size_t n = pm_text_escape(s, NULL, 0);
+    *owned = malloc(n + 1);
+    if (*owned)
+        pm_text_escape(s, *owned, n + 1);
+    return *owned;
+}
+
+/* Text of every cell as the table shows it (6 significant digits, escaped
+ * text): texts[i] points into owned[i] or the cell; NULL on no memory. */
+static const char **table_texts(const out_table *t, char ***owned_out)
+{
+    const char **texts = calloc(t->ncells + 1, sizeof *texts);
+    char **owned = calloc(t->ncells + 1, sizeof *owned);
+    int ok = texts && owned;
+    for (size_t i = 0; ok && i < t->ncells; i++) {
+        char buf[512];
+        const cell *c = &t->cells[i];
+        const char *x = cell_text(c, 6, buf, sizeof buf);
+        if (x == buf) {
+            owned[i] = strdup(buf);
+            texts[i] = owned[i];
+        } else {
+            texts[i] = shown(x, &owned[i]);
+        }
+        ok = texts[i] != NULL;
+    }
+    if (!ok) {
+        for (size_t i = 0; owned && i < t->ncells; i++)
+            free(owned[i]);
+        free(owned);
+        free(texts);
+        return NULL;
+    }
+    *owned_out = owned;
+    return texts;
+}
+
+static int write_rows(const out_table *t, const char **texts, FILE *fp)
+{
     size_t nrows = t->ncells / t->ncols;
-    for (size_t i = 0; i < t->nnotes; i++)
-        fprintf(fp, "# %s\n", t->notes[i]);
     if (t->single && nrows == 1) {
         /* One result: a vertical name/value list reads better. */
         size_t w = 0;
         for (size_t j = 0; j < t->ncols; j++)
             if (strlen(t->cols[j]) > w)
                 w = strlen(t->cols[j]);
-        for (size_t j = 0; j < t->ncols; j++) {
-            fprintf(fp, "%-*s  %s\n", (int)w, t->cols[j],
-                    cell_text(&t->cells[j], 6, buf, sizeof buf));
-        }
+        for (size_t j = 0; j < t->ncols; j++)
+            fprintf(fp, "%-*s  %s\n", (int)w, t->cols[j], texts[j]);
         return ferror(fp) ? -1 : 0;
     }
     size_t *w = calloc(t->ncols, sizeof *w);
@@ -342,7 +382,7 @@ static int write_table(const out_table *t, FILE *fp)
     for (size_t j = 0; j < t->ncols; j++)
         w[j] = strlen(t->cols[j]);
     for (size_t i = 0; i < t->ncells; i++) {
-        size_t len = strlen(cell_text(&t->cells[i], 6, buf, sizeof buf));
+        size_t len = strlen(texts[i]);
         if (len > w[i % t->ncols])
             w[i % t->ncols] = len;
     }
@@ -351,7 +391,7 @@ static int write_table(const out_table *t, FILE *fp)
     fputc('\n', fp);
     for (size_t i = 0; i < t->ncells; i++) {
         size_t j = i % t->ncols;
-        const char *text = cell_text(&t->cells[i], 6, buf, sizeof buf);
+        const char *text = texts[i];
         /* Numbers right-aligned, text left-aligned. */
         int num = t->cells[i].kind == CELL_NUM || t->cells[i].kind == CELL_INT;
         if (j + 1 == t->ncols && !num)
@@ -362,6 +402,28 @@ static int write_table(const out_table *t, FILE *fp)
     }
     free(w);
     return ferror(fp) ? -1 : 0;
+}
+
+static int write_table(const out_table *t, FILE *fp)
+{
+    for (size_t i = 0; i < t->nnotes; i++) {
+        char *owned;
+        const char *note = shown(t->notes[i], &owned);
+        if (!note)
+            return -1;
+        fprintf(fp, "# %s\n", note);
+        free(owned);
+    }
+    char **owned = NULL;
+    const char **texts = table_texts(t, &owned);
+    if (!texts)
+        return -1;
+    int rc = write_rows(t, texts, fp);
+    for (size_t i = 0; i < t->ncells; i++)
+        free(owned[i]);
+    free(owned);
+    free(texts);
+    return rc;
 }
 
 int out_write(const out_table *t, out_format fmt, FILE *fp)

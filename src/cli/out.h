@@ -5,8 +5,12 @@
 ** JSON (built with jansson): a table declared single-row is written as one object, otherwise as
 ** an array of objects; NaN and infinities become null in JSON (and "nan",
 ** "inf" in text and CSV). Numbers are written in CSV and JSON with the
-** fewest digits (15 to 17) that read back as the same double, and with 6
-** significant digits in the text table.
+** fewest digits that read back as the same double (pm_fmt_double), and with
+** 6 significant digits in the text table.
+** Text cells: in CSV guarded when a spreadsheet would run them ('=x,
+** pm_csv_guard, reversible) and quoted per RFC 4180; in JSON exact; in the
+** text table (and its notes) control bytes are escaped (pm_text_escape) so
+** that a name cannot act on the terminal or split a row.
 */
 #ifndef PREFMON_OUT_H
 #define PREFMON_OUT_H
@@ -27,6 +31,9 @@ void out_col(out_table *t, const char *name);
 /* Start a row; then one cell per declared column, in order. */
 void out_row(out_table *t);
 void out_str(out_table *t, const char *s);
+/* A number given as its exact decimal text ("-0.50", money): written as is
+ * in CSV (a number, never guarded), a string in JSON, text in the table. */
+void out_decimal(out_table *t, const char *s);
 void out_num(out_table *t, double v);
 void out_int(out_table *t, long long v);
 void out_bool(out_table *t, int v);

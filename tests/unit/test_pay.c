@@ -233,12 +233,12 @@ static char *cap_close(cap *c)
 static void test_csv_cells(void **state)
 {
     (void)state;
-    static const char *in[] = {"abc", "=1+2", "+1", "-2+3", "@SUM(A1)",    "\tx",   "\rx",
-                               "a,b", "q\"x", "",   "x=1",  "line\nbreak", "=a,\"b"};
+    static const char *in[] = {"abc", "=1+2", "+1", "-2+3", "@SUM(A1)",    "\tx",    "\rx",
+                               "a,b", "q\"x", "",   "x=1",  "line\nbreak", "=a,\"b", "'=x"};
     static const char *want[] = {"abc",           "\"'=1+2\"", "\"'+1\"",  "\"'-2+3\"",
                                  "\"'@SUM(A1)\"", "\"'\tx\"",  "\"'\rx\"", "\"a,b\"",
                                  "\"q\"\"x\"",    "",          "x=1",      "\"line\nbreak\"",
-                                 "\"'=a,\"\"b\""};
+                                 "\"'=a,\"\"b\"", "\"''=x\""}; /* '=x != =x */
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
         cap c;
         cap_open(&c);
@@ -259,6 +259,16 @@ static void fill_rows(pm_pay_row *out, pm_pay_summary *s)
     assert_int_equal(pm_pay_compute(&t, &USD, in, 4, out, s, NULL), PM_OK);
 }
 
+/* Writes with fn into a fresh capture; returns the status, *text the bytes. */
+#define CAPTURE(st, text, call)                                                                    \
+    do {                                                                                           \
+        cap c_;                                                                                    \
+        cap_open(&c_);                                                                             \
+        FILE *fp = c_.fp;                                                                          \
+        st = (call);                                                                               \
+        text = cap_close(&c_);                                                                     \
+    } while (0)
+
 static void test_upload_files(void **state)
 {
     (void)state;
@@ -266,62 +276,265 @@ static void test_upload_files(void **state)
     pm_pay_summary s;
     fill_rows(rows, &s);
     /* p2: wage 1.20 < paid 1.50; p3: wage 2.00 = paid 2.00: neither uploaded. */
-    cap c;
+    pm_status st;
+    char *text;
     size_t skipped = 99;
-    cap_open(&c);
-    assert_int_equal(pm_pay_write_prolific(c.fp, rows, 4, &skipped, NULL), PM_OK);
-    char *text = cap_close(&c);
-    assert_string_equal(text, "\"'=HYPERLINK(\"\"http://x\"\")\",1.00\n\"p,4\",2.00\n");
-    assert_int_equal(skipped, 2);
-    free(text);
+    pm_error e;
 
-    cap_open(&c);
+    /* The payment table guards the formula-like name and keeps numbers. */
     pm_pay_options po = {.unit = "0.10", .currency = "GBP"};
-    assert_int_equal(pm_pay_write_table(c.fp, rows, 4, &po, NULL), PM_OK);
-    text = cap_close(&c);
+    CAPTURE(st, text, pm_pay_write_table(fp, rows, 4, &po, NULL));
+    assert_int_equal(st, PM_OK);
     assert_non_null(
         strstr(text, "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n"));
+    assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"http://x\"\")\",20,18,"));
     assert_non_null(strstr(text, "p2,20,3,1.20,1.50,-0.30,"));
     assert_non_null(strstr(text, "p3,20,17,2.00,2.00,0.00,passed"));
     assert_non_null(strstr(text, ",GBP,0.10\r\n"));
     free(text);
 
-    pm_pay_assignment map[3] = {{"p,4", "A4"}, {"=HYPERLINK(\"http://x\")", "A1"}, {"p,4", "A9"}};
-    cap_open(&c);
-    assert_int_equal(pm_pay_write_mturk(c.fp, rows, 4, map, 3, "Consistency bonus", &skipped, NULL),
-                     PM_OK);
-    text = cap_close(&c);
-    assert_string_equal(text, "WorkerId,AssignmentId,BonusAmount,Reason\r\n"
-                              "\"'=HYPERLINK(\"\"http://x\"\")\",A1,1.00,Consistency bonus\r\n"
-                              "\"p,4\",A4,2.00,Consistency bonus\r\n");
-    free(text);
-    /* A payable worker without an assignment: named, and nothing written. */
-    pm_error e;
-    cap_open(&c);
-    assert_int_equal(pm_pay_write_mturk(c.fp, rows, 4, map, 1, NULL, &skipped, &e), PM_EINVAL);
-    text = cap_close(&c);
+    /* Uploads refuse an id the platform does not issue, naming the payment
+     * row, and write nothing: an altered id would pay someone else. */
+    CAPTURE(st, text, pm_pay_write_prolific(fp, rows, 4, &skipped, &e));
+    assert_int_equal(st, PM_EPARSE);
     assert_string_equal(text, "");
-    assert_non_null(strstr(e.text, "HYPERLINK"));
+    assert_non_null(strstr(e.text, "payment row 1: participant_id '=HYPERLINK"));
+    free(text);
+    pm_pay_assignment map[3] = {{"p,4", "A4"}, {"=HYPERLINK(\"http://x\")", "A1"}, {"p,4", "A9"}};
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, map, 3, "Consistency bonus", &skipped, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_string_equal(text, "");
+    assert_non_null(strstr(e.text, "payment row 1: WorkerId '=HYPERLINK"));
+    free(text);
+    CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "Bonus", "thanks", &skipped, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_string_equal(text, "");
+    assert_non_null(strstr(e.text, "payment row 1: user_id '=HYPERLINK"));
     free(text);
 
-    cap_open(&c);
-    assert_int_equal(
-        pm_pay_write_toloka(c.fp, rows, 4, "Bonus", "-thanks, for your care", &skipped, NULL),
-        PM_OK);
-    text = cap_close(&c);
+    /* Prolific: 24 hexadecimal digits, exactly. */
+    rows[0].annotator = "5f3a1c9e8b7d6a5f4e3d2c1b";
+    rows[3].annotator = "5F3A1C9E8B7D6A5F4E3D2C1B";
+    CAPTURE(st, text, pm_pay_write_prolific(fp, rows, 4, &skipped, NULL));
+    assert_int_equal(st, PM_OK);
+    assert_string_equal(text, "5f3a1c9e8b7d6a5f4e3d2c1b,1.00\n5F3A1C9E8B7D6A5F4E3D2C1B,2.00\n");
+    assert_int_equal(skipped, 2);
+    free(text);
+    static const char *const bad_prolific[] = {"5f3a1c9e8b7d6a5f4e3d2c1",   /* 23 */
+                                               "5f3a1c9e8b7d6a5f4e3d2c1b0", /* 25 */
+                                               "5f3a1c9e8b7d6a5f4e3d2c1g",  /* not hex */
+                                               "5f3a1c9e8b7d6a5f4e3d2c1\n", /* a newline */
+                                               "'5f3a1c9e8b7d6a5f4e3d2c1b"};
+    for (size_t i = 0; i < sizeof bad_prolific / sizeof *bad_prolific; i++) {
+        rows[3].annotator = bad_prolific[i];
+        CAPTURE(st, text, pm_pay_write_prolific(fp, rows, 4, &skipped, &e));
+        assert_int_equal(st, PM_EPARSE);
+        assert_string_equal(text, "");
+        assert_non_null(strstr(e.text, "payment row 4: participant_id"));
+        free(text);
+    }
+
+    /* MTurk: WorkerId ^A[A-Z0-9]+$, AssignmentId ^[A-Z0-9]+$, both at
+     * most 64; Reason at most 4096 characters. */
+    rows[0].annotator = "A1B2C3";
+    rows[3].annotator = "AZ9";
+    pm_pay_assignment ok_map[3] = {{"AZ9", "3X4"}, {"A1B2C3", "3X1"}, {"AZ9", "3X9"}};
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, ok_map, 3, "Consistency bonus", NULL, NULL));
+    assert_int_equal(st, PM_OK);
+    assert_string_equal(text, "WorkerId,AssignmentId,BonusAmount,Reason\r\n"
+                              "A1B2C3,3X1,1.00,Consistency bonus\r\n"
+                              "AZ9,3X4,2.00,Consistency bonus\r\n");
+    free(text);
+    /* A payable worker without an assignment: named, and nothing written. */
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, ok_map, 1, NULL, &skipped, &e));
+    assert_int_equal(st, PM_EINVAL);
+    assert_string_equal(text, "");
+    assert_non_null(strstr(e.text, "A1B2C3"));
+    free(text);
+    char id65[66];
+    memset(id65, 'B', 65);
+    id65[0] = 'A';
+    id65[65] = '\0';
+    static const char *const bad_worker[] = {"A", "a1B2", "B1234", "A12-4", "A1\n"};
+    for (size_t i = 0; i <= sizeof bad_worker / sizeof *bad_worker; i++) {
+        const char *w = i < sizeof bad_worker / sizeof *bad_worker ? bad_worker[i] : id65;
+        rows[3].annotator = w;
+        pm_pay_assignment m1[2] = {{"A1B2C3", "3X1"}, {w, "3X4"}};
+        CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, m1, 2, NULL, NULL, &e));
+        assert_int_equal(st, PM_EPARSE);
+        assert_string_equal(text, "");
+        assert_non_null(strstr(e.text, "payment row 4: WorkerId"));
+        free(text);
+    }
+    id65[64] = '\0'; /* 64 characters: the longest id */
+    rows[3].annotator = id65;
+    pm_pay_assignment m64[2] = {{"A1B2C3", "3X1"}, {id65, "3X4"}};
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, m64, 2, NULL, NULL, NULL));
+    assert_int_equal(st, PM_OK);
+    free(text);
+    rows[3].annotator = "AZ9";
+    pm_pay_assignment bad_a[2] = {{"A1B2C3", "3x1"}, {"AZ9", "3X4"}};
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, bad_a, 2, NULL, NULL, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_non_null(strstr(e.text, "payment row 1: AssignmentId '3x1'"));
+    free(text);
+    /* Reason: 4096 characters pass, 4097 do not; characters, not bytes
+     * (4096 two-byte characters pass). */
+    char *reason = malloc(2 * 4097 + 1);
+    memset(reason, 'r', 4096);
+    reason[4096] = '\0';
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, ok_map, 3, reason, NULL, NULL));
+    assert_int_equal(st, PM_OK);
+    free(text);
+    strcpy(reason + 4096, "r");
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, ok_map, 3, reason, NULL, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_string_equal(text, "");
+    assert_non_null(strstr(e.text, "Reason has 4097 characters"));
+    free(text);
+    for (size_t i = 0; i < 4096; i++)
+        memcpy(reason + 2 * i, "\xc3\xa9", 2);
+    reason[2 * 4096] = '\0';
+    CAPTURE(st, text, pm_pay_write_mturk(fp, rows, 4, ok_map, 3, reason, NULL, NULL));
+    assert_int_equal(st, PM_OK);
+    free(text);
+    free(reason);
+
+    /* Toloka: 32 hexadecimal digits; title and message one line each. */
+    rows[0].annotator = "fac97860c7929add8048ed2ef63b66fd";
+    rows[3].annotator = "21c4f092ebad180cf56b9babe0ef9f19";
+    CAPTURE(st, text,
+            pm_pay_write_toloka(fp, rows, 4, "Bonus", "-thanks, for your care", &skipped, NULL));
+    assert_int_equal(st, PM_OK);
     assert_string_equal(text, "user_id,amount,public_title,public_message\r\n"
-                              "\"'=HYPERLINK(\"\"http://x\"\")\",1.00,Bonus,\"'-thanks, for your "
+                              "fac97860c7929add8048ed2ef63b66fd,1.00,Bonus,\"'-thanks, for your "
                               "care\"\r\n"
-                              "\"p,4\",2.00,Bonus,\"'-thanks, for your care\"\r\n");
+                              "21c4f092ebad180cf56b9babe0ef9f19,2.00,Bonus,\"'-thanks, for your "
+                              "care\"\r\n");
+    free(text);
+    CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "Quality\nbonus", "m", NULL, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_string_equal(text, "");
+    assert_non_null(strstr(e.text, "public_title"));
+    free(text);
+    CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "B", "m\x1b[2J", NULL, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_non_null(strstr(e.text, "public_message"));
+    free(text);
+    rows[3].annotator = "21c4f092ebad180cf56b9babe0ef9f1";
+    CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "B", "m", NULL, &e));
+    assert_int_equal(st, PM_EPARSE);
+    assert_non_null(strstr(e.text, "payment row 4: user_id"));
     free(text);
     /* Over Toloka's 100.00 per award: refused before writing. */
+    rows[3].annotator = "21c4f092ebad180cf56b9babe0ef9f19";
     rows[3].bonus_cents = 10001;
-    cap_open(&c);
-    assert_int_equal(pm_pay_write_toloka(c.fp, rows, 4, "B", "m", &skipped, &e), PM_EINVAL);
-    text = cap_close(&c);
+    CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "B", "m", &skipped, &e));
+    assert_int_equal(st, PM_EINVAL);
     assert_string_equal(text, "");
     assert_non_null(strstr(e.text, "100.00"));
     free(text);
+}
+
+/* Currencies: exactly ISO 4217's two-decimal currencies (defect 3). */
+static void test_currencies(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {"USD", "GBP", "EUR", "CHF", "AUD", "CAD", "INR",
+                                     "CNY", "BRL", "ZAR", "AED", "ZWG", "XCD", "SEK"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        assert_int_equal(pm_pay_check_currency(ok[i], NULL), PM_OK);
+    static const struct {
+        const char *code, *why;
+    } bad[] = {{"JPY", "0 decimals"},
+               {"KRW", "0 decimals"},
+               {"KWD", "3 decimals"},
+               {"BHD", "3 decimals"},
+               {"CLF", "4 decimals"},
+               {"XAU", "without a minor unit"},
+               {"XXX", "without a minor unit"},
+               {"XTS", "without a minor unit"},
+               {"BTC", "not a current ISO 4217"},
+               {"USN", "funds code"},
+               {"usd", "three capital letters"},
+               {"US", "three capital letters"},
+               {"USDT", "three capital letters"},
+               {"", "three capital letters"},
+               {"PY ", "three capital letters"},
+               {"HRK", "not a current ISO 4217"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        pm_error e;
+        assert_int_equal(pm_pay_check_currency(bad[i].code, &e), PM_EINVAL);
+        if (!strstr(e.text, bad[i].why))
+            fail_msg("%s: %s", bad[i].code, e.text);
+    }
+    assert_int_equal(pm_pay_check_currency(NULL, NULL), PM_EINVAL);
+    /* pm_pay_compute refuses them too (the CLI is not the only caller). */
+    pm_contract_terms t = {PM_CONTRACT_LINEAR, 1, 1, 1, 0, 0};
+    pm_pay_options jpy = {.unit = "1", .currency = "JPY"};
+    assert_int_equal(pm_pay_compute(&t, &jpy, NULL, 0, NULL, NULL, NULL), PM_EINVAL);
+}
+
+/* The unit: at most 6 decimal places, trailing zeros not counted (defect
+ * 14: a finer unit was blamed on the contract). */
+static void test_units(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {"1", "0.10", "10", "0.000001", "0.0000010000", "12.5", "7."};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (pm_pay_check_unit(ok[i], NULL) != PM_OK)
+            fail_msg("%s refused", ok[i]);
+    static const char *const bad[] = {
+        "0.0000001", "0.0000000000000000000001", "0", "0.000", "-1", "1e-3", "", ".", "0.1.0"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        pm_error e;
+        if (pm_pay_check_unit(bad[i], &e) != PM_EINVAL)
+            fail_msg("%s accepted", bad[i]);
+        assert_non_null(strstr(e.text, "unit"));
+    }
+    pm_error e;
+    assert_int_equal(pm_pay_check_unit("0.0000000000000000000001", &e), PM_EINVAL);
+    assert_non_null(strstr(e.text, "22 decimal places"));
+    /* A 6-decimal unit with 17-digit terms is still exact: 0.07697304155204321
+     * * 0.000001 * 100 cents rounds to 0, and the rows are paid. */
+    pm_contract_terms t = {PM_CONTRACT_BINARY,  20, -0.07697304155204321, 0,
+                           0.26279746103541624, 18};
+    pm_pay_options po = {.unit = "0.000001", .currency = "USD"};
+    pm_pay_input in[1] = {{"a", 20, 20, 0}};
+    pm_pay_row out[1];
+    assert_int_equal(pm_pay_compute(&t, &po, in, 1, out, NULL, NULL), PM_OK);
+    assert_int_equal(out[0].wage_cents, 0);
+}
+
+/* The assessment -> pay inputs conversion (one for pay and simulate). */
+static void test_inputs_from_assessment(void **state)
+{
+    (void)state;
+    pm_assess_row rows[3];
+    memset(rows, 0, sizeof rows);
+    rows[0].annotator = "=x";
+    rows[0].dup_pairs = 20;
+    rows[0].consistent = 18;
+    rows[1].annotator = "'=x";
+    rows[1].dup_pairs = 13;
+    rows[1].consistent = 12;
+    rows[2].annotator = "erin";
+    pm_pay_input *in = NULL;
+    assert_int_equal(pm_pay_inputs_from_assessment(rows, 3, 50, &in, NULL), PM_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_ptr_equal(in[i].annotator, rows[i].annotator); /* borrowed */
+        assert_int_equal(in[i].pairs, rows[i].dup_pairs);
+        assert_int_equal(in[i].consistent, rows[i].consistent);
+        assert_int_equal(in[i].paid_cents, 50);
+    }
+    free(in);
+    in = NULL;
+    assert_int_equal(pm_pay_inputs_from_assessment(NULL, 0, 0, &in, NULL), PM_OK);
+    assert_non_null(in);
+    free(in);
+    assert_int_equal(pm_pay_inputs_from_assessment(rows, 3, -1, &in, NULL), PM_EINVAL);
+    assert_int_equal(pm_pay_inputs_from_assessment(NULL, 3, 0, &in, NULL), PM_EINVAL);
+    assert_int_equal(pm_pay_inputs_from_assessment(rows, 3, 0, NULL, NULL), PM_EINVAL);
 }
 
 int main(void)
@@ -334,6 +547,9 @@ int main(void)
         cmocka_unit_test(test_money_text),
         cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_upload_files),
+        cmocka_unit_test(test_currencies),
+        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_inputs_from_assessment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "prefmon/plan.h"
+#include "prefmon/records.h"
 #include "test_plan_util.h"
 
 /* The manifest of plan, as a malloc'd string. */
@@ -120,6 +121,76 @@ static void test_round_trip(void **state)
     round_trip(&q);
     pm_plan_pool_free(items);
     pm_plan_pool_free(gold);
+}
+
+/* Keys and names that start like a spreadsheet formula (defect 10): the
+ * manifest (JSON) keeps their exact bytes, the queue CSV guards them ('=x),
+ * and a label log made from that CSV (what a platform exports) reads back
+ * with the exact keys and names of the plan: the guard is undone on read,
+ * and '=x (a name that starts with the guard itself) stays '=x, not =x. */
+static void test_formula_keys(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {
+        "=cmd|' /C calc'!A0", "'=x", "+1", "@SUM(A1)", "-1.33", "=x", "k6", "k7"};
+    pm_plan_pool *items = pm_plan_pool_new();
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(pm_plan_pool_add(items, keys[i], NULL, NULL, NULL, NULL), PM_OK);
+    static const char *const names[] = {"=ann", "'=ann", "@ann"};
+    pm_plan_request q = {items, NULL, names, 3, 6, 1, 0, 3, 0, 5};
+    round_trip(&q); /* the manifest: exact bytes both ways */
+
+    pm_plan *plan = NULL;
+    assert_int_equal(pm_plan_make(&q, &plan, NULL), PM_OK);
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&csv, &len);
+    assert_int_equal(pm_plan_write_csv(plan, fp, NULL), PM_OK);
+    fclose(fp);
+    /* Guarded in the CSV: no cell starts with a formula character. */
+    assert_non_null(strstr(csv, "\"'=cmd|' /C calc'!A0\""));
+    assert_non_null(strstr(csv, "\"''=x\""));
+    assert_null(strstr(csv, ",=x,"));
+    assert_null(strstr(csv, "\n=ann,"));
+
+    /* The platform's export: the same rows with a label column. */
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *lp = open_memstream(&log, &loglen);
+    for (const char *s = csv; *s; s++) {
+        if (s[0] == '\r' && s[1] == '\n')
+            fputs(s == strstr(csv, "\r\n") ? ",label" : ",A", lp);
+        fputc(*s, lp);
+    }
+    fclose(lp);
+    pm_records_options ro = {.format = PM_RECORDS_CSV};
+    pm_records *r = pm_records_new(&ro, NULL);
+    assert_non_null(r);
+    FILE *in = fmemopen(log, loglen, "r");
+    pm_error err = {0};
+    if (pm_records_open_stream(r, in, "log.csv", &err) != PM_OK)
+        fail_msg("%s", err.text);
+    size_t n;
+    const pm_plan_row *rows = pm_plan_rows(plan, &n);
+    for (size_t i = 0; i < n; i++) {
+        pm_record rec;
+        int got = 0;
+        if (pm_records_next(r, &rec, &got, &err) != PM_OK)
+            fail_msg("%s", err.text);
+        assert_true(got);
+        assert_string_equal(rec.annotator, pm_plan_annotator(plan, rows[i].annotator));
+        assert_string_equal(rec.item, pm_plan_row_key(plan, &rows[i]));
+    }
+    pm_record rec;
+    int got = 1;
+    assert_int_equal(pm_records_next(r, &rec, &got, &err), PM_OK);
+    assert_false(got);
+    fclose(in);
+    pm_records_free(r);
+    free(log);
+    free(csv);
+    pm_plan_free(plan);
+    pm_plan_pool_free(items);
 }
 
 /* ---- damage -------------------------------------------------------------- */
@@ -406,6 +477,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_formula_keys),
         cmocka_unit_test_setup_teardown(test_header_damage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_row_damage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_damage, setup, teardown),

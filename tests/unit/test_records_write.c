@@ -29,6 +29,10 @@ static const rec recs[] = {
     {"line\nbreak", "back\\slash", "A", "B", 'A', 2, 4},
     {"tab\tx\x01y", "caf\xc3\xa9", "B", "A", 'B', 3, 5},
     {"=cmd", "k1", "A", NULL, 'B', 4, 6},
+    /* the CSV guard's own character, and formula-like keys: guarded in
+     * CSV ('=x, ''=cmd) and read back exactly */
+    {"'=cmd", "@SUM(A1)", "B", NULL, 'A', 0.1, 0.30000000000000004},
+    {"+1", "-1.33", "A", "B", 'B', 6, 8},
     {"alice", "k3", "tie", NULL, 'A', 5, 7},
 };
 #define NREC (sizeof recs / sizeof recs[0])
@@ -143,6 +147,31 @@ static void test_csv_bytes(void **state)
     assert_string_equal(buf, want);
 }
 
+/* Formula-like cells guarded (defect 10), the guard itself guarded so that
+ * =x and '=x differ, numbers in their shortest exact form (0.1, not
+ * 0.10000000000000001). */
+static void test_csv_guard_bytes(void **state)
+{
+    (void)state;
+    FILE *fp = tmpfile();
+    pm_records_writer *w = NULL;
+    assert_int_equal(pm_records_writer_new(fp, "t", PM_RECORDS_CSV, PM_RECW_DURATION, &w, NULL),
+                     PM_OK);
+    pm_record a = {"=x", "+1", "A", NULL, 0, NAN, 0.1, NULL, 0};
+    pm_record b = {"'=x", "@k", "-B", NULL, 0, NAN, 0.30000000000000004, NULL, 0};
+    assert_int_equal(pm_records_write(w, &a, NULL), PM_OK);
+    assert_int_equal(pm_records_write(w, &b, NULL), PM_OK);
+    assert_int_equal(pm_records_writer_close(w, NULL), PM_OK);
+    char buf[256] = {0};
+    rewind(fp);
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    const char *want = "annotator,item,label,duration\r\n\"'=x\",\"'+1\",A,0.1\r\n"
+                       "\"''=x\",\"'@k\",\"'-B\",0.30000000000000004\r\n";
+    assert_int_equal(n, strlen(want));
+    assert_string_equal(buf, want);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -212,9 +241,13 @@ static void test_long_and_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv),         cmocka_unit_test(test_jsonl),
-        cmocka_unit_test(test_labelstudio), cmocka_unit_test(test_csv_bytes),
-        cmocka_unit_test(test_refusals),    cmocka_unit_test(test_long_and_many),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_jsonl),
+        cmocka_unit_test(test_labelstudio),
+        cmocka_unit_test(test_csv_bytes),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_long_and_many),
+        cmocka_unit_test(test_csv_guard_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "io/csv_internal.h"
 #include "io/records_internal.h"
+#include "prefmon/text.h"
 
 static int same_name(const pm_csv_field *a, const pm_csv_field *b)
 {
@@ -93,8 +94,16 @@ pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_err
         pmx_row *cells = &r->row;
         for (int k = 0; k < r->nused; k++) {
             int c = r->used[k], i = r->col[c];
-            cells->v[c] = f[i].s;
-            cells->len[c] = f[i].len;
+            /* prefmon's CSV writers guard text cells that start like a
+             * formula ('=x, prefmon/text.h); undone here so that a log or
+             * a platform export of a plan gives the names and keys back
+             * exactly. Numbers are never guarded. */
+            const char *v = f[i].s;
+            if (r->fmt == PM_RECORDS_CSV && c != PMX_COL_TIMESTAMP && c != PMX_COL_DURATION)
+                v = pm_csv_unguard(v);
+            size_t skip = (size_t)(v - f[i].s);
+            cells->v[c] = v;
+            cells->len[c] = f[i].len - skip;
             cells->col[c] = f[i].col;
         }
         cells->ascii = pmx_csv_ascii(r->csv);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "prefmon/records_write.h"
+#include "prefmon/text.h"
 
 #define RECW_BUF ((size_t)64 << 10)
 
@@ -60,8 +61,10 @@ static void putc_(pm_records_writer *w, char c)
     w->buf[w->len++] = c;
 }
 
-/* A CSV cell: as is, or quoted with doubled quotes when it holds a
- * separator, quote or line end. */
+/* A CSV text cell, as pm_csv_write_cell (prefmon/csv.h) writes it but into
+ * the block buffer: as is; or, when it holds a separator, quote or line end,
+ * or starts like a formula, quoted with doubled quotes and guarded with a
+ * leading ' (pm_csv_guard), which the readers of a log undo. */
 /* Bytes that end a plain CSV cell: NUL, ',', '"', CR, LF (a table: glibc's
  * strcspn builds one on every call, a third of a row's time). */
 static const unsigned char csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
@@ -69,13 +72,16 @@ static const unsigned char csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'
 static void put_csv(pm_records_writer *w, const char *s)
 {
     size_t n = 0;
+    int guard = pm_csv_needs_guard(s);
     while (!csv_stop[(unsigned char)s[n]])
         n++;
-    if (!s[n]) {
+    if (!s[n] && !guard) {
         put(w, s, n);
         return;
     }
     putc_(w, '"');
+    if (guard)
+        putc_(w, '\'');
     for (; *s; s++) {
         if (*s == '"')
             putc_(w, '"');
@@ -112,9 +118,9 @@ static void put_json(pm_records_writer *w, const char *s)
 
 static void put_num(pm_records_writer *w, double v)
 {
-    char b[40];
-    int n = snprintf(b, sizeof b, "%.17g", v);
-    put(w, b, (size_t)n);
+    char b[PM_DOUBLE_TEXT];
+    size_t n = pm_fmt_double(v, b, sizeof b);
+    put(w, b, n < sizeof b ? n : sizeof b - 1);
 }
 
 /* The annotator's encoded cell, re-encoded only when the name changes

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "prefmon/model.h"
+#include "prefmon/text.h"
 
 /* Split "family:x1,x2,..." into the family name and up to `max` finite
  * numbers. Returns the count, -1 on a malformed number, -2 if too many. */
@@ -156,7 +157,7 @@ pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err)
 
 /* ---- formatting ------------------------------------------------------- */
 
-/* The longest number fmt_num writes: %.17g of a negative double with a
+/* The longest number fmt_num writes: 17 digits of a negative double with a
  * three-digit exponent, "-2.2250738585072014e-308" (sign, digit, point,
  * 16 digits, "e-308"); "-nan" and "-inf" are shorter. */
 #define SPEC_NUM_MAX 24
@@ -166,14 +167,12 @@ pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err)
 #define SPEC_LONGEST (7 + 2 * PM_MODEL_MAX_TERMS * (SPEC_NUM_MAX + 1))
 _Static_assert(SPEC_LONGEST <= PM_SPEC_MAX, "PM_SPEC_MAX must hold the longest spec");
 
-/* Shortest of %.15g / %.16g / %.17g that reads back exactly. */
+/* The shortest decimal that reads back exactly (pm_fmt_double; the same
+ * text the old %.15g..%.17g loop gave, since %.15g of a number with a
+ * shorter exact form drops the same trailing zeros). */
 static void fmt_num(char out[SPEC_NUM_MAX + 1], double x)
 {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, SPEC_NUM_MAX + 1, "%.*g", prec, x);
-        if (strtod(out, NULL) == x)
-            break;
-    }
+    pm_fmt_double(x, out, SPEC_NUM_MAX + 1);
 }
 
 /* A spec under construction in a buffer that the assertion above proves

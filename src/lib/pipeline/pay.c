@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "prefmon/pay.h"
+#include "prefmon/text.h"
 
 /* 128-bit integers: a GCC/Clang extension, marked so -Wpedantic accepts it. */
 __extension__ typedef __int128 i128;
@@ -77,33 +78,15 @@ static int dec_parse(const char *s, dec *out)
     return 1;
 }
 
-/* The shortest decimal that reads back as v (at most 17 digits). */
+/* The shortest decimal that reads back as v (pm_fmt_double: at most 17
+ * digits, "%g" form, which dec_parse reads with or without an exponent). */
 static int dec_from_double(double v, dec *out)
 {
-    char buf[40];
+    char buf[PM_DOUBLE_TEXT];
     if (!isfinite(v))
         return 0;
-    if (v == 0) {
-        out->num = 0;
-        out->scale = 0;
-        return 1;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
+    pm_fmt_double(v, buf, sizeof buf);
     return dec_parse(buf, out);
-}
-
-/* The shortest %g form that reads back as v, for messages. */
-static void shortest(double v, char *buf, size_t size)
-{
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*g", p, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
 }
 
 /* a rescaled to `scale` >= a.scale. */
@@ -225,26 +208,114 @@ static pm_status check_terms(const pm_contract_terms *t, pm_error *err)
     return PM_OK;
 }
 
-static pm_status check_options(const pm_pay_options *opt, dec *unit, pm_error *err)
+/* ISO 4217 (List One, "Current currency & funds code list", SIX Financial
+ * Information for the ISO 4217 Maintenance Agency, as amended to 2024/2025):
+ * the currencies whose minor unit is 2, i.e. whose amounts are hundredths,
+ * which is what pay computes. Funds codes (BOV, CHE, CHW, COU, MXV, USN) are
+ * units of account, not money anyone is paid in, and are left out. Sorted,
+ * for bsearch. */
+static const char two_decimals[][4] = {
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF",
+    "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR",
+    "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF",
+    "IDR", "ILS", "INR", "IRR", "JMD", "KES", "KGS", "KHR", "KPW", "KYD", "KZT", "LAK", "LBP",
+    "LKR", "LRD", "LSL", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+    "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "USD", "UYU", "UZS", "VED", "VES", "WST", "XCD", "XCG",
+    "YER", "ZAR", "ZMW", "ZWG"};
+
+/* ISO 4217 codes whose minor unit is not 2, for a message that says why:
+ * 0 decimals, 3 decimals, 4 decimals, and "N.A." (precious metals, special
+ * drawing rights, test and no-currency codes). */
+static const struct {
+    const char *codes, *why;
+} other_units[] = {
+    {"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
+     "has no minor unit in ISO 4217 (0 decimals)"},
+    {"BHD IQD JOD KWD LYD OMR TND", "has 3 decimals in ISO 4217"},
+    {"CLF UYW", "has 4 decimals in ISO 4217"},
+    {"XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX",
+     "is an ISO 4217 code without a minor unit (a metal, a unit of account, a test or "
+     "no-currency code), not money to pay in"},
+    {"BOV CHE CHW COU MXV USN", "is an ISO 4217 funds code (a unit of account), not a currency"},
+};
+
+static int cmp_code(const void *a, const void *b)
 {
-    if (!opt || !opt->unit || !*opt->unit)
+    return strcmp(a, b);
+}
+
+pm_status pm_pay_check_currency(const char *c, pm_error *err)
+{
+    if (!c || strlen(c) != 3 || strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+        return pm_error_set(
+            err, PM_EINVAL,
+            "currency '%s': not an ISO 4217 code of three capital letters (USD, GBP, "
+            "EUR)",
+            c ? c : "");
+    if (bsearch(c, two_decimals, sizeof two_decimals / sizeof *two_decimals, sizeof *two_decimals,
+                cmp_code))
+        return PM_OK;
+    for (size_t i = 0; i < sizeof other_units / sizeof *other_units; i++) {
+        const char *hit = strstr(other_units[i].codes, c);
+        if (hit && (hit - other_units[i].codes) % 4 == 0)
+            return pm_error_set(
+                err, PM_EINVAL,
+                "currency %s %s; prefmon pays in hundredths, so only currencies with 2 "
+                "decimals (USD, GBP, EUR, ...) can be paid",
+                c, other_units[i].why);
+    }
+    return pm_error_set(err, PM_EINVAL,
+                        "currency '%s': not a current ISO 4217 currency code (USD, GBP, EUR, ...)",
+                        c);
+}
+
+/* Finer units than this cannot be multiplied exactly by terms with up to
+ * 17 significant digits in 128-bit integers, and a millionth of the
+ * currency per contract unit is far below any cent a wage can hold. */
+#define MAX_UNIT_DECIMALS 6
+
+/* The unit as a decimal; 0 with err set when it is not a positive decimal
+ * with at most MAX_UNIT_DECIMALS places (trailing zeros do not count). */
+static pm_status parse_unit(const char *u, dec *unit, pm_error *err)
+{
+    if (!u || !*u)
         return pm_error_set(err, PM_EINVAL,
                             "the money unit is required (money per contract unit, e.g. 0.10)");
-    const char *u = opt->unit;
     int ok = strspn(u, "0123456789.") == strlen(u) && strchr(u, '.') == strrchr(u, '.') &&
-             dec_parse(u, unit);
+             strcmp(u, ".") != 0 && dec_parse(u, unit);
     if (!ok || unit->num <= 0)
         return pm_error_set(err, PM_EINVAL,
                             "unit '%s': not a positive decimal number (money per contract unit, "
-                            "e.g. 0.10, at most 36 digits)",
+                            "e.g. 0.10)",
                             u);
-    const char *c = opt->currency;
-    if (!c || strlen(c) != 3 || strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+    while (unit->scale > 0 && unit->num % 10 == 0) {
+        unit->num /= 10;
+        unit->scale--;
+    }
+    if (unit->scale > MAX_UNIT_DECIMALS)
         return pm_error_set(err, PM_EINVAL,
-                            "currency '%s': not an ISO 4217 code of three capital letters "
-                            "(USD, GBP, EUR)",
-                            c ? c : "");
+                            "unit '%s' has %d decimal places; at most %d (a millionth of the "
+                            "currency per contract unit) are supported",
+                            u, unit->scale, MAX_UNIT_DECIMALS);
     return PM_OK;
+}
+
+pm_status pm_pay_check_unit(const char *unit, pm_error *err)
+{
+    dec d;
+    return parse_unit(unit, &d, err);
+}
+
+static pm_status check_options(const pm_pay_options *opt, dec *unit, pm_error *err)
+{
+    if (!opt)
+        return pm_error_set(err, PM_EINVAL, "pay options missing");
+    pm_status st = parse_unit(opt->unit, unit, err);
+    return st == PM_OK ? pm_pay_check_currency(opt->currency, err) : st;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -400,8 +471,8 @@ pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt
     const char *unit = opt && opt->unit ? opt->unit : "?";
     const char *cur = opt && opt->currency ? opt->currency : "?";
     char base[40], more[40];
-    shortest(t->base, base, sizeof base);
-    shortest(t->type == PM_CONTRACT_BINARY ? t->bonus : t->slope, more, sizeof more);
+    pm_fmt_double(t->base, base, sizeof base);
+    pm_fmt_double(t->type == PM_CONTRACT_BINARY ? t->bonus : t->slope, more, sizeof more);
     if (t->type == PM_CONTRACT_BINARY)
         snprintf(buf, size,
                  "binary contract for n = %ld pairs: wage = %s + %s units if consistent "

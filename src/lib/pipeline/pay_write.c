@@ -13,12 +13,29 @@
 **             private_comment, without_message (toloka-kit
 **             toloka/client/user_bonus.py docstring).
 ** Upload files never contain a bonus <= 0; checks that could fail (a missing
-** assignment, a Toloka amount over the limit) run before the first byte.
+** assignment, a Toloka amount over the limit, an id or a field the platform
+** would refuse) run before the first byte.
+**
+** Ids are checked, never rewritten: an upload pays the id it names, so a
+** guarded or otherwise altered id would pay someone else or no one (=x and
+** '=x are two annotators). What each platform accepts:
+**   Prolific  participant ids are 24 hexadecimal characters (the id shown in
+**             submissions and exports; a MongoDB ObjectId).
+**   MTurk     WorkerId: 1 to 64 characters, pattern ^A[A-Z0-9]+$;
+**             AssignmentId: 1 to 64, ^[A-Z0-9]+$ (AWS CLI reference, mturk
+**             send-bonus, "Constraints"); Reason: at most 4,096 characters
+**             (MTurk API reference, GrantBonus / SendBonus Reason).
+**   Toloka    user_id: the 32 hexadecimal characters of a Toloker id (Toloka
+**             API reference, POST /user-bonuses examples); public_title and
+**             public_message are one-line texts: a control byte (a newline)
+**             or bytes that are not UTF-8 are refused.
+** A refusal is PM_EPARSE (a data error) naming the payment row and field.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pay_internal.h"
+#include "prefmon/csv.h"
 #include "prefmon/pay.h"
 #include "prefmon/text.h"
 
@@ -34,34 +51,44 @@ const char *const pmx_pay_cols[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = "annotator
 
 /* Toloka's per-award limit, in cents. */
 #define TOLOKA_MAX_CENTS 10000
+/* MTurk's limits (see the top of this file). */
+#define MTURK_MAX_ID 64
+#define MTURK_MAX_REASON 4096
 
-pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err)
+/* 1 when s is exactly n hexadecimal digits. */
+static int hex_id(const char *s, size_t n)
 {
-    const char *s = text ? text : "";
-    /* OWASP CSV injection: a cell starting with = + - @ is a formula (TAB
-     * and CR hide one) in Excel, LibreOffice and Sheets. The guard is
-     * text.h's reversible one (a leading ' is guarded too), so that the
-     * reader (pay_read.c, pm_csv_unguard) tells `=x` from `'=x`. */
-    int neutral = pm_csv_needs_guard(s);
-    int quote = neutral || strpbrk(s, ",\"\r\n") != NULL;
-    int bad = 0;
-    if (quote)
-        bad |= fputc('"', fp) == EOF;
-    if (neutral)
-        bad |= fputc('\'', fp) == EOF;
-    for (; *s && !bad; s++) {
-        if (*s == '"')
-            bad |= fputc('"', fp) == EOF;
-        bad |= fputc(*s, fp) == EOF;
-    }
-    if (quote && !bad)
-        bad |= fputc('"', fp) == EOF;
-    return bad ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
+    return strlen(s) == n && strspn(s, "0123456789abcdefABCDEF") == n;
+}
+
+/* 1 when s is first (or nothing, first == 0) followed by 1 to max - 1 more
+ * capital letters or digits, max characters in all. */
+static int mturk_id(const char *s, char first)
+{
+    size_t n = strlen(s), k = first ? 1 : 0;
+    if (n < 1 + k || n > MTURK_MAX_ID || (first && s[0] != first))
+        return 0;
+    return strspn(s + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n - k;
+}
+
+/* Characters (UTF-8 code points) of s. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static pm_status refuse(pm_error *err, size_t row, const char *field, const char *value,
+                        const char *why)
+{
+    return pm_error_set(err, PM_EPARSE, "payment row %zu: %s '%s' %s", row + 1, field, value, why);
 }
 
 /* One CSV row: the cells in order, a cell whose bit is set in `raw` written
- * as is (our own numbers: "-0.50" must stay a number, not be neutralised),
- * every other cell quoted and neutralised by pm_csv_write_cell. */
+ * as is (our own numbers: "-0.50" must stay a number, not be guarded),
+ * every other cell guarded and quoted by pm_csv_write_cell (prefmon/csv.h). */
 static pm_status write_row(FILE *fp, const char *const *cells, size_t n, unsigned raw,
                            const char *eol, pm_error *err)
 {
@@ -133,6 +160,11 @@ static size_t count_skipped(const pm_pay_row *rows, size_t count)
 pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
                                 pm_error *err)
 {
+    for (size_t i = 0; i < count; i++)
+        if (rows[i].bonus_cents > 0 && !hex_id(rows[i].annotator, 24))
+            return refuse(err, i, "participant_id", rows[i].annotator,
+                          "is not a Prolific participant id (24 hexadecimal characters); ids "
+                          "are never rewritten, so pay it by hand or fix the assessment");
     for (size_t i = 0; i < count; i++) {
         if (rows[i].bonus_cents <= 0)
             continue;
@@ -179,13 +211,32 @@ static const char *find_assignment(const amap *m, size_t n, const char *worker)
 static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, const amap *m,
                             size_t nm, const char *reason, pm_error *err)
 {
-    /* Every payable worker resolved before the first byte is written. */
-    for (size_t i = 0; i < count; i++)
-        if (rows[i].bonus_cents > 0 && !find_assignment(m, nm, rows[i].annotator))
+    /* Every payable worker resolved and every field checked before the
+     * first byte is written. */
+    for (size_t i = 0; i < count; i++) {
+        if (rows[i].bonus_cents <= 0)
+            continue;
+        const char *a = find_assignment(m, nm, rows[i].annotator);
+        const char *why = reason && *reason ? reason : rows[i].reason;
+        if (!a)
             return pm_error_set(err, PM_EINVAL,
                                 "worker '%s' has no assignment id in the assignments map; "
                                 "SendBonus needs one of the worker's assignments",
                                 rows[i].annotator);
+        if (!mturk_id(rows[i].annotator, 'A'))
+            return refuse(err, i, "WorkerId", rows[i].annotator,
+                          "is not an MTurk WorkerId (A and then capital letters or digits, at "
+                          "most 64 characters); ids are never rewritten");
+        if (!mturk_id(a, 0))
+            return refuse(err, i, "AssignmentId", a,
+                          "is not an MTurk AssignmentId (capital letters or digits, at most 64 "
+                          "characters)");
+        if (chars(why) > MTURK_MAX_REASON)
+            return pm_error_set(err, PM_EPARSE,
+                                "payment row %zu: Reason has %zu characters; MTurk takes at "
+                                "most %d",
+                                i + 1, chars(why), MTURK_MAX_REASON);
+    }
     fputs("WorkerId,AssignmentId,BonusAmount,Reason\r\n", fp);
     for (size_t i = 0; i < count; i++) {
         if (rows[i].bonus_cents <= 0)
@@ -233,6 +284,19 @@ pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, co
     if (!title || !*title || !message || !*message)
         return pm_error_set(err, PM_EINVAL,
                             "Toloka bonuses need a public title and a public message");
+    if (pm_text_needs_escape(title))
+        return pm_error_set(err, PM_EPARSE,
+                            "public_title: a control byte (such as a newline) or bytes that "
+                            "are not UTF-8; Toloka shows it as one line");
+    if (pm_text_needs_escape(message))
+        return pm_error_set(err, PM_EPARSE,
+                            "public_message: a control byte (such as a newline) or bytes that "
+                            "are not UTF-8; Toloka shows it as one line");
+    for (size_t i = 0; i < count; i++)
+        if (rows[i].bonus_cents > 0 && !hex_id(rows[i].annotator, 32))
+            return refuse(err, i, "user_id", rows[i].annotator,
+                          "is not a Toloka user id (32 hexadecimal characters); ids are never "
+                          "rewritten");
     for (size_t i = 0; i < count; i++)
         if (rows[i].bonus_cents > TOLOKA_MAX_CENTS)
             return pm_error_set(err, PM_EINVAL,

@@ -10,26 +10,19 @@
 
 #include <jansson.h>
 
+#include "prefmon/csv.h"
 #include "prefmon/plan.h"
 #include "prefmon/rng.h"
 
-/* RFC 4180: quote a cell holding a comma, quote, CR or LF, and double its
- * quotes. Never altered otherwise: a key must reach the platform as is. */
+/* A text cell: guarded and quoted by the one CSV cell writer (prefmon/csv.h).
+ * A key that starts like a formula (=x) is written '=x; every prefmon
+ * reader of a label log undoes the guard (pm_csv_unguard), so the labels
+ * the platform exports come back under the key of the plan and of the
+ * manifest (JSON, exact bytes); doc/plan.md says so. A write error shows in
+ * finish() through ferror. */
 static void csv_cell(FILE *fp, const char *s)
 {
-    if (!s)
-        s = "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
+    (void)pm_csv_write_cell(fp, s, NULL);
 }
 
 static pm_status finish(FILE *fp, pm_error *err)
