@@ -169,8 +169,8 @@ static void fill_hist(out_table *t, const pm_report_data *d)
         out_row(t);
         pm_money_format(d->bins[i].lo, a, sizeof a);
         pm_money_format(d->bins[i].hi, b, sizeof b);
-        out_str(t, a);
-        out_str(t, b);
+        out_decimal(t, a);
+        out_decimal(t, b);
         out_int(t, d->bins[i].count);
         out_str(t, d->pay->currency);
     }
