@@ -41,6 +41,7 @@
 #include "prefmon/contract.h"
 #include "prefmon/export.h"
 #include "prefmon/model.h"
+#include "prefmon/monitor.h"
 #include "prefmon/status.h"
 
 /* ---- the paper's parameter grids ------------------------------------- */
@@ -133,6 +134,8 @@ typedef struct pm_repro_gaps {
 /** The dataset-independent (self-consistency) numbers. */
 typedef struct pm_repro_self {
     double lrt[PM_REPRO_LRT_DELTAS][PM_REPRO_LRT_ETA0S][PM_REPRO_LRT_ETA1S][PM_REPRO_LB_NS];
+    /* the tests behind lrt (lrt is their error_sum): threshold, m0, m1, errors */
+    pm_test lrt_test[PM_REPRO_LRT_DELTAS][PM_REPRO_LRT_ETA0S][PM_REPRO_LRT_ETA1S][PM_REPRO_LB_NS];
     pm_repro_gaps gaps;
     /* duplicate pairs for error sum <= target, [delta][eta0], eta1 = 1 */
     long ss_self[PM_REPRO_SS_DELTAS][PM_REPRO_SS_ETA0S];
@@ -222,6 +225,27 @@ PM_API pm_status pm_repro_dataset_load(pm_repro_dataset *d, const pm_calib_opts 
 
 /** Free what pm_repro_dataset_load allocated (name and path stay). */
 PM_API void pm_repro_dataset_free(pm_repro_dataset *d);
+
+/** Whether a dataset is calibrated by default: names starting PKU or
+ *  Skywork (case-insensitive), whose p come from reward models, as the
+ *  authors did; HelpSteer's and UltraFeedback's rating gaps are used as
+ *  they are. */
+PM_API int pm_repro_calibrated_by_default(const char *name);
+
+/** One item of a loaded dataset as the split and orientation saw it. */
+typedef struct pm_repro_item {
+    size_t row;          /* input row, 0-based */
+    int eval;            /* in the eval half (split positions 0..n/2-1) */
+    int label;           /* 1 when y1 is the dataset's chosen response */
+    double p_raw, score; /* unfolded p; oriented P(y1 > y2) */
+    double p;            /* the folded (calibrated) p every figure uses; NaN in train */
+} pm_repro_item;
+
+/** Every item of d (loaded) in split order, redone with seed (the seed it
+ *  was loaded with): what a reference implementation needs to repeat the
+ *  procedure on the same split. *out is malloc'd (d->rows items; free()). */
+PM_API pm_status pm_repro_items(const pm_repro_dataset *d, uint64_t seed, pm_repro_item **out,
+                                pm_error *err);
 
 /* ---- the verdicts on the paper's claims ------------------------------ */
 

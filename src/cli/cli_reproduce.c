@@ -141,11 +141,6 @@ static int is_name(const char *s, size_t len)
     return 1;
 }
 
-static int default_calibrated(const char *name)
-{
-    return strncasecmp(name, "pku", 3) == 0 || strncasecmp(name, "skywork", 7) == 0;
-}
-
 /* Split "A=f1,B=f2" into r->ds (names copied, paths point into a copy). */
 static int parse_datasets(const char *arg, repro_run *r, char **store)
 {
@@ -175,7 +170,7 @@ static int parse_datasets(const char *arg, repro_run *r, char **store)
         pm_repro_dataset *d = &r->ds[r->nds++];
         d->name = tok;
         d->path = eq + 1;
-        d->calibrate = default_calibrated(tok);
+        d->calibrate = pm_repro_calibrated_by_default(tok);
     }
     if (r->nds == 0) {
         cli_error("--dataset: no NAME=FILE given");
@@ -247,8 +242,9 @@ static const char *monitor_name(int m)
     return m ? "expert" : "self";
 }
 
-static void tab_datasets(const repro_run *r, out_table *t)
+static void tab_datasets(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"dataset",     "file",       "rows", "eval_items",
                                     "train_items", "calibrated", "bins", "seed",
                                     "mean_p",      "cbar",       NULL};
@@ -286,8 +282,9 @@ static void rel_rows(out_table *t, const char *name, const char *stage, const pm
     }
 }
 
-static void tab_calibration(const repro_run *r, out_table *t)
+static void tab_calibration(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {
         "dataset", "stage", "bin_lo", "bin_hi", "count", "mean_predicted", "observed_frequency",
         NULL};
@@ -301,8 +298,9 @@ static void tab_calibration(const repro_run *r, out_table *t)
     out_note(t, "reliability on the eval half: oriented P(y1 > y2) against y1 chosen");
 }
 
-static void tab_hist(const repro_run *r, out_table *t)
+static void tab_hist(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"dataset", "bin_lo", "bin_hi", "count", "fraction", NULL};
     cols(t, c);
     for (size_t i = 0; i < r->nds; i++) {
@@ -353,33 +351,29 @@ static void tab_bound(const repro_run *r, out_table *t, int fig2)
                 "type II error of any expert test");
 }
 
-static void tab_fig2_self(const repro_run *r, out_table *t)
+static void tab_fig2_self(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"delta", "eta0",  "eta1",  "n",         "m0", "m1",
                                     "k",     "type1", "type2", "error_sum", NULL};
     cols(t, c);
-    for (int d = 0; d < PM_REPRO_LRT_DELTAS; d++) {
-        pm_scheme sc;
-        pm_scheme_self(&sc, PM_CONV_PAPER, pm_repro_lrt_delta[d], 0.5, NULL);
+    for (int d = 0; d < PM_REPRO_LRT_DELTAS; d++)
         for (int a = 0; a < PM_REPRO_LRT_ETA0S; a++)
             for (int b = 0; b < PM_REPRO_LRT_ETA1S; b++)
                 for (int k = 0; k < PM_REPRO_LB_NS; k++) {
-                    pm_test ts;
-                    pm_test_design(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
-                                   pm_repro_lb_n(k), PM_RULE_LR, 0.05, &ts, NULL);
+                    const pm_test *ts = &r->self->lrt_test[d][a][b][k];
                     out_row(t);
                     out_num(t, pm_repro_lrt_delta[d]);
-                    out_num(t, ts.eta0);
-                    out_num(t, ts.eta1);
-                    out_int(t, ts.n);
-                    out_num(t, ts.m0);
-                    out_num(t, ts.m1);
-                    out_int(t, ts.k);
-                    out_num(t, ts.type1);
-                    out_num(t, ts.type2);
-                    out_num(t, r->self->lrt[d][a][b][k]);
+                    out_num(t, ts->eta0);
+                    out_num(t, ts->eta1);
+                    out_int(t, ts->n);
+                    out_num(t, ts->m0);
+                    out_num(t, ts->m1);
+                    out_int(t, ts->k);
+                    out_num(t, ts->type1);
+                    out_num(t, ts->type2);
+                    out_num(t, ts->error_sum);
                 }
-    }
     out_note(t, "likelihood-ratio test on the duplicate agreement count, paper convention m = "
                 "(1 + (1 - delta) eta)/2, ties to H1; exact binomial tails");
 }
@@ -414,8 +408,9 @@ static void gap_rows(const repro_run *r, out_table *t, const char *name, int mon
     }
 }
 
-static void tab_fig3(const repro_run *r, out_table *t)
+static void tab_fig3(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"dataset", "monitor",        "cbar",  "delta",
                                     "setting", "type",           "solve", "mode",
                                     "n",       "normalized_gap", NULL};
@@ -469,8 +464,9 @@ static void ss_row(out_table *t, const char *what, const char *name, double para
         out_int(t, n);
 }
 
-static void tab_samplesize(const repro_run *r, out_table *t)
+static void tab_samplesize(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"method", "dataset", "parameter", "eta0",
                                     "eta1",   "target",  "n",         NULL};
     cols(t, c);
@@ -493,8 +489,9 @@ static void tab_samplesize(const repro_run *r, out_table *t)
                 "(parameter cbar) by the exact LR test; expert-bound: below it no test can");
 }
 
-static void tab_verdicts(const repro_run *r, out_table *t)
+static void tab_verdicts(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"claim_id", "verdict", "claim", "finding", NULL};
     cols(t, c);
     for (int i = 0; i < PM_REPRO_CLAIMS; i++) {
@@ -510,37 +507,28 @@ static void tab_verdicts(const repro_run *r, out_table *t)
 /* Every item in split order, with its orientation: what a reference
  * implementation needs to redo the authors' procedure on the same split
  * (tests/spec/gen/gen_reproduce.py). p_raw needs the file again. */
-static void tab_items(const repro_run *r, out_table *t)
+static void tab_items(const repro_run *r, out_table *t, int arg)
 {
+    (void)arg;
     static const char *const c[] = {"dataset", "position", "row", "half", "label",
                                     "p_raw",   "score",    "p",   NULL};
     cols(t, c);
     for (size_t i = 0; i < r->nds; i++) {
-        const pm_repro_dataset *d = &r->ds[i];
-        size_t n = d->rows;
-        size_t *perm = malloc(n * sizeof *perm);
-        double *score = malloc(n * sizeof *score);
-        unsigned char *label = malloc(n);
-        if (perm && score && label) {
-            pm_calib_shuffle(n, r->copts.seed, perm);
-            pm_calib_orient(d->raw, n, r->copts.seed, score, label);
-            for (size_t j = 0; j < n; j++) {
-                size_t k = perm[j];
-                int ev = j < d->cal.n_eval;
-                out_row(t);
-                out_str(t, d->name);
-                out_int(t, (long long)j);
-                out_int(t, (long long)k);
-                out_str(t, ev ? "eval" : "train");
-                out_int(t, label[k]);
-                out_num(t, d->raw[k]);
-                out_num(t, score[k]);
-                cell(t, ev ? d->cal.p_eval[j] : NAN);
-            }
+        pm_repro_item *it = NULL;
+        if (pm_repro_items(&r->ds[i], r->copts.seed, &it, NULL) != PM_OK)
+            continue;
+        for (size_t j = 0; j < r->ds[i].rows; j++) {
+            out_row(t);
+            out_str(t, r->ds[i].name);
+            out_int(t, (long long)j);
+            out_int(t, (long long)it[j].row);
+            out_str(t, it[j].eval ? "eval" : "train");
+            out_int(t, it[j].label);
+            out_num(t, it[j].p_raw);
+            out_num(t, it[j].score);
+            cell(t, it[j].p);
         }
-        free(perm);
-        free(score);
-        free(label);
+        free(it);
     }
     out_note(t, "split order: positions 0..n/2-1 are the eval half; p = the folded (calibrated "
                 "when the dataset is) probability used by every figure");
@@ -548,33 +536,18 @@ static void tab_items(const repro_run *r, out_table *t)
 
 typedef struct table_def {
     const char *name;
-    void (*fill)(const repro_run *r, out_table *t);
+    void (*fill)(const repro_run *r, out_table *t, int arg);
+    int arg;
+    int gaps; /* shows contract gaps or verdicts: needs the Fig. 3 solves */
 } table_def;
 
-static void tab_fig1_bound(const repro_run *r, out_table *t)
-{
-    tab_bound(r, t, 0);
-}
-static void tab_fig2_bound(const repro_run *r, out_table *t)
-{
-    tab_bound(r, t, 1);
-}
-static void tab_ll(const repro_run *r, out_table *t)
-{
-    tab_loglog(r, t, 0);
-}
-static void tab_llfit(const repro_run *r, out_table *t)
-{
-    tab_loglog(r, t, 1);
-}
-
 static const table_def tables[] = {
-    {"datasets", tab_datasets},   {"calibration", tab_calibration},
-    {"fig1-hist", tab_hist},      {"fig1-bound", tab_fig1_bound},
-    {"fig2-self", tab_fig2_self}, {"fig2-bound", tab_fig2_bound},
-    {"fig3", tab_fig3},           {"loglog", tab_ll},
-    {"loglog-fit", tab_llfit},    {"samplesize", tab_samplesize},
-    {"verdicts", tab_verdicts},   {"items", tab_items},
+    {"datasets", tab_datasets, 0, 0},   {"calibration", tab_calibration, 0, 0},
+    {"fig1-hist", tab_hist, 0, 0},      {"fig1-bound", tab_bound, 0, 0},
+    {"fig2-self", tab_fig2_self, 0, 0}, {"fig2-bound", tab_bound, 1, 0},
+    {"fig3", tab_fig3, 0, 1},           {"loglog", tab_loglog, 0, 1},
+    {"loglog-fit", tab_loglog, 1, 1},   {"samplesize", tab_samplesize, 0, 0},
+    {"verdicts", tab_verdicts, 0, 1},   {"items", tab_items, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -591,7 +564,7 @@ static int emit_table(const repro_run *r, const table_def *td, out_format fmt)
     out_table *t = out_new(0);
     if (!t)
         return CLI_EINTERNAL;
-    td->fill(r, t);
+    td->fill(r, t, td->arg);
     int rc = cli_emit(t, fmt);
     out_free(t);
     return rc;
@@ -621,7 +594,7 @@ static int write_tables(const repro_run *r, const char *dir, out_format fmt)
         out_table *t = out_new(0);
         if (!t)
             return CLI_EINTERNAL;
-        tables[i].fill(r, t);
+        tables[i].fill(r, t, tables[i].arg);
         pm_outfile *of = NULL;
         pm_error err = {0};
         pm_status st = pm_outfile_open(path, &of, &err);
@@ -669,12 +642,9 @@ static int setup(repro_run *r, const opts *o, char **store)
     r->opts = o->ro;
     /* A lone table that shows no gap needs no contract solves (the verdicts
      * and the report need them all). */
-    static const char *const no_gaps[] = {"datasets",   "calibration", "items",
-                                          "fig1-hist",  "fig1-bound",  "fig2-self",
-                                          "fig2-bound", "samplesize",  NULL};
-    for (int i = 0; o->table && !o->tables_out && !o->out && no_gaps[i]; i++)
-        if (strcmp(o->table, no_gaps[i]) == 0)
-            r->opts.gaps = r->opts.loglog = 0;
+    const table_def *td = o->table ? find_table(o->table) : NULL;
+    if (td && !td->gaps && !o->tables_out && !o->out)
+        r->opts.gaps = r->opts.loglog = 0;
     r->gap_count = pm_repro_gap_ns(&r->opts, r->gap_ns);
     return rc;
 }

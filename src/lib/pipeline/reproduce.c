@@ -238,6 +238,7 @@ static pm_status self_tests(const pm_repro_opts *o, pm_repro_self *out, pm_error
                     pm_test t;
                     st = pm_test_design(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
                                         pm_repro_lb_n(i), PM_RULE_LR, 0.05, &t, err);
+                    out->lrt_test[d][a][b][i] = t;
                     out->lrt[d][a][b][i] = t.error_sum;
                 }
     }

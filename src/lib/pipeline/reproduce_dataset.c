@@ -4,8 +4,10 @@
 ** Data that cannot answer the question is a data error naming the file,
 ** not an argument error: the file is what the user has to change.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "prefmon/prefs.h"
 #include "prefmon/reproduce.h"
@@ -72,4 +74,41 @@ void pm_repro_dataset_free(pm_repro_dataset *d)
     free(d->ex);
     d->raw = NULL;
     d->ex = NULL;
+}
+
+int pm_repro_calibrated_by_default(const char *name)
+{
+    return name && (strncasecmp(name, "pku", 3) == 0 || strncasecmp(name, "skywork", 7) == 0);
+}
+
+pm_status pm_repro_items(const pm_repro_dataset *d, uint64_t seed, pm_repro_item **out,
+                         pm_error *err)
+{
+    *out = NULL;
+    if (!d || !d->raw || d->rows < 2)
+        return pm_error_set(err, PM_EINVAL, "reproduce items: the dataset is not loaded");
+    size_t n = d->rows;
+    size_t *perm = malloc(n * sizeof *perm);
+    double *score = malloc(n * sizeof *score);
+    unsigned char *label = malloc(n);
+    pm_repro_item *it = malloc(n * sizeof *it);
+    pm_status st = PM_OK;
+    if (perm && score && label && it) {
+        pm_calib_shuffle(n, seed, perm);
+        pm_calib_orient(d->raw, n, seed, score, label);
+        for (size_t j = 0; j < n; j++) {
+            size_t k = perm[j];
+            int ev = j < d->cal.n_eval;
+            it[j] =
+                (pm_repro_item){k, ev, label[k], d->raw[k], score[k], ev ? d->cal.p_eval[j] : NAN};
+        }
+        *out = it;
+    } else {
+        free(it);
+        st = pm_error_set(err, PM_ENOMEM, "out of memory for %zu items", n);
+    }
+    free(perm);
+    free(score);
+    free(label);
+    return st;
 }
