@@ -27,10 +27,17 @@
 **           slope of ln gap on ln n; and the monitored items needed for an
 **           error sum <= target (exact LR test, pm_samplesize) as a function
 **           of c̄ (expert agreement test) against duplicate pairs (self).
+**   Claims  pm_repro_verdicts_run decides the paper's claims from these
+**           numbers (pm_repro_verdicts: a verdict, a finding and the tallies
+**           behind it per claim); pm_page_paper (prefmon/pages.h) lays it
+**           all out as the report.
 **
 ** Ownership: results are plain values (fixed-size arrays) owned by the
-** caller; inputs are borrowed for the call. Pure, no global state; the grid
-** solves spawn opts->threads worker threads each.
+** caller; inputs are borrowed for the call. The one exception is
+** pm_repro_dataset, whose arrays pm_repro_dataset_load allocates and
+** pm_repro_dataset_free frees (pm_repro_items' array: free()). Pure, no
+** global state besides reading the dataset's file; the grid solves spawn
+** opts->threads worker threads each.
 */
 #ifndef PREFMON_REPRODUCE_H
 #define PREFMON_REPRODUCE_H
