@@ -181,7 +181,7 @@ static void gap_rows(const repro_run *r, out_table *t, const char *name, int mon
             for (int so = 0; so < PM_REPRO_SOLVES; so++)
                 for (int m = 0; m < PM_REPRO_MODES; m++)
                     for (int j = 0; j < r->gap_count; j++) {
-                        if (m == 1 && !pm_repro_grid_at(&r->opts, j))
+                        if (m == PM_REPRO_GRIDDED && !pm_repro_grid_at(&r->opts, j))
                             continue;
                         out_row(t);
                         out_str(t, name);
@@ -218,7 +218,7 @@ static void tab_loglog(const repro_run *r, out_table *t, int fit)
     static const char *const f[] = {"dataset", "monitor", "type", "solve", "slope", NULL};
     cols(t, fit ? f : c);
     for (size_t m = 0; m <= r->nds; m++) {
-        const pm_repro_gaps *g = m == 0 ? &r->self->gaps : &r->ds[m - 1].ex->gaps;
+        const pm_repro_gaps *g = m == PM_REPRO_SELF ? &r->self->gaps : &r->ds[m - 1].ex->gaps;
         for (int ty = 0; ty < PM_REPRO_TYPES; ty++)
             for (int so = 0; so < PM_REPRO_SOLVES; so++)
                 for (int k = 0; k < (fit ? 1 : PM_REPRO_LOGLOG_NS); k++) {

@@ -171,9 +171,7 @@ static void data_section(html *h)
         snprintf(mp, sizeof mp, "%.4f", d->ex->mean_p);
         snprintf(cb, sizeof cb, "%.4f", d->ex->cbar);
         const char *cells[] = {
-            d->name, d->path, rows, ev, d->calibrate ? "yes (histogram binning, 30 bins)" : "no",
-            mp,      cb};
-        cells[4] = d->calibrate ? "yes (histogram binning)" : "no";
+            d->name, d->path, rows, ev, d->calibrate ? "yes (histogram binning)" : "no", mp, cb};
         h->st = pm_doc_table_row(t, cells, &h->err);
     }
     para(h, "Calibration: by default the datasets named PKU* and Skywork* are calibrated (the "
@@ -297,7 +295,7 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
             size_t c = 0;
             for (int j = 0; j < h->gap_count; j++)
-                if (mode == 0 || pm_repro_grid_at(&r->opts, j)) {
+                if (mode == PM_REPRO_EXACT || pm_repro_grid_at(&r->opts, j)) {
                     double v = g->g[st][t][so][mode][j];
                     x[c] = (double)h->gap_ns[j];
                     y[c++] = v > 1 ? 1 : v; /* the paper clips to [0, 1] */
@@ -327,7 +325,9 @@ static void fig3(html *h)
     for (int st = 0; st < PM_REPRO_SETTINGS; st++)
         for (int m = 0; m < modes && (r->opts.settings & (1u << st)); m++) {
             char mon[160];
-            snprintf(mon, sizeof mon, "Self-consistency, delta = %s", st == 1 ? "0" : "0.02");
+            pm_repro_setting set;
+            pm_repro_setting_get(st, &set);
+            snprintf(mon, sizeof mon, "Self-consistency, delta = %g", set.delta);
             fig3_panel(h, "self-consistency", mon, &r->self->gaps, st, m);
             for (size_t i = 0; i < r->nds; i++) {
                 char who[96];
@@ -364,10 +364,11 @@ static void loglog_panel(html *h, const char *who, const pm_repro_gaps *g)
             series(h, p, nm, t ? PM_MARK_SQUARES : PM_MARK_POINTS, so, x, g->ll_gap[t][so],
                    PM_REPRO_LOGLOG_NS);
         }
-    double a = g->ll_gap[0][1][0] * x[0];
+    double a = g->ll_gap[PM_CONTRACT_LINEAR][PM_REPRO_RESTRICTED][0] * x[0];
     if (h->st == PM_OK && p && isfinite(a) && a > 0)
         h->st = pm_doc_plot_power_line(p, "Theta(1/n)", a, -1, &h->err);
-    double ref[PM_REPRO_LOGLOG_NS], c = g->ll_gap[1][1][0] * sqrt(x[0] * log(x[0]));
+    double ref[PM_REPRO_LOGLOG_NS],
+        c = g->ll_gap[PM_CONTRACT_BINARY][PM_REPRO_RESTRICTED][0] * sqrt(x[0] * log(x[0]));
     for (int i = 0; i < PM_REPRO_LOGLOG_NS; i++)
         ref[i] = c / sqrt(x[i] * log(x[i]));
     if (isfinite(c) && c > 0)
@@ -404,9 +405,9 @@ static void samplesize_panel(html *h)
     for (int d = 0; d < PM_REPRO_SS_DELTAS; d++) {
         char nm[64];
         snprintf(nm, sizeof nm, "duplicate pairs, delta = %g: %ld", pm_repro_ss_delta[d],
-                 s->ss_self[d][0]);
-        if (s->ss_self[d][0] > 0)
-            rule(h, p, nm, (double)s->ss_self[d][0], 0);
+                 s->ss_self[d][PM_REPRO_SS_ETA0_08]);
+        if (s->ss_self[d][PM_REPRO_SS_ETA0_08] > 0)
+            rule(h, p, nm, (double)s->ss_self[d][PM_REPRO_SS_ETA0_08], 0);
     }
     for (size_t i = 0; i < r->nds; i++) {
         char nm[96];
