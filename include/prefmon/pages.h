@@ -1,16 +1,20 @@
 /*
-** prefmon — whole report pages built from what the library computed: each
-** builder lays out its input structs as a pm_doc (prefmon/report.h) and
-** computes nothing itself.
+** prefmon — whole report pages built from computed results.
 **
-** Ownership: *out is a new document the caller frees with pm_doc_free (the
-** document copies what it needs; the input is borrowed for the call).
+** A page builder lays out numbers that were computed elsewhere (the
+** pipeline layer) as a pm_doc (include/prefmon/report.h); it computes
+** nothing. The caller renders the document with pm_doc_write_html and
+** frees it with pm_doc_free.
+**
+** Ownership: inputs are borrowed for the call; *out is a new document owned
+** by the caller (NULL on failure).
 */
 #ifndef PREFMON_PAGES_H
 #define PREFMON_PAGES_H
 
 #include "prefmon/export.h"
 #include "prefmon/report.h"
+#include "prefmon/reproduce.h"
 #include "prefmon/sim_score.h"
 #include "prefmon/status.h"
 #include "prefmon/weekly.h"
@@ -28,6 +32,12 @@ PM_API pm_status pm_page_weekly(const pm_report_data *d, pm_doc **out, pm_error 
  *  effort estimates against the truth, and (npay > 0) pay per group
  *  against its exact expectation. PM_EINVAL without a run; PM_ENOMEM. */
 PM_API pm_status pm_page_simulation(const pm_sim_page *in, pm_doc **out, pm_error *err);
+
+/** The reproduce page: the verdicts on the paper's claims, the data and
+ *  its calibration, Figures 1-3 and the two panels beyond the paper, every
+ *  number taken from r (pm_repro_verdicts_run, pm_repro_dataset_load,
+ *  pm_repro_self_run). PM_EINVAL when r lacks a part; PM_ENOMEM. */
+PM_API pm_status pm_page_paper(const pm_repro_report *r, pm_doc **out, pm_error *err);
 
 PM_END_DECLS
 

@@ -27,18 +27,28 @@
 **           slope of ln gap on ln n; and the monitored items needed for an
 **           error sum <= target (exact LR test, pm_samplesize) as a function
 **           of c̄ (expert agreement test) against duplicate pairs (self).
+**   Claims  pm_repro_verdicts_run decides the paper's claims from these
+**           numbers (pm_repro_verdicts: a verdict, a finding and the tallies
+**           behind it per claim); pm_page_paper (prefmon/pages.h) lays it
+**           all out as the report.
 **
 ** Ownership: results are plain values (fixed-size arrays) owned by the
-** caller; inputs are borrowed for the call. Pure, no global state; the grid
-** solves spawn opts->threads worker threads each.
+** caller; inputs are borrowed for the call. The one exception is
+** pm_repro_dataset, whose arrays pm_repro_dataset_load allocates and
+** pm_repro_dataset_free frees (pm_repro_items' array: free()). Pure, no
+** global state besides reading the dataset's file; the grid solves spawn
+** opts->threads worker threads each.
 */
 #ifndef PREFMON_REPRODUCE_H
 #define PREFMON_REPRODUCE_H
 
 #include <stddef.h>
 
+#include "prefmon/calib.h"
 #include "prefmon/contract.h"
+#include "prefmon/export.h"
 #include "prefmon/model.h"
+#include "prefmon/monitor.h"
 #include "prefmon/status.h"
 
 /* ---- the paper's parameter grids ------------------------------------- */
@@ -131,6 +141,8 @@ typedef struct pm_repro_gaps {
 /** The dataset-independent (self-consistency) numbers. */
 typedef struct pm_repro_self {
     double lrt[PM_REPRO_LRT_DELTAS][PM_REPRO_LRT_ETA0S][PM_REPRO_LRT_ETA1S][PM_REPRO_LB_NS];
+    /* the tests behind lrt (lrt is their error_sum): threshold, m0, m1, errors */
+    pm_test lrt_test[PM_REPRO_LRT_DELTAS][PM_REPRO_LRT_ETA0S][PM_REPRO_LRT_ETA1S][PM_REPRO_LB_NS];
     pm_repro_gaps gaps;
     /* duplicate pairs for error sum <= target, [delta][eta0], eta1 = 1 */
     long ss_self[PM_REPRO_SS_DELTAS][PM_REPRO_SS_ETA0S];
@@ -155,6 +167,10 @@ typedef struct pm_repro_expert {
      * fewest items below which no test reaches the target (the bound);
      * -1 when over the search limit */
     long ss_test[PM_REPRO_SS_ETA0S], ss_bound[PM_REPRO_SS_ETA0S];
+    /* Fig. 1 at eta1 = 1, per eta0 of the Fig. 1 grid: the fewest items
+     * below which no test reaches the target (the bound's exact crossing);
+     * -1 when over the search limit */
+    long lb_n[PM_REPRO_LB_ETA0S];
 } pm_repro_expert;
 
 /** Self-consistency numbers. PM_EINVAL on bad options; errors of the
@@ -167,5 +183,156 @@ pm_status pm_repro_expert_run(const double *p, size_t count, const pm_repro_opts
 
 /** Search limit of the sample-size panel. */
 #define PM_REPRO_SS_MAX_N 10000000L
+
+/* ---- named indices into the arrays above ------------------------------
+ * Settings are picked by index, never by comparing computed doubles. */
+
+enum { PM_REPRO_MAIN = 0 };                                 /* setting index of the main setting */
+enum { PM_REPRO_SELF = 0, PM_REPRO_EXPERT = 1 };            /* monitor */
+enum { PM_REPRO_SECOND_BEST = 0, PM_REPRO_RESTRICTED = 1 }; /* solve (pm_repro_solve) */
+enum { PM_REPRO_EXACT = 0, PM_REPRO_GRIDDED = 1 }; /* mode: exact solvers, the authors' grid */
+enum {
+    PM_REPRO_LB_ETA0_095 = 0,
+    PM_REPRO_LB_ETA0_09 = 1,
+    PM_REPRO_LB_ETA0_08 = 2,
+    PM_REPRO_LB_ETA0_06 = 3
+};                                  /* pm_repro_lb_eta0 */
+enum { PM_REPRO_LB_ETA1_1 = 0 };    /* pm_repro_lb_eta1 */
+enum { PM_REPRO_LRT_DELTA_03 = 3 }; /* pm_repro_lrt_delta */
+enum { PM_REPRO_LRT_ETA0_09 = 1 };  /* pm_repro_lrt_eta0 */
+enum { PM_REPRO_LRT_ETA1_095 = 1 }; /* pm_repro_lrt_eta1 */
+enum { PM_REPRO_SS_ETA0_08 = 0 };   /* pm_repro_ss_eta0 */
+enum { PM_REPRO_SS_DELTA_002 = 0 }; /* pm_repro_ss_delta */
+
+/* ---- one dataset, read and computed ---------------------------------- */
+
+/** A dataset as reproduce uses it. The caller sets name, path and
+ *  calibrate (borrowed: they must outlive the struct);
+ *  pm_repro_dataset_load fills the rest, which it owns and
+ *  pm_repro_dataset_free frees. */
+typedef struct pm_repro_dataset {
+    const char *name; /* e.g. "PKU"; the claims recognise PKU* and Skywork* */
+    const char *path; /* the preference file (pm_prefs_read_file) */
+    int calibrate;    /* histogram-binning calibration on the train half */
+    size_t rows;      /* preference rows read */
+    double *raw;      /* their unfolded p, input order */
+    pm_calib_result cal;
+    pm_repro_expert *ex;
+} pm_repro_dataset;
+
+/** Read d->path, split, orient and (when d->calibrate) calibrate it with
+ *  co (its calibrate field is ignored), and compute its expert numbers
+ *  with o. Data that cannot answer the question fails with PM_EPARSE and a
+ *  message naming the file: fewer than 2 rows (nothing to split) or every
+ *  probability of the eval half 1/2 (cbar = 0: no expert signal). Errors
+ *  of reading are passed on as they are; others get "NAME: " in front. On
+ *  failure d holds nothing more to free than after success. */
+PM_API pm_status pm_repro_dataset_load(pm_repro_dataset *d, const pm_calib_opts *co,
+                                       const pm_repro_opts *o, pm_error *err);
+
+/** Free what pm_repro_dataset_load allocated (name and path stay). */
+PM_API void pm_repro_dataset_free(pm_repro_dataset *d);
+
+/** Whether a dataset is calibrated by default: names starting PKU or
+ *  Skywork (case-insensitive), whose p come from reward models, as the
+ *  authors did; HelpSteer's and UltraFeedback's rating gaps are used as
+ *  they are. */
+PM_API int pm_repro_calibrated_by_default(const char *name);
+
+/** One item of a loaded dataset as the split and orientation saw it. */
+typedef struct pm_repro_item {
+    size_t row;          /* input row, 0-based */
+    int eval;            /* in the eval half (split positions 0..n/2-1) */
+    int label;           /* 1 when y1 is the dataset's chosen response */
+    double p_raw, score; /* unfolded p; oriented P(y1 > y2) */
+    double p;            /* the folded (calibrated) p every figure uses; NaN in train */
+} pm_repro_item;
+
+/** Every item of d (loaded) in split order, redone with seed (the seed it
+ *  was loaded with): what a reference implementation needs to repeat the
+ *  procedure on the same split. *out is malloc'd (d->rows items; free()). */
+PM_API pm_status pm_repro_items(const pm_repro_dataset *d, uint64_t seed, pm_repro_item **out,
+                                pm_error *err);
+
+/* ---- the verdicts on the paper's claims ------------------------------ */
+
+/** How a claim fared (the report layer maps it onto pm_doc_verdict). */
+typedef enum pm_repro_verdict {
+    PM_REPRO_INFO = 0, /* a neutral statement */
+    PM_REPRO_YES = 1,  /* reproduced */
+    PM_REPRO_NO = 2,   /* not reproduced */
+    PM_REPRO_MIXED = 3 /* partly, or not decidable on this data */
+} pm_repro_verdict;
+
+/** "info", "yes", "no", "mixed"; "?" outside the enum. */
+PM_API const char *pm_repro_verdict_name(pm_repro_verdict v);
+
+typedef enum pm_repro_claim_id {
+    PM_CLAIM_EXPERT_NEEDS_HUNDREDS = 0, /* Fig. 1 */
+    PM_CLAIM_SELF_BEATS_EXPERT = 1,     /* Fig. 2; Fig. 3 claim 1 */
+    PM_CLAIM_EXPERT_DEPENDS_ON_P = 2,   /* Fig. 3 claim 2 */
+    PM_CLAIM_LINEAR_FASTER = 3,         /* Fig. 3 claim 3, Thm. 1-2 */
+    PM_CLAIM_PKU_CROSSOVER = 4,         /* Fig. 3 claim 3 on PKU */
+    PM_REPRO_CLAIMS = 5
+} pm_repro_claim_id;
+
+#define PM_REPRO_FINDING 1536
+
+/** One claim: its verdict and the finding, with the numbers it rests on. */
+typedef struct pm_repro_claim {
+    const char *id;    /* short name, e.g. "self-beats-expert" (static) */
+    const char *claim; /* the claim in words (static) */
+    pm_repro_verdict verdict;
+    char finding[PM_REPRO_FINDING];
+} pm_repro_claim;
+
+/** The verdicts and the tallies they are decided on. Criteria:
+ *  - expert-needs-hundreds: per dataset not named Skywork*, lb_n at eta0 =
+ *    0.9 in 100..500 (yes when all are; mixed when some eta0 of some
+ *    dataset is, or only Skywork* is given; no otherwise);
+ *  - self-beats-expert: fig2_below / fig2_points >= 1/2 and fig3_le /
+ *    fig3_points >= 0.9 (yes), one of the two (mixed), neither (no);
+ *  - expert-depends-on-p: with two datasets or more, the most gold items
+ *    (ss_test at eta0 = 0.8) at least twice the fewest (yes, else no);
+ *    mixed with one dataset;
+ *  - linear-faster: the log-log slope of linear below binary for every
+ *    monitor and solve with both fitted (yes), some (mixed), none (no);
+ *  - pku-crossover: on the dataset named PKU*, restricted contracts, main
+ *    setting, expert gaps: binary lower at the first n where the two differ
+ *    (relative 1e-9) and linear below from some n in 50..200 on, on the
+ *    authors' grid (the exact solvers with the grid off); mixed without
+ *    PKU* or the main setting. */
+typedef struct pm_repro_verdicts {
+    pm_repro_claim claim[PM_REPRO_CLAIMS]; /* indexed by pm_repro_claim_id */
+    /* self-beats-expert, over every dataset: Fig. 2 points where the self
+     * error sum is below the expert bound (all, and per delta), Fig. 3
+     * points with both gaps defined where self <= expert + 1e-9 (all, and
+     * per mode) */
+    size_t fig2_below, fig2_points, fig2_below_delta[PM_REPRO_LRT_DELTAS];
+    size_t fig3_le, fig3_points, fig3_le_mode[PM_REPRO_MODES], fig3_points_mode[PM_REPRO_MODES];
+    /* linear-faster: (monitor, solve) pairs with both slopes, and with
+     * linear's the steeper */
+    int slope_pairs, slope_linear_steeper;
+} pm_repro_verdicts;
+
+/** The verdicts from the self numbers, the datasets (loaded) and the
+ *  options they were computed with. PM_EINVAL on bad options or a dataset
+ *  without expert numbers. */
+PM_API pm_status pm_repro_verdicts_run(const pm_repro_self *self, const pm_repro_dataset *ds,
+                                       size_t nds, const pm_repro_opts *o, pm_repro_verdicts *out,
+                                       pm_error *err);
+
+/* ---- everything the paper page shows ---------------------------------- */
+
+/** What pm_page_paper (include/prefmon/pages.h) lays out; all borrowed. */
+typedef struct pm_repro_report {
+    const pm_repro_dataset *ds;
+    size_t nds;
+    const pm_repro_self *self;
+    const pm_repro_verdicts *verdicts;
+    pm_repro_opts opts;  /* as computed */
+    pm_calib_opts copts; /* seed and bins of the split and calibration */
+    const char *command; /* what produced it, for the subtitle ("" if NULL) */
+} pm_repro_report;
 
 #endif

@@ -238,6 +238,7 @@ static pm_status self_tests(const pm_repro_opts *o, pm_repro_self *out, pm_error
                     pm_test t;
                     st = pm_test_design(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
                                         pm_repro_lb_n(i), PM_RULE_LR, 0.05, &t, err);
+                    out->lrt_test[d][a][b][i] = t;
                     out->lrt[d][a][b][i] = t.error_sum;
                 }
     }
@@ -304,6 +305,10 @@ static pm_status expert_bounds(const double *p, size_t count, const pm_repro_opt
         for (int b = 0; b < PM_REPRO_LRT_ETA1S && st == PM_OK; b++)
             st = bound_curve(p, count, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
                              &out->lrt_kl[a][b], out->lrt_lb[a][b], err);
+    for (int a = 0; a < PM_REPRO_LB_ETA0S && st == PM_OK; a++)
+        if (pm_expert_bound_samplesize(out->kl[a][PM_REPRO_LB_ETA1_1], o->target, PM_REPRO_SS_MAX_N,
+                                       &out->lb_n[a], NULL) != PM_OK)
+            out->lb_n[a] = -1;
     pm_scheme sc;
     if (st == PM_OK)
         st = pm_scheme_expert(&sc, out->cbar, err);

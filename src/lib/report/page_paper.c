@@ -1,16 +1,15 @@
-/* prefmon reproduce: the HTML report, filled through the pm_doc API
- * (include/prefmon/report.h); every number comes from the repro_run the
- * tables print. */
+/*
+** The reproduce page (include/prefmon/pages.h): the paper's claims, the
+** data and Figures 1-3 laid out through the pm_doc API. Every number comes
+** from the pm_repro_report the CLI's tables print; this file only formats.
+*/
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_reproduce.h"
-#include "prefmon/outfile.h"
-#include "prefmon/report.h"
+#include "prefmon/pages.h"
 #include "prefmon/rng.h"
 #include "prefmon/version.h"
 
@@ -19,7 +18,9 @@ typedef struct html {
     pm_doc *d;
     pm_status st;
     pm_error err;
-    const repro_run *r;
+    const pm_repro_report *r;
+    long gap_ns[PM_REPRO_MAX_GAP_NS]; /* the Fig. 3 n grid of r->opts */
+    int gap_count;
 } html;
 
 static void para(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -81,18 +82,34 @@ static void rule(html *h, pm_doc_plot *p, const char *name, double at, int verti
 
 /* ---- sections -------------------------------------------------------------- */
 
+static pm_doc_verdict doc_verdict(pm_repro_verdict v)
+{
+    switch (v) {
+    case PM_REPRO_YES:
+        return PM_VERDICT_YES;
+    case PM_REPRO_NO:
+        return PM_VERDICT_NO;
+    case PM_REPRO_MIXED:
+        return PM_VERDICT_MIXED;
+    case PM_REPRO_INFO:
+        break;
+    }
+    return PM_VERDICT_INFO;
+}
+
 static void verdicts(html *h)
 {
     section(h, "verdicts", "The paper's claims on this data");
     para(h, "Each box states a claim of arXiv 2502.06387 and what the data given here shows, "
             "with the numbers it rests on. Green: reproduced; red: not reproduced; amber: "
             "partly, or not decidable on this data.");
-    for (int i = 0; i < REPRO_CLAIMS && h->st == PM_OK; i++)
-        h->st = pm_doc_verdict_box(h->d, (pm_doc_verdict)h->r->verdicts[i].verdict,
-                                   h->r->verdicts[i].claim, h->r->verdicts[i].finding, &h->err);
+    for (int i = 0; i < PM_REPRO_CLAIMS && h->st == PM_OK; i++) {
+        const pm_repro_claim *c = &h->r->verdicts->claim[i];
+        h->st = pm_doc_verdict_box(h->d, doc_verdict(c->verdict), c->claim, c->finding, &h->err);
+    }
 }
 
-static void reliability_plot(html *h, const repro_ds *d)
+static void reliability_plot(html *h, const pm_repro_dataset *d)
 {
     char cap[512];
     snprintf(cap, sizeof cap,
@@ -124,7 +141,7 @@ static void reliability_plot(html *h, const repro_ds *d)
 
 static void data_section(html *h)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     section(h, "data", "Data and preference probabilities");
     para(h,
          "p = sigmoid(chosen score - rejected score) per row (the paper's Bradley-Terry link). "
@@ -147,16 +164,14 @@ static void data_section(html *h)
     if (!t && h->st == PM_OK)
         h->st = PM_ENOMEM;
     for (size_t i = 0; i < r->nds && h->st == PM_OK; i++) {
-        const repro_ds *d = &r->ds[i];
+        const pm_repro_dataset *d = &r->ds[i];
         char rows[32], ev[32], mp[32], cb[32];
         snprintf(rows, sizeof rows, "%zu", d->rows);
         snprintf(ev, sizeof ev, "%zu", d->cal.n_eval);
         snprintf(mp, sizeof mp, "%.4f", d->ex->mean_p);
         snprintf(cb, sizeof cb, "%.4f", d->ex->cbar);
         const char *cells[] = {
-            d->name, d->path, rows, ev, d->calibrate ? "yes (histogram binning, 30 bins)" : "no",
-            mp,      cb};
-        cells[4] = d->calibrate ? "yes (histogram binning)" : "no";
+            d->name, d->path, rows, ev, d->calibrate ? "yes (histogram binning)" : "no", mp, cb};
         h->st = pm_doc_table_row(t, cells, &h->err);
     }
     para(h, "Calibration: by default the datasets named PKU* and Skywork* are calibrated (the "
@@ -168,7 +183,7 @@ static void data_section(html *h)
             reliability_plot(h, &r->ds[i]);
 }
 
-static void fig1(html *h, const repro_ds *d)
+static void fig1(html *h, const pm_repro_dataset *d)
 {
     const pm_repro_expert *e = d->ex;
     char title[160], cap[768];
@@ -217,7 +232,7 @@ static void fig1(html *h, const repro_ds *d)
     }
 }
 
-static void fig2(html *h, const repro_ds *d)
+static void fig2(html *h, const pm_repro_dataset *d)
 {
     const pm_repro_self *s = h->r->self;
     double n[PM_REPRO_LB_NS];
@@ -252,7 +267,7 @@ static void fig2(html *h, const repro_ds *d)
 static void fig3_panel(html *h, const char *who, const char *monitor, const pm_repro_gaps *g,
                        int st, int mode)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     pm_repro_setting set;
     pm_repro_setting_get(st, &set);
     double x[PM_REPRO_MAX_GAP_NS], y[PM_REPRO_MAX_GAP_NS];
@@ -274,15 +289,15 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
      * (201 would otherwise draw an empty band to 250). */
     pm_doc_plot *p =
         plot(h, title, "n (items monitored)", "normalized gap (FB - x)/FB", PM_SCALE_LINEAR,
-             PM_SCALE_LOG10, NAN, NAN, (double)r->gap_ns[r->gap_count - 1], cap);
+             PM_SCALE_LOG10, NAN, NAN, (double)h->gap_ns[h->gap_count - 1], cap);
     static const char *const sn[2] = {"C_n", "C\u0303_n"};
     for (int t = 0; t < PM_REPRO_TYPES; t++)
         for (int so = 0; so < PM_REPRO_SOLVES; so++) {
             size_t c = 0;
-            for (int j = 0; j < r->gap_count; j++)
-                if (mode == 0 || pm_repro_grid_at(&r->opts, j)) {
+            for (int j = 0; j < h->gap_count; j++)
+                if (mode == PM_REPRO_EXACT || pm_repro_grid_at(&r->opts, j)) {
                     double v = g->g[st][t][so][mode][j];
-                    x[c] = (double)r->gap_ns[j];
+                    x[c] = (double)h->gap_ns[j];
                     y[c++] = v > 1 ? 1 : v; /* the paper clips to [0, 1] */
                 }
             char nm[64];
@@ -293,14 +308,14 @@ static void fig3_panel(html *h, const char *who, const char *monitor, const pm_r
 
 static void fig3(html *h)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     section(h, "fig3", "Figure 3: the gap to first-best against n");
     para(h,
          "Principal's utility shortfall from first-best, normalized, for n = 1, 11, .., %ld "
          "(the authors' n grid) in the paper's main setting and its three appendix variants. "
          "Self-consistency does not depend on the data; the expert side depends on it "
          "through cbar. The grid mode is %s.",
-         r->gap_ns[r->gap_count - 1],
+         h->gap_ns[h->gap_count - 1],
          r->opts.grid == PM_REPRO_GRID_OFF      ? "off (--grid off)"
          : r->opts.grid == PM_REPRO_GRID_COARSE ? "computed at n = 1, 51, 101, .. only (--grid "
                                                   "coarse, the default: the full lattice costs "
@@ -310,7 +325,9 @@ static void fig3(html *h)
     for (int st = 0; st < PM_REPRO_SETTINGS; st++)
         for (int m = 0; m < modes && (r->opts.settings & (1u << st)); m++) {
             char mon[160];
-            snprintf(mon, sizeof mon, "Self-consistency, delta = %s", st == 1 ? "0" : "0.02");
+            pm_repro_setting set;
+            pm_repro_setting_get(st, &set);
+            snprintf(mon, sizeof mon, "Self-consistency, delta = %g", set.delta);
             fig3_panel(h, "self-consistency", mon, &r->self->gaps, st, m);
             for (size_t i = 0; i < r->nds; i++) {
                 char who[96];
@@ -347,10 +364,11 @@ static void loglog_panel(html *h, const char *who, const pm_repro_gaps *g)
             series(h, p, nm, t ? PM_MARK_SQUARES : PM_MARK_POINTS, so, x, g->ll_gap[t][so],
                    PM_REPRO_LOGLOG_NS);
         }
-    double a = g->ll_gap[0][1][0] * x[0];
+    double a = g->ll_gap[PM_CONTRACT_LINEAR][PM_REPRO_RESTRICTED][0] * x[0];
     if (h->st == PM_OK && p && isfinite(a) && a > 0)
         h->st = pm_doc_plot_power_line(p, "Theta(1/n)", a, -1, &h->err);
-    double ref[PM_REPRO_LOGLOG_NS], c = g->ll_gap[1][1][0] * sqrt(x[0] * log(x[0]));
+    double ref[PM_REPRO_LOGLOG_NS],
+        c = g->ll_gap[PM_CONTRACT_BINARY][PM_REPRO_RESTRICTED][0] * sqrt(x[0] * log(x[0]));
     for (int i = 0; i < PM_REPRO_LOGLOG_NS; i++)
         ref[i] = c / sqrt(x[i] * log(x[i]));
     if (isfinite(c) && c > 0)
@@ -359,7 +377,7 @@ static void loglog_panel(html *h, const char *who, const pm_repro_gaps *g)
 
 static void samplesize_panel(html *h)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     const pm_repro_self *s = r->self;
     double x[PM_REPRO_CBARS], y[PM_REPRO_CBARS];
     char cap[700];
@@ -387,9 +405,9 @@ static void samplesize_panel(html *h)
     for (int d = 0; d < PM_REPRO_SS_DELTAS; d++) {
         char nm[64];
         snprintf(nm, sizeof nm, "duplicate pairs, delta = %g: %ld", pm_repro_ss_delta[d],
-                 s->ss_self[d][0]);
-        if (s->ss_self[d][0] > 0)
-            rule(h, p, nm, (double)s->ss_self[d][0], 0);
+                 s->ss_self[d][PM_REPRO_SS_ETA0_08]);
+        if (s->ss_self[d][PM_REPRO_SS_ETA0_08] > 0)
+            rule(h, p, nm, (double)s->ss_self[d][PM_REPRO_SS_ETA0_08], 0);
     }
     for (size_t i = 0; i < r->nds; i++) {
         char nm[96];
@@ -400,7 +418,7 @@ static void samplesize_panel(html *h)
 
 static void beyond(html *h)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     section(h, "beyond", "Beyond the paper: rates and sample sizes");
     loglog_panel(h, "self-consistency (delta = 0.02)", &r->self->gaps);
     for (size_t i = 0; i < r->nds; i++) {
@@ -413,7 +431,7 @@ static void beyond(html *h)
 
 static void figures12(html *h)
 {
-    const repro_run *r = h->r;
+    const pm_repro_report *r = h->r;
     section(h, "fig1", "Figure 1: how far p is from 1/2, and what that costs an expert");
     for (size_t i = 0; i < r->nds; i++)
         fig1(h, &r->ds[i]);
@@ -434,9 +452,19 @@ static void closing(html *h)
             "NAME prints one on stdout. doc/reproduce.md explains each column.");
 }
 
-int repro_write_html(const repro_run *r, const char *path)
+pm_status pm_page_paper(const pm_repro_report *r, pm_doc **out, pm_error *err)
 {
-    html h = {NULL, PM_OK, {0}, r};
+    if (out)
+        *out = NULL;
+    if (!r || !out || !r->self || !r->verdicts || (r->nds && !r->ds))
+        return pm_error_set(err, PM_EINVAL, "paper page: missing results");
+    for (size_t i = 0; i < r->nds; i++)
+        if (!r->ds[i].ex || !r->ds[i].name)
+            return pm_error_set(err, PM_EINVAL, "paper page: dataset %zu was not computed", i);
+    html h = {NULL, PM_OK, {0}, r, {0}, 0};
+    h.gap_count = pm_repro_gap_ns(&r->opts, h.gap_ns);
+    if (h.gap_count < 1)
+        return pm_error_set(err, PM_EINVAL, "paper page: empty Fig. 3 n grid");
     char title[512] = "arXiv 2502.06387 reproduced on ";
     for (size_t i = 0; i < r->nds; i++) {
         size_t len = strlen(title);
@@ -444,30 +472,27 @@ int repro_write_html(const repro_run *r, const char *path)
     }
     h.d = pm_doc_new(title, &h.err);
     if (!h.d)
-        return cli_fail(NULL, PM_ENOMEM, &h.err);
+        h.st = h.err.code ? h.err.code : pm_error_set(&h.err, PM_ENOMEM, "out of memory");
     char sub[1400];
-    snprintf(sub, sizeof sub, "%s (prefmon %s); split seed %llu; Figure 3 grid mode %s", r->command,
-             PM_VERSION_STRING, (unsigned long long)r->copts.seed,
+    snprintf(sub, sizeof sub, "%s (prefmon %s); split seed %llu; Figure 3 grid mode %s",
+             r->command ? r->command : "", PM_VERSION_STRING, (unsigned long long)r->copts.seed,
              r->opts.grid == PM_REPRO_GRID_OFF      ? "off"
              : r->opts.grid == PM_REPRO_GRID_COARSE ? "coarse"
                                                     : "full");
-    h.st = pm_doc_subtitle(h.d, sub, &h.err);
+    if (h.st == PM_OK)
+        h.st = pm_doc_subtitle(h.d, sub, &h.err);
     verdicts(&h);
     data_section(&h);
     figures12(&h);
     fig3(&h);
     beyond(&h);
     closing(&h);
-    pm_outfile *of = NULL;
-    if (h.st == PM_OK)
-        h.st = pm_outfile_open(path, &of, &h.err);
-    if (h.st == PM_OK) {
-        h.st = pm_doc_write_html(h.d, pm_outfile_stream(of), &h.err);
-        if (h.st == PM_OK)
-            h.st = pm_outfile_commit(of, &h.err);
-        else
-            pm_outfile_abort(of);
+    if (h.st != PM_OK) {
+        pm_doc_free(h.d);
+        if (err)
+            *err = h.err;
+        return h.st;
     }
-    pm_doc_free(h.d);
-    return h.st == PM_OK ? 0 : cli_fail(NULL, h.st, &h.err);
+    *out = h.d;
+    return PM_OK;
 }
