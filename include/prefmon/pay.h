@@ -40,8 +40,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/contract.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
 
@@ -88,40 +91,40 @@ typedef struct pm_pay_summary {
  * n_i != n in strict mode; PM_ERANGE when an amount cannot be computed
  * exactly in 128 bits or exceeds 10^15 cents.
  */
-pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
-                         const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
-                         pm_error *err);
+PM_API pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
+                                const pm_pay_input *in, size_t count, pm_pay_row *out,
+                                pm_pay_summary *sum, pm_error *err);
 
 /** The payment rule in one or two sentences, to print before paying
  *  ("binary contract for n = 20 pairs: wage = 1.2 + 0.8 if consistent >= 17
  *  ..."). Truncated to size. */
-pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
-                           size_t size, pm_error *err);
+PM_API pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
+                                  size_t size, pm_error *err);
 
 /** The threshold for n_i pairs, ceil(k * n_i / n), exactly; PM_ERANGE on
  *  overflow, PM_EINVAL unless n >= 1, k >= 0, n_i >= 0. */
-pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err);
+PM_API pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err);
 
 /** Parse an amount of money ("1", "1.5", "1.50", "0.05"; at most two
  *  decimals unless the rest are zeros) into cents. PM_EINVAL otherwise. */
-pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
+PM_API pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
 
 /** cents as "d.dd" ("-0.05", "12.30"); buf holds at least 32 bytes. */
-void pm_money_format(long long cents, char *buf, size_t size);
+PM_API void pm_money_format(long long cents, char *buf, size_t size);
 
 /* ---- writers (to the caller's stream; PM_EIO on a write error) ------- */
 
 /** The payment table: header annotator,pairs,consistent,wage,paid,bonus,
  *  reason,currency,unit, then every row (also bonus <= 0, with its reason);
  *  currency and unit come from opt, so every row says what its amounts are. */
-pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
-                             const pm_pay_options *opt, pm_error *err);
+PM_API pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
+                                    const pm_pay_options *opt, pm_error *err);
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped
  *  (*skipped, may be NULL). */
-pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
-                                pm_error *err);
+PM_API pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count,
+                                       size_t *skipped, pm_error *err);
 
 /** worker -> assignment, for MTurk's SendBonus (which needs one assignment
  *  of the worker). The first pair listed for a worker is used. */
@@ -135,19 +138,22 @@ typedef struct pm_pay_assignment {
  *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing
  *  from the map is PM_EINVAL naming the worker, detected before anything is
  *  written. */
-pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
-                             const pm_pay_assignment *map, size_t map_count, const char *reason,
-                             size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
+                                    const pm_pay_assignment *map, size_t map_count,
+                                    const char *reason, size_t *skipped, pm_error *err);
 
 /** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
  *  public_message; title and message are required. Toloka accepts 0.01 to
  *  100 dollars per Toloker per award: a larger bonus is PM_EINVAL naming the
  *  user, detected before anything is written. */
-pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
-                              const char *message, size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count,
+                                     const char *title, const char *message, size_t *skipped,
+                                     pm_error *err);
 
 /** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
  *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
-pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
+PM_API pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
+
+PM_END_DECLS
 
 #endif
