@@ -15,6 +15,7 @@
 #include "prefmon/calib.h"
 #include "prefmon/contract.h"
 #include "prefmon/csv.h"
+#include "prefmon/datapath.h"
 #include "prefmon/export.h"
 #include "prefmon/fit.h"
 #include "prefmon/grid.h"

@@ -166,6 +166,12 @@ int cli_exit_for(int pm_status_code);
  * exit code for st. */
 int cli_fail(const char *what, pm_status st, const pm_error *err);
 
+/* cli_data.c: the path of default data file `name` (relative to data/, e.g.
+ * "ultrafeedback-sample.jsonl") found by pm_data_path ($PREFMON_DATADIR, the
+ * installed data directory, the source tree); "data/<name>" when none has
+ * it. Valid until the next call. */
+const char *cli_data_path(const char *name);
+
 /* Strict number parsing for option `opt` (e.g. "--eta0"): decimal only
  * (no hex floats), no blanks before or after, finite; subnormals are
  * numbers. On error prints "prefmon <cmd>: --eta0: 'x' is not a number" or

@@ -203,13 +203,15 @@ static int load(repro_run *r, repro_ds *d)
     pm_prefs *pr = pm_prefs_new();
     if (!pr)
         return CLI_EINTERNAL;
-    pm_status st = pm_prefs_read_file(pr, d->path, &err);
+    pm_status st = pm_prefs_read_file(
+        pr, r->default_dataset ? cli_data_path("ultrafeedback-sample.jsonl") : d->path, &err);
     if (st != PM_OK) {
         pm_prefs_free(pr);
         if (st == PM_EIO && r->default_dataset) {
-            /* the default is a path in the source tree, relative to the cwd */
-            cli_error("%s (the default dataset is read relative to the current directory: run "
-                      "from the prefmon source tree or pass --dataset Ultra=PATH)",
+            /* the default is looked for where pm_data_path looks */
+            cli_error("%s (the default dataset is looked for in $PREFMON_DATADIR, the installed "
+                      "data directory and the source tree: set PREFMON_DATADIR or pass "
+                      "--dataset Ultra=PATH)",
                       err.text);
             return CLI_EIO;
         }

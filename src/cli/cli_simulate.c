@@ -222,7 +222,7 @@ static void world_free(world *w)
 
 static int load_items(const opts *o, world *w)
 {
-    const char *path = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
+    const char *path = o->items ? o->items : cli_data_path("ultrafeedback-sample.jsonl");
     pm_error err = {0};
     FILE *fp = fopen(path, "rb");
     if (!fp) {
