@@ -38,6 +38,7 @@
 #include "prefmon/export.h"
 #include "prefmon/records.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
 
 PM_BEGIN_DECLS
 
@@ -229,10 +230,21 @@ PM_API void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
  */
 PM_API pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);
 
+/** pm_assess_save_json through a pm_writer (writer.h): the same bytes. */
+PM_API pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const char *name,
+                                        pm_error *err);
+
 /** Read an assessment file back into a finished handle (*out, caller frees).
  *  Every field is checked: "path: annotators[3].consistent: what"
  *  (PM_EPARSE), PM_EIO when unreadable. */
 PM_API pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err);
+
+/** pm_assess_load_json for an assessment file already in memory,
+ *  buf[0..len) (no NUL needed; the caller keeps buf). `name` stands for the
+ *  path in messages (NULL: "<memory>"). The same bytes give the same
+ *  handle, or the same error, as from a file. */
+PM_API pm_status pm_assess_load_json_mem(const char *buf, size_t len, const char *name,
+                                         pm_assess **out, pm_error *err);
 
 PM_END_DECLS
 

@@ -166,6 +166,11 @@ PM_API pm_status pm_contract_save(const char *path, const pm_contract *c, const 
 PM_API pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
                                   pm_error *err);
 
+/** pm_contract_load for a contract file in memory, buf[0..len) (no NUL
+ *  needed); `name` stands for the path in messages (NULL: "<memory>"). */
+PM_API pm_status pm_contract_load_mem(const char *buf, size_t len, const char *name, pm_contract *c,
+                                      pm_model *m, pm_scheme *sc, pm_error *err);
+
 PM_END_DECLS
 
 #endif

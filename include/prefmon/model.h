@@ -104,6 +104,11 @@ PM_API pm_status pm_model_check(const pm_model *m, pm_error *err);
  *  (every key optional) over *m. PM_EIO / PM_EPARSE with file position. */
 PM_API pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err);
 
+/** pm_model_read_json for a config in memory, buf[0..len) (no NUL needed);
+ *  `name` stands for the path in messages (NULL: "<memory>"). */
+PM_API pm_status pm_model_read_json_mem(const char *buf, size_t len, const char *name, pm_model *m,
+                                        pm_error *err);
+
 PM_END_DECLS
 
 #endif

@@ -32,7 +32,8 @@
 **
 ** Ownership: every struct here is a plain value owned by the caller; the
 ** rows' annotator strings are borrowed from the input rows. Pure and
-** thread-safe; the library never prints — writers take the caller's FILE*.
+** thread-safe; the library never prints — writers take the caller's FILE* or
+** pm_writer.
 */
 #ifndef PREFMON_PAY_H
 #define PREFMON_PAY_H
@@ -43,6 +44,7 @@
 #include "prefmon/export.h"
 #include "prefmon/contract.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
 
 PM_BEGIN_DECLS
 
@@ -112,7 +114,12 @@ PM_API pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
 /** cents as "d.dd" ("-0.05", "12.30"); buf holds at least 32 bytes. */
 PM_API void pm_money_format(long long cents, char *buf, size_t size);
 
-/* ---- writers (to the caller's stream; PM_EIO on a write error) ------- */
+/* ---- writers (to the caller's stream; PM_EIO on a write error) -------
+ *
+ * Each has a `_to` form writing through a pm_writer (writer.h: a callback or
+ * a memory buffer) the same bytes; the FILE* form also flushes fp and checks
+ * its error flag. A `_to` form that fails may have written part of the
+ * output (the FILE* callers write to a pm_outfile, which discards it). */
 
 /** The payment table: header annotator,pairs,consistent,wage,paid,bonus,
  *  reason,currency,unit, then every row (also bonus <= 0, with its reason);
@@ -123,8 +130,13 @@ PM_API pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t cou
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped
  *  (*skipped, may be NULL). */
+PM_API pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                       const pm_pay_options *opt, pm_error *err);
+
 PM_API pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count,
                                        size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_prolific_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                          size_t *skipped, pm_error *err);
 
 /** worker -> assignment, for MTurk's SendBonus (which needs one assignment
  *  of the worker). The first pair listed for a worker is used. */
@@ -141,6 +153,9 @@ typedef struct pm_pay_assignment {
 PM_API pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
                                     const pm_pay_assignment *map, size_t map_count,
                                     const char *reason, size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_mturk_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                       const pm_pay_assignment *map, size_t map_count,
+                                       const char *reason, size_t *skipped, pm_error *err);
 
 /** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
  *  public_message; title and message are required. Toloka accepts 0.01 to
@@ -149,6 +164,9 @@ PM_API pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t cou
 PM_API pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count,
                                      const char *title, const char *message, size_t *skipped,
                                      pm_error *err);
+PM_API pm_status pm_pay_write_toloka_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                        const char *title, const char *message, size_t *skipped,
+                                        pm_error *err);
 
 /** One CSV cell: neutralised (leading ' before = + - @ TAB CR) and quoted
  *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */

@@ -33,6 +33,7 @@
 #include "prefmon/sim.h"
 #include "prefmon/status.h"
 #include "prefmon/text.h"
+#include "prefmon/writer.h"
 #include "prefmon/version.h"
 
 #endif
