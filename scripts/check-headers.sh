@@ -8,6 +8,7 @@
 #      C++) compiles with -pedantic and links against the shared library:
 #      the link fails unless the headers declare extern "C". Skipped (with a
 #      note) when no C++ compiler is installed.
+# ($PM_SAN_FLAGS, set by a sanitizer build, is added to the C++ build.)
 # usage: scripts/check-headers.sh SOURCE_DIR LIBDIR SCRATCH_DIR
 set -eu
 src=$1
@@ -34,6 +35,7 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
     echo "headers: no C++ compiler ($cxx): C++ check skipped"
     exit 0
 fi
-"$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror -I"$src/include" "$src/tests/api/cxx_smoke.cpp" \
+# shellcheck disable=SC2086
+"$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror ${PM_SAN_FLAGS:-} -I"$src/include" "$src/tests/api/cxx_smoke.cpp" \
     -L"$libdir" -lprefmon -Wl,-rpath,"$libdir" -o "$tmp/cxx_smoke"
 "$tmp/cxx_smoke"
