@@ -217,8 +217,8 @@ PM_API pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 
 /** The rows after finish (NULL before), and their number. */
 PM_API const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count);
-PM_API const pm_assess_summary *pm_assess_get_summary(const pm_assess *a);
-PM_API const pm_assess_options *pm_assess_get_options(const pm_assess *a);
+PM_API const pm_assess_summary *pm_assess_summary_get(const pm_assess *a);
+PM_API const pm_assess_options *pm_assess_options_get(const pm_assess *a);
 PM_API void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
 
 /**

@@ -33,8 +33,9 @@ typedef struct pm_csv_field {
 
 typedef struct pm_csv pm_csv;
 
-/** A reader whose records are at most max bytes; NULL when out of memory. */
-PM_API pm_csv *pm_csv_new(size_t max);
+/** A reader whose records are at most max bytes (>= 1); NULL with
+ *  PM_EINVAL in err for max 0, PM_ENOMEM when out of memory. */
+PM_API pm_csv *pm_csv_new(size_t max, pm_error *err);
 PM_API void pm_csv_free(pm_csv *c);
 
 /** Start on fp: reads the first block (so that pm_csv_peek can look at it)

@@ -64,6 +64,10 @@ typedef struct pm_pay_options {
     int strict_n;         /* refuse n_i != n instead of scaling the threshold */
 } pm_pay_options;
 
+/** Defaults: unit "1" (one contract unit is one unit of the currency),
+ *  currency "USD", strict_n 0. Set unit and currency to what is paid. */
+PM_API void pm_pay_options_default(pm_pay_options *opt);
+
 #define PM_PAY_REASON 192
 
 typedef struct pm_pay_row {

@@ -51,8 +51,8 @@ PM_BEGIN_DECLS
 
 typedef struct pm_plan_pool pm_plan_pool;
 
-/** An empty pool, or NULL when out of memory. */
-PM_API pm_plan_pool *pm_plan_pool_new(void);
+/** An empty pool, or NULL with PM_ENOMEM in err when out of memory. */
+PM_API pm_plan_pool *pm_plan_pool_new(pm_error *err);
 PM_API void pm_plan_pool_free(pm_plan_pool *p);
 
 /** Hex characters of a content key (128 bits of SHA-256), plus the NUL. */
@@ -104,6 +104,11 @@ typedef struct pm_plan_request {
     double gold_rate;              /* g = round(gold_rate * L), in [0, 1] */
     uint64_t seed;
 } pm_plan_request;
+
+/** Defaults: no pools or names (set items and length: they are required),
+ *  n_annotators 1, length 0, duplicates 0, dup_rate 0, min_gap 10 (as
+ *  `prefmon plan`), gold_rate 0, seed 0. */
+PM_API void pm_plan_request_default(pm_plan_request *req);
 
 /** One slot of one annotator's queue. */
 typedef struct pm_plan_row {

@@ -31,8 +31,8 @@ PM_BEGIN_DECLS
 
 typedef struct pm_prefs pm_prefs;
 
-/** A new empty set, or NULL when out of memory. */
-PM_API pm_prefs *pm_prefs_new(void);
+/** A new empty set, or NULL with PM_ENOMEM in err when out of memory. */
+PM_API pm_prefs *pm_prefs_new(pm_error *err);
 
 /** Free the handle; NULL is a no-op. */
 PM_API void pm_prefs_free(pm_prefs *pr);

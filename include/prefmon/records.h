@@ -96,6 +96,10 @@ typedef struct pm_records_options {
     size_t max_document;      /* largest Label Studio export; 0 = PM_RECORDS_MAX_DOCUMENT */
 } pm_records_options;
 
+/** Defaults: format PM_RECORDS_AUTO, item_field and label_field NULL,
+ *  max_line and max_document 0 (their PM_RECORDS_MAX_* defaults). */
+PM_API void pm_records_options_default(pm_records_options *opt);
+
 /** Why a row was skipped (counted in pm_records_stats.skipped). */
 typedef enum pm_records_skip {
     PM_RECORDS_SKIP_EMPTY_LABEL = 0, /* a row whose label is empty */

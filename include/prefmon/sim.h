@@ -132,6 +132,10 @@ typedef struct pm_sim_request {
     uint64_t seed;
 } pm_sim_request;
 
+/** Defaults: no plan, pools, probabilities or annotators (all required but
+ *  gold and p_gold), delta_r 0.02, seed 0. */
+PM_API void pm_sim_request_default(pm_sim_request *req);
+
 /** delta_r realising the scheme exactly: delta (general convention, which
  *  needs q0 = 1/2: PM_EINVAL otherwise) or delta / 2 (paper convention);
  *  PM_EINVAL for an expert scheme. */

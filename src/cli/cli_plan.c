@@ -246,10 +246,10 @@ static void pools_free(pools *p)
 static int load_pools(const opts *o, pools *p)
 {
     pm_error err = {0};
-    p->all = pm_plan_pool_new();
-    p->gold_keys = pm_plan_pool_new();
-    p->items = pm_plan_pool_new();
-    p->gold = pm_plan_pool_new();
+    p->all = pm_plan_pool_new(NULL);
+    p->gold_keys = pm_plan_pool_new(NULL);
+    p->items = pm_plan_pool_new(NULL);
+    p->gold = pm_plan_pool_new(NULL);
     if (!p->all || !p->gold_keys || !p->items || !p->gold)
         return CLI_EINTERNAL;
     pm_status st = PM_OK;

@@ -123,8 +123,8 @@ static int load_assess(report_data *d)
     if (st != PM_OK)
         return cli_fail("--assess", st, &err);
     d->rows = pm_assess_rows(d->assess, &d->nrows);
-    d->aopt = pm_assess_get_options(d->assess);
-    d->sum = pm_assess_get_summary(d->assess);
+    d->aopt = pm_assess_options_get(d->assess);
+    d->sum = pm_assess_summary_get(d->assess);
     d->ann = calloc(d->nrows + 1, sizeof *d->ann);
     if (!d->ann)
         return CLI_EINTERNAL;

@@ -200,7 +200,7 @@ static int apply_calibrate(const char *arg, repro_run *r)
 static int load(repro_run *r, repro_ds *d)
 {
     pm_error err = {0};
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     if (!pr)
         return CLI_EINTERNAL;
     pm_status st = pm_prefs_read_file(

@@ -230,9 +230,9 @@ static int load_items(const opts *o, world *w)
                   o->items ? "" : " (the default; give --items FILE)");
         return CLI_EIO;
     }
-    w->all = pm_plan_pool_new();
-    w->items = pm_plan_pool_new();
-    w->gold = pm_plan_pool_new();
+    w->all = pm_plan_pool_new(NULL);
+    w->items = pm_plan_pool_new(NULL);
+    w->gold = pm_plan_pool_new(NULL);
     if (!w->all || !w->items || !w->gold) {
         fclose(fp);
         return CLI_EINTERNAL;
@@ -706,7 +706,7 @@ static int tally_run(const world *w, const run *r, const cli_testopts *to, tally
     size_t *idx = match_rows(w, rows, count);
     if (!idx)
         return CLI_EINTERNAL;
-    double max_error = pm_assess_get_options(r->assess)->max_error;
+    double max_error = pm_assess_options_get(r->assess)->max_error;
     memset(g, 0, GROUP_COUNT * sizeof *g);
     for (size_t i = 0; i < count; i++)
         g[group_of(&w->pool[idx[i]], to)].n++;
@@ -991,7 +991,7 @@ static pm_status html_detection(pm_doc *d, const world *w, const run *r, int ind
         free(pfail);
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     }
-    double max_error = pm_assess_get_options(r->assess)->max_error;
+    double max_error = pm_assess_options_get(r->assess)->max_error;
     pm_status st =
         run_section(d, "detection", "Self-consistency: simulated vs exact", r, index, nruns, err);
     if (st == PM_OK)

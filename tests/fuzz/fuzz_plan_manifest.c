@@ -38,7 +38,7 @@ static void fail(const char *what)
 
 static pm_plan_pool *key_pool(size_t n, const char *prefix)
 {
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     for (size_t i = 0; p && i < n; i++) {
         char k[32];
         snprintf(k, sizeof k, "%s%zu", prefix, i);

@@ -340,7 +340,7 @@ static void test_pool_reader(void **state)
     pm_plan_content_key(x100, "y", k); /* spans two SHA-256 blocks */
     assert_string_equal(k, "7d8dea5798a7d96a4821c6bd2b56bf39");
 
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     size_t dups = 0;
     FILE *fp = mem_in("{\"chosen\": \"a\", \"rejected\": \"b\"}\n"
                       "\n"
@@ -407,7 +407,7 @@ static void test_pool_reader(void **state)
     /* A blank line after a longer line with blanks at the same places is
      * blank (the old private line reader left the buffer unterminated and
      * read the previous line's bytes: "invalid JSON"). */
-    pm_plan_pool *q = pm_plan_pool_new();
+    pm_plan_pool *q = pm_plan_pool_new(NULL);
     assert_non_null(q);
     static const char blanks[] = "{  \"chosen\": \"a\", \"rejected\": \"b\"}\n \n\t\r\n";
     fp = fmemopen((void *)blanks, sizeof blanks - 1, "r");
@@ -428,7 +428,7 @@ typedef struct cap {
 static void test_writers(void **state)
 {
     (void)state;
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     const char *keys[] = {"k,1", "k\"2", "=k3", "k4", "k5", "k6"};
     for (int i = 0; i < 6; i++)
         assert_int_equal(pm_plan_pool_add(items, keys[i], NULL, NULL, NULL, NULL), PM_OK);
@@ -502,7 +502,7 @@ static void test_labelstudio_real_data(void **state)
     (void)state;
     FILE *fp = fopen(PM_SOURCE_DIR "/data/hh-rlhf-harmless-test-300.jsonl", "r");
     assert_non_null(fp);
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     size_t dups = 0;
     assert_int_equal(pm_plan_pool_read_jsonl(items, fp, "hh", &dups, NULL), PM_OK);
     fclose(fp);

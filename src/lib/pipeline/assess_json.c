@@ -92,7 +92,7 @@ pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const c
     const pm_assess_row *rows = pm_assess_rows(a, &n);
     if (!rows)
         return pm_error_set(err, PM_EINVAL, "assess: save before finish");
-    const pm_assess_summary *s = pm_assess_get_summary(a);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
         json_t *r = row_json(&rows[i]);
@@ -103,7 +103,7 @@ pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const c
     }
     json_t *root =
         arr ? json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "format_version",
-                        FORMAT_VERSION, "parameters", params_json(pm_assess_get_options(a), s),
+                        FORMAT_VERSION, "parameters", params_json(pm_assess_options_get(a), s),
                         "summary", summary_json(s), "annotators", arr)
             : NULL;
     if (!root)

@@ -428,3 +428,10 @@ pm_status pm_plan_summarize(const pm_plan *plan, const pm_scheme *sc, double eta
     *out = s;
     return PM_OK;
 }
+
+void pm_plan_request_default(pm_plan_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->n_annotators = 1;
+    req->min_gap = 10;
+}

@@ -220,3 +220,9 @@ pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_pla
     free(kg);
     return st;
 }
+
+void pm_sim_request_default(pm_sim_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->delta_r = 0.02;
+}
