@@ -121,11 +121,25 @@ typedef struct pm_budget_result {
     int settled;               /* 0: the best still moved after the last neighbourhood */
 } pm_budget_result;
 
+/** One search: the model, the scheme, the contract and the price of a
+ *  monitored item. Start from pm_budget_request_default. */
+typedef struct pm_budget_request {
+    const pm_model *model;   /* required */
+    const pm_scheme *scheme; /* required */
+    pm_contract_type type;   /* PM_CONTRACT_LINEAR */
+    pm_solve solve;          /* PM_SOLVE_RESTRICTED or PM_SOLVE_SECOND_BEST (the default) */
+    double unit_cost;        /* price of one monitored item (pm_budget_unit_cost), >= 0 (0) */
+    pm_budget_search search; /* the grid (pm_budget_search_default) */
+} pm_budget_request;
+
+/** The defaults above (model and scheme NULL: set them). */
+PM_API void pm_budget_request_default(pm_budget_request *req);
+
 /**
  * Search n* for one scheme, contract type and solve (PM_SOLVE_RESTRICTED
  * or PM_SOLVE_SECOND_BEST). unit_cost: finite and >= 0 (0 is allowed: V
  * then rises to the end and n* = max_n with at_max_n set). curve: NULL or
- * room for search->max_solves points; it receives every evaluated n in
+ * room for req->search.max_solves points; it receives every evaluated n in
  * increasing order, *ncurve (may be NULL) their number.
  * Errors: PM_EINVAL (bad argument, named), PM_EMODEL (the model),
  * PM_ELIMIT when max_n > PM_BUDGET_MAX_N or the planned solves exceed
@@ -134,9 +148,7 @@ typedef struct pm_budget_result {
  * A solver failure other than infeasibility is returned as is. *res and
  * the curve are written only on success.
  */
-PM_API pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract_type type,
-                                    pm_solve solve, double unit_cost,
-                                    const pm_budget_search *search, pm_budget_result *res,
+PM_API pm_status pm_budget_optimize(const pm_budget_request *req, pm_budget_result *res,
                                     pm_budget_point *curve, size_t *ncurve, pm_error *err);
 
 /** The linear rule of thumb: *a = A above (gap ~ A/n for large n) and

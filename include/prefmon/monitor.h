@@ -110,11 +110,23 @@ typedef struct pm_test {
     double log_type1, log_type2; /* natural logs, exact below 1e-308 */
 } pm_test;
 
-/** Design the test for n items by `rule` (alpha used by PM_RULE_LEVEL only)
- *  and compute its errors. PM_EINVAL unless 0 <= eta0 < eta1 <= 1, n >= 1,
- *  0 < alpha < 1 (level rule). Ties of the likelihood ratio go to H1. */
-PM_API pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
-                                double alpha, pm_test *out, pm_error *err);
+/** What a test decides between and how: the request of pm_test_design,
+ *  pm_samplesize and pm_plan_summarize. Start from pm_test_request_default. */
+typedef struct pm_test_request {
+    const pm_scheme *scheme; /* required */
+    double eta0, eta1;       /* H0 and H1 effort levels, 0 <= eta0 < eta1 <= 1 (0.8, 1) */
+    pm_rule rule;            /* PM_RULE_LR */
+    double alpha;            /* PM_RULE_LEVEL only, in (0, 1) (0.05) */
+} pm_test_request;
+
+/** The defaults above (scheme NULL: set it). */
+PM_API void pm_test_request_default(pm_test_request *req);
+
+/** Design the test for n items by req->rule (alpha used by PM_RULE_LEVEL
+ *  only) and compute its errors. PM_EINVAL unless req and its scheme are
+ *  given, 0 <= eta0 < eta1 <= 1, n >= 1, 0 < alpha < 1 (level rule). Ties
+ *  of the likelihood ratio go to H1. */
+PM_API pm_status pm_test_design(const pm_test_request *req, long n, pm_test *out, pm_error *err);
 
 /** Errors of the test with a given threshold k (0 <= k <= n+1). */
 PM_API pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
@@ -136,8 +148,7 @@ PM_API pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, l
  * returns PM_ELIMIT (the answer would be exact but too costly) instead.
  * PM_ERANGE when no n <= max_n qualifies; *out then holds the test at max_n.
  */
-PM_API pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule,
-                               double alpha, double target, long max_n, pm_test *out,
+PM_API pm_status pm_samplesize(const pm_test_request *req, double target, long max_n, pm_test *out,
                                pm_error *err);
 
 /** Effort estimate from x passes out of n. */

@@ -148,15 +148,14 @@ typedef struct pm_plan_summary {
     long length, duplicates, gold, singles, min_gap;
     long distinct_items; /* pool items per annotator, L - g - d */
     uint64_t seed;
-    int has_test; /* 1 when a scheme was given and d >= 1 */
+    int has_test; /* 1 when a test was asked for and d >= 1 */
     pm_test test; /* the test on d pairs per annotator, with its error rates */
 } pm_plan_summary;
 
-/** The plan's counts and, when sc is not NULL, what d pairs per annotator
- *  buy: pm_test_design(sc, eta0, eta1, d, rule, alpha). */
-PM_API pm_status pm_plan_summarize(const pm_plan *plan, const pm_scheme *sc, double eta0,
-                                   double eta1, pm_rule rule, double alpha, pm_plan_summary *out,
-                                   pm_error *err);
+/** The plan's counts and, when test is not NULL, what d pairs per
+ *  annotator buy: pm_test_design(test, d). */
+PM_API pm_status pm_plan_summarize(const pm_plan *plan, const pm_test_request *test,
+                                   pm_plan_summary *out, pm_error *err);
 
 /* ---- writers (to the caller's stream) ---------------------------------- */
 

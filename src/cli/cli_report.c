@@ -107,9 +107,9 @@ static int annotator_numbers(report_data *d, report_ann *a)
     pm_test t;
     if (r->flags & PM_FLAG_ONE_LABEL)
         return 0; /* no effort signal: no test (the caption counts it) */
+    pm_test_request tr = cli_lr_request(&sc, d->aopt->eta0, d->aopt->eta1);
     if (pm_scheme_self(&sc, PM_CONV_GENERAL, d->sum->delta, r->q0, NULL) == PM_OK &&
-        pm_test_design(&sc, d->aopt->eta0, d->aopt->eta1, r->dup_pairs, PM_RULE_LR, 0, &t, NULL) ==
-            PM_OK) {
+        pm_test_design(&tr, r->dup_pairs, &t, NULL) == PM_OK) {
         a->k = t.k;
         a->threshold = (double)t.k / (double)r->dup_pairs;
     }

@@ -644,8 +644,9 @@ static void tab_fig2_self(const repro_run *r, out_table *t)
             for (int b = 0; b < PM_REPRO_LRT_ETA1S; b++)
                 for (int k = 0; k < PM_REPRO_LB_NS; k++) {
                     pm_test ts;
-                    pm_test_design(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
-                                   pm_repro_lb_n(k), PM_RULE_LR, 0.05, &ts, NULL);
+                    pm_test_request tr =
+                        cli_lr_request(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b]);
+                    pm_test_design(&tr, pm_repro_lb_n(k), &ts, NULL);
                     out_row(t);
                     out_num(t, pm_repro_lrt_delta[d]);
                     out_num(t, ts.eta0);

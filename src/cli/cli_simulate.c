@@ -365,7 +365,7 @@ static int read_plan(opts *o, world *w, run *r, int have_seed)
     if (st != PM_OK)
         return cli_fail("--plan-manifest", st, &err);
     pm_plan_summary h;
-    pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
+    pm_plan_summarize(r->plan, NULL, &h, NULL);
     o->annotators = (long)h.annotators;
     o->plan.length = h.length;
     o->plan.dup_count = h.duplicates;
@@ -424,7 +424,7 @@ static int make_run(const opts *o, const world *w, const cli_testopts *to, run *
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
     pm_plan_rows(r->plan, &r->rows);
-    if ((st = pm_plan_summarize(r->plan, NULL, 0, 1, PM_RULE_LR, 0, &r->sum, &err)) != PM_OK)
+    if ((st = pm_plan_summarize(r->plan, NULL, &r->sum, &err)) != PM_OK)
         return cli_fail(NULL, st, &err);
     r->labels = malloc(r->rows ? r->rows : 1);
     if (!r->labels)
@@ -562,8 +562,8 @@ static double true_m(const world *w, const pm_sim_annotator *a)
 static double exact_fail(const world *w, const cli_testopts *to, double max_error, long n, double m)
 {
     pm_test t;
-    if (n < 1 ||
-        pm_test_design(&w->scheme, to->eta0, to->eta1, n, PM_RULE_LR, 0, &t, NULL) != PM_OK)
+    pm_test_request tr = cli_lr_request(&w->scheme, to->eta0, to->eta1);
+    if (n < 1 || pm_test_design(&tr, n, &t, NULL) != PM_OK)
         return 0;
     if (t.error_sum > max_error)
         return 0;

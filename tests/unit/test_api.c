@@ -470,13 +470,102 @@ static void test_assess_save_to_buffer(void **state)
     pm_buffer_free(&b);
 }
 
+/* ---- defaults and constructors ---------------------------------------------- */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    pm_test_request tr;
+    memset(&tr, 0xff, sizeof tr);
+    pm_test_request_default(&tr);
+    assert_null(tr.scheme);
+    assert_true(tr.eta0 == 0.8 && tr.eta1 == 1 && tr.rule == PM_RULE_LR && tr.alpha == 0.05);
+    pm_test t;
+    pm_error err = {0};
+    assert_int_equal(pm_test_design(NULL, 10, &t, &err), PM_EINVAL);
+    assert_int_equal(pm_test_design(&tr, 10, &t, &err), PM_EINVAL); /* no scheme */
+    assert_int_equal(pm_samplesize(NULL, 0.1, 100, &t, &err), PM_EINVAL);
+    /* with a scheme, the default request is the LR test of 0.8 against 1:
+     * paper convention, delta 0 gives m0 = 0.9, m1 = 1, so the LR rule
+     * passes only X = n (P(X | m1) = 0 below n) and its error sum is
+     * 0.9^n + 0 (closed form) */
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0, 0.5, NULL), PM_OK);
+    tr.scheme = &sc;
+    assert_int_equal(pm_test_design(&tr, 7, &t, NULL), PM_OK);
+    assert_int_equal(t.k, 7);
+    assert_true(fabs(t.error_sum - pow(0.9, 7)) < 1e-15);
+    /* the smallest n with 0.9^n <= 0.1 is 22 (0.9^21 = 0.109, 0.9^22 = 0.098) */
+    assert_int_equal(pm_samplesize(&tr, 0.1, 1000, &t, NULL), PM_OK);
+    assert_int_equal(t.n, 22);
+
+    pm_budget_request br;
+    memset(&br, 0xff, sizeof br);
+    pm_budget_request_default(&br);
+    pm_budget_search s;
+    pm_budget_search_default(&s);
+    assert_null(br.model);
+    assert_null(br.scheme);
+    assert_true(br.type == PM_CONTRACT_LINEAR && br.solve == PM_SOLVE_SECOND_BEST &&
+                br.unit_cost == 0);
+    assert_true(br.search.max_n == s.max_n && br.search.dense_max == s.dense_max &&
+                br.search.ratio == s.ratio && br.search.zoom == s.zoom &&
+                br.search.radius == s.radius && br.search.max_solves == s.max_solves);
+    pm_budget_result r;
+    assert_int_equal(pm_budget_optimize(NULL, &r, NULL, NULL, &err), PM_EINVAL);
+
+    pm_pay_options po;
+    memset(&po, 0xff, sizeof po);
+    pm_pay_options_default(&po);
+    assert_string_equal(po.unit, "1");
+    assert_string_equal(po.currency, "USD");
+    assert_int_equal(po.strict_n, 0);
+
+    pm_records_options ro;
+    memset(&ro, 0xff, sizeof ro);
+    pm_records_options_default(&ro);
+    assert_true(ro.format == PM_RECORDS_AUTO && !ro.item_field && !ro.label_field &&
+                ro.max_line == 0 && ro.max_document == 0);
+
+    pm_plan_request pr;
+    memset(&pr, 0xff, sizeof pr);
+    pm_plan_request_default(&pr);
+    assert_true(!pr.items && !pr.gold && !pr.annotators && pr.n_annotators == 1 && pr.length == 0 &&
+                pr.duplicates == 0 && pr.dup_rate == 0 && pr.min_gap == 10 && pr.gold_rate == 0 &&
+                pr.seed == 0);
+
+    pm_sim_request sr;
+    memset(&sr, 0xff, sizeof sr);
+    pm_sim_request_default(&sr);
+    assert_true(!sr.plan && !sr.items && !sr.gold && !sr.p_items && !sr.p_gold && !sr.annotators &&
+                sr.delta_r == 0.02 && sr.seed == 0);
+}
+
+static void test_constructors_take_err(void **state)
+{
+    (void)state;
+    pm_error err = {0};
+    assert_null(pm_csv_new(0, &err));
+    assert_int_equal(err.code, PM_EINVAL);
+    pm_csv *c = pm_csv_new(16, &err);
+    assert_non_null(c);
+    pm_csv_free(c);
+    pm_prefs *pr = pm_prefs_new(&err);
+    assert_non_null(pr);
+    pm_prefs_free(pr);
+    pm_plan_pool *pool = pm_plan_pool_new(&err);
+    assert_non_null(pool);
+    pm_plan_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_number),        cmocka_unit_test(test_assess_load_mem),
         cmocka_unit_test(test_contract_load_mem),     cmocka_unit_test(test_model_load_mem),
         cmocka_unit_test(test_buffer_writer),         cmocka_unit_test(test_pay_writers_to_buffer),
-        cmocka_unit_test(test_assess_save_to_buffer),
+        cmocka_unit_test(test_assess_save_to_buffer), cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_constructors_take_err),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "prefmon/plan.h"
 #include "test_plan_util.h"
+#include "test_request_util.h"
 
 /* Every invariant of one plan, checked from its rows alone. */
 static void check_plan(const pm_plan *plan, const pm_plan_request *q, long d, long g)
@@ -274,7 +275,7 @@ static void test_infeasible(void **state)
     assert_int_equal(pm_plan_make(&q, &p, NULL), PM_OK);
     check_plan(p, &q, 3, 0);
     pm_plan_summary s;
-    assert_int_equal(pm_plan_summarize(p, NULL, 0.8, 1, PM_RULE_LR, 0.05, &s, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(p, NULL, &s, NULL), PM_OK);
     assert_int_equal(s.duplicates, 3);
     assert_int_equal(s.distinct_items, 17);
     assert_int_equal(s.has_test, 0);
@@ -306,8 +307,9 @@ static void test_summary_test(void **state)
     assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5, NULL), PM_OK);
     pm_plan_summary s;
     pm_test t;
-    assert_int_equal(pm_plan_summarize(p, &sc, 0.8, 1, PM_RULE_LR, 0.05, &s, NULL), PM_OK);
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 20, PM_RULE_LR, 0.05, &t, NULL), PM_OK);
+    pm_test_request tr = test_req(&sc, 0.8, 1, PM_RULE_LR, 0.05);
+    assert_int_equal(pm_plan_summarize(p, &tr, &s, NULL), PM_OK);
+    assert_int_equal(design(&sc, 0.8, 1, 20, PM_RULE_LR, 0.05, &t, NULL), PM_OK);
     assert_int_equal(s.has_test, 1);
     assert_int_equal(s.test.n, 20);
     assert_int_equal(s.test.k, t.k);

@@ -54,8 +54,8 @@ static void same_plan(const pm_plan *a, const pm_plan *b)
         assert_int_equal(ra[i].shown_left, rb[i].shown_left);
     }
     pm_plan_summary sa, sb;
-    assert_int_equal(pm_plan_summarize(a, NULL, 0, 1, PM_RULE_LR, 0, &sa, NULL), PM_OK);
-    assert_int_equal(pm_plan_summarize(b, NULL, 0, 1, PM_RULE_LR, 0, &sb, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(a, NULL, &sa, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(b, NULL, &sb, NULL), PM_OK);
     assert_int_equal(sa.annotators, sb.annotators);
     assert_int_equal(sa.length, sb.length);
     assert_int_equal(sa.duplicates, sb.duplicates);
@@ -84,7 +84,7 @@ static void round_trip(const pm_plan_request *q)
     pm_plan_summary h, s;
     assert_int_equal(pm_plan_read_manifest_header(fp, "m", &h, NULL), PM_OK);
     fclose(fp);
-    assert_int_equal(pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0, &s, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(plan, NULL, &s, NULL), PM_OK);
     assert_int_equal(h.annotators, s.annotators);
     assert_int_equal(h.rows, s.rows);
     assert_int_equal(h.gold, s.gold);

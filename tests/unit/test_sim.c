@@ -37,6 +37,7 @@
 #include "prefmon/prefs.h"
 #include "prefmon/records_write.h"
 #include "prefmon/sim.h"
+#include "test_request_util.h"
 
 #define MC_LEVEL 0.999
 
@@ -136,7 +137,7 @@ static void test_error_rates(void **state)
         assert_int_equal(pm_sim_repeat_delta(&sc, &dr, NULL), PM_OK);
         assert_true(fabs(dr - 0.02) < 1e-15);
         pm_test t;
-        assert_int_equal(pm_test_design(&sc, 0.6, 0.95, n, PM_RULE_LR, 0, &t, NULL), PM_OK);
+        assert_int_equal(design(&sc, 0.6, 0.95, n, PM_RULE_LR, 0, &t, NULL), PM_OK);
         const double etas[2] = {0.6, 0.95};
         for (int h = 0; h < 2; h++) {
             double *eta = fill(N, etas[h]);
