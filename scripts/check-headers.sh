@@ -1,5 +1,7 @@
 #!/bin/sh
 # The public headers for bindings and C++ (ctest `headers`):
+#   0. every header wraps its declarations in PM_BEGIN_DECLS/PM_END_DECLS
+#      and is included by the umbrella header prefmon/prefmon.h;
 #   1. a C file including every header compiles as strict C99
 #      (-std=c99 -pedantic -Werror) with PM_NO_ATTRIBUTES, and then not one
 #      GNU attribute or decoration comes from a prefmon header, so that a
@@ -17,6 +19,15 @@ tmp=$3
 cc=${CC:-cc}
 cxx=${CXX:-c++}
 mkdir -p "$tmp"
+# Every header is wrapped for C++ and is in the umbrella header.
+for h in "$src"/include/prefmon/*.h; do
+    b=$(basename "$h")
+    case $b in export.h | prefmon.h) continue ;; esac
+    grep -q '^PM_BEGIN_DECLS$' "$h" && grep -q '^PM_END_DECLS$' "$h" ||
+        { echo "headers: $b lacks PM_BEGIN_DECLS / PM_END_DECLS (extern \"C\")" >&2; exit 1; }
+    grep -q "^#include \"prefmon/$b\"\$" "$src/include/prefmon/prefmon.h" ||
+        { echo "headers: $b is not included by prefmon/prefmon.h" >&2; exit 1; }
+done
 for h in "$src"/include/prefmon/*.h; do
     echo "#include \"prefmon/$(basename "$h")\""
 done >"$tmp/all_headers.c"
