@@ -97,7 +97,10 @@ int main(void)
         printf("%-8s %2ld of %2ld pairs consistent  %s\n", rows[i].annotator, rows[i].consistent,
                rows[i].dup_pairs, pm_decision_name(rows[i].decision));
     }
-    pm_pay_options popt = {"1.00", "USD", 0};
+    pm_pay_options popt;
+    pm_pay_options_default(&popt);
+    popt.unit = "1.00";
+    popt.currency = "USD";
     pm_pay_summary sum;
     if ((st = pm_pay_compute(&c.terms, &popt, in, n, pay, &sum, &err)) != PM_OK)
         return fail("pay", st, &err);

@@ -42,9 +42,11 @@ static char *dup_str(const char *s)
 
 pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
 {
-    pm_records_options o = {0};
+    pm_records_options o;
     if (opt)
         o = *opt;
+    else
+        pm_records_options_default(&o);
     if ((unsigned)o.format > PM_RECORDS_LABELSTUDIO) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
