@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "core/datapath_internal.h"
 #include "prefmon/datapath.h"
 
 #define ITEMS "ultrafeedback-sample.jsonl"
@@ -122,6 +123,56 @@ static void test_missing_and_bad_names(void **state)
     assert_string_equal(small, "");
 }
 
+/* The order itself, over three directories of this test's: the first that
+ * holds the file wins, whichever of the others also do. */
+static void test_search_order(void **state)
+{
+    (void)state;
+    char dirs[3][256];
+    for (int i = 0; i < 3; i++) {
+        make_dir_with(NULL);
+        strcpy(dirs[i], tmpdir);
+    }
+    const char *d[3] = {dirs[0], dirs[1], dirs[2]};
+    char buf[1024], want[1024];
+    pm_error err = {0};
+    /* every subset of the three directories holding the file */
+    for (int mask = 0; mask < 8; mask++) {
+        for (int i = 0; i < 3; i++) {
+            char p[512];
+            snprintf(p, sizeof p, "%s/f.txt", dirs[i]);
+            if (mask & (1 << i)) {
+                FILE *fp = fopen(p, "w");
+                assert_non_null(fp);
+                fclose(fp);
+            } else {
+                remove(p);
+            }
+        }
+        pm_status st = pmx_data_search(d, "f.txt", buf, sizeof buf, &err);
+        if (mask == 0) {
+            assert_int_equal(st, PM_EIO);
+            /* the message names every place looked in */
+            for (int i = 0; i < 3; i++)
+                assert_non_null(strstr(err.text, dirs[i]));
+            continue;
+        }
+        int first = mask & 1 ? 0 : mask & 2 ? 1 : 2;
+        assert_int_equal(st, PM_OK);
+        snprintf(want, sizeof want, "%s/f.txt", dirs[first]);
+        assert_string_equal(buf, want);
+    }
+    /* NULL and empty entries are skipped (an unset or empty environment) */
+    const char *skip[3] = {NULL, "", dirs[2]};
+    snprintf(want, sizeof want, "%s/f.txt", dirs[2]); /* there since the last round (mask 7) */
+    assert_int_equal(pmx_data_search(skip, "f.txt", buf, sizeof buf, &err), PM_OK);
+    assert_string_equal(buf, want);
+    for (int i = 0; i < 3; i++) {
+        strcpy(tmpdir, dirs[i]);
+        remove_dir_with("f.txt");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_environment_first),
         cmocka_unit_test(test_fallback_when_environment_lacks_it),
         cmocka_unit_test(test_missing_and_bad_names),
+        cmocka_unit_test(test_search_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

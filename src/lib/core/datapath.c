@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/datapath_internal.h"
 #include "prefmon/datapath.h"
 
 /* Both are set by CMakeLists.txt; the fallbacks keep a hand build working. */
@@ -41,17 +42,17 @@ static int name_ok(const char *name)
     return 1;
 }
 
-pm_status pm_data_path(const char *name, char *buf, size_t size, pm_error *err)
+pm_status pmx_data_search(const char *const dirs[PMX_DATA_DIRS], const char *name, char *buf,
+                          size_t size, pm_error *err)
 {
     if (!name_ok(name))
         return pm_error_set(err, PM_EINVAL,
                             "data file name '%s' is not a relative path inside the data directory",
                             name ? name : "(null)");
-    const char *env = getenv(PM_DATADIR_ENV);
-    const char *dirs[3] = {env && *env ? env : NULL, PM_DATADIR,
-                           *PM_SOURCE_DATADIR ? PM_SOURCE_DATADIR : NULL};
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
+    char tried[768] = "";
+    size_t used = 0;
+    for (int i = 0; i < PMX_DATA_DIRS; i++) {
+        if (!dirs[i] || !*dirs[i])
             continue;
         int len = snprintf(buf, size, "%s/%s", dirs[i], name);
         if (len < 0 || (size_t)len >= size) {
@@ -62,11 +63,18 @@ pm_status pm_data_path(const char *name, char *buf, size_t size, pm_error *err)
         }
         if (access(buf, R_OK) == 0)
             return PM_OK;
+        int n = snprintf(tried + used, sizeof tried - used, "%s%s", used ? ", " : "", dirs[i]);
+        if (n > 0 && (size_t)n < sizeof tried - used)
+            used += (size_t)n;
     }
     if (size)
         buf[0] = '\0';
-    return pm_error_set(err, PM_EIO,
-                        "data file '%s' not found in %s%s%s%s%s (set %s to its directory)", name,
-                        dirs[0] ? dirs[0] : "", dirs[0] ? ", " : "", PM_DATADIR,
-                        dirs[2] ? " or " : "", dirs[2] ? dirs[2] : "", PM_DATADIR_ENV);
+    return pm_error_set(err, PM_EIO, "data file '%s' not found in %s (set %s to its directory)",
+                        name, used ? tried : "no directory", PM_DATADIR_ENV);
+}
+
+pm_status pm_data_path(const char *name, char *buf, size_t size, pm_error *err)
+{
+    const char *dirs[PMX_DATA_DIRS] = {getenv(PM_DATADIR_ENV), PM_DATADIR, PM_SOURCE_DATADIR};
+    return pmx_data_search(dirs, name, buf, size, err);
 }
