@@ -4,21 +4,30 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFMON = $(BUILD)/prefmon
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage: PREFIX is compiled in
+# (where pm_data_path finds the installed data), DESTDIR is only a staging
+# root for packagers.
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build check test asan demo bench format format-check clean
+.PHONY: all deps build check test asan demo bench install format format-check clean
 
 all: build
 
 deps:
 	@sh scripts/install-deps.sh build
 
+# A plain build installs nothing: it needs a compiler, CMake, pkg-config,
+# jansson and Rmath (cmocka only for the tests, which are skipped with a
+# warning without it). `make demo` and `make check` install what they need.
 $(BUILD)/Makefile: CMakeLists.txt
-	cmake -S . -B $(BUILD) -DPM_WERROR=ON >/dev/null
+	cmake -S . -B $(BUILD) -DPM_WERROR=ON -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 
-build: deps $(BUILD)/Makefile
+build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: deps
+	@$(MAKE) build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 asan: deps
@@ -32,18 +41,27 @@ check: test asan
 # The main job on the embedded default data: a week of AdultContent2 (data/):
 # assess every annotator with gold, a binary contract for the median
 # annotator and the payments (scripts/demo.sh).
-demo: build
+demo: deps
+	@$(MAKE) build
 	@sh scripts/demo.sh $(PREFMON) $(BUILD)/demo
 
-bench: build
+bench: deps
 	@sh scripts/install-deps.sh bench
+	@$(MAKE) build
 	sh bench/run.sh $(BUILD)
 
+# The library (shared and static), headers, prefmon.pc, the binary, the man
+# page and the default data (doc/api.md, README "Building by hand").
+install:
+	cmake -S . -B $(BUILD) -DPM_WERROR=ON -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
 format:
-	clang-format -i include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
+	clang-format -i include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c examples/*.c
 
 format-check:
-	clang-format --dry-run --Werror include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c
+	clang-format --dry-run --Werror include/prefmon/*.h src/lib/*/*.[ch] src/cli/*.[ch] tests/*/*.[ch] bench/*.c examples/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

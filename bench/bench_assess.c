@@ -183,7 +183,7 @@ int main(int argc, char **argv)
         return 1;
     }
     double t_fin = bench_cpu() - t0, t_wall = bench_wall() - w0;
-    const pm_assess_summary sum = *pm_assess_get_summary(a), *s = &sum;
+    const pm_assess_summary sum = *pm_assess_summary_get(a), *s = &sum;
     pm_assess_free(a);
 
     /* The same rows through pm_assess_add_batch, 64 at a time. */
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         }
     }
     double t_badd = bench_cpu() - t0;
-    if (pm_assess_finish(ab, &err) != PM_OK || pm_assess_get_summary(ab)->pairs != s->pairs) {
+    if (pm_assess_finish(ab, &err) != PM_OK || pm_assess_summary_get(ab)->pairs != s->pairs) {
         fprintf(stderr, "bench_assess: the batch run differs\n");
         return 1;
     }

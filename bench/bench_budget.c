@@ -22,14 +22,18 @@
 static int one(const char *label, const pm_model *m, const pm_scheme *sc, pm_contract_type type,
                double cost, long max_n, double *cpu_total)
 {
-    pm_budget_search s;
-    pm_budget_search_default(&s);
-    s.max_n = max_n;
+    pm_budget_request req;
+    pm_budget_request_default(&req);
+    req.model = m;
+    req.scheme = sc;
+    req.type = type;
+    req.solve = PM_SOLVE_SECOND_BEST;
+    req.unit_cost = cost;
+    req.search.max_n = max_n;
     pm_budget_result r;
     pm_error err = {0};
     double w0 = bench_wall(), c0 = bench_cpu();
-    pm_status st =
-        pm_budget_optimize(m, sc, type, PM_SOLVE_SECOND_BEST, cost, &s, &r, NULL, NULL, &err);
+    pm_status st = pm_budget_optimize(&req, &r, NULL, NULL, &err);
     double cpu = bench_cpu() - c0, wall = bench_wall() - w0;
     if (st != PM_OK) {
         fprintf(stderr, "bench_budget: %s: %s\n", label, err.text);
@@ -67,14 +71,18 @@ static int brute(long radius, pm_solve solve)
                 bv = pu[n] - costs[i] * (double)n;
                 bn = n;
             }
-        pm_budget_search s;
-        pm_budget_search_default(&s);
-        s.max_n = N;
-        s.radius = radius;
+        pm_budget_request req;
+        pm_budget_request_default(&req);
+        req.model = &m;
+        req.scheme = &sc;
+        req.type = PM_CONTRACT_BINARY;
+        req.solve = solve;
+        req.unit_cost = costs[i];
+        req.search.max_n = N;
+        req.search.radius = radius;
         pm_budget_result r;
         pm_error err = {0};
-        if (pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, solve, costs[i], &s, &r, NULL, NULL,
-                               &err) != PM_OK) {
+        if (pm_budget_optimize(&req, &r, NULL, NULL, &err) != PM_OK) {
             fprintf(stderr, "bench_budget: %s\n", err.text);
             bad = 1;
             continue;

@@ -25,7 +25,7 @@
  * probabilities (the most favourable expert, paper §11.1). */
 static int ultra_cbar(const char *path, double *cbar, size_t *count)
 {
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     pm_error err = {.text = "out of memory"};
     int ok = pr && pm_prefs_read_file(pr, path, &err) == PM_OK && pm_prefs_count(pr) > 0 &&
              pm_cbar(pm_prefs_values(pr), NULL, pm_prefs_count(pr), cbar, &err) == PM_OK;

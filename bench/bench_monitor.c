@@ -44,10 +44,17 @@ typedef struct bench_case {
 static long run_once(const pm_scheme *sc, const bench_case *c, pm_test *t)
 {
     pm_status st;
+    pm_test_request req;
+    pm_test_request_default(&req);
+    req.scheme = sc;
+    req.eta0 = c->eta0;
+    req.eta1 = c->eta1;
+    req.rule = c->rule;
+    req.alpha = c->alpha;
     if (!strcmp(c->what, "power"))
-        st = pm_test_design(sc, c->eta0, c->eta1, c->n, c->rule, c->alpha, t, NULL);
+        st = pm_test_design(&req, c->n, t, NULL);
     else
-        st = pm_samplesize(sc, c->eta0, c->eta1, c->rule, c->alpha, c->target, 10000000L, t, NULL);
+        st = pm_samplesize(&req, c->target, 10000000L, t, NULL);
     if (st != PM_OK) {
         fprintf(stderr, "bench_monitor: %s failed: %s\n", c->what, pm_strerror(st));
         exit(1);

@@ -79,7 +79,7 @@ static int run(const char *path)
         return 1;
     }
     double w2 = bench_wall(), c2 = bench_cpu();
-    const pm_assess_summary *s = pm_assess_get_summary(a);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double rows = (double)s->rows, keys = (double)s->keys;

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     int reps = argc > 3 ? atoi(argv[3]) : 10;
     const char *out = argc > 4 ? argv[4] : "/dev/null";
     bench_header(argc, argv);
-    pm_plan_pool *ipool = pm_plan_pool_new(), *gpool = pm_plan_pool_new();
+    pm_plan_pool *ipool = pm_plan_pool_new(NULL), *gpool = pm_plan_pool_new(NULL);
     items = ipool;
     gold = gpool;
     size_t nitems = 5000, ngold = 100;

@@ -13,8 +13,11 @@
 set -eu
 P=${1:-build/prefmon}
 out=${2:-build/demo}
-log=data/adultcontent2/labels.txt
-gold=data/adultcontent2/gold.txt
+# The embedded data: $PREFMON_DATADIR when set (as pm_data_path looks),
+# else the data/ directory beside this script, wherever it is run from.
+data=${PREFMON_DATADIR:-$(cd "$(dirname "$0")/.." && pwd)/data}
+log=$data/adultcontent2/labels.txt
+gold=$data/adultcontent2/gold.txt
 mkdir -p "$out"
 # Run a step with its diagnostics indented under it (on fd 3, the terminal:
 # the step's own stdout may be redirected to a file); on failure show them

@@ -35,8 +35,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/records.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_assess pm_assess;
 
@@ -56,7 +60,7 @@ typedef struct pm_assess_options {
 } pm_assess_options;
 
 /** The defaults above. */
-void pm_assess_options_default(pm_assess_options *opt);
+PM_API void pm_assess_options_default(pm_assess_options *opt);
 
 typedef enum pm_decision {
     PM_DECISION_PASS = 0,
@@ -67,7 +71,7 @@ typedef enum pm_decision {
 } pm_decision;
 
 /** "pass", "fail", "too-few", "no-pairs"; NULL when out of range. */
-const char *pm_decision_name(pm_decision d);
+PM_API const char *pm_decision_name(pm_decision d);
 
 /* Flags, a bitset. Definitions (exact):
  *   low-effort       decision is fail.
@@ -98,13 +102,14 @@ const char *pm_decision_name(pm_decision d);
 #define PM_FLAG_COUNT 5
 
 /** The name of flag number i (bit 1 << i), i < PM_FLAG_COUNT; else NULL. */
-const char *pm_flag_name(int i);
+PM_API const char *pm_flag_name(int i);
 
 /** The set flags' names in bit order joined by sep ("low-effort,same-side"),
  *  or `none` when no flag is set (NULL: ""). snprintf-style: returns the
  *  length wanted; the text is cut (never mid-name) when >= size. The one
  *  text form of a flag set: tables, CSV, the report and simulate use it. */
-size_t pm_flags_format(unsigned flags, const char *sep, const char *none, char *buf, size_t size);
+PM_API size_t pm_flags_format(unsigned flags, const char *sep, const char *none, char *buf,
+                              size_t size);
 
 /** The fixed-n decision rule that pm_assess applies to one annotator with n
  *  pairs (the one source of it: simulate and the report call this, not a
@@ -122,11 +127,11 @@ typedef struct pm_assess_rule {
 } pm_assess_rule;
 
 /** The rule for n >= 1 pairs. PM_EINVAL on a bad delta, q0 or n. */
-pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
-                             pm_assess_rule *out, pm_error *err);
+PM_API pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
+                                    pm_assess_rule *out, pm_error *err);
 
 /** The decision the rule gives `consistent` of rule->n pairs. */
-pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent);
+PM_API pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent);
 
 /** One annotator. NaN where undefined. */
 typedef struct pm_assess_row {
@@ -171,28 +176,28 @@ typedef struct pm_assess_summary {
 
 /** A new accumulator (opt NULL: defaults). NULL with PM_EINVAL for an option
  *  out of its domain (named in err), PM_ENOMEM. */
-pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err);
-void pm_assess_free(pm_assess *a);
+PM_API pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err);
+PM_API void pm_assess_free(pm_assess *a);
 
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
  *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
  *  (2^29 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
-pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
+PM_API pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
  *  the table lookups of 16 records in flight at once (their strings must
  *  all be valid for the call). *done counts the records added; on an error
  *  it is the index of the failing record. */
-pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
-                              pm_error *err);
+PM_API pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, size_t *done,
+                                     pm_error *err);
 
 /** Add every remaining record of the file open in r (pm_records_open), in
  *  order, as pm_assess_add_batch would, until its end. Errors are the
  *  reader's or pm_assess_add's; the records before the failing one are
  *  added. The reader's skip counts stay in r (pm_records_stats_get). */
-pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
+PM_API pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
 
 /** A size hint: room in the key table for `more_keys` distinct (annotator,
  *  item) keys beyond those held, made now, so that adding them does not
@@ -203,18 +208,18 @@ pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
  *  12 / 0.7..12 / 0.35 bytes per reserved key whether or not the keys
  *  come; with max_bytes set the reservation is cut to half of it. Changes
  *  no result. PM_ENOMEM (the handle stays usable), PM_EINVAL after finish. */
-pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
+PM_API pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
 
 /** Compute the rows (once; sorted by annotator name, bytewise). On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,
  *  PM_ENOMEM) the handle can only be freed. */
-pm_status pm_assess_finish(pm_assess *a, pm_error *err);
+PM_API pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 
 /** The rows after finish (NULL before), and their number. */
-const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count);
-const pm_assess_summary *pm_assess_get_summary(const pm_assess *a);
-const pm_assess_options *pm_assess_get_options(const pm_assess *a);
-void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
+PM_API const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count);
+PM_API const pm_assess_summary *pm_assess_summary_get(const pm_assess *a);
+PM_API const pm_assess_options *pm_assess_options_get(const pm_assess *a);
+PM_API void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
 
 /**
  * Write the assessment file, one JSON object:
@@ -223,11 +228,24 @@ void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
  * NaN is written as null. `name` is used in messages. The caller owns fp
  * (and makes the replacement atomic). PM_EINVAL before finish, PM_EIO.
  */
-pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);
+PM_API pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);
+
+/** pm_assess_save_json through a pm_writer (writer.h): the same bytes. */
+PM_API pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const char *name,
+                                        pm_error *err);
 
 /** Read an assessment file back into a finished handle (*out, caller frees).
  *  Every field is checked: "path: annotators[3].consistent: what"
  *  (PM_EPARSE), PM_EIO when unreadable. */
-pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err);
+PM_API pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err);
+
+/** pm_assess_load_json for an assessment file already in memory,
+ *  buf[0..len) (no NUL needed; the caller keeps buf). `name` stands for the
+ *  path in messages (NULL: "<memory>"). The same bytes give the same
+ *  handle, or the same error, as from a file. */
+PM_API pm_status pm_assess_load_json_mem(const char *buf, size_t len, const char *name,
+                                         pm_assess **out, pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -23,30 +23,33 @@
 
 #include <stddef.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /** Binomial pmf P(X = x), X ~ Bin(n, p). Non-integer or out-of-range x gives
  *  0 (-inf on log scale); invalid n or p gives NaN. */
-double pm_dbinom(double x, double n, double p, int give_log);
+PM_API double pm_dbinom(double x, double n, double p, int give_log);
 
 /** Binomial cdf P(X <= x) (lower_tail) or survival P(X > x); x is floored. */
-double pm_pbinom(double x, double n, double p, int lower_tail, int log_p);
+PM_API double pm_pbinom(double x, double n, double p, int lower_tail, int log_p);
 
 /** Upper tail P(X >= k) — the pass probability of "at least k of n". k <= 0
  *  gives 1, k > n gives 0. */
-double pm_binom_sf(double k, double n, double p, int log_p);
+PM_API double pm_binom_sf(double k, double n, double p, int log_p);
 
 /** Exact range probability P(a <= X <= b), summed term by term from the
  *  smaller side when the range is short, otherwise as a difference of tails
  *  taken on the side where both are small (no 1 - (1 - eps) cancellation). */
-double pm_binom_range(double a, double b, double n, double p, int log_p);
+PM_API double pm_binom_range(double a, double b, double n, double p, int log_p);
 
 /** Binomial quantile: the smallest x with P(X <= x) >= prob (lower_tail). */
-double pm_qbinom(double prob, double n, double p, int lower_tail, int log_p);
+PM_API double pm_qbinom(double prob, double n, double p, int lower_tail, int log_p);
 
 /** Regularized incomplete beta I_x(a, b) and its quantile, a, b > 0. */
-double pm_pbeta(double x, double a, double b, int lower_tail, int log_p);
-double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p);
+PM_API double pm_pbeta(double x, double a, double b, int lower_tail, int log_p);
+PM_API double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p);
 
 /**
  * Exact two-sided Clopper–Pearson interval for a binomial proportion from x
@@ -55,12 +58,12 @@ double pm_qbeta(double prob, double a, double b, int lower_tail, int log_p);
  * quantile (1+level)/2 of Beta(x+1, n-x) (1 when x = n).
  * Returns PM_EINVAL unless 0 <= x <= n, n >= 1 and 0 < level < 1.
  */
-pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper,
-                             pm_error *err);
+PM_API pm_status pm_clopper_pearson(long x, long n, double level, double *lower, double *upper,
+                                    pm_error *err);
 
 /** Bernoulli Kullback–Leibler divergence kl(a || b) in nats; +inf when a puts
  *  mass where b has none. */
-double pm_kl_bernoulli(double a, double b);
+PM_API double pm_kl_bernoulli(double a, double b);
 
 /** The largest count pm_poisson_binomial accepts: its cost is count^2 / 2
  *  multiply-adds (2e8 at the limit, well under a second). */
@@ -75,6 +78,8 @@ double pm_kl_bernoulli(double a, double b);
  * convex combination of non-negative numbers: no cancellation.
  * PM_EINVAL for a p outside [0, 1] or NaN, PM_ELIMIT above PM_POIBIN_MAX.
  */
-pm_status pm_poisson_binomial(const double *p, size_t count, double *pmf, pm_error *err);
+PM_API pm_status pm_poisson_binomial(const double *p, size_t count, double *pmf, pm_error *err);
+
+PM_END_DECLS
 
 #endif

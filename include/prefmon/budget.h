@@ -48,10 +48,13 @@
 
 #include <stddef.h>
 
+#include "prefmon/export.h"
 #include "prefmon/contract.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /** Largest max_n a search accepts: no annotator labels more monitored
  *  items than this, and the geometric grid's solves grow like sqrt(n)
@@ -69,7 +72,7 @@ typedef struct pm_budget_costs {
 
 /** Price of one monitored item under the scheme kind: dup_cost + label_pay
  *  (self) or gold_cost + label_pay (expert). NaN on a bad cost. */
-double pm_budget_unit_cost(pm_monitor_kind kind, const pm_budget_costs *costs);
+PM_API double pm_budget_unit_cost(pm_monitor_kind kind, const pm_budget_costs *costs);
 
 /** The search grid (see the top of this file). */
 typedef struct pm_budget_search {
@@ -85,13 +88,13 @@ typedef struct pm_budget_search {
  *  max_solves 2000. The default search plans at most 943 solves (266 on
  *  the grid), 975 at max_n = PM_BUDGET_MAX_N; a binary V is a sawtooth
  *  with teeth about 20 wide near n = 1000, hence the +-64 neighbourhood. */
-void pm_budget_search_default(pm_budget_search *s);
+PM_API void pm_budget_search_default(pm_budget_search *s);
 
 /** Solver calls the grid (steps 1-2) needs, and an upper bound on the
  *  whole search's (steps 1-3, the neighbourhood re-centred at most 4
  *  times): what PM_ELIMIT compares with max_solves. 0 on a bad search. */
-long pm_budget_grid_count(const pm_budget_search *s);
-long pm_budget_planned_solves(const pm_budget_search *s);
+PM_API long pm_budget_grid_count(const pm_budget_search *s);
+PM_API long pm_budget_planned_solves(const pm_budget_search *s);
 
 /** One evaluated n. */
 typedef struct pm_budget_point {
@@ -118,11 +121,25 @@ typedef struct pm_budget_result {
     int settled;               /* 0: the best still moved after the last neighbourhood */
 } pm_budget_result;
 
+/** One search: the model, the scheme, the contract and the price of a
+ *  monitored item. Start from pm_budget_request_default. */
+typedef struct pm_budget_request {
+    const pm_model *model;   /* required */
+    const pm_scheme *scheme; /* required */
+    pm_contract_type type;   /* PM_CONTRACT_LINEAR */
+    pm_solve solve;          /* PM_SOLVE_RESTRICTED or PM_SOLVE_SECOND_BEST (the default) */
+    double unit_cost;        /* price of one monitored item (pm_budget_unit_cost), >= 0 (0) */
+    pm_budget_search search; /* the grid (pm_budget_search_default) */
+} pm_budget_request;
+
+/** The defaults above (model and scheme NULL: set them). */
+PM_API void pm_budget_request_default(pm_budget_request *req);
+
 /**
  * Search n* for one scheme, contract type and solve (PM_SOLVE_RESTRICTED
  * or PM_SOLVE_SECOND_BEST). unit_cost: finite and >= 0 (0 is allowed: V
  * then rises to the end and n* = max_n with at_max_n set). curve: NULL or
- * room for search->max_solves points; it receives every evaluated n in
+ * room for req->search.max_solves points; it receives every evaluated n in
  * increasing order, *ncurve (may be NULL) their number.
  * Errors: PM_EINVAL (bad argument, named), PM_EMODEL (the model),
  * PM_ELIMIT when max_n > PM_BUDGET_MAX_N or the planned solves exceed
@@ -131,10 +148,8 @@ typedef struct pm_budget_result {
  * A solver failure other than infeasibility is returned as is. *res and
  * the curve are written only on success.
  */
-pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract_type type,
-                             pm_solve solve, double unit_cost, const pm_budget_search *search,
-                             pm_budget_result *res, pm_budget_point *curve, size_t *ncurve,
-                             pm_error *err);
+PM_API pm_status pm_budget_optimize(const pm_budget_request *req, pm_budget_result *res,
+                                    pm_budget_point *curve, size_t *ncurve, pm_error *err);
 
 /** The linear rule of thumb: *a = A above (gap ~ A/n for large n) and
  *  *n_rule = sqrt(A / unit_cost) (+inf when unit_cost is 0). Either
@@ -142,14 +157,16 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
  *  E'(eta*) = 0), for a risk-neutral agent (G'' = 0) and for a perfectly
  *  informative item (infinite I): then there is no 1/n term and n* is 1
  *  for any positive cost. PM_EMODEL / PM_EINVAL as the solvers. */
-pm_status pm_budget_rule(const pm_model *m, const pm_scheme *sc, double unit_cost, double *a,
-                         double *n_rule, pm_error *err);
+PM_API pm_status pm_budget_rule(const pm_model *m, const pm_scheme *sc, double unit_cost, double *a,
+                                double *n_rule, pm_error *err);
 
 /** The monitored fraction of a queue of `length` slots (prefmon/plan.h's
  *  model: d duplicated items take 2d of the L slots, d of them copies; g
  *  gold items take g slots): n / length, the value for plan's --dup-rate
  *  (self, n = d) or --gold-rate (expert, n = g). *fits is 1 when a queue
  *  can hold it (self 2n <= L, expert n <= L). NaN when length < 1. */
-double pm_budget_queue_fraction(pm_monitor_kind kind, long n, long length, int *fits);
+PM_API double pm_budget_queue_fraction(pm_monitor_kind kind, long n, long length, int *fits);
+
+PM_END_DECLS
 
 #endif

@@ -37,7 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 #define PM_CALIB_DEFAULT_BINS 30 /* the paper's 30 bins */
 #define PM_CALIB_MAX_BINS 1000   /* histogram bins, a sanity cap */
@@ -46,11 +49,12 @@
 
 /** perm = a permutation of 0..n-1 drawn from stream 0 of seed; the eval
  *  half is perm[0 .. n/2), the train half perm[n/2 .. n). */
-void pm_calib_shuffle(size_t n, uint64_t seed, size_t *perm);
+PM_API void pm_calib_shuffle(size_t n, uint64_t seed, size_t *perm);
 
 /** Orientation of each item i (input order) from stream 1 of seed:
  *  label[i] = 1 - flip, score[i] = |flip - p[i]|. */
-void pm_calib_orient(const double *p, size_t n, uint64_t seed, double *score, unsigned char *label);
+PM_API void pm_calib_orient(const double *p, size_t n, uint64_t seed, double *score,
+                            unsigned char *label);
 
 /** A fitted histogram-binning calibrator: bin i covers scores up to
  *  upper[i] (upper[bins-1] = 1.0) and predicts value[i]. */
@@ -64,11 +68,11 @@ typedef struct pm_histbin {
 /** Fit on n (score, label) pairs. PM_EINVAL unless 1 <= bins <=
  *  PM_CALIB_MAX_BINS, n >= bins (every chunk non-empty) and every score is
  *  in [0, 1]; PM_ENOMEM. */
-pm_status pm_histbin_fit(const double *score, const unsigned char *label, size_t n, int bins,
-                         pm_histbin *h, pm_error *err);
+PM_API pm_status pm_histbin_fit(const double *score, const unsigned char *label, size_t n, int bins,
+                                pm_histbin *h, pm_error *err);
 
 /** The calibrated probability of a score in [0, 1]. */
-double pm_histbin_predict(const pm_histbin *h, double score);
+PM_API double pm_histbin_predict(const pm_histbin *h, double score);
 
 /** One bin of a reliability table: predictions in [lo, hi) (the last bin
  *  includes 1), their mean, the observed frequency of label 1 among them
@@ -81,8 +85,8 @@ typedef struct pm_reliability_bin {
 
 /** Equal-width reliability table of `bins` bins over [0, 1] into out[0..bins).
  *  PM_EINVAL unless bins >= 1 and every prediction is in [0, 1]. */
-pm_status pm_reliability(const double *pred, const unsigned char *label, size_t n, int bins,
-                         pm_reliability_bin *out, pm_error *err);
+PM_API pm_status pm_reliability(const double *pred, const unsigned char *label, size_t n, int bins,
+                                pm_reliability_bin *out, pm_error *err);
 
 typedef struct pm_calib_opts {
     uint64_t seed; /* split and orientation */
@@ -92,7 +96,7 @@ typedef struct pm_calib_opts {
 } pm_calib_opts;
 
 /** seed 42, no calibration, 30 bins, 10 reliability bins. */
-void pm_calib_opts_default(pm_calib_opts *o);
+PM_API void pm_calib_opts_default(pm_calib_opts *o);
 
 typedef struct pm_calib_result {
     size_t n_total, n_eval, n_train;
@@ -110,9 +114,11 @@ typedef struct pm_calib_result {
 /** Steps 2-5 on the unfolded probabilities p[0..n). PM_EINVAL when n < 2,
  *  a value is outside [0, 1], or calibration is asked with fewer training
  *  items than bins; PM_ENOMEM. On failure *r holds nothing to free. */
-pm_status pm_calib_run(const double *p, size_t n, const pm_calib_opts *o, pm_calib_result *r,
-                       pm_error *err);
+PM_API pm_status pm_calib_run(const double *p, size_t n, const pm_calib_opts *o, pm_calib_result *r,
+                              pm_error *err);
 
-void pm_calib_result_free(pm_calib_result *r);
+PM_API void pm_calib_result_free(pm_calib_result *r);
+
+PM_END_DECLS
 
 #endif

@@ -17,9 +17,12 @@
 #ifndef PREFMON_CONTRACT_H
 #define PREFMON_CONTRACT_H
 
+#include "prefmon/export.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef enum pm_contract_type { PM_CONTRACT_LINEAR = 0, PM_CONTRACT_BINARY = 1 } pm_contract_type;
 
@@ -29,8 +32,8 @@ typedef enum pm_solve {
     PM_SOLVE_SECOND_BEST = 2
 } pm_solve;
 
-const char *pm_contract_type_name(pm_contract_type t); /* "linear", "binary" */
-const char *pm_solve_name(pm_solve s); /* "first-best", "restricted", "second-best" */
+PM_API const char *pm_contract_type_name(pm_contract_type t); /* "linear", "binary" */
+PM_API const char *pm_solve_name(pm_solve s); /* "first-best", "restricted", "second-best" */
 
 /* What a payment reads: the terms alone.
  *   linear  w = base + slope * X / n   (bonus 0, k 0)
@@ -80,7 +83,7 @@ typedef struct pm_contract {
 
 /** First-best (Prop. 5): eta* = argmax mu(eta) - G^{-1}(E(eta) + U0) on
  *  [0,1], paid by the constant wage G^{-1}(E(eta*) + U0). */
-pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err);
+PM_API pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err);
 
 /**
  * The cheapest contract of `type` for n monitored items that implements
@@ -95,22 +98,24 @@ pm_status pm_first_best(const pm_model *m, pm_contract *out, pm_error *err);
  * eta = 0 gives the constant wage G^{-1}(U0 + E(0)) (slope/bonus 0, k 0).
  * Fills every field; gap fields are relative to the first-best.
  */
-pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
-                                pm_contract_type type, double eta, pm_contract *out, pm_error *err);
+PM_API pm_status pm_contract_implement(const pm_model *m, const pm_scheme *sc, long n,
+                                       pm_contract_type type, double eta, pm_contract *out,
+                                       pm_error *err);
 
 /** Type-specific forms of pm_contract_implement (they fill the contract
  *  terms, eta, expected_pay, principal/agent utility and feasible only). */
-pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                       pm_contract *out, pm_error *err);
-pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, long n, double eta,
-                                       pm_contract *out, pm_error *err);
+PM_API pm_status pm_contract_linear_implement(const pm_model *m, const pm_scheme *sc, long n,
+                                              double eta, pm_contract *out, pm_error *err);
+PM_API pm_status pm_contract_binary_implement(const pm_model *m, const pm_scheme *sc, long n,
+                                              double eta, pm_contract *out, pm_error *err);
 
 /** The binary contract with the given threshold k (1..n) implementing eta
  *  in (0,1] (bonus from the FOC, base from binding IR). check_ic = 0 skips
  *  the global best-response check (feasible then means: wages within the
  *  bounds and the second-order condition holds). */
-pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
-                                    double eta, int check_ic, pm_contract *out, pm_error *err);
+PM_API pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long n, long k,
+                                           double eta, int check_ic, pm_contract *out,
+                                           pm_error *err);
 
 /**
  * Solve `solve` for `type` and n: first-best (constant wage, any type),
@@ -122,13 +127,14 @@ pm_status pm_contract_binary_with_k(const pm_model *m, const pm_scheme *sc, long
  * has been verified (finite values, wages in [w_min, w_max], IR and global
  * IC within the tie above); one that fails is PM_EINFEASIBLE, feasible = 0.
  */
-pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
-                            pm_solve solve, pm_contract *out, pm_error *err);
+PM_API pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long n,
+                                   pm_contract_type type, pm_solve solve, pm_contract *out,
+                                   pm_error *err);
 
 /** The agent's expected utility E[G(w)] - E(eta) under the terms t when
  *  exerting eta. PM_EINVAL on bad terms or eta outside [0,1]. */
-pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc,
-                                    const pm_contract_terms *t, double eta, double *u);
+PM_API pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc,
+                                           const pm_contract_terms *t, double eta, double *u);
 
 /**
  * The agent's GLOBAL best response to c over [0,1]: a dense grid (uniform,
@@ -136,8 +142,8 @@ pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc,
  * lives), Brent refinement around every grid local maximum, and the
  * endpoints. Ties go to the larger effort. *eta and *u may be NULL.
  */
-pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc,
-                                    const pm_contract_terms *t, double *eta, double *u);
+PM_API pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc,
+                                           const pm_contract_terms *t, double *eta, double *u);
 
 /* ---- contract files --------------------------------------------------- */
 
@@ -150,14 +156,21 @@ pm_status pm_contract_best_response(const pm_model *m, const pm_scheme *sc,
  * left at `path`. Numbers are written with 17 significant digits (exact
  * round trip). PM_EIO with the path and reason on failure.
  */
-pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_model *m,
-                           const pm_scheme *sc, const char *method, pm_error *err);
+PM_API pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_model *m,
+                                  const pm_scheme *sc, const char *method, pm_error *err);
 
 /** Read a contract file written by pm_contract_save. Every field is
  *  validated (names, ranges, the scheme rebuilt through pm_scheme_self /
  *  pm_scheme_expert); PM_EIO / PM_EPARSE with "file:line:col" or
  *  "file: field 'x': what". Outputs are written only on success. */
-pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
-                           pm_error *err);
+PM_API pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
+                                  pm_error *err);
+
+/** pm_contract_load for a contract file in memory, buf[0..len) (no NUL
+ *  needed); `name` stands for the path in messages (NULL: "<memory>"). */
+PM_API pm_status pm_contract_load_mem(const char *buf, size_t len, const char *name, pm_contract *c,
+                                      pm_model *m, pm_scheme *sc, pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -28,6 +28,9 @@
 
 #include "prefmon/export.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_csv_field {
     char *s;        /* NUL-terminated, unescaped */
@@ -37,37 +40,44 @@ typedef struct pm_csv_field {
 
 typedef struct pm_csv pm_csv;
 
-/** A reader whose records are at most max bytes; NULL when out of memory. */
-pm_csv *pm_csv_new(size_t max);
-void pm_csv_free(pm_csv *c);
+/** A reader whose records are at most max bytes (>= 1); NULL with
+ *  PM_EINVAL in err for max 0, PM_ENOMEM when out of memory. */
+PM_API pm_csv *pm_csv_new(size_t max, pm_error *err);
+PM_API void pm_csv_free(pm_csv *c);
 
 /** Start on fp: reads the first block (so that pm_csv_peek can look at it)
  *  and skips a UTF-8 BOM. Dialect defaults to CSV (',' with quoting). */
-pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err);
+PM_API pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err);
 
 /** The buffered bytes not yet consumed (the file's start right after
  *  pm_csv_open); *p is borrowed. */
-size_t pm_csv_peek(const pm_csv *c, const unsigned char **p);
+PM_API size_t pm_csv_peek(const pm_csv *c, const unsigned char **p);
 
 /** sep: the field separator ('\0' for whole lines); quoting: RFC 4180. */
-void pm_csv_dialect(pm_csv *c, char sep, int quoting);
+PM_API void pm_csv_dialect(pm_csv *c, char sep, int quoting);
 
 /** The next record: *got = 1 with fields set, or *got = 0 at end of file. */
-pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err);
+PM_API pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err);
 
 /** Fields of the last record and the line it started on. */
-size_t pm_csv_nfields(const pm_csv *c);
-const pm_csv_field *pm_csv_fields(const pm_csv *c);
-long pm_csv_line(const pm_csv *c);
+PM_API size_t pm_csv_nfields(const pm_csv *c);
+PM_API const pm_csv_field *pm_csv_fields(const pm_csv *c);
+PM_API long pm_csv_line(const pm_csv *c);
 
 /** Copy up to n raw bytes (buffered ones first) into dst; returns the
  *  count, 0 at end of file; *io_error set when reading failed. For a
  *  reader that takes the rest of the file itself (the JSON document). */
-size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error);
+PM_API size_t pm_csv_read_raw(pm_csv *c, void *dst, size_t n, int *io_error);
 
 /** One CSV text cell: guarded (pm_csv_guard: a leading ' before = + - @
  *  TAB CR or ') and quoted per RFC 4180 when it holds a comma, quote, CR or
  *  LF, or is guarded. NULL is the empty cell. PM_EIO on a write error. */
 PM_API pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
 
+/** The same cell through a pm_writer (prefmon/writer.h). */
+PM_API pm_status pm_csv_write_cell_to(const pm_writer *w, const char *text, pm_error *err);
+
+PM_END_DECLS
+
 #endif
+

@@ -14,7 +14,10 @@
 
 #include <stddef.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /** Ordinary least squares of ln y on ln x. */
 typedef struct pm_fit {
@@ -29,6 +32,9 @@ typedef struct pm_fit {
  *  and > 0 (the others are skipped and not counted in used). Needs at
  *  least two such points with different x: otherwise PM_EINVAL, the slope
  *  being undefined, and *fit is left as it was. */
-pm_status pm_loglog_fit(const double *x, const double *y, size_t count, pm_fit *fit, pm_error *err);
+PM_API pm_status pm_loglog_fit(const double *x, const double *y, size_t count, pm_fit *fit,
+                               pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -26,10 +26,13 @@
 #ifndef PREFMON_GRID_H
 #define PREFMON_GRID_H
 
+#include "prefmon/export.h"
 #include "prefmon/contract.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_grid_spec {
     int n_eta;
@@ -51,7 +54,7 @@ typedef struct pm_grid_spec {
 /** The authors' grid: 101 efforts step 0.01; base arange(-10, 10, 0.05)
  *  (400); slope/bonus arange(0, 10, 0.05) (200); tau arange(0, 1.02, 0.02)
  *  (51); tol 0.01; offsets 0; threads 0. */
-void pm_grid_spec_paper(pm_grid_spec *spec);
+PM_API void pm_grid_spec_paper(pm_grid_spec *spec);
 
 /** fb = grid first-best, sb = C_n, sbr = C~_n; *_tau the threshold
  *  fraction of each (binary: pass is X > floor(tau n), i.e. X >= k; NaN for
@@ -89,7 +92,10 @@ typedef struct pm_grid_result {
  * comparison sees the same doubles NumPy does. PM_EINVAL on a bad spec,
  * n < 1 or bad scheme; PM_EMODEL from pm_model_check; PM_ENOMEM.
  */
-pm_status pm_grid_solve(const pm_model *m, const pm_scheme *sc, long n, pm_contract_type type,
-                        const pm_grid_spec *spec, pm_grid_result *res, pm_error *err);
+PM_API pm_status pm_grid_solve(const pm_model *m, const pm_scheme *sc, long n,
+                               pm_contract_type type, const pm_grid_spec *spec, pm_grid_result *res,
+                               pm_error *err);
+
+PM_END_DECLS
 
 #endif

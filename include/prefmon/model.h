@@ -21,7 +21,10 @@
 #ifndef PREFMON_MODEL_H
 #define PREFMON_MODEL_H
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 #define PM_MODEL_MAX_TERMS 16
 
@@ -62,13 +65,13 @@ typedef struct pm_model {
 
 /** The paper's main setting: G = 1 - e^{-w}, E = 0.18 eta^2,
  *  mu = 0.5 eta^0.8, U0 = 0, wages in [-10, 20]. */
-void pm_model_default(pm_model *m);
+PM_API void pm_model_default(pm_model *m);
 
 /** Parse short specs ("cara:1", "poly:0,0,0.18", "power:0.5,0.8").
  *  PM_EINVAL with a message naming the spec on error. */
-pm_status pm_utility_parse(const char *spec, pm_utility *out, pm_error *err);
-pm_status pm_cost_parse(const char *spec, pm_cost *out, pm_error *err);
-pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err);
+PM_API pm_status pm_utility_parse(const char *spec, pm_utility *out, pm_error *err);
+PM_API pm_status pm_cost_parse(const char *spec, pm_cost *out, pm_error *err);
+PM_API pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err);
 
 /** A buffer of PM_SPEC_MAX bytes always holds a formatted spec: at most
  *  PM_MODEL_MAX_TERMS pairs of numbers of at most 24 characters each
@@ -76,17 +79,17 @@ pm_status pm_value_parse(const char *spec, pm_value *out, pm_error *err);
 #define PM_SPEC_MAX 1024
 
 /** Write the canonical spec back ("cara:1"); returns out. */
-char *pm_utility_format(const pm_utility *g, char *out, size_t size);
-char *pm_cost_format(const pm_cost *e, char *out, size_t size);
-char *pm_value_format(const pm_value *mu, char *out, size_t size);
+PM_API char *pm_utility_format(const pm_utility *g, char *out, size_t size);
+PM_API char *pm_cost_format(const pm_cost *e, char *out, size_t size);
+PM_API char *pm_value_format(const pm_value *mu, char *out, size_t size);
 
 /** Value (deriv 0), first (1) or second (2) derivative. */
-double pm_utility_eval(const pm_utility *g, double w, int deriv);
-double pm_cost_eval(const pm_cost *e, double eta, int deriv);
-double pm_value_eval(const pm_value *mu, double eta, int deriv);
+PM_API double pm_utility_eval(const pm_utility *g, double w, int deriv);
+PM_API double pm_cost_eval(const pm_cost *e, double eta, int deriv);
+PM_API double pm_value_eval(const pm_value *mu, double eta, int deriv);
 
 /** G^{-1}(u); NaN when u is outside the range of G. */
-double pm_utility_inverse(const pm_utility *g, double u);
+PM_API double pm_utility_inverse(const pm_utility *g, double u);
 
 /**
  * Check the paper's assumptions on the domain: G increasing and concave on
@@ -94,11 +97,18 @@ double pm_utility_inverse(const pm_utility *g, double u);
  * concave on [0,1], w_min < w_max, and E([0,1]) + U0 inside G([w_min,
  * w_max]) (Assumption 4). PM_EMODEL with the violated condition otherwise.
  */
-pm_status pm_model_check(const pm_model *m, pm_error *err);
+PM_API pm_status pm_model_check(const pm_model *m, pm_error *err);
 
 /** Read a JSON config {"utility": "cara:1", "cost": "poly:0,0,0.18",
  *  "value": "power:0.5,0.8", "u0": 0, "wage_min": -10, "wage_max": 20}
  *  (every key optional) over *m. PM_EIO / PM_EPARSE with file position. */
-pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err);
+PM_API pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err);
+
+/** pm_model_read_json for a config in memory, buf[0..len) (no NUL needed);
+ *  `name` stands for the path in messages (NULL: "<memory>"). */
+PM_API pm_status pm_model_read_json_mem(const char *buf, size_t len, const char *name, pm_model *m,
+                                        pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -23,7 +23,10 @@
 
 #include <stddef.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef enum pm_monitor_kind { PM_MONITOR_SELF = 0, PM_MONITOR_EXPERT = 1 } pm_monitor_kind;
 
@@ -47,37 +50,37 @@ typedef struct pm_scheme {
 
 /** Self-consistency scheme. delta in [0,1]; q0 in (0,1) (ignored, fixed at
  *  1/2, under the paper convention). PM_EINVAL unless s > q0. */
-pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0,
-                         pm_error *err);
+PM_API pm_status pm_scheme_self(pm_scheme *out, pm_convention conv, double delta, double q0,
+                                pm_error *err);
 
 /** Expert-agreement scheme, cbar in (0, 1]. */
-pm_status pm_scheme_expert(pm_scheme *out, double cbar, pm_error *err);
+PM_API pm_status pm_scheme_expert(pm_scheme *out, double cbar, pm_error *err);
 
 /** Short names: "self"/"expert", "general"/"paper". */
-const char *pm_monitor_name(pm_monitor_kind kind);
-const char *pm_convention_name(pm_convention conv);
+PM_API const char *pm_monitor_name(pm_monitor_kind kind);
+PM_API const char *pm_convention_name(pm_convention conv);
 
 /** s = m(1), the pass probability of full effort, in the convention's own
  *  form: 1 - delta (general), 1 - delta/2 (paper), (1 + cbar)/2 (expert).
  *  For reports; the maths uses q0 and the exact slope, since s - q0
  *  computed from a rounded s would lose the low bits of a small cbar. */
-double pm_scheme_agreement(const pm_scheme *sc);
+PM_API double pm_scheme_agreement(const pm_scheme *sc);
 
 /** Pass probability m(eta). */
-double pm_scheme_pass(const pm_scheme *sc, double eta);
+PM_API double pm_scheme_pass(const pm_scheme *sc, double eta);
 
 /** dm/deta = s - q0 (constant). */
-double pm_scheme_slope(const pm_scheme *sc);
+PM_API double pm_scheme_slope(const pm_scheme *sc);
 
 /** The paper's c in m = (1 + c eta)/2 when q0 = 1/2: c = 2 (s - q0). */
-double pm_scheme_c(const pm_scheme *sc);
+PM_API double pm_scheme_c(const pm_scheme *sc);
 
 /** Fisher information per monitored item, I(eta) = m'^2 / (m (1 - m));
  *  +inf where m(eta) is 0 or 1. */
-double pm_scheme_fisher(const pm_scheme *sc, double eta);
+PM_API double pm_scheme_fisher(const pm_scheme *sc, double eta);
 
 /** Inverse of m, eta = (m - q0) / (s - q0), not clipped. */
-double pm_scheme_eta(const pm_scheme *sc, double m);
+PM_API double pm_scheme_eta(const pm_scheme *sc, double m);
 
 /**
  * Alignment coefficient of an expert from preference probabilities:
@@ -85,7 +88,8 @@ double pm_scheme_eta(const pm_scheme *sc, double m);
  * the majority side (pe = 1{p >= 1/2}), i.e. cbar = 2 mean |p - 1/2|.
  * PM_EINVAL when count is 0 or a probability is outside [0,1].
  */
-pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar, pm_error *err);
+PM_API pm_status pm_cbar(const double *p, const double *pe, size_t count, double *cbar,
+                         pm_error *err);
 
 /* ---- hypothesis test H0: eta <= eta0 against H1: eta >= eta1 ---------- */
 
@@ -106,15 +110,27 @@ typedef struct pm_test {
     double log_type1, log_type2; /* natural logs, exact below 1e-308 */
 } pm_test;
 
-/** Design the test for n items by `rule` (alpha used by PM_RULE_LEVEL only)
- *  and compute its errors. PM_EINVAL unless 0 <= eta0 < eta1 <= 1, n >= 1,
- *  0 < alpha < 1 (level rule). Ties of the likelihood ratio go to H1. */
-pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
-                         double alpha, pm_test *out, pm_error *err);
+/** What a test decides between and how: the request of pm_test_design,
+ *  pm_samplesize and pm_plan_summarize. Start from pm_test_request_default. */
+typedef struct pm_test_request {
+    const pm_scheme *scheme; /* required */
+    double eta0, eta1;       /* H0 and H1 effort levels, 0 <= eta0 < eta1 <= 1 (0.8, 1) */
+    pm_rule rule;            /* PM_RULE_LR */
+    double alpha;            /* PM_RULE_LEVEL only, in (0, 1) (0.05) */
+} pm_test_request;
+
+/** The defaults above (scheme NULL: set it). */
+PM_API void pm_test_request_default(pm_test_request *req);
+
+/** Design the test for n items by req->rule (alpha used by PM_RULE_LEVEL
+ *  only) and compute its errors. PM_EINVAL unless req and its scheme are
+ *  given, 0 <= eta0 < eta1 <= 1, n >= 1, 0 < alpha < 1 (level rule). Ties
+ *  of the likelihood ratio go to H1. */
+PM_API pm_status pm_test_design(const pm_test_request *req, long n, pm_test *out, pm_error *err);
 
 /** Errors of the test with a given threshold k (0 <= k <= n+1). */
-pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
-                         pm_test *out, pm_error *err);
+PM_API pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, long k,
+                                pm_test *out, pm_error *err);
 
 /** Most steps of pm_samplesize's exact scan (level rule) above the
  *  randomised envelope's answer; each step costs two or three binomial
@@ -132,8 +148,8 @@ pm_status pm_test_errors(const pm_scheme *sc, double eta0, double eta1, long n, 
  * returns PM_ELIMIT (the answer would be exact but too costly) instead.
  * PM_ERANGE when no n <= max_n qualifies; *out then holds the test at max_n.
  */
-pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule, double alpha,
-                        double target, long max_n, pm_test *out, pm_error *err);
+PM_API pm_status pm_samplesize(const pm_test_request *req, double target, long max_n, pm_test *out,
+                               pm_error *err);
 
 /** Effort estimate from x passes out of n. */
 typedef struct pm_estimate {
@@ -144,8 +160,8 @@ typedef struct pm_estimate {
     double eta0, p_value;              /* P(X >= x | m(eta0)), exact */
 } pm_estimate;
 
-pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, double eta0,
-                             pm_estimate *out, pm_error *err);
+PM_API pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, double eta0,
+                                    pm_estimate *out, pm_error *err);
 
 /* ---- expert monitoring: information-theoretic lower bound -------------- */
 
@@ -154,19 +170,22 @@ pm_status pm_estimate_effort(const pm_scheme *sc, long n, long x, double level, 
  * KL = mean_i kl(1/2 + eta0 (p_i - 1/2) || 1/2 + eta1 (p_i - 1/2)), each
  * probability clipped to [1e-4, 1 - 1e-4] as in the authors' code.
  */
-pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl,
-                       pm_error *err);
+PM_API pm_status pm_expert_kl(const double *p, size_t count, double eta0, double eta1, double *kl,
+                              pm_error *err);
 
 /** Lower bound on type I + type II error of ANY test from n items:
  *  max(0, 1 - sqrt(n KL / 2), 1 - sqrt(1 - exp(-n KL))) (Pinsker and
  *  Bretagnolle–Huber on 1 - TV). */
-double pm_expert_lower_bound(double kl, double n);
+PM_API double pm_expert_lower_bound(double kl, double n);
 
 /** The paper's looser Proposition 1 bound, exp(-n KL) / 2. */
-double pm_expert_lower_bound_paper(double kl, double n);
+PM_API double pm_expert_lower_bound_paper(double kl, double n);
 
 /** Smallest n >= 1 with pm_expert_lower_bound(kl, n) <= target: below it no
  *  test can reach the target. PM_ERANGE if none up to max_n. */
-pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n, pm_error *err);
+PM_API pm_status pm_expert_bound_samplesize(double kl, double target, long max_n, long *n,
+                                            pm_error *err);
+
+PM_END_DECLS
 
 #endif

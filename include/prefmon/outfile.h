@@ -27,22 +27,27 @@
 
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_outfile pm_outfile;
 
 /** Prepare to write path; *out gets the handle. */
-pm_status pm_outfile_open(const char *path, pm_outfile **out, pm_error *err);
+PM_API pm_status pm_outfile_open(const char *path, pm_outfile **out, pm_error *err);
 
 /** The stream to write to (valid until commit or abort). */
-FILE *pm_outfile_stream(pm_outfile *of);
+PM_API FILE *pm_outfile_stream(pm_outfile *of);
 
 /** Flush, sync and put the file in place; frees of. PM_EIO with the reason
  *  (and nothing left behind) if any write failed. */
-pm_status pm_outfile_commit(pm_outfile *of, pm_error *err);
+PM_API pm_status pm_outfile_commit(pm_outfile *of, pm_error *err);
 
 /** Give up: remove the temporary file, leave path as it was; frees of.
  *  NULL is a no-op. */
-void pm_outfile_abort(pm_outfile *of);
+PM_API void pm_outfile_abort(pm_outfile *of);
+
+PM_END_DECLS
 
 #endif

@@ -39,7 +39,8 @@
 ** Ownership: every struct here is a plain value owned by the caller; the
 ** rows' annotator strings are borrowed from the input rows, except that a
 ** pm_pay_table read back owns its strings (pm_pay_table_free). Pure and
-** thread-safe; the library never prints — writers take the caller's FILE*.
+** thread-safe; the library never prints — writers take the caller's FILE* or
+** pm_writer.
 */
 #ifndef PREFMON_PAY_H
 #define PREFMON_PAY_H
@@ -48,10 +49,13 @@
 #include <stdio.h>
 
 #include "prefmon/assess.h"
+#include "prefmon/export.h"
 #include "prefmon/contract.h"
 #include "prefmon/csv.h" /* pm_csv_write_cell, the cell writer of these files */
-#include "prefmon/export.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
+
+PM_BEGIN_DECLS
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
 
@@ -69,6 +73,10 @@ typedef struct pm_pay_options {
     const char *currency; /* ISO 4217 code of a 2-decimal currency ("USD") */
     int strict_n;         /* refuse n_i != n instead of scaling the threshold */
 } pm_pay_options;
+
+/** Defaults: unit "1" (one contract unit is one unit of the currency),
+ *  currency "USD", strict_n 0. Set unit and currency to what is paid. */
+PM_API void pm_pay_options_default(pm_pay_options *opt);
 
 #define PM_PAY_REASON 192
 
@@ -99,9 +107,9 @@ typedef struct pm_pay_summary {
  * n_i != n in strict mode; PM_ERANGE when an amount cannot be computed
  * exactly in 128 bits or exceeds 10^15 cents.
  */
-pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
-                         const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
-                         pm_error *err);
+PM_API pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
+                                const pm_pay_input *in, size_t count, pm_pay_row *out,
+                                pm_pay_summary *sum, pm_error *err);
 
 /**
  * The pay inputs of an assessment: row i pays rows[i].annotator for its
@@ -129,35 +137,44 @@ PM_API pm_status pm_pay_check_unit(const char *unit, pm_error *err);
 /** The payment rule in one or two sentences, to print before paying
  *  ("binary contract for n = 20 pairs: wage = 1.2 + 0.8 if consistent >= 17
  *  ..."). Truncated to size. */
-pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
-                           size_t size, pm_error *err);
+PM_API pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt, char *buf,
+                                  size_t size, pm_error *err);
 
 /** The threshold for n_i pairs, ceil(k * n_i / n), exactly; PM_ERANGE on
  *  overflow, PM_EINVAL unless n >= 1, k >= 0, n_i >= 0. */
-pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err);
+PM_API pm_status pm_pay_scaled_threshold(long k, long n, long n_i, long *k_i, pm_error *err);
 
 /** Parse an amount of money ("1", "1.5", "1.50", "0.05"; at most two
  *  decimals unless the rest are zeros) into cents. PM_EINVAL otherwise. */
-pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
+PM_API pm_status pm_money_parse(const char *s, long long *cents, pm_error *err);
 
 /** cents as "d.dd" ("-0.05", "12.30"); buf holds at least 32 bytes. */
-void pm_money_format(long long cents, char *buf, size_t size);
+PM_API void pm_money_format(long long cents, char *buf, size_t size);
 
-/* ---- writers (to the caller's stream; PM_EIO on a write error) ------- */
+/* ---- writers (to the caller's stream; PM_EIO on a write error) -------
+ *
+ * Each has a `_to` form writing through a pm_writer (writer.h: a callback or
+ * a memory buffer) the same bytes; the FILE* form also flushes fp and checks
+ * its error flag. A `_to` form that fails may have written part of the
+ * output (the FILE* callers write to a pm_outfile, which discards it). */
 
 /** The payment table: header annotator,pairs,consistent,wage,paid,bonus,
  *  reason,currency,unit, then every row (also bonus <= 0, with its reason);
  *  currency and unit come from opt, so every row says what its amounts are. */
-pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
-                             const pm_pay_options *opt, pm_error *err);
+PM_API pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
+                                    const pm_pay_options *opt, pm_error *err);
+PM_API pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                       const pm_pay_options *opt, pm_error *err);
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
  *  the study's currency with two decimals; rows with bonus <= 0 skipped
  *  (*skipped, may be NULL). A payable row whose id is not 24 hexadecimal
  *  digits is PM_EPARSE naming the row, detected before anything is
  *  written. */
-pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
-                                pm_error *err);
+PM_API pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count,
+                                       size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_prolific_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                          size_t *skipped, pm_error *err);
 
 /** worker -> assignment, for MTurk's SendBonus (which needs one assignment
  *  of the worker). The first pair listed for a worker is used. */
@@ -173,9 +190,12 @@ typedef struct pm_pay_assignment {
  *  ^A[A-Z0-9]+$, an AssignmentId not matching ^[A-Z0-9]+$ (at most 64
  *  characters each) or a Reason over 4096 characters is PM_EPARSE naming
  *  the row; all detected before anything is written. */
-pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
-                             const pm_pay_assignment *map, size_t map_count, const char *reason,
-                             size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
+                                    const pm_pay_assignment *map, size_t map_count,
+                                    const char *reason, size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_mturk_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                       const pm_pay_assignment *map, size_t map_count,
+                                       const char *reason, size_t *skipped, pm_error *err);
 
 /** Toloka (toloka-kit UserBonus): header user_id,amount,public_title,
  *  public_message; title and message are required. Toloka accepts 0.01 to
@@ -183,8 +203,12 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
  *  user; a user_id that is not 32 hexadecimal digits, or a title or message
  *  holding a control byte (a newline) or bytes that are not UTF-8, is
  *  PM_EPARSE; all detected before anything is written. */
-pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
-                              const char *message, size_t *skipped, pm_error *err);
+PM_API pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count,
+                                     const char *title, const char *message, size_t *skipped,
+                                     pm_error *err);
+PM_API pm_status pm_pay_write_toloka_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                        const char *title, const char *message, size_t *skipped,
+                                        pm_error *err);
 
 /* ---- reading the payment table back ----------------------------------- */
 
@@ -231,6 +255,8 @@ PM_API void pm_pay_table_free(pm_pay_table *t);
 
 /** One CSV cell: guarded (pm_csv_guard: a leading ' before = + - @ TAB CR ') and quoted
  *  per RFC 4180 when needed. Exposed for the CLI's other CSV outputs. */
-pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
+PM_API pm_status pm_csv_write_cell(FILE *fp, const char *text, pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -45,26 +45,28 @@
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
 
+PM_BEGIN_DECLS
+
 /* ---- item pools ------------------------------------------------------- */
 
 typedef struct pm_plan_pool pm_plan_pool;
 
-/** An empty pool, or NULL when out of memory. */
-pm_plan_pool *pm_plan_pool_new(void);
-void pm_plan_pool_free(pm_plan_pool *p);
+/** An empty pool, or NULL with PM_ENOMEM in err when out of memory. */
+PM_API pm_plan_pool *pm_plan_pool_new(pm_error *err);
+PM_API void pm_plan_pool_free(pm_plan_pool *p);
 
 /** Hex characters of a content key (128 bits of SHA-256), plus the NUL. */
 #define PM_PLAN_KEY_SIZE 33
 
 /** The content key of an item: the first 128 bits of SHA-256(a || 0x00 ||
  *  b), as 32 lowercase hex digits. Copies of an item share it. */
-void pm_plan_content_key(const char *a, const char *b, char key[PM_PLAN_KEY_SIZE]);
+PM_API void pm_plan_content_key(const char *a, const char *b, char key[PM_PLAN_KEY_SIZE]);
 
 /** Add an item. key NULL: the content key of (a, b). a and b are the two
  *  responses (both or neither, NULL for a key-only pool); copied. A key
  *  already in the pool is not added again: *added (may be NULL) says so. */
-pm_status pm_plan_pool_add(pm_plan_pool *p, const char *key, const char *a, const char *b,
-                           int *added, pm_error *err);
+PM_API pm_status pm_plan_pool_add(pm_plan_pool *p, const char *key, const char *a, const char *b,
+                                  int *added, pm_error *err);
 
 /**
  * Read a preference dataset, one JSON object per line with string fields
@@ -76,17 +78,17 @@ pm_status pm_plan_pool_add(pm_plan_pool *p, const char *key, const char *a, cons
  * line over PM_PLAN_MAX_LINE bytes (read no further), PM_EIO. On error the
  * items read from this stream are removed again.
  */
-pm_status pm_plan_pool_read_jsonl(pm_plan_pool *p, FILE *fp, const char *name, size_t *duplicates,
-                                  pm_error *err);
+PM_API pm_status pm_plan_pool_read_jsonl(pm_plan_pool *p, FILE *fp, const char *name,
+                                         size_t *duplicates, pm_error *err);
 
 #define PM_PLAN_MAX_LINE ((size_t)16 << 20)
 
-size_t pm_plan_pool_count(const pm_plan_pool *p);
+PM_API size_t pm_plan_pool_count(const pm_plan_pool *p);
 /** 1 and *index (may be NULL) when key is in the pool, else 0. */
-int pm_plan_pool_find(const pm_plan_pool *p, const char *key, size_t *index);
-const char *pm_plan_pool_key(const pm_plan_pool *p, size_t i);
+PM_API int pm_plan_pool_find(const pm_plan_pool *p, const char *key, size_t *index);
+PM_API const char *pm_plan_pool_key(const pm_plan_pool *p, size_t i);
 /** Response A (which = 0) or B (which = 1) of item i; NULL in a key-only pool. */
-const char *pm_plan_pool_response(const pm_plan_pool *p, size_t i, int which);
+PM_API const char *pm_plan_pool_response(const pm_plan_pool *p, size_t i, int which);
 
 /**
  * The one rule that splits the items read into the gold set and the pool
@@ -117,6 +119,11 @@ typedef struct pm_plan_request {
     uint64_t seed;
 } pm_plan_request;
 
+/** Defaults: no pools or names (set items and length: they are required),
+ *  n_annotators 1, length 0, duplicates 0, dup_rate 0, min_gap 10 (as
+ *  `prefmon plan`), gold_rate 0, seed 0. */
+PM_API void pm_plan_request_default(pm_plan_request *req);
+
 /** One slot of one annotator's queue. */
 typedef struct pm_plan_row {
     size_t annotator; /* index into the plan's annotators */
@@ -139,51 +146,51 @@ typedef struct pm_plan pm_plan;
  * set's size; L - g - d above the item pool's size; a gold key also in the
  * item pool (it would be shown twice unmarked). *out is set only on success.
  */
-pm_status pm_plan_make(const pm_plan_request *req, pm_plan **out, pm_error *err);
-void pm_plan_free(pm_plan *plan);
+PM_API pm_status pm_plan_make(const pm_plan_request *req, pm_plan **out, pm_error *err);
+PM_API void pm_plan_free(pm_plan *plan);
 
 /** All rows, annotator by annotator, position by position. */
-const pm_plan_row *pm_plan_rows(const pm_plan *plan, size_t *count);
-const char *pm_plan_annotator(const pm_plan *plan, size_t i);
+PM_API const pm_plan_row *pm_plan_rows(const pm_plan *plan, size_t *count);
+PM_API const char *pm_plan_annotator(const pm_plan *plan, size_t i);
 /** The item key of a row, and the texts shown on its left and right (NULL
  *  in a key-only pool). */
-const char *pm_plan_row_key(const pm_plan *plan, const pm_plan_row *row);
-const char *pm_plan_row_text(const pm_plan *plan, const pm_plan_row *row, int right);
+PM_API const char *pm_plan_row_key(const pm_plan *plan, const pm_plan_row *row);
+PM_API const char *pm_plan_row_text(const pm_plan *plan, const pm_plan_row *row, int right);
 
 typedef struct pm_plan_summary {
     size_t annotators, rows;
     long length, duplicates, gold, singles, min_gap;
     long distinct_items; /* pool items per annotator, L - g - d */
     uint64_t seed;
-    int has_test; /* 1 when a scheme was given and d >= 1 */
+    int has_test; /* 1 when a test was asked for and d >= 1 */
     pm_test test; /* the test on d pairs per annotator, with its error rates */
 } pm_plan_summary;
 
-/** The plan's counts and, when sc is not NULL, what d pairs per annotator
- *  buy: pm_test_design(sc, eta0, eta1, d, rule, alpha). */
-pm_status pm_plan_summarize(const pm_plan *plan, const pm_scheme *sc, double eta0, double eta1,
-                            pm_rule rule, double alpha, pm_plan_summary *out, pm_error *err);
+/** The plan's counts and, when test is not NULL, what d pairs per
+ *  annotator buy: pm_test_design(test, d). */
+PM_API pm_status pm_plan_summarize(const pm_plan *plan, const pm_test_request *test,
+                                   pm_plan_summary *out, pm_error *err);
 
 /* ---- writers (to the caller's stream) ---------------------------------- */
 
 /** Generic CSV (RFC 4180, CRLF): annotator,position,item,shown_left, plus
  *  left,right when the item pool has responses. Cells are quoted, never
  *  altered: item keys must reach the platform byte for byte. */
-pm_status pm_plan_write_csv(const pm_plan *plan, FILE *fp, pm_error *err);
+PM_API pm_status pm_plan_write_csv(const pm_plan *plan, FILE *fp, pm_error *err);
 
 /** JSON Lines with the same fields. */
-pm_status pm_plan_write_jsonl(const pm_plan *plan, FILE *fp, pm_error *err);
+PM_API pm_status pm_plan_write_jsonl(const pm_plan *plan, FILE *fp, pm_error *err);
 
 /** A Label Studio import file: a JSON list of tasks {"data": {"item",
  *  "left", "right", "annotator", "position", "shown_left"}} (the "Basic
  *  Label Studio JSON format", labelstud.io/guide/tasks; a labeling config
  *  refers to $left and $right). */
-pm_status pm_plan_write_labelstudio(const pm_plan *plan, FILE *fp, pm_error *err);
+PM_API pm_status pm_plan_write_labelstudio(const pm_plan *plan, FILE *fp, pm_error *err);
 
 /** The private manifest (JSON Lines): a header object with the request and
  *  the generator, then every row with is_gold, copy and partner.
  *  pm_plan_read_manifest reads it back into the same plan. */
-pm_status pm_plan_write_manifest(const pm_plan *plan, FILE *fp, pm_error *err);
+PM_API pm_status pm_plan_write_manifest(const pm_plan *plan, FILE *fp, pm_error *err);
 
 /* ---- reading a manifest back ------------------------------------------- */
 
@@ -194,8 +201,8 @@ pm_status pm_plan_write_manifest(const pm_plan *plan, FILE *fp, pm_error *err);
  * after that line. Lets a caller size the pools (e.g. the gold set) before
  * pm_plan_read_manifest reads the whole file again. Errors as there.
  */
-pm_status pm_plan_read_manifest_header(FILE *fp, const char *name, pm_plan_summary *out,
-                                       pm_error *err);
+PM_API pm_status pm_plan_read_manifest_header(FILE *fp, const char *name, pm_plan_summary *out,
+                                              pm_error *err);
 
 /**
  * Rebuild the plan a manifest was written from (pm_plan_write_manifest),
@@ -216,7 +223,9 @@ pm_status pm_plan_read_manifest_header(FILE *fp, const char *name, pm_plan_summa
  * PM_PLAN_MAX_LINE), PM_EIO, PM_ENOMEM. Memory grows with the rows read,
  * never with what the header announces. *out is set only on success.
  */
-pm_status pm_plan_read_manifest(FILE *fp, const char *name, const pm_plan_pool *items,
-                                const pm_plan_pool *gold, pm_plan **out, pm_error *err);
+PM_API pm_status pm_plan_read_manifest(FILE *fp, const char *name, const pm_plan_pool *items,
+                                       const pm_plan_pool *gold, pm_plan **out, pm_error *err);
+
+PM_END_DECLS
 
 #endif

@@ -24,43 +24,48 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_prefs pm_prefs;
 
-/** A new empty set, or NULL when out of memory. */
-pm_prefs *pm_prefs_new(void);
+/** A new empty set, or NULL with PM_ENOMEM in err when out of memory. */
+PM_API pm_prefs *pm_prefs_new(pm_error *err);
 
 /** Free the handle; NULL is a no-op. */
-void pm_prefs_free(pm_prefs *pr);
+PM_API void pm_prefs_free(pm_prefs *pr);
 
 /** Append every probability in the file. On a bad line returns PM_EPARSE
  *  (PM_ELIMIT for a line over 64 MiB, PM_EIO if unreadable or a
  *  directory) and fills err with "file:line[:col]: field: what"; the values
  *  read before it are discarded (all or nothing). Memory stays bounded on
  *  input without newlines (/dev/zero): reading stops at the line limit. */
-pm_status pm_prefs_read_file(pm_prefs *pr, const char *path, pm_error *err);
+PM_API pm_status pm_prefs_read_file(pm_prefs *pr, const char *path, pm_error *err);
 
 /** As pm_prefs_read_file on an open stream; `name` is used in messages. */
-pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name, pm_error *err);
+PM_API pm_status pm_prefs_read_stream(pm_prefs *pr, FILE *fp, const char *name, pm_error *err);
 
 /** Append one probability in [0,1] (folded); PM_EINVAL outside. */
-pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err);
+PM_API pm_status pm_prefs_add(pm_prefs *pr, double p, pm_error *err);
 
-size_t pm_prefs_count(const pm_prefs *pr);
-const double *pm_prefs_values(const pm_prefs *pr);
+PM_API size_t pm_prefs_count(const pm_prefs *pr);
+PM_API const double *pm_prefs_values(const pm_prefs *pr);
 
 /** The same values before folding, in reading order: sigmoid(chosen -
  *  rejected) for JSON rows (below 1/2 when the rejected response scored
  *  higher), the value as written for plain lines. Calibration needs them
  *  (include/prefmon/calib.h): a reward model's "chosen scored lower" is
  *  exactly the miscalibration it measures. Borrowed like pm_prefs_values. */
-const double *pm_prefs_raw_values(const pm_prefs *pr);
+PM_API const double *pm_prefs_raw_values(const pm_prefs *pr);
 
 /** Lines read as JSON preference rows (vs plain probabilities). */
-size_t pm_prefs_json_rows(const pm_prefs *pr);
+PM_API size_t pm_prefs_json_rows(const pm_prefs *pr);
 
 /** Logistic function 1 / (1 + e^-x), stable for large |x|. */
-double pm_sigmoid(double x);
+PM_API double pm_sigmoid(double x);
+
+PM_END_DECLS
 
 #endif

@@ -55,7 +55,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_record {
     const char *annotator; /* borrowed: valid until the next pm_records_next call */
@@ -93,6 +96,10 @@ typedef struct pm_records_options {
     size_t max_document;      /* largest Label Studio export; 0 = PM_RECORDS_MAX_DOCUMENT */
 } pm_records_options;
 
+/** Defaults: format PM_RECORDS_AUTO, item_field and label_field NULL,
+ *  max_line and max_document 0 (their PM_RECORDS_MAX_* defaults). */
+PM_API void pm_records_options_default(pm_records_options *opt);
+
 /** Why a row was skipped (counted in pm_records_stats.skipped). */
 typedef enum pm_records_skip {
     PM_RECORDS_SKIP_EMPTY_LABEL = 0, /* a row whose label is empty */
@@ -111,10 +118,10 @@ typedef struct pm_records_stats {
 typedef struct pm_records pm_records;
 
 /** A new reader (opt may be NULL: all defaults), or NULL with err set. */
-pm_records *pm_records_new(const pm_records_options *opt, pm_error *err);
+PM_API pm_records *pm_records_new(const pm_records_options *opt, pm_error *err);
 
 /** Free the handle and everything it owns; NULL is a no-op. */
-void pm_records_free(pm_records *r);
+PM_API void pm_records_free(pm_records *r);
 
 /** Read gold labels, item TAB label (or CSV item,label; an "item,label"
  *  header line is allowed), applied to every record of every format whose
@@ -124,45 +131,47 @@ void pm_records_free(pm_records *r);
  *  gold labels is an error; Label Studio ground truth joins the same table.
  *  May be called several times, before or between files. On failure the
  *  gold labels before the bad line may have been added: stop there. */
-pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
+PM_API pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
 
 /** Start the next input file ("-" is stdin), closing the previous one.
  *  The format is detected from the first block unless forced; the header
  *  is read and checked here. */
-pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
+PM_API pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
 
 /** As pm_records_open on a stream the caller opened (a pipe, fmemopen);
  *  the handle borrows fp until the next open or free; name is copied. */
-pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err);
+PM_API pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_error *err);
 
 /** The next record of the current file: *got = 1 and *out filled, or
  *  *got = 0 at its end. On error the file stays at the error (call
  *  pm_records_open for another file or free the handle). */
-pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err);
+PM_API pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err);
 
 /** Counters over every file read so far. */
-void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
+PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
 /** "empty-label", "cancelled", "no-result", "ground-truth"; "?" otherwise. */
-const char *pm_records_skip_name(int reason);
+PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio"; "?". */
-const char *pm_records_format_name(pm_records_format f);
+PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */
-int pm_records_format_parse(const char *name);
+PM_API int pm_records_format_parse(const char *name);
 
 /** The format of the current file (PM_RECORDS_AUTO before any open). */
-pm_records_format pm_records_detected(const pm_records *r);
+PM_API pm_records_format pm_records_detected(const pm_records *r);
 
 /** Rows of the file open in r, estimated from its size and the line
  *  density of the block already read; 0 when unknown (a pipe, a Label
  *  Studio document, no line end in the block). A size hint only (e.g. for
  *  pm_assess_reserve): it may be off either way. */
-size_t pm_records_estimate_rows(const pm_records *r);
+PM_API size_t pm_records_estimate_rows(const pm_records *r);
 
 /** The header columns of the current file that were ignored, comma
  *  separated ("" when none); borrowed until the next pm_records_open. */
-const char *pm_records_ignored(const pm_records *r);
+PM_API const char *pm_records_ignored(const pm_records *r);
+
+PM_END_DECLS
 
 #endif

@@ -34,8 +34,11 @@
 
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/records.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /* Optional columns (a bitset). */
 #define PM_RECW_SHOWN_LEFT 0x01u /* every record must then have shown_left 'A' or 'B' */
@@ -48,22 +51,24 @@ typedef struct pm_records_writer pm_records_writer;
 /** A writer of `format` (PM_RECORDS_CSV, _JSONL or _LABELSTUDIO) with the
  *  optional columns `fields`; name is used in messages. PM_EINVAL for
  *  another format or a field the format cannot carry, PM_ENOMEM. */
-pm_status pm_records_writer_new(FILE *fp, const char *name, pm_records_format format,
-                                unsigned fields, pm_records_writer **out, pm_error *err);
+PM_API pm_status pm_records_writer_new(FILE *fp, const char *name, pm_records_format format,
+                                       unsigned fields, pm_records_writer **out, pm_error *err);
 
 /** Append one record. PM_EINVAL (nothing written) for a missing annotator,
  *  item or label, or a missing shown_left when that column is written;
  *  PM_EIO when a buffer flush fails. */
-pm_status pm_records_write(pm_records_writer *w, const pm_record *r, pm_error *err);
+PM_API pm_status pm_records_write(pm_records_writer *w, const pm_record *r, pm_error *err);
 
 /** Write what is left (the Label Studio closing bracket), flush to fp and
  *  free the writer whatever happens. PM_EIO on a write error. */
-pm_status pm_records_writer_close(pm_records_writer *w, pm_error *err);
+PM_API pm_status pm_records_writer_close(pm_records_writer *w, pm_error *err);
 
 /** Free without finishing (after an error); NULL is a no-op. */
-void pm_records_writer_free(pm_records_writer *w);
+PM_API void pm_records_writer_free(pm_records_writer *w);
 
 /** Records written so far. */
-long pm_records_writer_count(const pm_records_writer *w);
+PM_API long pm_records_writer_count(const pm_records_writer *w);
+
+PM_END_DECLS
 
 #endif

@@ -24,25 +24,28 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 typedef struct pm_doc pm_doc;
 typedef struct pm_doc_table pm_doc_table;
 typedef struct pm_doc_plot pm_doc_plot;
 
 /** A new empty document with a title (shown as <title> and <h1>). */
-pm_doc *pm_doc_new(const char *title, pm_error *err);
-void pm_doc_free(pm_doc *d);
+PM_API pm_doc *pm_doc_new(const char *title, pm_error *err);
+PM_API void pm_doc_free(pm_doc *d);
 
 /** A line under the title saying what produced the document (command,
  *  version, inputs, seed). */
-pm_status pm_doc_subtitle(pm_doc *d, const char *text, pm_error *err);
+PM_API pm_status pm_doc_subtitle(pm_doc *d, const char *text, pm_error *err);
 
 /** Start a section: id is the HTML anchor ([a-z0-9-]+), heading its h2. */
-pm_status pm_doc_section(pm_doc *d, const char *id, const char *heading, pm_error *err);
+PM_API pm_status pm_doc_section(pm_doc *d, const char *id, const char *heading, pm_error *err);
 
 /** A paragraph of plain text. */
-pm_status pm_doc_para(pm_doc *d, const char *text, pm_error *err);
+PM_API pm_status pm_doc_para(pm_doc *d, const char *text, pm_error *err);
 
 typedef enum pm_doc_verdict {
     PM_VERDICT_INFO = 0, /* a neutral statement */
@@ -52,12 +55,12 @@ typedef enum pm_doc_verdict {
 } pm_doc_verdict;
 
 /** A highlighted statement: "claim" in bold, then the finding. */
-pm_status pm_doc_verdict_box(pm_doc *d, pm_doc_verdict v, const char *claim, const char *finding,
-                             pm_error *err);
+PM_API pm_status pm_doc_verdict_box(pm_doc *d, pm_doc_verdict v, const char *claim,
+                                    const char *finding, pm_error *err);
 
 /** A list of name = value pairs (parameters a figure depends on). */
-pm_status pm_doc_keyvals(pm_doc *d, const char *const *names, const char *const *values,
-                         size_t count, pm_error *err);
+PM_API pm_status pm_doc_keyvals(pm_doc *d, const char *const *names, const char *const *values,
+                                size_t count, pm_error *err);
 
 typedef enum pm_doc_col {
     PM_COL_TEXT = 0,  /* left-aligned, sorts as text */
@@ -66,11 +69,11 @@ typedef enum pm_doc_col {
 
 /** A table with ncol columns. kinds may be NULL (all text). The caption
  *  says what the table holds and what it depends on. */
-pm_doc_table *pm_doc_table_new(pm_doc *d, const char *caption, size_t ncol,
-                               const char *const *headers, const pm_doc_col *kinds, int sortable,
-                               pm_error *err);
+PM_API pm_doc_table *pm_doc_table_new(pm_doc *d, const char *caption, size_t ncol,
+                                      const char *const *headers, const pm_doc_col *kinds,
+                                      int sortable, pm_error *err);
 /** One row of ncol cells (already formatted text; NULL prints as empty). */
-pm_status pm_doc_table_row(pm_doc_table *t, const char *const *cells, pm_error *err);
+PM_API pm_status pm_doc_table_row(pm_doc_table *t, const char *const *cells, pm_error *err);
 
 typedef enum pm_doc_scale {
     PM_SCALE_LINEAR = 0,
@@ -88,9 +91,9 @@ typedef struct pm_doc_plot_spec {
 } pm_doc_plot_spec;
 
 /** Fill spec with no labels, linear axes and NaN limits. */
-void pm_doc_plot_spec_default(pm_doc_plot_spec *spec);
+PM_API void pm_doc_plot_spec_default(pm_doc_plot_spec *spec);
 
-pm_doc_plot *pm_doc_plot_new(pm_doc *d, const pm_doc_plot_spec *spec, pm_error *err);
+PM_API pm_doc_plot *pm_doc_plot_new(pm_doc *d, const pm_doc_plot_spec *spec, pm_error *err);
 
 typedef enum pm_doc_mark {
     PM_MARK_LINE = 0,    /* polyline through the points in order */
@@ -113,18 +116,20 @@ typedef struct pm_doc_series {
 } pm_doc_series;
 
 /** Add a series to a plot (copied). */
-pm_status pm_doc_plot_series(pm_doc_plot *p, const pm_doc_series *s, pm_error *err);
+PM_API pm_status pm_doc_plot_series(pm_doc_plot *p, const pm_doc_series *s, pm_error *err);
 
 /** A reference line y = a·x^b drawn across the plot (on log–log axes a
  *  straight line of slope b), dashed grey, with its legend name. */
-pm_status pm_doc_plot_power_line(pm_doc_plot *p, const char *name, double a, double b,
-                                 pm_error *err);
+PM_API pm_status pm_doc_plot_power_line(pm_doc_plot *p, const char *name, double a, double b,
+                                        pm_error *err);
 
 /** A horizontal or vertical reference line (vertical when vertical != 0). */
-pm_status pm_doc_plot_rule(pm_doc_plot *p, const char *name, double at, int vertical,
-                           pm_error *err);
+PM_API pm_status pm_doc_plot_rule(pm_doc_plot *p, const char *name, double at, int vertical,
+                                  pm_error *err);
 
 /** Render the whole document as one self-contained HTML file. */
-pm_status pm_doc_write_html(const pm_doc *d, FILE *fp, pm_error *err);
+PM_API pm_status pm_doc_write_html(const pm_doc *d, FILE *fp, pm_error *err);
+
+PM_END_DECLS
 
 #endif

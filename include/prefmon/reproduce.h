@@ -45,11 +45,13 @@
 #include <stddef.h>
 
 #include "prefmon/calib.h"
-#include "prefmon/contract.h"
 #include "prefmon/export.h"
+#include "prefmon/contract.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/status.h"
+
+PM_BEGIN_DECLS
 
 /* ---- the paper's parameter grids ------------------------------------- */
 
@@ -57,18 +59,18 @@
 #define PM_REPRO_LB_NS 49 /* n = 10, 20, .., 490 */
 #define PM_REPRO_LB_ETA0S 4
 #define PM_REPRO_LB_ETA1S 3
-extern const double pm_repro_lb_eta0[PM_REPRO_LB_ETA0S]; /* 0.95 0.9 0.8 0.6 */
-extern const double pm_repro_lb_eta1[PM_REPRO_LB_ETA1S]; /* 1 0.98 0.96 */
+PM_API extern const double pm_repro_lb_eta0[PM_REPRO_LB_ETA0S]; /* 0.95 0.9 0.8 0.6 */
+PM_API extern const double pm_repro_lb_eta1[PM_REPRO_LB_ETA1S]; /* 1 0.98 0.96 */
 
 #define PM_REPRO_LRT_DELTAS 4
 #define PM_REPRO_LRT_ETA0S 2
 #define PM_REPRO_LRT_ETA1S 2
-extern const double pm_repro_lrt_delta[PM_REPRO_LRT_DELTAS]; /* 0 0.1 0.2 0.3 */
-extern const double pm_repro_lrt_eta0[PM_REPRO_LRT_ETA0S];   /* 0.8 0.9 */
-extern const double pm_repro_lrt_eta1[PM_REPRO_LRT_ETA1S];   /* 1 0.95 */
+PM_API extern const double pm_repro_lrt_delta[PM_REPRO_LRT_DELTAS]; /* 0 0.1 0.2 0.3 */
+PM_API extern const double pm_repro_lrt_eta0[PM_REPRO_LRT_ETA0S];   /* 0.8 0.9 */
+PM_API extern const double pm_repro_lrt_eta1[PM_REPRO_LRT_ETA1S];   /* 1 0.95 */
 
 /** n of point i of the Fig. 1-2 grid: 10 (i + 1). */
-long pm_repro_lb_n(int i);
+PM_API long pm_repro_lb_n(int i);
 
 /* Fig. 3 settings: the paper's main one and its three appendix variants. */
 #define PM_REPRO_SETTINGS 4
@@ -82,7 +84,7 @@ typedef struct pm_repro_setting {
 /** Setting i (0 main: U0 = 0, delta = 0.02, mu = 0.5 eta^0.8, G = 1 -
  *  e^{-w}, E = 0.18 eta^2; 1 delta = 0; 2 mu = 0.3 eta^0.8 (the authors'
  *  code; the text says 1/3); 3 G = 1/2 - 1/2 e^{-w/2}). */
-void pm_repro_setting_get(int i, pm_repro_setting *out);
+PM_API void pm_repro_setting_get(int i, pm_repro_setting *out);
 
 #define PM_REPRO_MONITORS 2 /* 0 self, 1 expert */
 #define PM_REPRO_TYPES 2    /* pm_contract_type: 0 linear, 1 binary */
@@ -90,15 +92,15 @@ void pm_repro_setting_get(int i, pm_repro_setting *out);
 #define PM_REPRO_MODES 2    /* 0 exact solvers, 1 the authors' grid */
 #define PM_REPRO_MAX_GAP_NS 101
 #define PM_REPRO_LOGLOG_NS 10
-extern const long pm_repro_loglog_n[PM_REPRO_LOGLOG_NS]; /* 10 .. 10000 */
-#define PM_REPRO_CBARS 20                                /* cbar = 0.05, 0.10, .., 1 */
+PM_API extern const long pm_repro_loglog_n[PM_REPRO_LOGLOG_NS]; /* 10 .. 10000 */
+#define PM_REPRO_CBARS 20                                       /* cbar = 0.05, 0.10, .., 1 */
 #define PM_REPRO_SS_DELTAS 3
-extern const double pm_repro_ss_delta[PM_REPRO_SS_DELTAS]; /* 0.02 0.1 0.2 */
-#define PM_REPRO_SS_ETA0S 2                                /* 0.8 0.9, eta1 = 1 */
-extern const double pm_repro_ss_eta0[PM_REPRO_SS_ETA0S];
+PM_API extern const double pm_repro_ss_delta[PM_REPRO_SS_DELTAS]; /* 0.02 0.1 0.2 */
+#define PM_REPRO_SS_ETA0S 2                                       /* 0.8 0.9, eta1 = 1 */
+PM_API extern const double pm_repro_ss_eta0[PM_REPRO_SS_ETA0S];
 
 /** pm_solve of solve index s (PM_SOLVE_SECOND_BEST, PM_SOLVE_RESTRICTED). */
-pm_solve pm_repro_solve(int s);
+PM_API pm_solve pm_repro_solve(int s);
 
 typedef enum pm_repro_grid {
     PM_REPRO_GRID_OFF = 0,    /* exact solvers only */
@@ -116,17 +118,17 @@ typedef struct pm_repro_opts {
     int gaps;           /* compute Fig. 3 at all (default 1; 0 leaves every gap NaN) */
 } pm_repro_opts;
 
-void pm_repro_opts_default(pm_repro_opts *o);
+PM_API void pm_repro_opts_default(pm_repro_opts *o);
 
 /** The Fig. 3 n grid of o: 1, 11, .., at most PM_REPRO_MAX_GAP_NS values;
  *  returns the count. */
-int pm_repro_gap_ns(const pm_repro_opts *o, long *ns);
+PM_API int pm_repro_gap_ns(const pm_repro_opts *o, long *ns);
 
 /** Setting index of a name ("main", "delta0", "mu-low", "G-tilde"), -1 if none. */
-int pm_repro_setting_index(const char *name);
+PM_API int pm_repro_setting_index(const char *name);
 
 /** Whether Fig. 3 point j of the gap grid is solved in grid mode. */
-int pm_repro_grid_at(const pm_repro_opts *o, int j);
+PM_API int pm_repro_grid_at(const pm_repro_opts *o, int j);
 
 /** Gaps of one monitor: [setting][type][solve][mode][n], NaN where not
  *  computed or infeasible. Unclipped (plots clip to [0, 1]). */
@@ -175,11 +177,11 @@ typedef struct pm_repro_expert {
 
 /** Self-consistency numbers. PM_EINVAL on bad options; errors of the
  *  solvers other than infeasibility are passed on. */
-pm_status pm_repro_self_run(const pm_repro_opts *o, pm_repro_self *out, pm_error *err);
+PM_API pm_status pm_repro_self_run(const pm_repro_opts *o, pm_repro_self *out, pm_error *err);
 
 /** Expert numbers from folded probabilities p[0..count) (>= 1/2). */
-pm_status pm_repro_expert_run(const double *p, size_t count, const pm_repro_opts *o,
-                              pm_repro_expert *out, pm_error *err);
+PM_API pm_status pm_repro_expert_run(const double *p, size_t count, const pm_repro_opts *o,
+                                     pm_repro_expert *out, pm_error *err);
 
 /** Search limit of the sample-size panel. */
 #define PM_REPRO_SS_MAX_N 10000000L
@@ -334,5 +336,7 @@ typedef struct pm_repro_report {
     pm_calib_opts copts; /* seed and bins of the split and calibration */
     const char *command; /* what produced it, for the subtitle ("" if NULL) */
 } pm_repro_report;
+
+PM_END_DECLS
 
 #endif

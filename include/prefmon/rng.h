@@ -26,6 +26,10 @@
 
 #include <stdint.h>
 
+#include "prefmon/export.h"
+
+PM_BEGIN_DECLS
+
 typedef struct pm_rng {
     uint64_t s[4];
 } pm_rng;
@@ -34,29 +38,31 @@ typedef struct pm_rng {
 #define PM_RNG_NAME "xoshiro256** 1.0, SplitMix64-seeded, stream j = 2^128 * j jump"
 
 /** One SplitMix64 step: advances *x and returns the next output. */
-uint64_t pm_splitmix64(uint64_t *x);
+PM_API uint64_t pm_splitmix64(uint64_t *x);
 
 /** State from a 64-bit seed (SplitMix64 expansion). */
-void pm_rng_seed(pm_rng *r, uint64_t seed);
+PM_API void pm_rng_seed(pm_rng *r, uint64_t seed);
 
 /** Stream `stream` of `seed`: pm_rng_seed then `stream` jumps. */
-void pm_rng_stream(pm_rng *r, uint64_t seed, uint64_t stream);
+PM_API void pm_rng_stream(pm_rng *r, uint64_t seed, uint64_t stream);
 
 /** Next 64-bit output (the reference next()). */
-uint64_t pm_rng_next(pm_rng *r);
+PM_API uint64_t pm_rng_next(pm_rng *r);
 
 /** Advance by 2^128 outputs (the reference jump()). */
-void pm_rng_jump(pm_rng *r);
+PM_API void pm_rng_jump(pm_rng *r);
 
 /** Advance by 2^192 outputs (the reference long_jump()). */
-void pm_rng_long_jump(pm_rng *r);
+PM_API void pm_rng_long_jump(pm_rng *r);
 
 /** Uniform integer in [0, bound), exactly unbiased (rejection of the lowest
  *  2^64 mod bound values, then modulo, as OpenBSD arc4random_uniform);
  *  bound 0 returns 0. */
-uint64_t pm_rng_below(pm_rng *r, uint64_t bound);
+PM_API uint64_t pm_rng_below(pm_rng *r, uint64_t bound);
 
 /** Uniform double in [0, 1) with 53 random bits: (next >> 11) * 2^-53. */
-double pm_rng_unit(pm_rng *r);
+PM_API double pm_rng_unit(pm_rng *r);
+
+PM_END_DECLS
 
 #endif

@@ -53,6 +53,8 @@
 #include "prefmon/rng.h"
 #include "prefmon/status.h"
 
+PM_BEGIN_DECLS
+
 typedef enum pm_sim_kind {
     PM_SIM_CAREFUL = 0,
     PM_SIM_SPAMMER = 1,
@@ -62,7 +64,7 @@ typedef enum pm_sim_kind {
 } pm_sim_kind;
 
 /** "careful", "spammer", "longer", "left"; NULL out of range. */
-const char *pm_sim_kind_name(pm_sim_kind k);
+PM_API const char *pm_sim_kind_name(pm_sim_kind k);
 
 typedef struct pm_sim_annotator {
     pm_sim_kind kind;
@@ -89,18 +91,19 @@ typedef struct pm_sim_effort {
 
 /** Parse "fixed:0.9", "uniform:0.5,1", "beta:8,2" or a list "1,0.9,0.5"
  *  (each value in [0,1]). PM_EINVAL with what was wrong. */
-pm_status pm_sim_effort_parse(const char *spec, pm_sim_effort *out, pm_error *err);
+PM_API pm_status pm_sim_effort_parse(const char *spec, pm_sim_effort *out, pm_error *err);
 
 /** A Beta(a, b) draw from r: Marsaglia–Tsang gamma draws (ACM TOMS 26(3),
  *  2000) over normals from the polar method, X / (X + Y). */
-double pm_sim_beta(pm_rng *r, double a, double b);
+PM_API double pm_sim_beta(pm_rng *r, double a, double b);
 
 /** The pool: n_careful careful annotators with efforts from e (in order:
  *  the list cycled, or draws), then n_spam spammers, n_longer longer-
  *  response and n_left left clickers, in that order. out has room for the
  *  sum. Draws come from the seed's long-jumped state. */
-pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam, size_t n_longer,
-                      size_t n_left, uint64_t seed, pm_sim_annotator *out, pm_error *err);
+PM_API pm_status pm_sim_pool(const pm_sim_effort *e, size_t n_careful, size_t n_spam,
+                             size_t n_longer, size_t n_left, uint64_t seed, pm_sim_annotator *out,
+                             pm_error *err);
 
 /** How many of n annotators are of each kind: round(share x n) spammers,
  *  longer and left clickers (shares[0..2], halves up), the rest careful;
@@ -123,8 +126,8 @@ PM_API pm_status pm_sim_pool_counts(size_t n, const double shares[3], size_t cou
  * PM_PLAN_MAX_LINE), PM_EIO, PM_ENOMEM; on error *p is NULL and the pool
  *  holds the items read before the bad line (free it).
  */
-pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
-                            size_t *repeated, pm_error *err);
+PM_API pm_status pm_sim_items_read(pm_plan_pool *pool, FILE *fp, const char *name, double **p,
+                                   size_t *repeated, pm_error *err);
 
 /** The gold set of a simulation, its first g items (their keys are the
  *  gold list of pm_plan_pool_split, plan --gold's rule), and every pool's
@@ -146,10 +149,14 @@ typedef struct pm_sim_request {
     uint64_t seed;
 } pm_sim_request;
 
+/** Defaults: no plan, pools, probabilities or annotators (all required but
+ *  gold and p_gold), delta_r 0.02, seed 0. */
+PM_API void pm_sim_request_default(pm_sim_request *req);
+
 /** delta_r realising the scheme exactly: delta (general convention, which
  *  needs q0 = 1/2: PM_EINVAL otherwise) or delta / 2 (paper convention);
  *  PM_EINVAL for an expert scheme. */
-pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err);
+PM_API pm_status pm_sim_repeat_delta(const pm_scheme *sc, double *delta_r, pm_error *err);
 
 /** The probability that a duplicate pair of a agrees under the label model
  *  above: 1/2 + eta (1/2 - delta_r) for careful annotators and spammers
@@ -161,23 +168,24 @@ PM_API double pm_sim_pass_prob(const pm_sim_annotator *a, double delta_r);
 /** Label every row of the plan: labels[i] = 'A' or 'B' for row i of
  *  pm_plan_rows (room for that many). PM_EINVAL for bad inputs (a p
  *  outside [0,1], a longer clicker with a key-only pool), PM_ENOMEM. */
-pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err);
+PM_API pm_status pm_sim_labels(const pm_sim_request *req, char *labels, pm_error *err);
 
 /** The label event of plan row i: annotator name, item key, label ("A" or
  *  "B" from labels[i]), shown_left; for a gold row, when p_gold is not
  *  NULL, its gold label (pm_sim_gold_label); no timestamp or duration. The
  *  strings are the plan's or static (valid while the plan lives). A
  *  platform's export carries no gold: pass NULL when writing a log. */
-void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold, size_t i,
-                   pm_record *out);
+PM_API void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold, size_t i,
+                          pm_record *out);
 
 /** Write every row's record (pm_sim_record with no gold) to w, in plan
  *  order. The item keys are first copied into one contiguous table, so that
  *  the loop reads 33 bytes per key instead of the pool's scattered entries
  *  (a cache miss per row: most of the writing time on a large pool).
  *  Errors are the writer's; PM_ENOMEM. */
-pm_status pm_sim_write_log(const pm_plan *plan, const char *labels, const pm_plan_pool *items,
-                           const pm_plan_pool *gold, pm_records_writer *w, pm_error *err);
+PM_API pm_status pm_sim_write_log(const pm_plan *plan, const char *labels,
+                                  const pm_plan_pool *items, const pm_plan_pool *gold,
+                                  pm_records_writer *w, pm_error *err);
 
 /** The options of the in-memory assessment of a simulation: assess's
  *  defaults told what was simulated (general convention, q0 = 1/2, delta =
@@ -224,6 +232,8 @@ PM_API pm_status pm_sim_write_gold(FILE *fp, const pm_plan_pool *gold, const dou
                                    pm_error *err);
 
 /** The gold label of gold-pool item i: "A" when p >= 1/2, else "B". */
-const char *pm_sim_gold_label(double p);
+PM_API const char *pm_sim_gold_label(double p);
+
+PM_END_DECLS
 
 #endif

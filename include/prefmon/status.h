@@ -25,6 +25,10 @@
 
 #include <stddef.h>
 
+#include "prefmon/export.h"
+
+PM_BEGIN_DECLS
+
 typedef enum pm_status {
     PM_OK = 0,
     PM_EINVAL = 1,      /* an argument is outside its documented domain */
@@ -39,7 +43,7 @@ typedef enum pm_status {
 } pm_status;
 
 /** A short static description of a status code. Never NULL. */
-const char *pm_strerror(pm_status status);
+PM_API const char *pm_strerror(pm_status status);
 
 #define PM_ERROR_TEXT 1024
 
@@ -52,18 +56,19 @@ typedef struct pm_error {
 
 /** Set err (printf-style text, no position) and return status; err may be
  *  NULL. Text longer than PM_ERROR_TEXT - 1 is cut with "..." at its end. */
-pm_status pm_error_set(pm_error *err, pm_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+PM_API pm_status pm_error_set(pm_error *err, pm_status status, const char *fmt, ...)
+    PM_PRINTF(3, 4);
 
 /** As pm_error_set with an input position: the text becomes
  *  "name:line:col: what" (":col" left out when col is 0, "line" too when
  *  line is 0). name may be NULL ("<input>"). */
-pm_status pm_error_at(pm_error *err, pm_status status, const char *name, long line, long col,
-                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+PM_API pm_status pm_error_at(pm_error *err, pm_status status, const char *name, long line, long col,
+                             const char *fmt, ...) PM_PRINTF(6, 7);
 
 /** Put "prefix: " in front of err's text (e.g. the file a model spec came
  *  from); the code and position stay. Returns err->code (PM_OK if NULL). */
-pm_status pm_error_prefix(pm_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+PM_API pm_status pm_error_prefix(pm_error *err, const char *fmt, ...) PM_PRINTF(2, 3);
+
+PM_END_DECLS
 
 #endif

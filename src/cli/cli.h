@@ -166,6 +166,12 @@ int cli_exit_for(int pm_status_code);
  * exit code for st. */
 int cli_fail(const char *what, pm_status st, const pm_error *err);
 
+/* cli_data.c: the path of default data file `name` (relative to data/, e.g.
+ * "ultrafeedback-sample.jsonl") found by pm_data_path ($PREFMON_DATADIR, the
+ * installed data directory, the source tree); "data/<name>" when none has
+ * it. Valid until the next call. */
+const char *cli_data_path(const char *name);
+
 /* Strict number parsing for option `opt` (e.g. "--eta0"): decimal only
  * (no hex floats), no blanks before or after, finite; subnormals are
  * numbers. On error prints "prefmon <cmd>: --eta0: 'x' is not a number" or
@@ -299,6 +305,12 @@ void cli_testopts_init(cli_testopts *t);
 cli_group cli_test_group(cli_testopts *t);
 /* The threshold rule the options ask for: level-alpha with --alpha, else LR. */
 pm_rule cli_test_rule(const cli_testopts *o);
+/* The test the options ask for on scheme sc (pm_test_design, pm_samplesize):
+ * eta0, eta1, their rule and alpha. */
+pm_test_request cli_test_request(const cli_testopts *o, const pm_scheme *sc);
+/* The likelihood-ratio test of eta0 against eta1 on sc (what assess applies,
+ * whatever the options' rule). */
+pm_test_request cli_lr_request(const pm_scheme *sc, double eta0, double eta1);
 /* Write the one-row result of power / samplesize to stdout: the scheme, the
  * test, the target (with_target) and the Fisher information at eta0 and
  * eta1. Returns an exit code. */

@@ -234,7 +234,7 @@ static int emit_table(const pm_assess *a, out_format fmt)
     for (size_t i = 0; i < n; i++) {
         out_row(t);
         row_cells(t, &rows[i]);
-        param_cells(t, pm_assess_get_options(a), pm_assess_get_summary(a));
+        param_cells(t, pm_assess_options_get(a), pm_assess_summary_get(a));
     }
     int rc = cli_emit(t, fmt);
     out_free(t);
@@ -328,7 +328,7 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         rc = write_out(out->out_path, a);
     if (!rc)
         rc = out->fmt == OUT_JSON ? emit_json(a) : emit_table(a, out->fmt);
-    if (!rc && pm_assess_get_summary(a)->rows == 0)
+    if (!rc && pm_assess_summary_get(a)->rows == 0)
         cli_warn("no label events were read: nothing to assess");
     if (!rc)
         warn_unused_inputs(a, ro->gold, !isnan(ao.min_duration));
@@ -336,7 +336,7 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         cli_records_report(&stats, "# ");
         if (ro->ignored)
             fprintf(stderr, "# ignored columns: %s\n", ro->ignored);
-        summary(pm_assess_get_summary(a), ao.level);
+        summary(pm_assess_summary_get(a), ao.level);
     } else if (!rc) {
         /* JSON: the summary object has the total; the reasons are said here. */
         if (cli_records_skipped(&stats))

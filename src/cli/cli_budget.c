@@ -317,8 +317,15 @@ static int run_one(tables *tb, const opts *o, const cli_monitor *mon, const pm_m
         cli_error("%s: the cost of one monitored item overflows (price + --label-pay)", scheme);
         return CLI_EUSAGE;
     }
-    pm_status st =
-        pm_budget_optimize(m, &mon->scheme, type, o->solve, unit, s, &r, pts, &count, &err);
+    pm_budget_request req;
+    pm_budget_request_default(&req);
+    req.model = m;
+    req.scheme = &mon->scheme;
+    req.type = type;
+    req.solve = o->solve;
+    req.unit_cost = unit;
+    req.search = *s;
+    pm_status st = pm_budget_optimize(&req, &r, pts, &count, &err);
     if (st != PM_OK) {
         char what[64];
         snprintf(what, sizeof what, "%s %s", scheme, tname);
@@ -448,11 +455,14 @@ static int run(const opts *o, const cli_monitor *const mons[2], const pm_model *
     if (!rc && s.max_n > PM_BUDGET_MAX_N) {
         pm_budget_result r;
         pm_error err = {0};
-        pm_contract_type ty = o->types & 2 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
-        rc = cli_fail(
-            NULL,
-            pm_budget_optimize(m, &mons[0]->scheme, ty, o->solve, 0, &s, &r, NULL, NULL, &err),
-            &err);
+        pm_budget_request req;
+        pm_budget_request_default(&req);
+        req.model = m;
+        req.scheme = &mons[0]->scheme;
+        req.type = o->types & 2 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
+        req.solve = o->solve;
+        req.search = s;
+        rc = cli_fail(NULL, pm_budget_optimize(&req, &r, NULL, NULL, &err), &err);
     }
     if (!rc) {
         declare(&tb);

@@ -13,7 +13,7 @@ pm_status cli_csv_open(cli_csv *c, const char *path, char sep, int quoting, pm_e
     c->fp = fopen(path, "rb");
     if (!c->fp)
         return pm_error_set(err, PM_EIO, "%s: cannot open: %s", path, strerror(errno));
-    c->r = pm_csv_new(CLI_CSV_MAX);
+    c->r = pm_csv_new(CLI_CSV_MAX, NULL);
     if (!c->r)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_status st = pm_csv_open(c->r, c->fp, path, err);

@@ -56,7 +56,7 @@ static int monitor_opt(void *self, int code, const char *arg)
 
 int cli_read_prefs(const char *path, double **vals, size_t *count)
 {
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     if (!pr)
         return CLI_EINTERNAL;
     pm_error err = {0};

@@ -213,10 +213,10 @@ static void pools_free(pools *p)
 static int load_pools(const opts *o, pools *p)
 {
     pm_error err = {0};
-    p->all = pm_plan_pool_new();
-    p->gold_keys = pm_plan_pool_new();
-    p->items = pm_plan_pool_new();
-    p->gold = pm_plan_pool_new();
+    p->all = pm_plan_pool_new(NULL);
+    p->gold_keys = pm_plan_pool_new(NULL);
+    p->items = pm_plan_pool_new(NULL);
+    p->gold = pm_plan_pool_new(NULL);
     if (!p->all || !p->gold_keys || !p->items || !p->gold)
         return CLI_EINTERNAL;
     pm_status st = PM_OK;
@@ -388,9 +388,14 @@ static int print_summary(const pm_plan *plan, const opts *o, const cli_monitor *
     }
     pm_plan_summary s;
     pm_error err = {0};
-    pm_status st =
-        pm_plan_summarize(plan, &mon->scheme, to->eta0, to->eta1,
-                          to->have_alpha ? PM_RULE_LEVEL : PM_RULE_LR, to->alpha, &s, &err);
+    pm_test_request tr;
+    pm_test_request_default(&tr);
+    tr.scheme = &mon->scheme;
+    tr.eta0 = to->eta0;
+    tr.eta1 = to->eta1;
+    tr.rule = to->have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
+    tr.alpha = to->alpha;
+    pm_status st = pm_plan_summarize(plan, &tr, &s, &err);
     if (st != PM_OK)
         return cli_fail("summary", st, &err);
     out_table *t = out_new(1);

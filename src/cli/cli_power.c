@@ -47,8 +47,8 @@ int cli_power(int argc, char **argv)
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
         pm_test t;
         pm_error err = {0};
-        pm_rule rule = cli_test_rule(&to);
-        pm_status st = pm_test_design(&mon.scheme, to.eta0, to.eta1, n, rule, to.alpha, &t, &err);
+        pm_test_request tr = cli_test_request(&to, &mon.scheme);
+        pm_status st = pm_test_design(&tr, n, &t, &err);
         if (st != PM_OK) {
             rc = cli_fail(NULL, st, &err);
         } else {

@@ -192,11 +192,17 @@ static int apply_calibrate(const char *arg, repro_run *r)
 static int load(repro_run *r, pm_repro_dataset *d)
 {
     pm_error err = {0};
+    /* The default dataset is read from where pm_data_path finds it (any
+     * working directory); its tables keep naming it data/... as before. */
+    const char *shown = d->path;
+    if (r->default_dataset)
+        d->path = cli_data_path("ultrafeedback-sample.jsonl");
     pm_status st = pm_repro_dataset_load(d, &r->copts, &r->opts, &err);
+    d->path = shown;
     if (st == PM_EIO && r->default_dataset) {
-        /* the default is a path in the source tree, relative to the cwd */
-        cli_error("%s (the default dataset is read relative to the current directory: run "
-                  "from the prefmon source tree or pass --dataset Ultra=PATH)",
+        cli_error("%s (the default dataset is looked for in $PREFMON_DATADIR, the installed "
+                  "data directory and the source tree: set PREFMON_DATADIR or pass "
+                  "--dataset Ultra=PATH)",
                   err.text);
         return CLI_EIO;
     }

@@ -28,9 +28,8 @@ int cli_samplesize(int argc, char **argv)
     if (cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc)) {
         pm_test t;
         pm_error err = {0};
-        pm_rule rule = cli_test_rule(&to);
-        pm_status st = pm_samplesize(&mon.scheme, to.eta0, to.eta1, rule, to.alpha, to.target,
-                                     to.max_n, &t, &err);
+        pm_test_request tr = cli_test_request(&to, &mon.scheme);
+        pm_status st = pm_samplesize(&tr, to.target, to.max_n, &t, &err);
         if (st == PM_ERANGE) { /* the CLI says what it reached and how to go on */
             cli_error("no n <= %ld reaches %s <= %g (at n = %ld: type1 %.3g, type2 %.3g); raise "
                       "--max-n or relax the target",

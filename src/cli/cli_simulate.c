@@ -175,7 +175,7 @@ typedef pm_sim_world world;
 
 static int load_items(const opts *o, world *w)
 {
-    const char *path = o->items ? o->items : "data/ultrafeedback-sample.jsonl";
+    const char *path = o->items ? o->items : cli_data_path("ultrafeedback-sample.jsonl");
     pm_error err = {0};
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -256,7 +256,7 @@ static int read_plan(opts *o, world *w, pm_plan **plan, int have_seed)
     if (st != PM_OK)
         return cli_fail("--plan-manifest", st, &err);
     pm_plan_summary h;
-    pm_plan_summarize(*plan, NULL, 0, 1, PM_RULE_LR, 0, &h, NULL);
+    pm_plan_summarize(*plan, NULL, &h, NULL);
     o->annotators = (long)h.annotators;
     o->plan.length = h.length;
     o->plan.dup_count = h.duplicates;

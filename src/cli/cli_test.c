@@ -104,6 +104,24 @@ pm_rule cli_test_rule(const cli_testopts *o)
     return o->have_alpha ? PM_RULE_LEVEL : PM_RULE_LR;
 }
 
+pm_test_request cli_test_request(const cli_testopts *o, const pm_scheme *sc)
+{
+    pm_test_request r = cli_lr_request(sc, o->eta0, o->eta1);
+    r.rule = cli_test_rule(o);
+    r.alpha = o->alpha;
+    return r;
+}
+
+pm_test_request cli_lr_request(const pm_scheme *sc, double eta0, double eta1)
+{
+    pm_test_request r;
+    pm_test_request_default(&r);
+    r.scheme = sc;
+    r.eta0 = eta0;
+    r.eta1 = eta1;
+    return r;
+}
+
 static out_table *test_table(const cli_monitor *mon, const pm_test *test, const cli_testopts *o,
                              int with_target)
 {

@@ -84,7 +84,7 @@ static pm_assess *load(const void *data, size_t size, pm_status *st, pm_error *e
             fail("a handle returned with an error", err);
         if (!err->text[0] || strchr(err->text, '\n') || !strstr(err->text, path))
             fail("the message is not one line naming the file", err);
-    } else if (!a || !pm_assess_get_summary(a)) {
+    } else if (!a || !pm_assess_summary_get(a)) {
         fail("success without a handle", err);
     }
     close(fd);

@@ -38,7 +38,7 @@ static void fail(const char *what)
 
 static pm_plan_pool *key_pool(size_t n, const char *prefix)
 {
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     for (size_t i = 0; p && i < n; i++) {
         char k[32];
         snprintf(k, sizeof k, "%s%zu", prefix, i);
@@ -51,7 +51,7 @@ static pm_plan_pool *key_pool(size_t n, const char *prefix)
 static void check_rows(const pm_plan *p)
 {
     pm_plan_summary s;
-    if (pm_plan_summarize(p, NULL, 0, 1, PM_RULE_LR, 0, &s, NULL) != PM_OK)
+    if (pm_plan_summarize(p, NULL, &s, NULL) != PM_OK)
         fail("summary");
     size_t n;
     const pm_plan_row *r = pm_plan_rows(p, &n);

@@ -89,7 +89,7 @@ static void check_plan(const pm_plan_pool *pool)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pm_plan_pool *pool = pm_plan_pool_new();
+    pm_plan_pool *pool = pm_plan_pool_new(NULL);
     if (!pool)
         return 0;
     if (pm_plan_pool_add(pool, "seed-item", "x", "y", NULL, NULL) != PM_OK)

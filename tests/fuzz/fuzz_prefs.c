@@ -133,7 +133,7 @@ static int text_oracle(const uint8_t *data, size_t size, double *vals, size_t *n
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     if (!pr)
         return 0;
     /* Values already in the handle must survive a failed read untouched. */

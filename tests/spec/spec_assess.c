@@ -198,7 +198,7 @@ int main(int argc, char **argv)
             if (i == nconf || !runs[i])
                 spec_fail(&t, "no run for config %s", spec_str(&t, "config"));
             else
-                check_summary(&t, pm_assess_get_summary(runs[i]));
+                check_summary(&t, pm_assess_summary_get(runs[i]));
         }
     }
     for (size_t i = 0; i < nconf; i++)

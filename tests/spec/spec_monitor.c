@@ -129,7 +129,14 @@ static void run_test(const char *dir)
         if (strcmp(rule, "lr") == 0 || strcmp(rule, "level") == 0) {
             pm_rule rl = rule[1] == 'r' ? PM_RULE_LR : PM_RULE_LEVEL;
             memset(&got, 0, sizeof got);
-            pm_status st = pm_test_design(&sc, eta0, eta1, n, rl, alpha, &got, NULL);
+            pm_test_request req;
+            pm_test_request_default(&req);
+            req.scheme = &sc;
+            req.eta0 = eta0;
+            req.eta1 = eta1;
+            req.rule = rl;
+            req.alpha = alpha;
+            pm_status st = pm_test_design(&req, n, &got, NULL);
             spec_check_true(&t, st == PM_OK, "pm_test_design did not return PM_OK");
             if (st == PM_OK) {
                 spec_check_long(&t, "k", got.k);
@@ -180,7 +187,14 @@ static void run_samplesize(const char *dir)
         pm_status want = strcmp(status, "ok") == 0 ? PM_OK : PM_ERANGE;
         pm_test got;
         memset(&got, 0, sizeof got);
-        pm_status st = pm_samplesize(&sc, eta0, eta1, rl, alpha, target, max_n, &got, NULL);
+        pm_test_request req;
+        pm_test_request_default(&req);
+        req.scheme = &sc;
+        req.eta0 = eta0;
+        req.eta1 = eta1;
+        req.rule = rl;
+        req.alpha = alpha;
+        pm_status st = pm_samplesize(&req, target, max_n, &got, NULL);
         if (st != want) {
             spec_fail(&t, "status: expected %s, got %d", status, (int)st);
             continue;

@@ -38,7 +38,7 @@ static int load(const char *root, int i, ds *d, const pm_repro_opts *o)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, ds_file[i]);
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     pm_error e = {0};
     pm_calib_opts co;
     pm_calib_opts_default(&co);

@@ -88,9 +88,9 @@ static void test_pairing_order(void **state)
     assert_int_equal(m->dup_pairs, 2);
     assert_int_equal(m->consistent, 1);
     assert_true(fabs(m->consistency - 0.5) < 1e-15);
-    assert_int_equal(pm_assess_get_summary(a)->pairs, 12);
-    assert_int_equal(pm_assess_get_summary(a)->keys, 6);
-    assert_int_equal(pm_assess_get_summary(a)->items, 4);
+    assert_int_equal(pm_assess_summary_get(a)->pairs, 12);
+    assert_int_equal(pm_assess_summary_get(a)->keys, 6);
+    assert_int_equal(pm_assess_summary_get(a)->items, 4);
     pm_assess_free(a);
 }
 
@@ -335,7 +335,7 @@ static void test_one_label_no_pairs(void **state)
     assert_true(m->flags & PM_FLAG_ONE_LABEL);
     assert_int_equal(o->decision, PM_DECISION_NO_PAIRS);
     assert_true(isnan(o->left_rate) && isnan(o->gold_rate) && isnan(o->median_duration));
-    const pm_assess_summary *s = pm_assess_get_summary(a);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
     assert_int_equal(s->decisions[PM_DECISION_TOO_FEW], 1);
     assert_int_equal(s->decisions[PM_DECISION_NO_PAIRS], 1);
     assert_int_equal(s->flags[4], 1);
@@ -367,7 +367,7 @@ static void test_delta_estimate(void **state)
     add_pairs(a, "c2", 100, 98);
     add_pairs(a, "sloppy", 100, 60);
     assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
-    const pm_assess_summary *s = pm_assess_get_summary(a);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
     double lo, hi;
     assert_int_equal(pm_clopper_pearson(4, 200, 0.95, &lo, &hi, NULL), PM_OK);
     assert_true(s->delta_estimated);
@@ -407,7 +407,7 @@ static void test_bad_input(void **state)
     r = rec("w", "i", "A");
     r.shown_left = 'L';
     assert_int_equal(pm_assess_add(a, &r, &err), PM_EINVAL);
-    assert_int_equal(pm_assess_get_summary(a)->rows, 0);
+    assert_int_equal(pm_assess_summary_get(a)->rows, 0);
     assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
     size_t n = 7;
     assert_non_null(pm_assess_rows(a, &n));
@@ -570,7 +570,7 @@ static void test_batch(void **state)
     pm_error err;
     assert_int_equal(pm_assess_add_batch(b, recs, 40, &done, &err), PM_EINVAL);
     assert_int_equal(done, 21);
-    assert_int_equal(pm_assess_get_summary(b)->rows, 21);
+    assert_int_equal(pm_assess_summary_get(b)->rows, 21);
     assert_string_equal(err.text, "t.csv: empty label");
     pm_assess_free(b);
 }
@@ -621,8 +621,8 @@ static void test_json_round_trip(void **state)
             same_num(ra[i].median_duration, rb[i].median_duration) &&
             same_num(ra[i].consistency, rb[i].consistency));
     }
-    assert_int_equal(pm_assess_get_summary(b)->rows_skipped, 3);
-    assert_int_equal(pm_assess_get_summary(b)->rows, pm_assess_get_summary(a)->rows);
+    assert_int_equal(pm_assess_summary_get(b)->rows_skipped, 3);
+    assert_int_equal(pm_assess_summary_get(b)->rows, pm_assess_summary_get(a)->rows);
     pm_assess_free(b);
 
     /* Corrupt annotators[2].consistent (rows are sorted: good, heur, lefty,

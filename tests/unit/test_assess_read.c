@@ -127,7 +127,7 @@ static void test_read_matches_brute_force(void **state)
         differ += pairs[i] > 0;
     }
     assert_int_equal(differ, ANNS);
-    assert_int_equal(pm_assess_get_summary(a)->rows, ROWS);
+    assert_int_equal(pm_assess_summary_get(a)->rows, ROWS);
     pm_assess_free(a);
     free(text);
 }
@@ -141,7 +141,7 @@ static void test_read_error(void **state)
     pm_error err;
     pm_assess *a = read_text(text, PM_EPARSE, &err);
     assert_non_null(strstr(err.text, "log.csv:150:"));
-    assert_int_equal(pm_assess_get_summary(a)->rows, 148);
+    assert_int_equal(pm_assess_summary_get(a)->rows, 148);
     pm_assess_free(a);
     free(text);
 }

@@ -70,7 +70,7 @@ static void assert_same(const pm_assess *a, const pm_assess *b)
         assert_true(ra[i].q0 == rb[i].q0);
         assert_int_equal(ra[i].decision, rb[i].decision);
     }
-    const pm_assess_summary *sa = pm_assess_get_summary(a), *sb = pm_assess_get_summary(b);
+    const pm_assess_summary *sa = pm_assess_summary_get(a), *sb = pm_assess_summary_get(b);
     assert_int_equal(sa->keys, sb->keys);
     assert_int_equal(sa->pairs, sb->pairs);
 }
@@ -90,8 +90,8 @@ static void test_reserve_same_rows(void **state)
             seen = !strcmp(rows_[i].ann, rows_[j].ann) && !strcmp(rows_[i].item, rows_[j].item);
         keys += !seen;
     }
-    assert_int_equal(pm_assess_get_summary(plain)->keys, keys);
-    assert_int_equal(pm_assess_get_summary(plain)->pairs, ROWS - keys);
+    assert_int_equal(pm_assess_summary_get(plain)->keys, keys);
+    assert_int_equal(pm_assess_summary_get(plain)->pairs, ROWS - keys);
 
     pm_assess *first = pm_assess_new(NULL, NULL), *between = pm_assess_new(NULL, NULL);
     assert_int_equal(pm_assess_reserve(first, ROWS, NULL), PM_OK);
@@ -105,7 +105,7 @@ static void test_reserve_same_rows(void **state)
     assert_same(plain, first);
     assert_same(plain, between);
     /* The reserved table is counted in the memory held. */
-    assert_true(pm_assess_get_summary(between)->bytes >= 1000000 * 12);
+    assert_true(pm_assess_summary_get(between)->bytes >= 1000000 * 12);
     pm_error err;
     assert_int_equal(pm_assess_reserve(first, 10, &err), PM_EINVAL);
     pm_assess_free(plain);
@@ -130,7 +130,7 @@ static void test_reserve_within_limit(void **state)
     add_range(b, 0, ROWS);
     assert_int_equal(pm_assess_finish(b, NULL), PM_OK);
     /* The key table is the only difference, and at most max_bytes / 2. */
-    size_t held = pm_assess_get_summary(a)->bytes, plain = pm_assess_get_summary(b)->bytes;
+    size_t held = pm_assess_summary_get(a)->bytes, plain = pm_assess_summary_get(b)->bytes;
     assert_true(held > plain);
     assert_true(held - plain <= o.max_bytes / 2);
     assert_same(a, b);

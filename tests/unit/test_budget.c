@@ -13,6 +13,7 @@
 
 #include "prefmon/budget.h"
 #include "prefmon/fit.h"
+#include "test_request_util.h"
 
 static pm_scheme self_paper(void)
 {
@@ -79,8 +80,8 @@ static void test_brute_force_small(void **state)
                 pm_budget_result r;
                 pm_budget_point curve[1000];
                 size_t count = 0;
-                assert_int_equal(pm_budget_optimize(&m, &schemes[k], type, (pm_solve)so, costs[k],
-                                                    &s, &r, curve, &count, NULL),
+                assert_int_equal(budget(&m, &schemes[k], type, (pm_solve)so, costs[k], &s, &r,
+                                        curve, &count, NULL),
                                  PM_OK);
                 printf("# %s %s %s: n* = %ld (brute %ld), %ld solves of 60\n",
                        pm_monitor_name(schemes[k].kind), pm_contract_type_name(type),
@@ -115,9 +116,9 @@ static void test_brute_force_geometric(void **state)
     pm_budget_search_default(&s);
     s.max_n = 2000;
     pm_budget_result r;
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, 1e-8, &s,
-                                        &r, NULL, NULL, NULL),
-                     PM_OK);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, 1e-8, &s, &r, NULL, NULL, NULL),
+        PM_OK);
     printf("# linear restricted, cost 1e-8: n* = %ld (brute %ld), %ld solves of 2000\n", r.best.n,
            want, r.solves);
     assert_true(want > 200);
@@ -128,9 +129,9 @@ static void test_brute_force_geometric(void **state)
      * +-64 neighbourhood reaches the best tooth */
     want = brute(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 3e-7, 1000, v);
     s.max_n = 1000;
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 3e-7, &s,
-                                        &r, NULL, NULL, NULL),
-                     PM_OK);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 3e-7, &s, &r, NULL, NULL, NULL),
+        PM_OK);
     printf("# binary restricted, cost 3e-7: n* = %ld (brute %ld), %ld solves of 1000\n", r.best.n,
            want, r.solves);
     assert_true(want > 200);
@@ -191,8 +192,8 @@ static void test_closed_form(void **state)
         pm_budget_result r;
         pm_budget_point curve[100];
         size_t count = 0;
-        assert_int_equal(pm_budget_optimize(&m, &schemes[k], PM_CONTRACT_LINEAR,
-                                            PM_SOLVE_RESTRICTED, cost, &s, &r, curve, &count, NULL),
+        assert_int_equal(budget(&m, &schemes[k], PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, cost, &s,
+                                &r, curve, &count, NULL),
                          PM_OK);
         assert_int_equal(count, 60);
         long best = 0;
@@ -254,8 +255,7 @@ static double sweep(pm_contract_type type, pm_solve solve, double lo, double hi,
     for (int i = 0; i < points; i++) {
         cost[i] = lo * pow(hi / lo, (double)i / (points - 1));
         pm_budget_result r;
-        assert_int_equal(
-            pm_budget_optimize(&m, &sc, type, solve, cost[i], &s, &r, NULL, NULL, NULL), PM_OK);
+        assert_int_equal(budget(&m, &sc, type, solve, cost[i], &s, &r, NULL, NULL, NULL), PM_OK);
         nstar[i] = (double)r.best.n;
         gap[i] = r.best.gap;
         if (type == PM_CONTRACT_LINEAR) {
@@ -319,8 +319,8 @@ static void test_infeasible_points(void **state)
     pm_budget_point curve[100];
     size_t count = 0;
     pm_error err = {.code = PM_OK, .text = "untouched"};
-    pm_status st = pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 1e-5, &s,
-                                      &r, curve, &count, &err);
+    pm_status st =
+        budget(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 1e-5, &s, &r, curve, &count, &err);
     long infeasible = 0;
     for (size_t i = 0; st == PM_OK && i < count; i++) {
         pm_contract c;
@@ -352,37 +352,37 @@ static void test_edges(void **state)
     /* cost 0 and a subnormal cost: the linear V rises to the end */
     double tiny[2] = {0, 1e-320};
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST,
-                                            tiny[i], &s, &r, NULL, NULL, NULL),
+        assert_int_equal(budget(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, tiny[i], &s, &r,
+                                NULL, NULL, NULL),
                          PM_OK);
         assert_true(r.best.n == 500 && r.at_max_n && r.solves <= pm_budget_planned_solves(&s));
     }
     /* an enormous cost: one item, V = C_1 - 1e308 */
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1e308,
-                                        &s, &r, NULL, NULL, NULL),
-                     PM_OK);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1e308, &s, &r, NULL, NULL, NULL),
+        PM_OK);
     assert_true(r.best.n == 1 && r.best.value == r.best.principal_utility - 1e308);
     /* bad costs */
     double bad[3] = {NAN, -1, INFINITY};
     for (int i = 0; i < 3; i++)
-        assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST,
-                                            bad[i], &s, &r, NULL, NULL, &err),
+        assert_int_equal(budget(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, bad[i], &s, &r,
+                                NULL, NULL, &err),
                          PM_EINVAL);
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_FIRST_BEST, 1, &s, &r,
-                                        NULL, NULL, &err),
-                     PM_EINVAL);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_FIRST_BEST, 1, &s, &r, NULL, NULL, &err),
+        PM_EINVAL);
     /* max_n 1e9: refused with the count and time */
     s.max_n = 1000000000L;
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1, &s,
-                                        &r, NULL, NULL, &err),
-                     PM_ELIMIT);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1, &s, &r, NULL, NULL, &err),
+        PM_ELIMIT);
     assert_non_null(strstr(err.text, "solves, about"));
     /* a budget below the plan */
     pm_budget_search_default(&s);
     s.max_solves = 100;
-    assert_int_equal(pm_budget_optimize(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 1, &s,
-                                        &r, NULL, NULL, &err),
-                     PM_ELIMIT);
+    assert_int_equal(
+        budget(&m, &sc, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 1, &s, &r, NULL, NULL, &err),
+        PM_ELIMIT);
     assert_non_null(strstr(err.text, "over the budget of 100"));
 }
 

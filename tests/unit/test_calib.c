@@ -267,7 +267,7 @@ static void test_reliability(void **state)
 static void test_prefs_raw(void **state)
 {
     (void)state;
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     assert_non_null(pr);
     FILE *fp = tmpfile();
     assert_non_null(fp);

@@ -122,7 +122,7 @@ static void check_reader(char sep, int quoting)
     make(&g, sep, quoting, 700000);
     FILE *fp = fmemopen(g.text, g.len, "rb");
     assert_non_null(fp);
-    pm_csv *c = pm_csv_new((size_t)1 << 20);
+    pm_csv *c = pm_csv_new((size_t)1 << 20, NULL);
     assert_non_null(c);
     pm_error err = {0};
     assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
@@ -172,7 +172,7 @@ static void test_limit_boundary(void **state)
     for (int i = 0; i < 2; i++) {
         FILE *fp = fmemopen((void *)in[i], strlen(in[i]), "rb");
         assert_non_null(fp);
-        pm_csv *c = pm_csv_new(10);
+        pm_csv *c = pm_csv_new(10, NULL);
         assert_non_null(c);
         pm_error err = {0};
         int got = 0;
@@ -212,7 +212,7 @@ static void test_ascii_flag(void **state)
     static const int expect[] = {1, 0, 1, 0, 0, 1, 0, 0, 0};
     FILE *fp = fmemopen((void *)in, sizeof in - 1, "rb");
     assert_non_null(fp);
-    pm_csv *c = pm_csv_new(1000);
+    pm_csv *c = pm_csv_new(1000, NULL);
     assert_non_null(c);
     pm_error err = {0};
     assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);

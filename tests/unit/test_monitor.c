@@ -18,6 +18,7 @@
 #include "prefmon/binom.h"
 #include "prefmon/monitor.h"
 #include "stats/stats_internal.h"
+#include "test_request_util.h"
 
 static long double pmf_ld(int x, int n, long double p)
 {
@@ -101,8 +102,7 @@ static void test_lr_test_bruteforce(void **state)
                 for (int n = 1; n <= 80; n += (n < 10 ? 1 : 13)) {
                     pm_test t;
                     assert_int_equal(
-                        pm_test_design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR, 0, &t, NULL),
-                        PM_OK);
+                        design(&sc, etas[e][0], etas[e][1], n, PM_RULE_LR, 0, &t, NULL), PM_OK);
                     int k;
                     long double t1, t2, ms;
                     brute_lr(n, t.m0, t.m1, &k, &t1, &t2, &ms);
@@ -124,12 +124,12 @@ static void test_edge_eta1_one_delta_zero(void **state)
     pm_scheme sc;
     pm_scheme_self(&sc, PM_CONV_GENERAL, 0, 0.5, NULL);
     pm_test t;
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 50, PM_RULE_LR, 0, &t, NULL), PM_OK);
+    assert_int_equal(design(&sc, 0.8, 1, 50, PM_RULE_LR, 0, &t, NULL), PM_OK);
     assert_int_equal(t.k, 50);
     assert_true(t.type2 == 0);
     assert_true(fabs(t.type1 - pow(0.9, 50)) < 1e-14);
     /* At n = 10^6 the type I error 0.9^1e6 underflows; its log does not. */
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 1000000, PM_RULE_LR, 0, &t, NULL), PM_OK);
+    assert_int_equal(design(&sc, 0.8, 1, 1000000, PM_RULE_LR, 0, &t, NULL), PM_OK);
     assert_true(t.type1 == 0);
     assert_true(fabs(t.log_type1 - 1e6 * log(0.9)) < 1e-8);
 }
@@ -141,7 +141,7 @@ static void test_level_rule(void **state)
     pm_scheme_self(&sc, PM_CONV_PAPER, 0.1, 0.5, NULL);
     for (int n = 1; n <= 60; n += 3) {
         pm_test t;
-        assert_int_equal(pm_test_design(&sc, 0.5, 0.9, n, PM_RULE_LEVEL, 0.05, &t, NULL), PM_OK);
+        assert_int_equal(design(&sc, 0.5, 0.9, n, PM_RULE_LEVEL, 0.05, &t, NULL), PM_OK);
         /* smallest k with P(X >= k | m0) <= alpha, by enumeration */
         long double tail = 0;
         int k = n + 1;
@@ -155,9 +155,9 @@ static void test_level_rule(void **state)
         assert_true(t.type1 <= 0.05);
     }
     pm_test t;
-    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 0, &t, NULL), PM_EINVAL);
-    assert_int_equal(pm_test_design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
-    assert_int_equal(pm_test_design(&sc, 0.5, 0.9, 0, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
+    assert_int_equal(design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 0, &t, NULL), PM_EINVAL);
+    assert_int_equal(design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
+    assert_int_equal(design(&sc, 0.5, 0.9, 0, PM_RULE_LR, 0, &t, NULL), PM_EINVAL);
 }
 
 /* Sample sizes against a scan over every n from 1. */
@@ -172,7 +172,7 @@ static void test_samplesize_scan(void **state)
             long want = -1;
             for (long n = 1; n <= 3000 && want < 0; n++) {
                 pm_test t;
-                pm_test_design(&sc, 0.6, 0.9, n, (pm_rule)rule, 0.05, &t, NULL);
+                design(&sc, 0.6, 0.9, n, (pm_rule)rule, 0.05, &t, NULL);
                 double e = rule == PM_RULE_LR ? t.error_sum : t.type2;
                 if (e <= targets[i])
                     want = n;
@@ -180,14 +180,14 @@ static void test_samplesize_scan(void **state)
             assert_true(want > 0);
             pm_test got;
             assert_int_equal(
-                pm_samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got, NULL),
+                samplesize(&sc, 0.6, 0.9, (pm_rule)rule, 0.05, targets[i], 100000, &got, NULL),
                 PM_OK);
             if (got.n != want)
                 fail_msg("rule %d target %g: n=%ld want %ld", rule, targets[i], got.n, want);
         }
     }
     pm_test got;
-    assert_int_equal(pm_samplesize(&sc, 0.6, 0.9, PM_RULE_LR, 0, 1e-9, 50, &got, NULL), PM_ERANGE);
+    assert_int_equal(samplesize(&sc, 0.6, 0.9, PM_RULE_LR, 0, 1e-9, 50, &got, NULL), PM_ERANGE);
     assert_int_equal(got.n, 50);
 }
 
@@ -285,12 +285,12 @@ static void test_error_messages(void **state)
     assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.05, 0.5, &e), PM_OK);
     assert_memory_equal(&keep, &e, sizeof e);
     pm_test t;
-    expect_err(pm_test_design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, &e), &e, PM_EINVAL,
+    expect_err(design(&sc, 0.9, 0.5, 10, PM_RULE_LR, 0, &t, &e), &e, PM_EINVAL,
                "eta0 = 0.9, eta1 = 0.5: eta0 must be < eta1 (H0: eta <= eta0 is tested against "
                "H1: eta >= eta1)");
-    expect_err(pm_test_design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 1, &t, &e), &e, PM_EINVAL,
+    expect_err(design(&sc, 0.5, 0.9, 10, PM_RULE_LEVEL, 1, &t, &e), &e, PM_EINVAL,
                "alpha = 1: a test's level must lie in (0, 1)");
-    expect_err(pm_samplesize(&sc, 0.6, 0.9, PM_RULE_LEVEL, 0.05, 1e-9, 50, &t, &e), &e, PM_ERANGE,
+    expect_err(samplesize(&sc, 0.6, 0.9, PM_RULE_LEVEL, 0.05, 1e-9, 50, &t, &e), &e, PM_ERANGE,
                "no n <= max_n = 50 reaches type2 <= 1e-09; raise max_n");
     pm_estimate est;
     expect_err(pm_estimate_effort(&sc, 10, 11, 0.95, 0.5, &est, &e), &e, PM_EINVAL,

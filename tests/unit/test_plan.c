@@ -14,6 +14,7 @@
 
 #include "prefmon/plan.h"
 #include "test_plan_util.h"
+#include "test_request_util.h"
 
 /* Every invariant of one plan, checked from its rows alone. */
 static void check_plan(const pm_plan *plan, const pm_plan_request *q, long d, long g)
@@ -274,7 +275,7 @@ static void test_infeasible(void **state)
     assert_int_equal(pm_plan_make(&q, &p, NULL), PM_OK);
     check_plan(p, &q, 3, 0);
     pm_plan_summary s;
-    assert_int_equal(pm_plan_summarize(p, NULL, 0.8, 1, PM_RULE_LR, 0.05, &s, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(p, NULL, &s, NULL), PM_OK);
     assert_int_equal(s.duplicates, 3);
     assert_int_equal(s.distinct_items, 17);
     assert_int_equal(s.has_test, 0);
@@ -306,8 +307,9 @@ static void test_summary_test(void **state)
     assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5, NULL), PM_OK);
     pm_plan_summary s;
     pm_test t;
-    assert_int_equal(pm_plan_summarize(p, &sc, 0.8, 1, PM_RULE_LR, 0.05, &s, NULL), PM_OK);
-    assert_int_equal(pm_test_design(&sc, 0.8, 1, 20, PM_RULE_LR, 0.05, &t, NULL), PM_OK);
+    pm_test_request tr = test_req(&sc, 0.8, 1, PM_RULE_LR, 0.05);
+    assert_int_equal(pm_plan_summarize(p, &tr, &s, NULL), PM_OK);
+    assert_int_equal(design(&sc, 0.8, 1, 20, PM_RULE_LR, 0.05, &t, NULL), PM_OK);
     assert_int_equal(s.has_test, 1);
     assert_int_equal(s.test.n, 20);
     assert_int_equal(s.test.k, t.k);
@@ -340,7 +342,7 @@ static void test_pool_reader(void **state)
     pm_plan_content_key(x100, "y", k); /* spans two SHA-256 blocks */
     assert_string_equal(k, "7d8dea5798a7d96a4821c6bd2b56bf39");
 
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     size_t dups = 0;
     FILE *fp = mem_in("{\"chosen\": \"a\", \"rejected\": \"b\"}\n"
                       "\n"
@@ -407,7 +409,7 @@ static void test_pool_reader(void **state)
     /* A blank line after a longer line with blanks at the same places is
      * blank (the old private line reader left the buffer unterminated and
      * read the previous line's bytes: "invalid JSON"). */
-    pm_plan_pool *q = pm_plan_pool_new();
+    pm_plan_pool *q = pm_plan_pool_new(NULL);
     assert_non_null(q);
     static const char blanks[] = "{  \"chosen\": \"a\", \"rejected\": \"b\"}\n \n\t\r\n";
     fp = fmemopen((void *)blanks, sizeof blanks - 1, "r");
@@ -428,7 +430,7 @@ typedef struct cap {
 static void test_writers(void **state)
 {
     (void)state;
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     const char *keys[] = {"k,1", "k\"2", "=k3", "k4", "k5", "k6"};
     for (int i = 0; i < 6; i++)
         assert_int_equal(pm_plan_pool_add(items, keys[i], NULL, NULL, NULL, NULL), PM_OK);
@@ -505,7 +507,7 @@ static void test_labelstudio_real_data(void **state)
     (void)state;
     FILE *fp = fopen(PM_SOURCE_DIR "/data/hh-rlhf-harmless-test-300.jsonl", "r");
     assert_non_null(fp);
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     size_t dups = 0;
     assert_int_equal(pm_plan_pool_read_jsonl(items, fp, "hh", &dups, NULL), PM_OK);
     fclose(fp);

@@ -55,8 +55,8 @@ static void same_plan(const pm_plan *a, const pm_plan *b)
         assert_int_equal(ra[i].shown_left, rb[i].shown_left);
     }
     pm_plan_summary sa, sb;
-    assert_int_equal(pm_plan_summarize(a, NULL, 0, 1, PM_RULE_LR, 0, &sa, NULL), PM_OK);
-    assert_int_equal(pm_plan_summarize(b, NULL, 0, 1, PM_RULE_LR, 0, &sb, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(a, NULL, &sa, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(b, NULL, &sb, NULL), PM_OK);
     assert_int_equal(sa.annotators, sb.annotators);
     assert_int_equal(sa.length, sb.length);
     assert_int_equal(sa.duplicates, sb.duplicates);
@@ -85,7 +85,7 @@ static void round_trip(const pm_plan_request *q)
     pm_plan_summary h, s;
     assert_int_equal(pm_plan_read_manifest_header(fp, "m", &h, NULL), PM_OK);
     fclose(fp);
-    assert_int_equal(pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0, &s, NULL), PM_OK);
+    assert_int_equal(pm_plan_summarize(plan, NULL, &s, NULL), PM_OK);
     assert_int_equal(h.annotators, s.annotators);
     assert_int_equal(h.rows, s.rows);
     assert_int_equal(h.gold, s.gold);
@@ -133,7 +133,7 @@ static void test_formula_keys(void **state)
     (void)state;
     static const char *const keys[] = {
         "=cmd|' /C calc'!A0", "'=x", "+1", "@SUM(A1)", "-1.33", "=x", "k6", "k7"};
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     for (size_t i = 0; i < 8; i++)
         assert_int_equal(pm_plan_pool_add(items, keys[i], NULL, NULL, NULL, NULL), PM_OK);
     static const char *const names[] = {"=ann", "'=ann", "@ann"};

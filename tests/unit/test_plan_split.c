@@ -15,7 +15,7 @@
 
 static pm_plan_pool *pool_of(const char *const *keys, size_t n, int texts)
 {
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     assert_non_null(p);
     for (size_t i = 0; i < n; i++) {
         char a[32], b[32];
@@ -33,7 +33,7 @@ static void test_split_order_and_texts(void **state)
     static const char *const keys[] = {"k0", "k1", "k2", "k3", "k4"};
     static const char *const gk[] = {"k3", "k1"};
     pm_plan_pool *all = pool_of(keys, 5, 1), *g = pool_of(gk, 2, 0);
-    pm_plan_pool *items = pm_plan_pool_new(), *gold = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL), *gold = pm_plan_pool_new(NULL);
     assert_int_equal(pm_plan_pool_split(all, g, "gold.tsv", items, gold, NULL), PM_OK);
     assert_int_equal(pm_plan_pool_count(gold), 2);
     assert_string_equal(pm_plan_pool_key(gold, 0), "k3");
@@ -57,7 +57,7 @@ static void test_split_unknown_gold(void **state)
     static const char *const gk[] = {"k9"};
     /* Texted items: a gold item without responses cannot be shown. */
     pm_plan_pool *all = pool_of(keys, 2, 1), *g = pool_of(gk, 1, 0);
-    pm_plan_pool *items = pm_plan_pool_new(), *gold = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL), *gold = pm_plan_pool_new(NULL);
     pm_error err = {0};
     assert_int_equal(pm_plan_pool_split(all, g, "gold.tsv", items, gold, &err), PM_EPARSE);
     assert_non_null(strstr(err.text, "gold.tsv: gold item 'k9' is not in --items"));
@@ -66,8 +66,8 @@ static void test_split_unknown_gold(void **state)
     pm_plan_pool_free(gold);
     /* Key-only items: it is a key like the others. */
     all = pool_of(keys, 2, 0);
-    items = pm_plan_pool_new();
-    gold = pm_plan_pool_new();
+    items = pm_plan_pool_new(NULL);
+    gold = pm_plan_pool_new(NULL);
     assert_int_equal(pm_plan_pool_split(all, g, "gold.tsv", items, gold, NULL), PM_OK);
     assert_int_equal(pm_plan_pool_count(gold), 1);
     assert_int_equal(pm_plan_pool_count(items), 2);

@@ -10,7 +10,7 @@
 /* A key-only pool "<prefix>0" ... "<prefix>{n-1}". */
 static pm_plan_pool *key_pool(size_t n, const char *prefix)
 {
-    pm_plan_pool *p = pm_plan_pool_new();
+    pm_plan_pool *p = pm_plan_pool_new(NULL);
     assert_non_null(p);
     for (size_t i = 0; i < n; i++) {
         char k[32];

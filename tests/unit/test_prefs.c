@@ -34,7 +34,7 @@ static pm_status read_str(pm_prefs *pr, const char *text)
 static void test_text_and_json(void **state)
 {
     (void)state;
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     const char *text = "# comment\n0.9\n\n  0.2\r\n"
                        "{\"chosen_score\": 2.0, \"rejected_score\": 1.0}\n"
                        "{\"prompt\": \"x\", \"metadata\": {\"score_chosen\": 1, "
@@ -55,7 +55,7 @@ static void test_text_and_json(void **state)
 static void test_errors_name_the_line(void **state)
 {
     (void)state;
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     assert_int_equal(read_str(pr, "0.9\n"), PM_OK);
     assert_int_equal(read_str(pr, "0.1\n0.3\nabc\n"), PM_EPARSE);
     assert_string_equal(err.text, "mem.txt:3: probability: 'abc' is not a number");
@@ -93,7 +93,7 @@ static void test_errors_name_the_line(void **state)
 static void test_refusals_with_position(void **state)
 {
     (void)state;
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     /* the second "chosen_score" starts at byte 23 of the line (1-based) */
     assert_int_equal(read_str(pr, "0.7\n{\"chosen_score\": 1, \"chosen_score\": 2, "
                                   "\"rejected_score\": 0}\n"),
@@ -129,7 +129,7 @@ static void test_refusals_with_position(void **state)
 static void test_ultrafeedback(void **state)
 {
     (void)state;
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(NULL);
     assert_int_equal(pm_prefs_read_file(pr, PM_SOURCE_DIR "/data/ultrafeedback-sample.jsonl", NULL),
                      PM_OK);
     assert_int_equal(pm_prefs_count(pr), 1200);

@@ -15,6 +15,7 @@
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/reproduce.h"
+#include "test_request_util.h"
 
 static void test_settings(void **state)
 {
@@ -72,7 +73,7 @@ static void test_self(void **state)
     pm_scheme sc;
     pm_test t;
     assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.1, 0.5, &e), PM_OK);
-    assert_int_equal(pm_test_design(&sc, 0.9, 0.95, 50, PM_RULE_LR, 0.05, &t, &e), PM_OK);
+    assert_int_equal(design(&sc, 0.9, 0.95, 50, PM_RULE_LR, 0.05, &t, &e), PM_OK);
     assert_true(s->lrt[1][1][1][4] == t.error_sum);
     /* error sums fall with n at delta = 0 (m1 = 1: type II is 0, type I
      * falls) and rise with delta at fixed n */
@@ -102,7 +103,7 @@ static void test_self(void **state)
         assert_true(s->ss_expert[k][0] <= s->ss_expert[k - 1][0]);
     assert_true(s->ss_cbar[PM_REPRO_CBARS - 1] == 1.0);
     assert_int_equal(pm_scheme_expert(&sc, 0.5, &e), PM_OK);
-    assert_int_equal(pm_samplesize(&sc, 0.8, 1, PM_RULE_LR, 0.05, 0.1, PM_REPRO_SS_MAX_N, &t, &e),
+    assert_int_equal(samplesize(&sc, 0.8, 1, PM_RULE_LR, 0.05, 0.1, PM_REPRO_SS_MAX_N, &t, &e),
                      PM_OK);
     assert_true(s->ss_expert[9][0] == t.n); /* cbar = 0.5 */
     free(s);

@@ -37,6 +37,7 @@
 #include "prefmon/prefs.h"
 #include "prefmon/records_write.h"
 #include "prefmon/sim.h"
+#include "test_request_util.h"
 
 #define MC_LEVEL 0.999
 
@@ -66,7 +67,7 @@ static void world_make(world *w, size_t nann, long n, const double *eta, double 
                        uint64_t seed)
 {
     memset(w, 0, sizeof *w);
-    w->items = pm_plan_pool_new();
+    w->items = pm_plan_pool_new(NULL);
     w->nann = nann;
     w->n = n;
     size_t nitems = (size_t)n + 10;
@@ -136,7 +137,7 @@ static void test_error_rates(void **state)
         assert_int_equal(pm_sim_repeat_delta(&sc, &dr, NULL), PM_OK);
         assert_true(fabs(dr - 0.02) < 1e-15);
         pm_test t;
-        assert_int_equal(pm_test_design(&sc, 0.6, 0.95, n, PM_RULE_LR, 0, &t, NULL), PM_OK);
+        assert_int_equal(design(&sc, 0.6, 0.95, n, PM_RULE_LR, 0, &t, NULL), PM_OK);
         const double etas[2] = {0.6, 0.95};
         for (int h = 0; h < 2; h++) {
             double *eta = fill(N, etas[h]);
@@ -317,7 +318,7 @@ static void test_best_response(void **state)
 static void test_kinds(void **state)
 {
     (void)state;
-    pm_plan_pool *items = pm_plan_pool_new();
+    pm_plan_pool *items = pm_plan_pool_new(NULL);
     double p[50];
     for (int i = 0; i < 50; i++) {
         char a[64], b[64];
@@ -422,7 +423,7 @@ static void test_items_read(void **state)
         "\"rejected_score\":2}}\n"
         "{\"chosen\":\"a\",\"rejected\":\"bb\",\"score_chosen\":0,\"score_rejected\":0}\n";
     FILE *fp = fmemopen((void *)good, sizeof good - 1, "r");
-    pm_plan_pool *pool = pm_plan_pool_new();
+    pm_plan_pool *pool = pm_plan_pool_new(NULL);
     double *p = NULL;
     size_t rep = 0;
     assert_int_equal(pm_sim_items_read(pool, fp, "g", &p, &rep, NULL), PM_OK);
@@ -438,7 +439,7 @@ static void test_items_read(void **state)
         "{\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":1,\"score_rejected\":0}\n"
         "{\"chosen\":\"c\",\"rejected\":\"d\",\"score_chosen\":1}\n";
     fp = fmemopen((void *)bad, sizeof bad - 1, "r");
-    pool = pm_plan_pool_new();
+    pool = pm_plan_pool_new(NULL);
     pm_error err = {0};
     assert_int_equal(pm_sim_items_read(pool, fp, "b", &p, NULL, &err), PM_EPARSE);
     assert_null(p);

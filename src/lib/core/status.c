@@ -12,6 +12,11 @@ const char *pm_version(void)
     return PM_VERSION_STRING;
 }
 
+unsigned long pm_version_number(void)
+{
+    return PM_VERSION_NUMBER;
+}
+
 const char *pm_strerror(pm_status status)
 {
     switch (status) {

@@ -27,12 +27,21 @@ size_t pm_fmt_double(double v, char *buf, size_t size)
         return v > 0 ? put(buf, size, "inf", 3) : put(buf, size, "-inf", 4);
     /* 17 significant digits always read back (IEEE 754 binary64), so the
      * loop ends; fewer are tried first because most values are short. */
-    int n = 0;
-    for (int p = 1; p <= 17; p++) {
-        n = snprintf(tmp, sizeof tmp, "%.*g", p, v);
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
         if (strtod(tmp, NULL) == v)
             break;
     }
+    /* The notation as Python's repr chooses it: positional for decimal
+     * exponents -4..15 (-10 is "-10", not "-1e+01"), scientific outside. */
+    snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+    int e = atoi(strchr(tmp, 'e') + 1);
+    int n;
+    if (e >= -4 && e < 16)
+        n = snprintf(tmp, sizeof tmp, "%.*f", p - 1 - e > 0 ? p - 1 - e : 0, v);
+    else
+        n = snprintf(tmp, sizeof tmp, "%.*g", p, v);
     return put(buf, size, tmp, n < 0 ? 0 : (size_t)n);
 }
 

@@ -284,3 +284,18 @@ pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_sch
     json_decref(root);
     return st;
 }
+
+pm_status pm_contract_load_mem(const char *buf, size_t len, const char *name, pm_contract *c,
+                               pm_model *m, pm_scheme *sc, pm_error *err)
+{
+    if (!c)
+        return pm_error_set(err, PM_EINVAL, "pm_contract_load_mem: NULL argument");
+    name = name ? name : "<memory>";
+    pm_status st;
+    json_t *root = pmx_json_load_mem(buf, len, name, &st, err);
+    if (!root)
+        return st;
+    st = load_root(name, root, c, m, sc, err);
+    json_decref(root);
+    return st;
+}

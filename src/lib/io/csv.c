@@ -49,17 +49,24 @@ struct pm_csv {
     unsigned char cls[256];
 };
 
-pm_csv *pm_csv_new(size_t max)
+pm_csv *pm_csv_new(size_t max, pm_error *err)
 {
-    pm_csv *c = calloc(1, sizeof *c);
-    if (!c)
+    if (max == 0) {
+        pm_error_set(err, PM_EINVAL, "a CSV reader needs a record limit of at least 1 byte");
         return NULL;
+    }
+    pm_csv *c = calloc(1, sizeof *c);
+    if (!c) {
+        pm_error_set(err, PM_ENOMEM, "out of memory");
+        return NULL;
+    }
     c->max = max;
     c->rcap = max + 1 < 4096 ? max + 1 : 4096;
     c->buf = malloc(CSV_BLOCK);
     c->rec = malloc(c->rcap);
     if (!c->buf || !c->rec) {
         pm_csv_free(c);
+        pm_error_set(err, PM_ENOMEM, "out of memory");
         return NULL;
     }
     pm_csv_dialect(c, ',', 1);

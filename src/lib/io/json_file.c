@@ -27,6 +27,23 @@ json_t *pmx_json_load_file(const char *path, pm_status *st, pm_error *err)
     return root;
 }
 
+json_t *pmx_json_load_mem(const char *buf, size_t len, const char *name, pm_status *st,
+                          pm_error *err)
+{
+    json_error_t je;
+    if (!buf && len > 0) {
+        *st = pm_error_set(err, PM_EINVAL, "%s: NULL buffer", name);
+        return NULL;
+    }
+    json_t *root = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        *st = pm_error_at(err, PM_EPARSE, name, je.line, je.column, "%s", je.text);
+        return NULL;
+    }
+    *st = PM_OK;
+    return root;
+}
+
 pm_status pmx_jsonl_next(pmx_lines *lr, json_t **row, pm_error *err)
 {
     const char *buf, *name = lr->name ? lr->name : "<input>";

@@ -13,6 +13,12 @@
  * errors: a file must not say two things at once. */
 json_t *pmx_json_load_file(const char *path, pm_status *st, pm_error *err);
 
+/* The same for a document in memory, buf[0..len) (no NUL needed), named
+ * `name` in messages: byte for byte what pmx_json_load_file reads from a
+ * file holding those bytes, with the same messages but PM_EIO. */
+json_t *pmx_json_load_mem(const char *buf, size_t len, const char *name, pm_status *st,
+                          pm_error *err);
+
 /* The next row of a JSONL stream read through lr (the bounded line reader:
  * a line over its limit stops there): a trailing CR is dropped, lines of
  * blanks (spaces, tabs) are skipped, the line must be a JSON object. *row

@@ -93,10 +93,9 @@ json_t *pmx_model_to_json(const pm_model *m)
     return o;
 }
 
-pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
+/* Both readers: the parsed document (or NULL with st set) to a model. */
+static pm_status model_doc(json_t *root, pm_status st, const char *path, pm_model *m, pm_error *err)
 {
-    pm_status st;
-    json_t *root = pmx_json_load_file(path, &st, err);
     if (!root)
         return st;
     st = json_is_object(root)
@@ -104,4 +103,20 @@ pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
              : pm_error_set(err, PM_EPARSE, "%s:1:1: expected a JSON object", path);
     json_decref(root);
     return st;
+}
+
+pm_status pm_model_read_json(const char *path, pm_model *m, pm_error *err)
+{
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
+    return model_doc(root, st, path, m, err);
+}
+
+pm_status pm_model_read_json_mem(const char *buf, size_t len, const char *name, pm_model *m,
+                                 pm_error *err)
+{
+    name = name ? name : "<memory>";
+    pm_status st;
+    json_t *root = pmx_json_load_mem(buf, len, name, &st, err);
+    return model_doc(root, st, name, m, err);
 }

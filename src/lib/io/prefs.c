@@ -28,9 +28,12 @@ struct pm_prefs {
     size_t json_rows;
 };
 
-pm_prefs *pm_prefs_new(void)
+pm_prefs *pm_prefs_new(pm_error *err)
 {
-    return calloc(1, sizeof(pm_prefs));
+    pm_prefs *pr = calloc(1, sizeof(pm_prefs));
+    if (!pr)
+        pm_error_set(err, PM_ENOMEM, "out of memory");
+    return pr;
 }
 
 void pm_prefs_free(pm_prefs *pr)

@@ -42,9 +42,11 @@ static char *dup_str(const char *s)
 
 pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
 {
-    pm_records_options o = {0};
+    pm_records_options o;
     if (opt)
         o = *opt;
+    else
+        pm_records_options_default(&o);
     if ((unsigned)o.format > PM_RECORDS_LABELSTUDIO) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
@@ -64,7 +66,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
     /* Keep only whether the caller chose them; the strings are ours. */
     r->opt.item_field = o.item_field ? r->item_field : NULL;
     r->opt.label_field = r->label_field;
-    r->csv = pm_csv_new(r->opt.max_line);
+    r->csv = pm_csv_new(r->opt.max_line, NULL);
     r->name = dup_str("<none>");
     if (!r->item_field || (o.label_field && !r->label_field) || !r->csv || !r->name ||
         pmx_buf_set(&r->ignored, "", 0)) {
@@ -384,7 +386,7 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
     FILE *fp = strcmp(path, "-") == 0 ? stdin : pmx_open_input(path, err);
     if (!fp)
         return PM_EIO;
-    pm_csv *c = pm_csv_new(r->opt.max_line);
+    pm_csv *c = pm_csv_new(r->opt.max_line, NULL);
     pm_status st =
         c ? pm_csv_open(c, fp, path, err) : pm_error_set(err, PM_ENOMEM, "out of memory");
     if (!st) {
@@ -408,4 +410,10 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
     if (fp != stdin)
         fclose(fp);
     return st;
+}
+
+void pm_records_options_default(pm_records_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = PM_RECORDS_AUTO;
 }

@@ -583,12 +583,12 @@ const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count)
     return a->finished ? a->rows : NULL;
 }
 
-const pm_assess_summary *pm_assess_get_summary(const pm_assess *a)
+const pm_assess_summary *pm_assess_summary_get(const pm_assess *a)
 {
     return &a->sum;
 }
 
-const pm_assess_options *pm_assess_get_options(const pm_assess *a)
+const pm_assess_options *pm_assess_options_get(const pm_assess *a)
 {
     return &a->opt;
 }

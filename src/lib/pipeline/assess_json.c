@@ -68,13 +68,31 @@ static json_t *row_json(const pm_assess_row *r)
                      "median_duration", num_or_null(r->median_duration), "flags", flags);
 }
 
+static int dump_cb(const char *p, size_t n, void *data)
+{
+    const pm_writer *w = data;
+    return w->write(w->ctx, p, n) != 0 ? -1 : 0;
+}
+
 pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err)
 {
+    pm_writer w = pm_writer_file(fp);
+    pm_status st = pm_assess_save_json_to(a, &w, name, err);
+    if (st == PM_OK && ferror(fp))
+        return pm_error_set(err, PM_EIO, "%s: write error", name);
+    return st;
+}
+
+pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const char *name,
+                                 pm_error *err)
+{
+    if (!w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "%s: writer without a write callback", name);
     size_t n;
     const pm_assess_row *rows = pm_assess_rows(a, &n);
     if (!rows)
         return pm_error_set(err, PM_EINVAL, "assess: save before finish");
-    const pm_assess_summary *s = pm_assess_get_summary(a);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
         json_t *r = row_json(&rows[i]);
@@ -85,13 +103,14 @@ pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm
     }
     json_t *root =
         arr ? json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "format_version",
-                        FORMAT_VERSION, "parameters", params_json(pm_assess_get_options(a), s),
+                        FORMAT_VERSION, "parameters", params_json(pm_assess_options_get(a), s),
                         "summary", summary_json(s), "annotators", arr)
             : NULL;
     if (!root)
         return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
-              fputc('\n', fp) == EOF || ferror(fp);
+    int bad = json_dump_callback(root, dump_cb, (void *)w,
+                                 JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
+              w->write(w->ctx, "\n", 1) != 0;
     json_decref(root);
     if (bad)
         return pm_error_set(err, PM_EIO, "%s: write error", name);
@@ -443,15 +462,32 @@ static pm_status load_root(ctx *c, json_t *root, pm_assess **out)
     return PM_OK;
 }
 
+/* Both loaders: the parsed document (or NULL with st set) to a handle. */
+static pm_status load_doc(json_t *root, pm_status st, const char *name, pm_assess **out,
+                          pm_error *err)
+{
+    if (!root)
+        return st;
+    ctx c = {.path = name, .err = err};
+    st = load_root(&c, root, out);
+    json_decref(root);
+    return st;
+}
+
 pm_status pm_assess_load_json(const char *path, pm_assess **out, pm_error *err)
 {
     *out = NULL;
     pm_status st;
     json_t *root = pmx_json_load_file(path, &st, err);
-    if (!root)
-        return st;
-    ctx c = {.path = path, .err = err};
-    st = load_root(&c, root, out);
-    json_decref(root);
-    return st;
+    return load_doc(root, st, path, out, err);
+}
+
+pm_status pm_assess_load_json_mem(const char *buf, size_t len, const char *name, pm_assess **out,
+                                  pm_error *err)
+{
+    *out = NULL;
+    name = name ? name : "<memory>";
+    pm_status st;
+    json_t *root = pmx_json_load_mem(buf, len, name, &st, err);
+    return load_doc(root, st, name, out, err);
 }

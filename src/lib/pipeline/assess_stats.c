@@ -85,9 +85,14 @@ pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double 
     }
     pm_scheme sc;
     pm_test t;
+    pm_test_request tr;
+    pm_test_request_default(&tr);
+    tr.scheme = &sc;
+    tr.eta0 = opt->eta0;
+    tr.eta1 = opt->eta1;
     pm_status st = pm_scheme_self(&sc, PM_CONV_GENERAL, delta, q0, err);
     if (st == PM_OK)
-        st = pm_test_design(&sc, opt->eta0, opt->eta1, n, PM_RULE_LR, 0, &t, err);
+        st = pm_test_design(&tr, n, &t, err);
     if (st != PM_OK)
         return st;
     out->k = t.k;

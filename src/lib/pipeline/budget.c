@@ -317,10 +317,19 @@ static void fill(const ctx *c, long b, const pm_budget_search *s, pm_budget_resu
     res->no_monitoring = no_monitoring(c->m, c->sc, c->type);
 }
 
-pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract_type type,
-                             pm_solve solve, double cost, const pm_budget_search *s,
-                             pm_budget_result *res, pm_budget_point *curve, size_t *ncurve,
-                             pm_error *err)
+void pm_budget_request_default(pm_budget_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->type = PM_CONTRACT_LINEAR;
+    req->solve = PM_SOLVE_SECOND_BEST;
+    pm_budget_search_default(&req->search);
+}
+
+/* pm_budget_optimize with the request unpacked. */
+static pm_status optimize(const pm_model *m, const pm_scheme *sc, pm_contract_type type,
+                          pm_solve solve, double cost, const pm_budget_search *s,
+                          pm_budget_result *res, pm_budget_point *curve, size_t *ncurve,
+                          pm_error *err)
 {
     pm_status st = check(m, sc, type, solve, cost, s, res, err);
     if (st != PM_OK)
@@ -360,6 +369,15 @@ pm_status pm_budget_optimize(const pm_model *m, const pm_scheme *sc, pm_contract
     }
     free(c.pts);
     return st;
+}
+
+pm_status pm_budget_optimize(const pm_budget_request *req, pm_budget_result *res,
+                             pm_budget_point *curve, size_t *ncurve, pm_error *err)
+{
+    if (!req)
+        return pm_error_set(err, PM_EINVAL, "budget: NULL request");
+    return optimize(req->model, req->scheme, req->type, req->solve, req->unit_cost, &req->search,
+                    res, curve, ncurve, err);
 }
 
 pm_status pm_budget_rule(const pm_model *m, const pm_scheme *sc, double cost, double *a,

@@ -491,3 +491,10 @@ pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt
                         : "n_i is the annotator's own number of pairs");
     return PM_OK;
 }
+
+void pm_pay_options_default(pm_pay_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->unit = "1";
+    opt->currency = "USD";
+}

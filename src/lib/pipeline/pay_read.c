@@ -255,8 +255,10 @@ pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err)
     if (!fp)
         return pm_error_set(err, PM_EIO, "%s: cannot open: %s", path, strerror(errno));
     pm_status st = PM_OK;
-    if (!(t.path = dup_str(path)) || !(r.csv = pm_csv_new(RECORD_MAX)))
+    if (!(t.path = dup_str(path)))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    else if (!(r.csv = pm_csv_new(RECORD_MAX, err)))
+        st = err ? err->code : PM_ENOMEM;
     if (st == PM_OK)
         st = pm_csv_open(r.csv, fp, path, err);
     if (st == PM_OK)

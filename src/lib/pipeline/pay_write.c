@@ -1,6 +1,6 @@
 /*
 ** Payment files: the payment table and the platforms' bonus uploads.
-** Formats checked (issue 7 asks to cite them):
+** Formats checked against each platform's own documentation:
 **   Prolific  bulk bonus box / API: one "participant_id,amount" line per
 **             participant, no header, amount in the study currency
 **             (potato's prolific_api.py; researchers' scripts print exactly
@@ -38,6 +38,7 @@
 #include "prefmon/csv.h"
 #include "prefmon/pay.h"
 #include "prefmon/text.h"
+#include "prefmon/writer.h"
 
 const char *const pmx_pay_cols[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = "annotator",
                                                 [PMX_PAY_PAIRS] = "pairs",
@@ -86,54 +87,68 @@ static pm_status refuse(pm_error *err, size_t row, const char *field, const char
     return pm_error_set(err, PM_EPARSE, "payment row %zu: %s '%s' %s", row + 1, field, value, why);
 }
 
+static int put(const pm_writer *w, const char *s)
+{
+    return w->write(w->ctx, s, strlen(s));
+}
+
+static pm_status finish(FILE *fp, pm_status st, pm_error *err)
+{
+    if (st == PM_OK && (fflush(fp) != 0 || ferror(fp)))
+        return pm_error_set(err, PM_EIO, "write error (disk full?)");
+    return st;
+}
+
 /* One CSV row: the cells in order, a cell whose bit is set in `raw` written
  * as is (our own numbers: "-0.50" must stay a number, not be guarded),
- * every other cell guarded and quoted by pm_csv_write_cell (prefmon/csv.h). */
-static pm_status write_row(FILE *fp, const char *const *cells, size_t n, unsigned raw,
+ * every other cell guarded and quoted by pm_csv_write_cell_to (prefmon/csv.h). */
+static pm_status write_row(const pm_writer *w, const char *const *cells, size_t n, unsigned raw,
                            const char *eol, pm_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && fputc(',', fp) == EOF)
+        if (i > 0 && put(w, ","))
             return pm_error_set(err, PM_EIO, "write error");
         if (raw & (1u << i)) {
-            if (fputs(cells[i], fp) == EOF)
+            if (put(w, cells[i]))
                 return pm_error_set(err, PM_EIO, "write error");
         } else {
-            pm_status st = pm_csv_write_cell(fp, cells[i], err);
+            pm_status st = pm_csv_write_cell_to(w, cells[i], err);
             if (st != PM_OK)
                 return st;
         }
     }
-    return fputs(eol, fp) == EOF ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
-}
-
-static pm_status finish(FILE *fp, pm_error *err)
-{
-    if (fflush(fp) != 0 || ferror(fp))
-        return pm_error_set(err, PM_EIO, "write error (disk full?)");
-    return PM_OK;
+    return put(w, eol) ? pm_error_set(err, PM_EIO, "write error") : PM_OK;
 }
 
 pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
                              const pm_pay_options *opt, pm_error *err)
 {
+    pm_writer w = pm_writer_file(fp);
+    return finish(fp, pm_pay_write_table_to(&w, rows, count, opt, err), err);
+}
+
+pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                const pm_pay_options *opt, pm_error *err)
+{
+    if (!w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     if (!opt || !opt->currency || !opt->unit)
         return pm_error_set(err, PM_EINVAL, "the payment table needs the currency and the unit");
-    pm_status st = write_row(fp, pmx_pay_cols, PMX_PAY_NCOL, 0, "\r\n", err);
+    pm_status st = write_row(w, pmx_pay_cols, PMX_PAY_NCOL, 0, "\r\n", err);
     if (st != PM_OK)
         return st;
     for (size_t i = 0; i < count; i++) {
         const pm_pay_row *r = &rows[i];
-        char np[24], nc[24], w[32], p[32], b[32];
+        char np[24], nc[24], wage[32], p[32], b[32];
         snprintf(np, sizeof np, "%ld", r->pairs);
         snprintf(nc, sizeof nc, "%ld", r->consistent);
-        pm_money_format(r->wage_cents, w, sizeof w);
+        pm_money_format(r->wage_cents, wage, sizeof wage);
         pm_money_format(r->paid_cents, p, sizeof p);
         pm_money_format(r->bonus_cents, b, sizeof b);
         const char *cells[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = r->annotator,
                                            [PMX_PAY_PAIRS] = np,
                                            [PMX_PAY_CONSISTENT] = nc,
-                                           [PMX_PAY_WAGE] = w,
+                                           [PMX_PAY_WAGE] = wage,
                                            [PMX_PAY_PAID] = p,
                                            [PMX_PAY_BONUS] = b,
                                            [PMX_PAY_REASON] = r->reason,
@@ -142,11 +157,11 @@ pm_status pm_pay_write_table(FILE *fp, const pm_pay_row *rows, size_t count,
         /* Our own numbers are written as they are ("-0.50" stays a number). */
         unsigned raw = 1u << PMX_PAY_PAIRS | 1u << PMX_PAY_CONSISTENT | 1u << PMX_PAY_WAGE |
                        1u << PMX_PAY_PAID | 1u << PMX_PAY_BONUS;
-        st = write_row(fp, cells, PMX_PAY_NCOL, raw, "\r\n", err);
+        st = write_row(w, cells, PMX_PAY_NCOL, raw, "\r\n", err);
         if (st != PM_OK)
             return st;
     }
-    return finish(fp, err);
+    return PM_OK;
 }
 
 static size_t count_skipped(const pm_pay_row *rows, size_t count)
@@ -160,6 +175,15 @@ static size_t count_skipped(const pm_pay_row *rows, size_t count)
 pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, size_t *skipped,
                                 pm_error *err)
 {
+    pm_writer w = pm_writer_file(fp);
+    return finish(fp, pm_pay_write_prolific_to(&w, rows, count, skipped, err), err);
+}
+
+pm_status pm_pay_write_prolific_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                   size_t *skipped, pm_error *err)
+{
+    if (!w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     for (size_t i = 0; i < count; i++)
         if (rows[i].bonus_cents > 0 && !hex_id(rows[i].annotator, 24))
             return refuse(err, i, "participant_id", rows[i].annotator,
@@ -171,13 +195,13 @@ pm_status pm_pay_write_prolific(FILE *fp, const pm_pay_row *rows, size_t count, 
         char b[32];
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, b};
-        pm_status st = write_row(fp, cells, 2, 0x2, "\n", err);
+        pm_status st = write_row(w, cells, 2, 0x2, "\n", err);
         if (st != PM_OK)
             return st;
     }
     if (skipped)
         *skipped = count_skipped(rows, count);
-    return finish(fp, err);
+    return PM_OK;
 }
 
 typedef struct amap {
@@ -208,7 +232,7 @@ static const char *find_assignment(const amap *m, size_t n, const char *worker)
     return lo < n && strcmp(m[lo].a->worker, worker) == 0 ? m[lo].a->assignment : NULL;
 }
 
-static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, const amap *m,
+static pm_status mturk_rows(const pm_writer *w, const pm_pay_row *rows, size_t count, const amap *m,
                             size_t nm, const char *reason, pm_error *err)
 {
     /* Every payable worker resolved and every field checked before the
@@ -237,7 +261,8 @@ static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, cons
                                 "most %d",
                                 i + 1, chars(why), MTURK_MAX_REASON);
     }
-    fputs("WorkerId,AssignmentId,BonusAmount,Reason\r\n", fp);
+    if (put(w, "WorkerId,AssignmentId,BonusAmount,Reason\r\n"))
+        return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
         if (rows[i].bonus_cents <= 0)
             continue;
@@ -245,17 +270,28 @@ static pm_status mturk_rows(FILE *fp, const pm_pay_row *rows, size_t count, cons
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, find_assignment(m, nm, rows[i].annotator), b,
                                reason && *reason ? reason : rows[i].reason};
-        pm_status st = write_row(fp, cells, 4, 0x4, "\r\n", err);
+        pm_status st = write_row(w, cells, 4, 0x4, "\r\n", err);
         if (st != PM_OK)
             return st;
     }
-    return finish(fp, err);
+    return PM_OK;
 }
 
 pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
                              const pm_pay_assignment *map, size_t map_count, const char *reason,
                              size_t *skipped, pm_error *err)
 {
+    pm_writer w = pm_writer_file(fp);
+    return finish(fp, pm_pay_write_mturk_to(&w, rows, count, map, map_count, reason, skipped, err),
+                  err);
+}
+
+pm_status pm_pay_write_mturk_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                const pm_pay_assignment *map, size_t map_count, const char *reason,
+                                size_t *skipped, pm_error *err)
+{
+    if (!w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     for (size_t i = 0; i < map_count; i++)
         if (!map[i].worker || !map[i].assignment || !*map[i].assignment)
             return pm_error_set(err, PM_EINVAL,
@@ -271,7 +307,7 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
     }
     if (map_count)
         qsort(m, map_count, sizeof *m, cmp_amap);
-    pm_status st = mturk_rows(fp, rows, count, m, map_count, reason, err);
+    pm_status st = mturk_rows(w, rows, count, m, map_count, reason, err);
     free(m);
     if (st == PM_OK && skipped)
         *skipped = count_skipped(rows, count);
@@ -281,6 +317,16 @@ pm_status pm_pay_write_mturk(FILE *fp, const pm_pay_row *rows, size_t count,
 pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, const char *title,
                               const char *message, size_t *skipped, pm_error *err)
 {
+    pm_writer w = pm_writer_file(fp);
+    return finish(fp, pm_pay_write_toloka_to(&w, rows, count, title, message, skipped, err), err);
+}
+
+pm_status pm_pay_write_toloka_to(const pm_writer *w, const pm_pay_row *rows, size_t count,
+                                 const char *title, const char *message, size_t *skipped,
+                                 pm_error *err)
+{
+    if (!w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     if (!title || !*title || !message || !*message)
         return pm_error_set(err, PM_EINVAL,
                             "Toloka bonuses need a public title and a public message");
@@ -304,18 +350,19 @@ pm_status pm_pay_write_toloka(FILE *fp, const pm_pay_row *rows, size_t count, co
                                 "100.00 per Toloker per award; split it or pay it another way",
                                 rows[i].annotator, rows[i].bonus_cents / 100,
                                 rows[i].bonus_cents % 100);
-    fputs("user_id,amount,public_title,public_message\r\n", fp);
+    if (put(w, "user_id,amount,public_title,public_message\r\n"))
+        return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
         if (rows[i].bonus_cents <= 0)
             continue;
         char b[32];
         pm_money_format(rows[i].bonus_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, b, title, message};
-        pm_status st = write_row(fp, cells, 4, 0x2, "\r\n", err);
+        pm_status st = write_row(w, cells, 4, 0x2, "\r\n", err);
         if (st != PM_OK)
             return st;
     }
     if (skipped)
         *skipped = count_skipped(rows, count);
-    return finish(fp, err);
+    return PM_OK;
 }

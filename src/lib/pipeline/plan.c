@@ -405,8 +405,8 @@ const char *pm_plan_row_text(const pm_plan *plan, const pm_plan_row *row, int ri
     return pm_plan_pool_response(pool, row->item, which);
 }
 
-pm_status pm_plan_summarize(const pm_plan *plan, const pm_scheme *sc, double eta0, double eta1,
-                            pm_rule rule, double alpha, pm_plan_summary *out, pm_error *err)
+pm_status pm_plan_summarize(const pm_plan *plan, const pm_test_request *test, pm_plan_summary *out,
+                            pm_error *err)
 {
     pm_plan_summary s;
     memset(&s, 0, sizeof s);
@@ -419,12 +419,19 @@ pm_status pm_plan_summarize(const pm_plan *plan, const pm_scheme *sc, double eta
     s.min_gap = plan->req.min_gap;
     s.distinct_items = plan->req.length - plan->g - plan->d;
     s.seed = plan->req.seed;
-    if (sc && plan->d >= 1) {
-        pm_status st = pm_test_design(sc, eta0, eta1, plan->d, rule, alpha, &s.test, err);
+    if (test && plan->d >= 1) {
+        pm_status st = pm_test_design(test, plan->d, &s.test, err);
         if (st != PM_OK)
             return st;
         s.has_test = 1;
     }
     *out = s;
     return PM_OK;
+}
+
+void pm_plan_request_default(pm_plan_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->n_annotators = 1;
+    req->min_gap = 10;
 }

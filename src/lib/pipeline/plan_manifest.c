@@ -420,8 +420,15 @@ pm_status pm_plan_read_manifest(FILE *fp, const char *name, const pm_plan_pool *
         mreader_free(&m, 0);
         return st;
     }
-    pm_plan_request req = {items, gold,        NULL, m.h.annotators, m.h.length, m.h.duplicates,
-                           0,     m.h.min_gap, 0,    m.h.seed};
+    pm_plan_request req;
+    pm_plan_request_default(&req);
+    req.items = items;
+    req.gold = gold;
+    req.n_annotators = m.h.annotators;
+    req.length = m.h.length;
+    req.duplicates = m.h.duplicates;
+    req.min_gap = m.h.min_gap;
+    req.seed = m.h.seed;
     mreader_free(&m, 1);
     return pmx_plan_adopt(&req, m.h.duplicates, m.h.gold, m.rows, m.names, out, err);
 }

@@ -126,11 +126,13 @@ void pm_plan_content_key(const char *a, const char *b, char key[PM_PLAN_KEY_SIZE
 
 /* ---- the pool --------------------------------------------------------- */
 
-pm_plan_pool *pm_plan_pool_new(void)
+pm_plan_pool *pm_plan_pool_new(pm_error *err)
 {
     pm_plan_pool *p = calloc(1, sizeof *p);
     if (p)
         p->texts = -1;
+    else
+        pm_error_set(err, PM_ENOMEM, "out of memory");
     return p;
 }
 

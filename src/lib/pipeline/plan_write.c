@@ -152,7 +152,7 @@ pm_status pm_plan_write_labelstudio(const pm_plan *plan, FILE *fp, pm_error *err
 pm_status pm_plan_write_manifest(const pm_plan *plan, FILE *fp, pm_error *err)
 {
     pm_plan_summary s;
-    pm_status st = pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0.05, &s, err);
+    pm_status st = pm_plan_summarize(plan, NULL, &s, err);
     if (st != PM_OK)
         return st;
     char seed[32];

@@ -67,8 +67,8 @@ static pm_status annotator_numbers(const pm_report_data *d, pm_report_ann *a, pm
 static pm_status load_assess(pm_report_data *d, const pm_assess *as, pm_error *err)
 {
     d->rows = pm_assess_rows(as, &d->nrows);
-    d->aopt = pm_assess_get_options(as);
-    d->sum = pm_assess_get_summary(as);
+    d->aopt = pm_assess_options_get(as);
+    d->sum = pm_assess_summary_get(as);
     d->ann = calloc(d->nrows + 1, sizeof *d->ann);
     d->order = malloc((d->nrows + 1) * sizeof *d->order);
     d->flags = malloc((d->nrows + 1) * sizeof *d->flags);

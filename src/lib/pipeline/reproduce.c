@@ -220,8 +220,12 @@ static pm_status samplesize(const pm_scheme *sc, double eta0, double target, lon
                             pm_error *err)
 {
     pm_test t;
-    pm_status st =
-        pm_samplesize(sc, eta0, 1.0, PM_RULE_LR, 0.05, target, PM_REPRO_SS_MAX_N, &t, err);
+    pm_test_request tr;
+    pm_test_request_default(&tr);
+    tr.scheme = sc;
+    tr.eta0 = eta0;
+    tr.eta1 = 1.0;
+    pm_status st = pm_samplesize(&tr, target, PM_REPRO_SS_MAX_N, &t, err);
     *out = st == PM_OK ? t.n : -1;
     return st == PM_ERANGE ? PM_OK : st;
 }
@@ -232,12 +236,16 @@ static pm_status self_tests(const pm_repro_opts *o, pm_repro_self *out, pm_error
     for (int d = 0; d < PM_REPRO_LRT_DELTAS && st == PM_OK; d++) {
         pm_scheme sc;
         st = pm_scheme_self(&sc, PM_CONV_PAPER, pm_repro_lrt_delta[d], 0.5, err);
+        pm_test_request tr;
+        pm_test_request_default(&tr);
+        tr.scheme = &sc;
         for (int a = 0; a < PM_REPRO_LRT_ETA0S && st == PM_OK; a++)
             for (int b = 0; b < PM_REPRO_LRT_ETA1S && st == PM_OK; b++)
                 for (int i = 0; i < PM_REPRO_LB_NS && st == PM_OK; i++) {
                     pm_test t;
-                    st = pm_test_design(&sc, pm_repro_lrt_eta0[a], pm_repro_lrt_eta1[b],
-                                        pm_repro_lb_n(i), PM_RULE_LR, 0.05, &t, err);
+                    tr.eta0 = pm_repro_lrt_eta0[a];
+                    tr.eta1 = pm_repro_lrt_eta1[b];
+                    st = pm_test_design(&tr, pm_repro_lb_n(i), &t, err);
                     out->lrt_test[d][a][b][i] = t;
                     out->lrt[d][a][b][i] = t.error_sum;
                 }

@@ -15,7 +15,7 @@
 /* The unfolded p of path into d->rows, d->raw. */
 static pm_status read_raw(pm_repro_dataset *d, pm_error *err)
 {
-    pm_prefs *pr = pm_prefs_new();
+    pm_prefs *pr = pm_prefs_new(err);
     if (!pr)
         return pm_error_set(err, PM_ENOMEM, "out of memory reading %s", d->path);
     pm_status st = pm_prefs_read_file(pr, d->path, err);

@@ -273,7 +273,7 @@ pm_status pm_sim_run_make(pm_plan *plan, const pm_sim_request *req, const pm_ass
     memset(out, 0, sizeof *out);
     out->plan = plan;
     pm_plan_rows(plan, &out->rows);
-    pm_status st = pm_plan_summarize(plan, NULL, 0, 1, PM_RULE_LR, 0, &out->sum, err);
+    pm_status st = pm_plan_summarize(plan, NULL, &out->sum, err);
     if (st == PM_OK && !(out->labels = malloc(out->rows ? out->rows : 1)))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_sim_request r = *req;
@@ -308,4 +308,10 @@ pm_status pm_sim_run_write_log(const pm_sim_run *r, const pm_plan_pool *items,
         return st;
     }
     return pm_records_writer_close(w, err);
+}
+
+void pm_sim_request_default(pm_sim_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->delta_r = 0.02;
 }

@@ -251,7 +251,7 @@ pm_status pm_sim_items_split(const pm_plan_pool *all, const double *p_all, size_
     if (g >= n)
         return pm_error_set(err, PM_EINVAL, "the gold set (%zu) takes every item of --items (%zu)",
                             g, n);
-    pm_plan_pool *keys = pm_plan_pool_new();
+    pm_plan_pool *keys = pm_plan_pool_new(err);
     pm_status st = keys ? PM_OK : pm_error_set(err, PM_ENOMEM, "out of memory");
     for (size_t i = 0; i < g && st == PM_OK; i++)
         st = pm_plan_pool_add(keys, pm_plan_pool_key(all, i), NULL, NULL, NULL, err);

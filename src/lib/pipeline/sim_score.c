@@ -166,7 +166,7 @@ pm_status pm_sim_score_run(const pm_sim_truth *t, const pm_assess *a, const pm_p
                            double dup_rate, pm_sim_score *out, pm_error *err)
 {
     memset(out, 0, sizeof *out);
-    const pm_assess_options *opt = pm_assess_get_options(a);
+    const pm_assess_options *opt = pm_assess_options_get(a);
     size_t count, first[PM_SIM_GROUP_COUNT];
     const pm_assess_row *rows = pm_assess_rows(a, &count);
     out->dup_rate = dup_rate;
@@ -222,7 +222,7 @@ pm_status pm_sim_pay_groups(const pm_sim_truth *t, const pm_assess *a,
 {
     size_t count;
     const pm_assess_row *rows = pm_assess_rows(a, &count);
-    const pm_assess_options *opt = pm_assess_get_options(a);
+    const pm_assess_options *opt = pm_assess_options_get(a);
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
     pm_pay_input *in = malloc((count ? count : 1) * sizeof *in);
     pm_pay_row *pay = malloc((count ? count : 1) * sizeof *pay);

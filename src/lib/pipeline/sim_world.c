@@ -9,9 +9,9 @@
 
 pm_status pm_sim_world_items(pm_sim_world *w, FILE *fp, const char *name, size_t g, pm_error *err)
 {
-    w->all = pm_plan_pool_new();
-    w->items = pm_plan_pool_new();
-    w->gold = pm_plan_pool_new();
+    w->all = pm_plan_pool_new(err);
+    w->items = pm_plan_pool_new(err);
+    w->gold = pm_plan_pool_new(err);
     if (!w->all || !w->items || !w->gold)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_status st = pm_sim_items_read(w->all, fp, name, &w->p_all, &w->repeated, err);

@@ -5,6 +5,7 @@
 */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "prefmon/binom.h"
 #include "prefmon/monitor.h"
@@ -268,8 +269,10 @@ static long level_threshold(double m0, long n, double alpha)
     return lo;
 }
 
-pm_status pm_test_design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
-                         double alpha, pm_test *out, pm_error *err)
+/* pm_test_design with the request unpacked (the sample-size searches call
+ * it for many n). */
+static pm_status design(const pm_scheme *sc, double eta0, double eta1, long n, pm_rule rule,
+                        double alpha, pm_test *out, pm_error *err)
 {
     pm_status st = check_test_args(sc, eta0, eta1, n, out, err);
     if (st == PM_OK)
@@ -313,7 +316,7 @@ typedef struct ss_ctx {
 
 static pm_status ss_out_of_range(ss_ctx *c, const char *what)
 {
-    pm_test_design(c->sc, c->eta0, c->eta1, c->max_n, PM_RULE_LEVEL, c->alpha, c->out, NULL);
+    design(c->sc, c->eta0, c->eta1, c->max_n, PM_RULE_LEVEL, c->alpha, c->out, NULL);
     return pm_error_set(c->err, PM_ERANGE, "no n <= max_n = %ld reaches %s <= %g; raise max_n",
                         c->max_n, what, c->target);
 }
@@ -326,7 +329,7 @@ static pm_status ss_out_of_range(ss_ctx *c, const char *what)
 static pm_status samplesize_lr(ss_ctx *c)
 {
     pm_test t;
-    pm_status st = pm_test_design(c->sc, c->eta0, c->eta1, c->max_n, PM_RULE_LR, 0, &t, c->err);
+    pm_status st = design(c->sc, c->eta0, c->eta1, c->max_n, PM_RULE_LR, 0, &t, c->err);
     c->evals++;
     if (st != PM_OK)
         return st;
@@ -340,14 +343,14 @@ static pm_status samplesize_lr(ss_ctx *c)
     long lo = 1, hi = c->max_n;
     while (lo < hi) {
         long mid = lo + (hi - lo) / 2;
-        pm_test_design(c->sc, c->eta0, c->eta1, mid, PM_RULE_LR, 0, &t, NULL);
+        design(c->sc, c->eta0, c->eta1, mid, PM_RULE_LR, 0, &t, NULL);
         c->evals++;
         if (t.error_sum <= c->target)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return pm_test_design(c->sc, c->eta0, c->eta1, lo, PM_RULE_LR, 0, c->out, c->err);
+    return design(c->sc, c->eta0, c->eta1, lo, PM_RULE_LR, 0, c->out, c->err);
 }
 
 /* Level rule: the non-randomised test's type II error saw-tooths in n, so
@@ -423,11 +426,29 @@ pm_status pmx_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule 
     return st;
 }
 
-pm_status pm_samplesize(const pm_scheme *sc, double eta0, double eta1, pm_rule rule, double alpha,
-                        double target, long max_n, pm_test *out, pm_error *err)
+void pm_test_request_default(pm_test_request *req)
 {
-    return pmx_samplesize(sc, eta0, eta1, rule, alpha, target, max_n, PM_SAMPLESIZE_SCAN_MAX, NULL,
-                          out, err);
+    memset(req, 0, sizeof *req);
+    req->eta0 = 0.8;
+    req->eta1 = 1;
+    req->rule = PM_RULE_LR;
+    req->alpha = 0.05;
+}
+
+pm_status pm_test_design(const pm_test_request *req, long n, pm_test *out, pm_error *err)
+{
+    if (!req)
+        return pm_error_set(err, PM_EINVAL, "pm_test_design: NULL request");
+    return design(req->scheme, req->eta0, req->eta1, n, req->rule, req->alpha, out, err);
+}
+
+pm_status pm_samplesize(const pm_test_request *req, double target, long max_n, pm_test *out,
+                        pm_error *err)
+{
+    if (!req)
+        return pm_error_set(err, PM_EINVAL, "pm_samplesize: NULL request");
+    return pmx_samplesize(req->scheme, req->eta0, req->eta1, req->rule, req->alpha, target, max_n,
+                          PM_SAMPLESIZE_SCAN_MAX, NULL, out, err);
 }
 
 static double clip01(double x)
