@@ -501,9 +501,10 @@ int cli_budget(int argc, char **argv)
                                 cli_model_group(&cm),
                                 cli_output_group(&out)};
     int rc, go = cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc);
-    if (go && o.curve_out && out.out_path && !strcmp(o.curve_out, out.out_path)) {
-        cli_error("--out and --curve-out: %s given for both (one would overwrite the other)",
-                  o.curve_out);
+    if (go && o.curve_out && out.out_path && pm_path_same(out.out_path, o.curve_out)) {
+        cli_error("--out %s and --curve-out %s name the same file (one would overwrite the "
+                  "other)",
+                  out.out_path, o.curve_out);
         rc = CLI_EUSAGE;
     } else if (go) {
         const cli_monitor *mons[2] = {o.schemes & SCHEME_SELF ? &self_mon : NULL,

@@ -140,3 +140,57 @@ void pm_outfile_abort(pm_outfile *of)
         unlink(of->tmp);
     outfile_free(of);
 }
+
+/* PATH resolved as far as the file system allows: realpath of the whole
+ * path when it exists (links followed), else realpath of its parent plus
+ * the final name; NULL when neither resolves (or out of memory). */
+static char *resolve(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r)
+        return r;
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--; /* "x/" names x */
+    size_t slash = len;
+    while (slash > 0 && path[slash - 1] != '/')
+        slash--;
+    const char *name = path + slash;
+    size_t nlen = len - slash;
+    if (nlen == 0 || (nlen == 1 && name[0] == '.') || (nlen == 2 && !strncmp(name, "..", 2)))
+        return NULL; /* "." or ".." of a missing directory: nothing to compare */
+    char *dir = slash == 0 ? strdup(".") : strndup(path, slash);
+    char *rdir = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    if (!rdir)
+        return NULL;
+    size_t dlen = strlen(rdir);
+    r = malloc(dlen + nlen + 2);
+    if (r) {
+        memcpy(r, rdir, dlen);
+        size_t at = dlen;
+        if (dlen == 0 || rdir[dlen - 1] != '/')
+            r[at++] = '/';
+        memcpy(r + at, name, nlen);
+        r[at + nlen] = '\0';
+    }
+    free(rdir);
+    return r;
+}
+
+int pm_path_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    if (!strcmp(a, b))
+        return 1;
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *ra = resolve(a), *rb = resolve(b);
+    int same = ra && rb && !strcmp(ra, rb);
+    free(ra);
+    free(rb);
+    return same;
+}
