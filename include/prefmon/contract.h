@@ -155,7 +155,10 @@ pm_status pm_contract_save(const char *path, const pm_contract *c, const pm_mode
 
 /** Read a contract file written by pm_contract_save. Every field is
  *  validated (names, ranges, the scheme rebuilt through pm_scheme_self /
- *  pm_scheme_expert); PM_EIO / PM_EPARSE with "file:line:col" or
+ *  pm_scheme_expert), and the terms must be payable: "feasible" true, no
+ *  slope on a binary contract and no bonus on a linear one, bonus or slope
+ *  >= 0, base and base + bonus (or slope) within the model's [wage_min,
+ *  wage_max]. PM_EIO / PM_EPARSE with "file:line:col" or
  *  "file: field 'x': what". Outputs are written only on success. */
 pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
                            pm_error *err);
