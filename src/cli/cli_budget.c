@@ -449,10 +449,12 @@ static int run(const opts *o, const cli_monitor *const mons[2], const pm_model *
         pm_budget_result r;
         pm_error err = {0};
         pm_contract_type ty = o->types & 2 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
-        rc = cli_fail(
-            NULL,
-            pm_budget_optimize(m, &mons[0]->scheme, ty, o->solve, 0, &s, &r, NULL, NULL, &err),
-            &err);
+        pm_status st =
+            pm_budget_optimize(m, &mons[0]->scheme, ty, o->solve, 0, &s, &r, NULL, NULL, &err);
+        rc = cli_fail("--max-n", st, &err);
+        /* --max-n over a stated limit is a usage error (exit 2). */
+        if (st == PM_ELIMIT)
+            rc = CLI_EUSAGE;
     }
     if (!rc) {
         declare(&tb);

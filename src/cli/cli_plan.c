@@ -448,6 +448,11 @@ static int run(const opts *o, const cli_monitor *mon, const cli_testopts *to)
         pm_error err = {0};
         pm_status st = pm_plan_make(&req, &plan, &err);
         rc = st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+        /* The request's sizes are all command-line values (--annotators or
+         * the names' count, --queue-length): over the row limit is a usage
+         * error, not bad data. */
+        if (st == PM_ELIMIT)
+            rc = CLI_EUSAGE;
     }
     if (!rc)
         rc = write_files(plan, o);

@@ -483,6 +483,38 @@ static void test_verified(void **state)
     assert_true(pmx_ic_tie(0) == 1e-9 && pmx_ic_tie(-3) == 4e-9);
 }
 
+/* The work model: its stated closed forms, summed over a list. */
+static void test_work_model(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    /* Linear: 1 ms at any n; binary: 2 ms + c sqrt(n) ms. */
+    assert_float_equal(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 7),
+                       0.001, 1e-15);
+    assert_float_equal(
+        pm_contract_solve_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1000000),
+        (2 + 0.03 * 1000) / 1000.0, 1e-15);
+    assert_float_equal(
+        pm_contract_solve_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 100000000),
+        (2 + 0.0016 * 10000) / 1000.0, 1e-15);
+    long ns[] = {1, 100, 10000};
+    assert_float_equal(
+        pm_contract_work_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, ns, 3),
+        (3 * 2 + 0.03 * (1 + 10 + 100)) / 1000.0, 1e-15);
+    assert_float_equal(pm_contract_work_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, ns, 0),
+                       0, 0);
+    /* A 2-term sumexp utility: 4 * 2 times the CARA cost. */
+    pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
+    assert_float_equal(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 7),
+                       0.008, 1e-15);
+    assert_true(isnan(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 0)));
+    assert_true(
+        isnan(pm_contract_solve_seconds(NULL, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 1)));
+    assert_true(
+        isnan(pm_contract_work_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, NULL, 1)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_binary_corner),
         cmocka_unit_test(test_second_best_vs_target_grid),
         cmocka_unit_test(test_verified),
+        cmocka_unit_test(test_work_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

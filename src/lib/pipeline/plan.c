@@ -239,8 +239,11 @@ static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_
                                 "twice unmarked; remove the gold items from the pool",
                                 pm_plan_pool_key(q->gold, i));
     if ((double)q->n_annotators * (double)L > (double)PM_PLAN_MAX_ROWS)
-        return pm_error_set(err, PM_ELIMIT, "%zu annotators x L = %ld rows: over the limit of %ld",
-                            q->n_annotators, L, PM_PLAN_MAX_ROWS);
+        return pm_error_set(err, PM_ELIMIT,
+                            "%zu annotators x queue length L = %ld make %.0f rows: over the limit "
+                            "of %ld",
+                            q->n_annotators, L, (double)q->n_annotators * (double)L,
+                            PM_PLAN_MAX_ROWS);
     if (q->annotators) {
         pm_status st = check_names(q->annotators, q->n_annotators, err);
         if (st != PM_OK)
