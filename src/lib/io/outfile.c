@@ -51,8 +51,10 @@ static int create_temp(pm_outfile *of)
 
 pm_status pm_outfile_open(const char *path, pm_outfile **out, pm_error *err)
 {
-    if (!path || !out || !*path)
-        return pm_error_set(err, PM_EINVAL, "pm_outfile_open: no path");
+    if (!path || !out)
+        return pm_error_set(err, PM_EINVAL, "pm_outfile_open: NULL argument");
+    if (!*path)
+        return pm_error_set(err, PM_EINVAL, "empty path"); /* the caller names the option */
     pm_outfile *of = calloc(1, sizeof *of);
     if (!of)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
