@@ -515,6 +515,41 @@ static void test_work_model(void **state)
         isnan(pm_contract_work_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, NULL, 1)));
 }
 
+/* The binary second-best on its IC boundary against full shirking: the
+ * agent is indifferent between the target and eta = 0, which is paid the
+ * base only, so G(base) = U0 and base = G^{-1}(0) = 0 for the default
+ * model exactly (it was the IC tie, 1e-9, left in the root). With n = 30 the
+ * shirker still passes with P(X >= 28 | 30, 1/2) = 466 / 2^30, so there
+ * G(base) = -B 466 / 2^30 (B = G(base + bonus) - G(base)): base < 0, a real
+ * number, not a residue. */
+static void test_binary_tie_base(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL), PM_OK);
+    long ns[] = {100, 300, 1000};
+    for (size_t i = 0; i < sizeof ns / sizeof *ns; i++) {
+        pm_contract c;
+        assert_int_equal(
+            pm_contract_solve(&m, &sc, ns[i], PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL),
+            PM_OK);
+        assert_true(c.feasible);
+        assert_true(c.terms.base == 0);
+    }
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 30, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_int_equal(c.terms.k, 28);
+    double gb = pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0) -
+                pm_utility_eval(&m.G, c.terms.base, 0);
+    double want = pm_utility_inverse(&m.G, -gb * 466.0 / 1073741824.0);
+    /* Within the boundary search's resolution (1e-11 in effort), far
+     * below the IC tie's 1e-9 that it used to carry. */
+    assert_float_equal(c.terms.base, want, 1e-10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_second_best_vs_target_grid),
         cmocka_unit_test(test_verified),
         cmocka_unit_test(test_work_model),
+        cmocka_unit_test(test_binary_tie_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

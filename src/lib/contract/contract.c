@@ -99,6 +99,28 @@ static pm_status check_args(const pm_model *m, const pm_scheme *sc, long n, pm_c
     return pm_model_check(m, err);
 }
 
+/* A base this close to the outside-option wage w0 = G^{-1}(U0) (relative
+ * to 1 + |w0|) is w0: the IR equation's rounding, not money. It arises
+ * where the agent is indifferent between the target and full shirking,
+ * which is paid the base only (the binary second-best on its IC boundary):
+ * there G(base) = U0 exactly, and the solver's base is w0 up to ~1e-13. */
+#define BASE_SNAP_TOL 1e-12
+
+static void snap_base(const pm_model *m, const pm_scheme *sc, pm_contract *c)
+{
+    double w0 = pm_utility_inverse(&m->G, m->u0), d = c->terms.base - w0, u;
+    if (!(isfinite(w0) && d != 0 && fabs(d) <= BASE_SNAP_TOL * (1 + fabs(w0))))
+        return;
+    pm_contract_terms t = c->terms;
+    t.base = w0;
+    if (pm_contract_agent_utility(m, sc, &t, c->eta, &u) != PM_OK)
+        return;
+    c->terms = t;
+    c->expected_pay -= d;
+    c->principal_utility += d;
+    c->agent_utility = u;
+}
+
 /* Fill the first-best-relative fields of c from fb, then verify a
  * feasible c: the status of the solve (st when it already failed). */
 static pm_status finish(const pm_model *m, const pm_scheme *sc, pm_contract *c,
@@ -110,6 +132,7 @@ static pm_status finish(const pm_model *m, const pm_scheme *sc, pm_contract *c,
     c->gap = c->normalized_gap = NAN;
     if (st != PM_OK || !c->feasible)
         return st;
+    snap_base(m, sc, c);
     c->gap = fb->first_best_utility - c->principal_utility;
     c->normalized_gap = fb->first_best_utility != 0 ? c->gap / fb->first_best_utility : NAN;
     st = pmx_contract_verify(m, sc, c, err);
