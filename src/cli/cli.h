@@ -214,6 +214,12 @@ int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, 
 int cli_parse_operands(int argc, char **argv, const char *help, const cli_group *groups,
                        size_t ngroups, int *first, int *rc);
 
+/* The name among names[0..count) closest to given[0..len) by edit
+ * distance (Levenshtein), when it is close enough to be a typo (1 edit for
+ * up to 4 characters, 2 up to 9, 3 beyond), else NULL: the "did you mean"
+ * of an unknown option or command. */
+const char *cli_suggest(const char *given, size_t len, const char *const *names, size_t count);
+
 /* Write s to stdout and flush; CLI_EIO with a message if that fails (a
  * full disk, a closed stdout). */
 int cli_print(const char *s);

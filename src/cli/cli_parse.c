@@ -42,6 +42,68 @@ static const char *opt_name(const struct option *all, int code)
     return "?";
 }
 
+/* Levenshtein distance of a[0..na) and b (insert, delete, substitute: 1
+ * each), by one row; names are short, longer ones are never close. */
+static size_t edit_distance(const char *a, size_t na, const char *b)
+{
+    size_t nb = strlen(b), row[64];
+    if (na >= 64 || nb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+const char *cli_suggest(const char *given, size_t len, const char *const *names, size_t count)
+{
+    /* Close enough to be a typo: one edit in a short name, two in a
+     * medium one, three in a long one. */
+    size_t limit = len <= 4 ? 1 : len <= 9 ? 2 : 3, best = limit + 1;
+    const char *pick = NULL;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = edit_distance(given, len, names[i]);
+        if (d < best) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return pick;
+}
+
+/* The closest of the command's long options to an unknown "--name[=value]",
+ * or NULL. */
+static const char *suggest_option(const struct option *all, const char *arg)
+{
+    if (strncmp(arg, "--", 2) != 0)
+        return NULL;
+    arg += 2;
+    size_t len = strcspn(arg, "="), count = 0;
+    for (const struct option *o = all; o->name; o++)
+        count++;
+    const char **names = malloc((count + 1) * sizeof *names);
+    if (!names)
+        return NULL;
+    for (size_t i = 0; i < count; i++)
+        names[i] = all[i].name;
+    const char *pick = cli_suggest(arg, len, names, count);
+    free(names);
+    return pick;
+}
+
 /* One getopt_long result: 0 go on, or an exit code (-1 for --help shown). */
 static int dispatch(const cli_group *groups, size_t ngroups, int code, const char *arg,
                     const char *given)
@@ -64,10 +126,17 @@ static int loop(int argc, char **argv, const char *help, const cli_group *groups
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            cli_error(c == ':' ? "%s: missing value; see 'prefmon %s --help'"
-                               : "%s: unknown option; see 'prefmon %s --help'",
-                      argv[optind - 1], cli_cmd);
+        if (c == ':') {
+            cli_error("%s: missing value; see 'prefmon %s --help'", argv[optind - 1], cli_cmd);
+            return CLI_EUSAGE;
+        }
+        if (c == '?') {
+            const char *near = suggest_option(all, argv[optind - 1]);
+            if (near)
+                cli_error("%s: unknown option; did you mean --%s? see 'prefmon %s --help'",
+                          argv[optind - 1], near, cli_cmd);
+            else
+                cli_error("%s: unknown option; see 'prefmon %s --help'", argv[optind - 1], cli_cmd);
             return CLI_EUSAGE;
         }
         if (c == CLI_OPT_HELP) {
