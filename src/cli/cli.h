@@ -41,7 +41,9 @@ enum {
 
 /* Every long option's getopt code, unique across all groups and commands
  * (cli_parse refuses an option given twice by its code). Above 255 so that
- * no code is also a character. */
+ * no code is also a character. A new option's name goes into cli_parse.c's
+ * opt_names too (checked on every parse: an option of another command is
+ * never offered as "did you mean"). */
 typedef enum cli_opt {
     CLI_OPT_FIRST = 256,
     /* monitor group */
