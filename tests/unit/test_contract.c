@@ -550,6 +550,34 @@ static void test_binary_tie_base(void **state)
     assert_float_equal(c.terms.base, want, 1e-10);
 }
 
+/* The README's weekly contract (general convention, q0 0.577, wage_min 0,
+ * U0 0.05, n = 3): the second-best sits on the limited-liability boundary
+ * base = w_min, which the search over the target approaches from the
+ * feasible side (base 3.29e-10 before): the base is w_min exactly, and IR
+ * still binds to the tie: P(X >= 3) G(base + bonus) + (1 - P) G(base)
+ * - E(eta) = U0, with X ~ Bin(3, m(eta)) by direct summation. */
+static void test_binary_wage_min_base(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    m.w_min = 0;
+    m.u0 = 0.05;
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.577, NULL), PM_OK);
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 3, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_true(c.feasible);
+    assert_int_equal(c.terms.k, 3);
+    assert_true(c.terms.base == 0);
+    double p = pm_scheme_pass(&sc, c.eta), pk = p * p * p;
+    double u = pk * pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0) +
+               (1 - pk) * pm_utility_eval(&m.G, c.terms.base, 0) - pm_cost_eval(&m.E, c.eta, 0);
+    assert_float_equal(u, m.u0, 1e-9 * (1 + m.u0));
+    assert_float_equal(c.expected_pay, c.terms.base + pk * c.terms.bonus, 1e-15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_verified),
         cmocka_unit_test(test_work_model),
         cmocka_unit_test(test_binary_tie_base),
+        cmocka_unit_test(test_binary_wage_min_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
