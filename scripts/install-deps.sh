@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [build|bench|dev]
 #   build (default): compiler, CMake, Rmath, jansson, cmocka; python3 (the
 #                    strict HTML parse of the report), python3-mpmath (the
-#                    report's numbers recomputed, tests/report/check_report_data.py)
+#                    report's numbers recomputed, tests/report/check_report_data.py,
+#                    and the golden checkers), python3-pandas (tests/cli/check_assess.py)
 #                    and chromium (the headless browser test, tests/browser)
 #   bench:           + python3-numpy (the NumPy peer of the grid benchmark),
 #                      python3-pandas (the pandas peer of the assess benchmark),
@@ -11,7 +12,7 @@
 #   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
 #                      reference tables)
 set -eu
-want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev python3 python3-mpmath chromium"
+want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev python3 python3-mpmath python3-pandas chromium"
 case "${1:-build}" in
 build) ;;
 bench) want="$want python3 python3-numpy python3-pandas time" ;;

@@ -1,7 +1,7 @@
 /*
 ** prefmon — assess every annotator from a stream of label events.
 **
-** One row per annotator (issue 7, part 2): self-consistency on hidden
+** One row per annotator: self-consistency on hidden
 ** duplicates under the monitor module's general convention with the
 ** annotator's own chance agreement q0, the likelihood-ratio decision for the
 ** annotator's own number of pairs, gold agreement, side and speed, and flags.

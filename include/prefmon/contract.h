@@ -131,6 +131,25 @@ PM_API pm_status pm_contract_solve(const pm_model *m, const pm_scheme *sc, long 
                                    pm_contract_type type, pm_solve solve, pm_contract *out,
                                    pm_error *err);
 
+/** Requests estimated above this many seconds of solving are refused
+ *  before any work (prefmon gap; budget states its estimate too). */
+#define PM_CONTRACT_WORK_LIMIT_S 60.0
+
+/** The one work model of pm_contract_solve, for refusing a request of hours
+ *  before starting it (only the order of magnitude matters): the estimated
+ *  seconds of one solve at n. Linear about 1 ms at any n; binary 2 ms +
+ *  0.03 sqrt(n) ms second-best, 2 ms + 0.0016 sqrt(n) ms restricted or
+ *  first-best; a k-term sumexp utility costs about 4k times a CARA one.
+ *  NaN on a NULL model or n < 1. */
+PM_API double pm_contract_solve_seconds(const pm_model *m, pm_contract_type type, pm_solve solve,
+                                        long n);
+
+/** The same summed over the count values ns[0..count) (one solve each);
+ *  0 when count is 0, NaN on a NULL model, a NULL ns with count > 0 or an
+ *  n < 1. */
+PM_API double pm_contract_work_seconds(const pm_model *m, pm_contract_type type, pm_solve solve,
+                                       const long *ns, size_t count);
+
 /** The agent's expected utility E[G(w)] - E(eta) under the terms t when
  *  exerting eta. PM_EINVAL on bad terms or eta outside [0,1]. */
 PM_API pm_status pm_contract_agent_utility(const pm_model *m, const pm_scheme *sc,
@@ -161,7 +180,10 @@ PM_API pm_status pm_contract_save(const char *path, const pm_contract *c, const 
 
 /** Read a contract file written by pm_contract_save. Every field is
  *  validated (names, ranges, the scheme rebuilt through pm_scheme_self /
- *  pm_scheme_expert); PM_EIO / PM_EPARSE with "file:line:col" or
+ *  pm_scheme_expert), and the terms must be payable: "feasible" true, no
+ *  slope on a binary contract and no bonus on a linear one, bonus or slope
+ *  >= 0, base and base + bonus (or slope) within the model's [wage_min,
+ *  wage_max]. PM_EIO / PM_EPARSE with "file:line:col" or
  *  "file: field 'x': what". Outputs are written only on success. */
 PM_API pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_scheme *sc,
                                   pm_error *err);

@@ -50,4 +50,13 @@ PM_API void pm_outfile_abort(pm_outfile *of);
 
 PM_END_DECLS
 
+/** 1 when paths a and b name the same file, else 0: a command that writes
+ *  two outputs refuses them before writing either (the second would
+ *  replace the first). Both existing: the same device and inode (through
+ *  links and hard links). Otherwise the resolved names are compared: the
+ *  real path of the parent directory (realpath, so "./x", "d/../x" and a
+ *  linked directory resolve alike) plus the final name. A path whose
+ *  parent does not exist is compared as given. NULL is never the same. */
+PM_API int pm_path_same(const char *a, const char *b);
+
 #endif

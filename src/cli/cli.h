@@ -41,7 +41,9 @@ enum {
 
 /* Every long option's getopt code, unique across all groups and commands
  * (cli_parse refuses an option given twice by its code). Above 255 so that
- * no code is also a character. */
+ * no code is also a character. A new option's name goes into cli_parse.c's
+ * opt_names too (checked on every parse: an option of another command is
+ * never offered as "did you mean"). */
 typedef enum cli_opt {
     CLI_OPT_FIRST = 256,
     /* monitor group */
@@ -219,6 +221,12 @@ int cli_parse(int argc, char **argv, const char *help, const cli_group *groups, 
  * the options; "-" is an operand, "--" ends the options). */
 int cli_parse_operands(int argc, char **argv, const char *help, const cli_group *groups,
                        size_t ngroups, int *first, int *rc);
+
+/* The name among names[0..count) closest to given[0..len) by edit
+ * distance (Levenshtein), when it is close enough to be a typo (1 edit for
+ * up to 4 characters, 2 up to 9, 3 beyond), else NULL: the "did you mean"
+ * of an unknown option or command. */
+const char *cli_suggest(const char *given, size_t len, const char *const *names, size_t count);
 
 /* Write s to stdout and flush; CLI_EIO with a message if that fails (a
  * full disk, a closed stdout). */

@@ -387,44 +387,57 @@ static int write_all(const tables *tb, const pm_budget_search *s, out_format fmt
     return bad ? -1 : 0;
 }
 
-/* The table, CSV or JSON to stdout, or through pm_outfile to --out. */
-static int emit(const tables *tb, const pm_budget_search *s, out_format fmt, const char *path)
+/* Written and flushed, with the reason of a failed write in *err. */
+static pm_status flushed(pm_outfile *of, int bad, const char *path, pm_error *err)
 {
-    if (!path) {
-        if (write_all(tb, s, fmt, stdout) || fflush(stdout)) {
-            cli_error("cannot write the output: %s", strerror(errno));
-            return CLI_EIO;
-        }
-        return 0;
-    }
-    pm_outfile *of = NULL;
-    pm_error err = {0};
-    pm_status st = pm_outfile_open(path, &of, &err);
-    if (st != PM_OK)
-        return cli_fail("--out", st, &err);
-    if (write_all(tb, s, fmt, pm_outfile_stream(of))) {
-        pm_outfile_abort(of);
-        cli_error("--out: %s: cannot write the output", path);
-        return CLI_EIO;
-    }
-    st = pm_outfile_commit(of, &err);
-    return st == PM_OK ? 0 : cli_fail("--out", st, &err);
+    FILE *fp = pm_outfile_stream(of);
+    if (bad || ferror(fp) || fflush(fp) != 0)
+        return pm_error_set(err, PM_EIO, "%s: %s", path, strerror(errno ? errno : EIO));
+    return PM_OK;
 }
 
-static int write_curve(const tables *tb, const char *path)
+/* The table, CSV or JSON (to --out or stdout) and the curve (--curve-out):
+ * both or neither. Every output is written and flushed before either file
+ * is put in place, so a full disk or device on one leaves the other as it
+ * was (a write-through device reports its error on the flush). */
+static int emit(const tables *tb, const pm_budget_search *s, out_format fmt, const char *path,
+                const char *curve_path)
 {
-    pm_outfile *of = NULL;
+    pm_outfile *of = NULL, *cf = NULL;
     pm_error err = {0};
-    pm_status st = pm_outfile_open(path, &of, &err);
-    if (st != PM_OK)
-        return cli_fail("--curve-out", st, &err);
-    if (out_write(tb->curve, OUT_CSV, pm_outfile_stream(of))) {
-        pm_outfile_abort(of);
-        cli_error("--curve-out: %s: cannot write the curve", path);
-        return CLI_EIO;
+    pm_status st = PM_OK;
+    const char *what = "--curve-out";
+    errno = 0;
+    if (curve_path && (st = pm_outfile_open(curve_path, &cf, &err)) == PM_OK)
+        st = flushed(cf, out_write(tb->curve, OUT_CSV, pm_outfile_stream(cf)) != 0, curve_path,
+                     &err);
+    if (st == PM_OK && path) {
+        what = "--out";
+        errno = 0;
+        if ((st = pm_outfile_open(path, &of, &err)) == PM_OK)
+            st = flushed(of, write_all(tb, s, fmt, pm_outfile_stream(of)) != 0, path, &err);
     }
-    st = pm_outfile_commit(of, &err);
-    return st == PM_OK ? 0 : cli_fail("--curve-out", st, &err);
+    if (st == PM_OK && !path) {
+        errno = 0;
+        if (write_all(tb, s, fmt, stdout) || fflush(stdout)) {
+            pm_outfile_abort(cf);
+            cli_error("cannot write the output: %s", strerror(errno ? errno : EIO));
+            return CLI_EIO;
+        }
+    }
+    if (st == PM_OK && of) {
+        what = "--out";
+        st = pm_outfile_commit(of, &err);
+        of = NULL;
+    }
+    if (st == PM_OK && cf) {
+        what = "--curve-out";
+        st = pm_outfile_commit(cf, &err);
+        cf = NULL;
+    }
+    pm_outfile_abort(of);
+    pm_outfile_abort(cf);
+    return st == PM_OK ? 0 : cli_fail(what, st, &err);
 }
 
 static void notes(tables *tb)
@@ -462,7 +475,11 @@ static int run(const opts *o, const cli_monitor *const mons[2], const pm_model *
         req.type = o->types & 2 ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR;
         req.solve = o->solve;
         req.search = s;
-        rc = cli_fail(NULL, pm_budget_optimize(&req, &r, NULL, NULL, &err), &err);
+        pm_status st = pm_budget_optimize(&req, &r, NULL, NULL, &err);
+        rc = cli_fail("--max-n", st, &err);
+        /* --max-n over a stated limit is a usage error (exit 2). */
+        if (st == PM_ELIMIT)
+            rc = CLI_EUSAGE;
     }
     if (!rc) {
         declare(&tb);
@@ -473,10 +490,8 @@ static int run(const opts *o, const cli_monitor *const mons[2], const pm_model *
             if (o->types & (1 << ty))
                 rc = run_one(&tb, o, mons[k], m, ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR, &s,
                              pts);
-    if (!rc && o->curve_out)
-        rc = write_curve(&tb, o->curve_out);
     if (!rc)
-        rc = emit(&tb, &s, fmt, out_path);
+        rc = emit(&tb, &s, fmt, out_path, o->curve_out);
     free(pts);
     out_free(tb.best);
     out_free(tb.curve);
@@ -511,9 +526,10 @@ int cli_budget(int argc, char **argv)
                                 cli_model_group(&cm),
                                 cli_output_group(&out)};
     int rc, go = cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc);
-    if (go && o.curve_out && out.out_path && !strcmp(o.curve_out, out.out_path)) {
-        cli_error("--out and --curve-out: %s given for both (one would overwrite the other)",
-                  o.curve_out);
+    if (go && o.curve_out && out.out_path && pm_path_same(out.out_path, o.curve_out)) {
+        cli_error("--out %s and --curve-out %s name the same file (one would overwrite the "
+                  "other)",
+                  out.out_path, o.curve_out);
         rc = CLI_EUSAGE;
     } else if (go) {
         const cli_monitor *mons[2] = {o.schemes & SCHEME_SELF ? &self_mon : NULL,

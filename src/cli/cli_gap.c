@@ -113,49 +113,21 @@ static int finish(void *self)
 
 /* ---- the work limit ------------------------------------------------------ */
 
-/* Rough cost of one solve in milliseconds, measured on the development
- * machine (2 cores; `prefmon gap --n N --type T --solve S`, one n each):
- *   binary second-best  0.01 s at n = 1e5, 0.07 s at 1e7, 0.33 s at 1e8,
- *                       1.0 s at 1e9, so about 0.03 sqrt(n) ms;
- *   binary restricted   0.05 s at n = 1e9, about 0.0016 sqrt(n) ms;
- *   linear (either)     under 5 ms at any n;
- *   a k-term sumexp utility costs about 4k times a CARA one (16 terms:
- *   0.64 s against 0.01 s for binary second-best at n = 1e5).
- * Only the order of magnitude matters: the limit stops a request of hours
- * (100000 values of n up to 1e9, second-best), not one of seconds. */
-#define WORK_FIXED_MS 1.0
-#define WORK_SB_BINARY_MS_PER_SQRT_N 0.03
-#define WORK_RESTRICTED_BINARY_MS_PER_SQRT_N 0.0016
-#define WORK_SUMEXP_FACTOR_PER_TERM 4.0
-#define WORK_LIMIT_S 60.0
-
-static double solve_cost_ms(long n, pm_contract_type type, pm_solve solve, const pm_model *m)
-{
-    double ms = WORK_FIXED_MS;
-    if (type == PM_CONTRACT_BINARY)
-        ms += sqrt((double)n) * (solve == PM_SOLVE_SECOND_BEST
-                                     ? WORK_SB_BINARY_MS_PER_SQRT_N
-                                     : WORK_RESTRICTED_BINARY_MS_PER_SQRT_N);
-    if (m->G.kind == PM_UTILITY_SUMEXP)
-        ms *= WORK_SUMEXP_FACTOR_PER_TERM * m->G.nterms;
-    return ms;
-}
-
-/* Refuse, before any work, a request estimated above WORK_LIMIT_S (a
- * PM_ELIMIT-style refusal: exit 1, saying what it would cost). */
+/* Refuse, before any work, a request the library's work model
+ * (pm_contract_work_seconds) puts above PM_CONTRACT_WORK_LIMIT_S: exit 1,
+ * saying what it would cost. */
 static int check_work(const opts *o, const pm_model *m)
 {
-    double ms = 0;
+    double sec = 0;
     for (int ty = 0; ty < 2; ty++)
         if (o->types & (1 << ty))
-            for (size_t i = 0; i < o->count; i++)
-                ms += solve_cost_ms(o->ns[i], ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
-                                    o->solve, m);
-    if (ms / 1000 <= WORK_LIMIT_S)
+            sec += pm_contract_work_seconds(m, ty ? PM_CONTRACT_BINARY : PM_CONTRACT_LINEAR,
+                                            o->solve, o->ns, o->count);
+    if (sec <= PM_CONTRACT_WORK_LIMIT_S)
         return 0;
     cli_error("%zu values of n with --solve %s would take about %.0f s, over the limit of "
               "%.0f s; give fewer or smaller n (a smaller COUNT in --n-range)%s",
-              o->count, pm_solve_name(o->solve), ms / 1000, WORK_LIMIT_S,
+              o->count, pm_solve_name(o->solve), sec, PM_CONTRACT_WORK_LIMIT_S,
               o->solve == PM_SOLVE_SECOND_BEST ? ", --type linear or --solve restricted"
                                                : " or --type linear");
     return CLI_EDATA;

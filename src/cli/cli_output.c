@@ -23,6 +23,11 @@ static int output_opt(void *self, int code, const char *arg)
         return rc;
     }
     case CLI_OPT_OUT:
+        /* Refused here, before anything is computed or printed. */
+        if (!*arg) {
+            cli_error("--out: empty path");
+            return CLI_EUSAGE;
+        }
         o->out_path = arg;
         return 0;
     }

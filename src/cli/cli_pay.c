@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_csv.h"
@@ -372,13 +371,6 @@ static void report(const payrun *p, const opts *o)
             o->upload_out ? o->upload_out : "");
 }
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return !strcmp(a, b) || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-                             sa.st_ino == sb.st_ino);
-}
-
 int cli_pay(int argc, char **argv)
 {
     static const struct option own[] = {
@@ -403,8 +395,10 @@ int cli_pay(int argc, char **argv)
     int rc;
     if (!cli_parse(argc, argv, help, groups, sizeof groups / sizeof *groups, &rc))
         return rc;
-    if (out.out_path && o.upload_out && same_file(out.out_path, o.upload_out)) {
-        cli_error("--out and --upload-out name the same file");
+    if (out.out_path && o.upload_out && pm_path_same(out.out_path, o.upload_out)) {
+        cli_error("--out %s and --upload-out %s name the same file: the upload would replace the "
+                  "payments",
+                  out.out_path, o.upload_out);
         return CLI_EUSAGE;
     }
     payrun p;

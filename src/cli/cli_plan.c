@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,23 +106,17 @@ static const char *combination_error(const opts *o)
     return NULL;
 }
 
-/* Two paths naming one file (the manifest must never land in the export). */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (!strcmp(a, b))
-        return 1;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 static int finish(void *self)
 {
     opts *o = self;
     const char *e = combination_error(o);
-    if (!e && o->out && o->manifest && same_file(o->out, o->manifest))
-        e = "--out and --manifest name the same file: the manifest marks the duplicates and "
-            "gold and must never reach the platform";
+    if (!e && o->out && o->manifest && pm_path_same(o->out, o->manifest)) {
+        /* The manifest must never land in the export. */
+        cli_error("--out %s and --manifest %s name the same file: the manifest marks the "
+                  "duplicates and gold and must never reach the platform",
+                  o->out, o->manifest);
+        return CLI_EUSAGE;
+    }
     if (e) {
         cli_error("%s", e);
         return CLI_EUSAGE;
@@ -427,6 +420,11 @@ static int run(const opts *o, const cli_monitor *mon, const cli_testopts *to)
         pm_error err = {0};
         pm_status st = pm_plan_make(&req, &plan, &err);
         rc = st == PM_OK ? 0 : cli_fail(NULL, st, &err);
+        /* The request's sizes are all command-line values (--annotators or
+         * the names' count, --queue-length): over the row limit is a usage
+         * error, not bad data. */
+        if (st == PM_ELIMIT)
+            rc = CLI_EUSAGE;
     }
     if (!rc)
         rc = write_files(plan, o);

@@ -49,6 +49,7 @@ static int opt(void *self, int code, const char *arg)
 {
     opts *o = self;
     switch (code) {
+    case CLI_OPT_ASSESSMENT:
     case CLI_OPT_ASSESS:
         o->assess = arg;
         return 0;
@@ -273,7 +274,7 @@ static int print_numbers(const pm_report_data *d, out_format fmt)
 int cli_report(int argc, char **argv)
 {
     /* --assessment as in pay; --assess, the older spelling, stays an alias. */
-    static const struct option own[] = {{"assessment", required_argument, NULL, CLI_OPT_ASSESS},
+    static const struct option own[] = {{"assessment", required_argument, NULL, CLI_OPT_ASSESSMENT},
                                         {"assess", required_argument, NULL, CLI_OPT_ASSESS},
                                         {"contract", required_argument, NULL, CLI_OPT_CONTRACT},
                                         {"payments", required_argument, NULL, CLI_OPT_PAYMENTS},

@@ -168,6 +168,16 @@ static void tab_fig2_self(const repro_run *r, out_table *t, int arg)
                 "(1 + (1 - delta) eta)/2, ties to H1; exact binomial tails");
 }
 
+/* The dataset column: null for rows that do not depend on the data (the
+ * self-consistency rows), so that no placeholder text is read as data. */
+static void dataset_cell(out_table *t, const char *name)
+{
+    if (name)
+        out_str(t, name);
+    else
+        out_null(t);
+}
+
 static void gap_rows(const repro_run *r, out_table *t, const char *name, int mon, double cbar,
                      const pm_repro_gaps *g)
 {
@@ -184,7 +194,7 @@ static void gap_rows(const repro_run *r, out_table *t, const char *name, int mon
                         if (m == PM_REPRO_GRIDDED && !pm_repro_grid_at(&r->opts, j))
                             continue;
                         out_row(t);
-                        out_str(t, name);
+                        dataset_cell(t, name);
                         out_str(t, monitor_name(mon));
                         cell(t, mon ? cbar : NAN);
                         out_num(t, set.delta);
@@ -205,11 +215,11 @@ static void tab_fig3(const repro_run *r, out_table *t, int arg)
                                     "setting", "type",           "solve", "mode",
                                     "n",       "normalized_gap", NULL};
     cols(t, c);
-    gap_rows(r, t, "-", 0, NAN, &r->self->gaps);
+    gap_rows(r, t, NULL, 0, NAN, &r->self->gaps);
     for (size_t i = 0; i < r->nds; i++)
         gap_rows(r, t, r->ds[i].name, 1, r->ds[i].ex->cbar, &r->ds[i].ex->gaps);
     out_note(t, "(FB - x)/FB, not clipped; null = infeasible; self rows do not depend on the "
-                "data (dataset '-')");
+                "data (dataset null)");
 }
 
 static void tab_loglog(const repro_run *r, out_table *t, int fit)
@@ -223,7 +233,7 @@ static void tab_loglog(const repro_run *r, out_table *t, int fit)
             for (int so = 0; so < PM_REPRO_SOLVES; so++)
                 for (int k = 0; k < (fit ? 1 : PM_REPRO_LOGLOG_NS); k++) {
                     out_row(t);
-                    out_str(t, m ? r->ds[m - 1].name : "-");
+                    dataset_cell(t, m ? r->ds[m - 1].name : NULL);
                     out_str(t, monitor_name(m > 0));
                     out_str(t, pm_contract_type_name((pm_contract_type)ty));
                     out_str(t, pm_solve_name(pm_repro_solve(so)));
@@ -243,7 +253,7 @@ static void ss_row(out_table *t, const char *what, const char *name, double para
 {
     out_row(t);
     out_str(t, what);
-    out_str(t, name);
+    dataset_cell(t, name);
     cell(t, param);
     out_num(t, e0);
     out_num(t, 1.0);
@@ -264,10 +274,10 @@ static void tab_samplesize(const repro_run *r, out_table *t, int arg)
     double tg = r->opts.target;
     for (int a = 0; a < PM_REPRO_SS_ETA0S; a++) {
         for (int d = 0; d < PM_REPRO_SS_DELTAS; d++)
-            ss_row(t, "self-lrt", "-", pm_repro_ss_delta[d], pm_repro_ss_eta0[a], tg,
+            ss_row(t, "self-lrt", NULL, pm_repro_ss_delta[d], pm_repro_ss_eta0[a], tg,
                    s->ss_self[d][a]);
         for (int c2 = 0; c2 < PM_REPRO_CBARS; c2++)
-            ss_row(t, "expert-lrt", "-", s->ss_cbar[c2], pm_repro_ss_eta0[a], tg,
+            ss_row(t, "expert-lrt", NULL, s->ss_cbar[c2], pm_repro_ss_eta0[a], tg,
                    s->ss_expert[c2][a]);
         for (size_t i = 0; i < r->nds; i++) {
             const pm_repro_expert *e = r->ds[i].ex;

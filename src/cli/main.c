@@ -27,6 +27,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: prefmon <command> [options]\n"
                 "       prefmon <command> --help\n"
+                "       prefmon help <command>\n"
                 "       prefmon --version\n\n"
                 "Monitor preference annotators' effort and design their pay (arXiv 2502.06387).\n\n"
                 "commands:\n");
@@ -46,6 +47,47 @@ static int written(int ok)
     return CLI_EIO;
 }
 
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+static int not_a_command(const char *name)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    const char *near = cli_suggest(name, strlen(name), names, NCOMMANDS);
+    if (near)
+        fprintf(stderr, "prefmon: '%s' is not a command; did you mean '%s'? see 'prefmon --help'\n",
+                name, near);
+    else
+        fprintf(stderr, "prefmon: '%s' is not a command; see 'prefmon --help'\n", name);
+    return CLI_EUSAGE;
+}
+
+/* "prefmon help CMD" is "prefmon CMD --help". */
+static int help_for(int argc, char **argv)
+{
+    if (argc > 3) {
+        fprintf(stderr, "prefmon: help: unexpected argument '%s'; use 'prefmon help COMMAND'\n",
+                argv[3]);
+        return CLI_EUSAGE;
+    }
+    const cli_command *c = find_command(argv[2]);
+    if (!c)
+        return not_a_command(argv[2]);
+    char help[] = "--help";
+    char *args[] = {argv[2], help, NULL};
+    cli_cmd = c->name;
+    return c->run(2, args);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -53,6 +95,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: prefmon <command> [options]; see 'prefmon --help'\n");
         return CLI_EUSAGE;
     }
+    if (!strcmp(argv[1], "help") && argc >= 3)
+        return help_for(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         errno = 0;
         usage(stdout);
@@ -62,12 +106,10 @@ int main(int argc, char **argv)
         errno = 0;
         return written(printf("prefmon %s\n", pm_version()) >= 0);
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (!strcmp(argv[1], commands[i].name)) {
-            cli_cmd = commands[i].name;
-            return commands[i].run(argc - 1, argv + 1);
-        }
+    const cli_command *c = find_command(argv[1]);
+    if (c) {
+        cli_cmd = c->name;
+        return c->run(argc - 1, argv + 1);
     }
-    fprintf(stderr, "prefmon: '%s' is not a command; see 'prefmon --help'\n", argv[1]);
-    return CLI_EUSAGE;
+    return not_a_command(argv[1]);
 }

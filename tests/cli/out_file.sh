@@ -5,7 +5,8 @@
 #   file's mode kept, a symbolic link left in place with its target
 #   replaced, /dev/null and a FIFO written through (still a device, still a
 #   FIFO), /dev/full refused with exit 3 and one line, and no temporary
-#   file left anywhere.
+#   file left anywhere; budget's two outputs (--out, --curve-out) both
+#   written or neither when one is /dev/full.
 #   sh tests/cli/out_file.sh PREFMON
 set -u
 prefmon=$1
@@ -58,6 +59,20 @@ run "$tmp/fifo" || no "FIFO: exit $?"
 wait "$reader"
 [ -p "$tmp/fifo" ] || no "the FIFO was replaced"
 grep -q '"format": "prefmon-contract"' "$tmp/fifo.out" || no "FIFO: the reader got no contract"
+
+# Two outputs are both written or neither: budget --out on a full device
+# leaves no --curve-out, and the other way round (and pay, plan alike).
+"$prefmon" budget --dup-cost 1e-3 --type linear --max-n 8 --out "$full" \
+    --curve-out "$tmp/cu.csv" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 3 ] || no "budget --out $full: exit $rc, expected 3"
+[ -e "$tmp/cu.csv" ] && no "budget --out $full: --curve-out was written anyway"
+"$prefmon" budget --dup-cost 1e-3 --type linear --max-n 8 --out "$tmp/best.csv" \
+    --curve-out "$full" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 3 ] || no "budget --curve-out $full: exit $rc, expected 3"
+[ -e "$tmp/best.csv" ] && no "budget --curve-out $full: --out was written anyway"
+[ -c "$full" ] || no "$full is no longer a device"
 
 mkdir "$tmp/sub"
 run "$tmp/sub"

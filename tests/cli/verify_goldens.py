@@ -239,11 +239,34 @@ def samplesize_check(ctx, sc, eta0, eta1, target, got, alpha=None, max_n=10**7):
             problems.append(f'{ctx}: n-1={n-1} already reaches error_sum {mp.nstr(prev["error_sum"], 17)}')
 
 
+# The commands whose numbers this script re-derives; the other commands'
+# goldens have their own checkers (check_assess.py, check_budget.py, the
+# spec tables) or are checked by hand (tests/cli/README.md).
+CHECKED = ('power', 'samplesize', 'estimate', 'bound', 'compare')
+
+
 def verify(prefmon, case):
     args = shlex.split(open(os.path.join(case, 'cmd')).read())
-    if '--help' in args or open(os.path.join(case, 'exit')).read().strip() != '0':
+    if (not args or args[0] not in CHECKED or '--help' in args
+            or open(os.path.join(case, 'exit')).read().strip() != '0'):
         return False
+    # The case's own --format (table, csv or json) is replaced by json: an
+    # option given twice is refused.
+    plain = []
+    i = 0
+    while i < len(args):
+        if args[i] == '--format':
+            i += 2
+            continue
+        if not args[i].startswith('--format='):
+            plain.append(args[i])
+        i += 1
+    args = plain
     r = subprocess.run([prefmon] + args + ['--format', 'json'], capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append(f'{os.path.basename(case.rstrip("/"))}: --format json exits '
+                        f'{r.returncode}: {r.stderr.strip()}')
+        return True
     out = json.loads(r.stdout)
     cmd, o = args[0], parse(args)
     ctx = os.path.basename(case.rstrip('/'))

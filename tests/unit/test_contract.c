@@ -483,6 +483,101 @@ static void test_verified(void **state)
     assert_true(pmx_ic_tie(0) == 1e-9 && pmx_ic_tie(-3) == 4e-9);
 }
 
+/* The work model: its stated closed forms, summed over a list. */
+static void test_work_model(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    /* Linear: 1 ms at any n; binary: 2 ms + c sqrt(n) ms. */
+    assert_float_equal(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 7),
+                       0.001, 1e-15);
+    assert_float_equal(
+        pm_contract_solve_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, 1000000),
+        (2 + 0.03 * 1000) / 1000.0, 1e-15);
+    assert_float_equal(
+        pm_contract_solve_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_RESTRICTED, 100000000),
+        (2 + 0.0016 * 10000) / 1000.0, 1e-15);
+    long ns[] = {1, 100, 10000};
+    assert_float_equal(
+        pm_contract_work_seconds(&m, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, ns, 3),
+        (3 * 2 + 0.03 * (1 + 10 + 100)) / 1000.0, 1e-15);
+    assert_float_equal(pm_contract_work_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_RESTRICTED, ns, 0),
+                       0, 0);
+    /* A 2-term sumexp utility: 4 * 2 times the CARA cost. */
+    pm_utility_parse("sumexp:0.7,0.7,0.3,2", &m.G, NULL);
+    assert_float_equal(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 7),
+                       0.008, 1e-15);
+    assert_true(isnan(pm_contract_solve_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 0)));
+    assert_true(
+        isnan(pm_contract_solve_seconds(NULL, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, 1)));
+    assert_true(
+        isnan(pm_contract_work_seconds(&m, PM_CONTRACT_LINEAR, PM_SOLVE_SECOND_BEST, NULL, 1)));
+}
+
+/* The binary second-best on its IC boundary against full shirking: the
+ * agent is indifferent between the target and eta = 0, which is paid the
+ * base only, so G(base) = U0 and base = G^{-1}(0) = 0 for the default
+ * model exactly (it was the IC tie, 1e-9, left in the root). With n = 30 the
+ * shirker still passes with P(X >= 28 | 30, 1/2) = 466 / 2^30, so there
+ * G(base) = -B 466 / 2^30 (B = G(base + bonus) - G(base)): base < 0, a real
+ * number, not a residue. */
+static void test_binary_tie_base(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_PAPER, 0.02, 0.5, NULL), PM_OK);
+    long ns[] = {100, 300, 1000};
+    for (size_t i = 0; i < sizeof ns / sizeof *ns; i++) {
+        pm_contract c;
+        assert_int_equal(
+            pm_contract_solve(&m, &sc, ns[i], PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL),
+            PM_OK);
+        assert_true(c.feasible);
+        assert_true(c.terms.base == 0);
+    }
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 30, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_int_equal(c.terms.k, 28);
+    double gb = pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0) -
+                pm_utility_eval(&m.G, c.terms.base, 0);
+    double want = pm_utility_inverse(&m.G, -gb * 466.0 / 1073741824.0);
+    /* Within the boundary search's resolution (1e-11 in effort), far
+     * below the IC tie's 1e-9 that it used to carry. */
+    assert_float_equal(c.terms.base, want, 1e-10);
+}
+
+/* The README's weekly contract (general convention, q0 0.577, wage_min 0,
+ * U0 0.05, n = 3): the second-best sits on the limited-liability boundary
+ * base = w_min, which the search over the target approaches from the
+ * feasible side (base 3.29e-10 before): the base is w_min exactly, and IR
+ * still binds to the tie: P(X >= 3) G(base + bonus) + (1 - P) G(base)
+ * - E(eta) = U0, with X ~ Bin(3, m(eta)) by direct summation. */
+static void test_binary_wage_min_base(void **state)
+{
+    (void)state;
+    pm_model m;
+    pm_model_default(&m);
+    m.w_min = 0;
+    m.u0 = 0.05;
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.577, NULL), PM_OK);
+    pm_contract c;
+    assert_int_equal(
+        pm_contract_solve(&m, &sc, 3, PM_CONTRACT_BINARY, PM_SOLVE_SECOND_BEST, &c, NULL), PM_OK);
+    assert_true(c.feasible);
+    assert_int_equal(c.terms.k, 3);
+    assert_true(c.terms.base == 0);
+    double p = pm_scheme_pass(&sc, c.eta), pk = p * p * p;
+    double u = pk * pm_utility_eval(&m.G, c.terms.base + c.terms.bonus, 0) +
+               (1 - pk) * pm_utility_eval(&m.G, c.terms.base, 0) - pm_cost_eval(&m.E, c.eta, 0);
+    assert_float_equal(u, m.u0, 1e-9 * (1 + m.u0));
+    assert_float_equal(c.expected_pay, c.terms.base + pk * c.terms.bonus, 1e-15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +591,9 @@ int main(void)
         cmocka_unit_test(test_binary_corner),
         cmocka_unit_test(test_second_best_vs_target_grid),
         cmocka_unit_test(test_verified),
+        cmocka_unit_test(test_work_model),
+        cmocka_unit_test(test_binary_tie_base),
+        cmocka_unit_test(test_binary_wage_min_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

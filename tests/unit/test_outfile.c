@@ -170,6 +170,56 @@ static void test_abort_leaves_old_file(void **state)
     assert_non_null(strstr(err.text, "directory"));
 }
 
+/* pm_path_same: the same file however it is spelled, existing or not. */
+static void test_path_same(void **state)
+{
+    (void)state;
+    char a[128], b[128], sub[96], lnk[96];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    snprintf(lnk, sizeof lnk, "%s/lnk", dir);
+    assert_int_equal(symlink("sub", lnk), 0);
+
+    /* Neither exists: the parent's real path plus the name. */
+    snprintf(a, sizeof a, "%s/pl.jsonl", dir);
+    snprintf(b, sizeof b, "%s/./pl.jsonl", dir);
+    assert_true(pm_path_same(a, b));
+    snprintf(b, sizeof b, "%s/sub/../pl.jsonl", dir);
+    assert_true(pm_path_same(a, b));
+    snprintf(a, sizeof a, "%s/sub/nx.csv", dir);
+    snprintf(b, sizeof b, "%s/lnk/nx.csv", dir);
+    assert_true(pm_path_same(a, b)); /* through a linked directory */
+    snprintf(b, sizeof b, "%s/lnk/ny.csv", dir);
+    assert_false(pm_path_same(a, b));
+    snprintf(b, sizeof b, "%s/nx.csv", dir);
+    assert_false(pm_path_same(a, b));
+
+    /* One exists, the other not: never the same. */
+    assert_int_equal(write_text(a, "x", NULL), PM_OK);
+    assert_false(pm_path_same(a, b));
+    /* Both exist: device and inode, so a hard link is the same file. */
+    snprintf(b, sizeof b, "%s/hard.csv", dir);
+    assert_int_equal(link(a, b), 0);
+    assert_true(pm_path_same(a, b));
+    snprintf(b, sizeof b, "%s/lnk/nx.csv", dir);
+    assert_true(pm_path_same(a, b));
+
+    /* A missing parent is compared as given. */
+    assert_true(pm_path_same("/nonexistent-dir/x", "/nonexistent-dir/x"));
+    assert_false(pm_path_same("/nonexistent-dir/x", "/nonexistent-dir/./x"));
+    assert_false(pm_path_same(NULL, a));
+    assert_false(pm_path_same(a, NULL));
+
+    /* A relative name against the absolute one (the cwd is resolved). */
+    char cwd[512], rel[600];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(sub), 0);
+    snprintf(rel, sizeof rel, "%s/sub/new.csv", dir);
+    assert_true(pm_path_same("new.csv", rel));
+    assert_true(pm_path_same("./new.csv", "../sub/new.csv"));
+    assert_int_equal(chdir(cwd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_symlink_target_replaced),
         cmocka_unit_test(test_devices_written_through),
         cmocka_unit_test(test_abort_leaves_old_file),
+        cmocka_unit_test(test_path_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

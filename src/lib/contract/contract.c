@@ -99,6 +99,43 @@ static pm_status check_args(const pm_model *m, const pm_scheme *sc, long n, pm_c
     return pm_model_check(m, err);
 }
 
+/* Residues of a bound, not money: a base this close to
+ *   the outside-option wage w0 = G^{-1}(U0) (within 1e-12 (1 + |w0|)): the
+ *     IR equation's rounding where the agent is indifferent between the
+ *     target and full shirking, which is paid the base only (the binary
+ *     second-best on its IC boundary): there G(base) = U0 exactly;
+ *   the lowest wage w_min (within 1e-9 (1 + |w_min|), the IC / IR tie):
+ *     the search over the target effort stops on the feasible side of the
+ *     limited-liability boundary base = w_min, up to its resolution
+ *     (e.g. 3.3e-10 above w_min = 0);
+ * is that wage. Every wage moves by the same d, so the expected pay moves
+ * by d; the snapped contract is kept only if it passes the verification
+ * every contract passes (IR within the tie). */
+#define BASE_SNAP_W0 1e-12
+#define BASE_SNAP_WMIN 1e-9
+
+static void snap_base(const pm_model *m, const pm_scheme *sc, pm_contract *c)
+{
+    double w0 = pm_utility_inverse(&m->G, m->u0), to = NAN, u;
+    double b = c->terms.base;
+    if (isfinite(w0) && b != w0 && fabs(b - w0) <= BASE_SNAP_W0 * (1 + fabs(w0)))
+        to = w0;
+    else if (b > m->w_min && b - m->w_min <= BASE_SNAP_WMIN * (1 + fabs(m->w_min)))
+        to = m->w_min;
+    if (isnan(to))
+        return;
+    pm_contract x = *c;
+    double d = b - to;
+    x.terms.base = to;
+    x.expected_pay -= d;
+    x.principal_utility += d;
+    if (pm_contract_agent_utility(m, sc, &x.terms, x.eta, &u) != PM_OK)
+        return;
+    x.agent_utility = u;
+    if (pmx_contract_verify(m, sc, &x, NULL) == PM_OK)
+        *c = x;
+}
+
 /* Fill the first-best-relative fields of c from fb, then verify a
  * feasible c: the status of the solve (st when it already failed). */
 static pm_status finish(const pm_model *m, const pm_scheme *sc, pm_contract *c,
@@ -110,6 +147,7 @@ static pm_status finish(const pm_model *m, const pm_scheme *sc, pm_contract *c,
     c->gap = c->normalized_gap = NAN;
     if (st != PM_OK || !c->feasible)
         return st;
+    snap_base(m, sc, c);
     c->gap = fb->first_best_utility - c->principal_utility;
     c->normalized_gap = fb->first_best_utility != 0 ? c->gap / fb->first_best_utility : NAN;
     st = pmx_contract_verify(m, sc, c, err);

@@ -119,10 +119,13 @@ static double k_neg(double t, void *vctx)
  * constrained optimum is the least t in (tk, hi] that passes the global IC
  * check. A bisection needs ~37 full best-response searches to place it to
  * 1e-11; instead follow the competitor: h(t) = U_t(t) - max_{x near xc}
- * U_t(x) + tie(U) (the check's own tie tolerance) is smooth in t, so
- * zeroin finds its root with a dozen local maximisations. The root is
- * then verified by the full global check (the competitor could have
- * changed), else the caller bisects as before. */
+ * U_t(x) is smooth in t, so zeroin finds its root with a dozen local
+ * maximisations. The root is exact indifference, not the edge of the
+ * check's tie tolerance: a root at U_t(t) = U_c - tie(U) would leave that
+ * 1e-9 in the contract (a base of 1e-9 instead of G^{-1}(U0) when the
+ * competitor is full shirking). The root is then verified by the full
+ * global check (the competitor could have changed), else the caller
+ * bisects as before. */
 
 typedef struct icb_ctx {
     sb_ctx *s;
@@ -140,7 +143,7 @@ static double ic_gap(double t, void *vctx)
         pm_contract_agent_utility(s->m, s->sc, &c.terms, t, &ut) != PM_OK)
         return NAN;
     double uc = pmx_agent_local_max(s->m, s->sc, &c.terms, ic->lo, ic->hi);
-    return ut - uc + pmx_ic_tie(uc);
+    return ut - uc;
 }
 
 /* 1 with *t_out and *out set when the boundary was found and verified. */

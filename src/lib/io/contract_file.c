@@ -12,6 +12,7 @@
 #include "io/model_json.h"
 #include "prefmon/contract.h"
 #include "prefmon/outfile.h"
+#include "prefmon/text.h"
 #include "prefmon/version.h"
 
 #define FORMAT_NAME "prefmon-contract"
@@ -208,6 +209,59 @@ static pm_status load_numbers(const char *path, json_t *root, pm_contract *x, pm
     return PM_OK;
 }
 
+/* Terms that pay what the contract says: an infeasible contract has none;
+ * a binary contract has no slope and a linear one no bonus; the incentive
+ * is never negative; every wage lies in the model's [wage_min, wage_max]
+ * (what the solver verified before writing the file). */
+static pm_status check_terms(const char *path, const pm_contract *c, const pm_model *m,
+                             pm_error *err)
+{
+    const pm_contract_terms *t = &c->terms;
+    int binary = t->type == PM_CONTRACT_BINARY;
+    const char *inc = binary ? "bonus" : "slope";
+    double x = binary ? t->bonus : t->slope;
+    char a[PM_DOUBLE_TEXT];
+    if (!c->feasible)
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field 'feasible': false: an infeasible contract has no terms "
+                            "to pay",
+                            path);
+    if (binary && t->slope != 0) {
+        pm_fmt_double(t->slope, a, sizeof a);
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field 'slope': a binary contract has no slope (got %s, not 0)",
+                            path, a);
+    }
+    if (!binary && t->bonus != 0) {
+        pm_fmt_double(t->bonus, a, sizeof a);
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field 'bonus': a linear contract has no bonus (got %s, not 0)",
+                            path, a);
+    }
+    if (x < 0) {
+        pm_fmt_double(x, a, sizeof a);
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field '%s': %s is negative (a contract that pays less for "
+                            "more consistency is refused)",
+                            path, inc, a);
+    }
+    if (!(t->base >= m->w_min && t->base <= m->w_max)) {
+        pm_fmt_double(t->base, a, sizeof a);
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field 'base': %s is outside the model's wages [wage_min, "
+                            "wage_max] = [%g, %g]",
+                            path, a, m->w_min, m->w_max);
+    }
+    if (!(t->base + x <= m->w_max)) {
+        pm_fmt_double(t->base + x, a, sizeof a);
+        return pm_error_set(err, PM_EPARSE,
+                            "%s: field '%s': the top wage base + %s = %s is above the model's "
+                            "wage_max = %g",
+                            path, inc, inc, a, m->w_max);
+    }
+    return PM_OK;
+}
+
 static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_model *m,
                            pm_scheme *sc, pm_error *err)
 {
@@ -258,7 +312,7 @@ static pm_status load_root(const char *path, json_t *root, pm_contract *c, pm_mo
     json_t *jm = json_object_get(root, "model");
     if (!jm)
         return pm_error_set(err, PM_EPARSE, "%s: field 'model': missing", path);
-    if ((st = pmx_model_from_json(path, jm, &mm, err)))
+    if ((st = pmx_model_from_json(path, jm, &mm, err)) || (st = check_terms(path, &x, &mm, err)))
         return st;
     pm_scheme ss;
     if ((st = load_scheme(path, json_object_get(root, "scheme"), &ss, err)))

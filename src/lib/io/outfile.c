@@ -51,8 +51,10 @@ static int create_temp(pm_outfile *of)
 
 pm_status pm_outfile_open(const char *path, pm_outfile **out, pm_error *err)
 {
-    if (!path || !out || !*path)
-        return pm_error_set(err, PM_EINVAL, "pm_outfile_open: no path");
+    if (!path || !out)
+        return pm_error_set(err, PM_EINVAL, "pm_outfile_open: NULL argument");
+    if (!*path)
+        return pm_error_set(err, PM_EINVAL, "empty path"); /* the caller names the option */
     pm_outfile *of = calloc(1, sizeof *of);
     if (!of)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
@@ -139,4 +141,58 @@ void pm_outfile_abort(pm_outfile *of)
     if (of->tmp)
         unlink(of->tmp);
     outfile_free(of);
+}
+
+/* PATH resolved as far as the file system allows: realpath of the whole
+ * path when it exists (links followed), else realpath of its parent plus
+ * the final name; NULL when neither resolves (or out of memory). */
+static char *resolve(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r)
+        return r;
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--; /* "x/" names x */
+    size_t slash = len;
+    while (slash > 0 && path[slash - 1] != '/')
+        slash--;
+    const char *name = path + slash;
+    size_t nlen = len - slash;
+    if (nlen == 0 || (nlen == 1 && name[0] == '.') || (nlen == 2 && !strncmp(name, "..", 2)))
+        return NULL; /* "." or ".." of a missing directory: nothing to compare */
+    char *dir = slash == 0 ? strdup(".") : strndup(path, slash);
+    char *rdir = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    if (!rdir)
+        return NULL;
+    size_t dlen = strlen(rdir);
+    r = malloc(dlen + nlen + 2);
+    if (r) {
+        memcpy(r, rdir, dlen);
+        size_t at = dlen;
+        if (dlen == 0 || rdir[dlen - 1] != '/')
+            r[at++] = '/';
+        memcpy(r + at, name, nlen);
+        r[at + nlen] = '\0';
+    }
+    free(rdir);
+    return r;
+}
+
+int pm_path_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    if (!strcmp(a, b))
+        return 1;
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *ra = resolve(a), *rb = resolve(b);
+    int same = ra && rb && !strcmp(ra, rb);
+    free(ra);
+    free(rb);
+    return same;
 }

@@ -11,13 +11,6 @@
 #include "prefmon/budget.h"
 #include "prefmon/contract.h"
 
-/* Rough cost of one solve, for the PM_ELIMIT message only (measured with
- * `prefmon gap --n N` on a 2-core machine): binary second-best about
- * 2 ms + 0.03 sqrt(n) ms, restricted 2 ms + 0.0016 sqrt(n) ms; linear
- * about 1 ms at any n. */
-#define WORK_FIXED_MS 2.0
-#define WORK_SB_BINARY_MS_PER_SQRT_N 0.03
-#define WORK_RESTRICTED_BINARY_MS_PER_SQRT_N 0.0016
 #define RECENTRE_MAX 4 /* neighbourhood re-centrings counted in the plan */
 
 double pm_budget_unit_cost(pm_monitor_kind kind, const pm_budget_costs *c)
@@ -101,32 +94,21 @@ long pm_budget_planned_solves(const pm_budget_search *s)
     return plan_from(s, grid, widest);
 }
 
-/* Milliseconds of one solve at n (the work model above). */
-static double solve_ms(long n, pm_contract_type type, pm_solve solve)
-{
-    double ms = WORK_FIXED_MS;
-    if (type == PM_CONTRACT_BINARY)
-        ms += sqrt((double)n) * (solve == PM_SOLVE_SECOND_BEST
-                                     ? WORK_SB_BINARY_MS_PER_SQRT_N
-                                     : WORK_RESTRICTED_BINARY_MS_PER_SQRT_N);
-    return ms;
-}
-
 /* Estimated seconds of the planned search: the grid point by point, the
  * refinement priced at max_n (where a zero cost sends it). */
-static double work_seconds(const pm_budget_search *s, pm_contract_type type, pm_solve solve)
+static double work_seconds(const pm_model *m, const pm_budget_search *s, pm_contract_type type,
+                           pm_solve solve)
 {
     long dense = s->dense_max < s->max_n ? s->dense_max : s->max_n, x = dense;
-    double ms = 0;
+    double sec = 0;
     for (long n = 1; n <= dense; n++)
-        ms += solve_ms(n, type, solve);
+        sec += pm_contract_solve_seconds(m, type, solve, n);
     while (x < s->max_n) {
         x = geo_next(x, s->ratio, s->max_n);
-        ms += solve_ms(x, type, solve);
+        sec += pm_contract_solve_seconds(m, type, solve, x);
     }
     long grid = pm_budget_grid_count(s), planned = pm_budget_planned_solves(s);
-    ms += (double)(planned - grid) * solve_ms(s->max_n, type, solve);
-    return ms / 1000;
+    return sec + (double)(planned - grid) * pm_contract_solve_seconds(m, type, solve, s->max_n);
 }
 
 /* ---- the evaluated points: sorted by n, each n solved once ------------- */
@@ -278,7 +260,7 @@ static pm_status check(const pm_model *m, const pm_scheme *sc, pm_contract_type 
                             "annotator: the search would need up to %ld %s %s solves, about "
                             "%.0f s; lower max_n",
                             s->max_n, PM_BUDGET_MAX_N, planned, pm_contract_type_name(type),
-                            pm_solve_name(solve), work_seconds(&t, type, solve));
+                            pm_solve_name(solve), work_seconds(m, &t, type, solve));
     }
     if (!search_ok(s))
         return pm_error_set(err, PM_EINVAL,
@@ -293,7 +275,7 @@ static pm_status check(const pm_model *m, const pm_scheme *sc, pm_contract_type 
                             "(%ld on the grid), over the budget of %ld (about %.0f s); raise "
                             "the budget or the ratio, or lower max_n or dense_max",
                             s->max_n, planned, pm_budget_grid_count(s), s->max_solves,
-                            work_seconds(s, type, solve));
+                            work_seconds(m, s, type, solve));
     return pm_model_check(m, err);
 }
 

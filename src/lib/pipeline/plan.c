@@ -216,12 +216,22 @@ static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_
                             "the queue length L = %ld (at most %ld duplicates fit beside the "
                             "gold)",
                             d, 2 * d, g, g, L, (L - g) / 2);
+    /* The last repeat comes at least G slots after its first copy, so d
+     * duplicates need L >= G + d, i.e. G <= L - d (>= 1: 2d <= L here). */
+    if (d > 0 && G >= L)
+        return pm_error_set(err, PM_EINVAL,
+                            "the queue is too short for the min gap: with G = %ld a repeat comes "
+                            "at least %ld slots after its first copy, so a queue of L = %ld "
+                            "slots holds no duplicate; use a gap of at most L - d = %ld or a "
+                            "queue of at least G + d = %ld slots",
+                            G, G, L, L - d, G + d);
     if (d > 0 && d > L - G)
         return pm_error_set(err, PM_EINVAL,
-                            "%ld duplicates with a min gap of G = %ld do not fit in L = %ld "
-                            "slots: at most L - G = %ld (the last repeat needs G slots after "
-                            "its first copy)",
-                            d, G, L, L - G);
+                            "the queue is too short for the min gap: %ld duplicates with G = %ld "
+                            "need at least G + d = %ld slots, and L = %ld slots hold at most "
+                            "L - G = %ld; use a gap of at most L - d = %ld, at most %ld "
+                            "duplicates, or a longer queue",
+                            d, G, G + d, L, L - G, L - d, L - G);
     if ((size_t)g > ngold)
         return pm_error_set(err, PM_EINVAL,
                             "%ld gold slots per annotator but the gold set has %zu items (a "
@@ -239,8 +249,11 @@ static pm_status check_request(const pm_plan_request *q, long *dp, long *gp, pm_
                                 "twice unmarked; remove the gold items from the pool",
                                 pm_plan_pool_key(q->gold, i));
     if ((double)q->n_annotators * (double)L > (double)PM_PLAN_MAX_ROWS)
-        return pm_error_set(err, PM_ELIMIT, "%zu annotators x L = %ld rows: over the limit of %ld",
-                            q->n_annotators, L, PM_PLAN_MAX_ROWS);
+        return pm_error_set(err, PM_ELIMIT,
+                            "%zu annotators x queue length L = %ld make %.0f rows: over the limit "
+                            "of %ld",
+                            q->n_annotators, L, (double)q->n_annotators * (double)L,
+                            PM_PLAN_MAX_ROWS);
     if (q->annotators) {
         pm_status st = check_names(q->annotators, q->n_annotators, err);
         if (st != PM_OK)
