@@ -725,6 +725,47 @@ static void test_median(void **state)
     assert_true(isnan(pmx_median(v, 0)));
 }
 
+/* Defect 9: the midpoint of two durations near DBL_MAX overflowed to inf
+ * (and the assessment file then failed "out of memory"); the midpoint of
+ * 19.6 and 20.0 is the double nearest 19.8, and the file prints it as 19.8
+ * (shortest round trip), not 19.800000000000001. */
+static void test_median_extremes(void **state)
+{
+    (void)state;
+    double v[2] = {1.7e308, 1.7e308};
+    assert_true(pmx_median(v, 2) == 1.7e308);
+    double w[2] = {1.7e308, 1.6e308}; /* exact: both halves are exact */
+    assert_true(pmx_median(w, 2) == 1.7e308 / 2 + 1.6e308 / 2);
+    double x[2] = {20.0, 19.6};
+    assert_true(pmx_median(x, 2) == 19.8);
+
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    pm_record r = rec("w", "i1", "A");
+    r.duration = 19.6;
+    add(a, r);
+    r = rec("w", "i2", "B");
+    r.duration = 20.0;
+    add(a, r);
+    r = rec("big", "i1", "A");
+    r.duration = 1.7e308;
+    add(a, r);
+    r = rec("big", "i2", "A");
+    r.duration = 1.7e308;
+    add(a, r);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    pm_error err;
+    assert_int_equal(pm_assess_save_json(a, fp, "mem", &err), PM_OK);
+    fclose(fp);
+    assert_non_null(strstr(text, "\"median_duration\": 19.8,"));
+    assert_non_null(strstr(text, "\"median_duration\": 1.7e+308,"));
+    assert_non_null(strstr(text, "\"eta1\": 1.0,")); /* a real stays a real */
+    free(text);
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_decision_brute_force),
         cmocka_unit_test(test_holm),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_median_extremes),
         cmocka_unit_test(test_same_side),
         cmocka_unit_test(test_too_fast),
         cmocka_unit_test(test_consistent_but_wrong),

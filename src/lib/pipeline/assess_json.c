@@ -11,13 +11,17 @@
 #include "core/hash.h"
 #include "io/json_file.h"
 #include "pipeline/assess_internal.h"
+#include "prefmon/text.h"
 
 #define FORMAT_NAME "prefmon-assessment"
 #define FORMAT_VERSION 1
 
+/* Undefined (NaN) and non-finite values as null: jansson has no real for
+ * inf and json_real returns NULL for it, which json_pack reported as out of
+ * memory. */
 static json_t *num_or_null(double v)
 {
-    return isnan(v) ? json_null() : json_real(v);
+    return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *params_json(const pm_assess_options *o, const pm_assess_summary *s)
@@ -68,6 +72,36 @@ static json_t *row_json(const pm_assess_row *r)
                      "median_duration", num_or_null(r->median_duration), "flags", flags);
 }
 
+/* jansson prints a real with %.17g (19.8 as 19.800000000000001); the
+ * file's numbers are the shortest decimal that reads back exactly
+ * (pm_fmt_double). jansson hands each real to the callback as one chunk of
+ * its own, and a chunk of exactly one quote opens or closes a string (a
+ * quote inside one is escaped), so a chunk outside strings holding '.' or
+ * 'e' is a real. */
+typedef struct dump_ctx {
+    FILE *fp;
+    int in_string;
+} dump_ctx;
+
+static int dump_shortest(const char *buf, size_t size, void *data)
+{
+    dump_ctx *d = data;
+    if (size == 1 && buf[0] == '"')
+        d->in_string = !d->in_string;
+    else if (!d->in_string && size < PM_DOUBLE_TEXT &&
+             (buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')) &&
+             (memchr(buf, '.', size) || memchr(buf, 'e', size))) {
+        char num[PM_DOUBLE_TEXT], out[PM_DOUBLE_TEXT + 2];
+        memcpy(num, buf, size);
+        num[size] = '\0';
+        size_t n = pm_fmt_double(strtod(num, NULL), out, sizeof out);
+        if (!strpbrk(out, ".e")) /* stays a real for a reader that types numbers */
+            n += (size_t)snprintf(out + n, sizeof out - n, ".0");
+        return fwrite(out, 1, n, d->fp) == n ? 0 : -1;
+    }
+    return fwrite(buf, 1, size, d->fp) == size ? 0 : -1;
+}
+
 pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err)
 {
     size_t n;
@@ -90,7 +124,8 @@ pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm
             : NULL;
     if (!root)
         return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
+    int bad = json_dump_callback(root, dump_shortest, &(dump_ctx){fp, 0},
+                                 JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
               fputc('\n', fp) == EOF || ferror(fp);
     json_decref(root);
     if (bad)
