@@ -94,9 +94,26 @@ int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
 int pmx_buf_add(pmx_buf *b, const char *s, size_t n);
 void pmx_buf_free(pmx_buf *b);
 /* Seconds since the epoch from ISO 8601 (date, 'T' or ' ', time, optional
- * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain number. */
+ * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain decimal number:
+ * 0, or why not (a PMX_TIME_* code; the date and time must exist: no
+ * 2024-02-30, no 2023-02-29, no hour 24). */
+enum {
+    PMX_TIME_SYNTAX = -1,
+    PMX_TIME_MONTH = 1,
+    PMX_TIME_DAY,
+    PMX_TIME_HOUR,
+    PMX_TIME_MINUTE,
+    PMX_TIME_SECOND,
+    PMX_TIME_ZONE
+};
 int pmx_parse_time(const char *s, double *out);
-/* A finite decimal number filling all of s. */
+/* The reason of a pmx_parse_time code, for messages (static text). */
+const char *pmx_time_problem(int code);
+/* 1 when all of s is a number in decimal notation ([+-] digits [. digits]
+ * [e [+-] digits]): no hexadecimal, inf, nan or blanks. */
+int pmx_is_decimal(const char *s);
+/* A finite decimal number filling all of s (pmx_is_decimal), the one
+ * number parser of every numeric field of every reader. */
 int pmx_parse_number(const char *s, double *out);
 /* The same for s of n bytes (s[n] is its NUL): plain integers of up to 15
  * digits take a fast path (8 digits at a time), everything else the above. */

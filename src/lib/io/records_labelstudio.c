@@ -324,9 +324,12 @@ static pm_status fill(pm_records *r, json_t *task, json_t *ann, size_t ano, pm_r
     if (json_is_number(lt) && json_number_value(lt) >= 0)
         out->duration = json_number_value(lt);
     const char *ca = json_string_value(json_object_get(ann, "created_at"));
-    if (ca && pmx_parse_time(ca, &out->timestamp) != 0) {
+    int tbad = ca ? pmx_parse_time(ca, &out->timestamp) : 0;
+    if (tbad) {
         char msg[300];
-        snprintf(msg, sizeof msg, "created_at '%.100s' is not an ISO 8601 time", ca);
+        snprintf(msg, sizeof msg, "created_at '%.100s' is not %s%s", ca,
+                 tbad > 0 ? "a possible time: " : "an ISO 8601 time",
+                 tbad > 0 ? pmx_time_problem(tbad) : "");
         return ls_error(r, PM_EPARSE, task, ano, msg, err);
     }
     out->item = item;
