@@ -207,7 +207,9 @@ pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
 
 /** Compute the rows (once; sorted by annotator name, bytewise). On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,
- *  PM_ENOMEM) the handle can only be freed. */
+ *  PM_EMODEL when a q0 given for everyone leaves 1 - delta <= q0 at the
+ *  estimated delta: no effort signal, the same refusal pm_assess_new makes
+ *  for a fixed delta; PM_ENOMEM) the handle can only be freed. */
 pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 
 /** The rows after finish (NULL before), and their number. */

@@ -322,7 +322,11 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
     int rc = read_logs(ro, a, paths, n, &stats);
     if (!rc) {
         pm_status st = pm_assess_finish(a, &err);
-        rc = st == PM_OK ? 0 : data_fail(st, &err);
+        /* PM_EMODEL: --q0 leaves no signal at the estimated delta, refused
+         * as a usage error like the same --q0 with a fixed --delta. */
+        rc = st == PM_OK       ? 0
+             : st == PM_EMODEL ? cli_fail(NULL, PM_EINVAL, &err)
+                               : data_fail(st, &err);
     }
     if (!rc && out->out_path)
         rc = write_out(out->out_path, a);

@@ -377,6 +377,22 @@ static void test_delta_estimate(void **state)
     assert_true(fabs(s->delta - 0.02) < 1e-15);
     assert_true(s->delta_low == lo && s->delta_high == hi);
     pm_assess_free(a);
+    /* Defect 19: q0 = 0.985 for everyone at the estimate 0.02 leaves
+     * 1 - delta = 0.98 <= q0: refused (PM_EMODEL) as pm_assess_new refuses
+     * it for a fixed delta, not every row flagged one-label. q0 = 0.975 is
+     * below 0.98 and goes through. */
+    for (int k = 0; k < 2; k++) {
+        o.q0 = k ? 0.975 : 0.985;
+        a = pm_assess_new(&o, NULL);
+        add_pairs(a, "c1", 100, 98);
+        add_pairs(a, "c2", 100, 98);
+        pm_error e2;
+        assert_int_equal(pm_assess_finish(a, &e2), k ? PM_OK : PM_EMODEL);
+        if (!k)
+            assert_non_null(strstr(e2.text, "leaves 1 - delta <= q0"));
+        pm_assess_free(a);
+    }
+    o.q0 = NAN;
     /* Nobody eligible (no pairs): an error that says what to do, and the
      * handle refuses a second finish. */
     a = pm_assess_new(&o, NULL);

@@ -534,6 +534,8 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
     s->delta_low = s->delta_high = NAN;
     if (a->opt.delta_estimate) {
         pm_status st = pmx_delta_estimate(a->rows, eligible, a->nrows, a->opt.level, s, err);
+        if (st == PM_OK) /* a q0 for everyone may leave no signal at the estimate */
+            st = pmx_assess_check_signal(a->opt.q0, s->delta, 1, PM_EMODEL, err);
         if (st != PM_OK)
             return st;
     }

@@ -82,17 +82,26 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->max_bytes = 0;
 }
 
+pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_status st,
+                                  pm_error *err)
+{
+    if (isnan(q0) || 1 - delta > q0)
+        return PM_OK;
+    return pm_error_set(err, st,
+                        "q0 = %g with delta = %g%s leaves 1 - delta <= q0: consistency carries no "
+                        "effort signal; lower q0%s",
+                        q0, delta, estimated ? " (estimated)" : "",
+                        estimated ? " or give --delta" : " or delta");
+}
+
 pm_status pmx_assess_check_options(const pm_assess_options *o, pm_error *err)
 {
     if (!o->delta_estimate && !(o->delta >= 0 && o->delta < 1))
         return pm_error_set(err, PM_EINVAL, "delta = %g: must be in [0, 1)", o->delta);
     if (!isnan(o->q0) && !(o->q0 > 0 && o->q0 < 1))
         return pm_error_set(err, PM_EINVAL, "q0 = %g: must be in (0, 1), or per annotator", o->q0);
-    if (!isnan(o->q0) && !o->delta_estimate && !(1 - o->delta > o->q0))
-        return pm_error_set(err, PM_EINVAL,
-                            "q0 = %g with delta = %g leaves 1 - delta <= q0: consistency "
-                            "carries no effort signal; lower q0 or delta",
-                            o->q0, o->delta);
+    if (!o->delta_estimate && pmx_assess_check_signal(o->q0, o->delta, 0, PM_EINVAL, err))
+        return PM_EINVAL;
     if (!(o->level > 0 && o->level < 1))
         return pm_error_set(err, PM_EINVAL, "level = %g: must be in (0, 1)", o->level);
     if (!(o->eta0 >= 0 && o->eta0 < o->eta1 && o->eta1 <= 1))

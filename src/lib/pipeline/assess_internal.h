@@ -142,6 +142,12 @@ pm_status pmx_assess_flags(pm_assess_row *rows, size_t n, const long *left_n, co
 int pmx_flag_index(const char *name);
 /* Index of a decision name, -1 if unknown. */
 int pmx_decision_index(const char *name);
+/* The one check that a q0 given for everyone leaves an effort signal at
+ * this delta (1 - delta > q0; NaN q0, per annotator, always passes):
+ * PM_OK, or st with the explanation. Used on the options (fixed delta) and
+ * at finish (estimated delta). */
+pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_status st,
+                                  pm_error *err);
 /* PM_EINVAL with the option named in err when opt is outside its domain. */
 pm_status pmx_assess_check_options(const pm_assess_options *opt, pm_error *err);
 
