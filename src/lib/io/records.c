@@ -167,6 +167,15 @@ static pm_status detect(pm_records *r, pm_error *err)
         r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
     else if (tab && fields == 3)
         r->fmt = PM_RECORDS_GAL;
+    /* Too wide a first line: say so rather than "cannot tell the format".
+     * One longer than the block goes whole to the header reader, which
+     * counts its columns exactly and refuses them. */
+    else if (fields > PMX_MAX_COLUMNS && !nl)
+        r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
+    else if (fields > PMX_MAX_COLUMNS)
+        return pm_error_at(err, PM_ELIMIT, r->name, 1, 0,
+                           "header has %zu columns, more than the limit of %d", fields,
+                           PMX_MAX_COLUMNS);
     else
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
                            "cannot tell the format: the first line is not a header with an "

@@ -15,6 +15,10 @@
 #include "core/utf8.h"
 #include "prefmon/records.h"
 
+/* The widest header a reader takes (csv/tsv/mtbench): a wider first line
+ * is refused naming this limit. */
+#define PMX_MAX_COLUMNS 4096
+
 /* Columns of the generic long format. */
 enum {
     PMX_COL_ANNOTATOR,
