@@ -55,6 +55,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/export.h"
 #include "prefmon/status.h"
 
 typedef struct pm_record {
@@ -117,7 +118,9 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err);
 void pm_records_free(pm_records *r);
 
 /** Read gold labels, item TAB label (or CSV item,label; an "item,label"
- *  header line is allowed), applied to every record of every format whose
+ *  header line is allowed; empty fields after the label, a stray trailing
+ *  tab, are ignored and noted, see pm_records_gold_note), applied to every
+ *  record of every format whose
  *  own row has no gold. Labels are taken as written: give pairwise gold as
  *  A, B or tie in the item's orientation (for MT-Bench and crowd-kit pairs
  *  the item key is "min|max"-style, see above). An item given two different
@@ -125,6 +128,13 @@ void pm_records_free(pm_records *r);
  *  May be called several times, before or between files. On failure the
  *  gold labels before the bad line may have been added: stop there. */
 pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
+
+/** What the last pm_records_read_gold accepted but the caller should say
+ *  once: "file:line: trailing empty field ignored ..." for the first gold
+ *  row that ended in empty fields (a stray tab), *lines (may be NULL) the
+ *  number of such rows; "" and 0 when none. Borrowed until the next
+ *  pm_records_read_gold or pm_records_free. */
+PM_API const char *pm_records_gold_note(const pm_records *r, long *lines);
 
 /** Start the next input file ("-" is stdin), closing the previous one.
  *  The format is detected from the first block unless forced; the header

@@ -82,10 +82,12 @@ struct pm_records {
     int ncols;           /* header width */
     int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
     int nused;
-    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
-    int pair_ids;    /* crowd-kit worker,left,right,label */
-    pmx_buf ignored; /* ignored header columns, comma separated */
-    pmx_buf key;     /* scratch for built item keys */
+    pmx_row row;        /* csv/tsv: the current row (absent columns NULL) */
+    int pair_ids;       /* crowd-kit worker,left,right,label */
+    pmx_buf ignored;    /* ignored header columns, comma separated */
+    pmx_buf gold_note;  /* the last gold file's first trailing-empty-field line */
+    long gold_trailing; /* ... and how many of its lines had them */
+    pmx_buf key;        /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
