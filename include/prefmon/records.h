@@ -40,8 +40,10 @@
 **
 ** Skipped and counted, not errors (pm_records_stats): a row with an empty
 ** label (an unanswered question), a cancelled Label Studio annotation, a
-** Label Studio annotation with no result for the chosen control, and a
-** Label Studio ground-truth annotation (its label becomes the item's gold).
+** Label Studio annotation with no result for the chosen control, a Label
+** Studio annotation whose choices result holds several choices (a
+** multi-select answer is not one label), and a Label Studio ground-truth
+** annotation (its label becomes the item's gold).
 ** Everything else that is wrong is an error with file:line:col.
 **
 ** Ownership: a pm_records handle owns everything it reads; the strings of a
@@ -100,6 +102,7 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_CANCELLED,       /* Label Studio was_cancelled */
     PM_RECORDS_SKIP_NO_RESULT,       /* Label Studio annotation without a usable result */
     PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
+    PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -153,7 +156,8 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
 /** Counters over every file read so far. */
 void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
-/** "empty-label", "cancelled", "no-result", "ground-truth"; "?" otherwise. */
+/** "empty-label", "cancelled", "no-result", "ground-truth",
+ *  "several-choices"; "?" otherwise. */
 const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio"; "?". */

@@ -12,8 +12,8 @@
 
 static const char *const format_names[] = {"auto", "csv",     "tsv",        "jsonl",
                                            "gal",  "mtbench", "labelstudio"};
-static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {"empty-label", "cancelled",
-                                                              "no-result", "ground-truth"};
+static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
+    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices"};
 
 const char *pm_records_format_name(pm_records_format f)
 {

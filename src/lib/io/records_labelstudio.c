@@ -19,14 +19,17 @@
 **              (only right when every copy of an item is the same task);
 **   annotator  completed_by: the integer, or the object's id (its email
 **              when it has no id), so both export shapes give the same key;
-**   label      the one control's result: choices (several joined by '|'),
+**   label      the one control's result: choices (exactly one; an
+**              annotation with several is skipped, counted as
+**              several-choices),
 **              pairwise selected left|right mapped through data.shown_left
 **              (A|B; absent: left is A), rating (the number); a task with
 **              several label controls needs label_field (their from_name);
 **              other result types (textarea, ...) are not labels;
 **   duration   lead_time; timestamp: created_at (ISO 8601).
 ** Skipped and counted: was_cancelled, ground_truth (its label becomes the
-** item's gold for every record, read in a first pass), no usable result.
+** item's gold for every record, read in a first pass), no usable result,
+** several choices in one answer.
 ** Positions: there are no lines in a parsed document, so messages name the
 ** task (1-based number and id) and record.line is the task number.
 */
@@ -108,7 +111,12 @@ static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_erro
     return PM_OK;
 }
 
-/* The label of one result entry, or NULL when it holds none. */
+/* What result_label gives for a choices result with several choices (a
+ * multi-select answer): not a label, the annotation is skipped and counted
+ * (PM_RECORDS_SKIP_SEVERAL_CHOICES) rather than read as one joined label. */
+static const char several_choices[] = "(several choices)";
+
+/* The label of one result entry, several_choices, or NULL when it holds none. */
 static const char *result_label(pm_records *r, json_t *task, json_t *res, char *shown)
 {
     const char *type = json_string_value(json_object_get(res, "type"));
@@ -116,16 +124,10 @@ static const char *result_label(pm_records *r, json_t *task, json_t *res, char *
     if (!type || !json_is_object(value))
         return NULL;
     if (strcmp(type, "choices") == 0) {
-        json_t *ch = json_object_get(value, "choices"), *c;
-        size_t i;
-        r->key2.len = 0;
-        json_array_foreach(ch, i, c)
-        {
-            const char *s = json_string_value(c);
-            if (!s || (i && pmx_buf_add(&r->key2, "|", 1)) || pmx_buf_add(&r->key2, s, strlen(s)))
-                return NULL;
-        }
-        return r->key2.len ? r->key2.s : NULL;
+        json_t *ch = json_object_get(value, "choices");
+        if (json_array_size(ch) > 1) /* a multi-select answer is not one label */
+            return several_choices;
+        return json_string_value(json_array_get(ch, 0));
     }
     if (strcmp(type, "pairwise") == 0) {
         const char *sel = json_string_value(json_object_get(value, "selected"));
@@ -148,7 +150,8 @@ static const char *result_label(pm_records *r, json_t *task, json_t *res, char *
     return NULL;
 }
 
-/* The annotation's label (NULL: none usable) and shown_left. */
+/* The annotation's label (NULL: none usable; several_choices: a choices
+ * result with more than one choice, skipped) and shown_left. */
 static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano, const char **label,
                            char *shown, pm_error *err)
 {
@@ -206,7 +209,7 @@ static pm_status ground_truth(pm_records *r, pm_error *err)
             if ((st = item_of(r, task, &item, err)) ||
                 (st = ann_label(r, task, ann, a + 1, &label, &shown, err)))
                 return st;
-            if (!label)
+            if (!label || label == several_choices) /* no gold from a multi-select */
                 continue;
             int rc = pmx_gold_put(&r->gold, item, label, &old);
             if (rc < 0)
@@ -318,6 +321,10 @@ static pm_status fill(pm_records *r, json_t *task, json_t *ann, size_t ano, pm_r
         return st;
     if (!label) {
         r->stats.skipped[PM_RECORDS_SKIP_NO_RESULT]++;
+        return PM_OK;
+    }
+    if (label == several_choices) {
+        r->stats.skipped[PM_RECORDS_SKIP_SEVERAL_CHOICES]++;
         return PM_OK;
     }
     json_t *lt = json_object_get(ann, "lead_time");
