@@ -141,7 +141,10 @@ PM_API const char *pm_records_gold_note(const pm_records *r, long *lines);
 
 /** Start the next input file ("-" is stdin), closing the previous one.
  *  The format is detected from the first block unless forced; the header
- *  is read and checked here. */
+ *  is read and checked here. A regular file that this handle has opened
+ *  before (same device and inode: the same path, another path to it, a
+ *  link, stdin redirected from it) is refused with PM_EINVAL naming both
+ *  names, since reading it again would pair every row with its own copy. */
 pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
 
 /** As pm_records_open on a stream the caller opened (a pipe, fmemopen);

@@ -3,6 +3,7 @@
 ** dispatch to the per-format readers (records_<format>.c).
 */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -96,6 +97,9 @@ void pm_records_free(pm_records *r)
     pmx_gold_free(&r->gold);
     pmx_buf_free(&r->ignored);
     pmx_buf_free(&r->gold_note);
+    for (size_t i = 0; i < r->nseen; i++)
+        free(r->seen[i].name);
+    free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
     free(r->item_field);
@@ -229,6 +233,36 @@ static pm_status set_name(pm_records *r, const char *name, pm_error *err)
     return PM_OK;
 }
 
+/* A log given twice (the same path, ./path, a symbolic or hard link, or
+ * standard input redirected from it) would pair every row with its own copy:
+ * a spammer's random labels then read as perfectly consistent. Regular
+ * files are told apart by device and inode; the names of those opened so
+ * far are kept for the message. Other files (pipes, devices) cannot be
+ * read twice the same way and are not checked. */
+static pm_status check_once(pm_records *r, FILE *fp, pm_error *err)
+{
+    struct stat st;
+    int fd = fileno(fp);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return PM_OK;
+    for (size_t i = 0; i < r->nseen; i++)
+        if (r->seen[i].dev == st.st_dev && r->seen[i].ino == st.st_ino)
+            return pm_error_set(err, PM_EINVAL,
+                                "%s and %s are the same file: every row would be paired with its "
+                                "own copy; give each log once",
+                                r->seen[i].name, r->name);
+    pmx_file_id *n = realloc(r->seen, (r->nseen + 1) * sizeof *n);
+    if (!n)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    r->seen = n;
+    if (!(n[r->nseen].name = dup_str(r->name)))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    n[r->nseen].dev = st.st_dev;
+    n[r->nseen].ino = st.st_ino;
+    r->nseen++;
+    return PM_OK;
+}
+
 pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
 {
     if (!r || !path)
@@ -242,6 +276,8 @@ pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
     if (!r->fp)
         return PM_EIO;
     r->own_fp = !std;
+    if ((st = check_once(r, r->fp, err)) != PM_OK)
+        return st;
     return start(r, err);
 }
 
@@ -255,6 +291,8 @@ pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_e
         return st;
     r->fp = fp;
     r->own_fp = 0;
+    if ((st = check_once(r, r->fp, err)) != PM_OK)
+        return st;
     return start(r, err);
 }
 

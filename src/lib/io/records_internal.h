@@ -8,6 +8,7 @@
 #define PM_IO_RECORDS_INTERNAL_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -66,6 +67,13 @@ typedef struct pmx_row {
     int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
 } pmx_row;
 
+/* A regular file opened by the handle (pm_records_open refuses it twice). */
+typedef struct pmx_file_id {
+    dev_t dev;
+    ino_t ino;
+    char *name;
+} pmx_file_id;
+
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
@@ -87,7 +95,9 @@ struct pm_records {
     pmx_buf ignored;    /* ignored header columns, comma separated */
     pmx_buf gold_note;  /* the last gold file's first trailing-empty-field line */
     long gold_trailing; /* ... and how many of its lines had them */
-    pmx_buf key;        /* scratch for built item keys */
+    pmx_file_id *seen;  /* the regular files opened so far */
+    size_t nseen;
+    pmx_buf key; /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
