@@ -9,9 +9,11 @@
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
-** what pairing needs: a 12-byte slot (annotator, item, and the latest
-** label or the head of the key's event list) in a table kept at most 70%
-** full, i.e. 12..35 bytes per key; each distinct annotator, item and
+** what pairing needs: a 16-byte slot (annotator, item, the latest label or
+** the head of the key's event list, and a 32-bit hash of the latest
+** record, which tells a repeated line from a re-label) in a table kept at
+** most 70% full, i.e. 16..46 bytes per key (12..35 before the hash); each distinct annotator, item
+*and
 ** label string once (a 32-byte slot at most 70% full holding strings up to
 ** 23 bytes inline; for annotators and labels 16 bytes of index and a copy
 ** of the string, for items 8 bytes of index and a copy only of a string
@@ -51,7 +53,10 @@ typedef struct pm_assess_options {
     double min_duration; /* too-fast below this median duration, seconds; NAN: off */
     double fast_ratio;   /* too-fast below fast_ratio x the pool median (0.25); 0: off */
     double alpha;        /* family-wise level of the same-side and consistent-but-wrong
-                          * flags, Holm-corrected across annotators (0.05) */
+                          * flags and of the repeat test, Holm-corrected across
+                          * annotators (0.05) */
+    int drop_identical;  /* 1: drop a record without timestamp identical to its key's
+                          * previous one (see Repeats below); 0 (default): pair it */
     size_t max_bytes;    /* PM_ELIMIT past this much memory; 0: no limit */
 } pm_assess_options;
 
@@ -148,6 +153,30 @@ typedef struct pm_assess_row {
     unsigned flags;
 } pm_assess_row;
 
+/* Repeats. A record on a key seen before is one of three things:
+ *   exact duplicate  it has a timestamp, and an earlier record of the key
+ *                    has the same label and timestamp (compared with every
+ *                    earlier record while the annotator's labels all carry
+ *                    timestamps, else with the key's latest): one record
+ *                    exported twice. Dropped and counted, never paired.
+ *   timestamped re-label  it has a timestamp, and is no exact duplicate:
+ *                    paired (timestamp order, see above).
+ *   repeat without timestamp: paired with the key's previous record; an
+ *                    "identical line" when that record had the same label,
+ *                    shown_left and duration (and no timestamp either; by a
+ *                    32-bit hash of them, with the label compared exactly),
+ *                    which a log without timestamps cannot tell from a
+ *                    consistent re-label. drop_identical drops those.
+ * The repeat test asks whether the repeats without timestamp agree more
+ * than re-labelling can: a careful annotator disagrees with probability
+ * >= delta on every repeat, so X, the disagreements among an annotator's
+ * N such pairs, has P(X <= x) <= pbinom(x, N, delta) (e.g. (1 - delta)^N
+ * when none disagrees). Per annotator with N >= 1 that bound is the
+ * p-value, Holm-adjusted across them; repeats_flagged counts the
+ * annotators whose adjusted p <= alpha, repeats_p is the bound for all
+ * such pairs pooled. A flagged log most likely holds duplicated export
+ * lines, which overstate consistency: drop_identical (or a log with
+ * timestamps) removes them. With delta = 0 nothing is ever flagged. */
 typedef struct pm_assess_summary {
     long rows;         /* records added */
     long rows_skipped; /* set by the caller (the reader's skips) */
@@ -167,6 +196,15 @@ typedef struct pm_assess_summary {
     double delta_low, delta_high;
     long delta_annotators, delta_pairs, delta_disagree;
     size_t bytes; /* memory held by the accumulator at finish */
+    /* Repeats (see above); rows counts the dropped records too. */
+    long pairs_timestamped; /* pairs whose later record has a timestamp */
+    long pairs_untimed;     /* pairs whose later record has none ... */
+    long pairs_identical;   /* ... of them identical lines */
+    long untimed_disagree;  /* ... of them with different labels */
+    long dup_dropped;       /* exact duplicate records dropped */
+    long identical_dropped; /* identical lines dropped (drop_identical) */
+    double repeats_p;       /* pbinom(untimed_disagree, pairs_untimed, delta); NaN when none */
+    long repeats_flagged;   /* annotators whose repeats agree implausibly often */
 } pm_assess_summary;
 
 /** A new accumulator (opt NULL: defaults). NULL with PM_EINVAL for an option

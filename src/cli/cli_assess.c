@@ -32,6 +32,9 @@ static const char help[] =
     "  --fast-ratio R            flag too-fast below R x the pool's median (default 0.25; 0 off)\n"
     "  --flag-alpha A            family-wise level of the same-side and consistent-but-wrong\n"
     "                            flags, Holm-corrected across annotators (default 0.05)\n"
+    "  --drop-identical          drop a record without timestamp identical to the same\n"
+    "                            annotator's previous record of the item (duplicated export\n"
+    "                            lines) instead of pairing it\n"
     "  --max-memory BYTES        stop with exit 1 past this much memory (default: no limit)\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
@@ -83,6 +86,9 @@ static int own_opt(void *self, int code, const char *arg)
         return cli_open_unit("--flag-alpha", arg, &o->ao.alpha);
     case CLI_OPT_MAX_MEMORY:
         return cli_long("--max-memory", arg, 1, 1L << 62, &o->max_memory);
+    case CLI_OPT_DROP_IDENTICAL:
+        o->ao.drop_identical = 1;
+        return 0;
     }
     return CLI_NOT_MINE;
 }
@@ -287,10 +293,39 @@ static void warn_unused_inputs(const pm_assess *a, const char *gold, int min_dur
         cli_warn("--min-duration: the logs carry no durations: too-fast was not checked");
 }
 
+/* Where the pairs came from (assess.h, Repeats). */
+static void repeats_line(const pm_assess_summary *s)
+{
+    fprintf(stderr,
+            "# pairs: %ld timestamped re-labels, %ld without timestamp (%ld of them identical "
+            "lines); exact duplicate records dropped %ld",
+            s->pairs_timestamped, s->pairs_untimed, s->pairs_identical, s->dup_dropped);
+    if (s->identical_dropped)
+        fprintf(stderr, ", identical lines dropped %ld", s->identical_dropped);
+    fputc('\n', stderr);
+}
+
+/* Repeats that agree more than re-labelling can: said loudly in every
+ * output format (the counts are also in the JSON summary). */
+static void warn_repeats(const pm_assess_summary *s, double alpha)
+{
+    if (s->repeats_flagged == 0 && !(s->repeats_p <= alpha))
+        return;
+    cli_warn("IMPLAUSIBLE REPEATS: of %ld pairs without timestamp, %ld are identical lines and "
+             "%ld disagree; an annotator who disagrees with probability >= delta = %g on every "
+             "repeat shows that few disagreements with probability <= %.3g pooled, and %ld "
+             "annotator(s) fall to %g or below on their own (Holm): these look like duplicated "
+             "export lines, not re-labels, and overstate consistency (--drop-identical drops "
+             "identical lines; doc/assess.md)",
+             s->pairs_untimed, s->pairs_identical, s->untimed_disagree, s->delta, s->repeats_p,
+             s->repeats_flagged, alpha);
+}
+
 static void summary(const pm_assess_summary *s, double level)
 {
     fprintf(stderr, "# %ld annotators, %ld items, %ld (annotator, item) keys, %ld pairs\n",
             s->annotators, s->items, s->keys, s->pairs);
+    repeats_line(s);
     fprintf(stderr, "# decisions:");
     for (int i = 0; i < PM_DECISION_COUNT; i++)
         fprintf(stderr, "%s %s %ld", i ? "," : "", pm_decision_name((pm_decision)i),
@@ -336,6 +371,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         cli_warn("no label events were read: nothing to assess");
     if (!rc)
         warn_unused_inputs(a, ro->gold, !isnan(ao.min_duration));
+    if (!rc)
+        warn_repeats(pm_assess_get_summary(a), ao.alpha);
     if (!rc && out->fmt != OUT_JSON) {
         cli_records_report(&stats, "# ");
         if (ro->ignored)
@@ -363,6 +400,7 @@ int cli_assess(int argc, char **argv)
         {"fast-ratio", required_argument, NULL, CLI_OPT_FAST_RATIO},
         {"flag-alpha", required_argument, NULL, CLI_OPT_FLAG_ALPHA},
         {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY},
+        {"drop-identical", no_argument, NULL, CLI_OPT_DROP_IDENTICAL},
         {NULL, 0, NULL, 0}};
     cli_records ro;
     cli_testopts to;

@@ -638,6 +638,15 @@ static void test_json_round_trip(void **state)
             same_num(ra[i].consistency, rb[i].consistency));
     }
     assert_int_equal(pm_assess_get_summary(b)->rows_skipped, 3);
+    /* The repeats block round-trips ("mono" labels m A twice: an identical line). */
+    const pm_assess_summary *sa = pm_assess_get_summary(a), *sb = pm_assess_get_summary(b);
+    assert_true(sa->pairs_identical >= 1);
+    assert_int_equal(sb->pairs_untimed, sa->pairs_untimed);
+    assert_int_equal(sb->pairs_identical, sa->pairs_identical);
+    assert_int_equal(sb->pairs_timestamped, sa->pairs_timestamped);
+    assert_int_equal(sb->untimed_disagree, sa->untimed_disagree);
+    assert_int_equal(sb->repeats_flagged, sa->repeats_flagged);
+    assert_true(same_num(sb->repeats_p, sa->repeats_p));
     assert_int_equal(pm_assess_get_summary(b)->rows, pm_assess_get_summary(a)->rows);
     pm_assess_free(b);
 
@@ -782,6 +791,101 @@ static void test_median_extremes(void **state)
     pm_assess_free(a);
 }
 
+static void add_ts(pm_assess *a, const char *ann, const char *item, const char *label, double ts,
+                   double dur)
+{
+    pm_record r = rec(ann, item, label);
+    r.timestamp = ts;
+    r.duration = dur;
+    add(a, r);
+}
+
+/* Defect 1, repeats: an exact duplicate record (same label and timestamp
+ * as any earlier record of the key) is dropped, never paired; without
+ * timestamps a line identical to the key's previous one (label, side,
+ * duration) is paired and counted, or dropped with drop_identical. */
+static void test_repeat_kinds(void **state)
+{
+    (void)state;
+    for (int drop = 0; drop < 2; drop++) {
+        pm_assess_options o;
+        pm_assess_options_default(&o);
+        o.drop_identical = drop;
+        pm_assess *a = pm_assess_new(&o, NULL);
+        /* w: i A@1, i B@2, then the export again: A@1, B@2 (not adjacent). */
+        add_ts(a, "w", "i", "A", 1, NAN);
+        add_ts(a, "w", "i", "B", 2, NAN);
+        add_ts(a, "w", "i", "A", 1, NAN);
+        add_ts(a, "w", "i", "B", 2, NAN);
+        add_ts(a, "w", "i", "B", 3, NAN); /* a re-label at another time */
+        /* u (no timestamps): j A, j A (identical), j A 5 s (differs in
+         * duration: a re-label), j B (differs in label). */
+        add_ts(a, "u", "j", "A", NAN, NAN);
+        add_ts(a, "u", "j", "A", NAN, NAN);
+        add_ts(a, "u", "j", "A", NAN, 5);
+        add_ts(a, "u", "j", "B", NAN, NAN);
+        assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+        const pm_assess_summary *s = pm_assess_get_summary(a);
+        const pm_assess_row *w = row_of(a, "w"), *u = row_of(a, "u");
+        assert_int_equal(s->rows, 9);
+        assert_int_equal(s->dup_dropped, 2);
+        assert_int_equal(w->labels, 3);
+        assert_int_equal(w->dup_pairs, 2); /* A@1 B@2, B@2 B@3 */
+        assert_int_equal(w->consistent, 1);
+        assert_int_equal(s->pairs_timestamped, 2);
+        assert_int_equal(s->identical_dropped, drop ? 1 : 0);
+        assert_int_equal(u->labels, drop ? 3 : 4);
+        assert_int_equal(u->dup_pairs, drop ? 2 : 3);
+        assert_int_equal(u->consistent, drop ? 1 : 2);
+        assert_int_equal(s->pairs_untimed, drop ? 2 : 3);
+        assert_int_equal(s->pairs_identical, drop ? 0 : 1);
+        assert_int_equal(s->untimed_disagree, 1);
+        pm_assess_free(a);
+    }
+}
+
+/* Defect 1, the repeat test: "dup" repeats 200 items as identical lines
+ * (0 of 200 disagree), "real" re-labels 200 with 4 disagreements. Exact
+ * bounds (Python fractions): P(X <= 0 | Bin(200, 0.02)) = 0.98^200 =
+ * 0.017587946605721563, P(X <= 4 | Bin(200, 0.02)) = 0.6288435801288168,
+ * pooled P(X <= 4 | Bin(400, 0.02)) = 0.09733374643891378. Holm over the
+ * two: 2 x 0.0176 = 0.035 <= 0.05 flags "dup" only; the pooled bound is
+ * above 0.05. */
+static void test_repeat_test(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    char item[16];
+    for (int i = 0; i < 200; i++) {
+        snprintf(item, sizeof item, "d%d", i);
+        add(a, rec("dup", item, i % 2 ? "A" : "B"));
+        add(a, rec("dup", item, i % 2 ? "A" : "B"));
+        snprintf(item, sizeof item, "r%d", i);
+        add(a, rec("real", item, "A"));
+        add(a, rec("real", item, i < 4 ? "B" : "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_summary *s = pm_assess_get_summary(a);
+    assert_int_equal(s->pairs_untimed, 400);
+    assert_int_equal(s->pairs_identical, 200 + 196);
+    assert_int_equal(s->untimed_disagree, 4);
+    assert_true(fabs(s->repeats_p - 0.09733374643891378) < 1e-12);
+    assert_int_equal(s->repeats_flagged, 1);
+    pm_assess_free(a);
+    /* "dup" alone: the pooled bound is 0.98^200 < 0.05. */
+    a = pm_assess_new(NULL, NULL);
+    for (int i = 0; i < 200; i++) {
+        snprintf(item, sizeof item, "d%d", i);
+        add(a, rec("dup", item, "A"));
+        add(a, rec("dup", item, "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    s = pm_assess_get_summary(a);
+    assert_true(fabs(s->repeats_p - 0.017587946605721563) < 1e-14);
+    assert_int_equal(s->repeats_flagged, 1);
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -791,6 +895,8 @@ int main(void)
         cmocka_unit_test(test_holm),
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_median_extremes),
+        cmocka_unit_test(test_repeat_kinds),
+        cmocka_unit_test(test_repeat_test),
         cmocka_unit_test(test_same_side),
         cmocka_unit_test(test_too_fast),
         cmocka_unit_test(test_consistent_but_wrong),

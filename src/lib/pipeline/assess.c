@@ -12,6 +12,7 @@
 typedef struct ann_acc {
     long labels, pairs, consistent; /* pairs in input order until finish */
     long gold_n, gold_agree, left_n, left_k;
+    long rep_n, rep_d; /* pairs without timestamp and their disagreements (the repeat test) */
     long *hist;
     size_t hist_len;
     double *dur;
@@ -172,17 +173,33 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
     return PM_OK;
 }
 
-/* Pair the event with the key's previous one (input order) and, while the
- * annotator's labels all carry timestamps, list the key's events for
- * reordering at finish. */
+/* The label of the key's latest record. */
+static uint32_t last_label(const pm_assess *a, const pmx_key *k)
+{
+    return (k->ann & PMX_KEY_LIST) ? pmx_event_at(&a->ev, k->v)->label : k->v;
+}
+
+/* Pair the event with the key's previous one (input order), counting the
+ * pair's kind (see Repeats in assess.h; `identical`: the same line as the
+ * previous record), and, while the annotator's labels all carry
+ * timestamps, list the key's events for reordering at finish. */
 static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, uint32_t label,
-                            double ts)
+                            double ts, int identical)
 {
     int listed = (k->ann & PMX_KEY_LIST) != 0;
     if (!is_new) {
-        uint32_t last = listed ? pmx_event_at(&a->ev, k->v)->label : k->v;
+        uint32_t last = last_label(a, k);
         acc->pairs++;
         acc->consistent += last == label;
+        if (isnan(ts)) {
+            acc->rep_n++;
+            acc->rep_d += last != label;
+            a->sum.pairs_untimed++;
+            a->sum.untimed_disagree += last != label;
+            a->sum.pairs_identical += identical;
+        } else {
+            a->sum.pairs_timestamped++;
+        }
         if ((k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
             k->ann += PMX_KEY_SEEN_ONE;
     }
@@ -258,6 +275,25 @@ static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status
                        "(2^29 - 2 annotators)");
 }
 
+/* The bits of a double, every NaN (none given) the same. */
+static uint64_t bits_of(double x)
+{
+    uint64_t b = 0x7ff8000000000000u;
+    if (!isnan(x))
+        memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+/* A 32-bit hash of what a log line holds beyond the key: equal records
+ * hash equal; different ones collide with probability 2^-32. */
+static uint32_t content_hash(uint32_t label, char shown_left, double ts, double duration)
+{
+    uint64_t h = pmx_hash_u64(((uint64_t)label << 8) | (unsigned char)shown_left);
+    h = pmx_hash_u64(h ^ bits_of(ts));
+    h = pmx_hash_u64(h ^ bits_of(duration));
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
@@ -278,9 +314,42 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->shown_left = r->shown_left;
     p->ts = r->timestamp;
     p->duration = r->duration;
+    p->ch = content_hash(p->label, r->shown_left, r->timestamp, r->duration);
     p->file = r->file;
     p->line = r->line;
     return PM_OK;
+}
+
+/* Does the key's event list (newest first) hold an event with this
+ * timestamp and label? */
+static int listed_has(const pm_assess *a, uint32_t e, double ts, uint32_t label)
+{
+    for (; e; e = pmx_event_at(&a->ev, e)->next) {
+        const pmx_event *ev = pmx_event_at(&a->ev, e);
+        if (ev->ts == ts && ev->label == label)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the record on an existing key is to be dropped (an exact
+ * duplicate, or an identical line under drop_identical; counted); else 0
+ * with *identical set when it repeats the key's previous line. */
+static int dropped(pm_assess *a, const pmx_key *k, const pmx_prepped *p, int *identical)
+{
+    int same_last = last_label(a, k) == p->label && k->h == p->ch;
+    *identical = 0;
+    if (!isnan(p->ts)) {
+        int dup = (k->ann & PMX_KEY_LIST) ? listed_has(a, k->v, p->ts, p->label) : same_last;
+        a->sum.dup_dropped += dup;
+        return dup;
+    }
+    *identical = same_last;
+    if (same_last && a->opt.drop_identical) {
+        a->sum.identical_dropped++;
+        return 1;
+    }
+    return 0;
 }
 
 static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
@@ -290,6 +359,13 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
     if (st != PM_OK)
         return st;
     ann_acc *acc = &a->acc[p->ann];
+    pmx_key *k;
+    int is_new, identical = 0;
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
+    if (st != PM_OK)
+        return st;
+    if (!is_new && dropped(a, k, p, &identical))
+        return PM_OK;
     if (label >= acc->hist_len &&
         !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
         return PM_ENOMEM;
@@ -305,11 +381,8 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
         }
         acc->last_ts = ts;
     }
-    pmx_key *k;
-    int is_new;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
-    if (st == PM_OK)
-        st = pair_event(a, acc, k, is_new, label, ts);
+    st = pair_event(a, acc, k, is_new, label, ts, identical);
+    k->h = p->ch;
     if (st == PM_OK)
         st = add_side_info(a, acc, p);
     return st;
@@ -524,6 +597,28 @@ static void summarise(pm_assess *a)
     }
 }
 
+/* The repeat test over the annotators' untimestamped pairs. */
+static pm_status repeats(pm_assess *a, pm_assess_summary *s, pm_error *err)
+{
+    size_t n = a->anns.count;
+    long *rn = malloc((n ? n : 1) * sizeof *rn), *rd = malloc((n ? n : 1) * sizeof *rd);
+    pm_status st = PM_OK;
+    if (!rn || !rd) {
+        st = pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            rn[i] = a->acc[i].rep_n;
+            rd[i] = a->acc[i].rep_d;
+        }
+        st = pmx_repeats_test(rn, rd, n, s->delta, a->opt.alpha, s);
+        if (st != PM_OK)
+            st = pm_error_set(err, st, "assess: out of memory");
+    }
+    free(rn);
+    free(rd);
+    return st;
+}
+
 static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible,
                              pm_error *err)
 {
@@ -544,6 +639,9 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
         if (st != PM_OK)
             return st;
     }
+    pm_status st = repeats(a, s, err);
+    if (st != PM_OK)
+        return st;
     return pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
 }
 

@@ -80,6 +80,32 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->fast_ratio = 0.25;
     opt->alpha = 0.05;
     opt->max_bytes = 0;
+    opt->drop_identical = 0;
+}
+
+pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,
+                           double alpha, pm_assess_summary *s)
+{
+    s->repeats_p = s->pairs_untimed > 0 ? pm_pbinom((double)s->untimed_disagree,
+                                                    (double)s->pairs_untimed, delta, 1, 0)
+                                        : NAN;
+    s->repeats_flagged = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += rep_n[i] > 0;
+    if (!m)
+        return PM_OK;
+    double *p = malloc(m * sizeof *p);
+    if (!p)
+        return PM_ENOMEM;
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (rep_n[i] > 0)
+            p[j++] = pm_pbinom((double)rep_d[i], (double)rep_n[i], delta, 1, 0);
+    pm_status st = pmx_holm(p, m, p);
+    for (size_t j = 0; st == PM_OK && j < m; j++)
+        s->repeats_flagged += p[j] <= alpha;
+    free(p);
+    return st;
 }
 
 pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_status st,

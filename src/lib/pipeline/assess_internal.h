@@ -10,7 +10,7 @@
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
-/* One distinct (annotator, item) key: 12 bytes. Input-order pairing needs
+/* One distinct (annotator, item) key: 16 bytes. Input-order pairing needs
  * only the label of the key's latest event. While the annotator's labels
  * all carry timestamps the key's events are listed anyway (for reordering
  * at finish), newest first, and the list's head event holds that label:
@@ -25,6 +25,9 @@ typedef struct pmx_key {
                      0 marks an empty slot */
     uint32_t item;
     uint32_t v; /* head of the event list, or the latest label */
+    uint32_t h; /* content hash of the latest record (pmx_prepped.ch): a repeat equal to it
+                   in label and hash is the same line again (an export artefact or a
+                   consistent re-label: see assess.h, "Repeats") */
 } pmx_key;
 
 #define PMX_KEY_LIST 0x80000000u
@@ -106,6 +109,7 @@ typedef struct pmx_prepped {
     const char *file;
     long line;
     uint32_t ann, kh, label;
+    uint32_t ch; /* hash of the record's content: label, shown_left, timestamp, duration */
     char shown_left;
 } pmx_prepped;
 
@@ -127,6 +131,11 @@ double pmx_median(double *v, size_t n);
  * whose labels, dup_pairs, consistent and q0 are set. */
 pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
                             pm_error *err);
+/* The repeat test of the summary (repeats_p, repeats_flagged; see
+ * pm_assess_summary) from each annotator's untimestamped pairs rep_n[i] and
+ * their disagreements rep_d[i], at delta and alpha. */
+pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,
+                           double alpha, pm_assess_summary *s);
 /* The delta estimate (see pm_assess_summary) into s. */
 pm_status pmx_delta_estimate(const pm_assess_row *rows, const unsigned char *eligible, size_t n,
                              double level, pm_assess_summary *s, pm_error *err);

@@ -35,6 +35,18 @@ static json_t *params_json(const pm_assess_options *o, const pm_assess_summary *
                      "multiplicity", "holm");
 }
 
+/* The repeats of the summary (assess.h, Repeats). */
+static json_t *repeats_json(const pm_assess_summary *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}", "pairs_timestamped",
+                     (json_int_t)s->pairs_timestamped, "pairs_untimed",
+                     (json_int_t)s->pairs_untimed, "pairs_identical",
+                     (json_int_t)s->pairs_identical, "untimed_disagree",
+                     (json_int_t)s->untimed_disagree, "dup_dropped", (json_int_t)s->dup_dropped,
+                     "identical_dropped", (json_int_t)s->identical_dropped, "p",
+                     num_or_null(s->repeats_p), "flagged", (json_int_t)s->repeats_flagged);
+}
+
 static json_t *summary_json(const pm_assess_summary *s)
 {
     json_t *dec = json_object(), *fl = json_object();
@@ -122,6 +134,15 @@ pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm
                         FORMAT_VERSION, "parameters", params_json(pm_assess_get_options(a), s),
                         "summary", summary_json(s), "annotators", arr)
             : NULL;
+    json_t *sj = root ? json_object_get(root, "summary") : NULL;
+    json_t *pj = root ? json_object_get(root, "parameters") : NULL;
+    if (root &&
+        (json_object_set_new(sj, "repeats", repeats_json(s)) != 0 ||
+         json_object_set_new(pj, "drop_identical",
+                             json_boolean(pm_assess_get_options(a)->drop_identical)) != 0)) {
+        json_decref(root);
+        root = NULL;
+    }
     if (!root)
         return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
     int bad = json_dump_callback(root, dump_shortest, &(dump_ctx){fp, 0},
@@ -156,7 +177,9 @@ static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
                         key && *c->where ? "." : "", key ? key : "", what);
 }
 
-static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
+/* Every key of obj is in keys (all required) or is `optional` (a field
+ * added after files were written: may be absent; NULL for none). */
+static pm_status only_keys_opt(ctx *c, json_t *obj, const char *const *keys, const char *optional)
 {
     const char *k;
     json_t *v;
@@ -165,13 +188,18 @@ static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
         size_t i = 0;
         while (keys[i] && strcmp(keys[i], k) != 0)
             i++;
-        if (!keys[i])
+        if (!keys[i] && !(optional && strcmp(k, optional) == 0))
             return bad(c, k, "unknown field");
     }
     for (size_t i = 0; keys[i]; i++)
         if (!json_object_get(obj, keys[i]))
             return bad(c, keys[i], "missing");
     return PM_OK;
+}
+
+static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
+{
+    return only_keys_opt(c, obj, keys, NULL);
 }
 
 static pm_status get_count(ctx *c, json_t *o, const char *key, long lo, long hi, long *out)
@@ -220,8 +248,12 @@ static pm_status load_params(ctx *c, json_t *p, pm_assess_options *o, double *de
     if (!json_is_object(p))
         return bad(c, NULL, "must be an object");
     int w;
-    pm_status st = only_keys(c, p, keys);
+    pm_status st = only_keys_opt(c, p, keys, "drop_identical");
     pm_assess_options_default(o);
+    json_t *di = json_object_get(p, "drop_identical");
+    if (st == PM_OK && di && !json_is_boolean(di))
+        st = bad(c, "drop_identical", "must be true or false");
+    o->drop_identical = json_is_true(di);
     if (st == PM_OK)
         st = get_num(c, p, "delta", 0, 0, 1, delta);
     if (st == PM_OK)
@@ -279,6 +311,36 @@ static const char *decision_name_i(int i)
     return pm_decision_name((pm_decision)i);
 }
 
+/* summary.repeats (absent in files written before it: all zero, p null). */
+static pm_status load_repeats(ctx *c, json_t *r, pm_assess_summary *out)
+{
+    static const char *const keys[] = {"pairs_timestamped",
+                                       "pairs_untimed",
+                                       "pairs_identical",
+                                       "untimed_disagree",
+                                       "dup_dropped",
+                                       "identical_dropped",
+                                       "p",
+                                       "flagged",
+                                       NULL};
+    snprintf(c->where, sizeof c->where, "summary.repeats");
+    if (!json_is_object(r))
+        return bad(c, NULL, "must be an object");
+    pm_status st = only_keys(c, r, keys);
+    long *counts[] = {&out->pairs_timestamped, &out->pairs_untimed, &out->pairs_identical,
+                      &out->untimed_disagree,  &out->dup_dropped,   &out->identical_dropped,
+                      &out->repeats_flagged};
+    const char *names[] = {
+        "pairs_timestamped", "pairs_untimed",     "pairs_identical", "untimed_disagree",
+        "dup_dropped",       "identical_dropped", "flagged"};
+    for (size_t i = 0; st == PM_OK && i < sizeof counts / sizeof *counts; i++)
+        st = get_count(c, r, names[i], 0, LONG_MAX, counts[i]);
+    if (st == PM_OK)
+        st = get_num(c, r, "p", 1, 0, 1, &out->repeats_p);
+    snprintf(c->where, sizeof c->where, "summary");
+    return st;
+}
+
 static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
 {
     static const char *const keys[] = {"rows",
@@ -301,7 +363,8 @@ static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
     if (!json_is_object(s))
         return bad(c, NULL, "must be an object");
     memset(out, 0, sizeof *out);
-    pm_status st = only_keys(c, s, keys);
+    out->repeats_p = NAN;
+    pm_status st = only_keys_opt(c, s, keys, "repeats");
     long *counts[] = {
         &out->rows,  &out->rows_skipped,     &out->annotators,  &out->items,         &out->keys,
         &out->pairs, &out->delta_annotators, &out->delta_pairs, &out->delta_disagree};
@@ -322,6 +385,9 @@ static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
         st = get_num(c, s, "delta_low", 1, 0, 1, &out->delta_low);
     if (st == PM_OK)
         st = get_num(c, s, "delta_high", 1, 0, 1, &out->delta_high);
+    json_t *rep = json_object_get(s, "repeats");
+    if (st == PM_OK && rep)
+        st = load_repeats(c, rep, out);
     return st;
 }
 
