@@ -57,7 +57,8 @@ typedef struct pm_assess_options {
                           * annotators (0.05) */
     int drop_identical;  /* 1: drop a record without timestamp identical to its key's
                           * previous one (see Repeats below); 0 (default): pair it */
-    size_t max_bytes;    /* PM_ELIMIT past this much memory; 0: no limit */
+    size_t max_bytes;    /* PM_ELIMIT past this much memory (see pm_assess_add,
+                          * pm_assess_finish); 0: no limit */
 } pm_assess_options;
 
 /** The defaults above. */
@@ -215,8 +216,13 @@ void pm_assess_free(pm_assess *a);
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
- *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
- *  (2^29 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
+ *  max_bytes or 2^32 - 2 keys, items or events (2^29 - 2 annotators), after
+ *  which the handle can only be freed; PM_EINVAL after finish.
+ *  max_bytes is checked before every event against what the handle holds
+ *  (tables, strings, events, histograms, durations, and the reader's bytes
+ *  given by pm_assess_set_reader_bytes) plus the key table's next doubling
+ *  when this event may trigger it; any other one growth step (a string
+ *  table, a 4 MiB event chunk) may pass it before the next check. */
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
@@ -243,7 +249,15 @@ pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
  *  no result. PM_ENOMEM (the handle stays usable), PM_EINVAL after finish. */
 pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
 
-/** Compute the rows (once; sorted by annotator name, bytewise). On failure
+/** Memory held by whatever feeds this handle (pm_records_bytes: a Label
+ *  Studio tree), counted against max_bytes from now on; pm_assess_read
+ *  sets it itself. */
+PM_API void pm_assess_set_reader_bytes(pm_assess *a, size_t bytes);
+
+/** Compute the rows (once; sorted by annotator name, bytewise). PM_ELIMIT,
+ *  before anything is computed (the handle stays as it was), when what
+ *  finish allocates per annotator would take the memory held past
+ *  max_bytes. On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,
  *  PM_EMODEL when a q0 given for everyone leaves 1 - delta <= q0 at the
  *  estimated delta: no effort signal, the same refusal pm_assess_new makes

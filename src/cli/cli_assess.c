@@ -35,7 +35,9 @@ static const char help[] =
     "  --drop-identical          drop a record without timestamp identical to the same\n"
     "                            annotator's previous record of the item (duplicated export\n"
     "                            lines) instead of pairing it\n"
-    "  --max-memory BYTES        stop with exit 1 past this much memory (default: no limit)\n"
+    "  --max-memory BYTES        stop with exit 1 past this much memory: the accumulator,\n"
+    "                            a Label Studio export's parsed tree (refused up front),\n"
+    "                            the rows at the end (default: no limit)\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
@@ -117,6 +119,7 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
     /* Sized up front, the key table never grows (rehashes) on the way. */
     if (pm_assess_reserve(a, pm_records_estimate_rows(rd), &err) != PM_OK)
         err = (pm_error){0}; /* a hint: out of memory now may still fit later */
+    pm_assess_set_reader_bytes(a, pm_records_bytes(rd));
     if (!progress) {         /* the batched path: records copied 32 at a time */
         pm_status st = pm_assess_read(a, rd, &err);
         return st == PM_OK ? 0 : data_fail(st, &err);
@@ -353,6 +356,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
     pm_assess *a = pm_assess_new(&ao, &err);
     if (!a)
         return cli_fail(NULL, err.code ? err.code : PM_ENOMEM, &err);
+    /* A Label Studio export is parsed whole: its tree counts too. */
+    ro->opt.max_memory = (size_t)o->max_memory;
     pm_records_stats stats;
     int rc = read_logs(ro, a, paths, n, &stats);
     if (!rc) {

@@ -433,8 +433,10 @@ static void test_bad_input(void **state)
     pm_assess_free(a);
 }
 
-/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT at a
- * multiple of 65536 rows, naming the limit. */
+/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT naming
+ * the limit, checked before every row (it was every 65536 rows): the row
+ * refused is the first whose need (what is held plus the key table's next
+ * doubling) passes the limit, and the handle then held at most the limit. */
 static void test_memory_limit(void **state)
 {
     (void)state;
@@ -453,9 +455,43 @@ static void test_memory_limit(void **state)
         st = pm_assess_add(a, &r, &err);
     }
     assert_int_equal(st, PM_ELIMIT);
-    assert_int_equal(i % 65536, 0);
     assert_true(i < 2000000);
     assert_non_null(strstr(err.text, "memory limit of 4194304 bytes"));
+    const char *need = strstr(err.text, "keys; ");
+    assert_non_null(need);
+    assert_true(strtod(need + 6, NULL) > 4194304);
+    /* The refused row is not added: rows counts those before it. */
+    assert_int_equal(pm_assess_get_summary(a)->rows, i - 1);
+    pm_assess_free(a);
+    /* 1000 keys fit in 4 MB: no refusal, and finish checks its own need. */
+    a = pm_assess_new(&o, NULL);
+    for (i = 0; i < 1000; i++) {
+        snprintf(item, sizeof item, "item-%ld", i);
+        add(a, rec("w", item, "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, &err), PM_OK);
+    assert_true(pm_assess_get_summary(a)->bytes <= o.max_bytes);
+    pm_assess_free(a);
+    /* Defect 7: finish's own rows count. 20000 annotators held in B bytes
+     * are added under B + 1 MiB, but their rows (about 200 bytes each, 4 MB)
+     * do not fit: refused before computing, the handle left as it was. */
+    char ann[32];
+    a = pm_assess_new(NULL, NULL);
+    for (i = 0; i < 20000; i++) {
+        snprintf(ann, sizeof ann, "w%ld", i);
+        add(a, rec(ann, "x", "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    o.max_bytes = pm_assess_get_summary(a)->bytes + ((size_t)1 << 20);
+    pm_assess_free(a);
+    a = pm_assess_new(&o, NULL);
+    for (i = 0; i < 20000; i++) {
+        snprintf(ann, sizeof ann, "w%ld", i);
+        add(a, rec(ann, "x", "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, &err), PM_ELIMIT);
+    assert_non_null(strstr(err.text, "computing the rows of 20000 annotators needs"));
+    assert_null(pm_assess_rows(a, NULL));
     pm_assess_free(a);
 }
 

@@ -101,6 +101,7 @@ struct pm_records {
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
+    size_t doc_text;   /* ... and the bytes of its text */
     size_t task_i, ann_i;
     char num[PMX_COL_N][32]; /* numbers printed as keys */
 };

@@ -30,8 +30,11 @@ struct pm_assess {
     ann_acc *acc;
     size_t acc_cap;
     pmx_events ev;
-    size_t disordered; /* annotators no longer ordered */
-    uint32_t last_ann; /* cache: logs come in runs of one annotator */
+    size_t disordered;   /* annotators no longer ordered */
+    size_t acc_bytes;    /* of the annotators' histograms and durations (kept, so that the
+                            memory check per row is O(1)) */
+    size_t reader_bytes; /* held by the reader feeding us (a Label Studio tree) */
+    uint32_t last_ann;   /* cache: logs come in runs of one annotator */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
@@ -103,9 +106,7 @@ static size_t bytes_held(const pm_assess *a)
                pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
                a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
                a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
-    for (size_t i = 0; i < a->anns.count; i++)
-        b += a->acc[i].hist_len * sizeof(long) + a->acc[i].dur_cap * sizeof(double);
-    return b;
+    return b + a->acc_bytes + a->reader_bytes;
 }
 
 /* Grow an array of `size`-byte elements to hold at least need; the new
@@ -227,8 +228,10 @@ static pm_status add_side_info(pm_assess *a, ann_acc *acc, const pmx_prepped *p)
         acc->left_k += p->label == (p->shown_left == 'A' ? LABEL_A : LABEL_B);
     }
     if (!isnan(p->duration)) {
+        size_t cap = acc->dur_cap;
         if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
             return PM_ENOMEM;
+        a->acc_bytes += (acc->dur_cap - cap) * sizeof *acc->dur;
         acc->dur[acc->dur_n++] = p->duration;
     }
     return PM_OK;
@@ -366,9 +369,12 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
         return st;
     if (!is_new && dropped(a, k, p, &identical))
         return PM_OK;
-    if (label >= acc->hist_len &&
-        !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
-        return PM_ENOMEM;
+    if (label >= acc->hist_len) {
+        size_t len = acc->hist_len;
+        if (!reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
+            return PM_ENOMEM;
+        a->acc_bytes += (acc->hist_len - len) * sizeof *acc->hist;
+    }
     acc->hist[label]++;
     acc->labels++;
     double ts = p->ts;
@@ -394,20 +400,36 @@ static pm_status counted(pm_assess *a, const pmx_prepped *p, pm_status st, pm_er
     if (st != PM_OK)
         return add_failed(a, p->file, p->line, st, err);
     a->sum.rows++;
-    /* The memory limit is checked every 65536 rows: a bounded overshoot. */
-    if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
-        return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
-                           "assess: memory limit of %zu bytes reached after %ld rows "
-                           "(%zu distinct annotator-item keys)",
-                           a->opt.max_bytes, a->sum.rows, a->keys.count);
     return PM_OK;
+}
+
+/* The memory limit, checked before every row (bytes_held is O(1)): what is
+ * held, plus the key table's next doubling when this row may trigger it,
+ * so the table never grows past the limit. Other growth (a string, an
+ * event chunk of 4 MiB, a histogram) may pass it by one step. */
+static pm_status within_limit(const pm_assess *a, const pmx_prepped *p, pm_error *err)
+{
+    if (!a->opt.max_bytes)
+        return PM_OK;
+    size_t need = bytes_held(a);
+    if ((a->keys.count + 1) * 10 > a->keys.cap * 7)
+        need += 2 * a->keys.cap * sizeof(pmx_key);
+    if (need <= a->opt.max_bytes)
+        return PM_OK;
+    return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
+                       "assess: memory limit of %zu bytes reached after %ld rows (%zu distinct "
+                       "annotator-item keys; %zu bytes needed%s)",
+                       a->opt.max_bytes, a->sum.rows, a->keys.count, need,
+                       a->reader_bytes ? ", with the reader's parsed document" : "");
 }
 
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err)
 {
     *done = 0;
     for (size_t i = 0; i < n; i++) {
-        pm_status st = counted(a, &p[i], add_prepped(a, &p[i]), err);
+        pm_status st = within_limit(a, &p[i], err);
+        if (st == PM_OK)
+            st = counted(a, &p[i], add_prepped(a, &p[i]), err);
         if (st != PM_OK)
             return st;
         (*done)++;
@@ -419,6 +441,8 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
 {
     pmx_prepped p;
     pm_status st = pmx_assess_prepare(a, r, &p, err);
+    if (st == PM_OK)
+        st = within_limit(a, &p, err);
     if (st != PM_OK)
         return st;
     return counted(a, &p, add_prepped(a, &p), err);
@@ -649,8 +673,17 @@ pm_status pm_assess_finish(pm_assess *a, pm_error *err)
 {
     if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: finish called twice");
-    a->spent = 1;
     size_t n = a->anns.count, m = n ? n : 1;
+    /* What finish allocates on top (rows, their order, per-row scratch of
+     * the flags and tests), refused before any of it is made. */
+    size_t extra = m * (sizeof(pm_assess_row) + 2 * sizeof(long) + 1 + 2 * sizeof(void *) +
+                        4 * sizeof(double) + 2 * sizeof(long));
+    if (a->opt.max_bytes && bytes_held(a) + extra > a->opt.max_bytes)
+        return pm_error_set(err, PM_ELIMIT,
+                            "assess: memory limit of %zu bytes: computing the rows of %zu "
+                            "annotators needs %zu bytes more than the %zu held",
+                            a->opt.max_bytes, n, extra, bytes_held(a));
+    a->spent = 1;
     a->rows = calloc(m, sizeof *a->rows);
     long *left_n = malloc(m * sizeof *left_n), *left_k = malloc(m * sizeof *left_k);
     unsigned char *eligible = malloc(m);
@@ -691,6 +724,11 @@ const pm_assess_summary *pm_assess_get_summary(const pm_assess *a)
 const pm_assess_options *pm_assess_get_options(const pm_assess *a)
 {
     return &a->opt;
+}
+
+void pm_assess_set_reader_bytes(pm_assess *a, size_t bytes)
+{
+    a->reader_bytes = bytes;
 }
 
 void pm_assess_set_rows_skipped(pm_assess *a, long skipped)

@@ -93,7 +93,23 @@ static json_t *row_json(const pm_assess_row *r)
 typedef struct dump_ctx {
     FILE *fp;
     int in_string;
+    int pad; /* spaces after each line end: the depth the value is written at */
 } dump_ctx;
+
+/* buf with `pad` spaces after each line end (jansson's own are for depth 0). */
+static int write_padded(const char *buf, size_t size, const dump_ctx *d)
+{
+    static const char spaces[] = "        ";
+    for (const char *nl; size && (nl = memchr(buf, '\n', size));) {
+        size_t n = (size_t)(nl - buf) + 1;
+        if (fwrite(buf, 1, n, d->fp) != n ||
+            fwrite(spaces, 1, (size_t)d->pad, d->fp) != (size_t)d->pad)
+            return -1;
+        buf += n;
+        size -= n;
+    }
+    return fwrite(buf, 1, size, d->fp) == size ? 0 : -1;
+}
 
 static int dump_shortest(const char *buf, size_t size, void *data)
 {
@@ -111,7 +127,19 @@ static int dump_shortest(const char *buf, size_t size, void *data)
             n += (size_t)snprintf(out + n, sizeof out - n, ".0");
         return fwrite(out, 1, n, d->fp) == n ? 0 : -1;
     }
-    return fwrite(buf, 1, size, d->fp) == size ? 0 : -1;
+    return write_padded(buf, size, d);
+}
+
+/* v (stolen) written at depth pad; -1 on a write error or when v is NULL
+ * (out of memory building it). */
+static int dump_at(json_t *v, FILE *fp, int pad)
+{
+    if (!v)
+        return -2;
+    dump_ctx d = {fp, 0, pad};
+    int rc = json_dump_callback(v, dump_shortest, &d, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    json_decref(v);
+    return rc ? -1 : 0;
 }
 
 pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err)
@@ -121,35 +149,36 @@ pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm
     if (!rows)
         return pm_error_set(err, PM_EINVAL, "assess: save before finish");
     const pm_assess_summary *s = pm_assess_get_summary(a);
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++) {
-        json_t *r = row_json(&rows[i]);
-        if (!r || json_array_append_new(arr, r) != 0) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    }
-    json_t *root =
-        arr ? json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "format_version",
-                        FORMAT_VERSION, "parameters", params_json(pm_assess_get_options(a), s),
-                        "summary", summary_json(s), "annotators", arr)
-            : NULL;
-    json_t *sj = root ? json_object_get(root, "summary") : NULL;
-    json_t *pj = root ? json_object_get(root, "parameters") : NULL;
-    if (root &&
-        (json_object_set_new(sj, "repeats", repeats_json(s)) != 0 ||
-         json_object_set_new(pj, "drop_identical",
-                             json_boolean(pm_assess_get_options(a)->drop_identical)) != 0)) {
-        json_decref(root);
-        root = NULL;
-    }
-    if (!root)
+    const pm_assess_options *o = pm_assess_get_options(a);
+    /* Written piece by piece, one row's tree at a time, in the layout of
+     * one json_dumpf of the whole object: a tree of a million rows would
+     * cost gigabytes that --max-memory does not see. */
+    json_t *params = params_json(o, s), *sum = summary_json(s);
+    if (params && json_object_set_new(params, "drop_identical", json_boolean(o->drop_identical)))
+        params = (json_decref(params), NULL);
+    if (sum && json_object_set_new(sum, "repeats", repeats_json(s)))
+        sum = (json_decref(sum), NULL);
+    int rc = fprintf(fp, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n  \"parameters\": ",
+                     FORMAT_NAME, FORMAT_VERSION) < 0
+                 ? -1
+                 : 0;
+    if (!rc)
+        rc = dump_at(params, fp, 2);
+    else
+        json_decref(params);
+    if (!rc)
+        rc = fputs(",\n  \"summary\": ", fp) == EOF ? -1 : dump_at(sum, fp, 2);
+    else
+        json_decref(sum);
+    if (!rc)
+        rc = fputs(n ? ",\n  \"annotators\": [" : ",\n  \"annotators\": []", fp) == EOF ? -1 : 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = fputs(i ? ",\n    " : "\n    ", fp) == EOF ? -1 : dump_at(row_json(&rows[i]), fp, 4);
+    if (!rc && fputs(n ? "\n  ]\n}\n" : "\n}\n", fp) == EOF)
+        rc = -1;
+    if (rc == -2)
         return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
-    int bad = json_dump_callback(root, dump_shortest, &(dump_ctx){fp, 0},
-                                 JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
-              fputc('\n', fp) == EOF || ferror(fp);
-    json_decref(root);
-    if (bad)
+    if (rc || ferror(fp))
         return pm_error_set(err, PM_EIO, "%s: write error", name);
     return PM_OK;
 }
