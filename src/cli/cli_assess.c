@@ -120,7 +120,7 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
     if (pm_assess_reserve(a, pm_records_estimate_rows(rd), &err) != PM_OK)
         err = (pm_error){0}; /* a hint: out of memory now may still fit later */
     pm_assess_set_reader_bytes(a, pm_records_bytes(rd));
-    if (!progress) {         /* the batched path: records copied 32 at a time */
+    if (!progress) { /* the batched path: records copied 32 at a time */
         pm_status st = pm_assess_read(a, rd, &err);
         return st == PM_OK ? 0 : data_fail(st, &err);
     }
@@ -184,13 +184,11 @@ static void num(out_table *t, double v)
         out_num(t, v);
 }
 
+/* The one text form of a flag set (pm_flags_format); none is null. */
 static void flags_cell(out_table *t, unsigned flags)
 {
-    char buf[128] = "";
-    for (int i = 0; i < PM_FLAG_COUNT; i++)
-        if (flags & (1u << i))
-            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", *buf ? "," : "",
-                     pm_flag_name(i));
+    char buf[128];
+    pm_flags_format(flags, ",", NULL, buf, sizeof buf);
     if (*buf)
         out_str(t, buf);
     else
