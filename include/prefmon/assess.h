@@ -9,9 +9,11 @@
 ** that of arXiv 2502.06387, §3 (self-consistency monitoring) and §4 (tests).
 **
 ** Streaming: pm_assess_add keeps, per distinct (annotator, item) key, only
-** what pairing needs: a 12-byte slot (annotator, item, and the latest
-** label or the head of the key's event list) in a table kept at most 70%
-** full, i.e. 12..35 bytes per key; each distinct annotator, item and
+** what pairing needs: a 16-byte slot (annotator, item, the latest label or
+** the head of the key's event list, and a 32-bit hash of the latest
+** record, which tells a repeated line from a re-label) in a table kept at
+** most 70% full, i.e. 16..46 bytes per key (12..35 before the hash); each distinct annotator, item
+*and
 ** label string once (a 32-byte slot at most 70% full holding strings up to
 ** 23 bytes inline; for annotators and labels 16 bytes of index and a copy
 ** of the string, for items 8 bytes of index and a copy only of a string
@@ -55,8 +57,12 @@ typedef struct pm_assess_options {
     double min_duration; /* too-fast below this median duration, seconds; NAN: off */
     double fast_ratio;   /* too-fast below fast_ratio x the pool median (0.25); 0: off */
     double alpha;        /* family-wise level of the same-side and consistent-but-wrong
-                          * flags, Holm-corrected across annotators (0.05) */
-    size_t max_bytes;    /* PM_ELIMIT past this much memory; 0: no limit */
+                          * flags and of the repeat test, Holm-corrected across
+                          * annotators (0.05) */
+    int drop_identical;  /* 1: drop a record without timestamp identical to its key's
+                          * previous one (see Repeats below); 0 (default): pair it */
+    size_t max_bytes;    /* PM_ELIMIT past this much memory (see pm_assess_add,
+                          * pm_assess_finish); 0: no limit */
 } pm_assess_options;
 
 /** The defaults above. */
@@ -153,6 +159,30 @@ typedef struct pm_assess_row {
     unsigned flags;
 } pm_assess_row;
 
+/* Repeats. A record on a key seen before is one of three things:
+ *   exact duplicate  it has a timestamp, and an earlier record of the key
+ *                    has the same label and timestamp (compared with every
+ *                    earlier record while the annotator's labels all carry
+ *                    timestamps, else with the key's latest): one record
+ *                    exported twice. Dropped and counted, never paired.
+ *   timestamped re-label  it has a timestamp, and is no exact duplicate:
+ *                    paired (timestamp order, see above).
+ *   repeat without timestamp: paired with the key's previous record; an
+ *                    "identical line" when that record had the same label,
+ *                    shown_left and duration (and no timestamp either; by a
+ *                    32-bit hash of them, with the label compared exactly),
+ *                    which a log without timestamps cannot tell from a
+ *                    consistent re-label. drop_identical drops those.
+ * The repeat test asks whether the repeats without timestamp agree more
+ * than re-labelling can: a careful annotator disagrees with probability
+ * >= delta on every repeat, so X, the disagreements among an annotator's
+ * N such pairs, has P(X <= x) <= pbinom(x, N, delta) (e.g. (1 - delta)^N
+ * when none disagrees). Per annotator with N >= 1 that bound is the
+ * p-value, Holm-adjusted across them; repeats_flagged counts the
+ * annotators whose adjusted p <= alpha, repeats_p is the bound for all
+ * such pairs pooled. A flagged log most likely holds duplicated export
+ * lines, which overstate consistency: drop_identical (or a log with
+ * timestamps) removes them. With delta = 0 nothing is ever flagged. */
 typedef struct pm_assess_summary {
     long rows;         /* records added */
     long rows_skipped; /* set by the caller (the reader's skips) */
@@ -172,6 +202,15 @@ typedef struct pm_assess_summary {
     double delta_low, delta_high;
     long delta_annotators, delta_pairs, delta_disagree;
     size_t bytes; /* memory held by the accumulator at finish */
+    /* Repeats (see above); rows counts the dropped records too. */
+    long pairs_timestamped; /* pairs whose later record has a timestamp */
+    long pairs_untimed;     /* pairs whose later record has none ... */
+    long pairs_identical;   /* ... of them identical lines */
+    long untimed_disagree;  /* ... of them with different labels */
+    long dup_dropped;       /* exact duplicate records dropped */
+    long identical_dropped; /* identical lines dropped (drop_identical) */
+    double repeats_p;       /* pbinom(untimed_disagree, pairs_untimed, delta); NaN when none */
+    long repeats_flagged;   /* annotators whose repeats agree implausibly often */
 } pm_assess_summary;
 
 /** A new accumulator (opt NULL: defaults). NULL with PM_EINVAL for an option
@@ -182,8 +221,13 @@ PM_API void pm_assess_free(pm_assess *a);
 /** Add one label event. PM_EINVAL for a missing annotator/item/label or
  *  shown_left other than 'A'/'B'/0 ("file:line: what"; the event is not
  *  counted and the handle stays usable); PM_ENOMEM, or PM_ELIMIT past
- *  max_bytes (checked every 65536 rows) or 2^32 - 2 keys, items or events
- *  (2^29 - 2 annotators), after which the handle can only be freed; PM_EINVAL after finish. */
+ *  max_bytes or 2^32 - 2 keys, items or events (2^29 - 2 annotators), after
+ *  which the handle can only be freed; PM_EINVAL after finish.
+ *  max_bytes is checked before every event against what the handle holds
+ *  (tables, strings, events, histograms, durations, and the reader's bytes
+ *  given by pm_assess_set_reader_bytes) plus the key table's next doubling
+ *  when this event may trigger it; any other one growth step (a string
+ *  table, a 4 MiB event chunk) may pass it before the next check. */
 PM_API pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err);
 
 /** Add recs[0..n) in order, as n calls of pm_assess_add would, but with
@@ -210,9 +254,19 @@ PM_API pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
  *  no result. PM_ENOMEM (the handle stays usable), PM_EINVAL after finish. */
 PM_API pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
 
-/** Compute the rows (once; sorted by annotator name, bytewise). On failure
+/** Memory held by whatever feeds this handle (pm_records_bytes: a Label
+ *  Studio tree), counted against max_bytes from now on; pm_assess_read
+ *  sets it itself. */
+PM_API void pm_assess_set_reader_bytes(pm_assess *a, size_t bytes);
+
+/** Compute the rows (once; sorted by annotator name, bytewise). PM_ELIMIT,
+ *  before anything is computed (the handle stays as it was), when what
+ *  finish allocates per annotator would take the memory held past
+ *  max_bytes. On failure
  *  (PM_EINVAL when the delta estimate finds no eligible annotator,
- *  PM_ENOMEM) the handle can only be freed. */
+ *  PM_EMODEL when a q0 given for everyone leaves 1 - delta <= q0 at the
+ *  estimated delta: no effort signal, the same refusal pm_assess_new makes
+ *  for a fixed delta; PM_ENOMEM) the handle can only be freed. */
 PM_API pm_status pm_assess_finish(pm_assess *a, pm_error *err);
 
 /** The rows after finish (NULL before), and their number. */

@@ -8,7 +8,8 @@
 ** from. Readers stream: memory is bounded by the longest record
 ** (max_line), except for the Label Studio export, which is one JSON
 ** document read whole with jansson up to max_document bytes of text
-** (PM_ELIMIT beyond).
+** (PM_ELIMIT beyond) and, with max_memory, up to an estimated tree of
+** that many bytes.
 **
 ** Formats (pm_records_format; detected by content unless forced):
 **   csv, tsv, jsonl  generic long format. Columns/keys (case-insensitive):
@@ -40,8 +41,10 @@
 **
 ** Skipped and counted, not errors (pm_records_stats): a row with an empty
 ** label (an unanswered question), a cancelled Label Studio annotation, a
-** Label Studio annotation with no result for the chosen control, and a
-** Label Studio ground-truth annotation (its label becomes the item's gold).
+** Label Studio annotation with no result for the chosen control, a Label
+** Studio annotation whose choices result holds several choices (a
+** multi-select answer is not one label), and a Label Studio ground-truth
+** annotation (its label becomes the item's gold).
 ** Everything else that is wrong is an error with file:line:col.
 **
 ** Ownership: a pm_records handle owns everything it reads; the strings of a
@@ -94,11 +97,19 @@ typedef struct pm_records_options {
     const char *label_field;  /* labelstudio: the from_name to use when a task has several */
     size_t max_line;          /* longest record in bytes; 0 = PM_RECORDS_MAX_LINE */
     size_t max_document;      /* largest Label Studio export; 0 = PM_RECORDS_MAX_DOCUMENT */
+    size_t max_memory;        /* labelstudio: PM_ELIMIT when the parsed document, estimated
+                               * at PM_RECORDS_TREE_FACTOR bytes per byte of JSON, would
+                               * pass this (up front for a regular file); 0 = no limit */
 } pm_records_options;
 
 /** Defaults: format PM_RECORDS_AUTO, item_field and label_field NULL,
  *  max_line and max_document 0 (their PM_RECORDS_MAX_* defaults). */
 PM_API void pm_records_options_default(pm_records_options *opt);
+
+/** Bytes of jansson tree per byte of Label Studio JSON, for max_memory and
+ *  pm_records_bytes: an upper estimate (measured 8.5 on an export of short
+ *  values, 21.6 on a 100 MB export). */
+#define PM_RECORDS_TREE_FACTOR 24
 
 /** Why a row was skipped (counted in pm_records_stats.skipped). */
 typedef enum pm_records_skip {
@@ -106,6 +117,7 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_CANCELLED,       /* Label Studio was_cancelled */
     PM_RECORDS_SKIP_NO_RESULT,       /* Label Studio annotation without a usable result */
     PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
+    PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -124,7 +136,9 @@ PM_API pm_records *pm_records_new(const pm_records_options *opt, pm_error *err);
 PM_API void pm_records_free(pm_records *r);
 
 /** Read gold labels, item TAB label (or CSV item,label; an "item,label"
- *  header line is allowed), applied to every record of every format whose
+ *  header line is allowed; empty fields after the label, a stray trailing
+ *  tab, are ignored and noted, see pm_records_gold_note), applied to every
+ *  record of every format whose
  *  own row has no gold. Labels are taken as written: give pairwise gold as
  *  A, B or tie in the item's orientation (for MT-Bench and crowd-kit pairs
  *  the item key is "min|max"-style, see above). An item given two different
@@ -133,9 +147,19 @@ PM_API void pm_records_free(pm_records *r);
  *  gold labels before the bad line may have been added: stop there. */
 PM_API pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err);
 
+/** What the last pm_records_read_gold accepted but the caller should say
+ *  once: "file:line: trailing empty field ignored ..." for the first gold
+ *  row that ended in empty fields (a stray tab), *lines (may be NULL) the
+ *  number of such rows; "" and 0 when none. Borrowed until the next
+ *  pm_records_read_gold or pm_records_free. */
+PM_API const char *pm_records_gold_note(const pm_records *r, long *lines);
+
 /** Start the next input file ("-" is stdin), closing the previous one.
  *  The format is detected from the first block unless forced; the header
- *  is read and checked here. */
+ *  is read and checked here. A regular file that this handle has opened
+ *  before (same device and inode: the same path, another path to it, a
+ *  link, stdin redirected from it) is refused with PM_EINVAL naming both
+ *  names, since reading it again would pair every row with its own copy. */
 PM_API pm_status pm_records_open(pm_records *r, const char *path, pm_error *err);
 
 /** As pm_records_open on a stream the caller opened (a pipe, fmemopen);
@@ -147,10 +171,17 @@ PM_API pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *nam
  *  pm_records_open for another file or free the handle). */
 PM_API pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err);
 
+/** Memory the reader holds beyond its line buffer: the estimated tree of
+ *  the open Label Studio document (PM_RECORDS_TREE_FACTOR x its text), 0
+ *  for the streaming formats. pm_assess_read counts it against the
+ *  accumulator's max_bytes. */
+PM_API size_t pm_records_bytes(const pm_records *r);
+
 /** Counters over every file read so far. */
 PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
-/** "empty-label", "cancelled", "no-result", "ground-truth"; "?" otherwise. */
+/** "empty-label", "cancelled", "no-result", "ground-truth",
+ *  "several-choices"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio"; "?". */

@@ -114,6 +114,7 @@ typedef enum cli_opt {
     CLI_OPT_FAST_RATIO,
     CLI_OPT_FLAG_ALPHA,
     CLI_OPT_MAX_MEMORY,
+    CLI_OPT_DROP_IDENTICAL,
     /* simulate */
     CLI_OPT_ETA,
     CLI_OPT_SPAMMER_SHARE,

@@ -77,6 +77,7 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_FAST_RATIO - CLI_OPT_FIRST] = "fast-ratio",
     [CLI_OPT_FLAG_ALPHA - CLI_OPT_FIRST] = "flag-alpha",
     [CLI_OPT_MAX_MEMORY - CLI_OPT_FIRST] = "max-memory",
+    [CLI_OPT_DROP_IDENTICAL - CLI_OPT_FIRST] = "drop-identical",
     [CLI_OPT_ETA - CLI_OPT_FIRST] = "eta",
     [CLI_OPT_SPAMMER_SHARE - CLI_OPT_FIRST] = "spammer-share",
     [CLI_OPT_LONGER_SHARE - CLI_OPT_FIRST] = "longer-share",

@@ -88,6 +88,10 @@ int cli_records_new(const cli_records *r, pm_records **out)
             *out = NULL;
             return cli_fail("--gold", st, &err);
         }
+        long lines = 0;
+        const char *note = pm_records_gold_note(*out, &lines);
+        if (*note)
+            cli_warn("--gold %s (%ld line%s like it)", note, lines, lines > 1 ? "s" : "");
     }
     return 0;
 }

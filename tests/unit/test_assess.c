@@ -377,6 +377,22 @@ static void test_delta_estimate(void **state)
     assert_true(fabs(s->delta - 0.02) < 1e-15);
     assert_true(s->delta_low == lo && s->delta_high == hi);
     pm_assess_free(a);
+    /* Defect 19: q0 = 0.985 for everyone at the estimate 0.02 leaves
+     * 1 - delta = 0.98 <= q0: refused (PM_EMODEL) as pm_assess_new refuses
+     * it for a fixed delta, not every row flagged one-label. q0 = 0.975 is
+     * below 0.98 and goes through. */
+    for (int k = 0; k < 2; k++) {
+        o.q0 = k ? 0.975 : 0.985;
+        a = pm_assess_new(&o, NULL);
+        add_pairs(a, "c1", 100, 98);
+        add_pairs(a, "c2", 100, 98);
+        pm_error e2;
+        assert_int_equal(pm_assess_finish(a, &e2), k ? PM_OK : PM_EMODEL);
+        if (!k)
+            assert_non_null(strstr(e2.text, "leaves 1 - delta <= q0"));
+        pm_assess_free(a);
+    }
+    o.q0 = NAN;
     /* Nobody eligible (no pairs): an error that says what to do, and the
      * handle refuses a second finish. */
     a = pm_assess_new(&o, NULL);
@@ -417,8 +433,10 @@ static void test_bad_input(void **state)
     pm_assess_free(a);
 }
 
-/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT at a
- * multiple of 65536 rows, naming the limit. */
+/* max_bytes: distinct keys past a 4 MB budget stop with PM_ELIMIT naming
+ * the limit, checked before every row (it was every 65536 rows): the row
+ * refused is the first whose need (what is held plus the key table's next
+ * doubling) passes the limit, and the handle then held at most the limit. */
 static void test_memory_limit(void **state)
 {
     (void)state;
@@ -437,9 +455,43 @@ static void test_memory_limit(void **state)
         st = pm_assess_add(a, &r, &err);
     }
     assert_int_equal(st, PM_ELIMIT);
-    assert_int_equal(i % 65536, 0);
     assert_true(i < 2000000);
     assert_non_null(strstr(err.text, "memory limit of 4194304 bytes"));
+    const char *need = strstr(err.text, "keys; ");
+    assert_non_null(need);
+    assert_true(strtod(need + 6, NULL) > 4194304);
+    /* The refused row is not added: rows counts those before it. */
+    assert_int_equal(pm_assess_summary_get(a)->rows, i - 1);
+    pm_assess_free(a);
+    /* 1000 keys fit in 4 MB: no refusal, and finish checks its own need. */
+    a = pm_assess_new(&o, NULL);
+    for (i = 0; i < 1000; i++) {
+        snprintf(item, sizeof item, "item-%ld", i);
+        add(a, rec("w", item, "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, &err), PM_OK);
+    assert_true(pm_assess_summary_get(a)->bytes <= o.max_bytes);
+    pm_assess_free(a);
+    /* Defect 7: finish's own rows count. 20000 annotators held in B bytes
+     * are added under B + 1 MiB, but their rows (about 200 bytes each, 4 MB)
+     * do not fit: refused before computing, the handle left as it was. */
+    char ann[32];
+    a = pm_assess_new(NULL, NULL);
+    for (i = 0; i < 20000; i++) {
+        snprintf(ann, sizeof ann, "w%ld", i);
+        add(a, rec(ann, "x", "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    o.max_bytes = pm_assess_summary_get(a)->bytes + ((size_t)1 << 20);
+    pm_assess_free(a);
+    a = pm_assess_new(&o, NULL);
+    for (i = 0; i < 20000; i++) {
+        snprintf(ann, sizeof ann, "w%ld", i);
+        add(a, rec(ann, "x", "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, &err), PM_ELIMIT);
+    assert_non_null(strstr(err.text, "computing the rows of 20000 annotators needs"));
+    assert_null(pm_assess_rows(a, NULL));
     pm_assess_free(a);
 }
 
@@ -622,6 +674,15 @@ static void test_json_round_trip(void **state)
             same_num(ra[i].consistency, rb[i].consistency));
     }
     assert_int_equal(pm_assess_summary_get(b)->rows_skipped, 3);
+    /* The repeats block round-trips ("mono" labels m A twice: an identical line). */
+    const pm_assess_summary *sa = pm_assess_summary_get(a), *sb = pm_assess_summary_get(b);
+    assert_true(sa->pairs_identical >= 1);
+    assert_int_equal(sb->pairs_untimed, sa->pairs_untimed);
+    assert_int_equal(sb->pairs_identical, sa->pairs_identical);
+    assert_int_equal(sb->pairs_timestamped, sa->pairs_timestamped);
+    assert_int_equal(sb->untimed_disagree, sa->untimed_disagree);
+    assert_int_equal(sb->repeats_flagged, sa->repeats_flagged);
+    assert_true(same_num(sb->repeats_p, sa->repeats_p));
     assert_int_equal(pm_assess_summary_get(b)->rows, pm_assess_summary_get(a)->rows);
     pm_assess_free(b);
 
@@ -725,6 +786,142 @@ static void test_median(void **state)
     assert_true(isnan(pmx_median(v, 0)));
 }
 
+/* Defect 9: the midpoint of two durations near DBL_MAX overflowed to inf
+ * (and the assessment file then failed "out of memory"); the midpoint of
+ * 19.6 and 20.0 is the double nearest 19.8, and the file prints it as 19.8
+ * (shortest round trip), not 19.800000000000001. */
+static void test_median_extremes(void **state)
+{
+    (void)state;
+    double v[2] = {1.7e308, 1.7e308};
+    assert_true(pmx_median(v, 2) == 1.7e308);
+    double w[2] = {1.7e308, 1.6e308}; /* exact: both halves are exact */
+    assert_true(pmx_median(w, 2) == 1.7e308 / 2 + 1.6e308 / 2);
+    double x[2] = {20.0, 19.6};
+    assert_true(pmx_median(x, 2) == 19.8);
+
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    pm_record r = rec("w", "i1", "A");
+    r.duration = 19.6;
+    add(a, r);
+    r = rec("w", "i2", "B");
+    r.duration = 20.0;
+    add(a, r);
+    r = rec("big", "i1", "A");
+    r.duration = 1.7e308;
+    add(a, r);
+    r = rec("big", "i2", "A");
+    r.duration = 1.7e308;
+    add(a, r);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    pm_error err;
+    assert_int_equal(pm_assess_save_json(a, fp, "mem", &err), PM_OK);
+    fclose(fp);
+    assert_non_null(strstr(text, "\"median_duration\": 19.8,"));
+    assert_non_null(strstr(text, "\"median_duration\": 1.7e+308,"));
+    assert_non_null(strstr(text, "\"eta1\": 1.0,")); /* a real stays a real */
+    free(text);
+    pm_assess_free(a);
+}
+
+static void add_ts(pm_assess *a, const char *ann, const char *item, const char *label, double ts,
+                   double dur)
+{
+    pm_record r = rec(ann, item, label);
+    r.timestamp = ts;
+    r.duration = dur;
+    add(a, r);
+}
+
+/* Defect 1, repeats: an exact duplicate record (same label and timestamp
+ * as any earlier record of the key) is dropped, never paired; without
+ * timestamps a line identical to the key's previous one (label, side,
+ * duration) is paired and counted, or dropped with drop_identical. */
+static void test_repeat_kinds(void **state)
+{
+    (void)state;
+    for (int drop = 0; drop < 2; drop++) {
+        pm_assess_options o;
+        pm_assess_options_default(&o);
+        o.drop_identical = drop;
+        pm_assess *a = pm_assess_new(&o, NULL);
+        /* w: i A@1, i B@2, then the export again: A@1, B@2 (not adjacent). */
+        add_ts(a, "w", "i", "A", 1, NAN);
+        add_ts(a, "w", "i", "B", 2, NAN);
+        add_ts(a, "w", "i", "A", 1, NAN);
+        add_ts(a, "w", "i", "B", 2, NAN);
+        add_ts(a, "w", "i", "B", 3, NAN); /* a re-label at another time */
+        /* u (no timestamps): j A, j A (identical), j A 5 s (differs in
+         * duration: a re-label), j B (differs in label). */
+        add_ts(a, "u", "j", "A", NAN, NAN);
+        add_ts(a, "u", "j", "A", NAN, NAN);
+        add_ts(a, "u", "j", "A", NAN, 5);
+        add_ts(a, "u", "j", "B", NAN, NAN);
+        assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+        const pm_assess_summary *s = pm_assess_summary_get(a);
+        const pm_assess_row *w = row_of(a, "w"), *u = row_of(a, "u");
+        assert_int_equal(s->rows, 9);
+        assert_int_equal(s->dup_dropped, 2);
+        assert_int_equal(w->labels, 3);
+        assert_int_equal(w->dup_pairs, 2); /* A@1 B@2, B@2 B@3 */
+        assert_int_equal(w->consistent, 1);
+        assert_int_equal(s->pairs_timestamped, 2);
+        assert_int_equal(s->identical_dropped, drop ? 1 : 0);
+        assert_int_equal(u->labels, drop ? 3 : 4);
+        assert_int_equal(u->dup_pairs, drop ? 2 : 3);
+        assert_int_equal(u->consistent, drop ? 1 : 2);
+        assert_int_equal(s->pairs_untimed, drop ? 2 : 3);
+        assert_int_equal(s->pairs_identical, drop ? 0 : 1);
+        assert_int_equal(s->untimed_disagree, 1);
+        pm_assess_free(a);
+    }
+}
+
+/* Defect 1, the repeat test: "dup" repeats 200 items as identical lines
+ * (0 of 200 disagree), "real" re-labels 200 with 4 disagreements. Exact
+ * bounds (Python fractions): P(X <= 0 | Bin(200, 0.02)) = 0.98^200 =
+ * 0.017587946605721563, P(X <= 4 | Bin(200, 0.02)) = 0.6288435801288168,
+ * pooled P(X <= 4 | Bin(400, 0.02)) = 0.09733374643891378. Holm over the
+ * two: 2 x 0.0176 = 0.035 <= 0.05 flags "dup" only; the pooled bound is
+ * above 0.05. */
+static void test_repeat_test(void **state)
+{
+    (void)state;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    char item[16];
+    for (int i = 0; i < 200; i++) {
+        snprintf(item, sizeof item, "d%d", i);
+        add(a, rec("dup", item, i % 2 ? "A" : "B"));
+        add(a, rec("dup", item, i % 2 ? "A" : "B"));
+        snprintf(item, sizeof item, "r%d", i);
+        add(a, rec("real", item, "A"));
+        add(a, rec("real", item, i < 4 ? "B" : "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    const pm_assess_summary *s = pm_assess_summary_get(a);
+    assert_int_equal(s->pairs_untimed, 400);
+    assert_int_equal(s->pairs_identical, 200 + 196);
+    assert_int_equal(s->untimed_disagree, 4);
+    assert_true(fabs(s->repeats_p - 0.09733374643891378) < 1e-12);
+    assert_int_equal(s->repeats_flagged, 1);
+    pm_assess_free(a);
+    /* "dup" alone: the pooled bound is 0.98^200 < 0.05. */
+    a = pm_assess_new(NULL, NULL);
+    for (int i = 0; i < 200; i++) {
+        snprintf(item, sizeof item, "d%d", i);
+        add(a, rec("dup", item, "A"));
+        add(a, rec("dup", item, "A"));
+    }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    s = pm_assess_summary_get(a);
+    assert_true(fabs(s->repeats_p - 0.017587946605721563) < 1e-14);
+    assert_int_equal(s->repeats_flagged, 1);
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +930,9 @@ int main(void)
         cmocka_unit_test(test_decision_brute_force),
         cmocka_unit_test(test_holm),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_median_extremes),
+        cmocka_unit_test(test_repeat_kinds),
+        cmocka_unit_test(test_repeat_test),
         cmocka_unit_test(test_same_side),
         cmocka_unit_test(test_too_fast),
         cmocka_unit_test(test_consistent_but_wrong),

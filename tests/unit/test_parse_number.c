@@ -65,7 +65,10 @@ static void test_edges(void **state)
                                "1234567890123456.7"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         same_as_strtod(ok[i]);
-    static const char *bad[] = {"", " 1.5", "1.5 ", "1..5", "1.5.", "abc", "."};
+    /* Defect 12: strtod's hexadecimal, inf and nan are not decimal. */
+    static const char *bad[] = {"",     " 1.5",   "1.5 ",  "1..5", "1.5.", "abc",      ".",
+                                "0x10", "0X1A",   "0x1p3", "inf",  "-inf", "infinity", "nan",
+                                "NAN",  "nan(1)", "1e",    "1e+",  "e5",   "+",        "1e999"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         double v;
         assert_int_equal(pmx_parse_number(bad[i], &v), -1);
@@ -117,12 +120,54 @@ static void test_n_variants(void **state)
     assert_true(v == 1714564800.0);
 }
 
+/* Defect 12: a date or time that does not exist is refused with its
+ * reason (a PMX_TIME_* code), not rolled over into the next month; the
+ * values of valid ones are epoch seconds computed by hand (2024-02-29 is
+ * day 19782 since 1970-01-01: 54 years of 365 days plus 13 leap days). */
+static void test_time_ranges(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int code;
+    } bad[] = {{"2024-02-30T00:00:00Z", PMX_TIME_DAY},
+               {"2023-02-29", PMX_TIME_DAY},
+               {"2100-02-29", PMX_TIME_DAY},
+               {"2024-04-31", PMX_TIME_DAY},
+               {"2024-01-00", PMX_TIME_DAY},
+               {"2024-13-01", PMX_TIME_MONTH},
+               {"2024-00-10", PMX_TIME_MONTH},
+               {"2024-01-01T24:00:00Z", PMX_TIME_HOUR},
+               {"2024-01-01T23:60Z", PMX_TIME_MINUTE},
+               {"2024-01-01T23:59:61Z", PMX_TIME_SECOND},
+               {"2024-01-01T10:00+24:00", PMX_TIME_ZONE},
+               {"0x10", PMX_TIME_SYNTAX},
+               {"inf", PMX_TIME_SYNTAX},
+               {"nan", PMX_TIME_SYNTAX},
+               {"2024-02-30X", PMX_TIME_SYNTAX}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double v = -7;
+        int got = pmx_parse_time(bad[i].s, &v);
+        if (got != bad[i].code)
+            fail_msg("%s: code %d, want %d", bad[i].s, got, bad[i].code);
+        assert_int_equal(pmx_parse_time_n(bad[i].s, strlen(bad[i].s), &v), bad[i].code);
+        assert_non_null(pmx_time_problem(got));
+    }
+    double v;
+    assert_int_equal(pmx_parse_time("2024-02-29", &v), 0);
+    assert_true(v == 19782.0 * 86400);
+    assert_int_equal(pmx_parse_time("2000-02-29T23:59:60Z", &v), 0); /* a leap second */
+    assert_true(v == 11016.0 * 86400 + 86400);
+    assert_int_equal(pmx_parse_time("2024-12-31T23:59:59+23:59", &v), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_decimals),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_n_variants),
+        cmocka_unit_test(test_time_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

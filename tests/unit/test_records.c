@@ -505,6 +505,49 @@ static void test_estimate_rows(void **state)
     free(text);
 }
 
+/* Defect 1: the same log given twice, under any name, would pair every
+ * row with its own copy; refused on the second open (PM_EINVAL naming both
+ * names). Another file, and a copy of the same bytes, are fine. */
+static void test_same_file_twice(void **state)
+{
+    (void)state;
+    char path[160], dot[200], sym[200], hard[200], copy[200];
+    snprintf(path, sizeof path, "%s", write_tmp("twice.csv", "annotator,item,label\na,i,A\n", 26));
+    snprintf(copy, sizeof copy, "%s", write_tmp("copy.csv", "annotator,item,label\na,i,A\n", 26));
+    snprintf(dot, sizeof dot, "%s/./twice.csv", tmpdir);
+    snprintf(sym, sizeof sym, "%s/sym.csv", tmpdir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", tmpdir);
+    unlink(sym);
+    unlink(hard);
+    assert_int_equal(symlink(path, sym), 0);
+    assert_int_equal(link(path, hard), 0);
+    const char *again[] = {path, dot, sym, hard};
+    for (size_t k = 0; k < 4; k++) {
+        pm_error err = {0};
+        pm_records *r = pm_records_new(NULL, &err);
+        assert_int_equal(pm_records_open(r, path, &err), PM_OK);
+        assert_int_equal(pm_records_open(r, copy, &err), PM_OK);
+        assert_int_equal(pm_records_open(r, again[k], &err), PM_EINVAL);
+        char want[512];
+        snprintf(want, sizeof want, "%s and %s are the same file", path, again[k]);
+        assert_non_null(strstr(err.text, want));
+        pm_records_free(r);
+    }
+    /* Standard input redirected from it: a stream on the same file. */
+    pm_error err = {0};
+    pm_records *r = pm_records_new(NULL, &err);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(pm_records_open_stream(r, fp, "<stdin>", &err), PM_OK);
+    assert_int_equal(pm_records_open(r, sym, &err), PM_EINVAL);
+    assert_non_null(strstr(err.text, "<stdin> and "));
+    fclose(fp);
+    pm_records_free(r);
+    const char *made[] = {path, copy, sym, hard};
+    for (size_t k = 0; k < 4; k++)
+        unlink(made[k]);
+}
+
 static void test_several_files(void **state)
 {
     (void)state;
@@ -553,14 +596,23 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_all_columns),   cmocka_unit_test(test_csv_shown_left),
-        cmocka_unit_test(test_crowdkit_shapes),   cmocka_unit_test(test_tsv_and_jsonl),
-        cmocka_unit_test(test_csv_errors),        cmocka_unit_test(test_empty_inputs),
-        cmocka_unit_test(test_long_lines),        cmocka_unit_test(test_endless_input),
-        cmocka_unit_test(test_gold_file),         cmocka_unit_test(test_gal_fixture),
-        cmocka_unit_test(test_gal_adultcontent2), cmocka_unit_test(test_mtbench),
-        cmocka_unit_test(test_mtbench_real),      cmocka_unit_test(test_estimate_rows),
-        cmocka_unit_test(test_several_files),     cmocka_unit_test(test_names),
+        cmocka_unit_test(test_csv_all_columns),
+        cmocka_unit_test(test_csv_shown_left),
+        cmocka_unit_test(test_crowdkit_shapes),
+        cmocka_unit_test(test_tsv_and_jsonl),
+        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_empty_inputs),
+        cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_endless_input),
+        cmocka_unit_test(test_gold_file),
+        cmocka_unit_test(test_gal_fixture),
+        cmocka_unit_test(test_gal_adultcontent2),
+        cmocka_unit_test(test_mtbench),
+        cmocka_unit_test(test_mtbench_real),
+        cmocka_unit_test(test_estimate_rows),
+        cmocka_unit_test(test_several_files),
+        cmocka_unit_test(test_same_file_twice),
+        cmocka_unit_test(test_names),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

@@ -3,6 +3,7 @@
 ** dispatch to the per-format readers (records_<format>.c).
 */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,8 +13,8 @@
 
 static const char *const format_names[] = {"auto", "csv",     "tsv",        "jsonl",
                                            "gal",  "mtbench", "labelstudio"};
-static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {"empty-label", "cancelled",
-                                                              "no-result", "ground-truth"};
+static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
+    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices"};
 
 const char *pm_records_format_name(pm_records_format f)
 {
@@ -97,6 +98,10 @@ void pm_records_free(pm_records *r)
     pm_csv_free(r->csv);
     pmx_gold_free(&r->gold);
     pmx_buf_free(&r->ignored);
+    pmx_buf_free(&r->gold_note);
+    for (size_t i = 0; i < r->nseen; i++)
+        free(r->seen[i].name);
+    free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
     free(r->item_field);
@@ -169,6 +174,15 @@ static pm_status detect(pm_records *r, pm_error *err)
         r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
     else if (tab && fields == 3)
         r->fmt = PM_RECORDS_GAL;
+    /* Too wide a first line: say so rather than "cannot tell the format".
+     * One longer than the block goes whole to the header reader, which
+     * counts its columns exactly and refuses them. */
+    else if (fields > PMX_MAX_COLUMNS && !nl)
+        r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
+    else if (fields > PMX_MAX_COLUMNS)
+        return pm_error_at(err, PM_ELIMIT, r->name, 1, 0,
+                           "header has %zu columns, more than the limit of %d", fields,
+                           PMX_MAX_COLUMNS);
     else
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
                            "cannot tell the format: the first line is not a header with an "
@@ -221,6 +235,36 @@ static pm_status set_name(pm_records *r, const char *name, pm_error *err)
     return PM_OK;
 }
 
+/* A log given twice (the same path, ./path, a symbolic or hard link, or
+ * standard input redirected from it) would pair every row with its own copy:
+ * a spammer's random labels then read as perfectly consistent. Regular
+ * files are told apart by device and inode; the names of those opened so
+ * far are kept for the message. Other files (pipes, devices) cannot be
+ * read twice the same way and are not checked. */
+static pm_status check_once(pm_records *r, FILE *fp, pm_error *err)
+{
+    struct stat st;
+    int fd = fileno(fp);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return PM_OK;
+    for (size_t i = 0; i < r->nseen; i++)
+        if (r->seen[i].dev == st.st_dev && r->seen[i].ino == st.st_ino)
+            return pm_error_set(err, PM_EINVAL,
+                                "%s and %s are the same file: every row would be paired with its "
+                                "own copy; give each log once",
+                                r->seen[i].name, r->name);
+    pmx_file_id *n = realloc(r->seen, (r->nseen + 1) * sizeof *n);
+    if (!n)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    r->seen = n;
+    if (!(n[r->nseen].name = dup_str(r->name)))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    n[r->nseen].dev = st.st_dev;
+    n[r->nseen].ino = st.st_ino;
+    r->nseen++;
+    return PM_OK;
+}
+
 pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
 {
     if (!r || !path)
@@ -234,6 +278,8 @@ pm_status pm_records_open(pm_records *r, const char *path, pm_error *err)
     if (!r->fp)
         return PM_EIO;
     r->own_fp = !std;
+    if ((st = check_once(r, r->fp, err)) != PM_OK)
+        return st;
     return start(r, err);
 }
 
@@ -247,6 +293,8 @@ pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *name, pm_e
         return st;
     r->fp = fp;
     r->own_fp = 0;
+    if ((st = check_once(r, r->fp, err)) != PM_OK)
+        return st;
     return start(r, err);
 }
 
@@ -354,6 +402,20 @@ static pm_status gold_row(pm_records *r, pm_csv *c, const char *name, pm_error *
     const pm_csv_field *f = pm_csv_fields(c);
     size_t nf = pm_csv_nfields(c);
     long line = pm_csv_line(c);
+    /* Trailing empty fields (a stray tab at the end of a line, as in the
+     * Get-Another-Label corpus' CopyrightInfringement gold file) hold
+     * nothing: dropped, and noted once (pm_records_gold_note). */
+    size_t extra = nf;
+    while (extra > 2 && f[extra - 1].len == 0)
+        extra--;
+    if (extra == 2 && nf > 2 && r->gold_trailing++ == 0) {
+        char note[512];
+        snprintf(note, sizeof note, "%.400s:%ld: empty field after the label ignored", name, line);
+        if (pmx_buf_set(&r->gold_note, note, strlen(note)))
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    if (extra == 2)
+        nf = 2;
     if (nf != 2)
         return pm_error_at(err, PM_EPARSE, name, line, nf > 2 ? f[2].col : 0,
                            "gold rows are item<TAB>label (or item,label), this one has %zu fields",
@@ -383,6 +445,10 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
 {
     if (!r || !path)
         return pm_error_set(err, PM_EINVAL, "pm_records_read_gold: NULL argument");
+    r->gold_trailing = 0;
+    r->gold_note.len = 0;
+    if (r->gold_note.s)
+        r->gold_note.s[0] = '\0';
     FILE *fp = strcmp(path, "-") == 0 ? stdin : pmx_open_input(path, err);
     if (!fp)
         return PM_EIO;
@@ -410,6 +476,13 @@ pm_status pm_records_read_gold(pm_records *r, const char *path, pm_error *err)
     if (fp != stdin)
         fclose(fp);
     return st;
+}
+
+const char *pm_records_gold_note(const pm_records *r, long *lines)
+{
+    if (lines)
+        *lines = r->gold_trailing;
+    return r->gold_note.len ? r->gold_note.s : "";
 }
 
 void pm_records_options_default(pm_records_options *opt)

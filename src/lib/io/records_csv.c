@@ -33,9 +33,10 @@ static pm_status read_header(pm_records *r, pm_error *err)
                            "no records: the file is empty (a header line is expected)");
     const pm_csv_field *f = pm_csv_fields(r->csv);
     size_t nf = pm_csv_nfields(r->csv);
-    if (nf > 4096)
+    if (nf > PMX_MAX_COLUMNS)
         return pm_error_at(err, PM_ELIMIT, r->name, f[0].line, 0,
-                           "header has %zu columns; at most 4096 are supported", nf);
+                           "header has %zu columns, more than the limit of %d", nf,
+                           PMX_MAX_COLUMNS);
     for (int c = 0; c < PMX_COL_N; c++)
         r->col[c] = -1;
     r->ncols = (int)nf;

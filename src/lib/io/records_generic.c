@@ -161,13 +161,17 @@ static pm_status number(const pm_records *r, const pmx_row *row, int c, long lin
     if (!has(row, c))
         return PM_OK;
     int bad = c == PMX_COL_TIMESTAMP ? pmx_parse_time_n(row->v[c], row->len[c], v)
-                                     : pmx_parse_number_n(row->v[c], row->len[c], v) || *v < 0;
+                                     : -(pmx_parse_number_n(row->v[c], row->len[c], v) || *v < 0);
+    if (bad > 0) /* a well-formed time that does not exist (2024-02-30) */
+        return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c],
+                           "field '%s': '%s' is not a possible time: %s", pmx_column_name(c),
+                           row->v[c], pmx_time_problem(bad));
     if (bad)
         return pm_error_at(err, PM_EPARSE, r->name, line, row->col[c], "field '%s': '%s' is not %s",
                            pmx_column_name(c), row->v[c],
                            c == PMX_COL_TIMESTAMP
                                ? "an ISO 8601 time (2024-05-01T12:00:00Z) or epoch seconds"
-                               : "a duration in seconds (a number >= 0)");
+                               : "a duration in seconds (a decimal number >= 0)");
     return PM_OK;
 }
 

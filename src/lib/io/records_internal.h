@@ -8,12 +8,17 @@
 #define PM_IO_RECORDS_INTERNAL_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
 #include "prefmon/csv.h"
 #include "core/utf8.h"
 #include "prefmon/records.h"
+
+/* The widest header a reader takes (csv/tsv/mtbench): a wider first line
+ * is refused naming this limit. */
+#define PMX_MAX_COLUMNS 4096
 
 /* Columns of the generic long format. */
 enum {
@@ -62,6 +67,13 @@ typedef struct pmx_row {
     int ascii; /* every value is known ASCII without NUL: no UTF-8 check needed */
 } pmx_row;
 
+/* A regular file opened by the handle (pm_records_open refuses it twice). */
+typedef struct pmx_file_id {
+    dev_t dev;
+    ino_t ino;
+    char *name;
+} pmx_file_id;
+
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
@@ -78,13 +90,18 @@ struct pm_records {
     int ncols;           /* header width */
     int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
     int nused;
-    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
-    int pair_ids;    /* crowd-kit worker,left,right,label */
-    pmx_buf ignored; /* ignored header columns, comma separated */
-    pmx_buf key;     /* scratch for built item keys */
+    pmx_row row;        /* csv/tsv: the current row (absent columns NULL) */
+    int pair_ids;       /* crowd-kit worker,left,right,label */
+    pmx_buf ignored;    /* ignored header columns, comma separated */
+    pmx_buf gold_note;  /* the last gold file's first trailing-empty-field line */
+    long gold_trailing; /* ... and how many of its lines had them */
+    pmx_file_id *seen;  /* the regular files opened so far */
+    size_t nseen;
+    pmx_buf key; /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
     json_t *doc;       /* labelstudio: the whole export */
+    size_t doc_text;   /* ... and the bytes of its text */
     size_t task_i, ann_i;
     char num[PMX_COL_N][32]; /* numbers printed as keys */
 };
@@ -94,9 +111,26 @@ int pmx_buf_set(pmx_buf *b, const char *s, size_t n);
 int pmx_buf_add(pmx_buf *b, const char *s, size_t n);
 void pmx_buf_free(pmx_buf *b);
 /* Seconds since the epoch from ISO 8601 (date, 'T' or ' ', time, optional
- * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain number. */
+ * fraction, Z or +hh:mm / +hhmm; no zone = UTC) or a plain decimal number:
+ * 0, or why not (a PMX_TIME_* code; the date and time must exist: no
+ * 2024-02-30, no 2023-02-29, no hour 24). */
+enum {
+    PMX_TIME_SYNTAX = -1,
+    PMX_TIME_MONTH = 1,
+    PMX_TIME_DAY,
+    PMX_TIME_HOUR,
+    PMX_TIME_MINUTE,
+    PMX_TIME_SECOND,
+    PMX_TIME_ZONE
+};
 int pmx_parse_time(const char *s, double *out);
-/* A finite decimal number filling all of s. */
+/* The reason of a pmx_parse_time code, for messages (static text). */
+const char *pmx_time_problem(int code);
+/* 1 when all of s is a number in decimal notation ([+-] digits [. digits]
+ * [e [+-] digits]): no hexadecimal, inf, nan or blanks. */
+int pmx_is_decimal(const char *s);
+/* A finite decimal number filling all of s (pmx_is_decimal), the one
+ * number parser of every numeric field of every reader. */
 int pmx_parse_number(const char *s, double *out);
 /* The same for s of n bytes (s[n] is its NUL): plain integers of up to 15
  * digits take a fast path (8 digits at a time), everything else the above. */

@@ -13,34 +13,48 @@
 ** data-juicer Label Studio mapper tests (pairwise value {"selected": "left"}).
 **
 ** The export is one JSON document, so it is read whole with jansson, up to
-** max_document bytes of text (PM_ELIMIT beyond; jansson's tree costs a
-** small multiple of that). Mapping:
+** max_document bytes of text (PM_ELIMIT beyond). jansson's tree costs a
+** multiple of the text (8.5x on a 43 MB export of short values, 21.6x on
+** a 100 MB one): with max_memory set, a document whose text times
+** PM_RECORDS_TREE_FACTOR passes it is refused, up front for a regular file
+** (its size), else as soon as that much has been read. Mapping:
 **   item       data.<item_field> (string or number); without it the task id
 **              (only right when every copy of an item is the same task);
 **   annotator  completed_by: the integer, or the object's id (its email
 **              when it has no id), so both export shapes give the same key;
-**   label      the one control's result: choices (several joined by '|'),
+**   label      the one control's result: choices (exactly one; an
+**              annotation with several is skipped, counted as
+**              several-choices),
 **              pairwise selected left|right mapped through data.shown_left
 **              (A|B; absent: left is A), rating (the number); a task with
 **              several label controls needs label_field (their from_name);
 **              other result types (textarea, ...) are not labels;
 **   duration   lead_time; timestamp: created_at (ISO 8601).
 ** Skipped and counted: was_cancelled, ground_truth (its label becomes the
-** item's gold for every record, read in a first pass), no usable result.
+** item's gold for every record, read in a first pass), no usable result,
+** several choices in one answer.
 ** Positions: there are no lines in a parsed document, so messages name the
 ** task (1-based number and id) and record.line is the task number.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/records_internal.h"
 
 typedef struct ls_reader {
     pm_records *r;
     size_t total, limit;
-    int io_error, over;
+    int io_error, over, over_memory;
 } ls_reader;
+
+/* The parsed tree's estimated bytes for n bytes of JSON text, saturating. */
+static size_t tree_bytes(size_t n)
+{
+    return n > SIZE_MAX / PM_RECORDS_TREE_FACTOR ? SIZE_MAX : n * PM_RECORDS_TREE_FACTOR;
+}
 
 static size_t ls_read(void *buf, size_t n, void *arg)
 {
@@ -53,7 +67,40 @@ static size_t ls_read(void *buf, size_t n, void *arg)
         rd->over = 1;
         return (size_t)-1;
     }
+    /* A stream of unknown size: stop once the tree would pass the limit. */
+    if (rd->r->opt.max_memory && tree_bytes(rd->total) > rd->r->opt.max_memory) {
+        rd->over_memory = 1;
+        return (size_t)-1;
+    }
     return got;
+}
+
+static pm_status over_memory(const pm_records *r, size_t bytes, int at_least, pm_error *err)
+{
+    return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
+                       "Label Studio export of %s%zu bytes: it is read whole and its parsed tree "
+                       "needs about %zu bytes (%d per byte of JSON), more than the memory limit "
+                       "of %zu bytes; raise the limit or split the export",
+                       at_least ? "at least " : "", bytes, tree_bytes(bytes),
+                       PM_RECORDS_TREE_FACTOR, r->opt.max_memory);
+}
+
+/* A regular file's size is known before reading: refused up front. */
+static pm_status check_size(pm_records *r, pm_error *err)
+{
+    struct stat st;
+    int fd = fileno(r->fp);
+    if (!r->opt.max_memory || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return PM_OK;
+    size_t size = (size_t)st.st_size;
+    if (tree_bytes(size) > r->opt.max_memory)
+        return over_memory(r, size, 0, err);
+    return PM_OK;
+}
+
+size_t pm_records_bytes(const pm_records *r)
+{
+    return r->doc ? tree_bytes(r->doc_text) : 0;
 }
 
 /* A string or integer as text in r->num[slot]; NULL for other types. */
@@ -108,7 +155,12 @@ static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_erro
     return PM_OK;
 }
 
-/* The label of one result entry, or NULL when it holds none. */
+/* What result_label gives for a choices result with several choices (a
+ * multi-select answer): not a label, the annotation is skipped and counted
+ * (PM_RECORDS_SKIP_SEVERAL_CHOICES) rather than read as one joined label. */
+static const char several_choices[] = "(several choices)";
+
+/* The label of one result entry, several_choices, or NULL when it holds none. */
 static const char *result_label(pm_records *r, json_t *task, json_t *res, char *shown)
 {
     const char *type = json_string_value(json_object_get(res, "type"));
@@ -116,16 +168,10 @@ static const char *result_label(pm_records *r, json_t *task, json_t *res, char *
     if (!type || !json_is_object(value))
         return NULL;
     if (strcmp(type, "choices") == 0) {
-        json_t *ch = json_object_get(value, "choices"), *c;
-        size_t i;
-        r->key2.len = 0;
-        json_array_foreach(ch, i, c)
-        {
-            const char *s = json_string_value(c);
-            if (!s || (i && pmx_buf_add(&r->key2, "|", 1)) || pmx_buf_add(&r->key2, s, strlen(s)))
-                return NULL;
-        }
-        return r->key2.len ? r->key2.s : NULL;
+        json_t *ch = json_object_get(value, "choices");
+        if (json_array_size(ch) > 1) /* a multi-select answer is not one label */
+            return several_choices;
+        return json_string_value(json_array_get(ch, 0));
     }
     if (strcmp(type, "pairwise") == 0) {
         const char *sel = json_string_value(json_object_get(value, "selected"));
@@ -148,7 +194,8 @@ static const char *result_label(pm_records *r, json_t *task, json_t *res, char *
     return NULL;
 }
 
-/* The annotation's label (NULL: none usable) and shown_left. */
+/* The annotation's label (NULL: none usable; several_choices: a choices
+ * result with more than one choice, skipped) and shown_left. */
 static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano, const char **label,
                            char *shown, pm_error *err)
 {
@@ -206,7 +253,7 @@ static pm_status ground_truth(pm_records *r, pm_error *err)
             if ((st = item_of(r, task, &item, err)) ||
                 (st = ann_label(r, task, ann, a + 1, &label, &shown, err)))
                 return st;
-            if (!label)
+            if (!label || label == several_choices) /* no gold from a multi-select */
                 continue;
             int rc = pmx_gold_put(&r->gold, item, label, &old);
             if (rc < 0)
@@ -245,13 +292,21 @@ static pm_status check_tasks(pm_records *r, pm_error *err)
 
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err)
 {
-    ls_reader rd = {r, 0, r->opt.max_document, 0, 0};
+    ls_reader rd = {r, 0, r->opt.max_document, 0, 0, 0};
     json_error_t je;
     json_decref(r->doc);
+    r->doc = NULL;
+    r->doc_text = 0;
+    pm_status sz = check_size(r, err);
+    if (sz != PM_OK)
+        return sz;
     r->doc = json_load_callback(ls_read, &rd, JSON_REJECT_DUPLICATES, &je);
+    r->doc_text = rd.total;
     r->task_i = r->ann_i = 0;
     r->ignored.len = 0;
     if (!r->doc) {
+        if (rd.over_memory)
+            return over_memory(r, rd.total, 1, err);
         if (rd.over)
             return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
                                "Label Studio export larger than %zu bytes (max_document): it is "
@@ -320,13 +375,20 @@ static pm_status fill(pm_records *r, json_t *task, json_t *ann, size_t ano, pm_r
         r->stats.skipped[PM_RECORDS_SKIP_NO_RESULT]++;
         return PM_OK;
     }
+    if (label == several_choices) {
+        r->stats.skipped[PM_RECORDS_SKIP_SEVERAL_CHOICES]++;
+        return PM_OK;
+    }
     json_t *lt = json_object_get(ann, "lead_time");
     if (json_is_number(lt) && json_number_value(lt) >= 0)
         out->duration = json_number_value(lt);
     const char *ca = json_string_value(json_object_get(ann, "created_at"));
-    if (ca && pmx_parse_time(ca, &out->timestamp) != 0) {
+    int tbad = ca ? pmx_parse_time(ca, &out->timestamp) : 0;
+    if (tbad) {
         char msg[300];
-        snprintf(msg, sizeof msg, "created_at '%.100s' is not an ISO 8601 time", ca);
+        snprintf(msg, sizeof msg, "created_at '%.100s' is not %s%s", ca,
+                 tbad > 0 ? "a possible time: " : "an ISO 8601 time",
+                 tbad > 0 ? pmx_time_problem(tbad) : "");
         return ls_error(r, PM_EPARSE, task, ano, msg, err);
     }
     out->item = item;

@@ -115,7 +115,12 @@ static pm_status mt_fill(pm_records *r, const pm_csv_field *f, long line, pm_rec
                            w->s);
     out->gold = pmx_gold_get(&r->gold, out->item);
     const pm_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
-    if (ts && ts->len && pmx_parse_time(ts->s, &out->timestamp) != 0)
+    int bad = ts && ts->len ? pmx_parse_time(ts->s, &out->timestamp) : 0;
+    if (bad > 0)
+        return pm_error_at(err, PM_EPARSE, r->name, line, ts->col,
+                           "field 'tstamp': '%s' is not a possible time: %s", ts->s,
+                           pmx_time_problem(bad));
+    if (bad)
         return pm_error_at(err, PM_EPARSE, r->name, line, ts->col,
                            "field 'tstamp': '%s' is not epoch seconds or an ISO 8601 time", ts->s);
     return PM_OK;

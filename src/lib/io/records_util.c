@@ -55,6 +55,37 @@ pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, s
                        field, (unsigned char)s[bad - 1], bad - 1);
 }
 
+/* Decimal notation only: [+-] digits [. digits] [(e|E) [+-] digits], at
+ * least one digit before the exponent. strtod also reads hexadecimal
+ * (0x10, 0x1p3), inf, infinity, nan and leading blanks, none of which is a
+ * duration or a time in a log: they are refused here, before strtod. */
+int pmx_is_decimal(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    size_t digits = 0;
+    while (*p >= '0' && *p <= '9')
+        p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+    }
+    if (!digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
 int pmx_parse_number(const char *s, double *out)
 {
     char *end;
@@ -82,7 +113,7 @@ int pmx_parse_number(const char *s, double *out)
             return 0;
         }
     }
-    if (!*s || isspace((unsigned char)*s))
+    if (!pmx_is_decimal(s))
         return -1;
     double v = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(v))
@@ -165,6 +196,7 @@ static int digits(const char **s, int n, int *v)
     return 0;
 }
 
+/* 0, PMX_TIME_SYNTAX, or PMX_TIME_ZONE for an offset out of range. */
 static int parse_zone(const char *s, double *off)
 {
     int hh, mm = 0;
@@ -174,18 +206,50 @@ static int parse_zone(const char *s, double *off)
     if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
         return 0;
     if (*s != '+' && *s != '-')
-        return -1;
+        return PMX_TIME_SYNTAX;
     int sign = *s++ == '-' ? -1 : 1;
     if (digits(&s, 2, &hh))
-        return -1;
+        return PMX_TIME_SYNTAX;
     if (*s == ':')
         s++;
     if (*s && digits(&s, 2, &mm))
-        return -1;
-    if (*s || hh > 23 || mm > 59)
-        return -1;
+        return PMX_TIME_SYNTAX;
+    if (*s)
+        return PMX_TIME_SYNTAX;
+    if (hh > 23 || mm > 59)
+        return PMX_TIME_ZONE;
     *off = sign * (hh * 3600.0 + mm * 60.0);
     return 0;
+}
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+const char *pmx_time_problem(int code)
+{
+    switch (code) {
+    case PMX_TIME_MONTH:
+        return "the month is not 01..12";
+    case PMX_TIME_DAY:
+        return "that month has no such day";
+    case PMX_TIME_HOUR:
+        return "the hour is not 00..23";
+    case PMX_TIME_MINUTE:
+        return "the minute is not 00..59";
+    case PMX_TIME_SECOND:
+        return "the second is not 00..60";
+    case PMX_TIME_ZONE:
+        return "the zone offset is not -23:59..+23:59";
+    }
+    return "not an ISO 8601 time or epoch seconds";
 }
 
 int pmx_parse_time(const char *s, double *out)
@@ -195,33 +259,42 @@ int pmx_parse_time(const char *s, double *out)
     int y, mo, d, h = 0, mi = 0, sec = 0;
     double frac = 0, off;
     if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' || digits(&s, 2, &d))
-        return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return -1;
+        return PMX_TIME_SYNTAX;
+    int range = 0; /* the first impossible field, reported once the syntax is known good */
+    if (mo < 1 || mo > 12)
+        range = PMX_TIME_MONTH;
+    else if (d < 1 || d > days_in_month(y, mo))
+        range = PMX_TIME_DAY;
     if (*s == 'T' || *s == 't' || *s == ' ') {
         s++;
         if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
-            return -1;
+            return PMX_TIME_SYNTAX;
         if (*s == ':') {
             s++;
             if (digits(&s, 2, &sec))
-                return -1;
+                return PMX_TIME_SYNTAX;
             if (*s == '.' || *s == ',') {
                 double scale = 0.1;
                 s++;
                 if (!isdigit((unsigned char)*s))
-                    return -1;
+                    return PMX_TIME_SYNTAX;
                 while (isdigit((unsigned char)*s)) {
                     frac += (*s++ - '0') * scale;
                     scale /= 10;
                 }
             }
         }
-        if (h > 24 || mi > 59 || sec > 60)
-            return -1;
+        if (!range)
+            range = h > 23     ? PMX_TIME_HOUR
+                    : mi > 59  ? PMX_TIME_MINUTE
+                    : sec > 60 ? PMX_TIME_SECOND
+                               : 0;
     }
-    if (parse_zone(s, &off))
-        return -1;
+    int z = parse_zone(s, &off);
+    if (z)
+        return z;
+    if (range)
+        return range;
     *out = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
            mi * 60.0 + sec + frac - off;
     return 0;

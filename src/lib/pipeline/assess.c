@@ -12,6 +12,7 @@
 typedef struct ann_acc {
     long labels, pairs, consistent; /* pairs in input order until finish */
     long gold_n, gold_agree, left_n, left_k;
+    long rep_n, rep_d; /* pairs without timestamp and their disagreements (the repeat test) */
     long *hist;
     size_t hist_len;
     double *dur;
@@ -29,8 +30,11 @@ struct pm_assess {
     ann_acc *acc;
     size_t acc_cap;
     pmx_events ev;
-    size_t disordered; /* annotators no longer ordered */
-    uint32_t last_ann; /* cache: logs come in runs of one annotator */
+    size_t disordered;   /* annotators no longer ordered */
+    size_t acc_bytes;    /* of the annotators' histograms and durations (kept, so that the
+                            memory check per row is O(1)) */
+    size_t reader_bytes; /* held by the reader feeding us (a Label Studio tree) */
+    uint32_t last_ann;   /* cache: logs come in runs of one annotator */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
@@ -102,9 +106,7 @@ static size_t bytes_held(const pm_assess *a)
                pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
                a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
                a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
-    for (size_t i = 0; i < a->anns.count; i++)
-        b += a->acc[i].hist_len * sizeof(long) + a->acc[i].dur_cap * sizeof(double);
-    return b;
+    return b + a->acc_bytes + a->reader_bytes;
 }
 
 /* Grow an array of `size`-byte elements to hold at least need; the new
@@ -172,17 +174,33 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
     return PM_OK;
 }
 
-/* Pair the event with the key's previous one (input order) and, while the
- * annotator's labels all carry timestamps, list the key's events for
- * reordering at finish. */
+/* The label of the key's latest record. */
+static uint32_t last_label(const pm_assess *a, const pmx_key *k)
+{
+    return (k->ann & PMX_KEY_LIST) ? pmx_event_at(&a->ev, k->v)->label : k->v;
+}
+
+/* Pair the event with the key's previous one (input order), counting the
+ * pair's kind (see Repeats in assess.h; `identical`: the same line as the
+ * previous record), and, while the annotator's labels all carry
+ * timestamps, list the key's events for reordering at finish. */
 static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, uint32_t label,
-                            double ts)
+                            double ts, int identical)
 {
     int listed = (k->ann & PMX_KEY_LIST) != 0;
     if (!is_new) {
-        uint32_t last = listed ? pmx_event_at(&a->ev, k->v)->label : k->v;
+        uint32_t last = last_label(a, k);
         acc->pairs++;
         acc->consistent += last == label;
+        if (isnan(ts)) {
+            acc->rep_n++;
+            acc->rep_d += last != label;
+            a->sum.pairs_untimed++;
+            a->sum.untimed_disagree += last != label;
+            a->sum.pairs_identical += identical;
+        } else {
+            a->sum.pairs_timestamped++;
+        }
         if ((k->ann & PMX_KEY_SEEN) != PMX_KEY_SEEN_3)
             k->ann += PMX_KEY_SEEN_ONE;
     }
@@ -210,8 +228,10 @@ static pm_status add_side_info(pm_assess *a, ann_acc *acc, const pmx_prepped *p)
         acc->left_k += p->label == (p->shown_left == 'A' ? LABEL_A : LABEL_B);
     }
     if (!isnan(p->duration)) {
+        size_t cap = acc->dur_cap;
         if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
             return PM_ENOMEM;
+        a->acc_bytes += (acc->dur_cap - cap) * sizeof *acc->dur;
         acc->dur[acc->dur_n++] = p->duration;
     }
     return PM_OK;
@@ -258,6 +278,25 @@ static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status
                        "(2^29 - 2 annotators)");
 }
 
+/* The bits of a double, every NaN (none given) the same. */
+static uint64_t bits_of(double x)
+{
+    uint64_t b = 0x7ff8000000000000u;
+    if (!isnan(x))
+        memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+/* A 32-bit hash of what a log line holds beyond the key: equal records
+ * hash equal; different ones collide with probability 2^-32. */
+static uint32_t content_hash(uint32_t label, char shown_left, double ts, double duration)
+{
+    uint64_t h = pmx_hash_u64(((uint64_t)label << 8) | (unsigned char)shown_left);
+    h = pmx_hash_u64(h ^ bits_of(ts));
+    h = pmx_hash_u64(h ^ bits_of(duration));
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
@@ -278,9 +317,42 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->shown_left = r->shown_left;
     p->ts = r->timestamp;
     p->duration = r->duration;
+    p->ch = content_hash(p->label, r->shown_left, r->timestamp, r->duration);
     p->file = r->file;
     p->line = r->line;
     return PM_OK;
+}
+
+/* Does the key's event list (newest first) hold an event with this
+ * timestamp and label? */
+static int listed_has(const pm_assess *a, uint32_t e, double ts, uint32_t label)
+{
+    for (; e; e = pmx_event_at(&a->ev, e)->next) {
+        const pmx_event *ev = pmx_event_at(&a->ev, e);
+        if (ev->ts == ts && ev->label == label)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the record on an existing key is to be dropped (an exact
+ * duplicate, or an identical line under drop_identical; counted); else 0
+ * with *identical set when it repeats the key's previous line. */
+static int dropped(pm_assess *a, const pmx_key *k, const pmx_prepped *p, int *identical)
+{
+    int same_last = last_label(a, k) == p->label && k->h == p->ch;
+    *identical = 0;
+    if (!isnan(p->ts)) {
+        int dup = (k->ann & PMX_KEY_LIST) ? listed_has(a, k->v, p->ts, p->label) : same_last;
+        a->sum.dup_dropped += dup;
+        return dup;
+    }
+    *identical = same_last;
+    if (same_last && a->opt.drop_identical) {
+        a->sum.identical_dropped++;
+        return 1;
+    }
+    return 0;
 }
 
 static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
@@ -290,9 +362,19 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
     if (st != PM_OK)
         return st;
     ann_acc *acc = &a->acc[p->ann];
-    if (label >= acc->hist_len &&
-        !reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
-        return PM_ENOMEM;
+    pmx_key *k;
+    int is_new, identical = 0;
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
+    if (st != PM_OK)
+        return st;
+    if (!is_new && dropped(a, k, p, &identical))
+        return PM_OK;
+    if (label >= acc->hist_len) {
+        size_t len = acc->hist_len;
+        if (!reserve((void **)&acc->hist, &acc->hist_len, (size_t)label + 1, sizeof *acc->hist))
+            return PM_ENOMEM;
+        a->acc_bytes += (acc->hist_len - len) * sizeof *acc->hist;
+    }
     acc->hist[label]++;
     acc->labels++;
     double ts = p->ts;
@@ -305,11 +387,8 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
         }
         acc->last_ts = ts;
     }
-    pmx_key *k;
-    int is_new;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
-    if (st == PM_OK)
-        st = pair_event(a, acc, k, is_new, label, ts);
+    st = pair_event(a, acc, k, is_new, label, ts, identical);
+    k->h = p->ch;
     if (st == PM_OK)
         st = add_side_info(a, acc, p);
     return st;
@@ -321,20 +400,36 @@ static pm_status counted(pm_assess *a, const pmx_prepped *p, pm_status st, pm_er
     if (st != PM_OK)
         return add_failed(a, p->file, p->line, st, err);
     a->sum.rows++;
-    /* The memory limit is checked every 65536 rows: a bounded overshoot. */
-    if (a->opt.max_bytes && (a->sum.rows & 0xffff) == 0 && bytes_held(a) > a->opt.max_bytes)
-        return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
-                           "assess: memory limit of %zu bytes reached after %ld rows "
-                           "(%zu distinct annotator-item keys)",
-                           a->opt.max_bytes, a->sum.rows, a->keys.count);
     return PM_OK;
+}
+
+/* The memory limit, checked before every row (bytes_held is O(1)): what is
+ * held, plus the key table's next doubling when this row may trigger it,
+ * so the table never grows past the limit. Other growth (a string, an
+ * event chunk of 4 MiB, a histogram) may pass it by one step. */
+static pm_status within_limit(const pm_assess *a, const pmx_prepped *p, pm_error *err)
+{
+    if (!a->opt.max_bytes)
+        return PM_OK;
+    size_t need = bytes_held(a);
+    if ((a->keys.count + 1) * 10 > a->keys.cap * 7)
+        need += 2 * a->keys.cap * sizeof(pmx_key);
+    if (need <= a->opt.max_bytes)
+        return PM_OK;
+    return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
+                       "assess: memory limit of %zu bytes reached after %ld rows (%zu distinct "
+                       "annotator-item keys; %zu bytes needed%s)",
+                       a->opt.max_bytes, a->sum.rows, a->keys.count, need,
+                       a->reader_bytes ? ", with the reader's parsed document" : "");
 }
 
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err)
 {
     *done = 0;
     for (size_t i = 0; i < n; i++) {
-        pm_status st = counted(a, &p[i], add_prepped(a, &p[i]), err);
+        pm_status st = within_limit(a, &p[i], err);
+        if (st == PM_OK)
+            st = counted(a, &p[i], add_prepped(a, &p[i]), err);
         if (st != PM_OK)
             return st;
         (*done)++;
@@ -346,6 +441,8 @@ pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
 {
     pmx_prepped p;
     pm_status st = pmx_assess_prepare(a, r, &p, err);
+    if (st == PM_OK)
+        st = within_limit(a, &p, err);
     if (st != PM_OK)
         return st;
     return counted(a, &p, add_prepped(a, &p), err);
@@ -524,6 +621,28 @@ static void summarise(pm_assess *a)
     }
 }
 
+/* The repeat test over the annotators' untimestamped pairs. */
+static pm_status repeats(pm_assess *a, pm_assess_summary *s, pm_error *err)
+{
+    size_t n = a->anns.count;
+    long *rn = malloc((n ? n : 1) * sizeof *rn), *rd = malloc((n ? n : 1) * sizeof *rd);
+    pm_status st = PM_OK;
+    if (!rn || !rd) {
+        st = pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            rn[i] = a->acc[i].rep_n;
+            rd[i] = a->acc[i].rep_d;
+        }
+        st = pmx_repeats_test(rn, rd, n, s->delta, a->opt.alpha, s);
+        if (st != PM_OK)
+            st = pm_error_set(err, st, "assess: out of memory");
+    }
+    free(rn);
+    free(rd);
+    return st;
+}
+
 static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible,
                              pm_error *err)
 {
@@ -534,6 +653,8 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
     s->delta_low = s->delta_high = NAN;
     if (a->opt.delta_estimate) {
         pm_status st = pmx_delta_estimate(a->rows, eligible, a->nrows, a->opt.level, s, err);
+        if (st == PM_OK) /* a q0 for everyone may leave no signal at the estimate */
+            st = pmx_assess_check_signal(a->opt.q0, s->delta, 1, PM_EMODEL, err);
         if (st != PM_OK)
             return st;
     }
@@ -542,6 +663,9 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
         if (st != PM_OK)
             return st;
     }
+    pm_status st = repeats(a, s, err);
+    if (st != PM_OK)
+        return st;
     return pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
 }
 
@@ -549,8 +673,17 @@ pm_status pm_assess_finish(pm_assess *a, pm_error *err)
 {
     if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: finish called twice");
-    a->spent = 1;
     size_t n = a->anns.count, m = n ? n : 1;
+    /* What finish allocates on top (rows, their order, per-row scratch of
+     * the flags and tests), refused before any of it is made. */
+    size_t extra = m * (sizeof(pm_assess_row) + 2 * sizeof(long) + 1 + 2 * sizeof(void *) +
+                        4 * sizeof(double) + 2 * sizeof(long));
+    if (a->opt.max_bytes && bytes_held(a) + extra > a->opt.max_bytes)
+        return pm_error_set(err, PM_ELIMIT,
+                            "assess: memory limit of %zu bytes: computing the rows of %zu "
+                            "annotators needs %zu bytes more than the %zu held",
+                            a->opt.max_bytes, n, extra, bytes_held(a));
+    a->spent = 1;
     a->rows = calloc(m, sizeof *a->rows);
     long *left_n = malloc(m * sizeof *left_n), *left_k = malloc(m * sizeof *left_k);
     unsigned char *eligible = malloc(m);
@@ -591,6 +724,11 @@ const pm_assess_summary *pm_assess_summary_get(const pm_assess *a)
 const pm_assess_options *pm_assess_options_get(const pm_assess *a)
 {
     return &a->opt;
+}
+
+void pm_assess_set_reader_bytes(pm_assess *a, size_t bytes)
+{
+    a->reader_bytes = bytes;
 }
 
 void pm_assess_set_rows_skipped(pm_assess *a, long skipped)

@@ -80,6 +80,44 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->fast_ratio = 0.25;
     opt->alpha = 0.05;
     opt->max_bytes = 0;
+    opt->drop_identical = 0;
+}
+
+pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,
+                           double alpha, pm_assess_summary *s)
+{
+    s->repeats_p = s->pairs_untimed > 0 ? pm_pbinom((double)s->untimed_disagree,
+                                                    (double)s->pairs_untimed, delta, 1, 0)
+                                        : NAN;
+    s->repeats_flagged = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += rep_n[i] > 0;
+    if (!m)
+        return PM_OK;
+    double *p = malloc(m * sizeof *p);
+    if (!p)
+        return PM_ENOMEM;
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (rep_n[i] > 0)
+            p[j++] = pm_pbinom((double)rep_d[i], (double)rep_n[i], delta, 1, 0);
+    pm_status st = pmx_holm(p, m, p);
+    for (size_t j = 0; st == PM_OK && j < m; j++)
+        s->repeats_flagged += p[j] <= alpha;
+    free(p);
+    return st;
+}
+
+pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_status st,
+                                  pm_error *err)
+{
+    if (isnan(q0) || 1 - delta > q0)
+        return PM_OK;
+    return pm_error_set(err, st,
+                        "q0 = %g with delta = %g%s leaves 1 - delta <= q0: consistency carries no "
+                        "effort signal; lower q0%s",
+                        q0, delta, estimated ? " (estimated)" : "",
+                        estimated ? " or give --delta" : " or delta");
 }
 
 pm_status pmx_assess_check_options(const pm_assess_options *o, pm_error *err)
@@ -88,11 +126,8 @@ pm_status pmx_assess_check_options(const pm_assess_options *o, pm_error *err)
         return pm_error_set(err, PM_EINVAL, "delta = %g: must be in [0, 1)", o->delta);
     if (!isnan(o->q0) && !(o->q0 > 0 && o->q0 < 1))
         return pm_error_set(err, PM_EINVAL, "q0 = %g: must be in (0, 1), or per annotator", o->q0);
-    if (!isnan(o->q0) && !o->delta_estimate && !(1 - o->delta > o->q0))
-        return pm_error_set(err, PM_EINVAL,
-                            "q0 = %g with delta = %g leaves 1 - delta <= q0: consistency "
-                            "carries no effort signal; lower q0 or delta",
-                            o->q0, o->delta);
+    if (!o->delta_estimate && pmx_assess_check_signal(o->q0, o->delta, 0, PM_EINVAL, err))
+        return PM_EINVAL;
     if (!(o->level > 0 && o->level < 1))
         return pm_error_set(err, PM_EINVAL, "level = %g: must be in (0, 1)", o->level);
     if (!(o->eta0 >= 0 && o->eta0 < o->eta1 && o->eta1 <= 1))

@@ -10,7 +10,7 @@
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
-/* One distinct (annotator, item) key: 12 bytes. Input-order pairing needs
+/* One distinct (annotator, item) key: 16 bytes. Input-order pairing needs
  * only the label of the key's latest event. While the annotator's labels
  * all carry timestamps the key's events are listed anyway (for reordering
  * at finish), newest first, and the list's head event holds that label:
@@ -25,6 +25,9 @@ typedef struct pmx_key {
                      0 marks an empty slot */
     uint32_t item;
     uint32_t v; /* head of the event list, or the latest label */
+    uint32_t h; /* content hash of the latest record (pmx_prepped.ch): a repeat equal to it
+                   in label and hash is the same line again (an export artefact or a
+                   consistent re-label: see assess.h, "Repeats") */
 } pmx_key;
 
 #define PMX_KEY_LIST 0x80000000u
@@ -106,6 +109,7 @@ typedef struct pmx_prepped {
     const char *file;
     long line;
     uint32_t ann, kh, label;
+    uint32_t ch; /* hash of the record's content: label, shown_left, timestamp, duration */
     char shown_left;
 } pmx_prepped;
 
@@ -127,6 +131,11 @@ double pmx_median(double *v, size_t n);
  * whose labels, dup_pairs, consistent and q0 are set. */
 pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
                             pm_error *err);
+/* The repeat test of the summary (repeats_p, repeats_flagged; see
+ * pm_assess_summary) from each annotator's untimestamped pairs rep_n[i] and
+ * their disagreements rep_d[i], at delta and alpha. */
+pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,
+                           double alpha, pm_assess_summary *s);
 /* The delta estimate (see pm_assess_summary) into s. */
 pm_status pmx_delta_estimate(const pm_assess_row *rows, const unsigned char *eligible, size_t n,
                              double level, pm_assess_summary *s, pm_error *err);
@@ -142,6 +151,12 @@ pm_status pmx_assess_flags(pm_assess_row *rows, size_t n, const long *left_n, co
 int pmx_flag_index(const char *name);
 /* Index of a decision name, -1 if unknown. */
 int pmx_decision_index(const char *name);
+/* The one check that a q0 given for everyone leaves an effort signal at
+ * this delta (1 - delta > q0; NaN q0, per annotator, always passes):
+ * PM_OK, or st with the explanation. Used on the options (fixed delta) and
+ * at finish (estimated delta). */
+pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_status st,
+                                  pm_error *err);
 /* PM_EINVAL with the option named in err when opt is outside its domain. */
 pm_status pmx_assess_check_options(const pm_assess_options *opt, pm_error *err);
 

@@ -11,13 +11,17 @@
 #include "core/hash.h"
 #include "io/json_file.h"
 #include "pipeline/assess_internal.h"
+#include "prefmon/text.h"
 
 #define FORMAT_NAME "prefmon-assessment"
 #define FORMAT_VERSION 1
 
+/* Undefined (NaN) and non-finite values as null: jansson has no real for
+ * inf and json_real returns NULL for it, which json_pack reported as out of
+ * memory. */
 static json_t *num_or_null(double v)
 {
-    return isnan(v) ? json_null() : json_real(v);
+    return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *params_json(const pm_assess_options *o, const pm_assess_summary *s)
@@ -29,6 +33,18 @@ static json_t *params_json(const pm_assess_options *o, const pm_assess_summary *
                      "min_duration", num_or_null(o->min_duration), "fast_ratio", o->fast_ratio,
                      "alpha", o->alpha, "convention", "general", "rule", "likelihood-ratio",
                      "multiplicity", "holm");
+}
+
+/* The repeats of the summary (assess.h, Repeats). */
+static json_t *repeats_json(const pm_assess_summary *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}", "pairs_timestamped",
+                     (json_int_t)s->pairs_timestamped, "pairs_untimed",
+                     (json_int_t)s->pairs_untimed, "pairs_identical",
+                     (json_int_t)s->pairs_identical, "untimed_disagree",
+                     (json_int_t)s->untimed_disagree, "dup_dropped", (json_int_t)s->dup_dropped,
+                     "identical_dropped", (json_int_t)s->identical_dropped, "p",
+                     num_or_null(s->repeats_p), "flagged", (json_int_t)s->repeats_flagged);
 }
 
 static json_t *summary_json(const pm_assess_summary *s)
@@ -68,10 +84,68 @@ static json_t *row_json(const pm_assess_row *r)
                      "median_duration", num_or_null(r->median_duration), "flags", flags);
 }
 
-static int dump_cb(const char *p, size_t n, void *data)
+/* jansson prints a real with %.17g (19.8 as 19.800000000000001); the
+ * file's numbers are the shortest decimal that reads back exactly
+ * (pm_fmt_double). jansson hands each real to the callback as one chunk of
+ * its own, and a chunk of exactly one quote opens or closes a string (a
+ * quote inside one is escaped), so a chunk outside strings holding '.' or
+ * 'e' is a real. */
+typedef struct dump_ctx {
+    const pm_writer *w;
+    int in_string;
+    int pad; /* spaces after each line end: the depth the value is written at */
+} dump_ctx;
+
+/* buf with `pad` spaces after each line end (jansson's own are for depth 0). */
+static int write_padded(const char *buf, size_t size, const dump_ctx *d)
 {
-    const pm_writer *w = data;
-    return w->write(w->ctx, p, n) != 0 ? -1 : 0;
+    static const char spaces[] = "        ";
+    for (const char *nl; size && (nl = memchr(buf, '\n', size));) {
+        size_t n = (size_t)(nl - buf) + 1;
+        if (d->w->write(d->w->ctx, buf, n) != 0 ||
+            d->w->write(d->w->ctx, spaces, (size_t)d->pad) != 0)
+            return -1;
+        buf += n;
+        size -= n;
+    }
+    return d->w->write(d->w->ctx, buf, size) != 0 ? -1 : 0;
+}
+
+static int dump_shortest(const char *buf, size_t size, void *data)
+{
+    dump_ctx *d = data;
+    if (size == 1 && buf[0] == '"')
+        d->in_string = !d->in_string;
+    else if (!d->in_string && size < PM_DOUBLE_TEXT &&
+             (buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')) &&
+             (memchr(buf, '.', size) || memchr(buf, 'e', size))) {
+        char num[PM_DOUBLE_TEXT], out[PM_DOUBLE_TEXT + 2];
+        memcpy(num, buf, size);
+        num[size] = '\0';
+        size_t n = pm_fmt_double(strtod(num, NULL), out, sizeof out);
+        if (!strpbrk(out, ".e")) /* stays a real for a reader that types numbers */
+            n += (size_t)snprintf(out + n, sizeof out - n, ".0");
+        return d->w->write(d->w->ctx, out, n) != 0 ? -1 : 0;
+    }
+    return write_padded(buf, size, d);
+}
+
+/* v (stolen) written at depth pad; -1 on a write error or when v is NULL
+ * (out of memory building it). */
+static int dump_at(json_t *v, const pm_writer *w, int pad)
+{
+    if (!v)
+        return -2;
+    dump_ctx d = {w, 0, pad};
+    int rc = json_dump_callback(v, dump_shortest, &d, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    json_decref(v);
+    return rc ? -1 : 0;
+}
+
+/* s through w: 0, or -1 on a write error. */
+static int put(const pm_writer *w, const char *s)
+{
+    return w->write(w->ctx, s, strlen(s)) != 0 ? -1 : 0;
 }
 
 pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err)
@@ -93,26 +167,37 @@ pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const c
     if (!rows)
         return pm_error_set(err, PM_EINVAL, "assess: save before finish");
     const pm_assess_summary *s = pm_assess_summary_get(a);
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++) {
-        json_t *r = row_json(&rows[i]);
-        if (!r || json_array_append_new(arr, r) != 0) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    }
-    json_t *root =
-        arr ? json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "format_version",
-                        FORMAT_VERSION, "parameters", params_json(pm_assess_options_get(a), s),
-                        "summary", summary_json(s), "annotators", arr)
-            : NULL;
-    if (!root)
+    const pm_assess_options *o = pm_assess_options_get(a);
+    /* Written piece by piece, one row's tree at a time, in the layout of
+     * one json_dumpf of the whole object: a tree of a million rows would
+     * cost gigabytes that --max-memory does not see. */
+    json_t *params = params_json(o, s), *sum = summary_json(s);
+    if (params && json_object_set_new(params, "drop_identical", json_boolean(o->drop_identical)))
+        params = (json_decref(params), NULL);
+    if (sum && json_object_set_new(sum, "repeats", repeats_json(s)))
+        sum = (json_decref(sum), NULL);
+    char head[128];
+    snprintf(head, sizeof head,
+             "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n  \"parameters\": ", FORMAT_NAME,
+             FORMAT_VERSION);
+    int rc = put(w, head);
+    if (!rc)
+        rc = dump_at(params, w, 2);
+    else
+        json_decref(params);
+    if (!rc)
+        rc = put(w, ",\n  \"summary\": ") ? -1 : dump_at(sum, w, 2);
+    else
+        json_decref(sum);
+    if (!rc)
+        rc = put(w, n ? ",\n  \"annotators\": [" : ",\n  \"annotators\": []");
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = put(w, i ? ",\n    " : "\n    ") ? -1 : dump_at(row_json(&rows[i]), w, 4);
+    if (!rc && put(w, n ? "\n  ]\n}\n" : "\n}\n"))
+        rc = -1;
+    if (rc == -2)
         return pm_error_set(err, PM_ENOMEM, "%s: out of memory building the assessment", name);
-    int bad = json_dump_callback(root, dump_cb, (void *)w,
-                                 JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
-              w->write(w->ctx, "\n", 1) != 0;
-    json_decref(root);
-    if (bad)
+    if (rc)
         return pm_error_set(err, PM_EIO, "%s: write error", name);
     return PM_OK;
 }
@@ -140,7 +225,9 @@ static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
                         key && *c->where ? "." : "", key ? key : "", what);
 }
 
-static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
+/* Every key of obj is in keys (all required) or is `optional` (a field
+ * added after files were written: may be absent; NULL for none). */
+static pm_status only_keys_opt(ctx *c, json_t *obj, const char *const *keys, const char *optional)
 {
     const char *k;
     json_t *v;
@@ -149,13 +236,18 @@ static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
         size_t i = 0;
         while (keys[i] && strcmp(keys[i], k) != 0)
             i++;
-        if (!keys[i])
+        if (!keys[i] && !(optional && strcmp(k, optional) == 0))
             return bad(c, k, "unknown field");
     }
     for (size_t i = 0; keys[i]; i++)
         if (!json_object_get(obj, keys[i]))
             return bad(c, keys[i], "missing");
     return PM_OK;
+}
+
+static pm_status only_keys(ctx *c, json_t *obj, const char *const *keys)
+{
+    return only_keys_opt(c, obj, keys, NULL);
 }
 
 static pm_status get_count(ctx *c, json_t *o, const char *key, long lo, long hi, long *out)
@@ -204,8 +296,12 @@ static pm_status load_params(ctx *c, json_t *p, pm_assess_options *o, double *de
     if (!json_is_object(p))
         return bad(c, NULL, "must be an object");
     int w;
-    pm_status st = only_keys(c, p, keys);
+    pm_status st = only_keys_opt(c, p, keys, "drop_identical");
     pm_assess_options_default(o);
+    json_t *di = json_object_get(p, "drop_identical");
+    if (st == PM_OK && di && !json_is_boolean(di))
+        st = bad(c, "drop_identical", "must be true or false");
+    o->drop_identical = json_is_true(di);
     if (st == PM_OK)
         st = get_num(c, p, "delta", 0, 0, 1, delta);
     if (st == PM_OK)
@@ -263,6 +359,36 @@ static const char *decision_name_i(int i)
     return pm_decision_name((pm_decision)i);
 }
 
+/* summary.repeats (absent in files written before it: all zero, p null). */
+static pm_status load_repeats(ctx *c, json_t *r, pm_assess_summary *out)
+{
+    static const char *const keys[] = {"pairs_timestamped",
+                                       "pairs_untimed",
+                                       "pairs_identical",
+                                       "untimed_disagree",
+                                       "dup_dropped",
+                                       "identical_dropped",
+                                       "p",
+                                       "flagged",
+                                       NULL};
+    snprintf(c->where, sizeof c->where, "summary.repeats");
+    if (!json_is_object(r))
+        return bad(c, NULL, "must be an object");
+    pm_status st = only_keys(c, r, keys);
+    long *counts[] = {&out->pairs_timestamped, &out->pairs_untimed, &out->pairs_identical,
+                      &out->untimed_disagree,  &out->dup_dropped,   &out->identical_dropped,
+                      &out->repeats_flagged};
+    const char *names[] = {
+        "pairs_timestamped", "pairs_untimed",     "pairs_identical", "untimed_disagree",
+        "dup_dropped",       "identical_dropped", "flagged"};
+    for (size_t i = 0; st == PM_OK && i < sizeof counts / sizeof *counts; i++)
+        st = get_count(c, r, names[i], 0, LONG_MAX, counts[i]);
+    if (st == PM_OK)
+        st = get_num(c, r, "p", 1, 0, 1, &out->repeats_p);
+    snprintf(c->where, sizeof c->where, "summary");
+    return st;
+}
+
 static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
 {
     static const char *const keys[] = {"rows",
@@ -285,7 +411,8 @@ static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
     if (!json_is_object(s))
         return bad(c, NULL, "must be an object");
     memset(out, 0, sizeof *out);
-    pm_status st = only_keys(c, s, keys);
+    out->repeats_p = NAN;
+    pm_status st = only_keys_opt(c, s, keys, "repeats");
     long *counts[] = {
         &out->rows,  &out->rows_skipped,     &out->annotators,  &out->items,         &out->keys,
         &out->pairs, &out->delta_annotators, &out->delta_pairs, &out->delta_disagree};
@@ -306,6 +433,9 @@ static pm_status load_summary(ctx *c, json_t *s, pm_assess_summary *out)
         st = get_num(c, s, "delta_low", 1, 0, 1, &out->delta_low);
     if (st == PM_OK)
         st = get_num(c, s, "delta_high", 1, 0, 1, &out->delta_high);
+    json_t *rep = json_object_get(s, "repeats");
+    if (st == PM_OK && rep)
+        st = load_repeats(c, rep, out);
     return st;
 }
 

@@ -95,6 +95,7 @@ pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err)
     if (!b)
         return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
     b->n = b->used = 0;
+    pm_assess_set_reader_bytes(a, pm_records_bytes(r)); /* a Label Studio tree counts */
     pm_status st = read_all(a, r, b, err);
     free(b);
     return st;

@@ -68,7 +68,11 @@ double pmx_median(double *v, size_t n)
     for (size_t i = 1; i < n / 2; i++)
         if (v[i] > lower)
             lower = v[i];
-    return (lower + upper) / 2;
+    /* (lower + upper) / 2 is the correctly rounded midpoint (one rounding,
+     * the halving exact) unless the sum overflows: then halve first (exact
+     * for values that large), so 1.7e308 twice has median 1.7e308, not inf. */
+    double sum = lower + upper;
+    return isfinite(sum) ? sum / 2 : lower / 2 + upper / 2;
 }
 
 pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
