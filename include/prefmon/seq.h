@@ -208,8 +208,10 @@ PM_API pm_status pm_seq_naive_fail(const pm_scheme *sc, double eta0, double eta1
  * n pairs, log M_n(p) = lbeta(a + S, b + n - S) - lbeta(a, b) - S ln p -
  * (n - S) ln(1 - p); CS_n = {p : M_n(p) < 1/alpha}, an interval since log
  * M_n is convex in p with its minimum (<= 0) at S/n. The endpoints, by
- * bisection to full double precision, are where log M_n = ln(1/alpha);
- * low = 0 when S = 0, high = 1 when S = n, [0, 1] when n = 0.
+ * Newton's method safeguarded by bisection in lgamma arithmetic, are where
+ * log M_n = ln(1/alpha), each within a few ulps on the outer side (the
+ * interval is never too narrow); low = 0 when S = 0, high = 1 when S = n,
+ * [0, 1] when n = 0.
  * PM_EINVAL unless 0 <= S <= n, 0 < alpha < 1, a > 0, b > 0.
  */
 PM_API pm_status pm_seq_cs_bounds(long n, long s, double alpha, double a, double b, double *low,
@@ -288,11 +290,14 @@ PM_API pm_status pm_cusum_scores(double m0, double m1, long agree_steps, pm_cusu
 /**
  * The exact average run length (pairs to the first alarm, chart started at
  * C_0 = 0) when every pair agrees with probability m, from the Markov
- * chain on the states 0..h-1: solve (I - Q) x = 1 (a banded system,
- * bandwidth up + down, eliminated without pivoting, which is stable for
- * this M-matrix); ARL = x_0. +inf when the chart can never alarm (m = 1).
- * PM_EINVAL for a bad chart or m outside [0, 1]; PM_ELIMIT past
- * PM_CUSUM_H_MAX.
+ * chain on the states 0..h-1: solve (I - Q) x = 1, a banded system
+ * (bandwidth up + down) eliminated subtraction-free as in the
+ * Grassmann-Taksar-Heyman algorithm (diagonals from row sums), so x_0 is
+ * accurate to a few ulps per state even for ARLs of 1e30, where ordinary
+ * elimination cancels; ARL = x_0. +inf when the chart can never alarm
+ * (m = 1). PM_EINVAL for a bad chart or m outside [0, 1]; PM_ELIMIT past
+ * PM_CUSUM_H_MAX or when the band, h (up + down + 1) doubles, exceeds 1e7
+ * (80 MB).
  */
 PM_API pm_status pm_cusum_arl(const pm_cusum *c, double m, double *arl, pm_error *err);
 

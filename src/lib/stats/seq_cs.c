@@ -3,6 +3,7 @@
 ** beta-binomial mixture martingale (Robbins 1970; Howard, Ramdas,
 ** McAuliffe, Sekhon, Ann. Statist. 49(2), 2021).
 */
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 
@@ -23,22 +24,32 @@ static double excess(double lmix, double s, double f, double p, double lalpha)
     return lmix - ll + lalpha;
 }
 
-/* The root of excess in (lo, hi) where it is positive at lo (or at the
- * edge) and negative at hi, or the reverse; bisection to the last bit. */
-static double root(double lmix, double s, double f, double lalpha, double lo, double hi)
+/* The root of excess between `out` (outside the set, excess > 0, or the
+ * edge 0 or 1) and `in` (inside, excess < 0), which may be either side of
+ * each other. Newton with a bisection safeguard: on a convex function
+ * Newton steps from outside stay outside and approach the root
+ * monotonically, so the bracket's outer end is the answer (a few ulps
+ * outside the root: the interval is never too narrow). */
+static double root(double lmix, double s, double f, double lalpha, double out, double in)
 {
-    int pos_lo = excess(lmix, s, f, lo, lalpha) > 0;
-    for (int i = 0; i < 2000; i++) {
-        double mid = lo + (hi - lo) / 2;
-        if (mid == lo || mid == hi)
-            break;
-        if ((excess(lmix, s, f, mid, lalpha) > 0) == pos_lo)
-            lo = mid;
+    double x = out + (in - out) / 2;
+    for (int i = 0; i < 400; i++) {
+        double fx = excess(lmix, s, f, x, lalpha);
+        double d = -s / x + f / (1 - x);
+        if (fx > 0)
+            out = x;
         else
-            hi = mid;
+            in = x;
+        double mid = out + (in - out) / 2;
+        if (mid == out || mid == in)
+            break;
+        double nx = x - fx / d;
+        int inside = out < in ? nx > out && nx < in : nx < out && nx > in;
+        if (fx > 0 && inside && fabs(nx - x) <= 4 * DBL_EPSILON * fabs(x))
+            break;
+        x = inside ? nx : mid;
     }
-    /* The endpoint of the open set {excess < 0} on the closed side. */
-    return pos_lo ? lo : hi;
+    return out;
 }
 
 pm_status pm_seq_cs_bounds(long n, long s, double alpha, double a, double b, double *low,

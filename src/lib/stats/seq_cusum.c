@@ -76,38 +76,60 @@ pm_status pm_cusum_arl(const pm_cusum *c, double m, double *arl, pm_error *err)
     }
 #define A(i, j) band[(i)*w + ((j) - (i) + kl)]
     /* x_i = 1 + m x_{max(0, i - down)} + (1 - m) x_{i + up} (0 past h - 1):
-     * the expected pairs to the alarm from C = i. */
+     * the expected pairs to the alarm from C = i. A = I - Q is an M-matrix
+     * whose ARLs reach 1e20 and beyond for a long chart, where ordinary
+     * elimination cancels to garbage (even a negative "ARL"). So the
+     * elimination is subtraction-free, as in Grassmann-Taksar-Heyman: the
+     * band keeps the off-diagonal entries (<= 0) and rowsum[i] the row sums
+     * (>= 0: the one-step alarm probability); every diagonal entry is
+     * rowsum + sum |off-diagonal|, every update adds terms of one sign, so
+     * each x_i is accurate to a few ulps per state, whatever its size. */
+    double *rowsum = malloc((size_t)h * sizeof *rowsum);
+    if (!rowsum) {
+        free(band);
+        free(x);
+        return pm_error_set(err, PM_ENOMEM, "%s: out of memory for h = %ld", fn, h);
+    }
     for (long i = 0; i < h; i++) {
-        A(i, i) += 1;
         long ja = i - c->down < 0 ? 0 : i - c->down;
-        A(i, ja) -= m;
-        if (i + c->up < h)
+        if (ja != i)
+            A(i, ja) -= m;
+        if (i + c->up < h) {
             A(i, i + c->up) -= 1 - m;
+            rowsum[i] = 0;
+        } else {
+            rowsum[i] = 1 - m;
+        }
         x[i] = 1;
     }
-    /* I - Q is a nonsingular M-matrix (Q substochastic, the alarm reachable
-     * from every state when m < 1): elimination without pivoting keeps
-     * positive pivots and stays inside the band. */
     for (long k = 0; k < h; k++) {
-        double piv = A(k, k);
         long iend = k + kl < h - 1 ? k + kl : h - 1, jend = k + ku < h - 1 ? k + ku : h - 1;
+        double piv = rowsum[k];
+        for (long j = k + 1; j <= jend; j++)
+            piv -= A(k, j);
         for (long i = k + 1; i <= iend; i++) {
-            double f = A(i, k) / piv;
+            double f = -A(i, k) / piv; /* >= 0 */
             if (f == 0)
                 continue;
-            for (long j = k; j <= jend; j++)
-                A(i, j) -= f * A(k, j);
-            x[i] -= f * x[k];
+            A(i, k) = 0;
+            for (long j = k + 1; j <= jend; j++)
+                if (j != i)
+                    A(i, j) += f * A(k, j);
+            rowsum[i] += f * rowsum[k];
+            x[i] += f * x[k];
         }
     }
     for (long k = h - 1; k >= 0; k--) {
         long jend = k + ku < h - 1 ? k + ku : h - 1;
-        double s = x[k];
-        for (long j = k + 1; j <= jend; j++)
+        double piv = rowsum[k], s = x[k];
+        for (long j = k + 1; j <= jend; j++) {
+            piv -= A(k, j);
             s -= A(k, j) * x[j];
-        x[k] = s / A(k, k);
+        }
+        x[k] = s / piv;
     }
 #undef A
+    free(rowsum);
     *arl = x[0];
     free(band);
     free(x);
