@@ -194,6 +194,48 @@ PM_API pm_status pm_seq_naive_fail(const pm_scheme *sc, double eta0, double eta1
                                    double m, long per_look, long looks, double *fail_by,
                                    pm_error *err);
 
+/* ---- the sequential test against the naive weekly test, per effort ----- */
+
+/** The looks at which pm_seq_power_at compares the two: 4, 12, 52 (a month,
+ *  a quarter, a year of weekly looks). */
+#define PM_SEQ_NLOOKS 3
+
+/** One effort level's row of `prefmon power --sequential`. */
+typedef struct pm_seq_power_row {
+    double eta, m;                    /* the effort and its pass probability m(eta) */
+    pm_seq_oc oc;                     /* the sequential test up to the horizon */
+    pm_seq_verdict ville;             /* which error Ville's inequality bounds at this m:
+                                       * PM_SEQ_PASS: p_pass <= alpha_pass (m <= m0);
+                                       * PM_SEQ_FAIL: p_fail <= alpha_fail (m >= m1);
+                                       * PM_SEQ_CONTINUE: neither (m0 < m < m1) */
+    double ville_bound;               /* that alpha; NaN for neither */
+    long per_look;                    /* pairs per look (b) */
+    long looks[PM_SEQ_NLOOKS];        /* 4, 12, 52 */
+    double seq_fail[PM_SEQ_NLOOKS];   /* the sequential test: P(fail by looks[i] b pairs) */
+    double naive_fail[PM_SEQ_NLOOKS]; /* the naive rule: P(failed at a look <= looks[i]) */
+} pm_seq_power_row;
+
+/**
+ * The row for effort eta: m0 = m(eta0), m1 = m(eta1), m = m(eta) from the
+ * scheme; the sequential test's operating characteristics to `horizon`
+ * (pm_seq_operating; its DP runs to max(horizon, 52 per_look) for the
+ * looks) and the naive rule's false-fail rate (pm_seq_naive_fail with
+ * max_error, as assess uses it) after 4, 12 and 52 looks of per_look
+ * pairs. Errors as those two functions (PM_EINVAL also when m1 = 1, i.e.
+ * eta1 = 1 with s = 1: one disagreement would then fail anyone).
+ */
+PM_API pm_status pm_seq_power_at(const pm_scheme *sc, double eta0, double eta1, double alpha_pass,
+                                 double alpha_fail, long horizon, long per_look, double max_error,
+                                 double eta, pm_seq_power_row *out, pm_error *err);
+
+/** Most efforts pm_seq_effort_grid writes. */
+#define PM_SEQ_GRID_MAX 13
+
+/** The efforts `power --sequential` shows: 0, 0.1, ..., 1 with eta0 and
+ *  eta1 added, ascending, without repeats (eta0 = 0.8 is already there).
+ *  Writes at most PM_SEQ_GRID_MAX values; returns how many. */
+PM_API size_t pm_seq_effort_grid(double eta0, double eta1, double *etas);
+
 /* ---- 3. anytime-valid confidence sequence for m (and eta) --------------- */
 
 /** Default Beta(a, b) mixing prior: a = b = 1/2 (Jeffreys; the
