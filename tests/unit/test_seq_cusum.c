@@ -193,6 +193,7 @@ static void test_design_and_simulation(void **state)
     assert_int_equal(pm_cusum_design(m0, m1, 4, 260, 100000, &c, &arl1, &arl0, NULL), PM_OK);
     assert_true(arl1 >= 260);
     assert_true(arl0 < arl1);
+    assert_int_equal(c.h, 121); /* doc/sequential.md quotes this chart */
     pm_cusum smaller = c;
     smaller.h--;
     double below;
@@ -225,6 +226,7 @@ static void test_design_and_simulation(void **state)
     assert_int_equal(pm_cusum_alarm_prob(&c, m1, 260, &p1, NULL), PM_OK);
     assert_int_equal(pm_cusum_alarm_prob(&c, m0, 260, &p0, NULL), PM_OK);
     assert_true(p1 > 0 && p1 < 0.7 && p0 > p1);
+    assert_true(fabs(p1 - 0.6096) < 5e-5 && fabs(p0 - 0.9904) < 5e-5); /* as the doc says */
     assert_true(fabs(pm_cusum_false_alarms(260, 260, 100) - 100) <= 1e-12);
     assert_true(isnan(pm_cusum_false_alarms(0, 260, 100)));
     pm_error err = {0};
