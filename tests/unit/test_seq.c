@@ -381,6 +381,62 @@ static void test_naive_vs_enumeration(void **state)
                      PM_ELIMIT);
 }
 
+/* The grid of power --sequential and one row against the functions it
+ * combines. */
+static void test_power_row(void **state)
+{
+    (void)state;
+    double g[PM_SEQ_GRID_MAX];
+    assert_int_equal(pm_seq_effort_grid(0.8, 0.9, g), 11);
+    for (int i = 0; i <= 10; i++)
+        assert_true(g[i] == i / 10.0);
+    assert_int_equal(pm_seq_effort_grid(0.85, 0.95, g), 13);
+    const double want[] = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1};
+    for (int i = 0; i < 13; i++)
+        assert_true(g[i] == want[i]);
+    assert_int_equal(pm_seq_effort_grid(0, 0.05, g), 12);
+    assert_true(g[0] == 0 && g[1] == 0.05 && g[2] == 0.1);
+
+    pm_scheme sc;
+    assert_int_equal(pm_scheme_self(&sc, PM_CONV_GENERAL, 0.02, 0.5, NULL), PM_OK);
+    const double m0 = pm_scheme_pass(&sc, 0.8), m1 = pm_scheme_pass(&sc, 0.9);
+    const double etas[] = {0.5, 0.8, 0.85, 0.9, 1};
+    const pm_seq_verdict ville[] = {PM_SEQ_PASS, PM_SEQ_PASS, PM_SEQ_CONTINUE, PM_SEQ_FAIL,
+                                    PM_SEQ_FAIL};
+    for (int e = 0; e < 5; e++) {
+        pm_seq_power_row r;
+        assert_int_equal(pm_seq_power_at(&sc, 0.8, 0.9, 0.05, 0.1, 100, 5, 0.2, etas[e], &r, NULL),
+                         PM_OK);
+        double m = pm_scheme_pass(&sc, etas[e]);
+        pm_seq_oc oc;
+        double fail_by[261], naive[52];
+        assert_int_equal(pm_seq_operating(m0, m1, 0.05, 0.1, m, 100, &oc, NULL, NULL, NULL), PM_OK);
+        assert_true(r.oc.p_pass == oc.p_pass && r.oc.p_fail == oc.p_fail);
+        assert_true(r.oc.expected_pairs == oc.expected_pairs);
+        assert_int_equal(pm_seq_operating(m0, m1, 0.05, 0.1, m, 260, &oc, NULL, fail_by, NULL),
+                         PM_OK);
+        assert_int_equal(pm_seq_naive_fail(&sc, 0.8, 0.9, 0.2, m, 5, 52, naive, NULL), PM_OK);
+        const long looks[] = {4, 12, 52};
+        for (int k = 0; k < 3; k++) {
+            assert_int_equal(r.looks[k], looks[k]);
+            assert_true(r.seq_fail[k] == fail_by[5 * looks[k]]);
+            assert_true(r.naive_fail[k] == naive[looks[k] - 1]);
+        }
+        assert_int_equal(r.ville, ville[e]);
+        if (ville[e] == PM_SEQ_CONTINUE)
+            assert_true(isnan(r.ville_bound));
+        else
+            assert_true(r.ville_bound == (ville[e] == PM_SEQ_PASS ? 0.05 : 0.1));
+    }
+    pm_seq_power_row r;
+    pm_error err = {0};
+    pm_scheme perfect;
+    assert_int_equal(pm_scheme_self(&perfect, PM_CONV_GENERAL, 0, 0.5, NULL), PM_OK);
+    assert_int_equal(pm_seq_power_at(&perfect, 0.8, 1, 0.05, 0.05, 100, 5, 0.2, 0.5, &r, &err),
+                     PM_EINVAL);
+    assert_non_null(strstr(err.text, "m1 = 1"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_monte_carlo),
         cmocka_unit_test(test_oc_limits),
         cmocka_unit_test(test_naive_vs_enumeration),
+        cmocka_unit_test(test_power_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
