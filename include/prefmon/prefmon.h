@@ -31,6 +31,7 @@
 #include "prefmon/report.h"
 #include "prefmon/reproduce.h"
 #include "prefmon/rng.h"
+#include "prefmon/seq.h"
 #include "prefmon/sim.h"
 #include "prefmon/sim_score.h"
 #include "prefmon/status.h"

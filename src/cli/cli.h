@@ -144,6 +144,12 @@ typedef enum cli_opt {
     CLI_OPT_PAYMENTS,
     CLI_OPT_GAP_N,
     CLI_OPT_PLAN_MANIFEST,
+    /* power --sequential */
+    CLI_OPT_SEQUENTIAL,
+    CLI_OPT_ALPHA_PASS,
+    CLI_OPT_ALPHA_FAIL,
+    CLI_OPT_HORIZON,
+    CLI_OPT_PER_LOOK,
     CLI_OPT_END
 } cli_opt;
 

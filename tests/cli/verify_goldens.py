@@ -214,11 +214,95 @@ def parse(args):
     while i < len(args):
         a = args[i]
         if a.startswith('--'):
-            o[a[2:]] = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith('--') else ''
-            i += 2
+            has_value = i + 1 < len(args) and not args[i + 1].startswith('--')
+            o[a[2:]] = args[i + 1] if has_value else ''
+            i += 2 if has_value else 1
         else:
             i += 1
     return o
+
+
+def seq_oc(m0, m1, ap, af, m, horizon):
+    """The sequential test's decision curves by a plain DP over (pairs,
+    agreements) at 60 digits, every cell kept (no band, no rescaling)."""
+    la, ld = mp.log(m1 / m0), mp.log((1 - m1) / (1 - m0))
+    tp, tf = -mp.log(ap), -mp.log(af)
+    row = {0: mp.mpf(1)}
+    pass_by, fail_by = [mp.mpf(0)], [mp.mpf(0)]
+    expected = mp.mpf(1)
+    for j in range(1, horizon + 1):
+        new = {}
+        for a, v in row.items():
+            new[a + 1] = new.get(a + 1, 0) + v * m
+            new[a] = new.get(a, 0) + v * (1 - m)
+        ps = fs = mp.mpf(0)
+        row = {}
+        for a, v in new.items():
+            llr = a * la + (j - a) * ld
+            if llr >= tp:
+                ps += v
+            elif -llr >= tf:
+                fs += v
+            elif v != 0:
+                row[a] = v
+        pass_by.append(pass_by[-1] + ps)
+        fail_by.append(fail_by[-1] + fs)
+        if j < horizon:
+            expected += mp.fsum(row.values())
+    return pass_by, fail_by, mp.fsum(row.values()), expected
+
+
+def naive_fail(sc, eta0, eta1, max_error, m, per_look, looks):
+    """P(failed at a look <= l) of the fixed-n LR test re-run on the pooled
+    pairs, deciding when its error sum is <= max_error."""
+    w = [mp.mpf(1)]
+    failed, out = mp.mpf(0), []
+    for l in range(1, looks + 1):
+        for _ in range(per_look):
+            w = [(w[a] if a < len(w) else 0) * (1 - m) + (w[a - 1] * m if a > 0 else 0)
+                 for a in range(len(w) + 1)]
+        d = design(sc, eta0, eta1, l * per_look)
+        if d['error_sum'] <= max_error:
+            for a in range(min(d['k'], len(w))):
+                failed += w[a]
+                w[a] = mp.mpf(0)
+        out.append(failed)
+    return out
+
+
+def sequential_check(ctx, sc, o, rows):
+    eta0 = mp.mpf(o.get('eta0', '0.8'))
+    eta1 = mp.mpf(o.get('eta1', '0.9'))
+    ap, af = mp.mpf(o.get('alpha-pass', '0.05')), mp.mpf(o.get('alpha-fail', '0.05'))
+    horizon, b = int(o.get('horizon', '1000')), int(o.get('per-look', '5'))
+    max_error = mp.mpf(o.get('max-error', '0.2'))
+    m0, m1 = sc.m(eta0), sc.m(eta1)
+    grid = sorted(set([mp.mpf(i) / 10 for i in range(11)] + [eta0, eta1]))
+    if [r['eta'] for r in rows] != [float(e) for e in grid]:
+        problems.append(f'{ctx}: efforts {[r["eta"] for r in rows]} are not 0, 0.1, ..., 1 with eta0, eta1')
+        return
+    for r, eta in zip(rows, grid):
+        c2 = f'{ctx} eta={float(eta)}'
+        m = sc.m(eta)
+        close('m', r['m'], m, c2)
+        pb, fb, und, exp = seq_oc(m0, m1, ap, af, m, max(horizon, 52 * b))
+        close('p_pass', r['p_pass'], pb[horizon], c2)
+        close('p_fail', r['p_fail'], fb[horizon], c2)
+        if horizon >= 52 * b:
+            close('p_undecided', r['p_undecided'], und, c2)
+            close('expected_pairs', r['expected_pairs'], exp, c2)
+        for L in (4, 12, 52):
+            close(f'seq_fail_{L}', r[f'seq_fail_{L}'], fb[L * b], c2)
+        nf = naive_fail(sc, eta0, eta1, max_error, m, b, 52)
+        for L in (4, 12, 52):
+            close(f'naive_fail_{L}', r[f'naive_fail_{L}'], nf[L - 1], c2)
+        want = 'p_pass' if m <= m0 else 'p_fail' if m >= m1 else 'none'
+        if r['ville_bounds'] != want:
+            problems.append(f'{c2}: ville_bounds {r["ville_bounds"]}, independent {want}')
+        if want != 'none':
+            bound = ap if want == 'p_pass' else af
+            if mp.mpf(r[want]) > bound:
+                problems.append(f'{c2}: {want} {r[want]} exceeds Ville\'s bound {bound}')
 
 
 def samplesize_check(ctx, sc, eta0, eta1, target, got, alpha=None, max_n=10**7):
@@ -272,12 +356,17 @@ def verify(prefmon, case):
     ctx = os.path.basename(case.rstrip('/'))
     eta0 = mp.mpf(o.get('eta0', '0'))
     eta1 = mp.mpf(o['eta1']) if 'eta1' in o else None
+    if cmd == 'power' and 'sequential' in o:
+        eta0 = mp.mpf(o.get('eta0', '0.8'))
     if cmd in ('power', 'samplesize', 'estimate'):
         sc = Scheme(o)
-        close('c', out['c'], 2 * sc.slope, ctx)
-        if sc.kind == 'expert':
-            close('cbar', out['cbar'], sc.cbar, ctx)
-    if cmd == 'power':
+        for row in (out if isinstance(out, list) else [out]):
+            close('c', row['c'], 2 * sc.slope, ctx)
+            if sc.kind == 'expert':
+                close('cbar', row['cbar'], sc.cbar, ctx)
+    if cmd == 'power' and 'sequential' in o:
+        sequential_check(ctx, sc, o, out)
+    elif cmd == 'power':
         w = design(sc, eta0, eta1, int(float(o['n'])), o.get('alpha'))
         check_test(ctx, out, w)
         close('fisher_info0', out['fisher_info0'], sc.fisher(eta0), ctx)
