@@ -9,6 +9,7 @@
 #ifndef PREFMON_PREFMON_H
 #define PREFMON_PREFMON_H
 
+#include "prefmon/action.h"
 #include "prefmon/assess.h"
 #include "prefmon/binom.h"
 #include "prefmon/budget.h"
