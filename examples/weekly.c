@@ -2,7 +2,8 @@
 ** examples/weekly.c — a week of prefmon from a program, all in memory:
 ** label events built in the program, assess every annotator, design a
 ** binary contract for their number of duplicate pairs, pay each annotator
-** from their own outcome, and the payment table written to a memory buffer.
+** from their own outcome, the payment table written to a memory buffer and
+** read back, and the weekly HTML page built from all three into memory.
 ** No file is read or written.
 **
 ** Build it against an installed prefmon through pkg-config:
@@ -115,8 +116,38 @@ int main(void)
         return fail("payments", st, &err);
     fwrite(table.data, 1, table.len, stdout);
 
-    /* 5. the weekly page: pm_page_weekly(...) goes here once it lands. */
+    /* 5. the weekly page: the payments read back as the report reads them
+     *    (every row checked against the assessment), the page's numbers,
+     *    the page itself, rendered into memory */
+    pm_pay_table paid;
+    if ((st = pm_pay_read_table_mem(table.data, table.len, "payments", &paid, &err)) != PM_OK)
+        return fail("payments read back", st, &err);
+    pm_report_inputs rin = {0};
+    rin.assess = a;
+    rin.assess_path = "memory";
+    rin.contract = &c;
+    rin.model = &model;
+    rin.scheme = &scheme;
+    rin.contract_path = "memory";
+    rin.payments = &paid;
+    pm_report_data data;
+    if ((st = pm_report_data_build(&rin, &data, &err)) != PM_OK)
+        return fail("report data", st, &err);
+    pm_doc *page = NULL;
+    if ((st = pm_page_weekly(&data, &page, &err)) != PM_OK)
+        return fail("weekly page", st, &err);
+    pm_buffer html = {0};
+    pm_writer hw = pm_writer_buffer(&html);
+    if ((st = pm_doc_write_html_to(page, &hw, &err)) != PM_OK)
+        return fail("page", st, &err);
+    printf("weekly page: %zu bytes of HTML, %s\n", html.len,
+           html.len > 15 && memcmp(html.data, "<!DOCTYPE html>", 15) == 0 ? "<!DOCTYPE html>"
+                                                                          : "not HTML");
 
+    pm_buffer_free(&html);
+    pm_doc_free(page);
+    pm_report_data_free(&data);
+    pm_pay_table_free(&paid);
     pm_buffer_free(&table);
     pm_assess_free(a);
     return 0;

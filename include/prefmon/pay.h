@@ -250,6 +250,12 @@ typedef struct pm_pay_table {
  */
 PM_API pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err);
 
+/** pm_pay_read_table from len bytes at buf (the payment table held in
+ *  memory, e.g. written by pm_pay_write_table_to into a pm_buffer); name is
+ *  used in messages (NULL: "<memory>"). The same checks and messages. */
+PM_API pm_status pm_pay_read_table_mem(const char *buf, size_t len, const char *name,
+                                       pm_pay_table *out, pm_error *err);
+
 /** Free what pm_pay_read_table allocated and zero *t; NULL is a no-op. */
 PM_API void pm_pay_table_free(pm_pay_table *t);
 

@@ -26,6 +26,7 @@
 
 #include "prefmon/export.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
 
 PM_BEGIN_DECLS
 
@@ -129,6 +130,10 @@ PM_API pm_status pm_doc_plot_rule(pm_doc_plot *p, const char *name, double at, i
 
 /** Render the whole document as one self-contained HTML file. */
 PM_API pm_status pm_doc_write_html(const pm_doc *d, FILE *fp, pm_error *err);
+
+/** The same page through a pm_writer (prefmon/writer.h): byte for byte
+ *  what pm_doc_write_html writes. */
+PM_API pm_status pm_doc_write_html_to(const pm_doc *d, const pm_writer *w, pm_error *err);
 
 PM_END_DECLS
 

@@ -50,6 +50,8 @@ grep -q '^careful  60 of 60 pairs consistent  pass$' "$scratch/weekly.out" ||
     fail "examples/weekly: unexpected output: $(cat "$scratch/weekly.out")"
 grep -q '^annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit' "$scratch/weekly.out" ||
     fail "examples/weekly wrote no payment table"
+grep -q '^weekly page: [0-9][0-9]* bytes of HTML, <!DOCTYPE html>$' "$scratch/weekly.out" ||
+    fail "examples/weekly built no weekly page: $(tail -n 2 "$scratch/weekly.out")"
 (cd "$scratch/empty" && PREFMON_DATADIR=$datadir "$prefix/bin/prefmon" simulate --annotators 3 \
     --queue-length 20 --dup-count 4 --seed 1 >/dev/null 2>"$scratch/simulate.err") ||
     fail "installed simulate on the installed data: $(cat "$scratch/simulate.err")"

@@ -244,16 +244,12 @@ static pm_status no_repeats(const pm_pay_table *t, pm_error *err)
     return st;
 }
 
-pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err)
+/* The table from an open stream named `path` in messages; fp is closed. */
+static pm_status read_stream(FILE *fp, const char *path, pm_pay_table *out, pm_error *err)
 {
-    if (!path || !out)
-        return pm_error_set(err, PM_EINVAL, "pm_pay_read_table: no path or no table");
     memset(out, 0, sizeof *out);
     pm_pay_table t = {0};
     reader r = {.path = path};
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return pm_error_set(err, PM_EIO, "%s: cannot open: %s", path, strerror(errno));
     pm_status st = PM_OK;
     if (!(t.path = dup_str(path)))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
@@ -282,4 +278,33 @@ pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err)
     }
     *out = t;
     return PM_OK;
+}
+
+pm_status pm_pay_read_table(const char *path, pm_pay_table *out, pm_error *err)
+{
+    if (!path || !out)
+        return pm_error_set(err, PM_EINVAL, "pm_pay_read_table: no path or no table");
+    memset(out, 0, sizeof *out);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return pm_error_set(err, PM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    return read_stream(fp, path, out, err);
+}
+
+pm_status pm_pay_read_table_mem(const char *buf, size_t len, const char *name, pm_pay_table *out,
+                                pm_error *err)
+{
+    const char *nm = name ? name : "<memory>";
+    if (!out || (!buf && len))
+        return pm_error_set(err, PM_EINVAL, "pm_pay_read_table_mem: no buffer or no table");
+    memset(out, 0, sizeof *out);
+    /* fmemopen (POSIX.1-2008) over the caller's bytes: the same reader as
+     * for a file, so both give the same table and the same messages. An
+     * empty buffer is a one-byte stream that ends at once. */
+    FILE *fp = fmemopen((void *)(len ? buf : ""), len ? len : 1, "rb");
+    if (!fp)
+        return pm_error_set(err, PM_ENOMEM, "%s: cannot read from memory", nm);
+    if (!len)
+        fgetc(fp);
+    return read_stream(fp, nm, out, err);
 }

@@ -2,6 +2,7 @@
  * script inline. A Content-Security-Policy forbids every fetch, so the page
  * shows the same thing offline, in a mail attachment or printed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/internal.h"
@@ -236,4 +237,25 @@ pm_status pm_doc_write_html(const pm_doc *d, FILE *fp, pm_error *err)
     if (fflush(fp) != 0 || ferror(fp))
         return pm_error_set(err, PM_EIO, "write error (disk full?)");
     return PM_OK;
+}
+
+pm_status pm_doc_write_html_to(const pm_doc *d, const pm_writer *w, pm_error *err)
+{
+    if (!d || !w || !w->write)
+        return pm_error_set(err, PM_EINVAL, "no document or no writer");
+    /* The page is rendered into a memory stream (POSIX.1-2008
+     * open_memstream) by the one FILE* renderer, then handed over: a page
+     * is at most a few megabytes, and one renderer means one page. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp)
+        return pm_error_set(err, PM_ENOMEM, "out of memory rendering the page");
+    pm_status st = pm_doc_write_html(d, fp, err);
+    if (fclose(fp) != 0 && st == PM_OK)
+        st = pm_error_set(err, PM_ENOMEM, "out of memory rendering the page");
+    if (st == PM_OK)
+        st = pm_write(w, buf, len, err);
+    free(buf);
+    return st;
 }
