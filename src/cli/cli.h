@@ -141,6 +141,9 @@ typedef enum cli_opt {
     CLI_OPT_PAYMENTS,
     CLI_OPT_GAP_N,
     CLI_OPT_PLAN_MANIFEST,
+    /* history */
+    CLI_OPT_HISTORY,
+    CLI_OPT_PAIRS,
     CLI_OPT_END
 } cli_opt;
 
@@ -400,5 +403,6 @@ int cli_assess(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
 int cli_budget(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_history(int argc, char **argv);
 
 #endif

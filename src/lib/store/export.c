@@ -153,7 +153,7 @@ static pm_status one_table(pm_history *h, const table *t, int json, out *o, pm_e
     int r, first = 1;
     while ((r = pmx_step(h, st, what, err)) > 0 && !o->failed) {
         if (json) {
-            puts_(o, first ? "\n    {" : ",\n    {");
+            puts_(o, first ? "\n      {" : ",\n      {");
             for (int i = 0; i < nc; i++) {
                 if (i)
                     puts_(o, ", ");
@@ -174,7 +174,7 @@ static pm_status one_table(pm_history *h, const table *t, int json, out *o, pm_e
     }
     pmx_finalize(h, st);
     if (json)
-        puts_(o, first ? "]" : "\n  ]");
+        puts_(o, first ? "]" : "\n    ]");
     if (r < 0)
         return err ? err->code : PM_EIO;
     return PM_OK;
@@ -213,7 +213,7 @@ pm_status pm_history_export(pm_history *h, const char *table_name, pm_history_fo
         for (size_t i = 0; i < NTABLES && s == PM_OK; i++) {
             if (only && only != &tables[i])
                 continue;
-            puts_(&o, first ? "\n  " : ",\n  ");
+            puts_(&o, first ? "\n    " : ",\n    ");
             first = 0;
             s = one_table(h, &tables[i], 1, &o, err);
         }
