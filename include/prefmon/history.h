@@ -208,7 +208,8 @@ PM_API pm_status pm_history_last_labels(pm_history *h, const char *annotator,
  *  import (counted as new). */
 PM_API pm_status pm_history_mark_key(pm_history *h, const char *key, int *seen, pm_error *err);
 
-/** 1 in *seen when key was imported (committed), without marking it. */
+/** 1 in *seen when key was imported (committed, or marked by the import in
+ *  progress on this handle), without marking it. */
 PM_API pm_status pm_history_key_seen(pm_history *h, const char *key, int *seen, pm_error *err);
 
 /** Make the import visible (all or nothing). */

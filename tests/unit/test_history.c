@@ -736,6 +736,30 @@ static void test_readonly(void **state)
     hbackend_done(&b);
 }
 
+/* A password never reaches a message: the store's name hides it, in the
+ * user part and as a password= parameter. (No server needed: the connection
+ * fails, and its message names the store.) */
+static void test_name_hides_password(void **state)
+{
+    (void)state;
+    pm_history *h = NULL;
+    pm_error err = {0};
+    assert_int_equal(
+        pm_history_open("postgresql://ann:s3cret@/db?host=/nonexistent&port=1", 0, &h, &err),
+        PM_EIO);
+    assert_null(h);
+    assert_null(strstr(err.text, "s3cret"));
+    assert_string_equal(strstr(err.text, "postgresql://ann:***@/db?host=/nonexistent&port=1: "
+                                         "cannot connect: "),
+                        err.text);
+    assert_int_equal(
+        pm_history_open("postgres:///db?host=/nonexistent&password=s3cret&port=1", 0, &h, &err),
+        PM_EIO);
+    assert_null(strstr(err.text, "s3cret"));
+    assert_non_null(strstr(err.text, "postgres:///db?host=/nonexistent&password=***&port=1: "));
+    assert_int_equal(pm_history_open("", 0, &h, &err), PM_EINVAL);
+}
+
 static int setup_sqlite(void **state)
 {
     (void)state;
@@ -766,7 +790,8 @@ static int setup_pg(void **state)
 int main(void)
 {
     const struct CMUnitTest sqlite_tests[] = {BOTH_TESTS,
-                                              cmocka_unit_test(test_missing_and_corrupt)};
+                                              cmocka_unit_test(test_missing_and_corrupt),
+                                              cmocka_unit_test(test_name_hides_password)};
     const struct CMUnitTest pg_tests[] = {BOTH_TESTS};
     int fails = cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite, NULL);
     fails += cmocka_run_group_tests_name("postgresql", pg_tests, setup_pg, NULL);

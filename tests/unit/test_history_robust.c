@@ -221,6 +221,19 @@ static void test_killed_mid_import(void **state)
         long long n = 0;
         assert_whole(b.uri, &n);
         assert_true(n >= before);
+        /* the batch the child was in (kill-<it>-<landed>) imports again */
+        assert_int_equal(pm_history_open(b.uri, 0, &h, &err), PM_OK);
+        char like[32], name[64];
+        long long landed = 0;
+        snprintf(like, sizeof like, "kill-%d-%%", it);
+        assert_int_equal(pmx_scalar(h, "t", &err, &landed, NULL,
+                                    "SELECT COUNT(*) FROM batches WHERE name LIKE ?", "t", like),
+                         PM_OK);
+        snprintf(name, sizeof name, "kill-%d-%lld", it, landed);
+        if (imp(h, name, 0, &err) != PM_OK)
+            fail_msg("re-import of %s: %s", name, err.text);
+        pm_history_close(h);
+        assert_whole(b.uri, &n);
         before = n;
     }
     /* a new import after all that */
