@@ -648,6 +648,79 @@ static void test_foreign_store(void **state)
     hbackend_done(&b);
 }
 
+/* More pairs and labels than one multi-row statement holds (256 rows):
+ * every pair read back in order with its own bits, and of the labels given
+ * twice for one item in one call the later one kept. */
+static void test_many_rows(void **state)
+{
+    (void)state;
+    hbackend b;
+    assert_int_equal(hbackend_fresh(&b, g_pg), 0);
+    pm_history *h = open_ok(b.uri, PM_HISTORY_CREATE);
+    pm_error err = {0};
+    enum { N = 600 };
+    static pm_history_pair p[N];
+    static char items[N][16];
+    static pm_history_label l[2 * N];
+    long long cons = 0;
+    for (int i = 0; i < N; i++) {
+        snprintf(items[i], sizeof items[i], "it%04d", i);
+        p[i] = (pm_history_pair){.item = items[i],
+                                 .agree = (i * 37 % 11) > 3,
+                                 .q0 = 0.5,
+                                 .delta = 0.02,
+                                 .m0 = i / 1000.0,
+                                 .m1 = 1.0 / (i + 1)};
+        cons += p[i].agree;
+        /* each item twice: first "A", later "B" for even i, "tie" for odd */
+        l[i] = (pm_history_label){"ann", items[i], "A", NULL};
+        l[N + i] = (pm_history_label){"ann", items[N - 1 - i], (N - 1 - i) % 2 ? "tie" : "B", NULL};
+    }
+    pm_history_batch bt = {.name = "big"};
+    assert_int_equal(pm_history_begin_import(h, &bt, 0, &err), PM_OK);
+    pm_history_row r = {.annotator = "ann", .pairs = N, .consistent = cons, .duration_median = NAN};
+    assert_int_equal(pm_history_put_row(h, &r, &err), PM_OK);
+    assert_int_equal(pm_history_append_pairs(h, "ann", p, 300, &err), PM_OK);
+    assert_int_equal(pm_history_append_pairs(h, "ann", p + 300, N - 300, &err), PM_OK);
+    assert_int_equal(pm_history_put_last_labels(h, l, 2 * N, &err), PM_OK);
+    assert_int_equal(pm_history_commit(h, &err), PM_OK);
+    static pairs ps;
+    memset(&ps, 0, sizeof ps);
+    /* collect_pair keeps 256: walk in two looks, the first 256 and a count */
+    assert_int_equal(pm_history_annotator_pairs(h, "ann", collect_pair, &ps, &err), PM_OK);
+    assert_int_equal(ps.n, 256);
+    for (int k = 0; k < ps.n; k++) {
+        assert_int_equal(ps.seq[k], k + 1);
+        assert_string_equal(ps.item[k], items[k]);
+        assert_int_equal(ps.agree[k], p[k].agree);
+        assert_true(ps.m0[k] == p[k].m0 && ps.m1[k] == p[k].m1);
+    }
+    long long n = 0, last = 0;
+    assert_int_equal(pmx_scalar(h, "t", &err, &n, NULL,
+                                "SELECT COUNT(*) FROM pairs WHERE annotator = 'ann' AND seq "
+                                "BETWEEN 1 AND 600",
+                                ""),
+                     PM_OK);
+    assert_int_equal(n, N);
+    assert_int_equal(pmx_scalar(h, "t", &err, &last, NULL,
+                                "SELECT agree FROM pairs WHERE annotator = 'ann' AND seq = 600",
+                                ""),
+                     PM_OK);
+    assert_int_equal(last, p[N - 1].agree);
+    for (int i = 0; i < N; i += 7) {
+        char lab[8];
+        int found = 0;
+        assert_int_equal(
+            pm_history_get_last_label(h, "ann", items[i], &found, lab, sizeof lab, NULL, 0, &err),
+            PM_OK);
+        assert_int_equal(found, 1);
+        assert_string_equal(lab, i % 2 ? "tie" : "B");
+    }
+    assert_int_equal(pm_history_check(h, NULL, NULL, NULL, &err), PM_OK);
+    pm_history_close(h);
+    hbackend_done(&b);
+}
+
 /* ---- SQLite only ---- */
 
 static void test_missing_and_corrupt(void **state)
@@ -785,7 +858,8 @@ static int setup_pg(void **state)
         cmocka_unit_test(test_same_batch_twice), cmocka_unit_test(test_rollback_and_close),        \
         cmocka_unit_test(test_ledger), cmocka_unit_test(test_export),                              \
         cmocka_unit_test(test_check_finds_tampering), cmocka_unit_test(test_schema_versions),      \
-        cmocka_unit_test(test_foreign_store), cmocka_unit_test(test_readonly)
+        cmocka_unit_test(test_foreign_store), cmocka_unit_test(test_readonly),                     \
+        cmocka_unit_test(test_many_rows)
 
 int main(void)
 {

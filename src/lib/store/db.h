@@ -111,6 +111,11 @@ pm_status pmx_run(pm_history *h, const char *what, pm_error *err, const char *sq
 pm_status pmx_scalar(pm_history *h, const char *what, pm_error *err, long long *v, int *found,
                      const char *sql, const char *types, ...);
 
+/* "head VALUES (?, ...), (?, ...) tail" with rows groups of cols
+ * placeholders, malloc'd (NULL when out of memory): many rows in one
+ * statement, one round trip to a server instead of one per row. */
+char *pmx_values_sql(const char *head, int cols, size_t rows, const char *tail);
+
 /* Read transactions for multi-query reads (a consistent snapshot); no-ops
  * inside an import. */
 pm_status pmx_read_begin(pm_history *h, pm_error *err);

@@ -22,13 +22,11 @@ typedef struct pg_db {
     int readonly;
 } pg_db;
 
-#define PG_MAX_PARAMS 32
-
 struct pmx_stmt {
     pg_db *db;
     char *sql;
     int nparams;
-    char *params[PG_MAX_PARAMS];
+    char **params; /* nparams, NULL for SQL NULL */
     PGresult *res;
     int row, nrows;
 };
@@ -88,10 +86,10 @@ static pm_status pg_prepare(pmx_db *db, const char *sql, pmx_stmt **out, pm_erro
         if (n > s->nparams)
             s->nparams = n;
     }
-    if (s->nparams > PG_MAX_PARAMS) {
+    if (s->nparams && !(s->params = calloc((size_t)s->nparams, sizeof *s->params))) {
         free(s->sql);
         free(s);
-        return pm_error_set(err, PM_EINVAL, "too many parameters");
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
     }
     *out = s;
     return PM_OK;
@@ -181,6 +179,7 @@ static void pg_finalize(pmx_stmt *st)
     PQclear(st->res);
     for (int i = 0; i < st->nparams; i++)
         free(st->params[i]);
+    free(st->params);
     free(st->sql);
     free(st);
 }

@@ -225,6 +225,13 @@ pm_status pm_history_begin_import(pm_history *h, const pm_history_batch *b, unsi
             *err = e;
         return pmx_fail(h, err, "cannot start the import");
     }
+    /* PostgreSQL: besides the writers' advisory lock (db_pg.c), a table
+     * lock that any other client writing batches respects too; plain reads
+     * go on. */
+    if (h->db->dialect == PMX_PG &&
+        (s = pmx_exec(h, "LOCK TABLE batches IN SHARE ROW EXCLUSIVE MODE",
+                      "cannot lock the batches table", err)) != PM_OK)
+        goto fail;
     earlier found[16];
     size_t n = 0;
     if ((s = find_earlier(h, b, found, 16, &n, err)) != PM_OK)
@@ -345,6 +352,9 @@ pm_status pm_history_put_row(pm_history *h, const pm_history_row *r, pm_error *e
     return PM_OK;
 }
 
+/* Rows per multi-row INSERT: few round trips, statements of a sane size. */
+#define CHUNK 256
+
 pm_status pm_history_append_pairs(pm_history *h, const char *ann, const pm_history_pair *p,
                                   size_t n, pm_error *err)
 {
@@ -353,6 +363,12 @@ pm_status pm_history_append_pairs(pm_history *h, const char *ann, const pm_histo
         return s;
     if (!ann || !*ann)
         return pm_error_set(err, PM_EINVAL, "%s: append_pairs: no annotator", h->name);
+    for (size_t i = 0; i < n; i++)
+        if (!p[i].item || (p[i].agree != 0 && p[i].agree != 1))
+            return pm_error_set(err, PM_EINVAL,
+                                "%s: annotator '%s': pair %zu has no item or an agree that is "
+                                "not 0 or 1",
+                                h->name, ann, i + 1);
     char what[320];
     snprintf(what, sizeof what, "cannot store the pairs of annotator '%.200s'", ann);
     long long seq = 0;
@@ -360,34 +376,42 @@ pm_status pm_history_append_pairs(pm_history *h, const char *ann, const pm_histo
                         "SELECT COALESCE(MAX(seq), 0) FROM pairs WHERE annotator = ?", "t", ann)) !=
         PM_OK)
         return track(h, s);
-    pmx_stmt *st;
-    if ((s = pmx_prep(h,
-                      "INSERT INTO pairs (annotator, seq, batch_id, item, agree, q0, delta, m0, "
-                      "m1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      what, &st, err)) != PM_OK)
-        return track(h, s);
-    for (size_t i = 0; i < n; i++) {
-        if (!p[i].item || (p[i].agree != 0 && p[i].agree != 1)) {
-            s = pm_error_set(err, PM_EINVAL,
-                             "%s: annotator '%s': pair %zu has no item or an "
-                             "agree that is not 0 or 1",
-                             h->name, ann, i + 1);
-            break;
+    pmx_stmt *st = NULL;
+    size_t prepared = 0; /* rows of st */
+    for (size_t at = 0; at < n && s == PM_OK; at += CHUNK) {
+        size_t rows = n - at < CHUNK ? n - at : CHUNK;
+        if (rows != prepared) {
+            pmx_finalize(h, st);
+            st = NULL;
+            char *sql = pmx_values_sql(
+                "INSERT INTO pairs (annotator, seq, batch_id, item, agree, q0, delta, m0, m1)", 9,
+                rows, "");
+            if (!sql) {
+                s = pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name);
+                break;
+            }
+            s = pmx_prep(h, sql, what, &st, err);
+            free(sql);
+            if (s != PM_OK)
+                break;
+            prepared = rows;
         }
         pmx_reset(h, st);
-        pmx_bind_text(h, st, 1, ann);
-        pmx_bind_int(h, st, 2, seq + (long long)i + 1);
-        pmx_bind_int(h, st, 3, h->batch_id);
-        pmx_bind_text(h, st, 4, p[i].item);
-        pmx_bind_int(h, st, 5, p[i].agree);
-        pmx_bind_double(h, st, 6, p[i].q0);
-        pmx_bind_double(h, st, 7, p[i].delta);
-        pmx_bind_double(h, st, 8, p[i].m0);
-        pmx_bind_double(h, st, 9, p[i].m1);
-        if (pmx_step(h, st, what, err) < 0) {
-            s = err ? err->code : PM_EIO;
-            break;
+        for (size_t r = 0; r < rows; r++) {
+            const pm_history_pair *q = &p[at + r];
+            int b = (int)(9 * r);
+            pmx_bind_text(h, st, b + 1, ann);
+            pmx_bind_int(h, st, b + 2, seq + (long long)(at + r) + 1);
+            pmx_bind_int(h, st, b + 3, h->batch_id);
+            pmx_bind_text(h, st, b + 4, q->item);
+            pmx_bind_int(h, st, b + 5, q->agree);
+            pmx_bind_double(h, st, b + 6, q->q0);
+            pmx_bind_double(h, st, b + 7, q->delta);
+            pmx_bind_double(h, st, b + 8, q->m0);
+            pmx_bind_double(h, st, b + 9, q->m1);
         }
+        if (pmx_step(h, st, what, err) < 0)
+            s = err ? err->code : PM_EIO;
     }
     pmx_finalize(h, st);
     return track(h, s);
@@ -424,37 +448,81 @@ pm_status pm_history_get_last_label(pm_history *h, const char *ann, const char *
     return PM_OK;
 }
 
+/* A label's key and position, sorted to keep the last of each key. */
+typedef struct keyed {
+    const char *annotator, *item;
+    size_t pos;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->annotator, y->annotator);
+    if (!c)
+        c = strcmp(x->item, y->item);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
 pm_status pm_history_put_last_labels(pm_history *h, const pm_history_label *l, size_t n,
                                      pm_error *err)
 {
     pm_status s = guard(h, "put_last_labels", err);
     if (s != PM_OK)
         return s;
+    for (size_t i = 0; i < n; i++)
+        if (!l[i].annotator || !l[i].item || !l[i].label)
+            return pm_error_set(err, PM_EINVAL,
+                                "%s: last label %zu has no annotator, item or label", h->name,
+                                i + 1);
+    /* One statement may not set a key twice (PostgreSQL refuses it): of
+     * the labels of one (annotator, item), the last given wins. */
+    keyed *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t m = 0;
+    if (!idx)
+        return track(h, pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name));
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (keyed){l[i].annotator, l[i].item, i};
+    qsort(idx, n, sizeof *idx, by_key);
+    for (size_t i = 0; i < n; i++)
+        if (i + 1 == n || strcmp(idx[i].annotator, idx[i + 1].annotator) ||
+            strcmp(idx[i].item, idx[i + 1].item))
+            idx[m++] = idx[i];
     const char *what = "cannot store the last labels";
-    pmx_stmt *st;
-    if ((s = pmx_prep(h,
-                      "INSERT INTO last_labels (annotator, item, label, batch_id) "
-                      "VALUES (?, ?, ?, ?) ON CONFLICT (annotator, item) DO UPDATE SET "
-                      "label = excluded.label, batch_id = excluded.batch_id",
-                      what, &st, err)) != PM_OK)
-        return track(h, s);
-    for (size_t i = 0; i < n; i++) {
-        if (!l[i].annotator || !l[i].item || !l[i].label) {
-            s = pm_error_set(err, PM_EINVAL, "%s: last label %zu has no annotator, item or label",
-                             h->name, i + 1);
-            break;
+    pmx_stmt *st = NULL;
+    size_t prepared = 0;
+    for (size_t at = 0; at < m && s == PM_OK; at += CHUNK) {
+        size_t rows = m - at < CHUNK ? m - at : CHUNK;
+        if (rows != prepared) {
+            pmx_finalize(h, st);
+            st = NULL;
+            char *sql = pmx_values_sql("INSERT INTO last_labels (annotator, item, label, batch_id)",
+                                       4, rows,
+                                       "ON CONFLICT (annotator, item) DO UPDATE SET label = "
+                                       "excluded.label, batch_id = excluded.batch_id");
+            if (!sql) {
+                s = pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name);
+                break;
+            }
+            s = pmx_prep(h, sql, what, &st, err);
+            free(sql);
+            if (s != PM_OK)
+                break;
+            prepared = rows;
         }
         pmx_reset(h, st);
-        pmx_bind_text(h, st, 1, l[i].annotator);
-        pmx_bind_text(h, st, 2, l[i].item);
-        pmx_bind_text(h, st, 3, l[i].label);
-        pmx_bind_int(h, st, 4, h->batch_id);
-        if (pmx_step(h, st, what, err) < 0) {
-            s = err ? err->code : PM_EIO;
-            break;
+        for (size_t r = 0; r < rows; r++) {
+            const pm_history_label *q = &l[idx[at + r].pos];
+            int b = (int)(4 * r);
+            pmx_bind_text(h, st, b + 1, q->annotator);
+            pmx_bind_text(h, st, b + 2, q->item);
+            pmx_bind_text(h, st, b + 3, q->label);
+            pmx_bind_int(h, st, b + 4, h->batch_id);
         }
+        if (pmx_step(h, st, what, err) < 0)
+            s = err ? err->code : PM_EIO;
     }
     pmx_finalize(h, st);
+    free(idx);
     return track(h, s);
 }
 

@@ -215,6 +215,32 @@ pm_status pmx_scalar(pm_history *h, const char *what, pm_error *err, long long *
     return r < 0 ? (err && err->code ? err->code : PM_EIO) : PM_OK;
 }
 
+char *pmx_values_sql(const char *head, int cols, size_t rows, const char *tail)
+{
+    size_t hl = strlen(head), tl = strlen(tail), group = 3 * (size_t)cols + 4;
+    char *sql = malloc(hl + tl + rows * group + 16), *o = sql;
+    if (!sql)
+        return NULL;
+    memcpy(o, head, hl);
+    o += hl;
+    memcpy(o, " VALUES ", 8);
+    o += 8;
+    for (size_t r = 0; r < rows; r++) {
+        if (r)
+            *o++ = ',';
+        *o++ = '(';
+        for (int c = 0; c < cols; c++) {
+            if (c)
+                *o++ = ',';
+            *o++ = '?';
+        }
+        *o++ = ')';
+    }
+    *o++ = ' ';
+    memcpy(o, tail, tl + 1);
+    return sql;
+}
+
 pm_status pmx_read_begin(pm_history *h, pm_error *err)
 {
     if (h->in_import)
