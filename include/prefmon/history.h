@@ -22,8 +22,10 @@
 ** connection lost or a call failed in between leaves the store as it was
 ** (after a failed call inside an import, only pm_history_rollback is
 ** allowed). Two imports at once are serialised: the second waits for the
-** first (SQLite: up to the busy timeout; PostgreSQL: a lock on the batches
-** table) and then lands, or is refused (PM_EIO "busy"); never a mix.
+** first (SQLite: BEGIN IMMEDIATE with a 5 s busy timeout; PostgreSQL: an
+** advisory lock and a lock on the batches table, with a 5 s lock_timeout)
+** and then lands, or after 5 s is refused (PM_EIO, "busy" in the message);
+** never a mix.
 **
 ** Errors: every message starts with the store's name (the SQLite path, or
 ** the PostgreSQL URI without its password) and says what failed:
@@ -193,7 +195,8 @@ PM_API pm_status pm_history_get_last_label(pm_history *h, const char *annotator,
                                            int *found, char *label, size_t label_size, char *batch,
                                            size_t batch_size, pm_error *err);
 
-/** Set the last label of each (annotator, item) to this import's. */
+/** Set the last label of each (annotator, item) to this import's (when
+ *  labels repeats a key, the later entry wins). */
 PM_API pm_status pm_history_put_last_labels(pm_history *h, const pm_history_label *labels, size_t n,
                                             pm_error *err);
 

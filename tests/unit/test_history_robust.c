@@ -175,6 +175,54 @@ static void test_two_imports_at_once(void **state)
     hbackend_done(&b);
 }
 
+/* An import that waits more than 5 s for another is refused as busy,
+ * cleanly: the holder's import then lands, the store checks clean. */
+static void test_busy_refused(void **state)
+{
+    (void)state;
+    hbackend b;
+    assert_int_equal(hbackend_fresh(&b, g_pg), 0);
+    pm_history *h = NULL;
+    pm_error err = {0};
+    assert_int_equal(pm_history_open(b.uri, PM_HISTORY_CREATE, &h, &err), PM_OK);
+    pm_history_batch bt = {.name = "holder"};
+    assert_int_equal(pm_history_begin_import(h, &bt, 0, &err), PM_OK);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        pm_history *c = NULL;
+        pm_error e = {0};
+        if (pm_history_open(b.uri, 0, &c, &e) != PM_OK)
+            _exit(1);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        pm_status st = imp(c, "waiter", 0, &e);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double waited = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        pm_history_close(c);
+        if (st == PM_EIO && strstr(e.text, "busy") && strstr(e.text, "cannot start the import") &&
+            waited >= 4.5)
+            _exit(0);
+        fprintf(stderr, "waiter: status %d after %.1f s: %s\n", (int)st, waited, e.text);
+        _exit(2);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws));
+    assert_int_equal(WEXITSTATUS(ws), 0);
+    pm_history_row r = {.annotator = "alice"};
+    assert_int_equal(pm_history_put_row(h, &r, &err), PM_OK);
+    assert_int_equal(pm_history_commit(h, &err), PM_OK);
+    pm_history_close(h);
+    long long n = 0;
+    assert_int_equal(pm_history_open(b.uri, 0, &h, &err), PM_OK);
+    assert_int_equal(pmx_scalar(h, "t", &err, &n, NULL, "SELECT COUNT(*) FROM batches", ""), PM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(pm_history_check(h, NULL, NULL, NULL, &err), PM_OK);
+    pm_history_close(h);
+    hbackend_done(&b);
+}
+
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static unsigned rnd(unsigned n)
 {
@@ -320,10 +368,12 @@ int main(void)
     const struct CMUnitTest sqlite_tests[] = {
         cmocka_unit_test(test_two_imports_at_once),
         cmocka_unit_test(test_killed_mid_import),
+        cmocka_unit_test(test_busy_refused),
     };
     const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test(test_two_imports_at_once),
         cmocka_unit_test(test_killed_mid_import),
+        cmocka_unit_test(test_busy_refused),
         cmocka_unit_test(test_server_goes_away),
     };
     int fails = cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite, NULL);

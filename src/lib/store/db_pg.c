@@ -2,8 +2,9 @@
  * run with PQexecParams on its first step and its rows walked from the
  * result. A write transaction takes a transaction-scoped advisory lock
  * first, so that two imports (and a store being created) are serialised:
- * the second waits for the first to commit or roll back, then sees its
- * rows. Read-only handles run every transaction READ ONLY. */
+ * the second waits for the first to commit or roll back (up to 5 s, the
+ * lock_timeout, as SQLite's busy timeout), then sees its rows. Read-only
+ * handles run every transaction READ ONLY. */
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,6 +55,9 @@ static pm_status res_check(pg_db *d, PGresult *r, pm_error *err)
     /* class 23: integrity constraint violation; 22: data exception */
     if (state && (!strncmp(state, "23", 2) || !strncmp(state, "22", 2)) && err)
         err->code = st = PM_EPARSE;
+    if (state && !strcmp(state, "55P03") && err) /* lock_not_available: lock_timeout */
+        snprintf(err->text + strlen(err->text), sizeof err->text - strlen(err->text),
+                 " (busy: another process holds the store for more than 5 s)");
     if (state && !strcmp(state, "25006") && err) /* read_only_sql_transaction */
         snprintf(err->text + strlen(err->text), sizeof err->text - strlen(err->text),
                  " (the store is opened read-only)");
@@ -252,9 +256,14 @@ pm_status pmx_pg_open(const char *uri, const char *name, unsigned flags, pmx_db 
     }
     /* The server's notices must not reach stderr from a library. */
     PQsetNoticeProcessor(d->conn, quiet, NULL);
+    /* lock_timeout: a writer waits for another as long as SQLite's busy
+     * timeout, then is refused ("busy") instead of hanging behind a stuck
+     * client. */
     PGresult *r = PQexec(d->conn, d->readonly ? "SET default_transaction_read_only = on; "
-                                                "SET client_min_messages = warning"
-                                              : "SET client_min_messages = warning");
+                                                "SET client_min_messages = warning; "
+                                                "SET lock_timeout = '5s'"
+                                              : "SET client_min_messages = warning; "
+                                                "SET lock_timeout = '5s'");
     pm_status st = res_check(d, r, err);
     PQclear(r);
     if (st != PM_OK) {
