@@ -721,6 +721,49 @@ static void test_many_rows(void **state)
     hbackend_done(&b);
 }
 
+/* A walk started from another walk's callback (every batch, and inside it
+ * an annotator's rows) works and leaves the handle usable for an import. */
+typedef struct nested {
+    pm_history *h;
+    int batches, rows;
+} nested;
+
+static int count_rows(void *ctx, const pm_history_row *r)
+{
+    (void)r;
+    ((nested *)ctx)->rows++;
+    return 0;
+}
+
+static int nested_batch(void *ctx, const pm_history_batch *b)
+{
+    (void)b;
+    nested *n = ctx;
+    n->batches++;
+    pm_error err = {0};
+    if (pm_history_annotator_rows(n->h, "alice", count_rows, n, &err) != PM_OK)
+        fail_msg("nested: %s", err.text);
+    return 0;
+}
+
+static void test_nested_walks(void **state)
+{
+    (void)state;
+    hbackend b;
+    assert_int_equal(hbackend_fresh(&b, g_pg), 0);
+    pm_history *h = open_ok(b.uri, PM_HISTORY_CREATE);
+    pm_error err = {0};
+    assert_int_equal(w_import(h, 1, 0, &err), PM_OK);
+    assert_int_equal(w_import(h, 2, 0, &err), PM_OK);
+    nested n = {h, 0, 0};
+    assert_int_equal(pm_history_list_batches(h, nested_batch, &n, &err), PM_OK);
+    assert_int_equal(n.batches, 2);
+    assert_int_equal(n.rows, 4);
+    assert_int_equal(w_import(h, 3, 0, &err), PM_OK);
+    pm_history_close(h);
+    hbackend_done(&b);
+}
+
 /* ---- SQLite only ---- */
 
 static void test_missing_and_corrupt(void **state)
@@ -859,7 +902,7 @@ static int setup_pg(void **state)
         cmocka_unit_test(test_ledger), cmocka_unit_test(test_export),                              \
         cmocka_unit_test(test_check_finds_tampering), cmocka_unit_test(test_schema_versions),      \
         cmocka_unit_test(test_foreign_store), cmocka_unit_test(test_readonly),                     \
-        cmocka_unit_test(test_many_rows)
+        cmocka_unit_test(test_many_rows), cmocka_unit_test(test_nested_walks)
 
 int main(void)
 {

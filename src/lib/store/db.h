@@ -83,6 +83,7 @@ struct pm_history {
     char *batch_name;
     long long keys_new, keys_skipped;
     char *replaced;
+    int reading; /* depth of read walks (a callback may start another) */
 };
 
 /* Fill err as "store: what: <err's current text>", keeping its code. */

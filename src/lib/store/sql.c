@@ -243,20 +243,25 @@ char *pmx_values_sql(const char *head, int cols, size_t rows, const char *tail)
 
 pm_status pmx_read_begin(pm_history *h, pm_error *err)
 {
-    if (h->in_import)
+    /* inside an import, or a walk started from another walk's callback:
+     * already in a transaction */
+    if (h->in_import || h->reading++)
         return PM_OK;
     pm_error e = {0};
     pm_status s = h->db->ops->begin(h->db, 0, &e);
-    if (s != PM_OK && err) {
-        *err = e;
-        pmx_fail(h, err, "cannot start reading");
+    if (s != PM_OK) {
+        h->reading = 0;
+        if (err) {
+            *err = e;
+            pmx_fail(h, err, "cannot start reading");
+        }
     }
     return s;
 }
 
 void pmx_read_end(pm_history *h)
 {
-    if (!h->in_import)
+    if (!h->in_import && h->reading && --h->reading == 0)
         h->db->ops->rollback(h->db);
 }
 
