@@ -43,7 +43,8 @@
 ** Reading: the list/query functions call a callback once per record; the
 ** strings in the record are valid only during the callback (copy what you
 ** keep). A callback returning nonzero stops the walk; the call then
-** returns PM_OK.
+** returns PM_OK. A callback may read (start another walk) but not write:
+** an import or a ledger append from inside one is PM_EINVAL.
 **
 ** Ownership: pm_history is an opaque handle owned by the caller (free with
 ** pm_history_close). Every struct passed in is borrowed for the call only.

@@ -741,6 +741,10 @@ static int nested_batch(void *ctx, const pm_history_batch *b)
     nested *n = ctx;
     n->batches++;
     pm_error err = {0};
+    /* writing from inside a walk is refused, not half-done */
+    pm_history_batch bt = {.name = "inner"};
+    if (pm_history_begin_import(n->h, &bt, 0, &err) != PM_EINVAL)
+        fail_msg("an import from inside a walk was not refused");
     if (pm_history_annotator_rows(n->h, "alice", count_rows, n, &err) != PM_OK)
         fail_msg("nested: %s", err.text);
     return 0;

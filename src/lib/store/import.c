@@ -210,6 +210,9 @@ pm_status pm_history_begin_import(pm_history *h, const pm_history_batch *b, unsi
                             h->name);
     if (h->in_import)
         return pm_error_set(err, PM_EINVAL, "%s: an import is already in progress", h->name);
+    if (h->reading)
+        return pm_error_set(err, PM_EINVAL, "%s: cannot import from inside a read callback",
+                            h->name);
     if (!b || !b->name || !*b->name)
         return pm_error_set(err, PM_EINVAL, "%s: cannot import: the batch has no name", h->name);
     for (size_t i = 0; i < b->n_files; i++)

@@ -31,8 +31,9 @@ pm_status pm_history_ledger_append(pm_history *h, const pm_history_ledger *e, si
                             "%s: cannot write the ledger: the store is opened "
                             "read-only",
                             h->name);
-    if (h->in_import)
-        return pm_error_set(err, PM_EINVAL, "%s: cannot write the ledger during an import",
+    if (h->in_import || h->reading)
+        return pm_error_set(err, PM_EINVAL,
+                            "%s: cannot write the ledger during an import or a read callback",
                             h->name);
     for (size_t i = 0; i < n; i++)
         if (!e[i].batch || !*e[i].batch || !e[i].annotator || !*e[i].annotator || e[i].cents < 0 ||
