@@ -370,6 +370,18 @@ static int table_fits(const pm_assess *a, size_t max_bytes)
 
 static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, char **paths, int n)
 {
+    /* A log given twice (however spelled, or through a link) would pair every
+     * row with its own copy: refused before anything is read (the reader
+     * refuses it too, but only when it reaches the second name). "-" is
+     * standard input, which pm_path_same cannot compare by name. */
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (strcmp(paths[i], "-") && strcmp(paths[j], "-") && pm_path_same(paths[i], paths[j])) {
+                cli_error("%s and %s are the same file: every row would be paired with its own "
+                          "copy; give each log once",
+                          paths[i], paths[j]);
+                return CLI_EUSAGE;
+            }
     pm_error err = {0};
     pm_assess_options ao = o->ao;
     ao.max_bytes = (size_t)o->max_memory;
