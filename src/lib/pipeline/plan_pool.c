@@ -12,6 +12,7 @@
 #include "core/lines.h"
 #include "io/json_file.h"
 #include "prefmon/plan.h"
+#include "prefmon/sha256.h"
 
 struct pm_plan_pool {
     char **key, **a, **b;
@@ -21,105 +22,17 @@ struct pm_plan_pool {
     size_t nslot;
 };
 
-/* ---- SHA-256 (FIPS 180-4), transcribed ------------------------------- */
-
-typedef struct sha256 {
-    uint32_t h[8];
-    unsigned char buf[64];
-    size_t used;
-    uint64_t bytes;
-} sha256;
-
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-static uint32_t ror(uint32_t x, int k)
-{
-    return (x >> k) | (x << (32 - k));
-}
-
-static void sha_block(sha256 *s, const unsigned char *p)
-{
-    uint32_t w[64], v[8];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    memcpy(v, s->h, sizeof v);
-    for (int i = 0; i < 64; i++) {
-        uint32_t S1 = ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25);
-        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-        uint32_t t1 = v[7] + S1 + ch + K[i] + w[i];
-        uint32_t S0 = ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22);
-        uint32_t mj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-        memmove(v + 1, v, 7 * sizeof v[0]);
-        v[4] += t1;
-        v[0] = t1 + S0 + mj;
-    }
-    for (int i = 0; i < 8; i++)
-        s->h[i] += v[i];
-}
-
-static void sha_init(sha256 *s)
-{
-    static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(s->h, H0, sizeof H0);
-    s->used = 0;
-    s->bytes = 0;
-}
-
-static void sha_add(sha256 *s, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    s->bytes += len;
-    while (len > 0) {
-        size_t take = 64 - s->used < len ? 64 - s->used : len;
-        memcpy(s->buf + s->used, p, take);
-        s->used += take;
-        p += take;
-        len -= take;
-        if (s->used == 64) {
-            sha_block(s, s->buf);
-            s->used = 0;
-        }
-    }
-}
-
-static void sha_end(sha256 *s, unsigned char out[32])
-{
-    uint64_t bits = s->bytes * 8;
-    unsigned char pad = 0x80, zero = 0, len[8];
-    sha_add(s, &pad, 1);
-    while (s->used != 56)
-        sha_add(s, &zero, 1);
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)(bits >> (56 - 8 * i));
-    sha_add(s, len, 8);
-    for (int i = 0; i < 32; i++)
-        out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
+/* The content key: the first 16 bytes of SHA-256(a NUL b) in hex (core's
+ * FIPS 180-4 implementation, the one that also names a batch's files). */
 void pm_plan_content_key(const char *a, const char *b, char key[PM_PLAN_KEY_SIZE])
 {
-    sha256 s;
+    pm_sha256 s;
     unsigned char d[32];
-    sha_init(&s);
-    sha_add(&s, a ? a : "", strlen(a ? a : ""));
-    sha_add(&s, "", 1);
-    sha_add(&s, b ? b : "", strlen(b ? b : ""));
-    sha_end(&s, d);
+    pm_sha256_init(&s);
+    pm_sha256_update(&s, a ? a : "", strlen(a ? a : ""));
+    pm_sha256_update(&s, "", 1);
+    pm_sha256_update(&s, b ? b : "", strlen(b ? b : ""));
+    pm_sha256_final(&s, d);
     for (int i = 0; i < 16; i++)
         snprintf(key + 2 * i, 3, "%02x", d[i]);
 }
