@@ -80,4 +80,3 @@ PM_API pm_status pm_csv_write_cell_to(const pm_writer *w, const char *text, pm_e
 PM_END_DECLS
 
 #endif
-

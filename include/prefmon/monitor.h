@@ -122,6 +122,11 @@ typedef struct pm_test_request {
 /** The defaults above (scheme NULL: set it). */
 PM_API void pm_test_request_default(pm_test_request *req);
 
+/** The defaults with scheme, eta0 and eta1 set: the likelihood-ratio test
+ *  of m(eta0) against m(eta1) that assess, simulate and the sequential
+ *  module's naive rule design. */
+PM_API pm_test_request pm_test_request_lr(const pm_scheme *sc, double eta0, double eta1);
+
 /** Design the test for n items by req->rule (alpha used by PM_RULE_LEVEL
  *  only) and compute its errors. PM_EINVAL unless req and its scheme are
  *  given, 0 <= eta0 < eta1 <= 1, n >= 1, 0 < alpha < 1 (level rule). Ties

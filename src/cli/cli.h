@@ -328,7 +328,6 @@ pm_rule cli_test_rule(const cli_testopts *o);
 pm_test_request cli_test_request(const cli_testopts *o, const pm_scheme *sc);
 /* The likelihood-ratio test of eta0 against eta1 on sc (what assess applies,
  * whatever the options' rule). */
-pm_test_request cli_lr_request(const pm_scheme *sc, double eta0, double eta1);
 /* Write the one-row result of power / samplesize to stdout: the scheme, the
  * test, the target (with_target) and the Fisher information at eta0 and
  * eta1. Returns an exit code. */

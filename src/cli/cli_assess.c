@@ -376,7 +376,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
      * standard input, which pm_path_same cannot compare by name. */
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
-            if (strcmp(paths[i], "-") && strcmp(paths[j], "-") && pm_path_same(paths[i], paths[j])) {
+            if (strcmp(paths[i], "-") && strcmp(paths[j], "-") &&
+                pm_path_same(paths[i], paths[j])) {
                 cli_error("%s and %s are the same file: every row would be paired with its own "
                           "copy; give each log once",
                           paths[i], paths[j]);

@@ -28,7 +28,7 @@ static void row(out_table *tab, const cli_monitor *mon, const cli_testopts *to, 
 {
     const pm_scheme *sc = &mon->scheme;
     pm_test t;
-    pm_test_request tr = cli_lr_request(sc, to->eta0, to->eta1);
+    pm_test_request tr = pm_test_request_lr(sc, to->eta0, to->eta1);
     pm_status st = pm_samplesize(&tr, to->target, to->max_n, &t, NULL);
     out_row(tab);
     cli_monitor_cells(tab, mon);

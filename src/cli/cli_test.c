@@ -106,19 +106,9 @@ pm_rule cli_test_rule(const cli_testopts *o)
 
 pm_test_request cli_test_request(const cli_testopts *o, const pm_scheme *sc)
 {
-    pm_test_request r = cli_lr_request(sc, o->eta0, o->eta1);
+    pm_test_request r = pm_test_request_lr(sc, o->eta0, o->eta1);
     r.rule = cli_test_rule(o);
     r.alpha = o->alpha;
-    return r;
-}
-
-pm_test_request cli_lr_request(const pm_scheme *sc, double eta0, double eta1)
-{
-    pm_test_request r;
-    pm_test_request_default(&r);
-    r.scheme = sc;
-    r.eta0 = eta0;
-    r.eta1 = eta1;
     return r;
 }
 

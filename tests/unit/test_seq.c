@@ -28,15 +28,12 @@
 #include "prefmon/rng.h"
 #include "prefmon/seq.h"
 
-/* The likelihood-ratio test request for (sc, eta0, eta1). */
+/* The likelihood-ratio test request for (sc, eta0, eta1), kept alive for
+ * the call it is passed to. */
 static const pm_test_request *lr_request(const pm_scheme *sc, double eta0, double eta1)
 {
     static pm_test_request tr;
-    pm_test_request_default(&tr);
-    tr.scheme = sc;
-    tr.eta0 = eta0;
-    tr.eta1 = eta1;
-    tr.rule = PM_RULE_LR;
+    tr = pm_test_request_lr(sc, eta0, eta1);
     return &tr;
 }
 
@@ -328,8 +325,7 @@ static void naive_brute(const pm_scheme *sc, double eta0, double eta1, double ma
     int decide[32];
     for (int l = 1; l <= looks; l++) {
         pm_test t;
-        assert_int_equal(pm_test_design(lr_request(sc, eta0, eta1), l * per_look, &t, NULL),
-                         PM_OK);
+        assert_int_equal(pm_test_design(lr_request(sc, eta0, eta1), l * per_look, &t, NULL), PM_OK);
         ks[l] = t.k;
         decide[l] = t.error_sum <= max_error;
     }

@@ -87,13 +87,9 @@ pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double 
         out->no_signal = 1;
         return PM_OK;
     }
-    pm_scheme sc;
+    pm_scheme sc = {0}; /* filled below; the request only keeps its address */
     pm_test t;
-    pm_test_request tr;
-    pm_test_request_default(&tr);
-    tr.scheme = &sc;
-    tr.eta0 = opt->eta0;
-    tr.eta1 = opt->eta1;
+    pm_test_request tr = pm_test_request_lr(&sc, opt->eta0, opt->eta1);
     pm_status st = pm_scheme_self(&sc, PM_CONV_GENERAL, delta, q0, err);
     if (st == PM_OK)
         st = pm_test_design(&tr, n, &t, err);

@@ -220,11 +220,7 @@ static pm_status samplesize(const pm_scheme *sc, double eta0, double target, lon
                             pm_error *err)
 {
     pm_test t;
-    pm_test_request tr;
-    pm_test_request_default(&tr);
-    tr.scheme = sc;
-    tr.eta0 = eta0;
-    tr.eta1 = 1.0;
+    pm_test_request tr = pm_test_request_lr(sc, eta0, 1.0);
     pm_status st = pm_samplesize(&tr, target, PM_REPRO_SS_MAX_N, &t, err);
     *out = st == PM_OK ? t.n : -1;
     return st == PM_ERANGE ? PM_OK : st;

@@ -435,6 +435,16 @@ void pm_test_request_default(pm_test_request *req)
     req->alpha = 0.05;
 }
 
+pm_test_request pm_test_request_lr(const pm_scheme *sc, double eta0, double eta1)
+{
+    pm_test_request r;
+    pm_test_request_default(&r);
+    r.scheme = sc;
+    r.eta0 = eta0;
+    r.eta1 = eta1;
+    return r;
+}
+
 pm_status pm_test_design(const pm_test_request *req, long n, pm_test *out, pm_error *err)
 {
     if (!req)

@@ -229,12 +229,7 @@ pm_status pm_seq_naive_fail(const pm_scheme *sc, double eta0, double eta1, doubl
         /* The same rule as pm_assess_rule_for: the LR design at the pooled
          * n, deciding only when its error sum is <= max_error. */
         pm_test t;
-        pm_test_request tr;
-        pm_test_request_default(&tr);
-        tr.scheme = sc;
-        tr.eta0 = eta0;
-        tr.eta1 = eta1;
-        tr.rule = PM_RULE_LR;
+        pm_test_request tr = pm_test_request_lr(sc, eta0, eta1);
         pm_status rc = pm_test_design(&tr, n, &t, err);
         if (rc != PM_OK) {
             free(w);
