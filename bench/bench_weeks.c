@@ -248,10 +248,10 @@ static void run(int bi, int seeds, long scale, const pm_scheme *sc, double delta
         die(&err);
     double *pass_by = xmalloc((size_t)(LONG_HORIZON + 1) * sizeof *pass_by);
     double *fail_by = xmalloc((size_t)(LONG_HORIZON + 1) * sizeof *fail_by);
-    double *pool_by = calloc((size_t)(LONG_HORIZON / b + 1), sizeof *pool_by);
+    const size_t nlooks = (size_t)(LONG_HORIZON / b + 1);
+    double *pool_by = xmalloc(nlooks * sizeof *pool_by);
+    memset(pool_by, 0, nlooks * sizeof *pool_by);
     double naive_by[WEEKS];
-    if (!pool_by)
-        die(&(pm_error){.text = "out of memory"});
     long total = 0;
     for (size_t k = 0; k < NKIND; k++)
         total += pool[k].count;
