@@ -375,7 +375,7 @@ static void test_buffer_writer(void **state)
 
 static pm_pay_row rows[6];
 static size_t nrows;
-static pm_pay_options popt = {"0.10", "USD", 0};
+static pm_pay_options popt = {.unit = "0.10", .currency = "USD"};
 
 static void setup_rows(void)
 {

@@ -14,7 +14,7 @@
 
 #include "prefmon/pay.h"
 
-static const pm_pay_options USD = {"1", "USD", 0};
+static const pm_pay_options USD = {.unit = "1", .currency = "USD"};
 
 static long long pay1(pm_contract_type type, double base, double more, long n, long k, long ni,
                       long x, const char *unit)
@@ -22,7 +22,7 @@ static long long pay1(pm_contract_type type, double base, double more, long n, l
     pm_contract_terms t = {
         type, n, base, type == PM_CONTRACT_LINEAR ? more : 0, type == PM_CONTRACT_BINARY ? more : 0,
         k};
-    pm_pay_options o = {unit, "USD", 0};
+    pm_pay_options o = {.unit = unit, .currency = "USD"};
     pm_pay_input in = {"a", ni, x, 0};
     pm_pay_row row;
     pm_error e;
@@ -155,7 +155,7 @@ static void test_rules_and_refusals(void **state)
     assert_int_equal(s.bonus_total_cents, 100 + 20 + 20);
     assert_int_equal(s.wage_total_cents, 200 + 120 + 120 + 120);
     /* Strict mode refuses bob by name; carol (no pairs) would be paid base. */
-    pm_pay_options strict = {"1", "USD", 1};
+    pm_pay_options strict = {.unit = "1", .currency = "USD", .strict_n = 1};
     assert_int_equal(pm_pay_compute(&t, &strict, in, 4, out, &s, &e), PM_EINVAL);
     assert_non_null(strstr(e.text, "'bob'"));
     /* Paying someone twice is refused. */
@@ -166,8 +166,9 @@ static void test_rules_and_refusals(void **state)
     pm_pay_input bad = {"y", 5, 6, 0};
     assert_int_equal(pm_pay_compute(&t, &USD, &bad, 1, out, &s, &e), PM_EINVAL);
     assert_non_null(strstr(e.text, "'y'"));
-    pm_pay_options nounit = {NULL, "USD", 0}, badunit = {"1e3", "USD", 0},
-                   zero = {"0.00", "USD", 0}, badcur = {"1", "usd", 0};
+    pm_pay_options nounit = {.unit = NULL, .currency = "USD"},
+                   badunit = {.unit = "1e3", .currency = "USD"},
+                   zero = {.unit = "0.00", .currency = "USD"}, badcur = {.unit = "1", .currency = "usd"};
     assert_int_equal(pm_pay_compute(&t, &nounit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &badunit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &zero, in, 1, out, &s, &e), PM_EINVAL);

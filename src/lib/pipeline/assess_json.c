@@ -489,7 +489,9 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
         "gold_agree", "gold_rate", "left_rate", "median_duration", "flags",       NULL};
     if (!json_is_object(o))
         return bad(c, NULL, "must be an object");
-    pm_status st = only_keys(c, o, keys);
+    /* pair_outcomes (the pair outcomes in order) is read by pay
+     * (pm_pay_read_outcomes); files written before it lack it. */
+    pm_status st = only_keys_opt(c, o, keys, "pair_outcomes");
     if (st != PM_OK)
         return st;
     r->annotator = json_string_value(json_object_get(o, "annotator"));
