@@ -4,7 +4,7 @@
 #
 #   usage: scripts/check-layers.sh OBJECT...
 #
-# Layers, lowest first (README "Layout"): core stats model contract io
+# Layers, lowest first (README "Layout"): core stats model contract io store
 # pipeline report. An object file may use symbols defined in its own layer
 # or a lower one. It fails (exit 1) when
 #   - a file uses a symbol defined in a higher layer (an upward dependency);
@@ -12,7 +12,7 @@
 #   - a library file references stdout/stderr or calls printf, puts, exit or
 #     abort: the library never prints and never exits.
 set -eu
-LAYERS="core stats model contract io pipeline report"
+LAYERS="core stats model contract io store pipeline report"
 [ $# -gt 0 ] || { echo "check-layers: no object files given" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install the Debian 12 packages prefmon needs to build and test, when missing.
 # Usage: scripts/install-deps.sh [build|bench|dev]
-#   build (default): compiler, CMake, Rmath, jansson, cmocka; python3 (the
+#   build (default): compiler, CMake, Rmath, jansson, cmocka; SQLite and libpq
+#                    (the history store) and postgresql (its tests start a
+#                    throwaway server, scripts/pg-test.sh); python3 (the
 #                    strict HTML parse of the report), python3-mpmath (the
 #                    report's numbers recomputed, tests/report/check_report_data.py,
 #                    and the golden checkers), python3-pandas (tests/cli/check_assess.py)
@@ -12,7 +14,7 @@
 #   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
 #                      reference tables)
 set -eu
-want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev python3 python3-mpmath python3-pandas chromium"
+want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev libsqlite3-dev libpq-dev postgresql python3 python3-mpmath python3-pandas chromium"
 case "${1:-build}" in
 build) ;;
 bench) want="$want python3 python3-numpy python3-pandas time" ;;

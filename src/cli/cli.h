@@ -150,6 +150,9 @@ typedef enum cli_opt {
     CLI_OPT_ALPHA_FAIL,
     CLI_OPT_HORIZON,
     CLI_OPT_PER_LOOK,
+    /* history */
+    CLI_OPT_HISTORY,
+    CLI_OPT_PAIRS,
     CLI_OPT_END
 } cli_opt;
 
@@ -427,5 +430,6 @@ int cli_assess(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
 int cli_budget(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_history(int argc, char **argv);
 
 #endif

@@ -108,6 +108,8 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_PAYMENTS - CLI_OPT_FIRST] = "payments",
     [CLI_OPT_GAP_N - CLI_OPT_FIRST] = "gap-n",
     [CLI_OPT_PLAN_MANIFEST - CLI_OPT_FIRST] = "plan-manifest",
+    [CLI_OPT_HISTORY - CLI_OPT_FIRST] = "history",
+    [CLI_OPT_PAIRS - CLI_OPT_FIRST] = "pairs",
 };
 
 /* The groups' long options, one after another, and --help. */

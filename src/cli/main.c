@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     {"budget", cli_budget, "how many duplicates or gold items per annotator to buy"},
     {"reproduce", cli_reproduce, "the paper's three findings on preference datasets, as HTML"},
     {"report", cli_report, "the weekly HTML report of an assessment, contract and payments"},
+    {"history", cli_history, "the history store: batches, an annotator's record, export, check"},
 };
 
 static void usage(FILE *fp)
