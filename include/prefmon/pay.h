@@ -10,7 +10,7 @@
 ** is paid by a rule fixed in advance (pm_threshold_rule, contract.h;
 ** pm_pay_rule_text prints it):
 **   first-n   (default) judged on n pairs: with n_i > n, the first n of the
-**             annotator's pair outcomes in order (pm_pay_input.outcomes;
+**             annotator's pair outcomes in order (pm_pay_evidence.outcomes;
 **             without them PM_EINVAL: rerun assess, or choose scaled);
 **             with 0 < n_i < n, no bonus on this batch's evidence: base
 **             only, or base * n_i / n with partial = pro-rata;
@@ -182,27 +182,14 @@ PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t
  * decided by pm_action_decide from the row alone (no store): verdict pass
  * or fail from the row's decision (too-few and no-pairs: undecided), its
  * flags, and m(eta1) = q0 + eta1 (1 - delta - q0) for the reason, in
- * (*ev)[i]; outcomes NULL (pm_pay_read_outcomes adds them). *out as in
+ * (*ev)[i], with the row's pair_outcomes (NULL in an assessment written
+ * before prefmon recorded the pair order). *out as in
  * pm_pay_inputs_from_assessment; *ev malloc'd the same way (free());
  * strings borrowed from a.
  */
 PM_API pm_status pm_pay_inputs_from_assess(const pm_assess *a, long long paid_cents,
                                            pm_pay_input **out, pm_pay_evidence **ev,
                                            pm_error *err);
-
-/**
- * Attach each annotator's "pair_outcomes" (a string of '0' and '1' in pair
- * order, one per pair) from the assessment file at path to ev[] (matched
- * by in[i].annotator; rows without the field keep outcomes NULL). The
- * strings live in *arena, one malloc'd block the caller frees after the
- * inputs (free()). A string that is not '0'/'1', whose length is not the
- * row's dup_pairs or whose ones are not its consistent is PM_EPARSE
- * "path: annotator 'a': field 'pair_outcomes': why". *found counts the
- * rows that had the field (may be NULL).
- */
-PM_API pm_status pm_pay_read_outcomes(const char *path, const pm_pay_input *in,
-                                      pm_pay_evidence *ev, size_t count, char **arena,
-                                      size_t *found, pm_error *err);
 
 /** The wage per hour of an annotator paid wage_cents for `labels` labels
  *  at a median of median_seconds each (labels x median as the time

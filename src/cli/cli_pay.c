@@ -289,8 +289,6 @@ typedef struct payrun {
     pm_assess *assess;
     pm_pay_input *in;
     pm_pay_evidence *ev;
-    char *outcomes; /* the arena of ev[].outcomes */
-    size_t outcomes_found;
     pm_pay_row *rows;
     size_t count; /* rows (the assessment's, then released holds' own) */
     size_t assessed; /* rows from the assessment */
@@ -309,7 +307,6 @@ static void payrun_free(payrun *p)
     pm_assess_free(p->assess);
     free(p->in);
     free(p->ev);
-    free(p->outcomes);
     free(p->rows);
     amap_free(&p->map);
     pm_pay_releases_free(&p->released);
@@ -366,9 +363,6 @@ static int compute(const opts *o, payrun *p)
         return cli_fail("--assessment", st, &err);
     pm_assess_rows(p->assess, &p->count);
     p->assessed = p->count;
-    if ((st = pm_pay_read_outcomes(o->assessment, p->in, p->ev, p->count, &p->outcomes,
-                                   &p->outcomes_found, &err)) != PM_OK)
-        return cli_fail("--assessment", st, &err);
     /* With a store: a batch is paid once; pending holds may add rows. */
     size_t pend = 0;
     if (o->history) {

@@ -60,6 +60,7 @@ pm_status pm_pay_inputs_from_assess(const pm_assess *a, long long paid_cents, pm
         ai.pairs = r->dup_pairs;
         ai.consistent = r->consistent;
         ai.m1 = r->q0 + opt->eta1 * (1 - sum->delta - r->q0);
+        ev[i].outcomes = r->pair_outcomes;
         ev[i].action = pm_action_decide(&ai, ev[i].action_reason, sizeof ev[i].action_reason);
     }
     *evp = ev;
