@@ -85,9 +85,9 @@ typedef struct pm_pay_input {
 /** What else pay follows, per input row (pm_pay_compute_ev); a zeroed
  *  value is "no pair order, action pay". */
 typedef struct pm_pay_evidence {
-    const char *outcomes; /* the pair outcomes in order, '1' consistent, '0' not,
-                             exactly `pairs` of them with `consistent` ones; NULL: unknown */
-    pm_action action;     /* what the evidence says to do (pm_action_decide) */
+    const char *outcomes;              /* the pair outcomes in order, '1' consistent, '0' not,
+                                          exactly `pairs` of them with `consistent` ones; NULL: unknown */
+    pm_action action;                  /* what the evidence says to do (pm_action_decide) */
     char action_reason[PM_PAY_REASON]; /* its one-line reason ("" when none) */
 } pm_pay_evidence;
 
@@ -102,10 +102,10 @@ typedef enum pm_pay_partial {
 #define PM_PAY_FLAGGED_BLOCK 0x2u
 
 typedef struct pm_pay_options {
-    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10"),
-                             at most 6 decimal places (pm_pay_check_unit) */
-    const char *currency; /* ISO 4217 code of a 2-decimal currency ("USD") */
-    int strict_n;         /* refuse n_i != n (under either threshold rule) */
+    const char *unit;            /* money per contract unit, a decimal string > 0 ("0.10"),
+                                    at most 6 decimal places (pm_pay_check_unit) */
+    const char *currency;        /* ISO 4217 code of a 2-decimal currency ("USD") */
+    int strict_n;                /* refuse n_i != n (under either threshold rule) */
     pm_threshold_rule threshold; /* how n_i != n is judged (default first-n) */
     pm_pay_partial partial;      /* first-n, 0 < n_i < n: base or pro-rata base */
     unsigned pay_flagged;        /* PM_PAY_FLAGGED_*: upload these actions too */
@@ -122,29 +122,29 @@ typedef struct pm_pay_row {
     long k_used; /* binary: the threshold applied (scaled when n_i != n); linear: 0 */
     int passed;  /* binary: consistent >= k_used; linear: 0 */
     long long wage_cents, paid_cents, bonus_cents;
-    char reason[PM_PAY_REASON]; /* the wage's reason, then why nothing is uploaded */
+    char reason[PM_PAY_REASON];           /* the wage's reason, then why nothing is uploaded */
     long judged_pairs, judged_consistent; /* the pairs the rule judged (first n) */
-    int partial;                /* 0 < n_i < n under first-n: no bonus on this evidence */
-    pm_action action;           /* the input's */
-    int withheld;               /* 1: the bonus is not uploaded (action, or below 0) */
-    long long upload_cents;     /* what an upload file pays: bonus when > 0 and not
-                                   withheld, plus released_cents */
-    long long released_cents;   /* earlier holds paid with this row (pay_ledger.h) */
+    int partial;                          /* 0 < n_i < n under first-n: no bonus on this evidence */
+    pm_action action;                     /* the input's */
+    int withheld;                         /* 1: the bonus is not uploaded (action, or below 0) */
+    long long upload_cents;               /* what an upload file pays: bonus when > 0 and not
+                                             withheld, plus released_cents */
+    long long released_cents;             /* earlier holds paid with this row (pay_ledger.h) */
 } pm_pay_row;
 
 typedef struct pm_pay_summary {
     size_t rows;
-    size_t payable;  /* upload_cents > 0: what an upload file contains */
-    size_t zero;     /* bonus == 0 */
-    size_t negative; /* bonus < 0: reported, never uploaded */
-    size_t no_pairs; /* n_i == 0 */
-    size_t scaled;   /* binary rows whose threshold was scaled */
-    size_t withheld; /* bonus > 0 but not uploaded: hold, review, block */
-    size_t held;     /* ... of them with action hold */
-    size_t partial;  /* first-n rows with 0 < n_i < n */
+    size_t payable;   /* upload_cents > 0: what an upload file contains */
+    size_t zero;      /* bonus == 0 */
+    size_t negative;  /* bonus < 0: reported, never uploaded */
+    size_t no_pairs;  /* n_i == 0 */
+    size_t scaled;    /* binary rows whose threshold was scaled */
+    size_t withheld;  /* bonus > 0 but not uploaded: hold, review, block */
+    size_t held;      /* ... of them with action hold */
+    size_t partial;   /* first-n rows with 0 < n_i < n */
     size_t truncated; /* first-n rows judged on their first n of n_i > n pairs */
     long long wage_total_cents;
-    long long bonus_total_cents; /* sum of the positive bonuses */
+    long long bonus_total_cents;  /* sum of the positive bonuses */
     long long upload_total_cents; /* what the upload files pay */
 } pm_pay_summary;
 
@@ -188,8 +188,7 @@ PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t
  * strings borrowed from a.
  */
 PM_API pm_status pm_pay_inputs_from_assess(const pm_assess *a, long long paid_cents,
-                                           pm_pay_input **out, pm_pay_evidence **ev,
-                                           pm_error *err);
+                                           pm_pay_input **out, pm_pay_evidence **ev, pm_error *err);
 
 /** The wage per hour of an annotator paid wage_cents for `labels` labels
  *  at a median of median_seconds each (labels x median as the time
@@ -244,7 +243,8 @@ PM_API pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *row
                                        const pm_pay_options *opt, pm_error *err);
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
- *  the study's currency with two decimals; rows with nothing to upload (upload_cents <= 0: bonus <= 0, or withheld by the action) skipped
+ *  the study's currency with two decimals; rows with nothing to upload (upload_cents <= 0: bonus <=
+ * 0, or withheld by the action) skipped
  *  (*skipped, may be NULL). A payable row whose id is not 24 hexadecimal
  *  digits is PM_EPARSE naming the row, detected before anything is
  *  written. */

@@ -44,7 +44,7 @@ PM_API pm_status pm_pay_ledger_check(pm_history *h, const char *batch, pm_error 
 
 /** One pending hold paid by this run. */
 typedef struct pm_pay_release {
-    char *batch;     /* the batch the bonus was held in */
+    char *batch; /* the batch the bonus was held in */
     char *annotator;
     long long cents; /* the amount held, not yet released */
 } pm_pay_release;

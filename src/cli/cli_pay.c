@@ -76,7 +76,7 @@ typedef struct opts {
     const char *history, *batch, *release;
     pm_pay_options pay;
     int upload;
-    int rule_given; /* --threshold-rule */
+    int rule_given;    /* --threshold-rule */
     double min_hourly; /* NaN: off */
     int strict;
 } opts;
@@ -290,7 +290,7 @@ typedef struct payrun {
     pm_pay_input *in;
     pm_pay_evidence *ev;
     pm_pay_row *rows;
-    size_t count; /* rows (the assessment's, then released holds' own) */
+    size_t count;    /* rows (the assessment's, then released holds' own) */
     size_t assessed; /* rows from the assessment */
     pm_pay_summary sum;
     amap map;
@@ -352,11 +352,10 @@ static int compute(const opts *o, payrun *p)
             PM_OK)
         return cli_fail(NULL, st, &err);
     size_t len = strlen(p->rule);
-    snprintf(p->rule + len, sizeof p->rule - len, " [threshold rule %s: %s]",
-             pm_threshold_rule_name(p->pay.threshold),
-             o->rule_given            ? "--threshold-rule"
-             : p->rule_from_contract ? "the contract's threshold_rule"
-                                     : "the default; the contract file does not state one");
+    snprintf(p->rule + len, sizeof p->rule - len, " (threshold rule %s)",
+             o->rule_given           ? "from --threshold-rule"
+             : p->rule_from_contract ? "from the contract's threshold_rule field"
+                                     : "by default: the contract file does not state one");
     if ((st = pm_assess_load_json(o->assessment, &p->assess, &err)) != PM_OK)
         return cli_fail("--assessment", st, &err);
     if ((st = pm_pay_inputs_from_assess(p->assess, paid, &p->in, &p->ev, &err)) != PM_OK)
@@ -446,8 +445,8 @@ static pm_status write_upload(const pm_writer *w, const opts *o, const payrun *p
     case UP_PROLIFIC:
         return pm_pay_write_prolific_to(w, p->rows, p->count, &skipped, err);
     case UP_MTURK:
-        return pm_pay_write_mturk_to(w, p->rows, p->count, p->map.v, p->map.n, o->reason,
-                                     &skipped, err);
+        return pm_pay_write_mturk_to(w, p->rows, p->count, p->map.v, p->map.n, o->reason, &skipped,
+                                     err);
     default:
         return pm_pay_write_toloka_to(w, p->rows, p->count, o->title ? o->title : "Bonus",
                                       o->reason, &skipped, err);
@@ -473,8 +472,8 @@ static int write_files(const opts *o, const char *out_path, payrun *p)
         pm_writer w = pm_writer_buffer(&ub);
         if ((st = write_upload(&w, o, p, &err)) == PM_OK)
             pm_sha256_buf(ub.data ? ub.data : "", ub.len, p->sha256);
-        if (st == PM_OK && (st = pm_outfile_open(o->upload_out, &up, &err)) == PM_OK &&
-            ub.len && fwrite(ub.data, 1, ub.len, pm_outfile_stream(up)) != ub.len)
+        if (st == PM_OK && (st = pm_outfile_open(o->upload_out, &up, &err)) == PM_OK && ub.len &&
+            fwrite(ub.data, 1, ub.len, pm_outfile_stream(up)) != ub.len)
             st = pm_error_set(&err, PM_EIO, "%s: write error", o->upload_out);
     }
     pm_buffer_free(&ub);
@@ -566,13 +565,13 @@ static void report(const payrun *p, const opts *o)
     pm_money_format(p->sum.bonus_total_cents, total, sizeof total);
     pm_money_format(p->sum.upload_total_cents, up, sizeof up);
     fprintf(stderr,
-            "prefmon pay: %zu annotators: %zu with a bonus (total %s %s), %zu with none, %zu "
-            "negative, %zu without pairs; %zu bonuses not uploaded (%zu held), %zu judged on "
-            "their first n pairs, %zu with fewer than n, %zu thresholds scaled; upload total %s "
-            "%s%s%s\n",
-            p->sum.rows, p->sum.payable, total, o->pay.currency, p->sum.zero, p->sum.negative,
-            p->sum.no_pairs, p->sum.withheld, p->sum.held, p->sum.truncated, p->sum.partial,
-            p->sum.scaled, up, o->pay.currency, o->upload_out ? "; upload file " : "",
+            "prefmon pay: %zu annotators: %zu bonuses uploaded (total %s %s); bonuses earned "
+            "total %s %s, %zu of them not uploaded (%zu held); %zu with none, %zu negative, "
+            "%zu without pairs; %zu judged on their first n pairs, %zu with fewer than n, %zu "
+            "thresholds scaled%s%s\n",
+            p->sum.rows, p->sum.payable, up, o->pay.currency, total, o->pay.currency,
+            p->sum.withheld, p->sum.held, p->sum.zero, p->sum.negative, p->sum.no_pairs,
+            p->sum.truncated, p->sum.partial, p->sum.scaled, o->upload_out ? "; upload file " : "",
             o->upload_out ? o->upload_out : "");
     if (p->store)
         fprintf(stderr,

@@ -422,7 +422,8 @@ static void test_pay_writers_to_buffer(void **state)
     static const char *const prolific[] = {"5f1a2b3c4d5e6f7a8b9c0d1e", "5f1a2b3c4d5e6f7a8b9c0d1f",
                                            "5f1a2b3c4d5e6f7a8b9c0d20", "5f1a2b3c4d5e6f7a8b9c0d21",
                                            "5f1a2b3c4d5e6f7a8b9c0d22", "5f1a2b3c4d5e6f7a8b9c0d23"};
-    static const char *const workers[] = {"A1ALICE", "A2CMD", "A3BOB", "A4CAROL", "A5DAVE", "A6EVE"};
+    static const char *const workers[] = {"A1ALICE", "A2CMD",  "A3BOB",
+                                          "A4CAROL", "A5DAVE", "A6EVE"};
     static const char *const toloka[] = {
         "0123456789abcdef0123456789abcde0", "0123456789abcdef0123456789abcde1",
         "0123456789abcdef0123456789abcde2", "0123456789abcdef0123456789abcde3",

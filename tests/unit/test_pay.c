@@ -168,7 +168,8 @@ static void test_rules_and_refusals(void **state)
     assert_non_null(strstr(e.text, "'y'"));
     pm_pay_options nounit = {.unit = NULL, .currency = "USD"},
                    badunit = {.unit = "1e3", .currency = "USD"},
-                   zero = {.unit = "0.00", .currency = "USD"}, badcur = {.unit = "1", .currency = "usd"};
+                   zero = {.unit = "0.00", .currency = "USD"},
+                   badcur = {.unit = "1", .currency = "usd"};
     assert_int_equal(pm_pay_compute(&t, &nounit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &badunit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &zero, in, 1, out, &s, &e), PM_EINVAL);

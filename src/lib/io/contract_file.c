@@ -356,9 +356,9 @@ pm_status pm_contract_load_threshold_rule(const char *path, pm_threshold_rule *o
         const char *s = json_string_value(v);
         pm_error e = {0};
         if (!s || pm_threshold_rule_parse(s, out, &e) != PM_OK)
-            st = pm_error_set(err, PM_EPARSE,
-                              "%s: field 'threshold_rule': must be \"first-n\" or \"scaled\"",
-                              path);
+            st =
+                pm_error_set(err, PM_EPARSE,
+                             "%s: field 'threshold_rule': must be \"first-n\" or \"scaled\"", path);
         else
             *given = 1;
     }

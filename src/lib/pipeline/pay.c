@@ -400,12 +400,13 @@ static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec uni
         ok = cents_of(terms[0], NULL, 0, 1, unit, &o->wage_cents);
         n = snprintf(o->reason, sizeof o->reason, "no pairs");
     } else if (ni != t->n && opt->strict_n) {
-        return pm_error_set(err, PM_EINVAL,
-                            "annotator '%s' has %ld pairs but the contract is for n = %ld "
-                            "(strict mode refuses; drop the strict option to judge them by the "
-                            "threshold rule %s)",
-                            r->annotator, ni, t->n,
-                            pm_threshold_rule_name(opt->threshold) ? pm_threshold_rule_name(opt->threshold) : "?");
+        return pm_error_set(
+            err, PM_EINVAL,
+            "annotator '%s' has %ld pairs but the contract is for n = %ld "
+            "(strict mode refuses; drop the strict option to judge them by the "
+            "threshold rule %s)",
+            r->annotator, ni, t->n,
+            pm_threshold_rule_name(opt->threshold) ? pm_threshold_rule_name(opt->threshold) : "?");
     } else if (first_n && ni < t->n) {
         /* No bonus on less evidence than the contract asked for: paying
          * 1 of 1 but not 15 of 16 is what the scaled threshold did. */
@@ -441,8 +442,7 @@ static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec uni
             snprintf(of, sizeof of, " (the first %ld of %ld pairs)", nj, ni);
         if (t->type == PM_CONTRACT_LINEAR) {
             ok = cents_of(terms[0], &terms[1], x, nj, unit, &o->wage_cents);
-            n = snprintf(o->reason, sizeof o->reason, "linear: %ld of %ld consistent%s", x, nj,
-                         of);
+            n = snprintf(o->reason, sizeof o->reason, "linear: %ld of %ld consistent%s", x, nj, of);
         } else {
             o->k_used = t->k;
             if (!first_n) {
@@ -611,16 +611,16 @@ pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt
                  pro_rata ? "base * n_i / n" : "base only");
     if (t->type == PM_CONTRACT_BINARY)
         snprintf(buf, size,
-                 "binary contract for n = %ld pairs: wage = %s + %s %s if consistent >= k = "
+                 "binary contract for n = %ld pairs: wage = %s %s + %s %s if consistent >= k = "
                  "%ld (contract units times %s %s, rounded to cents half away from zero); %s; "
                  "no pairs: base only",
-                 t->n, base, more, cur, t->k, unit, cur, other);
+                 t->n, base, cur, more, cur, t->k, unit, cur, other);
     else
         snprintf(buf, size,
-                 "linear contract for n = %ld pairs: wage = %s + %s %s * consistent / %s "
+                 "linear contract for n = %ld pairs: wage = %s %s + %s %s * consistent / %s "
                  "(contract units times %s %s, rounded to cents half away from zero); %s; no "
                  "pairs: base only",
-                 t->n, base, more, cur, scaled ? "n_i" : "n", unit, cur, other);
+                 t->n, base, cur, more, cur, scaled ? "n_i" : "n", unit, cur, other);
     return PM_OK;
 }
 

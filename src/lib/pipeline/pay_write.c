@@ -154,16 +154,16 @@ pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *rows, size
         pm_money_format(r->bonus_cents, b, sizeof b);
         pm_money_format(r->upload_cents, up, sizeof up);
         const char *cells[PMX_PAY_NCOL + 2] = {[PMX_PAY_ANNOTATOR] = r->annotator,
-                                           [PMX_PAY_PAIRS] = np,
-                                           [PMX_PAY_CONSISTENT] = nc,
-                                           [PMX_PAY_WAGE] = wage,
-                                           [PMX_PAY_PAID] = p,
-                                           [PMX_PAY_BONUS] = b,
-                                           [PMX_PAY_REASON] = r->reason,
-                                           [PMX_PAY_CURRENCY] = opt->currency,
-                                           [PMX_PAY_UNIT] = opt->unit,
-                                           [PMX_PAY_NCOL] = pm_action_name(r->action),
-                                           [PMX_PAY_NCOL + 1] = up};
+                                               [PMX_PAY_PAIRS] = np,
+                                               [PMX_PAY_CONSISTENT] = nc,
+                                               [PMX_PAY_WAGE] = wage,
+                                               [PMX_PAY_PAID] = p,
+                                               [PMX_PAY_BONUS] = b,
+                                               [PMX_PAY_REASON] = r->reason,
+                                               [PMX_PAY_CURRENCY] = opt->currency,
+                                               [PMX_PAY_UNIT] = opt->unit,
+                                               [PMX_PAY_NCOL] = pm_action_name(r->action),
+                                               [PMX_PAY_NCOL + 1] = up};
         /* Our own numbers are written as they are ("-0.50" stays a number). */
         unsigned raw = 1u << PMX_PAY_PAIRS | 1u << PMX_PAY_CONSISTENT | 1u << PMX_PAY_WAGE |
                        1u << PMX_PAY_PAID | 1u << PMX_PAY_BONUS | 1u << (PMX_PAY_NCOL + 1);
