@@ -328,8 +328,7 @@ static int resolve_rule(const opts *o, payrun *p)
     if (given && o->rule_given && r != o->pay.threshold) {
         cli_error("--threshold-rule %s: the contract %s states threshold_rule \"%s\", fixed "
                   "before the work; it is not changed at payment",
-                  pm_threshold_rule_name(o->pay.threshold), o->contract,
-                  pm_threshold_rule_name(r));
+                  pm_threshold_rule_name(o->pay.threshold), o->contract, pm_threshold_rule_name(r));
         return CLI_EUSAGE;
     }
     if (!o->rule_given)

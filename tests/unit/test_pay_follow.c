@@ -83,8 +83,7 @@ static void test_fifteen_of_sixteen(void **state)
     pm_pay_options scaled = USD;
     scaled.threshold = PM_THRESHOLD_SCALED;
     assert_true(wage_of(&demo, &scaled, 16, 15, NULL) < wage_of(&demo, &scaled, 1, 1, NULL));
-    assert_true(wage_of(&demo, &USD, 16, 15, "1111111111111110") >
-                wage_of(&demo, &USD, 1, 1, "1"));
+    assert_true(wage_of(&demo, &USD, 16, 15, "1111111111111110") > wage_of(&demo, &USD, 1, 1, "1"));
 }
 
 /* More than n pairs and no pair order: refused, naming the way out. */
@@ -199,9 +198,8 @@ static void ledger_run(int pg)
     assert_int_equal(pm_history_open(be.uri, PM_HISTORY_CREATE, &h, &e), PM_OK);
     pm_contract_terms t = {PM_CONTRACT_BINARY, 2, 1.2, 0, 0.8, 2};
     pm_pay_input in[3] = {{"alice", 2, 2, 50}, {"bob", 2, 2, 50}, {"carol", 2, 2, 50}};
-    pm_pay_evidence ev[3] = {{"11", PM_ACTION_PAY, ""},
-                             {"11", PM_ACTION_HOLD, ""},
-                             {"11", PM_ACTION_BLOCK, ""}};
+    pm_pay_evidence ev[3] = {
+        {"11", PM_ACTION_PAY, ""}, {"11", PM_ACTION_HOLD, ""}, {"11", PM_ACTION_BLOCK, ""}};
     pm_pay_row rows[4];
     size_t count = 3;
     pm_pay_releases rel;
@@ -244,8 +242,11 @@ static void ledger_run(int pg)
 
     /* Week 3: only dave worked; carol had a hold from a batch of her own;
      * --release carol pays it with a row of her own. */
-    pm_history_ledger hold = {.batch = "w2", .annotator = "carol", .cents = 77,
-                              .currency = "USD", .kind = PM_LEDGER_HELD};
+    pm_history_ledger hold = {.batch = "w2",
+                              .annotator = "carol",
+                              .cents = 77,
+                              .currency = "USD",
+                              .kind = PM_LEDGER_HELD};
     assert_int_equal(pm_history_ledger_append(h, &hold, 1, &e), PM_OK);
     pm_pay_input d = {"dave", 2, 1, 0};
     pm_pay_evidence dev = {"10", PM_ACTION_HOLD, ""};
@@ -307,9 +308,9 @@ static void test_ledger_read_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_n_brute),     cmocka_unit_test(test_fifteen_of_sixteen),
-        cmocka_unit_test(test_no_order_refused),  cmocka_unit_test(test_follows_action),
-        cmocka_unit_test(test_ledger_sqlite),     cmocka_unit_test(test_ledger_postgresql),
+        cmocka_unit_test(test_first_n_brute),    cmocka_unit_test(test_fifteen_of_sixteen),
+        cmocka_unit_test(test_no_order_refused), cmocka_unit_test(test_follows_action),
+        cmocka_unit_test(test_ledger_sqlite),    cmocka_unit_test(test_ledger_postgresql),
         cmocka_unit_test(test_ledger_read_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
