@@ -153,6 +153,50 @@ static void test_follows_action(void **state)
     }
 }
 
+/* Amounts already paid, from each platform's bonus file: cents by hand. */
+static void test_read_paid(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/prefmon-paid-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const struct {
+        const char *text;
+        long long want[2];
+        size_t unmatched;
+    } cases[] = {
+        {"WorkerId,AssignmentId,BonusAmount,Reason\r\nA1X,ASG1,1.25,ok\r\nA2Y,ASG2,0.05,\"a, "
+         "b\"\r\nA1X,ASG3,2,again\r\nA9Z,ASG4,3.00,other\r\n",
+         {325, 5},
+         1},
+        {"user_id,amount,public_title,public_message\nA2Y,0.10,t,m\n", {0, 10}, 0},
+        {"A1X,0.99\nA1X,0.01\n", {100, 0}, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        fputs(cases[c].text, fp);
+        fclose(fp);
+        pm_pay_input in[2] = {{"A1X", 1, 1, 0}, {"A2Y", 1, 1, 0}};
+        size_t un = 99;
+        pm_error e;
+        assert_int_equal(pm_pay_read_paid(path, in, 2, &un, &e), PM_OK);
+        assert_int_equal(in[0].paid_cents, cases[c].want[0]);
+        assert_int_equal(in[1].paid_cents, cases[c].want[1]);
+        assert_int_equal(un, cases[c].unmatched);
+    }
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs("A1X,1.234\n", fp);
+    fclose(fp);
+    pm_pay_input one = {"A1X", 1, 1, 0};
+    pm_error e;
+    assert_int_equal(pm_pay_read_paid(path, &one, 1, NULL, &e), PM_EPARSE);
+    assert_non_null(strstr(e.text, ":1:"));
+    remove(path);
+}
+
 /* ---- the ledger ----------------------------------------------------------- */
 
 typedef struct tally {
@@ -311,7 +355,7 @@ int main(void)
         cmocka_unit_test(test_first_n_brute),    cmocka_unit_test(test_fifteen_of_sixteen),
         cmocka_unit_test(test_no_order_refused), cmocka_unit_test(test_follows_action),
         cmocka_unit_test(test_ledger_sqlite),    cmocka_unit_test(test_ledger_postgresql),
-        cmocka_unit_test(test_ledger_read_only),
+        cmocka_unit_test(test_ledger_read_only), cmocka_unit_test(test_read_paid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
