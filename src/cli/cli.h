@@ -153,6 +153,15 @@ typedef enum cli_opt {
     /* history */
     CLI_OPT_HISTORY,
     CLI_OPT_PAIRS,
+    /* pay: the rule fixed in advance, pay that follows the action, the ledger */
+    CLI_OPT_THRESHOLD_RULE,
+    CLI_OPT_PARTIAL_BASE,
+    CLI_OPT_PAY_FLAGGED,
+    CLI_OPT_BATCH,
+    CLI_OPT_RELEASE,
+    CLI_OPT_MIN_HOURLY,
+    CLI_OPT_STRICT,
+    CLI_OPT_PAID_FROM,
     CLI_OPT_END
 } cli_opt;
 

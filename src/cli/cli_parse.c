@@ -110,6 +110,14 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_PAYMENTS - CLI_OPT_FIRST] = "payments",
     [CLI_OPT_GAP_N - CLI_OPT_FIRST] = "gap-n",
     [CLI_OPT_PLAN_MANIFEST - CLI_OPT_FIRST] = "plan-manifest",
+    [CLI_OPT_THRESHOLD_RULE - CLI_OPT_FIRST] = "threshold-rule",
+    [CLI_OPT_PARTIAL_BASE - CLI_OPT_FIRST] = "partial-base",
+    [CLI_OPT_PAY_FLAGGED - CLI_OPT_FIRST] = "pay-flagged",
+    [CLI_OPT_BATCH - CLI_OPT_FIRST] = "batch",
+    [CLI_OPT_RELEASE - CLI_OPT_FIRST] = "release",
+    [CLI_OPT_MIN_HOURLY - CLI_OPT_FIRST] = "min-hourly",
+    [CLI_OPT_STRICT - CLI_OPT_FIRST] = "strict",
+    [CLI_OPT_PAID_FROM - CLI_OPT_FIRST] = "paid-from",
 };
 
 /* The groups' long options, one after another, and --help. */

@@ -47,6 +47,10 @@ static json_t *contract_json(const pm_contract *c, const pm_model *m, const pm_s
     json_object_set_new(root, "solve", json_string(pm_solve_name(c->solve)));
     json_object_set_new(root, "method", json_string(method ? method : "exact"));
     json_object_set_new(root, "n", json_integer(c->terms.n));
+    /* How an annotator with other than n pairs is judged, fixed with the
+     * terms before the work (contract.h: pm_threshold_rule); pay reads it. */
+    json_object_set_new(root, "threshold_rule",
+                        json_string(pm_threshold_rule_name(PM_THRESHOLD_FIRST_N)));
     json_object_set_new(root, "feasible", json_boolean(c->feasible));
     json_object_set_new(root, "k", json_integer(c->terms.k));
     /* fisher_info is derived (I(eta*) of the scheme), kept in the file for
@@ -335,6 +339,33 @@ pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_sch
     if (!root)
         return st;
     st = load_root(path, root, c, m, sc, err);
+    json_decref(root);
+    return st;
+}
+
+pm_status pm_contract_load_threshold_rule(const char *path, pm_threshold_rule *out, int *given,
+                                          pm_error *err)
+{
+    if (!path || !out || !given)
+        return pm_error_set(err, PM_EINVAL, "pm_contract_load_threshold_rule: NULL argument");
+    *out = PM_THRESHOLD_FIRST_N;
+    *given = 0;
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
+    if (!root)
+        return st;
+    json_t *v = json_is_object(root) ? json_object_get(root, "threshold_rule") : NULL;
+    st = PM_OK;
+    if (v) {
+        const char *s = json_string_value(v);
+        pm_error e = {0};
+        if (!s || pm_threshold_rule_parse(s, out, &e) != PM_OK)
+            st =
+                pm_error_set(err, PM_EPARSE,
+                             "%s: field 'threshold_rule': must be \"first-n\" or \"scaled\"", path);
+        else
+            *given = 1;
+    }
     json_decref(root);
     return st;
 }
