@@ -39,6 +39,16 @@ static const char help[] =
     "                            a Label Studio export's parsed tree (refused up front),\n"
     "                            the rows at the end, a table or CSV output (default:\n"
     "                            no limit)\n"
+    "  --history URI             import the logs as one batch into a history store (SQLite\n"
+    "                            file or postgresql://...) and decide every annotator over\n"
+    "                            all their pairs across batches (sequential tests valid at\n"
+    "                            every look; default --eta1 0.9); see 'Across weeks'\n"
+    "  --batch NAME              the batch's name (required with --history)\n"
+    "  --replace                 replace a batch of that name or a file imported before\n"
+    "  --dry-run                 show what the import would do; write nothing\n"
+    "  --new-delta               accept a --delta other than the study's first batch's\n"
+    "  --alpha-pass A            sequential pass error bound (default 0.05; --history)\n"
+    "  --alpha-fail A            sequential fail error bound (default 0.05; --history)\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
@@ -52,6 +62,7 @@ static const char help[] =
 typedef struct aopts {
     pm_assess_options ao;
     long max_memory;
+    cli_history_opts hist;
 } aopts;
 
 static int delta_opt(aopts *o, const char *arg)
@@ -62,6 +73,7 @@ static int delta_opt(aopts *o, const char *arg)
     }
     if (cli_double("--delta", arg, 0, 1, &o->ao.delta))
         return CLI_EUSAGE;
+    o->hist.delta_source = "--delta";
     if (o->ao.delta >= 1) {
         cli_error("--delta: %s must be below 1 (or 'estimate')", arg);
         return CLI_EUSAGE;
@@ -92,6 +104,25 @@ static int own_opt(void *self, int code, const char *arg)
     case CLI_OPT_DROP_IDENTICAL:
         o->ao.drop_identical = 1;
         return 0;
+    case CLI_OPT_HISTORY:
+        o->hist.uri = arg;
+        return 0;
+    case CLI_OPT_BATCH:
+        o->hist.batch = arg;
+        return 0;
+    case CLI_OPT_REPLACE:
+        o->hist.replace = 1;
+        return 0;
+    case CLI_OPT_DRY_RUN:
+        o->hist.dry_run = 1;
+        return 0;
+    case CLI_OPT_NEW_DELTA:
+        o->hist.new_delta = 1;
+        return 0;
+    case CLI_OPT_ALPHA_PASS:
+        return cli_open_unit("--alpha-pass", arg, &o->hist.alpha_pass);
+    case CLI_OPT_ALPHA_FAIL:
+        return cli_open_unit("--alpha-fail", arg, &o->hist.alpha_fail);
     }
     return CLI_NOT_MINE;
 }
@@ -428,11 +459,19 @@ int cli_assess(int argc, char **argv)
         {"flag-alpha", required_argument, NULL, CLI_OPT_FLAG_ALPHA},
         {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY},
         {"drop-identical", no_argument, NULL, CLI_OPT_DROP_IDENTICAL},
+        {"history", required_argument, NULL, CLI_OPT_HISTORY},
+        {"batch", required_argument, NULL, CLI_OPT_BATCH},
+        {"replace", no_argument, NULL, CLI_OPT_REPLACE},
+        {"dry-run", no_argument, NULL, CLI_OPT_DRY_RUN},
+        {"new-delta", no_argument, NULL, CLI_OPT_NEW_DELTA},
+        {"alpha-pass", required_argument, NULL, CLI_OPT_ALPHA_PASS},
+        {"alpha-fail", required_argument, NULL, CLI_OPT_ALPHA_FAIL},
         {NULL, 0, NULL, 0}};
     cli_records ro;
     cli_testopts to;
     cli_output out;
-    aopts o = {.max_memory = 0};
+    aopts o = {.max_memory = 0,
+               .hist = {.alpha_pass = 0.05, .alpha_fail = 0.05, .delta_source = "default"}};
     pm_assess_options_default(&o.ao);
     cli_records_init(&ro);
     /* The test group's --eta0/--eta1 with assess's defaults (it requires
@@ -456,7 +495,20 @@ int cli_assess(int argc, char **argv)
     }
     o.ao.eta0 = to.eta0;
     o.ao.eta1 = to.eta1;
-    rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    /* The sequential default eta1 is 0.9, not the fixed-n rule's 1: was
+     * --eta1 given? (The test group fills in its default otherwise.) */
+    for (int i = 1; i < first; i++)
+        if (!strncmp(argv[i], "--eta1", 6))
+            o.hist.eta1_given = 1;
+    int history_only = o.hist.batch || o.hist.replace || o.hist.dry_run || o.hist.new_delta;
+    if (!o.hist.uri && history_only) {
+        cli_error("--batch, --replace, --dry-run and --new-delta go with --history URI");
+        rc = CLI_EUSAGE;
+    } else if (o.hist.uri) {
+        rc = cli_assess_history(&ro, &o.hist, &o.ao, &out, argv + first, argc - first);
+    } else {
+        rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    }
     cli_records_free(&ro);
     return rc;
 }

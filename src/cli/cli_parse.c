@@ -110,6 +110,10 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_PLAN_MANIFEST - CLI_OPT_FIRST] = "plan-manifest",
     [CLI_OPT_HISTORY - CLI_OPT_FIRST] = "history",
     [CLI_OPT_PAIRS - CLI_OPT_FIRST] = "pairs",
+    [CLI_OPT_BATCH - CLI_OPT_FIRST] = "batch",
+    [CLI_OPT_REPLACE - CLI_OPT_FIRST] = "replace",
+    [CLI_OPT_DRY_RUN - CLI_OPT_FIRST] = "dry-run",
+    [CLI_OPT_NEW_DELTA - CLI_OPT_FIRST] = "new-delta",
 };
 
 /* The groups' long options, one after another, and --help. */
