@@ -42,6 +42,7 @@
 #include "prefmon/records.h"
 #include "prefmon/seq.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
 
 PM_BEGIN_DECLS
 
@@ -194,6 +195,30 @@ PM_API pm_status pm_import_run(const char *uri, const char *const *paths, size_t
                                const pm_import_options *opt, pm_import_result **out, pm_error *err);
 
 PM_API void pm_import_result_free(pm_import_result *r);
+
+/* ---- exports ------------------------------------------------------------- */
+
+typedef enum pm_block_format {
+    /* Prolific's "custom blocklist" screener takes Prolific participant IDs:
+     * one ID per line, nothing else (researcher-help.prolific.com, "How to
+     * prevent certain participants from accessing your study"). */
+    PM_BLOCK_PROLIFIC = 0,
+    /* MTurk: "WorkerId,Reason" and one row per worker, the two parameters
+     * of CreateWorkerBlock (the Reason is kept by the requester; the worker
+     * does not see it), e.g. for `aws mturk create-worker-block`. CSV cells
+     * guarded (pm_csv_write_cell_to). */
+    PM_BLOCK_MTURK = 1
+} pm_block_format;
+
+/** The annotators whose action is block, in the rows' order. PM_EIO. */
+PM_API pm_status pm_import_write_blocks(const pm_import_result *r, pm_block_format format,
+                                        const pm_writer *w, pm_error *err);
+
+/** The review list: CSV "annotator,action,reason,flags" for every row whose
+ *  action is review (flags joined by ';', with drift and below-chance).
+ *  PM_EIO. */
+PM_API pm_status pm_import_write_review(const pm_import_result *r, const pm_writer *w,
+                                        pm_error *err);
 
 PM_END_DECLS
 

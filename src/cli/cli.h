@@ -159,6 +159,9 @@ typedef enum cli_opt {
     CLI_OPT_REPLACE,
     CLI_OPT_DRY_RUN,
     CLI_OPT_NEW_DELTA,
+    CLI_OPT_BLOCK_OUT,
+    CLI_OPT_BLOCK_FORMAT,
+    CLI_OPT_REVIEW_OUT,
     CLI_OPT_END
 } cli_opt;
 
@@ -356,7 +359,9 @@ typedef struct cli_history_opts {
     const char *batch; /* --batch */
     int replace, dry_run, new_delta;
     double alpha_pass, alpha_fail;
-    int eta1_given; /* --eta1 was given (else the sequential default 0.9) */
+    int eta1_given;                     /* --eta1 was given (else the sequential default 0.9) */
+    const char *block_out, *review_out; /* --block-out, --review-out */
+    int block_format;                   /* pm_block_format (--block-format) */
     const char *delta_source;
 } cli_history_opts;
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "prefmon/decide.h"
 #include "prefmon/assess.h"
 #include "prefmon/outfile.h"
 
@@ -39,16 +40,10 @@ static const char help[] =
     "                            a Label Studio export's parsed tree (refused up front),\n"
     "                            the rows at the end, a table or CSV output (default:\n"
     "                            no limit)\n"
-    "  --history URI             import the logs as one batch into a history store (SQLite\n"
-    "                            file or postgresql://...) and decide every annotator over\n"
-    "                            all their pairs across batches (sequential tests valid at\n"
-    "                            every look; default --eta1 0.9); see 'Across weeks'\n"
-    "  --batch NAME              the batch's name (required with --history)\n"
-    "  --replace                 replace a batch of that name or a file imported before\n"
-    "  --dry-run                 show what the import would do; write nothing\n"
-    "  --new-delta               accept a --delta other than the study's first batch's\n"
-    "  --alpha-pass A            sequential pass error bound (default 0.05; --history)\n"
-    "  --alpha-fail A            sequential fail error bound (default 0.05; --history)\n"
+    "  --history URI --batch NAME  import the logs as one batch into a history store and\n"
+    "                            decide everyone across batches (doc/assess.md, Across weeks):\n"
+    "                            --replace --dry-run --new-delta --alpha-pass A --alpha-fail A\n"
+    "                            --block-out FILE --block-format prolific|mturk --review-out FILE\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
@@ -119,6 +114,19 @@ static int own_opt(void *self, int code, const char *arg)
     case CLI_OPT_NEW_DELTA:
         o->hist.new_delta = 1;
         return 0;
+    case CLI_OPT_BLOCK_OUT:
+        o->hist.block_out = arg;
+        return 0;
+    case CLI_OPT_REVIEW_OUT:
+        o->hist.review_out = arg;
+        return 0;
+    case CLI_OPT_BLOCK_FORMAT:
+        if (!strcmp(arg, "prolific") || !strcmp(arg, "mturk")) {
+            o->hist.block_format = !strcmp(arg, "mturk") ? PM_BLOCK_MTURK : PM_BLOCK_PROLIFIC;
+            return 0;
+        }
+        cli_error("--block-format: '%s' is not prolific or mturk", arg);
+        return CLI_EUSAGE;
     case CLI_OPT_ALPHA_PASS:
         return cli_open_unit("--alpha-pass", arg, &o->hist.alpha_pass);
     case CLI_OPT_ALPHA_FAIL:
@@ -464,6 +472,9 @@ int cli_assess(int argc, char **argv)
         {"replace", no_argument, NULL, CLI_OPT_REPLACE},
         {"dry-run", no_argument, NULL, CLI_OPT_DRY_RUN},
         {"new-delta", no_argument, NULL, CLI_OPT_NEW_DELTA},
+        {"block-out", required_argument, NULL, CLI_OPT_BLOCK_OUT},
+        {"block-format", required_argument, NULL, CLI_OPT_BLOCK_FORMAT},
+        {"review-out", required_argument, NULL, CLI_OPT_REVIEW_OUT},
         {"alpha-pass", required_argument, NULL, CLI_OPT_ALPHA_PASS},
         {"alpha-fail", required_argument, NULL, CLI_OPT_ALPHA_FAIL},
         {NULL, 0, NULL, 0}};
@@ -500,9 +511,11 @@ int cli_assess(int argc, char **argv)
     for (int i = 1; i < first; i++)
         if (!strncmp(argv[i], "--eta1", 6))
             o.hist.eta1_given = 1;
-    int history_only = o.hist.batch || o.hist.replace || o.hist.dry_run || o.hist.new_delta;
+    int history_only = o.hist.batch || o.hist.replace || o.hist.dry_run || o.hist.new_delta ||
+                       o.hist.block_out || o.hist.review_out;
     if (!o.hist.uri && history_only) {
-        cli_error("--batch, --replace, --dry-run and --new-delta go with --history URI");
+        cli_error("--batch, --replace, --dry-run, --new-delta, --block-out and --review-out go "
+                  "with --history URI");
         rc = CLI_EUSAGE;
     } else if (o.hist.uri) {
         rc = cli_assess_history(&ro, &o.hist, &o.ao, &out, argv + first, argc - first);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "prefmon/decide.h"
 #include "prefmon/history.h"
+#include "prefmon/outfile.h"
 
 static void num_or_dash(out_table *t, double v)
 {
@@ -103,6 +104,26 @@ static void summary(const pm_import_result *r, const pm_import_options *o, const
                 1 - r->delta);
 }
 
+/* One export, complete or not at all (pm_outfile). */
+static int export(const char *opt, const char *path, const pm_import_result *r, int block,
+                  int format)
+{
+    pm_outfile *of = NULL;
+    pm_error err = {0};
+    pm_status st = pm_outfile_open(path, &of, &err);
+    if (st != PM_OK)
+        return cli_fail(opt, st, &err);
+    pm_writer w = pm_writer_file(pm_outfile_stream(of));
+    st = block ? pm_import_write_blocks(r, (pm_block_format)format, &w, &err)
+               : pm_import_write_review(r, &w, &err);
+    if (st != PM_OK) {
+        pm_outfile_abort(of);
+        return cli_fail(opt, st, &err);
+    }
+    st = pm_outfile_commit(of, &err);
+    return st == PM_OK ? 0 : cli_fail(opt, st, &err);
+}
+
 int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
                        const pm_assess_options *ao, const cli_output *out, char **paths, int n)
 {
@@ -158,8 +179,15 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
         rc = cli_emit(t, out->fmt);
         out_free(t);
     }
+    /* The lists follow the import: none from a dry run. */
+    if (!rc && !o.dry_run && h->block_out)
+        rc = export("--block-out", h->block_out, r, 1, h->block_format);
+    if (!rc && !o.dry_run && h->review_out)
+        rc = export("--review-out", h->review_out, r, 0, 0);
     if (!rc)
         summary(r, &o, h->uri);
+    if (!rc && o.dry_run && (h->block_out || h->review_out))
+        fprintf(stderr, "# dry run: --block-out and --review-out not written\n");
     pm_import_result_free(r);
     return rc;
 }
