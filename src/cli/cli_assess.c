@@ -40,16 +40,20 @@ static const char help[] =
     "                            a Label Studio export's parsed tree (refused up front),\n"
     "                            the rows at the end, a table or CSV output (default:\n"
     "                            no limit)\n"
+    "  --alpha-pass A            sequential error bounds (pass, fail; default 0.05 each)\n"
+    "  --alpha-fail A\n"
     "  --history URI --batch NAME  import the logs as one batch into a history store and\n"
     "                            decide everyone across batches (doc/assess.md, Across weeks):\n"
-    "                            --replace --dry-run --new-delta --alpha-pass A --alpha-fail A\n"
+    "                            --replace --dry-run --new-delta\n"
     "                            --block-out FILE --block-format prolific|mturk --review-out FILE\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
     "Output, one row per annotator: annotator, labels, dup_pairs, consistent, consistency,\n"
-    "q0, eta_hat, ci_low, ci_high, p_value, decision, gold_n, gold_agree, gold_rate,\n"
-    "left_rate, median_duration, flags, then the parameters (delta, delta_mode, q0_source,\n"
+    "q0, eta_hat, ci_low, ci_high, p_value, decision (where the fixed-n test is too-few,\n"
+    "the sequential evidence on these pairs decides when it can), sequential, e_pass,\n"
+    "e_fail, gold_n, gold_agree, gold_rate, left_rate, median_duration, flags, action\n"
+    "(pay, hold, review, block), then the parameters (delta, delta_mode, q0_source,\n"
     "level, eta0, eta1, max_error, min_duration, fast_ratio, flag_alpha). --format json\n"
     "writes the --out file's object. The summary (rows read and skipped, annotators, pairs,\n"
     "decisions) goes to standard error. See doc/assess.md.\n";
@@ -204,13 +208,12 @@ static int read_logs(cli_records *ro, pm_assess *a, char **paths, int n, pm_reco
 static void columns(out_table *t)
 {
     static const char *const cols[] = {
-        "annotator",    "labels",     "dup_pairs",  "consistent",
-        "consistency",  "q0",         "eta_hat",    "ci_low",
-        "ci_high",      "p_value",    "decision",   "gold_n",
-        "gold_agree",   "gold_rate",  "left_rate",  "median_duration",
-        "flags",        "delta",      "delta_mode", "q0_source",
-        "level",        "eta0",       "eta1",       "max_error",
-        "min_duration", "fast_ratio", "flag_alpha"};
+        "annotator",       "labels", "dup_pairs", "consistent", "consistency",  "q0",
+        "eta_hat",         "ci_low", "ci_high",   "p_value",    "decision",     "sequential",
+        "e_pass",          "e_fail", "gold_n",    "gold_agree", "gold_rate",    "left_rate",
+        "median_duration", "flags",  "action",    "delta",      "delta_mode",   "q0_source",
+        "level",           "eta0",   "eta1",      "max_error",  "min_duration", "fast_ratio",
+        "flag_alpha"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
 }
@@ -248,12 +251,16 @@ static void row_cells(out_table *t, const pm_assess_row *r)
     num(t, r->ci_high);
     num(t, r->p_value);
     out_str(t, pm_decision_name(r->decision));
+    out_str(t, pm_seq_verdict_name(r->sequential));
+    num(t, r->e_pass);
+    num(t, r->e_fail);
     out_int(t, r->gold_n);
     out_int(t, r->gold_agree);
     num(t, r->gold_rate);
     num(t, r->left_rate);
     num(t, r->median_duration);
     flags_cell(t, r->flags);
+    out_str(t, pm_action_name(r->action));
 }
 
 static void param_cells(out_table *t, const pm_assess_options *o, const pm_assess_summary *s)
@@ -506,6 +513,8 @@ int cli_assess(int argc, char **argv)
     }
     o.ao.eta0 = to.eta0;
     o.ao.eta1 = to.eta1;
+    o.ao.alpha_pass = o.hist.alpha_pass;
+    o.ao.alpha_fail = o.hist.alpha_fail;
     /* The sequential default eta1 is 0.9, not the fixed-n rule's 1: was
      * --eta1 given? (The test group fills in its default otherwise.) */
     for (int i = 1; i < first; i++)
