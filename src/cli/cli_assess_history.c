@@ -20,10 +20,11 @@ static void num_or_dash(out_table *t, double v)
 
 static void columns(out_table *t)
 {
-    static const char *const cols[] = {
-        "annotator", "labels",     "batch_pairs", "cross_pairs", "pairs",    "consistent",
-        "q0_used",   "e_pass",     "e_fail",      "verdict",     "expected", "eta_low",
-        "eta_high",  "delta_flip", "drift_at",    "action",      "reason",   "flags"};
+    static const char *const cols[] = {"annotator", "labels",     "batch_pairs", "cross_pairs",
+                                       "pairs",     "consistent", "q0_used",     "e_pass",
+                                       "e_fail",    "verdict",    "expected",    "eta_low",
+                                       "eta_high",  "delta_flip", "drift_at",    "reopened",
+                                       "action",    "reason",     "flags"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
 }
@@ -49,6 +50,7 @@ static void row_cells(out_table *t, const pm_import_row *r)
         out_str(t, r->drift_at);
     else
         out_null(t);
+    out_int(t, r->res.seq.reopened);
     out_str(t, pm_action_name(r->action));
     out_str(t, r->reason);
     char flags[300];

@@ -53,7 +53,7 @@ grep -q "already imported" "$tmp/err" || fail "re-import message: $(cat "$tmp/er
     --block-out "$tmp/mturk.csv" "$fx/w5.csv" >"$tmp/again.csv" 2>"$tmp/err" ||
     fail "replace: $(cat "$tmp/err")"
 grep -q "replaced: batch '2026-W05'" "$tmp/err" || fail "replace not said: $(cat "$tmp/err")"
-want=$(awk -F, '$16 == "block" { printf "%s,%s\r\n", $1, $17 }' "$tmp/again.csv")
+want=$(awk -F, '$17 == "block" { printf "%s,%s\r\n", $1, $18 }' "$tmp/again.csv")
 [ "$(printf 'WorkerId,Reason\r\n%s' "$want")" = "$(cat "$tmp/mturk.csv")" ] ||
     fail "MTurk block list: $(cat "$tmp/mturk.csv")"
 grep -q '^clicker,' "$tmp/mturk.csv" && grep -q '^drifter,' "$tmp/mturk.csv" ||
