@@ -261,9 +261,51 @@ static void test_sqlite_and_postgresql(void **state)
         printf("%s\n", a);
 }
 
+/* Keys are never cut: two records of a 3000-byte annotator name that
+ * differ only in their timestamp are two records (a key cut at a fixed
+ * size made the second one "already in the store"), and the long label of
+ * a cross-week pair is compared whole. */
+static void test_long_keys(void **state)
+{
+    (void)state;
+    hbackend b;
+    assert_int_equal(hbackend_fresh(&b, 0), 0);
+    static char name[3001], label[2001];
+    memset(name, 'n', 3000);
+    memset(label, 'L', 2000);
+    char path[600], path2[600];
+    snprintf(path, sizeof path, "%s/long.csv", b.dir);
+    snprintf(path2, sizeof path2, "%s/long2.csv", b.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "annotator,item,label,timestamp\n%s,it,%s,100\n%s,it,%s,200\n", name, label, name,
+            label);
+    fclose(fp);
+    fp = fopen(path2, "w");
+    assert_non_null(fp);
+    /* the same label with one more byte: must not agree */
+    fprintf(fp, "annotator,item,label,timestamp\n%s,it,%sX,300\n", name, label);
+    fclose(fp);
+    pm_import_result *r = NULL;
+    pm_error err = {0};
+    assert_int_equal(import(&b, "w1", path, 0, 0, 0.02, 0, &r, &err), PM_OK);
+    assert_int_equal(r->records_read, 2);
+    assert_int_equal(r->records_skipped, 0);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->rows[0].batch_pairs, 1);
+    assert_int_equal(r->rows[0].batch_consistent, 1);
+    pm_import_result_free(r);
+    assert_int_equal(import(&b, "w2", path2, 0, 0, 0.02, 0, &r, &err), PM_OK);
+    assert_int_equal(r->rows[0].cross_pairs, 1);
+    assert_int_equal(r->rows[0].batch_consistent, 0);
+    pm_import_result_free(r);
+    hbackend_done(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_long_keys),
         cmocka_unit_test(test_sqlite_and_postgresql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,13 +64,39 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 1;
 }
 
+/* parts joined by \x1f (a byte no name or label of a reader holds),
+ * "prefix\x1fa\x1fb..." when prefix is not NULL; NULL when out of memory.
+ * Never cut: two records must not share a key by truncation. */
+static char *join(const char *prefix, const char *const *parts, size_t n)
+{
+    size_t len = prefix ? strlen(prefix) + 1 : 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(parts[i]) + 1;
+    char *k = malloc(len), *p = k;
+    if (!k)
+        return NULL;
+    if (prefix) {
+        memcpy(p, prefix, strlen(prefix));
+        p += strlen(prefix);
+        *p++ = '\x1f';
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(parts[i]);
+        memcpy(p, parts[i], l);
+        p += l;
+        *p++ = i + 1 < n ? '\x1f' : '\0';
+    }
+    return k;
+}
+
 static pm_status tally_add(tally *t, const pm_record *r)
 {
-    char key[1024];
     uint32_t a, l;
-    snprintf(key, sizeof key, "%s\x1f%s", r->annotator, r->label);
-    if (pmx_strtab_intern(&t->anns, r->annotator, &a, NULL) != PM_OK ||
-        pmx_strtab_intern(&t->pairs, key, &l, NULL) != PM_OK ||
+    const char *parts[2] = {r->annotator, r->label};
+    char *key = join(NULL, parts, 2);
+    pm_status st = key ? pmx_strtab_intern(&t->pairs, key, &l, NULL) : PM_ENOMEM;
+    free(key);
+    if (st != PM_OK || pmx_strtab_intern(&t->anns, r->annotator, &a, NULL) != PM_OK ||
         !grow((void **)&t->count, &t->count_cap, (size_t)l + 1, sizeof(long)))
         return PM_ENOMEM;
     size_t cap = t->ann_cap;
@@ -178,26 +204,37 @@ static pm_status read_logs(pm_history *h, pm_records *rd, pm_assess *a, tally *t
             if (!got)
                 break;
             res->records_read++;
-            char key[2048], ts[PM_DOUBLE_TEXT];
+            char ts[PM_DOUBLE_TEXT];
             int seen = 0;
             if (!isnan(r.timestamp)) {
                 /* A record's identity: annotator + item + timestamp. */
                 pm_fmt_double(r.timestamp, ts, sizeof ts);
-                snprintf(key, sizeof key, "t\x1f%s\x1f%s\x1f%s", r.annotator, r.item, ts);
-                if ((st = pm_history_mark_key(h, key, &seen, err)) != PM_OK)
+                const char *parts[3] = {r.annotator, r.item, ts};
+                char *key = join("t", parts, 3);
+                st = key ? pm_history_mark_key(h, key, &seen, err)
+                         : pm_error_set(err, PM_ENOMEM, "import: out of memory");
+                free(key);
+                if (st != PM_OK)
                     return st;
                 if (seen) {
                     res->records_skipped++;
                     continue;
                 }
             } else {
-                snprintf(key, sizeof key, "u\x1f%s\x1f%s\x1f%s", r.annotator, r.item, r.label);
+                const char *parts[3] = {r.annotator, r.item, r.label};
+                char *key = join("u", parts, 3);
                 uint32_t id;
                 int is_new = 0;
-                if (pmx_strtab_intern(&t->untimed, key, &id, &is_new) != PM_OK)
+                if (!key || pmx_strtab_intern(&t->untimed, key, &id, &is_new) != PM_OK) {
+                    free(key);
                     return pm_error_set(err, PM_ENOMEM, "import: out of memory");
+                }
                 if (is_new) {
-                    if ((st = pm_history_key_seen(h, key, &seen, err)) != PM_OK)
+                    st = pm_history_key_seen(h, key, &seen, err);
+                    if (st == PM_OK && !seen)
+                        st = pm_history_mark_key(h, key, &seen, err);
+                    free(key);
+                    if (st != PM_OK)
                         return st;
                     if (seen)
                         return pm_error_set(
@@ -206,8 +243,8 @@ static pm_status read_logs(pm_history *h, pm_records *rd, pm_assess *a, tally *t
                             "batch, and this log has no timestamp to tell a repeat from a "
                             "re-exported record: refused (import only the new records)",
                             r.file, r.line, r.annotator, r.item, r.label);
-                    if ((st = pm_history_mark_key(h, key, &seen, err)) != PM_OK)
-                        return st;
+                } else {
+                    free(key);
                 }
             }
             if ((st = tally_add(t, &r)) != PM_OK)
@@ -364,19 +401,24 @@ static pm_status one_annotator(const batchctx *c, size_t ri, pm_import_row *out,
         }
         if (k == nk)
             break;
-        char last[1024];
+        /* Room for one byte more than the first label: a longer stored
+         * label is cut there and still compares unequal, never equal. */
+        size_t room = strlen(kl[k].first_label) + 2;
+        char *last = malloc(room);
         int found = 0;
-        st = pm_history_get_last_label(c->h, row->annotator, kl[k].item, &found, last, sizeof last,
-                                       NULL, 0, err);
-        if (st != PM_OK) {
-            free(pos);
-            goto done;
-        }
-        if (found) {
+        st = last ? pm_history_get_last_label(c->h, row->annotator, kl[k].item, &found, last, room,
+                                              NULL, 0, err)
+                  : pm_error_set(err, PM_ENOMEM, "import: out of memory");
+        if (st == PM_OK && found) {
             pos[n] = kl[k].first_pos;
             np[n++] = (pm_history_pair){.item = kl[k].item,
                                         .agree = strcmp(last, kl[k].first_label) == 0};
             cross++;
+        }
+        free(last);
+        if (st != PM_OK) {
+            free(pos);
+            goto done;
         }
         ll[k] = (pm_history_label){row->annotator, kl[k].item, kl[k].last_label, NULL};
     }
