@@ -24,6 +24,10 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "history_weeks: $*" >&2; exit 1; }
 db="$tmp/store.db"
 
+# A dry run on a store that does not exist yet creates nothing.
+"$prefmon" assess --history "$tmp/none.db" --batch 2026-W01 --dry-run "$fx/w1.csv" >/dev/null \
+    2>"$tmp/err" || fail "dry run on a new store: $(cat "$tmp/err")"
+[ ! -e "$tmp/none.db" ] || fail "a dry run created the store"
 : >"$tmp/out.csv"
 for w in 1 2 3 4 5; do
     echo "# 2026-W0$w" >>"$tmp/out.csv"

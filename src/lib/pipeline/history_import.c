@@ -1,6 +1,8 @@
 /* Import a batch into a history store and decide every annotator of it
  * over all their pairs (pm_import_run in include/prefmon/decide.h). */
+#include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -582,6 +584,12 @@ pm_status pm_import_run(const char *uri, const char *const *paths, size_t n,
                 pmx_strtab_init(&t.pairs, &t.arena) == PM_OK &&
                 pmx_strtab_init(&t.untimed, &t.arena) == PM_OK;
     pm_status st = tinit ? PM_OK : pm_error_set(err, PM_ENOMEM, "import: out of memory");
+    /* A dry run writes nothing, not even a new store: on a SQLite file that
+     * does not exist yet it runs against an empty store in memory. */
+    struct stat sb;
+    int pg = !strncmp(uri, "postgresql://", 13) || !strncmp(uri, "postgres://", 11);
+    if (st == PM_OK && o->dry_run && !pg && stat(uri, &sb) != 0 && errno == ENOENT)
+        uri = ":memory:";
     if (st == PM_OK)
         st = pm_history_open(uri, PM_HISTORY_CREATE, &h, err);
     if (st == PM_OK)
