@@ -161,16 +161,23 @@ PM_API pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consist
 /** One annotator. NaN where undefined. */
 typedef struct pm_assess_row {
     const char *annotator;
-    long labels;               /* label events */
-    long dup_pairs;            /* consecutive pairs on repeated items */
-    long consistent;           /* pairs with equal labels */
-    double consistency;        /* consistent / dup_pairs */
-    double q0;                 /* chance agreement used */
-    double eta_hat;            /* clip((consistency - q0) / (1 - delta - q0), 0, 1) */
-    double ci_low, ci_high;    /* Clopper-Pearson at level, mapped the same way */
-    double p_value;            /* P(X >= consistent | m(eta0)), exact */
-    pm_decision decision;      /* the fixed-n rule's; where it is too-few but the sequential
-                                * evidence on these pairs decides (below), that verdict */
+    long labels;            /* label events */
+    long dup_pairs;         /* consecutive pairs on repeated items */
+    long consistent;        /* pairs with equal labels */
+    double consistency;     /* consistent / dup_pairs */
+    double q0;              /* chance agreement used */
+    double eta_hat;         /* clip((consistency - q0) / (1 - delta - q0), 0, 1) */
+    double ci_low, ci_high; /* Clopper-Pearson at level, mapped the same way */
+    double p_value;         /* P(X >= consistent | m(eta0)), exact */
+    pm_decision decision;   /* the fixed-n rule's; where it is too-few but the sequential
+                             * evidence on these pairs decides (sequential, after flags),
+                             * that verdict */
+    long gold_n;            /* labels on items with a gold label */
+    long gold_agree;        /* ... equal to it */
+    double gold_rate;       /* gold_agree / gold_n */
+    double left_rate;       /* share of A/B labels with a known side that chose the left */
+    double median_duration;
+    unsigned flags;
     pm_seq_verdict sequential; /* the sequential rule on these pairs alone, one look at the
                                 * end: pass when e_pass >= 1/alpha_pass, fail when e_fail >=
                                 * 1/alpha_fail or below chance, else continue (also with no
@@ -181,12 +188,6 @@ typedef struct pm_assess_row {
     int below_chance;          /* the 95% confidence set for m at these pairs (pm_seq_cs_bounds,
                                 * Jeffreys mixture) lies entirely below q0 */
     pm_action action;          /* pm_action_decide on the decision, flags and below_chance */
-    long gold_n;               /* labels on items with a gold label */
-    long gold_agree;           /* ... equal to it */
-    double gold_rate;          /* gold_agree / gold_n */
-    double left_rate;          /* share of A/B labels with a known side that chose the left */
-    double median_duration;
-    unsigned flags;
     const char *pair_outcomes; /* keep_pairs (or read back from a file that has them):
                                 * "1101...", one character per pair in the order assess
                                 * pairs them (see pm_assess_row_pairs), '1' when the two
