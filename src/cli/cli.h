@@ -162,7 +162,6 @@ typedef enum cli_opt {
     CLI_OPT_BLOCK_OUT,
     CLI_OPT_BLOCK_FORMAT,
     CLI_OPT_REVIEW_OUT,
-    CLI_OPT_PAIR_OUTCOMES,
     CLI_OPT_END
 } cli_opt;
 

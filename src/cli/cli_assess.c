@@ -40,8 +40,6 @@ static const char help[] =
     "                            a Label Studio export's parsed tree (refused up front),\n"
     "                            the rows at the end, a table or CSV output (default:\n"
     "                            no limit)\n"
-    "  --pair-outcomes           the JSON (--out, --format json) gets each annotator's pair\n"
-    "                            outcomes in order, \"pair_outcomes\": \"1101...\" (for pay)\n"
     "  --alpha-pass A            sequential error bounds (pass, fail; default 0.05 each)\n"
     "  --alpha-fail A\n"
     "  --history URI --batch NAME  import the logs as one batch into a history store and\n"
@@ -119,9 +117,6 @@ static int own_opt(void *self, int code, const char *arg)
         return 0;
     case CLI_OPT_NEW_DELTA:
         o->hist.new_delta = 1;
-        return 0;
-    case CLI_OPT_PAIR_OUTCOMES:
-        o->ao.keep_pairs = 1;
         return 0;
     case CLI_OPT_BLOCK_OUT:
         o->hist.block_out = arg;
@@ -484,7 +479,6 @@ int cli_assess(int argc, char **argv)
         {"replace", no_argument, NULL, CLI_OPT_REPLACE},
         {"dry-run", no_argument, NULL, CLI_OPT_DRY_RUN},
         {"new-delta", no_argument, NULL, CLI_OPT_NEW_DELTA},
-        {"pair-outcomes", no_argument, NULL, CLI_OPT_PAIR_OUTCOMES},
         {"block-out", required_argument, NULL, CLI_OPT_BLOCK_OUT},
         {"block-format", required_argument, NULL, CLI_OPT_BLOCK_FORMAT},
         {"review-out", required_argument, NULL, CLI_OPT_REVIEW_OUT},
