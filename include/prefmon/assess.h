@@ -37,8 +37,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/action.h"
 #include "prefmon/export.h"
 #include "prefmon/records.h"
+#include "prefmon/seq.h"
 #include "prefmon/status.h"
 #include "prefmon/writer.h"
 
@@ -63,6 +65,9 @@ typedef struct pm_assess_options {
                           * previous one (see Repeats below); 0 (default): pair it */
     size_t max_bytes;    /* PM_ELIMIT past this much memory (see pm_assess_add,
                           * pm_assess_finish); 0: no limit */
+    double alpha_pass;   /* the sequential evidence on these pairs alone (pm_assess_row.e_pass): */
+    double alpha_fail;   /* pass when e_pass >= 1/alpha_pass, fail when e_fail >= 1/alpha_fail
+                          * (0.05 each) */
     int keep_pairs;      /* 1: keep each annotator's pair outcomes in order and each
                           * (annotator, item)'s first and last label (pm_assess_row_pairs,
                           * pm_assess_row_keys, pm_assess_row.pair_outcomes): 32 bytes
@@ -76,7 +81,8 @@ PM_API void pm_assess_options_default(pm_assess_options *opt);
 typedef enum pm_decision {
     PM_DECISION_PASS = 0,
     PM_DECISION_FAIL = 1,
-    PM_DECISION_TOO_FEW = 2, /* the test for this many pairs has error sum > max_error */
+    PM_DECISION_TOO_FEW = 2, /* the test for this many pairs has error sum > max_error, and
+                              * the sequential evidence does not decide either */
     PM_DECISION_NO_PAIRS = 3,
     PM_DECISION_COUNT = 4
 } pm_decision;
@@ -129,19 +135,27 @@ PM_API size_t pm_flags_format(unsigned flags, const char *sep, const char *none,
  *  given delta and q0); it decides only when its error sum is at most
  *  opt->max_error. */
 typedef struct pm_assess_rule {
-    long n;           /* pairs the rule is for */
-    int decidable;    /* 0: too-few (error sum > max_error) or no effort signal */
-    int no_signal;    /* 1 - delta <= q0: the one-label case */
-    long k;           /* pass when consistent >= k (decidable only) */
-    double error_sum; /* the design's type I + type II error (NaN when no signal) */
-    double m0, m1;    /* pass probability of one pair at eta0 and eta1 */
+    long n;                        /* pairs the rule is for */
+    int decidable;                 /* 0: too-few (error sum > max_error) or no effort signal */
+    int no_signal;                 /* 1 - delta <= q0: the one-label case */
+    long k;                        /* pass when consistent >= k (decidable only) */
+    double error_sum;              /* the design's type I + type II error (NaN when no signal) */
+    double m0, m1;                 /* pass probability of one pair at eta0 and eta1 */
+    double q0;                     /* the chance agreement the rule is for */
+    double alpha_pass, alpha_fail; /* the sequential rule's (opt) */
 } pm_assess_rule;
 
 /** The rule for n >= 1 pairs. PM_EINVAL on a bad delta, q0 or n. */
 PM_API pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double q0, long n,
                                     pm_assess_rule *out, pm_error *err);
 
-/** The decision the rule gives `consistent` of rule->n pairs. */
+/** The decision the rule gives `consistent` of rule->n pairs: the fixed-n
+ *  test's when decidable; else (too-few, with a signal) the sequential
+ *  evidence on these pairs alone, looked at once: pass when L >=
+ *  1/alpha_pass, fail when 1/L >= 1/alpha_fail or when the 95% confidence
+ *  set for m (pm_seq_cs_bounds, Jeffreys mixture) lies entirely below q0
+ *  (below chance), L the likelihood ratio of m1 against m0; too-few
+ *  otherwise. */
 PM_API pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent);
 
 /** One annotator. NaN where undefined. */
@@ -155,13 +169,25 @@ typedef struct pm_assess_row {
     double eta_hat;         /* clip((consistency - q0) / (1 - delta - q0), 0, 1) */
     double ci_low, ci_high; /* Clopper-Pearson at level, mapped the same way */
     double p_value;         /* P(X >= consistent | m(eta0)), exact */
-    pm_decision decision;
-    long gold_n;      /* labels on items with a gold label */
-    long gold_agree;  /* ... equal to it */
-    double gold_rate; /* gold_agree / gold_n */
-    double left_rate; /* share of A/B labels with a known side that chose the left */
+    pm_decision decision;   /* the fixed-n rule's; where it is too-few but the sequential
+                             * evidence on these pairs decides (sequential, after flags),
+                             * that verdict */
+    long gold_n;            /* labels on items with a gold label */
+    long gold_agree;        /* ... equal to it */
+    double gold_rate;       /* gold_agree / gold_n */
+    double left_rate;       /* share of A/B labels with a known side that chose the left */
     double median_duration;
     unsigned flags;
+    pm_seq_verdict sequential; /* the sequential rule on these pairs alone, one look at the
+                                * end: pass when e_pass >= 1/alpha_pass, fail when e_fail >=
+                                * 1/alpha_fail or below chance, else continue (also with no
+                                * pairs or no signal) */
+    double e_pass, e_fail;     /* L_n and 1/L_n, L_n the likelihood ratio of m(eta1) against
+                                * m(eta0) at this row's q0 and delta; NaN with no pairs, no
+                                * signal or m(eta1) = 1 (delta = 0 and eta1 = 1) */
+    int below_chance;          /* the 95% confidence set for m at these pairs (pm_seq_cs_bounds,
+                                * Jeffreys mixture) lies entirely below q0 */
+    pm_action action;          /* pm_action_decide on the decision, flags and below_chance */
     const char *pair_outcomes; /* keep_pairs (or read back from a file that has them):
                                 * "1101...", one character per pair in the order assess
                                 * pairs them (see pm_assess_row_pairs), '1' when the two

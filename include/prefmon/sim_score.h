@@ -117,8 +117,10 @@ PM_API pm_status pm_sim_match(const pm_sim_truth *t, const pm_assess_row *rows, 
 
 /** The exact probability that assess's rule (pm_assess_rule_for with opt,
  *  opt->delta and opt->q0) fails an annotator with pair pass probability m
- *  on n pairs: P(X < k) = pbinom(k - 1, n, m) when the rule decides, else
- *  0 (too-few and no-pairs never fail). NaN when the rule cannot be made
+ *  on n pairs: P(X < k) = pbinom(k - 1, n, m) when the fixed-n test
+ *  decides; else the sum of dbinom(x, n, m) over the counts x that the
+ *  sequential evidence fails (pm_assess_rule_apply; 0 without a signal or
+ *  without pairs). NaN when the rule cannot be made
  *  (a NaN q0, a delta outside [0, 1)). */
 PM_API double pm_sim_fail_prob(const pm_assess_options *opt, long n, double m);
 

@@ -118,6 +118,12 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_MIN_HOURLY - CLI_OPT_FIRST] = "min-hourly",
     [CLI_OPT_STRICT - CLI_OPT_FIRST] = "strict",
     [CLI_OPT_PAID_FROM - CLI_OPT_FIRST] = "paid-from",
+    [CLI_OPT_REPLACE - CLI_OPT_FIRST] = "replace",
+    [CLI_OPT_DRY_RUN - CLI_OPT_FIRST] = "dry-run",
+    [CLI_OPT_NEW_DELTA - CLI_OPT_FIRST] = "new-delta",
+    [CLI_OPT_BLOCK_OUT - CLI_OPT_FIRST] = "block-out",
+    [CLI_OPT_BLOCK_FORMAT - CLI_OPT_FIRST] = "block-format",
+    [CLI_OPT_REVIEW_OUT - CLI_OPT_FIRST] = "review-out",
 };
 
 /* The groups' long options, one after another, and --help. */

@@ -136,7 +136,7 @@ static void test_decision_brute_force(void **state)
 {
     (void)state;
     const double delta = 0.05, eta0 = 0.7, eta1 = 1, max_error = 0.3;
-    long checked = 0;
+    long checked = 0, overridden = 0;
     for (long n = 1; n <= 40; n += 3) {
         for (long x = 0; x <= n; x++) {
             pm_assess_options o;
@@ -177,6 +177,26 @@ static void test_decision_brute_force(void **state)
             pm_decision want = t1 + t2 > max_error ? PM_DECISION_TOO_FEW
                                : x >= k            ? PM_DECISION_PASS
                                                    : PM_DECISION_FAIL;
+            /* The sequential evidence on these pairs, one look: the
+             * likelihood ratio against 1/0.05, and below chance when q0
+             * lies above x/n outside the Jeffreys-mixture confidence set
+             * (log M_n(q0) >= ln 20). It decides where the fixed-n rule
+             * is too-few. */
+            long double ll = x * logl(m1 / m0) + (n - x) * logl((1 - m1) / (1 - m0));
+            long double lm = lgammal(0.5L + x) + lgammal(0.5L + (n - x)) - lgammal(1.0L + n) -
+                             (2 * lgammal(0.5L) - lgammal(1.0L)) - x * logl(q0) -
+                             (n - x) * logl(1 - q0);
+            int below = (long double)x / n < q0 && lm >= logl(20.0L);
+            pm_seq_verdict seq = ll >= logl(20.0L)             ? PM_SEQ_PASS
+                                 : -ll >= logl(20.0L) || below ? PM_SEQ_FAIL
+                                                               : PM_SEQ_CONTINUE;
+            assert_int_equal(r->sequential, seq);
+            assert_int_equal(r->below_chance, below);
+            assert_true(fabsl(logl(r->e_pass) - ll) < 1e-9L * (1 + fabsl(ll)));
+            if (want == PM_DECISION_TOO_FEW && seq != PM_SEQ_CONTINUE) {
+                want = seq == PM_SEQ_PASS ? PM_DECISION_PASS : PM_DECISION_FAIL;
+                overridden++;
+            }
             assert_int_equal(r->decision, want);
             assert_int_equal(!!(r->flags & PM_FLAG_LOW_EFFORT), want == PM_DECISION_FAIL);
             long double eta = ((long double)x / n - q0) / (s - q0);
@@ -192,6 +212,7 @@ static void test_decision_brute_force(void **state)
         }
     }
     assert_true(checked > 200);
+    assert_true(overridden > 0); /* too-few no longer hides what the evidence decides */
 }
 
 /* Holm on a hand example: p = (0.01, 0.04, 0.03, 0.005), m = 4:

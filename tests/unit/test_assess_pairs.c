@@ -203,9 +203,28 @@ static void test_duplicate_and_default(void **state)
     }
 }
 
+/* No label at all (an import whose every record was already in the
+ * store): finish keeps nothing, and nothing is sorted from NULL (the
+ * sanitizer build's check). */
+static void test_empty(void **state)
+{
+    (void)state;
+    pm_assess_options opt;
+    pm_assess_options_default(&opt);
+    opt.keep_pairs = 1;
+    pm_assess *a = pm_assess_new(&opt, NULL);
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    size_t n = 1;
+    pm_assess_rows(a, &n);
+    assert_int_equal(n, 0);
+    assert_null(pm_assess_row_pairs(a, 0, &n));
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
         cmocka_unit_test(test_random_logs),
         cmocka_unit_test(test_duplicate_and_default),
     };

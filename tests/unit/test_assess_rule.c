@@ -62,7 +62,26 @@ static void test_rule_errors_by_summation(void **state)
                     assert_int_equal(pm_assess_rule_apply(&r, r.k), PM_DECISION_PASS);
                     assert_int_equal(pm_assess_rule_apply(&r, r.k - 1), PM_DECISION_FAIL);
                 } else {
-                    assert_int_equal(pm_assess_rule_apply(&r, n), PM_DECISION_TOO_FEW);
+                    /* too-few: the sequential evidence on the counts decides
+                     * when it can, computed here in closed form (L against
+                     * 20, and below chance by the Jeffreys mixture's
+                     * log M_n(q0) >= ln 20 with q0 above x/n); never with
+                     * m1 = 1. */
+                    for (long x = 0; x <= n; x++) {
+                        pm_decision want = PM_DECISION_TOO_FEW;
+                        if (m1 < 1) {
+                            double ll = (double)x * log(m1 / m0) +
+                                        (double)(n - x) * log((1 - m1) / (1 - m0));
+                            double lm = lgamma(0.5 + (double)x) + lgamma(0.5 + (double)(n - x)) -
+                                        lgamma(1.0 + (double)n) - 2 * lgamma(0.5) -
+                                        (double)x * log(q0) - (double)(n - x) * log(1 - q0);
+                            int below = (double)x / (double)n < q0 && lm >= log(20.0);
+                            want = ll >= log(20.0)             ? PM_DECISION_PASS
+                                   : -ll >= log(20.0) || below ? PM_DECISION_FAIL
+                                                               : PM_DECISION_TOO_FEW;
+                        }
+                        assert_int_equal(pm_assess_rule_apply(&r, x), want);
+                    }
                 }
                 /* the LR rule's threshold minimises the error sum over every k */
                 double best = INFINITY;

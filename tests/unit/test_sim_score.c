@@ -123,11 +123,24 @@ static double fail_by_sum(long n, double m)
     opt.eta1 = ETA1;
     pm_assess_rule rule;
     assert_int_equal(pm_assess_rule_for(&opt, DELTA, 0.5, n, &rule, NULL), PM_OK);
-    if (!rule.decidable)
-        return 0;
     double s = 0;
-    for (long x = 0; x < rule.k; x++)
-        s += pm_dbinom((double)x, (double)n, m, 0);
+    if (rule.decidable) {
+        for (long x = 0; x < rule.k; x++)
+            s += pm_dbinom((double)x, (double)n, m, 0);
+        return s;
+    }
+    /* too-few: the sequential evidence on these pairs fails x when 1/L >=
+     * 20 or when q0 = 1/2 lies above x/n outside the Jeffreys mixture's 95%
+     * set (log M_n(q0) >= ln 20), computed here in closed form. */
+    double m0 = 0.5 + ETA0 * (0.5 - DELTA), m1 = 0.5 + ETA1 * (0.5 - DELTA);
+    for (long x = 0; x <= n; x++) {
+        double ll = (double)x * log(m1 / m0) + (double)(n - x) * log((1 - m1) / (1 - m0));
+        double lm = lgamma(0.5 + (double)x) + lgamma(0.5 + (double)(n - x)) -
+                    lgamma(1.0 + (double)n) - 2 * lgamma(0.5) - (double)n * log(0.5);
+        int below = (double)x / (double)n < 0.5 && lm >= log(20.0);
+        if (-ll >= log(20.0) || below)
+            s += pm_dbinom((double)x, (double)n, m, 0);
+    }
     return s;
 }
 
@@ -229,16 +242,19 @@ static void test_score_run(void **state)
     assert_int_equal(s.group[PM_SIM_GROUP_LONGER].self, 0);
     assert_true(s.group[PM_SIM_GROUP_LONGER].self_exact == 0);            /* m = 1 never fails */
     assert_true(fabs(s.group[PM_SIM_GROUP_LEFT].self_exact - 1) < 1e-15); /* m = 0 always */
-    /* The law of the spammers' count: bob fails with p, zz (5 pairs) is
-     * too few and never fails, so K ~ Bernoulli(p); bob failed (20 of 40). */
-    double p = fail_by_sum(40, 0.5);
+    /* The law of the spammers' count: bob fails with p, zz (5 pairs, 1
+     * agreeing) is too few for the fixed-n test but fails on the
+     * sequential evidence, with pz; K ~ Bernoulli(p) + Bernoulli(pz); both
+     * failed (bob 20 of 40, zz 1 of 5). */
+    double p = fail_by_sum(40, 0.5), pz = fail_by_sum(5, 0.5);
+    assert_true(pz > 0);
     const pm_sim_law *law = &s.group[PM_SIM_GROUP_SPAMMER].law;
-    assert_int_equal(s.group[PM_SIM_GROUP_SPAMMER].self, 1);
+    assert_int_equal(s.group[PM_SIM_GROUP_SPAMMER].self, 2);
     assert_true(law->decided);
-    assert_true(fabs(law->mean - p) < 1e-12);
+    assert_true(fabs(law->mean - (p + pz)) < 1e-12);
     assert_true(fabs(law->below - 1) < 1e-12);
-    assert_true(fabs(law->above - p) < 1e-12);
-    assert_int_equal(law->inside, p >= 0.0005);
+    assert_true(fabs(law->above - p * pz) < 1e-12);
+    assert_int_equal(law->inside, p * pz >= 0.0005);
     /* One-member groups: K ~ Bernoulli(q), flagged 0 (alpha passes 30 of 40?)
      * or 1; P(K <= f) and P(K >= f) in closed form. */
     const pm_sim_tally *b = &s.group[PM_SIM_GROUP_BETWEEN];
@@ -340,7 +356,7 @@ static void test_page(void **state)
     assert_non_null(strstr(html, "items.jsonl"));
     assert_non_null(strstr(html, "shirking (1 annotators, 40 pairs each)"));
     char want[200];
-    snprintf(want, sizeof want, "simulated 1 of 2 flagged; the exact law");
+    snprintf(want, sizeof want, "simulated 2 of 2 flagged; the exact law");
     assert_non_null(strstr(html, want));
     snprintf(want, sizeof want, "has mean %.4g", s[0].group[PM_SIM_GROUP_SPAMMER].law.mean);
     assert_non_null(strstr(html, want));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "prefmon/action.h"
 #include "pipeline/assess_internal.h"
 
 /* What one annotator accumulates: counts, the label histogram behind q0
@@ -696,6 +697,23 @@ static pm_status keep_finish(pm_assess *a)
     return st;
 }
 
+/* The row's action (pm_action_decide) from its decision, flags and
+ * below_chance, once the flags are set. */
+static void assess_action(pm_assess_row *r, double delta, const pm_assess_options *opt)
+{
+    pm_action_input in = {
+        .verdict = r->decision == PM_DECISION_PASS   ? PM_VERDICT_PASS
+                   : r->decision == PM_DECISION_FAIL ? PM_VERDICT_FAIL
+                                                     : PM_VERDICT_UNDECIDED,
+        .flags = r->flags,
+        .pairs = r->dup_pairs,
+        .consistent = r->consistent,
+        .below_chance = r->below_chance,
+        .m1 = r->q0 + opt->eta1 * (1 - delta - r->q0),
+    };
+    r->action = pm_action_decide(&in, NULL, 0);
+}
+
 static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible,
                              pm_error *err)
 {
@@ -720,9 +738,11 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
             return st;
     }
     pm_status st = repeats(a, s, err);
-    if (st != PM_OK)
-        return st;
-    return pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
+    if (st == PM_OK)
+        st = pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
+    for (size_t i = 0; st == PM_OK && i < a->nrows; i++)
+        assess_action(&a->rows[i], s->delta, &a->opt);
+    return st;
 }
 
 pm_status pm_assess_finish(pm_assess *a, pm_error *err)

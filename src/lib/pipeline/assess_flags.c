@@ -82,6 +82,8 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->max_bytes = 0;
     opt->drop_identical = 0;
     opt->keep_pairs = 0;
+    opt->alpha_pass = 0.05;
+    opt->alpha_fail = 0.05;
 }
 
 pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,
@@ -143,6 +145,9 @@ pm_status pmx_assess_check_options(const pm_assess_options *o, pm_error *err)
         return pm_error_set(err, PM_EINVAL, "fast_ratio = %g: must be in [0, 1]", o->fast_ratio);
     if (!(o->alpha > 0 && o->alpha < 1))
         return pm_error_set(err, PM_EINVAL, "alpha = %g: must be in (0, 1)", o->alpha);
+    if (!(o->alpha_pass > 0 && o->alpha_pass < 1) || !(o->alpha_fail > 0 && o->alpha_fail < 1))
+        return pm_error_set(err, PM_EINVAL, "alpha_pass = %g, alpha_fail = %g: must be in (0, 1)",
+                            o->alpha_pass, o->alpha_fail);
     return PM_OK;
 }
 

@@ -82,6 +82,17 @@ static json_t *row_json(const pm_assess_row *r)
         (json_int_t)r->gold_n, "gold_agree", (json_int_t)r->gold_agree, "gold_rate",
         num_or_null(r->gold_rate), "left_rate", num_or_null(r->left_rate), "median_duration",
         num_or_null(r->median_duration), "flags", flags);
+    /* The sequential evidence and the action (read back when present:
+     * files written before them stay readable). */
+    if (o && (json_object_set_new(o, "sequential",
+                                  json_string(pm_seq_verdict_name(r->sequential))) != 0 ||
+              json_object_set_new(o, "e_pass", num_or_null(r->e_pass)) != 0 ||
+              json_object_set_new(o, "e_fail", num_or_null(r->e_fail)) != 0 ||
+              json_object_set_new(o, "below_chance", json_boolean(r->below_chance)) != 0 ||
+              json_object_set_new(o, "action", json_string(pm_action_name(r->action))) != 0)) {
+        json_decref(o);
+        return NULL;
+    }
     /* Only when kept: a plain assessment file stays as it was. */
     if (o && r->pair_outcomes &&
         json_object_set_new(o, "pair_outcomes", json_string(r->pair_outcomes)) != 0) {
@@ -234,6 +245,27 @@ static pm_status bad(ctx *c, const char *key, const char *fmt, ...)
 
 /* Every key of obj is in keys (all required) or is `optional` (a field
  * added after files were written: may be absent; NULL for none). */
+static pm_status only_keys_opts(ctx *c, json_t *obj, const char *const *keys,
+                                const char *const *optional)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        size_t i = 0, j = 0;
+        while (keys[i] && strcmp(keys[i], k) != 0)
+            i++;
+        while (optional[j] && strcmp(optional[j], k) != 0)
+            j++;
+        if (!keys[i] && !optional[j])
+            return bad(c, k, "unknown field");
+    }
+    for (size_t i = 0; keys[i]; i++)
+        if (!json_object_get(obj, keys[i]))
+            return bad(c, keys[i], "missing");
+    return PM_OK;
+}
+
 static pm_status only_keys_opt(ctx *c, json_t *obj, const char *const *keys, const char *optional)
 {
     const char *k;
@@ -488,6 +520,55 @@ static pm_status load_effort(ctx *c, json_t *o, pm_assess_row *r)
     return PM_OK;
 }
 
+/* The optional sequential fields; absent (an older file): NaN e-values,
+ * continue, and the action of the decision and flags alone. */
+static pm_status load_sequential(ctx *c, json_t *o, pm_assess_row *r)
+{
+    r->e_pass = r->e_fail = NAN;
+    r->sequential = PM_SEQ_CONTINUE;
+    r->below_chance = 0;
+    pm_status st;
+    if (json_object_get(o, "e_pass") &&
+        (st = get_num(c, o, "e_pass", 1, 0, INFINITY, &r->e_pass)) != PM_OK)
+        return st;
+    if (json_object_get(o, "e_fail") &&
+        (st = get_num(c, o, "e_fail", 1, 0, INFINITY, &r->e_fail)) != PM_OK)
+        return st;
+    json_t *b = json_object_get(o, "below_chance");
+    if (b && !json_is_boolean(b))
+        return bad(c, "below_chance", "must be true or false");
+    r->below_chance = b && json_is_true(b);
+    json_t *sq = json_object_get(o, "sequential");
+    if (sq) {
+        const char *s = json_string_value(sq);
+        int i = 0;
+        while (s && i < 3 && strcmp(pm_seq_verdict_name((pm_seq_verdict)i), s) != 0)
+            i++;
+        if (!s || i == 3)
+            return bad(c, "sequential", "must be continue, pass or fail");
+        r->sequential = (pm_seq_verdict)i;
+    }
+    json_t *ac = json_object_get(o, "action");
+    if (!ac) {
+        pm_action_input in = {.verdict = r->decision == PM_DECISION_PASS   ? PM_VERDICT_PASS
+                                         : r->decision == PM_DECISION_FAIL ? PM_VERDICT_FAIL
+                                                                           : PM_VERDICT_UNDECIDED,
+                              .flags = r->flags,
+                              .pairs = r->dup_pairs,
+                              .consistent = r->consistent};
+        r->action = pm_action_decide(&in, NULL, 0);
+        return PM_OK;
+    }
+    const char *s = json_string_value(ac);
+    int i = 0;
+    while (s && i < PM_ACTION_COUNT && strcmp(pm_action_name((pm_action)i), s) != 0)
+        i++;
+    if (!s || i == PM_ACTION_COUNT)
+        return bad(c, "action", "must be pay, hold, review or block");
+    r->action = (pm_action)i;
+    return PM_OK;
+}
+
 /* The optional "pair_outcomes": '0'/'1' per pair, as many as dup_pairs,
  * as many '1' as consistent. */
 static pm_status load_outcomes(ctx *c, json_t *o, pm_assess_row *r)
@@ -522,7 +603,9 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
         "gold_agree", "gold_rate", "left_rate", "median_duration", "flags",       NULL};
     if (!json_is_object(o))
         return bad(c, NULL, "must be an object");
-    pm_status st = only_keys_opt(c, o, keys, "pair_outcomes");
+    static const char *const optional[] = {"pair_outcomes", "sequential", "e_pass", "e_fail",
+                                           "below_chance",  "action",     NULL};
+    pm_status st = only_keys_opts(c, o, keys, optional);
     if (st != PM_OK)
         return st;
     r->annotator = json_string_value(json_object_get(o, "annotator"));
@@ -549,6 +632,8 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
     r->decision = (pm_decision)d;
     if ((r->decision == PM_DECISION_NO_PAIRS) != (r->dup_pairs == 0))
         return bad(c, "decision", "must be no-pairs exactly when dup_pairs is 0");
+    if ((st = load_sequential(c, o, r)) != PM_OK)
+        return st;
     return load_outcomes(c, o, r);
 }
 

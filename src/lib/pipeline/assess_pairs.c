@@ -57,7 +57,8 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
                          const char *const *item_str, const pmx_strtab *labels, pmx_kept *out)
 {
     memset(out, 0, sizeof *out);
-    qsort(ev, n, sizeof *ev, cmp_order);
+    if (n > 0) /* qsort's base must not be NULL, even for no element */
+        qsort(ev, n, sizeof *ev, cmp_order);
     for (size_t i = 0; i < n; i++)
         ev[i].pos = (i > 0 && ev[i - 1].ann == ev[i].ann) ? ev[i - 1].pos + 1 : 0;
     pmx_kev **by = malloc((n ? n : 1) * sizeof *by);
@@ -73,7 +74,8 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
     }
     for (size_t i = 0; i < n; i++)
         by[i] = &ev[i];
-    qsort(by, n, sizeof *by, cmp_key);
+    if (n > 0)
+        qsort(by, n, sizeof *by, cmp_key);
     /* Count per row, then place (rows are in name order, annotators by id). */
     for (size_t i = 0; i < n; i++) {
         int first = i == 0 || by[i - 1]->ann != by[i]->ann || by[i - 1]->item != by[i]->item;

@@ -81,7 +81,13 @@ pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double 
     if (!opt || !out || n < 1 || !(delta >= 0 && delta < 1) || !(q0 > 0 && q0 < 1))
         return pm_error_set(err, PM_EINVAL,
                             "assess rule: needs n >= 1, delta in [0, 1) and q0 in (0, 1)");
-    *out = (pm_assess_rule){.n = n, .error_sum = NAN, .m0 = NAN, .m1 = NAN};
+    *out = (pm_assess_rule){.n = n,
+                            .error_sum = NAN,
+                            .m0 = NAN,
+                            .m1 = NAN,
+                            .q0 = q0,
+                            .alpha_pass = opt->alpha_pass,
+                            .alpha_fail = opt->alpha_fail};
     if (!(1 - delta > q0)) {
         /* m(eta1) <= m(eta0): every threshold test errs with total >= 1. */
         out->no_signal = 1;
@@ -103,19 +109,59 @@ pm_status pm_assess_rule_for(const pm_assess_options *opt, double delta, double 
     return PM_OK;
 }
 
+/* The sequential verdict on n pairs with x agreeing, looked at once
+ * (Ville's bound holds at any single look): pass when ln L >= ln(1/ap),
+ * fail when -ln L >= ln(1/af) or below chance (the 95% Jeffreys-mixture
+ * confidence set for m entirely below q0), else continue; continue also
+ * without a test (no signal, or m1 = 1). *ll gets ln L (NaN without a
+ * test), *below the below-chance bit. The one rule under
+ * pm_assess_rule_apply and the row's e-values. */
+static pm_seq_verdict seq_verdict(long n, long x, double q0, double m0, double m1, double ap,
+                                  double af, double *ll, int *below)
+{
+    *ll = NAN;
+    *below = 0;
+    double lo, hi;
+    if (n < 1)
+        return PM_SEQ_CONTINUE;
+    if (pm_seq_cs_bounds(n, x, 0.05, PM_SEQ_CS_PRIOR, PM_SEQ_CS_PRIOR, &lo, &hi, NULL) == PM_OK)
+        *below = hi < q0;
+    if (!(m0 > 0 && m0 < m1 && m1 < 1))
+        return PM_SEQ_CONTINUE;
+    *ll = (double)x * log(m1 / m0) + (double)(n - x) * log((1 - m1) / (1 - m0));
+    if (*ll >= log(1 / ap))
+        return PM_SEQ_PASS;
+    if (-*ll >= log(1 / af) || *below)
+        return PM_SEQ_FAIL;
+    return PM_SEQ_CONTINUE;
+}
+
 pm_decision pm_assess_rule_apply(const pm_assess_rule *rule, long consistent)
 {
     if (rule->n < 1)
         return PM_DECISION_NO_PAIRS;
-    if (!rule->decidable)
+    if (rule->decidable)
+        return consistent >= rule->k ? PM_DECISION_PASS : PM_DECISION_FAIL;
+    if (rule->no_signal)
         return PM_DECISION_TOO_FEW;
-    return consistent >= rule->k ? PM_DECISION_PASS : PM_DECISION_FAIL;
+    double ll;
+    int below;
+    pm_seq_verdict v = seq_verdict(rule->n, consistent, rule->q0, rule->m0, rule->m1,
+                                   rule->alpha_pass, rule->alpha_fail, &ll, &below);
+    return v == PM_SEQ_PASS   ? PM_DECISION_PASS
+           : v == PM_SEQ_FAIL ? PM_DECISION_FAIL
+                              : PM_DECISION_TOO_FEW;
 }
 
 pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_options *opt,
                             pm_error *err)
 {
     r->eta_hat = r->ci_low = r->ci_high = r->p_value = NAN;
+    r->e_pass = r->e_fail = NAN;
+    r->sequential = PM_SEQ_CONTINUE;
+    double ll;
+    /* below chance even without a test (no signal) */
+    seq_verdict(r->dup_pairs, r->consistent, r->q0, NAN, NAN, 1, 1, &ll, &r->below_chance);
     r->consistency = r->dup_pairs > 0 ? (double)r->consistent / (double)r->dup_pairs : NAN;
     int no_signal = !(1 - delta > r->q0);
     if (no_signal)
@@ -144,7 +190,15 @@ pm_status pmx_assess_effort(pm_assess_row *r, double delta, const pm_assess_opti
     r->ci_low = e.eta_low;
     r->ci_high = e.eta_high;
     r->p_value = e.p_value;
+    /* The fixed-n rule, or where it is too-few the sequential evidence:
+     * too-few must not hide overwhelming evidence (0 of 22 agreeing). */
     r->decision = pm_assess_rule_apply(&rule, r->consistent);
+    r->sequential = seq_verdict(r->dup_pairs, r->consistent, r->q0, rule.m0, rule.m1,
+                                opt->alpha_pass, opt->alpha_fail, &ll, &r->below_chance);
+    if (!isnan(ll)) {
+        r->e_pass = exp(ll);
+        r->e_fail = exp(-ll);
+    }
     if (r->decision == PM_DECISION_FAIL)
         r->flags |= PM_FLAG_LOW_EFFORT;
     return PM_OK;

@@ -64,9 +64,15 @@ double pm_sim_fail_prob(const pm_assess_options *opt, long n, double m)
     pm_assess_rule rule;
     if (pm_assess_rule_for(opt, opt->delta, opt->q0, n, &rule, NULL) != PM_OK)
         return NAN;
-    if (!rule.decidable || rule.k <= 0)
-        return 0; /* too-few never fails; k <= 0 passes every count */
-    return pm_pbinom((double)rule.k - 1, (double)n, m, 1, 0);
+    if (rule.decidable)
+        return rule.k <= 0 ? 0 : pm_pbinom((double)rule.k - 1, (double)n, m, 1, 0);
+    /* too-few on the fixed-n test: the sequential evidence may still fail
+     * (pm_assess_rule_apply), on the counts it fails */
+    double p = 0;
+    for (long x = 0; x <= n; x++)
+        if (pm_assess_rule_apply(&rule, x) == PM_DECISION_FAIL)
+            p += pm_dbinom((double)x, (double)n, m, 0);
+    return p;
 }
 
 int pm_sim_covered(const pm_sim_annotator *a, const pm_assess_row *r)

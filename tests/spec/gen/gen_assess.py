@@ -31,7 +31,8 @@ Method, per annotator (pandas):
     P(X >= x | q0 + eta0 (1 - delta - q0)) exact; when 1 - delta <= q0 these
     are nan, flag one-label, decision too-few (no-pairs without pairs);
   * decision: the LR threshold k of gen_monitor.lr_k (robust to 1e-13 moves
-    of m0, m1, asserted) and its exact errors; too-few when type I + type II
+    of m0, m1, asserted) and its exact errors; where that is too-few, the
+    sequential rule on these pairs alone (see sequential()); too-few when type I + type II
     > max_error, else pass iff x >= k; low-effort = fail;
   * same-side: two-sided exact binomial p of left choices vs 1/2, Holm over
     annotators with a side; consistent-but-wrong: pass and P(X <= agree |
@@ -221,6 +222,28 @@ def delta_estimate(t, level):
     return dis / n, lo, hi, len(top), n
 
 
+def sequential(n, x, q0, m0, m1, name):
+    """The sequential rule on these pairs alone, one look: "pass" when the
+    likelihood ratio of m1 against m0 reaches 20 (1/alpha_pass, 0.05), "fail"
+    when its inverse does or when q0 lies above x/n outside the Jeffreys
+    beta-binomial mixture's 95% confidence set (log M_n(q0) >= ln 20), else
+    None. It decides where the fixed-n rule says too-few."""
+    if not (m1 < 1):
+        return None
+    ln20 = mp.log(20)
+    ll = x * mp.log(m1 / m0) + (n - x) * mp.log((1 - m1) / (1 - m0))
+    lm = (mp.log(mp.beta(mp.mpf(0.5) + x, mp.mpf(0.5) + n - x)) - mp.log(mp.beta(0.5, 0.5))
+          - x * mp.log(q0) - (n - x) * mp.log(1 - q0))
+    for v in (ll, -ll, lm):
+        assert abs(v - ln20) > mp.mpf("1e-9"), ("sequential threshold not robust", name)
+    below = mp.mpf(x) / n < q0 and lm >= ln20
+    if ll >= ln20:
+        return "pass"
+    if -ll >= ln20 or below:
+        return "fail"
+    return None
+
+
 def effort(r, q0, delta, cfg):
     """(eta_hat, lo, hi, p, decision, flags) of one row (mp values)."""
     _, _, _, level, eta0, eta1, max_error = cfg[:7]
@@ -244,6 +267,8 @@ def effort(r, q0, delta, cfg):
     err = mp.exp(lt1) + mp.exp(lt2)
     assert abs(err - D(max_error)) > mp.mpf("1e-9"), ("error sum at max_error", r.name)
     dec = "too-few" if err > D(max_error) else ("pass" if x >= k else "fail")
+    if dec == "too-few":
+        dec = sequential(n, x, q0, m0, m1, r.name) or dec
     if dec == "fail":
         flags.add("low-effort")
     return eta(mp.mpf(x) / n), eta(lo), eta(hi), p, dec, flags
