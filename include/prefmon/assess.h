@@ -63,6 +63,11 @@ typedef struct pm_assess_options {
                           * previous one (see Repeats below); 0 (default): pair it */
     size_t max_bytes;    /* PM_ELIMIT past this much memory (see pm_assess_add,
                           * pm_assess_finish); 0: no limit */
+    int keep_pairs;      /* 1: keep each annotator's pair outcomes in order and each
+                          * (annotator, item)'s first and last label (pm_assess_row_pairs,
+                          * pm_assess_row_keys, pm_assess_row.pair_outcomes): 32 bytes
+                          * more per label event and a copy of each item string;
+                          * 0 (default): not kept */
 } pm_assess_options;
 
 /** The defaults above. */
@@ -157,6 +162,10 @@ typedef struct pm_assess_row {
     double left_rate; /* share of A/B labels with a known side that chose the left */
     double median_duration;
     unsigned flags;
+    const char *pair_outcomes; /* keep_pairs (or read back from a file that has them):
+                                * "1101...", one character per pair in the order assess
+                                * pairs them (see pm_assess_row_pairs), '1' when the two
+                                * labels agree; NULL when not kept */
 } pm_assess_row;
 
 /* Repeats. A record on a key seen before is one of three things:
@@ -275,11 +284,44 @@ PM_API const pm_assess_summary *pm_assess_summary_get(const pm_assess *a);
 PM_API const pm_assess_options *pm_assess_options_get(const pm_assess *a);
 PM_API void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
 
+/* Pairs in order (keep_pairs). An annotator's labels are put in pairing
+ * order: timestamp order (ties in input order) when every label of the
+ * annotator has a timestamp, else input order; exact duplicates dropped
+ * (see Repeats) are not among them. Label number pos (0-based) of that
+ * order forms a pair with the previous label of the same item, if any:
+ * the annotator's pairs in order are those of the labels in order, and
+ * they are exactly the dup_pairs and consistent of the row. */
+typedef struct pm_assess_pair {
+    const char *item;
+    int agree; /* 1 when the two labels are equal */
+    long pos;  /* the position of the pair's later label in the annotator's order */
+} pm_assess_pair;
+
+/* One (annotator, item) key of this log: its first and last label in
+ * pairing order (the first forms a pair across logs with the last label
+ * a store holds for the key; the last is what the store keeps next). */
+typedef struct pm_assess_key_labels {
+    const char *item;
+    const char *first_label, *last_label;
+    long first_pos; /* the position of the first label in the annotator's order */
+    long labels;    /* labels of this key in the log */
+} pm_assess_key_labels;
+
+/** The pairs of rows[row] in order (*n of them), after finish with
+ *  keep_pairs; NULL with *n = 0 otherwise (or row out of range). */
+PM_API const pm_assess_pair *pm_assess_row_pairs(const pm_assess *a, size_t row, size_t *n);
+
+/** The keys of rows[row] ordered by first_pos (*n of them), after finish
+ *  with keep_pairs; NULL with *n = 0 otherwise. */
+PM_API const pm_assess_key_labels *pm_assess_row_keys(const pm_assess *a, size_t row, size_t *n);
+
 /**
  * Write the assessment file, one JSON object:
  *   {"format":"prefmon-assessment","format_version":1,"parameters":{...},
  *    "summary":{...},"annotators":[{row fields..., "flags":[names]}]}
- * NaN is written as null. `name` is used in messages. The caller owns fp
+ * with "pair_outcomes":"1101..." in a row when it has them (keep_pairs);
+ * reading back checks its length against dup_pairs and its count of '1'
+ * against consistent. NaN is written as null. `name` is used in messages. The caller owns fp
  * (and makes the replacement atomic). PM_EINVAL before finish, PM_EIO.
  */
 PM_API pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);

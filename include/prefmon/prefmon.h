@@ -17,6 +17,7 @@
 #include "prefmon/contract.h"
 #include "prefmon/csv.h"
 #include "prefmon/datapath.h"
+#include "prefmon/decide.h"
 #include "prefmon/export.h"
 #include "prefmon/fit.h"
 #include "prefmon/grid.h"

@@ -40,6 +40,13 @@ struct pm_assess {
     pm_assess_row *rows;
     size_t nrows;
     pm_assess_summary sum;
+    /* keep_pairs: every label event kept (32 bytes) and each item's string */
+    pmx_kev *kev;
+    size_t kev_n, kev_cap;
+    const char **item_str;
+    size_t item_str_cap;
+    size_t *row_of_ann;
+    pmx_kept kept;
 };
 
 /* Label ids 0, 1, 2 are always A, B, tie (interned first), so the side of
@@ -92,6 +99,10 @@ void pm_assess_free(pm_assess *a)
         pmx_table_free(a->ev.chunk[i], PMX_EV_CHUNK * sizeof(pmx_event));
     free(a->ev.chunk);
     free(a->rows);
+    free(a->kev);
+    free(a->item_str);
+    free(a->row_of_ann);
+    pmx_kept_free(&a->kept);
     pmx_keytab_free(&a->keys);
     pmx_strtab_free(&a->anns);
     pmx_strtab_free(&a->items);
@@ -106,6 +117,7 @@ static size_t bytes_held(const pm_assess *a)
                pmx_strtab_bytes(&a->labels) + a->keys.cap * sizeof(pmx_key) +
                a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
                a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
+    b += a->kev_cap * sizeof(pmx_kev) + a->item_str_cap * sizeof(char *);
     return b + a->acc_bytes + a->reader_bytes;
 }
 
@@ -355,6 +367,20 @@ static int dropped(pm_assess *a, const pmx_key *k, const pmx_prepped *p, int *id
     return 0;
 }
 
+/* keep_pairs: the event, and its item's string the first time (the item
+ * table is a set and keeps no string by id). */
+static pm_status keep_event(pm_assess *a, const pmx_prepped *p, uint32_t item)
+{
+    if (!reserve_z((void **)&a->kev, &a->kev_cap, a->kev_n + 1, sizeof *a->kev, 0) ||
+        !reserve((void **)&a->item_str, &a->item_str_cap, (size_t)item + 1, sizeof *a->item_str))
+        return PM_ENOMEM;
+    if (!a->item_str[item] && !(a->item_str[item] = pmx_arena_strdup(&a->arena, p->item, p->len)))
+        return PM_ENOMEM;
+    a->kev[a->kev_n] = (pmx_kev){p->ts, a->kev_n, 0, p->ann, item, p->label};
+    a->kev_n++;
+    return PM_OK;
+}
+
 static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
 {
     uint32_t item, label = p->label;
@@ -391,6 +417,8 @@ static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
     k->h = p->ch;
     if (st == PM_OK)
         st = add_side_info(a, acc, p);
+    if (st == PM_OK && a->opt.keep_pairs)
+        st = keep_event(a, p, item);
     return st;
 }
 
@@ -596,6 +624,8 @@ static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned c
         r->gold_rate = c->gold_n ? (double)c->gold_agree / (double)c->gold_n : NAN;
         r->left_rate = c->left_n ? (double)c->left_k / (double)c->left_n : NAN;
         r->median_duration = pmx_median(c->dur, c->dur_n);
+        if (a->row_of_ann)
+            a->row_of_ann[order[i].id] = i;
         left_n[i] = c->left_n;
         left_k[i] = c->left_k;
         size_t distinct = 0;
@@ -643,10 +673,36 @@ static pm_status repeats(pm_assess *a, pm_assess_summary *s, pm_error *err)
     return st;
 }
 
+/* keep_pairs: the pairs and keys per row, and each row's outcome string. */
+static pm_status keep_finish(pm_assess *a)
+{
+    for (size_t i = 0; i < a->kev_n; i++) {
+        pmx_kev *e = &a->kev[i];
+        if (!a->acc[e->ann].all_ts) /* input order */
+            e->t = (double)e->seq;
+    }
+    pm_status st = pmx_kept_build(a->kev, a->kev_n, a->row_of_ann, a->nrows,
+                                  (const char *const *)a->item_str, &a->labels, &a->kept);
+    for (size_t r = 0; st == PM_OK && r < a->nrows; r++) {
+        size_t lo = a->kept.pair_off[r], hi = a->kept.pair_off[r + 1];
+        char *o = pmx_arena_alloc(&a->arena, hi - lo + 1);
+        if (!o)
+            return PM_ENOMEM;
+        for (size_t i = lo; i < hi; i++)
+            o[i - lo] = a->kept.pairs[i].agree ? '1' : '0';
+        o[hi - lo] = '\0';
+        a->rows[r].pair_outcomes = o;
+    }
+    return st;
+}
+
 static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible,
                              pm_error *err)
 {
-    if (timestamp_order(a) != PM_OK || build_rows(a, left_n, left_k, eligible) != PM_OK)
+    if (a->opt.keep_pairs && !(a->row_of_ann = calloc(a->nrows ? a->nrows : 1, sizeof(size_t))))
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    if (timestamp_order(a) != PM_OK || build_rows(a, left_n, left_k, eligible) != PM_OK ||
+        (a->opt.keep_pairs && keep_finish(a) != PM_OK))
         return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
     pm_assess_summary *s = &a->sum;
     s->delta = a->opt.delta;
@@ -716,6 +772,24 @@ const pm_assess_row *pm_assess_rows(const pm_assess *a, size_t *count)
     return a->finished ? a->rows : NULL;
 }
 
+const pm_assess_pair *pm_assess_row_pairs(const pm_assess *a, size_t row, size_t *n)
+{
+    *n = 0;
+    if (!a->finished || !a->kept.pair_off || row >= a->nrows)
+        return NULL;
+    *n = a->kept.pair_off[row + 1] - a->kept.pair_off[row];
+    return a->kept.pairs + a->kept.pair_off[row];
+}
+
+const pm_assess_key_labels *pm_assess_row_keys(const pm_assess *a, size_t row, size_t *n)
+{
+    *n = 0;
+    if (!a->finished || !a->kept.key_off || row >= a->nrows)
+        return NULL;
+    *n = a->kept.key_off[row + 1] - a->kept.key_off[row];
+    return a->kept.keys + a->kept.key_off[row];
+}
+
 const pm_assess_summary *pm_assess_summary_get(const pm_assess *a)
 {
     return &a->sum;
@@ -749,6 +823,10 @@ pm_status pmx_assess_set_rows(pm_assess *a, const pm_assess_row *rows, size_t n,
         a->rows[i].annotator =
             pmx_arena_strdup(&a->arena, rows[i].annotator, strlen(rows[i].annotator));
         if (!a->rows[i].annotator)
+            return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+        if (rows[i].pair_outcomes &&
+            !(a->rows[i].pair_outcomes = pmx_arena_strdup(&a->arena, rows[i].pair_outcomes,
+                                                          strlen(rows[i].pair_outcomes))))
             return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
     }
     a->nrows = n;

@@ -81,6 +81,7 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->alpha = 0.05;
     opt->max_bytes = 0;
     opt->drop_identical = 0;
+    opt->keep_pairs = 0;
 }
 
 pm_status pmx_repeats_test(const long *rep_n, const long *rep_d, size_t n, double delta,

@@ -160,6 +160,31 @@ pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_sta
 /* PM_EINVAL with the option named in err when opt is outside its domain. */
 pm_status pmx_assess_check_options(const pm_assess_options *opt, pm_error *err);
 
+/* ---- assess_pairs.c: pairs in order (keep_pairs) ----------------------- */
+
+/* One kept label event. */
+typedef struct pmx_kev {
+    double t;   /* order key: the timestamp, or the input index (see pmx_kept_build) */
+    size_t seq; /* input index */
+    long pos;   /* set by pmx_kept_build: position in the annotator's order */
+    uint32_t ann, item, label;
+} pmx_kev;
+
+/* The pairs and keys of every row, rows by index (row_of_ann maps an
+ * annotator id to its row); strings borrowed from item_str and labels. */
+typedef struct pmx_kept {
+    pm_assess_pair *pairs;
+    size_t *pair_off; /* row r's pairs are pairs[pair_off[r] .. pair_off[r + 1]) */
+    pm_assess_key_labels *keys;
+    size_t *key_off;
+    char **outcomes; /* per row, "1101..." (the caller fills and owns the strings) */
+} pmx_kept;
+
+/* Sorts ev (its t set by the caller) and builds out; PM_ENOMEM. */
+pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
+                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out);
+void pmx_kept_free(pmx_kept *k);
+
 /* ---- assess.c: a finished handle from rows read back (assess_json.c) ---- */
 
 pm_status pmx_assess_set_rows(pm_assess *a, const pm_assess_row *rows, size_t n,

@@ -71,17 +71,24 @@ static json_t *row_json(const pm_assess_row *r)
     for (int i = 0; i < PM_FLAG_COUNT; i++)
         if (r->flags & (1u << i))
             json_array_append_new(flags, json_string(pm_flag_name(i)));
-    return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o, "
-                     "s:o, s:o, s:o}",
-                     "annotator", r->annotator, "labels", (json_int_t)r->labels, "dup_pairs",
-                     (json_int_t)r->dup_pairs, "consistent", (json_int_t)r->consistent,
-                     "consistency", num_or_null(r->consistency), "q0", num_or_null(r->q0),
-                     "eta_hat", num_or_null(r->eta_hat), "ci_low", num_or_null(r->ci_low),
-                     "ci_high", num_or_null(r->ci_high), "p_value", num_or_null(r->p_value),
-                     "decision", pm_decision_name(r->decision), "gold_n", (json_int_t)r->gold_n,
-                     "gold_agree", (json_int_t)r->gold_agree, "gold_rate",
-                     num_or_null(r->gold_rate), "left_rate", num_or_null(r->left_rate),
-                     "median_duration", num_or_null(r->median_duration), "flags", flags);
+    json_t *o = json_pack(
+        "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o, "
+        "s:o, s:o, s:o}",
+        "annotator", r->annotator, "labels", (json_int_t)r->labels, "dup_pairs",
+        (json_int_t)r->dup_pairs, "consistent", (json_int_t)r->consistent, "consistency",
+        num_or_null(r->consistency), "q0", num_or_null(r->q0), "eta_hat", num_or_null(r->eta_hat),
+        "ci_low", num_or_null(r->ci_low), "ci_high", num_or_null(r->ci_high), "p_value",
+        num_or_null(r->p_value), "decision", pm_decision_name(r->decision), "gold_n",
+        (json_int_t)r->gold_n, "gold_agree", (json_int_t)r->gold_agree, "gold_rate",
+        num_or_null(r->gold_rate), "left_rate", num_or_null(r->left_rate), "median_duration",
+        num_or_null(r->median_duration), "flags", flags);
+    /* Only when kept: a plain assessment file stays as it was. */
+    if (o && r->pair_outcomes &&
+        json_object_set_new(o, "pair_outcomes", json_string(r->pair_outcomes)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* jansson prints a real with %.17g (19.8 as 19.800000000000001); the
@@ -481,6 +488,32 @@ static pm_status load_effort(ctx *c, json_t *o, pm_assess_row *r)
     return PM_OK;
 }
 
+/* The optional "pair_outcomes": '0'/'1' per pair, as many as dup_pairs,
+ * as many '1' as consistent. */
+static pm_status load_outcomes(ctx *c, json_t *o, pm_assess_row *r)
+{
+    json_t *v = json_object_get(o, "pair_outcomes");
+    r->pair_outcomes = NULL;
+    if (!v)
+        return PM_OK;
+    const char *s = json_string_value(v);
+    if (!s)
+        return bad(c, "pair_outcomes", "must be a string of 0 and 1");
+    size_t n = json_string_length(v);
+    long ones = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '0' && s[i] != '1')
+            return bad(c, "pair_outcomes", "character %zu is not 0 or 1", i + 1);
+        ones += s[i] == '1';
+    }
+    if ((long)n != r->dup_pairs || ones != r->consistent)
+        return bad(c, "pair_outcomes",
+                   "%zu outcomes with %ld agreeing, but dup_pairs = %ld and consistent = %ld", n,
+                   ones, r->dup_pairs, r->consistent);
+    r->pair_outcomes = s;
+    return PM_OK;
+}
+
 static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
 {
     static const char *const keys[] = {
@@ -489,7 +522,7 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
         "gold_agree", "gold_rate", "left_rate", "median_duration", "flags",       NULL};
     if (!json_is_object(o))
         return bad(c, NULL, "must be an object");
-    pm_status st = only_keys(c, o, keys);
+    pm_status st = only_keys_opt(c, o, keys, "pair_outcomes");
     if (st != PM_OK)
         return st;
     r->annotator = json_string_value(json_object_get(o, "annotator"));
@@ -516,7 +549,7 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
     r->decision = (pm_decision)d;
     if ((r->decision == PM_DECISION_NO_PAIRS) != (r->dup_pairs == 0))
         return bad(c, "decision", "must be no-pairs exactly when dup_pairs is 0");
-    return PM_OK;
+    return load_outcomes(c, o, r);
 }
 
 static pm_status load_rows(ctx *c, json_t *arr, pm_assess_row *rows)

@@ -1,0 +1,125 @@
+/* keep_pairs: each annotator's pair outcomes in pairing order and each
+ * (annotator, item)'s first and last label, from the kept label events
+ * (see pm_assess_pair in assess.h). Kept apart from the streaming path:
+ * only a caller that asks pays for it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/assess_internal.h"
+
+/* Pairing order: by annotator, then the order key t (the timestamp when
+ * all the annotator's labels have one, else the input index), then input. */
+static int cmp_order(const void *x, const void *y)
+{
+    const pmx_kev *a = x, *b = y;
+    if (a->ann != b->ann)
+        return a->ann < b->ann ? -1 : 1;
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* By annotator, item, position: a key's labels next to each other. */
+static int cmp_key(const void *x, const void *y)
+{
+    const pmx_kev *a = *(const pmx_kev *const *)x, *b = *(const pmx_kev *const *)y;
+    if (a->ann != b->ann)
+        return a->ann < b->ann ? -1 : 1;
+    if (a->item != b->item)
+        return a->item < b->item ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    long a = ((const pm_assess_pair *)x)->pos, b = ((const pm_assess_pair *)y)->pos;
+    return (a > b) - (a < b);
+}
+
+static int cmp_keylab(const void *x, const void *y)
+{
+    long a = ((const pm_assess_key_labels *)x)->first_pos;
+    long b = ((const pm_assess_key_labels *)y)->first_pos;
+    return (a > b) - (a < b);
+}
+
+void pmx_kept_free(pmx_kept *k)
+{
+    free(k->pairs);
+    free(k->pair_off);
+    free(k->keys);
+    free(k->key_off);
+    free(k->outcomes);
+    memset(k, 0, sizeof *k);
+}
+
+pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
+                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out)
+{
+    memset(out, 0, sizeof *out);
+    qsort(ev, n, sizeof *ev, cmp_order);
+    for (size_t i = 0; i < n; i++)
+        ev[i].pos = (i > 0 && ev[i - 1].ann == ev[i].ann) ? ev[i - 1].pos + 1 : 0;
+    pmx_kev **by = malloc((n ? n : 1) * sizeof *by);
+    out->pair_off = calloc(nrows + 1, sizeof *out->pair_off);
+    out->key_off = calloc(nrows + 1, sizeof *out->key_off);
+    out->pairs = malloc((n ? n : 1) * sizeof *out->pairs);
+    out->keys = malloc((n ? n : 1) * sizeof *out->keys);
+    out->outcomes = calloc(nrows ? nrows : 1, sizeof *out->outcomes);
+    if (!by || !out->pair_off || !out->key_off || !out->pairs || !out->keys || !out->outcomes) {
+        free(by);
+        pmx_kept_free(out);
+        return PM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        by[i] = &ev[i];
+    qsort(by, n, sizeof *by, cmp_key);
+    /* Count per row, then place (rows are in name order, annotators by id). */
+    for (size_t i = 0; i < n; i++) {
+        int first = i == 0 || by[i - 1]->ann != by[i]->ann || by[i - 1]->item != by[i]->item;
+        size_t r = row_of_ann[by[i]->ann];
+        if (first)
+            out->key_off[r + 1]++;
+        else
+            out->pair_off[r + 1]++;
+    }
+    for (size_t r = 0; r < nrows; r++) {
+        out->pair_off[r + 1] += out->pair_off[r];
+        out->key_off[r + 1] += out->key_off[r];
+    }
+    size_t *pfill = calloc(nrows ? nrows : 1, sizeof *pfill);
+    size_t *kfill = calloc(nrows ? nrows : 1, sizeof *kfill);
+    if (!pfill || !kfill) {
+        free(by);
+        free(pfill);
+        free(kfill);
+        pmx_kept_free(out);
+        return PM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pmx_kev *e = by[i];
+        size_t r = row_of_ann[e->ann];
+        const char *item = item_str[e->item], *label = pmx_strtab_str(labels, e->label);
+        int first = i == 0 || by[i - 1]->ann != e->ann || by[i - 1]->item != e->item;
+        if (first) {
+            out->keys[out->key_off[r] + kfill[r]++] =
+                (pm_assess_key_labels){item, label, label, e->pos, 1};
+        } else {
+            pm_assess_key_labels *k = &out->keys[out->key_off[r] + kfill[r] - 1];
+            k->last_label = label;
+            k->labels++;
+            out->pairs[out->pair_off[r] + pfill[r]++] =
+                (pm_assess_pair){item, by[i - 1]->label == e->label, e->pos};
+        }
+    }
+    free(by);
+    free(pfill);
+    free(kfill);
+    for (size_t r = 0; r < nrows; r++) {
+        size_t np = out->pair_off[r + 1] - out->pair_off[r];
+        qsort(out->pairs + out->pair_off[r], np, sizeof *out->pairs, cmp_pair);
+        qsort(out->keys + out->key_off[r], out->key_off[r + 1] - out->key_off[r], sizeof *out->keys,
+              cmp_keylab);
+    }
+    return PM_OK;
+}
