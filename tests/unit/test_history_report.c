@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "prefmon/history_report.h"
+#include "prefmon/pages.h"
 #include "test_history_util.h"
 
 static int g_pg;
@@ -311,6 +312,58 @@ static void test_older_batch(void **state)
     hbackend_done(&b);
 }
 
+/* The page built from the report without the CLI: written to
+ * history_sample.html (ctest report_history_html_parses checks it
+ * strictly); the actions come first, in the report's order, with decision
+ * and flags as stored, and a hostile annotator name stays text. */
+static void test_page(void **state)
+{
+    (void)state;
+    g_pg = 0;
+    hbackend b;
+    pm_history *h = fill_store(&b);
+    pm_history_report r;
+    pm_error err = {0};
+    assert_int_equal(pm_history_report_build(h, NULL, NULL, &r, &err), PM_OK);
+    /* a name that would break the page if it were not escaped */
+    free(r.ann[8].annotator);
+    r.ann[8].annotator = strdup("<script>x</script>");
+    pm_doc *doc = NULL;
+    assert_int_equal(pm_page_history(&r, &doc, &err), PM_OK);
+    FILE *fp = fopen("history_sample.html", "w+");
+    assert_non_null(fp);
+    assert_int_equal(pm_doc_write_html(doc, fp, &err), PM_OK);
+    long size = ftell(fp);
+    rewind(fp);
+    char *html = calloc((size_t)size + 1, 1);
+    assert_int_equal(fread(html, 1, (size_t)size, fp), (size_t)size);
+    fclose(fp);
+    const char *actions = strstr(html, "id=\"actions\"");
+    const char *traj = strstr(html, "id=\"trajectories\"");
+    const char *drift = strstr(html, "id=\"drift\"");
+    const char *pay = strstr(html, "id=\"pay\"");
+    assert_true(actions && traj && drift && pay);
+    assert_true(actions < traj && traj < drift && drift < pay);
+    /* the table's first rows in the report's order, decision and flags in
+     * the third and fourth cells */
+    const char *row =
+        strstr(actions, "<td>blk</td><td>block</td><td>continue</td><td>low-effort</td>");
+    assert_non_null(row);
+    const char *row2 = strstr(actions, "<td>noact</td><td>block (replay)</td>");
+    assert_true(row2 && row < row2 && row2 < traj);
+    assert_null(strstr(html, "<script>x"));
+    assert_non_null(strstr(html, "&lt;script&gt;x"));
+    /* the ledger's W3 total in the pay table */
+    assert_non_null(strstr(pay, "9.00"));
+    free(html);
+    pm_doc_free(doc);
+    pm_history_report_free(&r);
+    assert_int_equal(pm_page_history(&r, &doc, &err), PM_EINVAL);
+    assert_null(doc);
+    pm_history_close(h);
+    hbackend_done(&b);
+}
+
 static void test_empty_store(void **state)
 {
     (void)state;
@@ -396,7 +449,8 @@ int main(void)
     const struct CMUnitTest both[] = {cmocka_unit_test(test_latest),
                                       cmocka_unit_test(test_older_batch),
                                       cmocka_unit_test(test_empty_store)};
-    const struct CMUnitTest cross[] = {cmocka_unit_test(test_engines_agree)};
+    const struct CMUnitTest cross[] = {cmocka_unit_test(test_engines_agree),
+                                       cmocka_unit_test(test_page)};
     int fails = cmocka_run_group_tests_name("sqlite", both, setup_sqlite, NULL);
     fails += cmocka_run_group_tests_name("postgresql", both, setup_pg, NULL);
     fails += cmocka_run_group_tests_name("engines", cross, NULL, NULL);
