@@ -37,9 +37,12 @@
 #include <stddef.h>
 
 #include "prefmon/action.h"
+#include "prefmon/assess.h"
 #include "prefmon/export.h"
+#include "prefmon/records.h"
 #include "prefmon/seq.h"
 #include "prefmon/status.h"
+#include "prefmon/writer.h"
 
 PM_BEGIN_DECLS
 
@@ -116,6 +119,106 @@ PM_API double pm_decide_delta_flip(const pm_decide_options *opt, const pm_decide
  *  flags (PM_FLAG_*); drift_at names the drift's batch (may be NULL). */
 PM_API pm_action pm_decide_action(const pm_decide_result *r, unsigned flags, const char *drift_at,
                                   char *reason, size_t size);
+
+/* ---- importing a batch into a history store ---------------------------- */
+
+/** pm_import_run's options. */
+typedef struct pm_import_options {
+    const char *batch;        /* the batch's name, e.g. "2026-W49" */
+    double delta;             /* the study's delta, > 0 (fixed per study) */
+    const char *delta_source; /* where delta came from, recorded (NULL: "default") */
+    int new_delta;            /* accept a delta other than the first batch's (recorded) */
+    double q0;                /* NaN: each annotator's q0 from their labels in EARLIER
+                               * batches (0.5 when there are none); else this for everyone */
+    pm_decide_options decide;
+    pm_assess_options assess; /* flags' options; delta, q0, eta0, eta1, keep_pairs are set
+                               * from the fields above */
+    int replace;              /* replace a batch of this name or a file imported before */
+    int dry_run;              /* do everything, then roll back: nothing written */
+} pm_import_options;
+
+/** Defaults: delta 0.02 ("default"), q0 NaN, pm_decide_options_default,
+ *  pm_assess_options_default, batch NULL (required), flags 0. */
+PM_API void pm_import_options_default(pm_import_options *opt);
+
+/** One annotator of the batch, with their record across batches. */
+typedef struct pm_import_row {
+    const char *annotator;
+    long labels;                        /* this batch's labels */
+    long batch_pairs, batch_consistent; /* this batch's pairs (cross-week ones included) */
+    long cross_pairs;                   /* ... of them with the store's last label */
+    double q0_used;                     /* the predictable q0 of this batch's pairs */
+    double q0_now;                      /* from all the annotator's labels so far */
+    pm_decide_result res;               /* over all pairs across batches */
+    double delta_flip;                  /* pm_decide_delta_flip; NaN: none */
+    unsigned flags;                     /* this batch's assess flags (PM_FLAG_*) */
+    pm_action action;
+    char reason[200];
+    char drift_at[64]; /* the batch where a drift began; "" */
+} pm_import_row;
+
+typedef struct pm_import_result {
+    pm_import_row *rows; /* by annotator name, bytewise */
+    size_t n;
+    long batches_before;  /* batches in the store before this one */
+    long records_read;    /* label events read */
+    long records_skipped; /* ... already in the store (cumulative export) */
+    long cross_pairs;     /* pairs across weeks, all annotators */
+    double delta;
+    int delta_changed;  /* new_delta took effect */
+    int nobody_reaches; /* no annotator's interval for m reaches 1 - delta */
+    int dry_run;
+    char replaced[512];   /* what --replace replaced; "" */
+    char first_delta[64]; /* the first batch's delta, as recorded; "" */
+} pm_import_result;
+
+/**
+ * Import the label logs paths[0..n) as one batch into the store at uri
+ * (created when missing) in one transaction, and decide every annotator
+ * of the batch over all their pairs (doc/assess.md, "Across weeks"):
+ *  - records with a timestamp already in the store (annotator + item +
+ *    timestamp) are skipped and counted (cumulative exports);
+ *  - a record without timestamp whose (annotator, item, label) an earlier
+ *    batch holds is refused (PM_EPARSE): without a key a re-export cannot
+ *    be told from a repeat;
+ *  - each (annotator, item)'s first label of the batch forms a pair with
+ *    the store's last label of the key (a cross-week pair);
+ *  - every pair is stored with the q0, delta, m0, m1 it is tested with,
+ *    fixed before it was seen.
+ * A batch whose delta differs from the first batch's is refused
+ * (PM_EINVAL) unless new_delta. gold: a gold file for the reader (NULL).
+ * Errors of the store (history.h) and the reader pass through, naming
+ * file and line. *out is the caller's (pm_import_result_free).
+ */
+PM_API pm_status pm_import_run(const char *uri, const char *const *paths, size_t n,
+                               const pm_records_options *ropt, const char *gold,
+                               const pm_import_options *opt, pm_import_result **out, pm_error *err);
+
+PM_API void pm_import_result_free(pm_import_result *r);
+
+/* ---- exports ------------------------------------------------------------- */
+
+typedef enum pm_block_format {
+    /* Prolific's "custom blocklist" screener takes Prolific participant IDs:
+     * one ID per line, nothing else (researcher-help.prolific.com, "How to
+     * prevent certain participants from accessing your study"). */
+    PM_BLOCK_PROLIFIC = 0,
+    /* MTurk: "WorkerId,Reason" and one row per worker, the two parameters
+     * of CreateWorkerBlock (the Reason is kept by the requester; the worker
+     * does not see it), e.g. for `aws mturk create-worker-block`. CSV cells
+     * guarded (pm_csv_write_cell_to). */
+    PM_BLOCK_MTURK = 1
+} pm_block_format;
+
+/** The annotators whose action is block, in the rows' order. PM_EIO. */
+PM_API pm_status pm_import_write_blocks(const pm_import_result *r, pm_block_format format,
+                                        const pm_writer *w, pm_error *err);
+
+/** The review list: CSV "annotator,action,reason,flags" for every row whose
+ *  action is review (flags joined by ';', with drift and below-chance).
+ *  PM_EIO. */
+PM_API pm_status pm_import_write_review(const pm_import_result *r, const pm_writer *w,
+                                        pm_error *err);
 
 PM_END_DECLS
 

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prefmon/assess.h"
 #include "prefmon/contract.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
@@ -153,6 +154,14 @@ typedef enum cli_opt {
     /* history */
     CLI_OPT_HISTORY,
     CLI_OPT_PAIRS,
+    /* assess --history */
+    CLI_OPT_BATCH,
+    CLI_OPT_REPLACE,
+    CLI_OPT_DRY_RUN,
+    CLI_OPT_NEW_DELTA,
+    CLI_OPT_BLOCK_OUT,
+    CLI_OPT_BLOCK_FORMAT,
+    CLI_OPT_REVIEW_OUT,
     CLI_OPT_END
 } cli_opt;
 
@@ -341,6 +350,24 @@ typedef struct cli_records {
     const char *gold;       /* --gold FILE */
     char *ignored;          /* "path: col,col; path: col" from cli_records_open, or NULL */
 } cli_records;
+
+/* ---- cli_assess_history.c: assess --history URI --batch NAME ---------- */
+
+typedef struct cli_history_opts {
+    const char *uri;   /* --history */
+    const char *batch; /* --batch */
+    int replace, dry_run, new_delta;
+    double alpha_pass, alpha_fail;
+    int eta1_given;                     /* --eta1 was given (else the sequential default 0.9) */
+    const char *block_out, *review_out; /* --block-out, --review-out */
+    int block_format;                   /* pm_block_format (--block-format) */
+    const char *delta_source;
+} cli_history_opts;
+
+/* Import the logs as one batch and print each annotator's decision across
+ * batches; returns an exit code. ao: assess's options as parsed. */
+int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
+                       const pm_assess_options *ao, const cli_output *out, char **paths, int n);
 
 #define CLI_RECORDS_HELP                                                                           \
     "  --input-format F          csv, tsv, jsonl, gal, mtbench or labelstudio (default: "          \

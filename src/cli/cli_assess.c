@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "prefmon/decide.h"
 #include "prefmon/assess.h"
 #include "prefmon/outfile.h"
 
@@ -39,6 +40,10 @@ static const char help[] =
     "                            a Label Studio export's parsed tree (refused up front),\n"
     "                            the rows at the end, a table or CSV output (default:\n"
     "                            no limit)\n"
+    "  --history URI --batch NAME  import the logs as one batch into a history store and\n"
+    "                            decide everyone across batches (doc/assess.md, Across weeks):\n"
+    "                            --replace --dry-run --new-delta --alpha-pass A --alpha-fail A\n"
+    "                            --block-out FILE --block-format prolific|mturk --review-out FILE\n"
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
@@ -52,6 +57,7 @@ static const char help[] =
 typedef struct aopts {
     pm_assess_options ao;
     long max_memory;
+    cli_history_opts hist;
 } aopts;
 
 static int delta_opt(aopts *o, const char *arg)
@@ -62,6 +68,7 @@ static int delta_opt(aopts *o, const char *arg)
     }
     if (cli_double("--delta", arg, 0, 1, &o->ao.delta))
         return CLI_EUSAGE;
+    o->hist.delta_source = "--delta";
     if (o->ao.delta >= 1) {
         cli_error("--delta: %s must be below 1 (or 'estimate')", arg);
         return CLI_EUSAGE;
@@ -92,6 +99,38 @@ static int own_opt(void *self, int code, const char *arg)
     case CLI_OPT_DROP_IDENTICAL:
         o->ao.drop_identical = 1;
         return 0;
+    case CLI_OPT_HISTORY:
+        o->hist.uri = arg;
+        return 0;
+    case CLI_OPT_BATCH:
+        o->hist.batch = arg;
+        return 0;
+    case CLI_OPT_REPLACE:
+        o->hist.replace = 1;
+        return 0;
+    case CLI_OPT_DRY_RUN:
+        o->hist.dry_run = 1;
+        return 0;
+    case CLI_OPT_NEW_DELTA:
+        o->hist.new_delta = 1;
+        return 0;
+    case CLI_OPT_BLOCK_OUT:
+        o->hist.block_out = arg;
+        return 0;
+    case CLI_OPT_REVIEW_OUT:
+        o->hist.review_out = arg;
+        return 0;
+    case CLI_OPT_BLOCK_FORMAT:
+        if (!strcmp(arg, "prolific") || !strcmp(arg, "mturk")) {
+            o->hist.block_format = !strcmp(arg, "mturk") ? PM_BLOCK_MTURK : PM_BLOCK_PROLIFIC;
+            return 0;
+        }
+        cli_error("--block-format: '%s' is not prolific or mturk", arg);
+        return CLI_EUSAGE;
+    case CLI_OPT_ALPHA_PASS:
+        return cli_open_unit("--alpha-pass", arg, &o->hist.alpha_pass);
+    case CLI_OPT_ALPHA_FAIL:
+        return cli_open_unit("--alpha-fail", arg, &o->hist.alpha_fail);
     }
     return CLI_NOT_MINE;
 }
@@ -441,11 +480,22 @@ int cli_assess(int argc, char **argv)
         {"flag-alpha", required_argument, NULL, CLI_OPT_FLAG_ALPHA},
         {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY},
         {"drop-identical", no_argument, NULL, CLI_OPT_DROP_IDENTICAL},
+        {"history", required_argument, NULL, CLI_OPT_HISTORY},
+        {"batch", required_argument, NULL, CLI_OPT_BATCH},
+        {"replace", no_argument, NULL, CLI_OPT_REPLACE},
+        {"dry-run", no_argument, NULL, CLI_OPT_DRY_RUN},
+        {"new-delta", no_argument, NULL, CLI_OPT_NEW_DELTA},
+        {"block-out", required_argument, NULL, CLI_OPT_BLOCK_OUT},
+        {"block-format", required_argument, NULL, CLI_OPT_BLOCK_FORMAT},
+        {"review-out", required_argument, NULL, CLI_OPT_REVIEW_OUT},
+        {"alpha-pass", required_argument, NULL, CLI_OPT_ALPHA_PASS},
+        {"alpha-fail", required_argument, NULL, CLI_OPT_ALPHA_FAIL},
         {NULL, 0, NULL, 0}};
     cli_records ro;
     cli_testopts to;
     cli_output out;
-    aopts o = {.max_memory = 0};
+    aopts o = {.max_memory = 0,
+               .hist = {.alpha_pass = 0.05, .alpha_fail = 0.05, .delta_source = "default"}};
     pm_assess_options_default(&o.ao);
     cli_records_init(&ro);
     /* The test group's --eta0/--eta1 with assess's defaults (it requires
@@ -469,7 +519,22 @@ int cli_assess(int argc, char **argv)
     }
     o.ao.eta0 = to.eta0;
     o.ao.eta1 = to.eta1;
-    rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    /* The sequential default eta1 is 0.9, not the fixed-n rule's 1: was
+     * --eta1 given? (The test group fills in its default otherwise.) */
+    for (int i = 1; i < first; i++)
+        if (!strncmp(argv[i], "--eta1", 6))
+            o.hist.eta1_given = 1;
+    int history_only = o.hist.batch || o.hist.replace || o.hist.dry_run || o.hist.new_delta ||
+                       o.hist.block_out || o.hist.review_out;
+    if (!o.hist.uri && history_only) {
+        cli_error("--batch, --replace, --dry-run, --new-delta, --block-out and --review-out go "
+                  "with --history URI");
+        rc = CLI_EUSAGE;
+    } else if (o.hist.uri) {
+        rc = cli_assess_history(&ro, &o.hist, &o.ao, &out, argv + first, argc - first);
+    } else {
+        rc = assess_files(&ro, &o, &out, argv + first, argc - first);
+    }
     cli_records_free(&ro);
     return rc;
 }

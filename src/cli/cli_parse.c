@@ -110,6 +110,13 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_PAYMENTS - CLI_OPT_FIRST] = "payments",
     [CLI_OPT_GAP_N - CLI_OPT_FIRST] = "gap-n",
     [CLI_OPT_PLAN_MANIFEST - CLI_OPT_FIRST] = "plan-manifest",
+    [CLI_OPT_BATCH - CLI_OPT_FIRST] = "batch",
+    [CLI_OPT_REPLACE - CLI_OPT_FIRST] = "replace",
+    [CLI_OPT_DRY_RUN - CLI_OPT_FIRST] = "dry-run",
+    [CLI_OPT_NEW_DELTA - CLI_OPT_FIRST] = "new-delta",
+    [CLI_OPT_BLOCK_OUT - CLI_OPT_FIRST] = "block-out",
+    [CLI_OPT_BLOCK_FORMAT - CLI_OPT_FIRST] = "block-format",
+    [CLI_OPT_REVIEW_OUT - CLI_OPT_FIRST] = "review-out",
 };
 
 /* The groups' long options, one after another, and --help. */
