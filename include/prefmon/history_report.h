@@ -17,12 +17,14 @@
 **               confidence sequence for m and eta, the verdict, drift. Only
 **               batches up to the chosen one count: the report of an older
 **               batch is the report as it was then (its ledger too).
-**               q0 at a batch is the annotator's chance agreement from their
-**               label counts in the batches up to it (the sum of squared
-**               label shares); delta the study's, the delta stored with the
-**               annotator's last pair; pairs per batch, for the drift
-**               chart's false-alarm rate, their pairs over the batches they
-**               have rows in.
+**               Each replay is the one assess --history made at the end of
+**               that batch: the batch's delta and q0 rule from its stored
+**               parameters ("delta"; "q0" when fixed for everyone, else the
+**               annotator's label counts in the batches up to it, the sum
+**               of squared label shares), and for the drift chart the
+**               annotator's pairs over the store's batches so far. A batch
+**               without them in its parameters: the delta stored with the
+**               annotator's last pair, q0 from the counts.
 **   order       by action (block, review, hold, pay), then by evidence:
 **               block, review and hold by ln e_fail (the evidence against
 **               diligence) from strongest to weakest, pay by ln e_pass from
@@ -119,9 +121,11 @@ typedef struct pm_history_report {
 
 /**
  * Build the report of batch (NULL: the latest) from the store h with the
- * decision options opt (NULL: pm_decide_options_default; they set the
- * thresholds and the confidence sequence's level; the e-values come from
- * the stored m0, m1). PM_EINVAL when the store has no batch of that name
+ * decision options opt (NULL: those the chosen batch was decided with, as
+ * its parameters name them: alpha_pass, alpha_fail, eta0, eta1, cs_alpha,
+ * drift_rate, batches_per_year, the rest pm_decide_options_default; they
+ * set the thresholds, the confidence sequence's level and the drift chart;
+ * the e-values come from the stored m0, m1). PM_EINVAL when the store has no batch of that name
  * (the message names the latest), PM_EPARSE when the store has no batch
  * at all or a stored pair cannot be replayed (m0, m1 outside (0, 1)),
  * PM_EIO when the store cannot be read, PM_ENOMEM. On failure *out is

@@ -12,7 +12,9 @@
 
 #include <cmocka.h>
 
+#include "prefmon/decide.h"
 #include "prefmon/history_report.h"
+#include "prefmon/records.h"
 #include "prefmon/pages.h"
 #include "test_history_util.h"
 
@@ -364,6 +366,134 @@ static void test_page(void **state)
     hbackend_done(&b);
 }
 
+/* ---- the report's replay is assess --history's decision ---------------- */
+
+#define IW 4 /* weeks */
+#define IA 5 /* annotators */
+
+/* Annotator a's label of item i, repeat r, in week w: a0 and a1 careful
+ * (the same label each time), a2 one label for everything, a3 a coin of
+ * its own, a4 careful for two weeks and then a coin. */
+static const char *ilabel(int a, int i, int r, int w)
+{
+    unsigned x = (unsigned)(a * 7919 + i * 104729 + r * 1299709 + w * 15485863);
+    x ^= x >> 13;
+    x *= 0x5bd1e995u;
+    x ^= x >> 15;
+    int careful = a < 2 || (a == 4 && w < 2);
+    if (a == 2)
+        return "A";
+    if (careful)
+        return (i + a) % 3 ? "A" : "B";
+    return x & 1 ? "A" : "B";
+}
+
+static void write_iweek(const char *path, int w)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "annotator,item,label,timestamp\n");
+    long t = 1000000L * (w + 1);
+    for (int r = 0; r < 2; r++)
+        for (int a = 0; a < IA; a++)
+            for (int i = 0; i < 12; i++)
+                fprintf(fp, "a%d,w%d-q%d,%s,%ld\n", a, w, i, ilabel(a, i, r, w), t++);
+    fclose(fp);
+}
+
+static const pm_history_report_ann *find_ann(const pm_history_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->nann; i++)
+        if (!strcmp(r->ann[i].annotator, name))
+            return &r->ann[i];
+    fail_msg("no annotator %s in the report", name);
+    return NULL;
+}
+
+static void test_import_agrees(void **state)
+{
+    (void)state;
+    hbackend b;
+    assert_int_equal(hbackend_fresh(&b, g_pg), 0);
+    char path[300];
+    snprintf(path, sizeof path, "/tmp/prefmon-hr-%d.csv", (int)getpid());
+    pm_seq_state seen[IW][IA];
+    for (int w = 0; w < IW; w++) {
+        write_iweek(path, w);
+        pm_import_options o;
+        pm_import_options_default(&o);
+        char bn[16];
+        snprintf(bn, sizeof bn, "2026-W%02d", w + 1);
+        o.batch = bn;
+        o.decide.eta0 = 0.5; /* not the defaults: the report must read them back */
+        o.decide.alpha_pass = 0.1;
+        o.delta = 0.05;
+        pm_records_options ro;
+        pm_records_options_default(&ro);
+        const char *paths[1] = {path};
+        pm_import_result *res = NULL;
+        pm_error err = {0};
+        if (pm_import_run(b.uri, paths, 1, &ro, NULL, &o, &res, &err) != PM_OK)
+            fail_msg("import %d: %s", w, err.text);
+        pm_history *h = NULL;
+        assert_int_equal(pm_history_open(b.uri, PM_HISTORY_READONLY, &h, &err), PM_OK);
+        pm_history_report r;
+        if (pm_history_report_build(h, NULL, NULL, &r, &err) != PM_OK)
+            fail_msg("report %d: %s", w, err.text);
+        assert_true(r.opt.eta0 == 0.5 && r.opt.alpha_pass == 0.1);
+        assert_int_equal(r.nann, res->n);
+        for (size_t k = 0; k < res->n; k++) {
+            const pm_import_row *ir = &res->rows[k];
+            const pm_history_report_ann *a = find_ann(&r, ir->annotator);
+            assert_int_equal(a->action_stored, 1);
+            assert_int_equal(a->action, ir->action);
+            assert_memory_equal(&a->result.seq, &ir->res.seq, sizeof a->result.seq);
+            assert_int_equal(a->result.verdict, ir->res.verdict);
+            assert_int_equal(a->result.no_signal, ir->res.no_signal);
+            assert_int_equal(a->result.drift, ir->res.drift);
+            assert_true(a->result.m_low == ir->res.m_low && a->result.m_high == ir->res.m_high);
+            /* q0 from the stored counts: the import sums this batch's
+             * labels in its own order, so the last bits may differ */
+            assert_true(fabs(a->q0 - ir->q0_now) < 1e-14);
+            assert_true(isnan(a->result.expected_more)
+                            ? isnan(ir->res.expected_more)
+                            : fabs(a->result.expected_more - ir->res.expected_more) <
+                                  1e-9 * (1 + ir->res.expected_more));
+            assert_string_equal(a->reason, ir->reason);
+            int ai = ir->annotator[1] - '0';
+            seen[w][ai] = ir->res.seq;
+        }
+        pm_history_report_free(&r);
+        pm_history_close(h);
+        pm_import_result_free(res);
+    }
+    /* every week's point, replayed after the last week, is that week's
+     * decision as it was made */
+    pm_history *h = NULL;
+    pm_error err = {0};
+    assert_int_equal(pm_history_open(b.uri, 0, &h, &err), PM_OK);
+    pm_history_report r;
+    assert_int_equal(pm_history_report_build(h, NULL, NULL, &r, &err), PM_OK);
+    for (int a = 0; a < IA; a++) {
+        char name[8];
+        snprintf(name, sizeof name, "a%d", a);
+        const pm_history_report_ann *x = find_ann(&r, name);
+        assert_int_equal(x->npoints, IW);
+        for (int w = 0; w < IW; w++) {
+            assert_true(x->points[w].log_e_pass == seen[w][a].log_e_pass);
+            assert_true(x->points[w].log_e_fail == seen[w][a].log_e_fail);
+            assert_int_equal(x->points[w].pairs, 12 * (w + 1)); /* 12 items twice a week */
+        }
+    }
+    /* the one-label annotator is reviewed, the careful ones decided */
+    assert_int_equal(find_ann(&r, "a2")->action, PM_ACTION_REVIEW);
+    assert_int_equal(find_ann(&r, "a0")->action, PM_ACTION_PAY);
+    pm_history_report_free(&r);
+    pm_history_close(h);
+    unlink(path);
+    hbackend_done(&b);
+}
+
 static void test_empty_store(void **state)
 {
     (void)state;
@@ -446,9 +576,9 @@ static int setup_pg(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest both[] = {cmocka_unit_test(test_latest),
-                                      cmocka_unit_test(test_older_batch),
-                                      cmocka_unit_test(test_empty_store)};
+    const struct CMUnitTest both[] = {
+        cmocka_unit_test(test_latest), cmocka_unit_test(test_older_batch),
+        cmocka_unit_test(test_import_agrees), cmocka_unit_test(test_empty_store)};
     const struct CMUnitTest cross[] = {cmocka_unit_test(test_engines_agree),
                                        cmocka_unit_test(test_page)};
     int fails = cmocka_run_group_tests_name("sqlite", both, setup_sqlite, NULL);

@@ -49,15 +49,29 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 typedef struct all_batches {
     pm_history_report_batch *b;
     char **params;
-    size_t n, cap, pcap;
+    double *delta, *q0; /* per batch, from its parameters; NaN when absent */
+    size_t n, cap, pcap, dcap, qcap;
     int oom;
 } all_batches;
+
+/* A number in the batch's parameters (JSON text); NaN when absent, null or
+ * not a number. */
+static double param(const char *params, const char *key)
+{
+    json_t *j = json_loads(params ? params : "{}", 0, NULL);
+    json_t *v = json_is_object(j) ? json_object_get(j, key) : NULL;
+    double x = json_is_number(v) ? json_number_value(v) : NAN;
+    json_decref(j);
+    return x;
+}
 
 static int take_batch(void *ctx, const pm_history_batch *b)
 {
     all_batches *a = ctx;
     if (grow((void **)&a->b, &a->cap, a->n, sizeof *a->b) ||
-        grow((void **)&a->params, &a->pcap, a->n, sizeof *a->params)) {
+        grow((void **)&a->params, &a->pcap, a->n, sizeof *a->params) ||
+        grow((void **)&a->delta, &a->dcap, a->n, sizeof *a->delta) ||
+        grow((void **)&a->q0, &a->qcap, a->n, sizeof *a->q0)) {
         a->oom = 1;
         return 1;
     }
@@ -66,6 +80,8 @@ static int take_batch(void *ctx, const pm_history_batch *b)
     d->imported_at = dup_str(b->imported_at);
     d->id = b->id;
     a->params[a->n] = dup_str(b->parameters ? b->parameters : "{}");
+    a->delta[a->n] = param(b->parameters, "delta");
+    a->q0[a->n] = param(b->parameters, "q0");
     a->n++;
     if (!d->name || !d->imported_at || !a->params[a->n - 1]) {
         a->oom = 1;
@@ -249,9 +265,6 @@ static pm_status replay_upto(const ann_data *d, const pm_decide_options *opt, si
     for (size_t i = 0; i < d->npairs; i++)
         if (d->pair_batch[i] <= b)
             sub[n++] = d->pairs[i];
-    long rows = 0;
-    for (size_t i = 0; i < d->nrows; i++)
-        rows += d->rows[i].batch <= b;
     memset(res, 0, sizeof *res);
     res->drift_batch = -1;
     res->m_low = 0;
@@ -261,18 +274,21 @@ static pm_status replay_upto(const ann_data *d, const pm_decide_options *opt, si
     *q0 = *delta = NAN;
     if (n == 0)
         return pm_seq_init(&res->seq, opt->alpha_pass, opt->alpha_fail, err);
-    /* the study's delta: the one stored with the last pair */
+    /* As assess --history decided at the end of batch b: its delta and q0
+     * rule (a q0 for everyone, or the annotator's labels so far), and the
+     * pairs over the store's batches so far for the drift chart. Without
+     * them in the parameters: the delta stored with the last pair. */
     size_t last = 0;
     for (size_t i = 0; i < d->npairs; i++)
         if (d->pair_batch[i] <= b)
             last = i;
-    *delta = d->pair_delta[last];
+    *delta = !isnan(d->all->delta[b]) ? d->all->delta[b] : d->pair_delta[last];
     int oom = 0;
-    double q = q0_upto(d, b, err, &oom);
+    double q = !isnan(d->all->q0[b]) ? d->all->q0[b] : q0_upto(d, b, err, &oom);
     if (oom)
         return PM_ENOMEM;
     *q0 = isnan(q) ? d->pair_q0[last] : q;
-    double per_batch = rows > 0 ? (double)n / (double)rows : (double)n;
+    double per_batch = (double)n / (double)(b + 1);
     pm_status st = pm_decide_replay(opt, sub, n, *q0, *delta, per_batch, res, err);
     if (st != PM_OK) {
         pm_error_prefix(err, "annotator '%s'", who);
@@ -529,7 +545,7 @@ static pm_status pay_weeks(pm_history *h, const all_batches *all, pm_history_rep
 
 /* ---- options from the batch's parameters ------------------------------------ */
 
-/* Any of alpha_pass, alpha_fail, eta0, eta1 the batch was decided with. */
+/* The options the batch was decided with (those its parameters name). */
 static void options_from(const char *params, pm_decide_options *o)
 {
     json_t *j = json_loads(params ? params : "{}", 0, NULL);
@@ -543,7 +559,10 @@ static void options_from(const char *params, pm_decide_options *o)
     } keys[] = {{"alpha_pass", &o->alpha_pass},
                 {"alpha_fail", &o->alpha_fail},
                 {"eta0", &o->eta0},
-                {"eta1", &o->eta1}};
+                {"eta1", &o->eta1},
+                {"cs_alpha", &o->cs_alpha},
+                {"drift_rate", &o->drift_rate},
+                {"batches_per_year", &o->batches_per_year}};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(j, keys[i].key);
         if (json_is_number(v))
@@ -582,6 +601,8 @@ static void all_free(all_batches *a, size_t keep)
     if (keep == 0)
         free(a->b);
     free(a->params);
+    free(a->delta);
+    free(a->q0);
 }
 
 pm_status pm_history_report_build(pm_history *h, const char *batch, const pm_decide_options *opt,
