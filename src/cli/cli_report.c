@@ -393,11 +393,12 @@ static int history_page(const opts *o, const char *path, out_format fmt)
     out_free(t);
     if (!rc)
         fprintf(stderr,
-                "prefmon report: wrote %s: batch %s of %s (%zu batches): %zu annotators, block "
+                "prefmon report: wrote %s: batch %s of %s (%zu %s): %zu annotators, block "
                 "%ld, review %ld, hold %ld, pay %ld; %ld drifting\n",
-                path, r.batches[r.batch].name, r.store, r.nbatches, r.nann,
-                r.count[PM_ACTION_BLOCK], r.count[PM_ACTION_REVIEW], r.count[PM_ACTION_HOLD],
-                r.count[PM_ACTION_PAY], r.drifting);
+                path, r.batches[r.batch].name, r.store, r.nbatches,
+                r.nbatches == 1 ? "batch" : "batches", r.nann, r.count[PM_ACTION_BLOCK],
+                r.count[PM_ACTION_REVIEW], r.count[PM_ACTION_HOLD], r.count[PM_ACTION_PAY],
+                r.drifting);
     pm_history_report_free(&r);
     return rc;
 }
