@@ -193,6 +193,35 @@ PM_API pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m,
 PM_API pm_status pm_contract_load_mem(const char *buf, size_t len, const char *name, pm_contract *c,
                                       pm_model *m, pm_scheme *sc, pm_error *err);
 
+/* ---- the threshold rule ------------------------------------------------
+ *
+ * A contract is offered before the work, for n pairs. How an annotator
+ * whose pairs differ from n is judged must be fixed then too, so that
+ * nobody chooses their own n by labelling more or less:
+ *   first-n  (the default) judged on n pairs: the first n pairs in order
+ *            (pair outcomes in the assessment) when there are more; with
+ *            fewer than n, no bonus on this batch's evidence;
+ *   scaled   all n_i pairs against k_i = ceil(k * n_i / n) (prefmon 0.1's
+ *            rule; it pays 1 of 1 and not 15 of 16 when k = n = 3).
+ * A contract file states it in the optional field "threshold_rule". */
+typedef enum pm_threshold_rule {
+    PM_THRESHOLD_FIRST_N = 0,
+    PM_THRESHOLD_SCALED = 1
+} pm_threshold_rule;
+
+/** "first-n", "scaled"; NULL out of range. */
+PM_API const char *pm_threshold_rule_name(pm_threshold_rule r);
+
+/** The rule named s ("first-n", "scaled"); PM_EINVAL naming the choices. */
+PM_API pm_status pm_threshold_rule_parse(const char *s, pm_threshold_rule *out, pm_error *err);
+
+/** The "threshold_rule" field of the contract file at path: *given 1 and the
+ *  rule, or *given 0 and PM_THRESHOLD_FIRST_N when the file has none.
+ *  PM_EPARSE ("path: field 'threshold_rule': ...") for another value,
+ *  PM_EIO when the file cannot be read. */
+PM_API pm_status pm_contract_load_threshold_rule(const char *path, pm_threshold_rule *out,
+                                                 int *given, pm_error *err);
+
 PM_END_DECLS
 
 #endif

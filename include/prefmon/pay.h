@@ -7,12 +7,24 @@
 **   binary  wage = base + bonus * 1{x_i >= k_i}
 **   linear  wage = base + slope * x_i / n_i
 ** The contract was designed for n pairs. An annotator with n_i != n pairs
-** is paid by a rule stated in advance (pm_pay_rule_text prints it):
-**   default   the threshold is scaled, k_i = ceil(k * n_i / n), computed in
+** is paid by a rule fixed in advance (pm_threshold_rule, contract.h;
+** pm_pay_rule_text prints it):
+**   first-n   (default) judged on n pairs: with n_i > n, the first n of the
+**             annotator's pair outcomes in order (pm_pay_evidence.outcomes;
+**             without them PM_EINVAL: rerun assess, or choose scaled);
+**             with 0 < n_i < n, no bonus on this batch's evidence: base
+**             only, or base * n_i / n with partial = pro-rata;
+**   scaled    the threshold is scaled, k_i = ceil(k * n_i / n), computed in
 **             integers as (k * n_i + n - 1) / n (overflow is an error);
-**             the linear wage already uses the fraction x_i / n_i;
-**   strict    PM_EINVAL naming the first such annotator.
-** n_i = 0 is paid base, with the reason "no pairs", in both modes.
+**             the linear wage uses the fraction x_i / n_i;
+**   strict    PM_EINVAL naming the first such annotator (either rule).
+** n_i = 0 is paid base, with the reason "no pairs", in every mode.
+**
+** Pay follows the action (prefmon/action.h): a row's bonus goes into an
+** upload file only when its action is pay. block and review are withheld
+** unless pay_flagged names them; hold is never uploaded (the bonus is held:
+** a history store records it, pay_ledger.h). Every withheld row stays in
+** the payment table with its action and the reason it was not uploaded.
 **
 ** Money is exact. The terms are doubles; each is read as the shortest
 ** decimal that round-trips to it (the number a contract file shows, e.g.
@@ -48,6 +60,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "prefmon/action.h"
 #include "prefmon/assess.h"
 #include "prefmon/export.h"
 #include "prefmon/contract.h"
@@ -59,6 +72,8 @@ PM_BEGIN_DECLS
 
 /* The terms paid (pm_contract_terms) are declared in contract.h. */
 
+#define PM_PAY_REASON 384
+
 /** One annotator's outcome. */
 typedef struct pm_pay_input {
     const char *annotator; /* non-empty; unique within a call */
@@ -67,18 +82,39 @@ typedef struct pm_pay_input {
     long long paid_cents;  /* already paid by the platform, >= 0 */
 } pm_pay_input;
 
+/** What else pay follows, per input row (pm_pay_compute_ev); a zeroed
+ *  value is "no pair order, action pay". */
+typedef struct pm_pay_evidence {
+    const char *outcomes;              /* the pair outcomes in order, '1' consistent, '0' not,
+                                          exactly `pairs` of them with `consistent` ones; NULL: unknown */
+    pm_action action;                  /* what the evidence says to do (pm_action_decide) */
+    char action_reason[PM_PAY_REASON]; /* its one-line reason ("" when none) */
+} pm_pay_evidence;
+
+/** Partial work (0 < n_i < n) under first-n. */
+typedef enum pm_pay_partial {
+    PM_PAY_PARTIAL_BASE = 0,    /* base only */
+    PM_PAY_PARTIAL_PRO_RATA = 1 /* base * n_i / n */
+} pm_pay_partial;
+
+/** pm_pay_options.pay_flagged: which withheld actions to upload anyway. */
+#define PM_PAY_FLAGGED_REVIEW 0x1u
+#define PM_PAY_FLAGGED_BLOCK 0x2u
+
 typedef struct pm_pay_options {
-    const char *unit;     /* money per contract unit, a decimal string > 0 ("0.10"),
-                             at most 6 decimal places (pm_pay_check_unit) */
-    const char *currency; /* ISO 4217 code of a 2-decimal currency ("USD") */
-    int strict_n;         /* refuse n_i != n instead of scaling the threshold */
+    const char *unit;            /* money per contract unit, a decimal string > 0 ("0.10"),
+                                    at most 6 decimal places (pm_pay_check_unit) */
+    const char *currency;        /* ISO 4217 code of a 2-decimal currency ("USD") */
+    int strict_n;                /* refuse n_i != n (under either threshold rule) */
+    pm_threshold_rule threshold; /* how n_i != n is judged (default first-n) */
+    pm_pay_partial partial;      /* first-n, 0 < n_i < n: base or pro-rata base */
+    unsigned pay_flagged;        /* PM_PAY_FLAGGED_*: upload these actions too */
 } pm_pay_options;
 
 /** Defaults: unit "1" (one contract unit is one unit of the currency),
- *  currency "USD", strict_n 0. Set unit and currency to what is paid. */
+ *  currency "USD", strict_n 0, threshold first-n, partial base, nothing
+ *  flagged paid. Set unit and currency to what is paid. */
 PM_API void pm_pay_options_default(pm_pay_options *opt);
-
-#define PM_PAY_REASON 192
 
 typedef struct pm_pay_row {
     const char *annotator; /* borrowed from the input */
@@ -86,18 +122,30 @@ typedef struct pm_pay_row {
     long k_used; /* binary: the threshold applied (scaled when n_i != n); linear: 0 */
     int passed;  /* binary: consistent >= k_used; linear: 0 */
     long long wage_cents, paid_cents, bonus_cents;
-    char reason[PM_PAY_REASON];
+    char reason[PM_PAY_REASON];           /* the wage's reason, then why nothing is uploaded */
+    long judged_pairs, judged_consistent; /* the pairs the rule judged (first n) */
+    int partial;                          /* 0 < n_i < n under first-n: no bonus on this evidence */
+    pm_action action;                     /* the input's */
+    int withheld;                         /* 1: the bonus is not uploaded (action, or below 0) */
+    long long upload_cents;               /* what an upload file pays: bonus when > 0 and not
+                                             withheld, plus released_cents */
+    long long released_cents;             /* earlier holds paid with this row (pay_ledger.h) */
 } pm_pay_row;
 
 typedef struct pm_pay_summary {
     size_t rows;
-    size_t payable;  /* bonus > 0: what an upload file contains */
-    size_t zero;     /* bonus == 0 */
-    size_t negative; /* bonus < 0: reported, never uploaded */
-    size_t no_pairs; /* n_i == 0 */
-    size_t scaled;   /* binary rows whose threshold was scaled */
+    size_t payable;   /* upload_cents > 0: what an upload file contains */
+    size_t zero;      /* bonus == 0 */
+    size_t negative;  /* bonus < 0: reported, never uploaded */
+    size_t no_pairs;  /* n_i == 0 */
+    size_t scaled;    /* binary rows whose threshold was scaled */
+    size_t withheld;  /* bonus > 0 but not uploaded: hold, review, block */
+    size_t held;      /* ... of them with action hold */
+    size_t partial;   /* first-n rows with 0 < n_i < n */
+    size_t truncated; /* first-n rows judged on their first n of n_i > n pairs */
     long long wage_total_cents;
-    long long bonus_total_cents; /* sum of the positive bonuses */
+    long long bonus_total_cents;  /* sum of the positive bonuses */
+    long long upload_total_cents; /* what the upload files pay */
 } pm_pay_summary;
 
 /**
@@ -111,6 +159,12 @@ PM_API pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options
                                 const pm_pay_input *in, size_t count, pm_pay_row *out,
                                 pm_pay_summary *sum, pm_error *err);
 
+/** pm_pay_compute with each row's evidence ev[i] (pair order, action);
+ *  ev NULL is pm_pay_compute: every row's action is pay, no pair order. */
+PM_API pm_status pm_pay_compute_ev(const pm_contract_terms *t, const pm_pay_options *opt,
+                                   const pm_pay_input *in, const pm_pay_evidence *ev, size_t count,
+                                   pm_pay_row *out, pm_pay_summary *sum, pm_error *err);
+
 /**
  * The pay inputs of an assessment: row i pays rows[i].annotator for its
  * dup_pairs pairs with consistent of them consistent, paid_cents already
@@ -122,6 +176,28 @@ PM_API pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options
 PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t count,
                                                long long paid_cents, pm_pay_input **out,
                                                pm_error *err);
+
+/**
+ * The pay inputs of a whole assessment, with each annotator's action
+ * decided by pm_action_decide from the row alone (no store): verdict pass
+ * or fail from the row's decision (too-few and no-pairs: undecided), its
+ * flags, and m(eta1) = q0 + eta1 (1 - delta - q0) for the reason, in
+ * (*ev)[i], with the row's pair_outcomes (NULL in an assessment written
+ * before prefmon recorded the pair order). *out as in
+ * pm_pay_inputs_from_assessment; *ev malloc'd the same way (free());
+ * strings borrowed from a.
+ */
+PM_API pm_status pm_pay_inputs_from_assess(const pm_assess *a, long long paid_cents,
+                                           pm_pay_input **out, pm_pay_evidence **ev, pm_error *err);
+
+/** The wage per hour of an annotator paid wage_cents for `labels` labels
+ *  at a median of median_seconds each (labels x median as the time
+ *  worked): wage / (labels * median / 3600) into *hourly, or NaN when labels
+ *  < 1 or the median is unknown (NaN) or <= 0. Returns 1 when the wage is
+ *  known and below rate (money per hour, the currency of wage_cents), else
+ *  0. Prolific, for one, requires a minimum hourly reward. */
+PM_API int pm_pay_hourly_below(long long wage_cents, long labels, double median_seconds,
+                               double rate, double *hourly);
 
 /** PM_OK when code is an ISO 4217 currency whose amounts have two
  *  decimals (USD, GBP, EUR, ...: the list is in pay.c, from ISO 4217 List
@@ -167,7 +243,8 @@ PM_API pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *row
                                        const pm_pay_options *opt, pm_error *err);
 
 /** Prolific bulk bonus: "participant_id,amount" lines, no header, amount in
- *  the study's currency with two decimals; rows with bonus <= 0 skipped
+ *  the study's currency with two decimals; rows with nothing to upload (upload_cents <= 0: bonus <=
+ * 0, or withheld by the action) skipped
  *  (*skipped, may be NULL). A payable row whose id is not 24 hexadecimal
  *  digits is PM_EPARSE naming the row, detected before anything is
  *  written. */

@@ -28,6 +28,7 @@
 #include "prefmon/outfile.h"
 #include "prefmon/pages.h"
 #include "prefmon/pay.h"
+#include "prefmon/pay_ledger.h"
 #include "prefmon/plan.h"
 #include "prefmon/prefs.h"
 #include "prefmon/records.h"

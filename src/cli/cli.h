@@ -162,6 +162,13 @@ typedef enum cli_opt {
     CLI_OPT_BLOCK_OUT,
     CLI_OPT_BLOCK_FORMAT,
     CLI_OPT_REVIEW_OUT,
+    /* pay: the rule fixed in advance, pay that follows the action, the ledger */
+    CLI_OPT_THRESHOLD_RULE,
+    CLI_OPT_PARTIAL_BASE,
+    CLI_OPT_PAY_FLAGGED,
+    CLI_OPT_RELEASE,
+    CLI_OPT_MIN_HOURLY,
+    CLI_OPT_STRICT,
     CLI_OPT_END
 } cli_opt;
 

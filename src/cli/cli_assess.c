@@ -425,6 +425,10 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
     pm_error err = {0};
     pm_assess_options ao = o->ao;
     ao.max_bytes = (size_t)o->max_memory;
+    /* The assessment file carries each annotator's pair outcomes in order,
+     * so that pay can judge the contract's first n pairs (and --format json
+     * prints what --out writes). */
+    ao.keep_pairs = out->out_path != NULL || out->fmt == OUT_JSON;
     pm_assess *a = pm_assess_new(&ao, &err);
     if (!a)
         return cli_fail(NULL, err.code ? err.code : PM_ENOMEM, &err);

@@ -117,6 +117,12 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_BLOCK_OUT - CLI_OPT_FIRST] = "block-out",
     [CLI_OPT_BLOCK_FORMAT - CLI_OPT_FIRST] = "block-format",
     [CLI_OPT_REVIEW_OUT - CLI_OPT_FIRST] = "review-out",
+    [CLI_OPT_THRESHOLD_RULE - CLI_OPT_FIRST] = "threshold-rule",
+    [CLI_OPT_PARTIAL_BASE - CLI_OPT_FIRST] = "partial-base",
+    [CLI_OPT_PAY_FLAGGED - CLI_OPT_FIRST] = "pay-flagged",
+    [CLI_OPT_RELEASE - CLI_OPT_FIRST] = "release",
+    [CLI_OPT_MIN_HOURLY - CLI_OPT_FIRST] = "min-hourly",
+    [CLI_OPT_STRICT - CLI_OPT_FIRST] = "strict",
 };
 
 /* The groups' long options, one after another, and --help. */

@@ -1,25 +1,35 @@
 /* prefmon pay: payments and bonus uploads from an assessment and a contract. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_csv.h"
 #include "prefmon/assess.h"
 #include "prefmon/contract.h"
+#include "prefmon/history.h"
 #include "prefmon/outfile.h"
 #include "prefmon/pay.h"
+#include "prefmon/pay_ledger.h"
+#include "prefmon/sha256.h"
 
 static const char help[] =
     "usage: prefmon pay --assessment FILE --contract FILE --unit AMOUNT --currency CODE\n"
     "                   [--paid AMOUNT] [--strict-n] [--out FILE]\n"
-    "                   [--upload prolific|mturk|toloka --upload-out FILE] [options]\n\n"
+    "                   [--upload prolific|mturk|toloka --upload-out FILE]\n"
+    "                   [--history URI --batch NAME [--release ANNOTATOR|all]] [options]\n\n"
     "Each annotator's wage from their own outcome in the assessment (assess --out) under\n"
     "the contract (contract --out; arXiv 2502.06387 §6-7): binary base + bonus if\n"
-    "consistent >= k, linear base + slope consistent/n_i. An annotator with n_i != n pairs\n"
-    "needs ceil(k n_i / n) (or, with --strict-n, is refused); the rule is printed on stderr\n"
-    "before anything else. Contract units times --unit, rounded once to cents (half away\n"
-    "from zero); bonus = wage - paid. A bonus <= 0 is listed and never uploaded.\n\n"
+    "consistent >= k, linear base + slope consistent/n. The contract is for n pairs: by\n"
+    "default (threshold rule first-n) an annotator is judged on their first n pairs in\n"
+    "order, and one with fewer than n gets no bonus on this evidence (base only). The rule\n"
+    "is printed on stderr before anything else. Pay follows each annotator's action\n"
+    "(pay, hold, review, block, from the assessment's decision and flags): only pay is\n"
+    "uploaded; review and block only with --pay-flagged; a hold never (the bonus is held).\n"
+    "Contract units times --unit, rounded once to cents (half away from zero); bonus =\n"
+    "wage - paid. A bonus <= 0 is listed and never uploaded.\n\n"
     "options:\n"
     "  --assessment FILE         the assessment JSON that assess --out writes\n"
     "  --contract FILE           the contract JSON that contract --out writes\n"
@@ -30,6 +40,19 @@ static const char help[] =
     "                            XAU) and non-ISO codes (BTC) are refused\n"
     "  --paid AMOUNT             already paid to each annotator by the platform (default 0)\n"
     "  --strict-n                refuse an annotator whose pairs differ from the contract's n\n"
+    "  --threshold-rule first-n|scaled  how n_i != n is judged (default: the contract's\n"
+    "                            threshold_rule field, else first-n); scaled: all n_i pairs\n"
+    "                            against ceil(k n_i / n), prefmon 0.1's rule\n"
+    "  --partial-base base|pro-rata  first-n, fewer than n pairs: base only (default) or\n"
+    "                            base * n_i / n\n"
+    "  --pay-flagged review|block|all  upload these actions' bonuses too (a hold never)\n"
+    "  --min-hourly RATE         warn when an annotator's wage per hour (labels x median\n"
+    "                            duration) is below RATE in --currency\n"
+    "  --strict                  with --min-hourly: refuse instead of warning (exit 1)\n"
+    "  --history URI             the history store (SQLite file or postgresql://): record\n"
+    "                            the batch's payments in its ledger; a batch is paid once\n"
+    "  --batch NAME              the batch paid (with --history)\n"
+    "  --release ANNOTATOR|all   also pay bonuses held in earlier batches (with --history)\n"
     "  --out FILE                the payment CSV: annotator, pairs, consistent, wage, paid,\n"
     "                            bonus, reason, currency, unit (never partial)\n"
     "  --upload prolific|mturk|toloka  also write the platform's bonus file to --upload-out\n"
@@ -40,20 +63,22 @@ static const char help[] =
     "                            reason); toloka: the public message (required)\n"
     "  --title TEXT              toloka: the public title (default \"Bonus\")\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
-    "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, currency,\n"
-    "unit, reason; amounts are exact decimals (strings in JSON). mturk and toloka pay in\n"
-    "USD. CSV text cells a spreadsheet would run (= + - @ TAB CR or ' first) get a\n"
-    "leading ' (reversible). Upload ids are checked, never rewritten: a Prolific id is\n"
-    "24 hex digits, an MTurk WorkerId A[A-Z0-9]+, a Toloka user id 32 hex digits; an\n"
-    "MTurk Reason has at most 4096 characters; a Toloka title or message is one line.\n"
-    "Anything else is refused (exit 1) naming the payment row and the field.\n";
+    "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, action,\n"
+    "upload, currency, unit, reason; amounts are exact decimals (strings in JSON). CSV\n"
+    "text cells a spreadsheet would run (= + - @ TAB CR or ' first) get a leading '.\n"
+    "Upload ids are checked, never rewritten (Prolific 24 hex digits, MTurk A[A-Z0-9]+,\n"
+    "Toloka 32 hex digits); anything else is refused (exit 1) naming the row and field.\n";
 
 enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
 
 typedef struct opts {
     const char *assessment, *contract, *upload_out, *assignments, *reason, *title, *paid;
+    const char *history, *batch, *release;
     pm_pay_options pay;
     int upload;
+    int rule_given;    /* --threshold-rule */
+    double min_hourly; /* NaN: off */
+    int strict;
 } opts;
 
 static int opt(void *self, int code, const char *arg)
@@ -93,6 +118,44 @@ static int opt(void *self, int code, const char *arg)
     case CLI_OPT_TITLE:
         o->title = arg;
         return 0;
+    case CLI_OPT_THRESHOLD_RULE: {
+        static const char *const rules[] = {"first-n", "scaled", NULL};
+        int r;
+        int rc = cli_choice("--threshold-rule", arg, rules, &r);
+        o->pay.threshold = (pm_threshold_rule)r;
+        o->rule_given = 1;
+        return rc;
+    }
+    case CLI_OPT_PARTIAL_BASE: {
+        static const char *const partial[] = {"base", "pro-rata", NULL};
+        int r;
+        int rc = cli_choice("--partial-base", arg, partial, &r);
+        o->pay.partial = (pm_pay_partial)r;
+        return rc;
+    }
+    case CLI_OPT_PAY_FLAGGED: {
+        static const char *const which[] = {"review", "block", "all", NULL};
+        int r;
+        int rc = cli_choice("--pay-flagged", arg, which, &r);
+        o->pay.pay_flagged |= r == 0   ? PM_PAY_FLAGGED_REVIEW
+                              : r == 1 ? PM_PAY_FLAGGED_BLOCK
+                                       : PM_PAY_FLAGGED_REVIEW | PM_PAY_FLAGGED_BLOCK;
+        return rc;
+    }
+    case CLI_OPT_MIN_HOURLY:
+        return cli_double("--min-hourly", arg, 0, 1e9, &o->min_hourly);
+    case CLI_OPT_STRICT:
+        o->strict = 1;
+        return 0;
+    case CLI_OPT_HISTORY:
+        o->history = arg;
+        return 0;
+    case CLI_OPT_BATCH:
+        o->batch = arg;
+        return 0;
+    case CLI_OPT_RELEASE:
+        o->release = arg;
+        return 0;
     }
     return CLI_NOT_MINE;
 }
@@ -123,6 +186,14 @@ static const char *combination_error(const opts *o)
         return "--title: applies to --upload toloka only";
     if ((o->upload == UP_MTURK || o->upload == UP_TOLOKA) && strcmp(o->pay.currency, "USD") != 0)
         return "--upload mturk and toloka pay in USD: give --currency USD and a --unit in USD";
+    if (o->history && (!o->batch || !*o->batch))
+        return "--history needs --batch NAME (the batch the ledger records as paid)";
+    if (!o->history && o->batch)
+        return "--batch: applies with --history URI only";
+    if (!o->history && o->release)
+        return "--release needs --history URI (held bonuses are kept in its ledger)";
+    if (o->strict && o->min_hourly != o->min_hourly)
+        return "--strict: applies with --min-hourly RATE only";
     return NULL;
 }
 
@@ -217,19 +288,53 @@ typedef struct payrun {
     pm_contract contract;
     pm_assess *assess;
     pm_pay_input *in;
+    pm_pay_evidence *ev;
     pm_pay_row *rows;
-    size_t count;
+    size_t count;    /* rows (the assessment's, then released holds' own) */
+    size_t assessed; /* rows from the assessment */
     pm_pay_summary sum;
     amap map;
-    char rule[512]; /* the payment rule, printed before the table */
+    pm_history *store;
+    pm_pay_releases released;
+    int rule_from_contract; /* the contract file states its threshold rule */
+    pm_pay_options pay;     /* the options with the rule resolved */
+    char rule[1024];        /* the payment rule, printed before the table */
+    char sha256[PM_SHA256_HEX];
 } payrun;
 
 static void payrun_free(payrun *p)
 {
     pm_assess_free(p->assess);
     free(p->in);
+    free(p->ev);
     free(p->rows);
     amap_free(&p->map);
+    pm_pay_releases_free(&p->released);
+    pm_history_close(p->store);
+}
+
+/* The threshold rule: --threshold-rule, else the contract's field, else
+ * the default (and the rule text says which). */
+static int resolve_rule(const opts *o, payrun *p)
+{
+    pm_error err = {0};
+    pm_threshold_rule r;
+    int given = 0;
+    pm_status st = pm_contract_load_threshold_rule(o->contract, &r, &given, &err);
+    if (st != PM_OK)
+        return cli_fail("--contract", st, &err);
+    p->pay = o->pay;
+    p->rule_from_contract = given;
+    if (given && o->rule_given && r != o->pay.threshold) {
+        cli_error("--threshold-rule %s: the contract %s states threshold_rule \"%s\", fixed "
+                  "before the work; it is not changed at payment",
+                  pm_threshold_rule_name(o->pay.threshold), o->contract,
+                  pm_threshold_rule_name(r));
+        return CLI_EUSAGE;
+    }
+    if (!o->rule_given)
+        p->pay.threshold = r;
+    return 0;
 }
 
 /* Load the contract, state the rule, load the assessment and compute the
@@ -243,80 +348,179 @@ static int compute(const opts *o, payrun *p)
     pm_status st = pm_contract_load(o->contract, &p->contract, &m, &sc, &err);
     if (st != PM_OK)
         return cli_fail("--contract", st, &err);
+    int rc = resolve_rule(o, p);
+    if (rc)
+        return rc;
     if (o->paid && (st = pm_money_parse(o->paid, &paid, &err)) != PM_OK)
         return cli_fail("--paid", st, &err);
     /* Terms and options checked (no rows yet) before the rule is stated. */
-    if ((st = pm_pay_compute(&p->contract.terms, &o->pay, NULL, 0, NULL, NULL, &err)) != PM_OK ||
-        (st = pm_pay_rule_text(&p->contract.terms, &o->pay, p->rule, sizeof p->rule, &err)) !=
+    if ((st = pm_pay_compute(&p->contract.terms, &p->pay, NULL, 0, NULL, NULL, &err)) != PM_OK ||
+        (st = pm_pay_rule_text(&p->contract.terms, &p->pay, p->rule, sizeof p->rule, &err)) !=
             PM_OK)
         return cli_fail(NULL, st, &err);
+    size_t len = strlen(p->rule);
+    snprintf(p->rule + len, sizeof p->rule - len, " (threshold rule %s)",
+             o->rule_given           ? "from --threshold-rule"
+             : p->rule_from_contract ? "from the contract's threshold_rule field"
+                                     : "by default: the contract file does not state one");
     if ((st = pm_assess_load_json(o->assessment, &p->assess, &err)) != PM_OK)
         return cli_fail("--assessment", st, &err);
-    const pm_assess_row *ar = pm_assess_rows(p->assess, &p->count);
-    if ((st = pm_pay_inputs_from_assessment(ar, p->count, paid, &p->in, &err)) != PM_OK)
+    if ((st = pm_pay_inputs_from_assess(p->assess, paid, &p->in, &p->ev, &err)) != PM_OK)
         return cli_fail("--assessment", st, &err);
-    p->rows = calloc(p->count + 1, sizeof *p->rows);
+    pm_assess_rows(p->assess, &p->count);
+    p->assessed = p->count;
+    /* With a store: a batch is paid once; pending holds may add rows. */
+    size_t pend = 0;
+    if (o->history) {
+        if ((st = pm_history_open(o->history, PM_HISTORY_CREATE, &p->store, &err)) != PM_OK ||
+            (st = pm_pay_ledger_check(p->store, o->batch, &err)) != PM_OK ||
+            (st = pm_pay_ledger_pending(p->store, p->pay.currency, &pend, &err)) != PM_OK)
+            return cli_fail("--history", st, &err);
+    }
+    p->rows = calloc(p->count + pend + 1, sizeof *p->rows);
     if (!p->rows)
         return CLI_EINTERNAL;
-    st = pm_pay_compute(&p->contract.terms, &o->pay, p->in, p->count, p->rows, &p->sum, &err);
+    st = pm_pay_compute_ev(&p->contract.terms, &p->pay, p->in, p->ev, p->count, p->rows, &p->sum,
+                           &err);
     if (st != PM_OK)
         return cli_fail(NULL, st, &err);
+    if (p->store) {
+        st = pm_pay_ledger_release(p->store, p->pay.currency, o->release, p->rows, &p->count,
+                                   p->assessed + pend, &p->released, &err);
+        if (st != PM_OK)
+            return cli_fail(st == PM_EINVAL ? "--release" : "--history", st, &err);
+        for (size_t i = 0; i < p->count; i++)
+            if (p->rows[i].released_cents > 0) {
+                p->sum.upload_total_cents += p->rows[i].released_cents;
+                p->sum.payable += p->rows[i].upload_cents == p->rows[i].released_cents;
+            }
+    }
     if (o->assignments && (st = read_assignments(o->assignments, &p->map, &err)) != PM_OK)
         return cli_fail("--assignments", st, &err);
     return 0;
 }
 
+/* --min-hourly: each annotator's wage per hour of labels x median
+ * duration; below the rate a warning, or with --strict a refusal before
+ * anything is written. */
+static int check_hourly(const opts *o, const payrun *p)
+{
+    if (o->min_hourly != o->min_hourly)
+        return 0;
+    size_t n;
+    const pm_assess_row *ar = pm_assess_rows(p->assess, &n);
+    size_t below = 0, unknown = 0;
+    for (size_t i = 0; i < n && i < p->assessed; i++) {
+        double h;
+        if (pm_pay_hourly_below(p->rows[i].wage_cents, ar[i].labels, ar[i].median_duration,
+                                o->min_hourly, &h)) {
+            below++;
+            cli_warn("annotator '%s': wage %.2f %s for %ld labels at a median of %.3g s each is "
+                     "%.2f %s per hour, below --min-hourly %.2f",
+                     p->rows[i].annotator, (double)p->rows[i].wage_cents / 100, p->pay.currency,
+                     ar[i].labels, ar[i].median_duration, h, p->pay.currency, o->min_hourly);
+        } else if (h != h) {
+            unknown++;
+        }
+    }
+    if (unknown)
+        cli_warn("--min-hourly: %zu annotators without durations in the assessment were not "
+                 "checked",
+                 unknown);
+    if (below && o->strict) {
+        cli_error("%zu annotators would be paid below --min-hourly %.2f %s per hour; nothing "
+                  "written (--strict)",
+                  below, o->min_hourly, p->pay.currency);
+        return CLI_EDATA;
+    }
+    return 0;
+}
+
 /* ---- outputs ----------------------------------------------------------- */
 
-static pm_status write_upload(FILE *fp, const opts *o, const payrun *p, pm_error *err)
+/* 1 when path is a regular file (what a failed run may take back). */
+static int is_regular(const char *path)
+{
+    struct stat sb;
+    return path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static pm_status write_upload(const pm_writer *w, const opts *o, const payrun *p, pm_error *err)
 {
     size_t skipped = 0;
     switch (o->upload) {
     case UP_PROLIFIC:
-        return pm_pay_write_prolific(fp, p->rows, p->count, &skipped, err);
+        return pm_pay_write_prolific_to(w, p->rows, p->count, &skipped, err);
     case UP_MTURK:
-        return pm_pay_write_mturk(fp, p->rows, p->count, p->map.v, p->map.n, o->reason, &skipped,
-                                  err);
+        return pm_pay_write_mturk_to(w, p->rows, p->count, p->map.v, p->map.n, o->reason, &skipped,
+                                     err);
     default:
-        return pm_pay_write_toloka(fp, p->rows, p->count, o->title ? o->title : "Bonus", o->reason,
-                                   &skipped, err);
+        return pm_pay_write_toloka_to(w, p->rows, p->count, o->title ? o->title : "Bonus",
+                                      o->reason, &skipped, err);
     }
 }
 
 /* Both files complete or neither: written to temporary files, put in place
- * once both are written. */
-static int write_files(const opts *o, const char *out_path, const payrun *p)
+ * once both are written. With a store the ledger is written after them,
+ * recording the upload's SHA-256; when the ledger fails, the files just
+ * put in place are removed, so that a failure leaves neither money sent
+ * nor money recorded. */
+static int write_files(const opts *o, const char *out_path, payrun *p)
 {
     pm_outfile *out = NULL, *up = NULL;
     pm_error err = {0};
+    pm_buffer ub = {0};
     const char *what = "--out";
     pm_status st = out_path ? pm_outfile_open(out_path, &out, &err) : PM_OK;
     if (st == PM_OK && out)
-        st = pm_pay_write_table(pm_outfile_stream(out), p->rows, p->count, &o->pay, &err);
+        st = pm_pay_write_table(pm_outfile_stream(out), p->rows, p->count, &p->pay, &err);
     if (st == PM_OK && o->upload_out) {
         what = "--upload-out";
-        if ((st = pm_outfile_open(o->upload_out, &up, &err)) == PM_OK)
-            st = write_upload(pm_outfile_stream(up), o, p, &err);
+        pm_writer w = pm_writer_buffer(&ub);
+        if ((st = write_upload(&w, o, p, &err)) == PM_OK)
+            pm_sha256_buf(ub.data ? ub.data : "", ub.len, p->sha256);
+        if (st == PM_OK && (st = pm_outfile_open(o->upload_out, &up, &err)) == PM_OK && ub.len &&
+            fwrite(ub.data, 1, ub.len, pm_outfile_stream(up)) != ub.len)
+            st = pm_error_set(&err, PM_EIO, "%s: write error", o->upload_out);
     }
+    pm_buffer_free(&ub);
+    int out_done = 0, up_done = 0;
     if (st == PM_OK && out) {
         what = "--out";
         st = pm_outfile_commit(out, &err);
         out = NULL;
+        out_done = st == PM_OK;
     }
     if (st == PM_OK && up) {
         what = "--upload-out";
         st = pm_outfile_commit(up, &err);
         up = NULL;
+        up_done = st == PM_OK;
     }
     pm_outfile_abort(out);
     pm_outfile_abort(up);
-    return st == PM_OK ? 0 : cli_fail(what, st, &err);
+    if (st == PM_OK && p->store) {
+        what = "--history";
+        st = pm_pay_ledger_record(p->store, o->batch, p->pay.currency, p->rows, p->count,
+                                  &p->released, o->upload_out ? p->sha256 : NULL, &err);
+    }
+    if (st != PM_OK) {
+        /* Nothing half done: a file already in place goes again (a device
+         * such as /dev/null has nothing to take back). */
+        if (up_done && is_regular(o->upload_out))
+            remove(o->upload_out);
+        if (out_done && is_regular(out_path))
+            remove(out_path);
+        return cli_fail(what, st, &err);
+    }
+    return 0;
 }
 
 static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
 {
-    static const char *const cols[] = {"annotator", "pairs", "consistent", "threshold", "wage",
-                                       "paid",      "bonus", "currency",   "unit",      "reason"};
+    static const char *const cols[] = {"annotator", "pairs",    "consistent", "threshold",
+                                       "wage",      "paid",     "bonus",      "action",
+                                       "upload",    "currency", "unit",       "reason"};
     out_table *t = out_new(0);
     if (!t)
         return CLI_EINTERNAL;
@@ -325,21 +529,24 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
         out_col(t, cols[i]);
     for (size_t i = 0; i < p->count; i++) {
         const pm_pay_row *r = &p->rows[i];
-        char w[32], pd[32], b[32];
+        char w[32], pd[32], b[32], u[32];
         pm_money_format(r->wage_cents, w, sizeof w);
         pm_money_format(r->paid_cents, pd, sizeof pd);
         pm_money_format(r->bonus_cents, b, sizeof b);
+        pm_money_format(r->upload_cents, u, sizeof u);
         out_row(t);
         out_str(t, r->annotator); /* guarded in CSV by the table writer */
         out_int(t, r->pairs);
         out_int(t, r->consistent);
-        if (p->contract.terms.type == PM_CONTRACT_BINARY && r->pairs > 0)
+        if (p->contract.terms.type == PM_CONTRACT_BINARY && r->k_used > 0)
             out_int(t, r->k_used);
         else
             out_null(t);
         out_decimal(t, w);
         out_decimal(t, pd);
         out_decimal(t, b);
+        out_str(t, pm_action_name(r->action));
+        out_decimal(t, u);
         out_str(t, po->currency);
         out_decimal(t, po->unit);
         out_str(t, r->reason);
@@ -352,7 +559,7 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
 /* After the table: every negative bonus (never uploaded), then the totals. */
 static void report(const payrun *p, const opts *o)
 {
-    char total[32], b[32];
+    char total[32], b[32], up[32];
     for (size_t i = 0; i < p->count; i++) {
         if (p->rows[i].bonus_cents >= 0)
             continue;
@@ -363,12 +570,21 @@ static void report(const payrun *p, const opts *o)
                  p->rows[i].annotator, b, o->pay.currency, total);
     }
     pm_money_format(p->sum.bonus_total_cents, total, sizeof total);
+    pm_money_format(p->sum.upload_total_cents, up, sizeof up);
     fprintf(stderr,
-            "prefmon pay: %zu annotators: %zu with a bonus (total %s %s), %zu with none, %zu "
-            "negative, %zu without pairs, %zu thresholds scaled%s%s\n",
-            p->sum.rows, p->sum.payable, total, o->pay.currency, p->sum.zero, p->sum.negative,
-            p->sum.no_pairs, p->sum.scaled, o->upload_out ? "; upload file " : "",
+            "prefmon pay: %zu annotators: %zu bonuses uploaded (total %s %s); bonuses earned "
+            "total %s %s, %zu of them not uploaded (%zu held); %zu with none, %zu negative, "
+            "%zu without pairs; %zu judged on their first n pairs, %zu with fewer than n, %zu "
+            "thresholds scaled%s%s\n",
+            p->sum.rows, p->sum.payable, up, o->pay.currency, total, o->pay.currency,
+            p->sum.withheld, p->sum.held, p->sum.zero, p->sum.negative, p->sum.no_pairs,
+            p->sum.truncated, p->sum.partial, p->sum.scaled, o->upload_out ? "; upload file " : "",
             o->upload_out ? o->upload_out : "");
+    if (p->store)
+        fprintf(stderr,
+                "prefmon pay: ledger %s: batch '%s' recorded (%zu held bonuses released)%s%s\n",
+                pm_history_name(p->store), o->batch, p->released.n,
+                o->upload_out ? ", upload SHA-256 " : "", o->upload_out ? p->sha256 : "");
 }
 
 int cli_pay(int argc, char **argv)
@@ -385,10 +601,22 @@ int cli_pay(int argc, char **argv)
         {"assignments", required_argument, NULL, CLI_OPT_ASSIGNMENTS},
         {"reason", required_argument, NULL, CLI_OPT_REASON},
         {"title", required_argument, NULL, CLI_OPT_TITLE},
+        {"threshold-rule", required_argument, NULL, CLI_OPT_THRESHOLD_RULE},
+        {"partial-base", required_argument, NULL, CLI_OPT_PARTIAL_BASE},
+        {"pay-flagged", required_argument, NULL, CLI_OPT_PAY_FLAGGED},
+        {"min-hourly", required_argument, NULL, CLI_OPT_MIN_HOURLY},
+        {"strict", no_argument, NULL, CLI_OPT_STRICT},
+        {"history", required_argument, NULL, CLI_OPT_HISTORY},
+        {"batch", required_argument, NULL, CLI_OPT_BATCH},
+        {"release", required_argument, NULL, CLI_OPT_RELEASE},
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);
     o.upload = UP_NONE;
+    o.min_hourly = NAN;
+    pm_pay_options_default(&o.pay);
+    o.pay.unit = NULL;
+    o.pay.currency = NULL;
     cli_output out;
     cli_output_init(&out, 1);
     const cli_group groups[] = {{own, opt, finish, &o}, cli_output_group(&out)};
@@ -405,12 +633,14 @@ int cli_pay(int argc, char **argv)
     memset(&p, 0, sizeof p);
     rc = compute(&o, &p);
     if (!rc)
+        rc = check_hourly(&o, &p);
+    if (!rc)
         rc = write_files(&o, out.out_path, &p);
     if (!rc) {
         /* Stated before the table (and after the checks, so that an error
          * stays one line). */
         fprintf(stderr, "prefmon pay: rule: %s\n", p.rule);
-        rc = emit(&p, &o.pay, out.fmt);
+        rc = emit(&p, &p.pay, out.fmt);
     }
     if (!rc)
         report(&p, &o);

@@ -375,7 +375,7 @@ static void test_buffer_writer(void **state)
 
 static pm_pay_row rows[6];
 static size_t nrows;
-static pm_pay_options popt = {"0.10", "USD", 0};
+static pm_pay_options popt = {.unit = "0.10", .currency = "USD"};
 
 static void setup_rows(void)
 {
@@ -454,8 +454,9 @@ static void test_pay_writers_to_buffer(void **state)
     pm_writer w = pm_writer_buffer(&b);
     assert_int_equal(pm_pay_write_table_to(&w, rows, nrows, &popt, NULL), PM_OK);
     assert_true(strncmp(b.data,
-                        "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n",
-                        65) == 0);
+                        "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit,action,"
+                        "upload\r\n",
+                        79) == 0);
     assert_non_null(strstr(b.data, "\r\n\"'=cmd|'/c calc'!A1\",20,18,"));
     assert_non_null(strstr(b.data, "\r\n\"bob, \"\"jr\"\"\",20,3,"));
     pm_buffer_free(&b);

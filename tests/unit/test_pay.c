@@ -14,7 +14,10 @@
 
 #include "prefmon/pay.h"
 
-static const pm_pay_options USD = {"1", "USD", 0};
+static const pm_pay_options USD = {.unit = "1", .currency = "USD"};
+/* prefmon 0.1's rule, kept as an explicit choice */
+static const pm_pay_options SCALED = {
+    .unit = "1", .currency = "USD", .threshold = PM_THRESHOLD_SCALED};
 
 static long long pay1(pm_contract_type type, double base, double more, long n, long k, long ni,
                       long x, const char *unit)
@@ -22,7 +25,7 @@ static long long pay1(pm_contract_type type, double base, double more, long n, l
     pm_contract_terms t = {
         type, n, base, type == PM_CONTRACT_LINEAR ? more : 0, type == PM_CONTRACT_BINARY ? more : 0,
         k};
-    pm_pay_options o = {unit, "USD", 0};
+    pm_pay_options o = {.unit = unit, .currency = "USD"};
     pm_pay_input in = {"a", ni, x, 0};
     pm_pay_row row;
     pm_error e;
@@ -115,7 +118,8 @@ static void test_scaled_threshold_brute(void **state)
                     pm_contract_terms t = {PM_CONTRACT_BINARY, n, 1, 0, 1, k};
                     pm_pay_input in = {"w", ni, x, 0};
                     pm_pay_row row;
-                    assert_int_equal(pm_pay_compute(&t, &USD, &in, 1, &row, NULL, NULL), PM_OK);
+                    assert_int_equal(pm_pay_compute(&t, &SCALED, &in, 1, &row, NULL, NULL),
+                                     PM_OK);
                     assert_int_equal(row.passed, x * n >= k * ni);
                     assert_int_equal(row.wage_cents, x * n >= k * ni ? 200 : 100);
                 }
@@ -135,7 +139,7 @@ static void test_rules_and_refusals(void **state)
     pm_pay_row out[4];
     pm_pay_summary s;
     pm_error e;
-    assert_int_equal(pm_pay_compute(&t, &USD, in, 4, out, &s, &e), PM_OK);
+    assert_int_equal(pm_pay_compute(&t, &SCALED, in, 4, out, &s, &e), PM_OK);
     assert_int_equal(out[0].wage_cents, 200);
     assert_int_equal(out[0].bonus_cents, 100);
     /* bob: k scaled to ceil(17*10/20) = 9 > 8: fails. */
@@ -155,7 +159,7 @@ static void test_rules_and_refusals(void **state)
     assert_int_equal(s.bonus_total_cents, 100 + 20 + 20);
     assert_int_equal(s.wage_total_cents, 200 + 120 + 120 + 120);
     /* Strict mode refuses bob by name; carol (no pairs) would be paid base. */
-    pm_pay_options strict = {"1", "USD", 1};
+    pm_pay_options strict = {.unit = "1", .currency = "USD", .strict_n = 1};
     assert_int_equal(pm_pay_compute(&t, &strict, in, 4, out, &s, &e), PM_EINVAL);
     assert_non_null(strstr(e.text, "'bob'"));
     /* Paying someone twice is refused. */
@@ -166,8 +170,10 @@ static void test_rules_and_refusals(void **state)
     pm_pay_input bad = {"y", 5, 6, 0};
     assert_int_equal(pm_pay_compute(&t, &USD, &bad, 1, out, &s, &e), PM_EINVAL);
     assert_non_null(strstr(e.text, "'y'"));
-    pm_pay_options nounit = {NULL, "USD", 0}, badunit = {"1e3", "USD", 0},
-                   zero = {"0.00", "USD", 0}, badcur = {"1", "usd", 0};
+    pm_pay_options nounit = {.unit = NULL, .currency = "USD"},
+                   badunit = {.unit = "1e3", .currency = "USD"},
+                   zero = {.unit = "0.00", .currency = "USD"},
+                   badcur = {.unit = "1", .currency = "usd"};
     assert_int_equal(pm_pay_compute(&t, &nounit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &badunit, in, 1, out, &s, &e), PM_EINVAL);
     assert_int_equal(pm_pay_compute(&t, &zero, in, 1, out, &s, &e), PM_EINVAL);
@@ -179,9 +185,12 @@ static void test_rules_and_refusals(void **state)
     assert_int_equal(pm_pay_compute(&huge, &USD, in, 1, out, &s, &e), PM_ERANGE);
     /* The rule text states the scaling in advance. */
     char rule[512];
-    assert_int_equal(pm_pay_rule_text(&t, &USD, rule, sizeof rule, &e), PM_OK);
+    assert_int_equal(pm_pay_rule_text(&t, &SCALED, rule, sizeof rule, &e), PM_OK);
     assert_non_null(strstr(rule, "ceil(k * n_i / n)"));
-    assert_non_null(strstr(rule, "1.2 + 0.8"));
+    /* the terms as money, rounded to cents as the wages are */
+    assert_non_null(strstr(rule, "1.20 USD + 0.80 USD"));
+    assert_int_equal(pm_pay_rule_text(&t, &USD, rule, sizeof rule, &e), PM_OK);
+    assert_non_null(strstr(rule, "threshold rule first-n"));
     assert_int_equal(pm_pay_rule_text(&t, &strict, rule, sizeof rule, &e), PM_OK);
     assert_non_null(strstr(rule, "refused"));
 }
@@ -286,11 +295,12 @@ static void test_upload_files(void **state)
     CAPTURE(st, text, pm_pay_write_table(fp, rows, 4, &po, NULL));
     assert_int_equal(st, PM_OK);
     assert_non_null(
-        strstr(text, "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit\r\n"));
+        strstr(text,
+               "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit,action,upload\r\n"));
     assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"http://x\"\")\",20,18,"));
     assert_non_null(strstr(text, "p2,20,3,1.20,1.50,-0.30,"));
     assert_non_null(strstr(text, "p3,20,17,2.00,2.00,0.00,passed"));
-    assert_non_null(strstr(text, ",GBP,0.10\r\n"));
+    assert_non_null(strstr(text, ",GBP,0.10,pay,1.00\r\n"));
     free(text);
 
     /* Uploads refuse an id the platform does not issue, naming the payment
@@ -428,7 +438,7 @@ static void test_upload_files(void **state)
     free(text);
     /* Over Toloka's 100.00 per award: refused before writing. */
     rows[3].annotator = "21c4f092ebad180cf56b9babe0ef9f19";
-    rows[3].bonus_cents = 10001;
+    rows[3].bonus_cents = rows[3].upload_cents = 10001;
     CAPTURE(st, text, pm_pay_write_toloka(fp, rows, 4, "B", "m", &skipped, &e));
     assert_int_equal(st, PM_EINVAL);
     assert_string_equal(text, "");

@@ -55,7 +55,7 @@ static void test_round_trip(void **state)
     char *path = temp_file(NULL);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
-    pm_pay_options opt = {"0.10", "USD", 0};
+    pm_pay_options opt = {.unit = "0.10", .currency = "USD"};
     pm_error e = {0};
     assert_int_equal(pm_pay_write_table(fp, rows, N, &opt, &e), PM_OK);
     fclose(fp);

@@ -235,7 +235,7 @@ static void test_mean_pay(void **state)
             in[j] = (pm_pay_input){names[j], n, x, 0};
             count += types[ti] == PM_CONTRACT_BINARY ? x >= c.terms.k : x;
         }
-        pm_pay_options po = {"1", "USD", 0};
+        pm_pay_options po = {.unit = "1", .currency = "USD", .threshold = PM_THRESHOLD_SCALED};
         assert_int_equal(pm_pay_compute(&c.terms, &po, in, N, out, NULL, NULL), PM_OK);
         for (size_t j = 0; j < N; j++) {
             double wage = types[ti] == PM_CONTRACT_BINARY

@@ -2,6 +2,8 @@
 ** Contract type and solve names: the bottom of the contract engine, so
 ** that every layer (the agent's messages included) can name what it holds.
 */
+#include <string.h>
+
 #include "prefmon/contract.h"
 
 const char *pm_contract_type_name(pm_contract_type t)
@@ -20,4 +22,19 @@ const char *pm_solve_name(pm_solve s)
         return "second-best";
     }
     return "unknown";
+}
+
+const char *pm_threshold_rule_name(pm_threshold_rule r)
+{
+    return r == PM_THRESHOLD_FIRST_N ? "first-n" : r == PM_THRESHOLD_SCALED ? "scaled" : NULL;
+}
+
+pm_status pm_threshold_rule_parse(const char *s, pm_threshold_rule *out, pm_error *err)
+{
+    for (int r = PM_THRESHOLD_FIRST_N; r <= PM_THRESHOLD_SCALED; r++)
+        if (s && strcmp(s, pm_threshold_rule_name((pm_threshold_rule)r)) == 0) {
+            *out = (pm_threshold_rule)r;
+            return PM_OK;
+        }
+    return pm_error_set(err, PM_EINVAL, "threshold rule '%s': not first-n or scaled", s ? s : "");
 }

@@ -339,6 +339,33 @@ pm_status pm_contract_load(const char *path, pm_contract *c, pm_model *m, pm_sch
     return st;
 }
 
+pm_status pm_contract_load_threshold_rule(const char *path, pm_threshold_rule *out, int *given,
+                                          pm_error *err)
+{
+    if (!path || !out || !given)
+        return pm_error_set(err, PM_EINVAL, "pm_contract_load_threshold_rule: NULL argument");
+    *out = PM_THRESHOLD_FIRST_N;
+    *given = 0;
+    pm_status st;
+    json_t *root = pmx_json_load_file(path, &st, err);
+    if (!root)
+        return st;
+    json_t *v = json_is_object(root) ? json_object_get(root, "threshold_rule") : NULL;
+    st = PM_OK;
+    if (v) {
+        const char *s = json_string_value(v);
+        pm_error e = {0};
+        if (!s || pm_threshold_rule_parse(s, out, &e) != PM_OK)
+            st =
+                pm_error_set(err, PM_EPARSE,
+                             "%s: field 'threshold_rule': must be \"first-n\" or \"scaled\"", path);
+        else
+            *given = 1;
+    }
+    json_decref(root);
+    return st;
+}
+
 pm_status pm_contract_load_mem(const char *buf, size_t len, const char *name, pm_contract *c,
                                pm_model *m, pm_scheme *sc, pm_error *err)
 {

@@ -314,6 +314,12 @@ static pm_status check_options(const pm_pay_options *opt, dec *unit, pm_error *e
 {
     if (!opt)
         return pm_error_set(err, PM_EINVAL, "pay options missing");
+    if (!pm_threshold_rule_name(opt->threshold))
+        return pm_error_set(err, PM_EINVAL, "pay options: unknown threshold rule %d",
+                            (int)opt->threshold);
+    if (opt->partial != PM_PAY_PARTIAL_BASE && opt->partial != PM_PAY_PARTIAL_PRO_RATA)
+        return pm_error_set(err, PM_EINVAL, "pay options: unknown partial rule %d",
+                            (int)opt->partial);
     pm_status st = parse_unit(opt->unit, unit, err);
     return st == PM_OK ? pm_pay_check_currency(opt->currency, err) : st;
 }
@@ -358,39 +364,102 @@ static pm_status check_rows(const pm_pay_input *in, size_t count, pm_error *err)
     return st;
 }
 
+/* Append to the row's reason (cut like snprintf). */
+static void reason_add(pm_pay_row *o, const char *fmt, const char *a, const char *b)
+{
+    char more[2 * PM_PAY_REASON];
+    snprintf(more, sizeof more, fmt, a, b);
+    size_t n = strlen(o->reason), m = strlen(more);
+    if (n + m + 1 > sizeof o->reason)
+        m = sizeof o->reason - n - 1;
+    memcpy(o->reason + n, more, m);
+    o->reason[n + m] = '\0';
+}
+
+/* The ones among the first n outcomes. */
+static long first_ones(const char *outcomes, long n)
+{
+    long x = 0;
+    for (long j = 0; j < n && outcomes[j]; j++)
+        x += outcomes[j] == '1';
+    return x;
+}
+
 /* The wage of one row in cents, with k_used/passed and the reason. */
-static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec unit, int strict,
-                         const pm_pay_input *r, pm_pay_row *o, pm_error *err)
+static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec unit,
+                         const pm_pay_options *opt, const pm_pay_input *r,
+                         const pm_pay_evidence *ev, pm_pay_row *o, pm_error *err)
 {
     long ni = r->pairs, x = r->consistent;
-    int ok, n = 0;
+    int ok, n = 0, first_n = opt->threshold == PM_THRESHOLD_FIRST_N;
     o->k_used = 0;
     o->passed = 0;
+    o->judged_pairs = ni;
+    o->judged_consistent = x;
     if (ni == 0) {
         ok = cents_of(terms[0], NULL, 0, 1, unit, &o->wage_cents);
         n = snprintf(o->reason, sizeof o->reason, "no pairs");
-    } else if (ni != t->n && strict) {
-        return pm_error_set(err, PM_EINVAL,
-                            "annotator '%s' has %ld pairs but the contract is for n = %ld "
-                            "(strict mode refuses; drop the strict option to scale the "
-                            "threshold as ceil(k * n_i / n))",
-                            r->annotator, ni, t->n);
-    } else if (t->type == PM_CONTRACT_LINEAR) {
-        ok = cents_of(terms[0], &terms[1], x, ni, unit, &o->wage_cents);
-        n = snprintf(o->reason, sizeof o->reason, "linear: %ld of %ld consistent", x, ni);
+    } else if (ni != t->n && opt->strict_n) {
+        return pm_error_set(
+            err, PM_EINVAL,
+            "annotator '%s' has %ld pairs but the contract is for n = %ld "
+            "(strict mode refuses; drop the strict option to judge them by the "
+            "threshold rule %s)",
+            r->annotator, ni, t->n,
+            pm_threshold_rule_name(opt->threshold) ? pm_threshold_rule_name(opt->threshold) : "?");
+    } else if (first_n && ni < t->n) {
+        /* No bonus on less evidence than the contract asked for: paying
+         * 1 of 1 but not 15 of 16 is what the scaled threshold did. */
+        o->partial = 1;
+        dec zero = {0, 0};
+        if (opt->partial == PM_PAY_PARTIAL_PRO_RATA)
+            ok = cents_of(zero, &terms[0], ni, t->n, unit, &o->wage_cents);
+        else
+            ok = cents_of(terms[0], NULL, 0, 1, unit, &o->wage_cents);
+        n = snprintf(o->reason, sizeof o->reason,
+                     "%ld of %ld pairs consistent, fewer than the contract's n = %ld: no bonus "
+                     "on this evidence, %s",
+                     x, ni, t->n,
+                     opt->partial == PM_PAY_PARTIAL_PRO_RATA ? "base pro rata" : "base only");
     } else {
-        pm_status st = pm_pay_scaled_threshold(t->k, t->n, ni, &o->k_used, err);
-        if (st != PM_OK)
-            return st;
-        o->passed = x >= o->k_used;
-        ok = cents_of(terms[0], o->passed ? &terms[2] : NULL, 1, 1, unit, &o->wage_cents);
-        n = snprintf(o->reason, sizeof o->reason, "%s: %ld of %ld consistent %s k = %ld",
-                     o->passed ? "passed" : "below threshold", x, ni, o->passed ? ">=" : "<",
-                     o->k_used);
-        if (ni != t->n && n > 0 && (size_t)n < sizeof o->reason)
-            n += snprintf(o->reason + n, sizeof o->reason - (size_t)n,
-                          " (k = %ld for n = %ld scaled to ceil(%ld*%ld/%ld))", t->k, t->n, t->k,
-                          ni, t->n);
+        long nj = ni;
+        if (first_n && ni > t->n) {
+            if (!ev->outcomes)
+                return pm_error_set(
+                    err, PM_EPARSE,
+                    "annotator '%s' has %ld pairs, more than the contract's n = %ld, and the "
+                    "assessment does not record their order (pair_outcomes), so the first n "
+                    "cannot be judged: rerun assess to record it, or choose the threshold rule "
+                    "scaled",
+                    r->annotator, ni, t->n);
+            nj = t->n;
+            x = first_ones(ev->outcomes, nj);
+            o->judged_pairs = nj;
+            o->judged_consistent = x;
+        }
+        char of[64] = "";
+        if (nj != ni)
+            snprintf(of, sizeof of, " (the first %ld of %ld pairs)", nj, ni);
+        if (t->type == PM_CONTRACT_LINEAR) {
+            ok = cents_of(terms[0], &terms[1], x, nj, unit, &o->wage_cents);
+            n = snprintf(o->reason, sizeof o->reason, "linear: %ld of %ld consistent%s", x, nj, of);
+        } else {
+            o->k_used = t->k;
+            if (!first_n) {
+                pm_status st = pm_pay_scaled_threshold(t->k, t->n, ni, &o->k_used, err);
+                if (st != PM_OK)
+                    return st;
+            }
+            o->passed = x >= o->k_used;
+            ok = cents_of(terms[0], o->passed ? &terms[2] : NULL, 1, 1, unit, &o->wage_cents);
+            n = snprintf(o->reason, sizeof o->reason, "%s: %ld of %ld consistent%s %s k = %ld",
+                         o->passed ? "passed" : "below threshold", x, nj, of,
+                         o->passed ? ">=" : "<", o->k_used);
+            if (!first_n && ni != t->n && n > 0 && (size_t)n < sizeof o->reason)
+                n += snprintf(o->reason + n, sizeof o->reason - (size_t)n,
+                              " (k = %ld for n = %ld scaled to ceil(%ld*%ld/%ld))", t->k, t->n,
+                              t->k, ni, t->n);
+        }
     }
     if (!ok)
         return pm_error_set(err, PM_ERANGE,
@@ -406,6 +475,24 @@ static pm_status pay_one(const pm_contract_terms *t, const dec terms[3], dec uni
         snprintf(o->reason + n, sizeof o->reason - (size_t)n,
                  "; wage below the amount already paid by %s (not deducted, not uploaded)", b);
     }
+    /* Pay follows the action: only pay is uploaded, unless the buyer says
+     * to pay review or block anyway; a hold is never uploaded. */
+    pm_action act = ev->action;
+    o->action = act;
+    const char *why = ev->action_reason[0] ? ev->action_reason : pm_action_name(act);
+    if (o->bonus_cents > 0 && act != PM_ACTION_PAY) {
+        unsigned bit = act == PM_ACTION_REVIEW  ? PM_PAY_FLAGGED_REVIEW
+                       : act == PM_ACTION_BLOCK ? PM_PAY_FLAGGED_BLOCK
+                                                : 0;
+        if (bit && (opt->pay_flagged & bit)) {
+            reason_add(o, "; %s, uploaded as the buyer chose: %s", pm_action_name(act), why);
+        } else {
+            o->withheld = 1;
+            reason_add(o, "; not uploaded, %s: %s",
+                       act == PM_ACTION_HOLD ? "bonus held" : pm_action_name(act), why);
+        }
+    }
+    o->upload_cents = o->bonus_cents > 0 && !o->withheld ? o->bonus_cents : 0;
     return PM_OK;
 }
 
@@ -413,6 +500,14 @@ pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
                          const pm_pay_input *in, size_t count, pm_pay_row *out, pm_pay_summary *sum,
                          pm_error *err)
 {
+    return pm_pay_compute_ev(t, opt, in, NULL, count, out, sum, err);
+}
+
+pm_status pm_pay_compute_ev(const pm_contract_terms *t, const pm_pay_options *opt,
+                            const pm_pay_input *in, const pm_pay_evidence *ev, size_t count,
+                            pm_pay_row *out, pm_pay_summary *sum, pm_error *err)
+{
+    static const pm_pay_evidence none; /* action pay, no pair order */
     dec unit, terms[3] = {{0, 0}, {0, 0}, {0, 0}};
     pm_status st = check_terms(t, err);
     if (st == PM_OK)
@@ -436,16 +531,23 @@ pm_status pm_pay_compute(const pm_contract_terms *t, const pm_pay_options *opt,
         o->annotator = in[i].annotator;
         o->pairs = in[i].pairs;
         o->consistent = in[i].consistent;
-        st = pay_one(t, terms, unit, opt->strict_n, &in[i], o, err);
+        st = pay_one(t, terms, unit, opt, &in[i], ev ? &ev[i] : &none, o, err);
         if (st != PM_OK)
             return st;
         s.rows++;
         s.no_pairs += o->pairs == 0;
-        s.scaled += t->type == PM_CONTRACT_BINARY && o->pairs > 0 && o->pairs != t->n;
+        s.scaled += opt->threshold == PM_THRESHOLD_SCALED && t->type == PM_CONTRACT_BINARY &&
+                    o->pairs > 0 && o->pairs != t->n;
+        s.partial += o->partial;
+        s.truncated += o->judged_pairs != o->pairs;
+        s.withheld += o->withheld;
+        s.held += o->withheld && o->action == PM_ACTION_HOLD;
+        if (__builtin_add_overflow(s.upload_total_cents, o->upload_cents, &s.upload_total_cents))
+            return pm_error_set(err, PM_ERANGE, "the total of the uploads overflows");
         if (__builtin_add_overflow(s.wage_total_cents, o->wage_cents, &s.wage_total_cents))
             return pm_error_set(err, PM_ERANGE, "the total of the wages overflows");
+        s.payable += o->upload_cents > 0;
         if (o->bonus_cents > 0) {
-            s.payable++;
             if (__builtin_add_overflow(s.bonus_total_cents, o->bonus_cents, &s.bonus_total_cents))
                 return pm_error_set(err, PM_ERANGE, "the total of the bonuses overflows");
         } else if (o->bonus_cents == 0) {
@@ -468,27 +570,57 @@ pm_status pm_pay_rule_text(const pm_contract_terms *t, const pm_pay_options *opt
     if (!buf || size == 0)
         return pm_error_set(err, PM_EINVAL, "pm_pay_rule_text: no buffer");
     int strict = opt && opt->strict_n;
+    int scaled = opt && opt->threshold == PM_THRESHOLD_SCALED;
+    int pro_rata = opt && opt->partial == PM_PAY_PARTIAL_PRO_RATA;
     const char *unit = opt && opt->unit ? opt->unit : "?";
     const char *cur = opt && opt->currency ? opt->currency : "?";
-    char base[40], more[40];
-    pm_fmt_double(t->base, base, sizeof base);
-    pm_fmt_double(t->type == PM_CONTRACT_BINARY ? t->bonus : t->slope, more, sizeof more);
+    char base[40], more[40], other[320];
+    /* The terms as money, rounded to cents as the wages are: a solver's
+     * base of 2.07e-10 units is 0.00, not "2.07e-10". */
+    dec du, d;
+    long long c;
+    pm_error ignore;
+    double mt = t->type == PM_CONTRACT_BINARY ? t->bonus : t->slope;
+    if (parse_unit(opt ? opt->unit : NULL, &du, &ignore) == PM_OK && dec_from_double(t->base, &d) &&
+        cents_of(d, NULL, 0, 1, du, &c)) {
+        pm_money_format(c, base, sizeof base);
+    } else {
+        pm_fmt_double(t->base, base, sizeof base);
+        strcat(base, " units");
+    }
+    if (parse_unit(opt ? opt->unit : NULL, &du, &ignore) == PM_OK && dec_from_double(mt, &d) &&
+        cents_of(d, NULL, 0, 1, du, &c)) {
+        pm_money_format(c, more, sizeof more);
+    } else {
+        pm_fmt_double(mt, more, sizeof more);
+        strcat(more, " units");
+    }
+    if (strict)
+        snprintf(other, sizeof other, "an annotator with n_i != n pairs is refused (strict)");
+    else if (scaled && t->type == PM_CONTRACT_BINARY)
+        snprintf(other, sizeof other,
+                 "threshold rule scaled: an annotator with n_i != n pairs needs ceil(k * n_i / "
+                 "n)");
+    else if (scaled)
+        snprintf(other, sizeof other,
+                 "threshold rule scaled: n_i is the annotator's own number of pairs");
+    else
+        snprintf(other, sizeof other,
+                 "threshold rule first-n: an annotator with more than n pairs is judged on the "
+                 "first n in order, one with fewer gets no bonus on this evidence (%s)",
+                 pro_rata ? "base * n_i / n" : "base only");
     if (t->type == PM_CONTRACT_BINARY)
         snprintf(buf, size,
-                 "binary contract for n = %ld pairs: wage = %s + %s units if consistent "
-                 ">= k = %ld, one unit = %s %s, rounded to cents half away from zero; %s; no "
-                 "pairs: base only",
-                 t->n, base, more, t->k, unit, cur,
-                 strict ? "an annotator with n_i != n pairs is refused (strict)"
-                        : "an annotator with n_i != n pairs needs ceil(k * n_i / n)");
+                 "binary contract for n = %ld pairs: wage = %s %s + %s %s if consistent >= k = "
+                 "%ld (contract units times %s %s, rounded to cents half away from zero); %s; "
+                 "no pairs: base only",
+                 t->n, base, cur, more, cur, t->k, unit, cur, other);
     else
         snprintf(buf, size,
-                 "linear contract for n = %ld pairs: wage = %s + %s units * consistent / "
-                 "n_i, one unit = %s %s, rounded to cents half away from zero; %s; no pairs: "
-                 "base only",
-                 t->n, base, more, unit, cur,
-                 strict ? "an annotator with n_i != n pairs is refused (strict)"
-                        : "n_i is the annotator's own number of pairs");
+                 "linear contract for n = %ld pairs: wage = %s %s + %s %s * consistent / %s "
+                 "(contract units times %s %s, rounded to cents half away from zero); %s; no "
+                 "pairs: base only",
+                 t->n, base, cur, more, cur, scaled ? "n_i" : "n", unit, cur, other);
     return PM_OK;
 }
 

@@ -134,30 +134,40 @@ pm_status pm_pay_write_table_to(const pm_writer *w, const pm_pay_row *rows, size
         return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     if (!opt || !opt->currency || !opt->unit)
         return pm_error_set(err, PM_EINVAL, "the payment table needs the currency and the unit");
-    pm_status st = write_row(w, pmx_pay_cols, PMX_PAY_NCOL, 0, "\r\n", err);
+    /* The columns pm_pay_read_table needs, then what the action did with
+     * the bonus (the reader ignores these two). */
+    const char *head[PMX_PAY_NCOL + 2];
+    for (size_t i = 0; i < PMX_PAY_NCOL; i++)
+        head[i] = pmx_pay_cols[i];
+    head[PMX_PAY_NCOL] = "action";
+    head[PMX_PAY_NCOL + 1] = "upload";
+    pm_status st = write_row(w, head, PMX_PAY_NCOL + 2, 0, "\r\n", err);
     if (st != PM_OK)
         return st;
     for (size_t i = 0; i < count; i++) {
         const pm_pay_row *r = &rows[i];
-        char np[24], nc[24], wage[32], p[32], b[32];
+        char np[24], nc[24], wage[32], p[32], b[32], up[32];
         snprintf(np, sizeof np, "%ld", r->pairs);
         snprintf(nc, sizeof nc, "%ld", r->consistent);
         pm_money_format(r->wage_cents, wage, sizeof wage);
         pm_money_format(r->paid_cents, p, sizeof p);
         pm_money_format(r->bonus_cents, b, sizeof b);
-        const char *cells[PMX_PAY_NCOL] = {[PMX_PAY_ANNOTATOR] = r->annotator,
-                                           [PMX_PAY_PAIRS] = np,
-                                           [PMX_PAY_CONSISTENT] = nc,
-                                           [PMX_PAY_WAGE] = wage,
-                                           [PMX_PAY_PAID] = p,
-                                           [PMX_PAY_BONUS] = b,
-                                           [PMX_PAY_REASON] = r->reason,
-                                           [PMX_PAY_CURRENCY] = opt->currency,
-                                           [PMX_PAY_UNIT] = opt->unit};
+        pm_money_format(r->upload_cents, up, sizeof up);
+        const char *cells[PMX_PAY_NCOL + 2] = {[PMX_PAY_ANNOTATOR] = r->annotator,
+                                               [PMX_PAY_PAIRS] = np,
+                                               [PMX_PAY_CONSISTENT] = nc,
+                                               [PMX_PAY_WAGE] = wage,
+                                               [PMX_PAY_PAID] = p,
+                                               [PMX_PAY_BONUS] = b,
+                                               [PMX_PAY_REASON] = r->reason,
+                                               [PMX_PAY_CURRENCY] = opt->currency,
+                                               [PMX_PAY_UNIT] = opt->unit,
+                                               [PMX_PAY_NCOL] = pm_action_name(r->action),
+                                               [PMX_PAY_NCOL + 1] = up};
         /* Our own numbers are written as they are ("-0.50" stays a number). */
         unsigned raw = 1u << PMX_PAY_PAIRS | 1u << PMX_PAY_CONSISTENT | 1u << PMX_PAY_WAGE |
-                       1u << PMX_PAY_PAID | 1u << PMX_PAY_BONUS;
-        st = write_row(w, cells, PMX_PAY_NCOL, raw, "\r\n", err);
+                       1u << PMX_PAY_PAID | 1u << PMX_PAY_BONUS | 1u << (PMX_PAY_NCOL + 1);
+        st = write_row(w, cells, PMX_PAY_NCOL + 2, raw, "\r\n", err);
         if (st != PM_OK)
             return st;
     }
@@ -168,7 +178,7 @@ static size_t count_skipped(const pm_pay_row *rows, size_t count)
 {
     size_t k = 0;
     for (size_t i = 0; i < count; i++)
-        k += rows[i].bonus_cents <= 0;
+        k += rows[i].upload_cents <= 0;
     return k;
 }
 
@@ -185,15 +195,15 @@ pm_status pm_pay_write_prolific_to(const pm_writer *w, const pm_pay_row *rows, s
     if (!w || !w->write)
         return pm_error_set(err, PM_EINVAL, "writer without a write callback");
     for (size_t i = 0; i < count; i++)
-        if (rows[i].bonus_cents > 0 && !hex_id(rows[i].annotator, 24))
+        if (rows[i].upload_cents > 0 && !hex_id(rows[i].annotator, 24))
             return refuse(err, i, "participant_id", rows[i].annotator,
                           "is not a Prolific participant id (24 hexadecimal characters); ids "
                           "are never rewritten, so pay it by hand or fix the assessment");
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].bonus_cents <= 0)
+        if (rows[i].upload_cents <= 0)
             continue;
         char b[32];
-        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_money_format(rows[i].upload_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, b};
         pm_status st = write_row(w, cells, 2, 0x2, "\n", err);
         if (st != PM_OK)
@@ -238,7 +248,7 @@ static pm_status mturk_rows(const pm_writer *w, const pm_pay_row *rows, size_t c
     /* Every payable worker resolved and every field checked before the
      * first byte is written. */
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].bonus_cents <= 0)
+        if (rows[i].upload_cents <= 0)
             continue;
         const char *a = find_assignment(m, nm, rows[i].annotator);
         const char *why = reason && *reason ? reason : rows[i].reason;
@@ -264,10 +274,10 @@ static pm_status mturk_rows(const pm_writer *w, const pm_pay_row *rows, size_t c
     if (put(w, "WorkerId,AssignmentId,BonusAmount,Reason\r\n"))
         return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].bonus_cents <= 0)
+        if (rows[i].upload_cents <= 0)
             continue;
         char b[32];
-        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_money_format(rows[i].upload_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, find_assignment(m, nm, rows[i].annotator), b,
                                reason && *reason ? reason : rows[i].reason};
         pm_status st = write_row(w, cells, 4, 0x4, "\r\n", err);
@@ -339,24 +349,24 @@ pm_status pm_pay_write_toloka_to(const pm_writer *w, const pm_pay_row *rows, siz
                             "public_message: a control byte (such as a newline) or bytes that "
                             "are not UTF-8; Toloka shows it as one line");
     for (size_t i = 0; i < count; i++)
-        if (rows[i].bonus_cents > 0 && !hex_id(rows[i].annotator, 32))
+        if (rows[i].upload_cents > 0 && !hex_id(rows[i].annotator, 32))
             return refuse(err, i, "user_id", rows[i].annotator,
                           "is not a Toloka user id (32 hexadecimal characters); ids are never "
                           "rewritten");
     for (size_t i = 0; i < count; i++)
-        if (rows[i].bonus_cents > TOLOKA_MAX_CENTS)
+        if (rows[i].upload_cents > TOLOKA_MAX_CENTS)
             return pm_error_set(err, PM_EINVAL,
                                 "user '%s': bonus of %lld.%02lld is over Toloka's limit of "
                                 "100.00 per Toloker per award; split it or pay it another way",
-                                rows[i].annotator, rows[i].bonus_cents / 100,
-                                rows[i].bonus_cents % 100);
+                                rows[i].annotator, rows[i].upload_cents / 100,
+                                rows[i].upload_cents % 100);
     if (put(w, "user_id,amount,public_title,public_message\r\n"))
         return pm_error_set(err, PM_EIO, "write error");
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].bonus_cents <= 0)
+        if (rows[i].upload_cents <= 0)
             continue;
         char b[32];
-        pm_money_format(rows[i].bonus_cents, b, sizeof b);
+        pm_money_format(rows[i].upload_cents, b, sizeof b);
         const char *cells[] = {rows[i].annotator, b, title, message};
         pm_status st = write_row(w, cells, 4, 0x2, "\r\n", err);
         if (st != PM_OK)

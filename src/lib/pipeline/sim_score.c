@@ -226,7 +226,8 @@ pm_status pm_sim_pay_groups(const pm_sim_truth *t, const pm_assess *a,
     size_t *idx = malloc((count ? count : 1) * sizeof *idx);
     pm_pay_input *in = malloc((count ? count : 1) * sizeof *in);
     pm_pay_row *pay = malloc((count ? count : 1) * sizeof *pay);
-    pm_pay_options po = {"1", "USD", 0};
+    /* simulate prices the scaled threshold (pm_sim_expected_wage): the same rule here */
+    pm_pay_options po = {.unit = "1", .currency = "USD", .threshold = PM_THRESHOLD_SCALED};
     pm_status st = idx && in && pay ? PM_OK : pm_error_set(err, PM_ENOMEM, "out of memory");
     if (st == PM_OK)
         st = pm_sim_match(t, rows, count, idx, err);

@@ -1,0 +1,92 @@
+/*
+** prefmon — the payment ledger: what pay paid, held and released per batch,
+** kept in the history store (prefmon/history.h) so that a batch is paid
+** once, a held bonus is paid in the batch where the evidence decides (or
+** when the buyer releases it), and every upload file can be traced to the
+** ledger entries that paid it (its SHA-256).
+**
+** One pay run with a store:
+**   pm_pay_ledger_check(h, batch)          refuse a batch paid before
+**   pm_pay_compute_ev(...)                 the rows (pay.h)
+**   pm_pay_ledger_release(h, ...)          pending holds paid with this run
+**   write the upload file (pm_outfile), its SHA-256
+**   pm_pay_ledger_record(h, ...)           one transaction
+** Entries of a run (all in one transaction):
+**   paid      every row of the batch: what its upload pays now for this
+**             batch (0.00 when nothing: withheld, no bonus), so that the
+**             batch is known to be paid;
+**   held      a row whose action is hold, its bonus (> 0) kept back;
+**   released  each hold paid now, under the batch it was held in, for the
+**             amount held then (what that batch's evidence earned under its
+**             contract).
+** Amounts are cents of the run's currency; holds in another currency are
+** left pending.
+**
+** Ownership: pm_pay_releases owns its strings (pm_pay_releases_free); the
+** history handle and rows are borrowed.
+*/
+#ifndef PREFMON_PAY_LEDGER_H
+#define PREFMON_PAY_LEDGER_H
+
+#include <stddef.h>
+
+#include "prefmon/export.h"
+#include "prefmon/history.h"
+#include "prefmon/pay.h"
+#include "prefmon/status.h"
+
+PM_BEGIN_DECLS
+
+/** PM_OK when the ledger has no entry for batch; PM_EPARSE
+ *  "store: batch 'NAME' is paid already (the ledger has its entries):
+ *  paying a batch twice is refused" otherwise. */
+PM_API pm_status pm_pay_ledger_check(pm_history *h, const char *batch, pm_error *err);
+
+/** One pending hold paid by this run. */
+typedef struct pm_pay_release {
+    char *batch; /* the batch the bonus was held in */
+    char *annotator;
+    long long cents; /* the amount held, not yet released */
+} pm_pay_release;
+
+typedef struct pm_pay_releases {
+    pm_pay_release *v;
+    size_t n;
+} pm_pay_releases;
+
+/** Free a pm_pay_releases' contents and zero it; NULL is a no-op. */
+PM_API void pm_pay_releases_free(pm_pay_releases *r);
+
+/**
+ * The holds pending in the ledger (in currency) that this run pays: those
+ * of an annotator whose row here has action pay (the evidence has
+ * decided), and those named by release ("all": every pending hold; an
+ * annotator's name: theirs; NULL: none). Each is added to its annotator's
+ * row (released_cents, upload_cents); an annotator released without a row
+ * in this batch gets one appended at rows[*count] (room for `capacity`
+ * rows; pairs 0, action pay, annotator borrowed from *out). A hold of an
+ * annotator whose action here is block or review stays pending unless
+ * release names them. release naming nobody with a pending hold is
+ * PM_EINVAL. *out is filled (free with pm_pay_releases_free) on success.
+ */
+PM_API pm_status pm_pay_ledger_release(pm_history *h, const char *currency, const char *release,
+                                       pm_pay_row *rows, size_t *count, size_t capacity,
+                                       pm_pay_releases *out, pm_error *err);
+
+/** The number of pending holds in currency (for sizing rows). */
+PM_API pm_status pm_pay_ledger_pending(pm_history *h, const char *currency, size_t *n,
+                                       pm_error *err);
+
+/**
+ * Record the run in one transaction (the entries above). upload_sha256 is
+ * the SHA-256 hex of the upload file written (NULL when none). Nothing is
+ * recorded on failure (the store's message; PM_EIO or PM_EPARSE).
+ */
+PM_API pm_status pm_pay_ledger_record(pm_history *h, const char *batch, const char *currency,
+                                      const pm_pay_row *rows, size_t count,
+                                      const pm_pay_releases *rel, const char *upload_sha256,
+                                      pm_error *err);
+
+PM_END_DECLS
+
+#endif
