@@ -88,9 +88,9 @@ static pm_status import_batch(pm_history *h, int w, pm_error *err)
         if ((st = pm_history_put_row(h, &r, err)) != PM_OK || n == 0)
             continue;
         pm_history_pair pairs[32];
-        char items[32][16];
+        char items[32][32];
         for (long j = 0; j < n; j++) {
-            snprintf(items[j], 16, "i%d-%ld", w, j);
+            snprintf(items[j], sizeof items[j], "i%d-%ld", w, j);
             pairs[j] = (pm_history_pair){0};
             pairs[j].item = items[j];
             pairs[j].agree = p[j] == '1';

@@ -524,7 +524,8 @@ static pm_status pay_weeks(pm_history *h, const all_batches *all, pm_history_rep
         st = nomem(err);
     if (st == PM_OK) {
         /* distinct annotators per week and kind */
-        qsort(c.e, c.ne, sizeof *c.e, by_entry);
+        if (c.ne) /* qsort wants an array, even of none */
+            qsort(c.e, c.ne, sizeof *c.e, by_entry);
         for (size_t i = 0; i < c.ne; i++) {
             if (i > 0 && c.e[i].week == c.e[i - 1].week && c.e[i].kind == c.e[i - 1].kind &&
                 !strcmp(c.e[i].annotator, c.e[i - 1].annotator))
@@ -677,7 +678,8 @@ pm_status pm_history_report_build(pm_history *h, const char *batch, const pm_dec
         pm_history_report_free(r);
         return st;
     }
-    qsort(r->ann, r->nann, sizeof *r->ann, by_action);
+    if (r->nann)
+        qsort(r->ann, r->nann, sizeof *r->ann, by_action);
     for (size_t i = 0; i < r->nann; i++) {
         r->count[r->ann[i].action]++;
         r->drifting += r->ann[i].result.drift;

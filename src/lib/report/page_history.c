@@ -223,9 +223,12 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
         st = series(p, "ln e pass", PM_MARK_LINE_POINTS, 2, &bp, 0, err);
     if (st == PM_OK)
         st = series(p, "ln e fail", PM_MARK_LINE_POINTS, 1, &bf, 0, err);
+    /* alpha_pass = alpha_fail (the default) draws one line for both */
+    int one = r->threshold_fail == r->threshold_pass;
     if (st == PM_OK)
-        st = pm_doc_plot_rule(p, "pass threshold", r->threshold_pass, 0, err);
-    if (st == PM_OK && r->threshold_fail != r->threshold_pass)
+        st = pm_doc_plot_rule(p, one ? "threshold ln(1/alpha), pass and fail" : "pass threshold",
+                              r->threshold_pass, 0, err);
+    if (st == PM_OK && !one)
         st = pm_doc_plot_rule(p, "fail threshold", r->threshold_fail, 0, err);
     xy_free(&bp);
     xy_free(&bf);
