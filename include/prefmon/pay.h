@@ -190,6 +190,20 @@ PM_API pm_status pm_pay_inputs_from_assessment(const pm_assess_row *rows, size_t
 PM_API pm_status pm_pay_inputs_from_assess(const pm_assess *a, long long paid_cents,
                                            pm_pay_input **out, pm_pay_evidence **ev, pm_error *err);
 
+/**
+ * Add to each in[i].paid_cents what the bonus file at path paid them
+ * (matched by annotator id; several lines of one id add up): one of the
+ * upload files pay writes, told apart by their first line: MTurk
+ * (header with WorkerId and BonusAmount), Toloka (header with user_id and
+ * amount) or Prolific (participant_id,amount lines, no header). Amounts as
+ * pm_money_parse takes them. *unmatched (may be NULL) counts lines whose
+ * id is not among in[]. PM_EPARSE "path:line:col: why" for a malformed
+ * file, PM_EIO when it cannot be read; on failure in[] may be partly
+ * updated (callers stop).
+ */
+PM_API pm_status pm_pay_read_paid(const char *path, pm_pay_input *in, size_t count,
+                                  size_t *unmatched, pm_error *err);
+
 /** The wage per hour of an annotator paid wage_cents for `labels` labels
  *  at a median of median_seconds each (labels x median as the time
  *  worked): wage / (labels * median / 3600) into *hourly, or NaN when labels

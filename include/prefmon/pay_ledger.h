@@ -67,7 +67,8 @@ PM_API void pm_pay_releases_free(pm_pay_releases *r);
  * rows; pairs 0, action pay, annotator borrowed from *out). A hold of an
  * annotator whose action here is block or review stays pending unless
  * release names them. release naming nobody with a pending hold is
- * PM_EINVAL. *out is filled (free with pm_pay_releases_free) on success.
+ * PM_EINVAL ("no bonus of 'NAME' is held in STORE (in USD): nothing to
+ * release"). *out is filled (free with pm_pay_releases_free) on success.
  */
 PM_API pm_status pm_pay_ledger_release(pm_history *h, const char *currency, const char *release,
                                        pm_pay_row *rows, size_t *count, size_t capacity,

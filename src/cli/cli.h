@@ -169,6 +169,7 @@ typedef enum cli_opt {
     CLI_OPT_RELEASE,
     CLI_OPT_MIN_HOURLY,
     CLI_OPT_STRICT,
+    CLI_OPT_PAID_FROM,
     CLI_OPT_END
 } cli_opt;
 

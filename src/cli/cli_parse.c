@@ -123,6 +123,7 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_RELEASE - CLI_OPT_FIRST] = "release",
     [CLI_OPT_MIN_HOURLY - CLI_OPT_FIRST] = "min-hourly",
     [CLI_OPT_STRICT - CLI_OPT_FIRST] = "strict",
+    [CLI_OPT_PAID_FROM - CLI_OPT_FIRST] = "paid-from",
 };
 
 /* The groups' long options, one after another, and --help. */

@@ -39,6 +39,8 @@ static const char help[] =
     "                            in hundredths, so currencies without 2 decimals (JPY, KWD,\n"
     "                            XAU) and non-ISO codes (BTC) are refused\n"
     "  --paid AMOUNT             already paid to each annotator by the platform (default 0)\n"
+    "  --paid-from FILE          plus what a bonus file sent before paid each (Prolific,\n"
+    "                            MTurk or Toloka, as --upload writes them)\n"
     "  --strict-n                refuse an annotator whose pairs differ from the contract's n\n"
     "  --threshold-rule first-n|scaled  how n_i != n is judged (default: the contract's\n"
     "                            threshold_rule field, else first-n); scaled: all n_i pairs\n"
@@ -46,11 +48,10 @@ static const char help[] =
     "  --partial-base base|pro-rata  first-n, fewer than n pairs: base only (default) or\n"
     "                            base * n_i / n\n"
     "  --pay-flagged review|block|all  upload these actions' bonuses too (a hold never)\n"
-    "  --min-hourly RATE         warn when an annotator's wage per hour (labels x median\n"
-    "                            duration) is below RATE in --currency\n"
-    "  --strict                  with --min-hourly: refuse instead of warning (exit 1)\n"
-    "  --history URI             the history store (SQLite file or postgresql://): record\n"
-    "                            the batch's payments in its ledger; a batch is paid once\n"
+    "  --min-hourly RATE         warn when a wage per hour (labels x median duration) is\n"
+    "                            below RATE; --strict: refuse (exit 1)\n"
+    "  --history URI             record the payments in the store's ledger (SQLite file or\n"
+    "                            postgresql://); a batch is paid once\n"
     "  --batch NAME              the batch paid (with --history)\n"
     "  --release ANNOTATOR|all   also pay bonuses held in earlier batches (with --history)\n"
     "  --out FILE                the payment CSV: annotator, pairs, consistent, wage, paid,\n"
@@ -73,7 +74,7 @@ enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
 
 typedef struct opts {
     const char *assessment, *contract, *upload_out, *assignments, *reason, *title, *paid;
-    const char *history, *batch, *release;
+    const char *history, *batch, *release, *paid_from;
     pm_pay_options pay;
     int upload;
     int rule_given;    /* --threshold-rule */
@@ -149,6 +150,9 @@ static int opt(void *self, int code, const char *arg)
         return 0;
     case CLI_OPT_HISTORY:
         o->history = arg;
+        return 0;
+    case CLI_OPT_PAID_FROM:
+        o->paid_from = arg;
         return 0;
     case CLI_OPT_BATCH:
         o->batch = arg;
@@ -328,8 +332,7 @@ static int resolve_rule(const opts *o, payrun *p)
     if (given && o->rule_given && r != o->pay.threshold) {
         cli_error("--threshold-rule %s: the contract %s states threshold_rule \"%s\", fixed "
                   "before the work; it is not changed at payment",
-                  pm_threshold_rule_name(o->pay.threshold), o->contract,
-                  pm_threshold_rule_name(r));
+                  pm_threshold_rule_name(o->pay.threshold), o->contract, pm_threshold_rule_name(r));
         return CLI_EUSAGE;
     }
     if (!o->rule_given)
@@ -369,6 +372,14 @@ static int compute(const opts *o, payrun *p)
         return cli_fail("--assessment", st, &err);
     pm_assess_rows(p->assess, &p->count);
     p->assessed = p->count;
+    if (o->paid_from) {
+        size_t unmatched = 0;
+        if ((st = pm_pay_read_paid(o->paid_from, p->in, p->count, &unmatched, &err)) != PM_OK)
+            return cli_fail("--paid-from", st, &err);
+        if (unmatched)
+            cli_warn("--paid-from %s: %zu lines name nobody in the assessment (not counted)",
+                     o->paid_from, unmatched);
+    }
     /* With a store: a batch is paid once; pending holds may add rows. */
     size_t pend = 0;
     if (o->history) {
@@ -609,6 +620,7 @@ int cli_pay(int argc, char **argv)
         {"history", required_argument, NULL, CLI_OPT_HISTORY},
         {"batch", required_argument, NULL, CLI_OPT_BATCH},
         {"release", required_argument, NULL, CLI_OPT_RELEASE},
+        {"paid-from", required_argument, NULL, CLI_OPT_PAID_FROM},
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);

@@ -118,8 +118,7 @@ static void test_scaled_threshold_brute(void **state)
                     pm_contract_terms t = {PM_CONTRACT_BINARY, n, 1, 0, 1, k};
                     pm_pay_input in = {"w", ni, x, 0};
                     pm_pay_row row;
-                    assert_int_equal(pm_pay_compute(&t, &SCALED, &in, 1, &row, NULL, NULL),
-                                     PM_OK);
+                    assert_int_equal(pm_pay_compute(&t, &SCALED, &in, 1, &row, NULL, NULL), PM_OK);
                     assert_int_equal(row.passed, x * n >= k * ni);
                     assert_int_equal(row.wage_cents, x * n >= k * ni ? 200 : 100);
                 }
@@ -294,9 +293,8 @@ static void test_upload_files(void **state)
     pm_pay_options po = {.unit = "0.10", .currency = "GBP"};
     CAPTURE(st, text, pm_pay_write_table(fp, rows, 4, &po, NULL));
     assert_int_equal(st, PM_OK);
-    assert_non_null(
-        strstr(text,
-               "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit,action,upload\r\n"));
+    assert_non_null(strstr(
+        text, "annotator,pairs,consistent,wage,paid,bonus,reason,currency,unit,action,upload\r\n"));
     assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"http://x\"\")\",20,18,"));
     assert_non_null(strstr(text, "p2,20,3,1.20,1.50,-0.30,"));
     assert_non_null(strstr(text, "p3,20,17,2.00,2.00,0.00,passed"));

@@ -83,8 +83,7 @@ static void test_fifteen_of_sixteen(void **state)
     pm_pay_options scaled = USD;
     scaled.threshold = PM_THRESHOLD_SCALED;
     assert_true(wage_of(&demo, &scaled, 16, 15, NULL) < wage_of(&demo, &scaled, 1, 1, NULL));
-    assert_true(wage_of(&demo, &USD, 16, 15, "1111111111111110") >
-                wage_of(&demo, &USD, 1, 1, "1"));
+    assert_true(wage_of(&demo, &USD, 16, 15, "1111111111111110") > wage_of(&demo, &USD, 1, 1, "1"));
 }
 
 /* More than n pairs and no pair order: refused, naming the way out. */
@@ -154,6 +153,50 @@ static void test_follows_action(void **state)
     }
 }
 
+/* Amounts already paid, from each platform's bonus file: cents by hand. */
+static void test_read_paid(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/prefmon-paid-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const struct {
+        const char *text;
+        long long want[2];
+        size_t unmatched;
+    } cases[] = {
+        {"WorkerId,AssignmentId,BonusAmount,Reason\r\nA1X,ASG1,1.25,ok\r\nA2Y,ASG2,0.05,\"a, "
+         "b\"\r\nA1X,ASG3,2,again\r\nA9Z,ASG4,3.00,other\r\n",
+         {325, 5},
+         1},
+        {"user_id,amount,public_title,public_message\nA2Y,0.10,t,m\n", {0, 10}, 0},
+        {"A1X,0.99\nA1X,0.01\n", {100, 0}, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        fputs(cases[c].text, fp);
+        fclose(fp);
+        pm_pay_input in[2] = {{"A1X", 1, 1, 0}, {"A2Y", 1, 1, 0}};
+        size_t un = 99;
+        pm_error e;
+        assert_int_equal(pm_pay_read_paid(path, in, 2, &un, &e), PM_OK);
+        assert_int_equal(in[0].paid_cents, cases[c].want[0]);
+        assert_int_equal(in[1].paid_cents, cases[c].want[1]);
+        assert_int_equal(un, cases[c].unmatched);
+    }
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs("A1X,1.234\n", fp);
+    fclose(fp);
+    pm_pay_input one = {"A1X", 1, 1, 0};
+    pm_error e;
+    assert_int_equal(pm_pay_read_paid(path, &one, 1, NULL, &e), PM_EPARSE);
+    assert_non_null(strstr(e.text, ":1:"));
+    remove(path);
+}
+
 /* ---- the ledger ----------------------------------------------------------- */
 
 typedef struct tally {
@@ -199,9 +242,8 @@ static void ledger_run(int pg)
     assert_int_equal(pm_history_open(be.uri, PM_HISTORY_CREATE, &h, &e), PM_OK);
     pm_contract_terms t = {PM_CONTRACT_BINARY, 2, 1.2, 0, 0.8, 2};
     pm_pay_input in[3] = {{"alice", 2, 2, 50}, {"bob", 2, 2, 50}, {"carol", 2, 2, 50}};
-    pm_pay_evidence ev[3] = {{"11", PM_ACTION_PAY, ""},
-                             {"11", PM_ACTION_HOLD, ""},
-                             {"11", PM_ACTION_BLOCK, ""}};
+    pm_pay_evidence ev[3] = {
+        {"11", PM_ACTION_PAY, ""}, {"11", PM_ACTION_HOLD, ""}, {"11", PM_ACTION_BLOCK, ""}};
     pm_pay_row rows[4];
     size_t count = 3;
     pm_pay_releases rel;
@@ -244,8 +286,11 @@ static void ledger_run(int pg)
 
     /* Week 3: only dave worked; carol had a hold from a batch of her own;
      * --release carol pays it with a row of her own. */
-    pm_history_ledger hold = {.batch = "w2", .annotator = "carol", .cents = 77,
-                              .currency = "USD", .kind = PM_LEDGER_HELD};
+    pm_history_ledger hold = {.batch = "w2",
+                              .annotator = "carol",
+                              .cents = 77,
+                              .currency = "USD",
+                              .kind = PM_LEDGER_HELD};
     assert_int_equal(pm_history_ledger_append(h, &hold, 1, &e), PM_OK);
     pm_pay_input d = {"dave", 2, 1, 0};
     pm_pay_evidence dev = {"10", PM_ACTION_HOLD, ""};
@@ -307,10 +352,10 @@ static void test_ledger_read_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_n_brute),     cmocka_unit_test(test_fifteen_of_sixteen),
-        cmocka_unit_test(test_no_order_refused),  cmocka_unit_test(test_follows_action),
-        cmocka_unit_test(test_ledger_sqlite),     cmocka_unit_test(test_ledger_postgresql),
-        cmocka_unit_test(test_ledger_read_only),
+        cmocka_unit_test(test_first_n_brute),    cmocka_unit_test(test_fifteen_of_sixteen),
+        cmocka_unit_test(test_no_order_refused), cmocka_unit_test(test_follows_action),
+        cmocka_unit_test(test_ledger_sqlite),    cmocka_unit_test(test_ledger_postgresql),
+        cmocka_unit_test(test_ledger_read_only), cmocka_unit_test(test_read_paid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,6 +47,10 @@ static json_t *contract_json(const pm_contract *c, const pm_model *m, const pm_s
     json_object_set_new(root, "solve", json_string(pm_solve_name(c->solve)));
     json_object_set_new(root, "method", json_string(method ? method : "exact"));
     json_object_set_new(root, "n", json_integer(c->terms.n));
+    /* How an annotator with other than n pairs is judged, fixed with the
+     * terms before the work (contract.h: pm_threshold_rule); pay reads it. */
+    json_object_set_new(root, "threshold_rule",
+                        json_string(pm_threshold_rule_name(PM_THRESHOLD_FIRST_N)));
     json_object_set_new(root, "feasible", json_boolean(c->feasible));
     json_object_set_new(root, "k", json_integer(c->terms.k));
     /* fisher_info is derived (I(eta*) of the scheme), kept in the file for

@@ -156,7 +156,7 @@ pm_status pm_pay_ledger_release(pm_history *h, const char *currency, const char 
     }
     if (st == PM_OK && release && !all && !named)
         st = pm_error_set(err, PM_EINVAL,
-                          "--release %s: no bonus of that annotator is held in %s (in %s)", release,
+                          "no bonus of '%s' is held in %s (in %s): nothing to release", release,
                           pm_history_name(h), currency);
     pm_pay_releases_free(&hs.r);
     if (st != PM_OK) {
