@@ -336,29 +336,37 @@ static pm_status trajectories(pm_doc *doc, const pm_history_report *r, pm_error 
     if (st)
         return st;
     /* the annotators who matter first: block, review, hold, in the table's
-     * order; pay only when nobody else is there */
-    size_t matter = 0;
-    for (size_t i = 0; i < r->nann; i++)
-        matter += r->ann[i].action != PM_ACTION_PAY;
-    size_t show = matter ? matter : r->nann;
+     * order, those with pairs (without any, an e-value is 1 throughout:
+     * nothing to plot); the paid ones only when nobody else has pairs */
+    size_t matter = 0, paid = 0;
+    for (size_t i = 0; i < r->nann; i++) {
+        if (r->ann[i].result.pairs == 0)
+            continue;
+        if (r->ann[i].action == PM_ACTION_PAY)
+            paid++;
+        else
+            matter++;
+    }
+    size_t pool = matter ? matter : paid, show = pool;
     if (show > SMALL_MULTIPLES)
         show = SMALL_MULTIPLES;
     char t[512];
-    if (r->nann == 0)
-        fmt(t, sizeof t, "Nobody labelled in this batch.");
+    if (pool == 0)
+        fmt(t, sizeof t,
+            "Nobody in this batch has repeated items yet: there is no evidence to plot.");
     else
         fmt(t, sizeof t,
             "Each plot is one annotator's two e-values at the end of every batch they labelled "
-            "in: %zu of the %zu %s, in the table's order (every annotator's numbers are in the "
-            "table below).",
-            show, matter ? matter : r->nann,
-            matter ? "to block, review or hold" : "annotators (everyone is paid)");
+            "in: %zu of the %zu with pairs %s, in the table's order (every annotator's numbers "
+            "are in the table below).",
+            show, pool, matter ? "to block, review or hold" : "(all of them paid)");
     if ((st = pm_doc_para(doc, t, err)))
         return st;
     for (size_t i = 0, shown = 0; i < r->nann && shown < show && st == PM_OK; i++) {
-        if (matter && r->ann[i].action == PM_ACTION_PAY)
+        const pm_history_report_ann *a = &r->ann[i];
+        if (a->result.pairs == 0 || (matter && a->action == PM_ACTION_PAY))
             continue;
-        st = evalue_plot(doc, r, &r->ann[i], err);
+        st = evalue_plot(doc, r, a, err);
         shown++;
     }
     if (st == PM_OK && r->nann)
