@@ -38,9 +38,10 @@ asan: deps
 # Every test: the plain build, then the same suite under ASan+UBSan.
 check: test asan
 
-# The main job on the embedded default data: a week of AdultContent2 (data/):
-# assess every annotator with gold, a binary contract for the median
-# annotator and the payments (scripts/demo.sh).
+# The main job on the embedded default data: AdultContent2 (data/) split
+# into four weekly batches imported into a fresh history store with
+# assess --history, a binary contract for the last batch's median
+# annotator, pay --history and the weekly page (scripts/demo.sh).
 demo: deps
 	@$(MAKE) build
 	@sh scripts/demo.sh $(PREFMON) $(BUILD)/demo

@@ -13,6 +13,7 @@
 #define PREFMON_PAGES_H
 
 #include "prefmon/export.h"
+#include "prefmon/history_report.h"
 #include "prefmon/report.h"
 #include "prefmon/reproduce.h"
 #include "prefmon/sim_score.h"
@@ -38,6 +39,16 @@ PM_API pm_status pm_page_simulation(const pm_sim_page *in, pm_doc **out, pm_erro
  *  number taken from r (pm_repro_verdicts_run, pm_repro_dataset_load,
  *  pm_repro_self_run). PM_EINVAL when r lacks a part; PM_ENOMEM. */
 PM_API pm_status pm_page_paper(const pm_repro_report *r, pm_doc **out, pm_error *err);
+
+/** The weekly page from the history store (what `prefmon report --history`
+ *  writes): this week's actions first (a table of annotator, action,
+ *  decision, flags, pairs, the two log e-values, the effort interval and
+ *  the reason, in r's order), then each annotator's e-values batch by batch
+ *  against their thresholds (small multiples of the annotators to block,
+ *  review or hold, at most 12), everyone's effort interval and trajectory
+ *  table, drift, pay per week from the ledger, and the settings.
+ *  PM_EINVAL without a report (r from pm_history_report_build); PM_ENOMEM. */
+PM_API pm_status pm_page_history(const pm_history_report *r, pm_doc **out, pm_error *err);
 
 PM_END_DECLS
 

@@ -22,6 +22,7 @@
 #include "prefmon/fit.h"
 #include "prefmon/grid.h"
 #include "prefmon/history.h"
+#include "prefmon/history_report.h"
 #include "prefmon/model.h"
 #include "prefmon/monitor.h"
 #include "prefmon/outfile.h"

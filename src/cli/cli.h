@@ -158,12 +158,12 @@ typedef enum cli_opt {
     CLI_OPT_THRESHOLD_RULE,
     CLI_OPT_PARTIAL_BASE,
     CLI_OPT_PAY_FLAGGED,
-    CLI_OPT_BATCH,
     CLI_OPT_RELEASE,
     CLI_OPT_MIN_HOURLY,
     CLI_OPT_STRICT,
     CLI_OPT_PAID_FROM,
     /* assess --history */
+    CLI_OPT_BATCH,
     CLI_OPT_REPLACE,
     CLI_OPT_DRY_RUN,
     CLI_OPT_NEW_DELTA,

@@ -1,8 +1,9 @@
 /* prefmon report: the weekly HTML report from an assessment, a contract and
- * the payments. This file reads the inputs, has the library compute every
- * number (pm_report_data_build, prefmon/weekly.h) and lay out the page
- * (pm_page_weekly, prefmon/pages.h), writes the page and prints the numbers
- * behind its plots. */
+ * the payments, or (--history) from the history store. This file reads the
+ * inputs, has the library compute every number (pm_report_data_build,
+ * prefmon/weekly.h; pm_history_report_build, prefmon/history_report.h) and
+ * lay out the page (pm_page_weekly, pm_page_history, prefmon/pages.h),
+ * writes the page and prints the numbers behind it. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "prefmon/history_report.h"
 #include "prefmon/outfile.h"
 #include "prefmon/pages.h"
 #include "prefmon/pay.h"
@@ -18,19 +20,30 @@
 
 static const char help[] =
     "usage: prefmon report --assessment FILE [--contract FILE] [--payments FILE] --out FILE\n"
-    "                      [--gap-n LIST] [--format table|csv|json]\n\n"
+    "                      [--gap-n LIST] [--format table|csv|json]\n"
+    "       prefmon report --history URI [--batch NAME] --out FILE [--format table|csv|json]\n\n"
     "One self-contained HTML page (inline CSS and SVG, no network) for a week of\n"
     "annotation: the annotator table (sortable), each annotator's consistency with its\n"
     "Clopper-Pearson interval against q0 and the test's threshold, consistency against\n"
     "gold agreement, the contract with its gap to first-best against n (the contract\n"
     "solvers, arXiv 2502.06387 §6-7), and the payments. A missing input is said so in its\n"
     "section.\n\n"
+    "With --history, the page of a batch in the history store (what assess --history\n"
+    "imported and decided): this week's actions first (block, review, hold, pay, each\n"
+    "with its reason, decision and flags), then each annotator's two sequential e-values\n"
+    "against their thresholds batch by batch and their effort interval, drift, and pay\n"
+    "per week from the ledger; stdout gets the actions table.\n\n"
     "options:\n"
     "  --assessment FILE         the assessment JSON that assess --out writes (required;\n"
     "                            --assess FILE is the same option)\n"
     "  --contract FILE           the contract JSON that contract --out writes\n"
     "  --payments FILE           the payment CSV that pay --out writes, for this assessment\n"
     "                            (a row that contradicts itself or the assessment is refused)\n"
+    "  --history URI             the history store (a SQLite file, or postgresql://...);\n"
+    "                            opened read-only. Not with --assessment, --contract,\n"
+    "                            --payments or --gap-n\n"
+    "  --batch NAME              with --history: the batch's page (default: the latest),\n"
+    "                            as it was then (later batches and payments left out)\n"
     "  --out FILE                the HTML page (required; never partial)\n"
     "  --gap-n LIST              n of the gap curve, comma-separated (default\n"
     "                            1,2,3,5,10,20,30,50,100,200,300,500,1000 and the contract's n)\n"
@@ -41,6 +54,7 @@ static const char help[] =
 
 typedef struct opts {
     const char *assess, *contract, *payments;
+    const char *history, *batch;
     long *gap_n;
     size_t ngap_n;
 } opts;
@@ -61,6 +75,12 @@ static int opt(void *self, int code, const char *arg)
         return 0;
     case CLI_OPT_GAP_N:
         return cli_long_list("--gap-n", arg, 1, 100000, &o->gap_n, &o->ngap_n);
+    case CLI_OPT_HISTORY:
+        o->history = arg;
+        return 0;
+    case CLI_OPT_BATCH:
+        o->batch = arg;
+        return 0;
     }
     return CLI_NOT_MINE;
 }
@@ -68,8 +88,27 @@ static int opt(void *self, int code, const char *arg)
 static int finish(void *self)
 {
     opts *o = self;
+    if (o->history) {
+        const char *other = o->assess     ? "--assessment"
+                            : o->contract ? "--contract"
+                            : o->payments ? "--payments"
+                            : o->gap_n    ? "--gap-n"
+                                          : NULL;
+        if (other) {
+            cli_error("--history and %s: give one (--history makes the page from the store; "
+                      "--assessment from one week's files)",
+                      other);
+            return CLI_EUSAGE;
+        }
+        return 0;
+    }
+    if (o->batch) {
+        cli_error("--batch NAME needs --history URI (the store the batch is in)");
+        return CLI_EUSAGE;
+    }
     if (!o->assess) {
-        cli_error("--assessment FILE is required (the JSON that 'prefmon assess --out' writes)");
+        cli_error("--assessment FILE is required (the JSON that 'prefmon assess --out' writes; "
+                  "or --history URI for the page from the history store)");
         return CLI_EUSAGE;
     }
     return 0;
@@ -271,6 +310,99 @@ static int print_numbers(const pm_report_data *d, out_format fmt)
     return rc;
 }
 
+/* ---- --history: the page from the store -------------------------------------- */
+
+/* A number, or null (printed "-") when undefined: no interval below chance. */
+static void num_or_null(out_table *t, double v)
+{
+    if (isfinite(v))
+        out_num(t, v);
+    else
+        out_null(t);
+}
+
+static void fill_actions(out_table *t, const pm_history_report *r)
+{
+    static const char *const cols[] = {
+        "annotator", "action",    "decision", "flags",    "pairs",       "all_pairs", "agree",
+        "ln_e_pass", "ln_e_fail", "eta_low",  "eta_high", "drift_batch", "reason"};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        out_col(t, cols[i]);
+    out_note(t,
+             "batch %s of %s: actions sorted block, review, hold, pay, then by evidence; "
+             "thresholds ln(1/alpha_pass) %.6g, ln(1/alpha_fail) %.6g; effort interval at "
+             "level %g",
+             r->batches[r->batch].name, r->store, r->threshold_pass, r->threshold_fail,
+             1 - r->opt.cs_alpha);
+    for (size_t i = 0; i < r->nann; i++) {
+        const pm_history_report_ann *a = &r->ann[i];
+        out_row(t);
+        out_str(t, a->annotator);
+        out_str(t, pm_action_name(a->action));
+        out_str(t, a->decision);
+        out_str(t, a->flags);
+        out_int(t, a->batch_pairs);
+        out_int(t, a->result.pairs);
+        out_int(t, a->result.consistent);
+        num_or_null(t, a->result.seq.log_e_pass);
+        num_or_null(t, a->result.seq.log_e_fail);
+        num_or_null(t, a->result.eta_low);
+        num_or_null(t, a->result.eta_high);
+        if (a->drift_batch)
+            out_str(t, a->drift_batch);
+        else
+            out_null(t);
+        out_str(t, a->reason);
+    }
+}
+
+static int history_page(const opts *o, const char *path, out_format fmt)
+{
+    pm_error err = {0};
+    pm_history *h = NULL;
+    pm_status st = pm_history_open(o->history, PM_HISTORY_READONLY, &h, &err);
+    if (st != PM_OK)
+        return cli_fail("--history", st, &err);
+    pm_history_report r = {0};
+    st = pm_history_report_build(h, o->batch, NULL, &r, &err);
+    pm_history_close(h);
+    if (st != PM_OK)
+        return cli_fail(st == PM_EINVAL ? "--batch" : "--history", st, &err);
+    pm_doc *doc = NULL;
+    int rc = 0;
+    if ((st = pm_page_history(&r, &doc, &err)) != PM_OK)
+        rc = cli_fail(NULL, st, &err);
+    pm_outfile *of = NULL;
+    if (!rc && (st = pm_outfile_open(path, &of, &err)) == PM_OK) {
+        st = pm_doc_write_html(doc, pm_outfile_stream(of), &err);
+        if (st == PM_OK)
+            st = pm_outfile_commit(of, &err);
+        else
+            pm_outfile_abort(of);
+    }
+    if (!rc && st != PM_OK)
+        rc = cli_fail("--out", st, &err);
+    pm_doc_free(doc);
+    out_table *t = rc ? NULL : out_new(0);
+    if (!rc && !t)
+        rc = CLI_EINTERNAL;
+    if (!rc) {
+        fill_actions(t, &r);
+        rc = cli_emit(t, fmt);
+    }
+    out_free(t);
+    if (!rc)
+        fprintf(stderr,
+                "prefmon report: wrote %s: batch %s of %s (%zu %s): %zu annotators, block "
+                "%ld, review %ld, hold %ld, pay %ld; %ld drifting\n",
+                path, r.batches[r.batch].name, r.store, r.nbatches,
+                r.nbatches == 1 ? "batch" : "batches", r.nann, r.count[PM_ACTION_BLOCK],
+                r.count[PM_ACTION_REVIEW], r.count[PM_ACTION_HOLD], r.count[PM_ACTION_PAY],
+                r.drifting);
+    pm_history_report_free(&r);
+    return rc;
+}
+
 int cli_report(int argc, char **argv)
 {
     /* --assessment as in pay; --assess, the older spelling, stays an alias. */
@@ -279,6 +411,8 @@ int cli_report(int argc, char **argv)
                                         {"contract", required_argument, NULL, CLI_OPT_CONTRACT},
                                         {"payments", required_argument, NULL, CLI_OPT_PAYMENTS},
                                         {"gap-n", required_argument, NULL, CLI_OPT_GAP_N},
+                                        {"history", required_argument, NULL, CLI_OPT_HISTORY},
+                                        {"batch", required_argument, NULL, CLI_OPT_BATCH},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     cli_output out;
@@ -293,6 +427,10 @@ int cli_report(int argc, char **argv)
         free(o.gap_n);
         cli_error("--out FILE is required (the HTML page)");
         return CLI_EUSAGE;
+    }
+    if (o.history) {
+        free(o.gap_n);
+        return history_page(&o, out.out_path, out.fmt);
     }
     inputs in = {0};
     pm_report_data d = {0};

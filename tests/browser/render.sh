@@ -1,14 +1,20 @@
 #!/bin/sh
-# The demo's weekly report in a real browser (headless Chromium): the page
-# loads, its sort script runs, and the DOM the browser built has the title,
-# one table row per annotator of the assessment and drawn plots; screenshots
-# at a desktop and a phone width are written.
+# The demo's two pages in a real browser (headless Chromium).
+#   The one-week page (report --assessment, OUTDIR/week.html): it loads, its
+#   sort script runs, and the DOM the browser built has the title, one table
+#   row per annotator of the assessment and drawn plots.
+#   The page from the history store (report --history, OUTDIR/report.html):
+#   at 1280 px, this week's actions table shows its decision and flags
+#   columns without horizontal scrolling (getBoundingClientRect through
+#   history_probe.js), one row per action report --history printed, in the
+#   order block, review, hold, pay.
+# Screenshots at a desktop and a phone width are written.
 #
 #   usage: tests/browser/render.sh PREFMON OUTDIR
 #
 # Runs scripts/demo.sh into OUTDIR, then Chromium with --dump-dom and
-# --screenshot on OUTDIR/report.html; the screenshots stay in OUTDIR
-# (report-desktop.png, report-phone.png) to be looked at. Without Chromium
+# --screenshot; the screenshots stay in OUTDIR (week-desktop.png,
+# week-phone.png, report-1280.png) to be looked at. Without Chromium
 # this FAILS: CI installs it (scripts/install-deps.sh, Debian's chromium).
 set -u
 P=${1:?usage: render.sh PREFMON OUTDIR}
@@ -37,8 +43,9 @@ mkdir -p "$out" || exit 1
     cat "$out/demo.log" >&2
     exit 1
 }
-page=$out/report.html
+page=$out/week.html
 [ -s "$page" ] || { echo "render.sh: FAIL: demo wrote no $page" >&2; exit 1; }
+[ -s "$out/report.html" ] || { echo "render.sh: FAIL: demo wrote no $out/report.html" >&2; exit 1; }
 
 # One Chromium run: a fresh profile each time, nothing from the network.
 run_chromium() {
@@ -57,8 +64,8 @@ run_chromium --dump-dom "$url" >"$out/dom.html" || {
     tail -5 "$out/chromium.log" >&2
     exit 1
 }
-run_chromium --screenshot="$out/report-desktop.png" --window-size=1200,2000 "$url" >/dev/null &&
-    run_chromium --screenshot="$out/report-phone.png" --window-size=390,2000 "$url" >/dev/null || {
+run_chromium --screenshot="$out/week-desktop.png" --window-size=1200,2000 "$url" >/dev/null &&
+    run_chromium --screenshot="$out/week-phone.png" --window-size=390,2000 "$url" >/dev/null || {
     echo "render.sh: FAIL: chromium --screenshot failed (log: $out/chromium.log)" >&2
     exit 1
 }
@@ -77,6 +84,25 @@ run_chromium --dump-dom "file://$(cd "$out" && pwd)/sort-probe.html" >"$out/sort
 }
 "$PY" "$here/check_sort.py" "$out/sort-dom.html" || exit 1
 "$PY" "$here/check_dom.py" "$out/dom.html" "$out/assessment.json" \
-    "$out/report-desktop.png:1200" "$out/report-phone.png:390" || exit 1
+    "$out/week-desktop.png:1200" "$out/week-phone.png:390" || exit 1
 "$PY" "$root/tests/report/check_html.py" "$page" --min-plots 4 || exit 1
-echo "render.sh: screenshots: $out/report-desktop.png $out/report-phone.png"
+
+# The history page at 1280 px: the probe measures the actions table.
+hist=$out/report.html
+{
+    sed 's|</body>||; s|</html>||' "$hist"
+    printf '<script>\n'
+    cat "$here/history_probe.js"
+    printf '</script>\n</body>\n</html>\n'
+} >"$out/history-probe.html"
+run_chromium --dump-dom --window-size=1280,900 \
+    "file://$(cd "$out" && pwd)/history-probe.html" >"$out/history-dom.html" &&
+    run_chromium --screenshot="$out/report-1280.png" --window-size=1280,900 \
+        "file://$(cd "$out" && pwd)/report.html" >/dev/null || {
+    echo "render.sh: FAIL: chromium on the history page failed (log: $out/chromium.log)" >&2
+    exit 1
+}
+"$PY" "$here/check_history.py" "$out/history-dom.html" "$out/report-actions.csv" 1280 \
+    "$out/report-1280.png" || exit 1
+"$PY" "$root/tests/report/check_html.py" "$hist" --min-plots 3 || exit 1
+echo "render.sh: screenshots: $out/week-desktop.png $out/week-phone.png $out/report-1280.png"

@@ -26,7 +26,7 @@ while IFS= read -r line; do
         exit 1
     }
 done <"$tmp/week.sh"
-for f in assessment.json contract.json payments.csv; do
+for f in assessment.json contract.json payments.csv store.db report.html; do
     [ -s "$f" ] || { echo "readme_week: $f was not written" >&2; exit 1; }
 done
 echo "readme_week: $n commands ran"
