@@ -11,6 +11,7 @@
 
 #include "prefmon/history_report.h"
 #include "prefmon/pages.h"
+#include "report/points.h"
 #include "prefmon/pay.h"
 #include "prefmon/version.h"
 
@@ -124,59 +125,6 @@ static pm_status actions_table(pm_doc *doc, const pm_history_report *r, pm_error
 
 /* ---- trajectories ---------------------------------------------------------------- */
 
-typedef struct xy {
-    double *x, *y, *lo, *hi;
-    const char **lab;
-    char (*text)[160];
-    size_t n;
-} xy;
-
-static int xy_alloc(xy *b, size_t cap)
-{
-    memset(b, 0, sizeof *b);
-    cap = cap ? cap : 1;
-    b->x = malloc(cap * sizeof *b->x);
-    b->y = malloc(cap * sizeof *b->y);
-    b->lo = malloc(cap * sizeof *b->lo);
-    b->hi = malloc(cap * sizeof *b->hi);
-    b->lab = malloc(cap * sizeof *b->lab);
-    b->text = malloc(cap * sizeof *b->text);
-    return b->x && b->y && b->lo && b->hi && b->lab && b->text ? 0 : -1;
-}
-
-static void xy_free(xy *b)
-{
-    free(b->x);
-    free(b->y);
-    free(b->lo);
-    free(b->hi);
-    free(b->lab);
-    free(b->text);
-}
-
-static void xy_add(xy *b, double x, double y, double lo, double hi, const char *label)
-{
-    b->x[b->n] = x, b->y[b->n] = y, b->lo[b->n] = lo, b->hi[b->n] = hi;
-    snprintf(b->text[b->n], sizeof b->text[b->n], "%s", label);
-    b->lab[b->n] = b->text[b->n];
-    b->n++;
-}
-
-static pm_status series(pm_doc_plot *p, const char *name, pm_doc_mark mark, int colour, const xy *b,
-                        int bars, pm_error *err)
-{
-    pm_doc_series s = {.name = name,
-                       .mark = mark,
-                       .color = colour,
-                       .x = b->x,
-                       .y = b->y,
-                       .ylo = bars ? b->lo : NULL,
-                       .yhi = bars ? b->hi : NULL,
-                       .labels = b->lab,
-                       .count = b->n};
-    return pm_doc_plot_series(p, &s, err);
-}
-
 /* One annotator's two log e-values batch by batch against their
  * thresholds (x: the batch's number, 1 = the store's first). */
 static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
@@ -204,9 +152,9 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err && err->code ? err->code : PM_ENOMEM;
-    xy bp, bf;
+    pmx_points bp, bf;
     pm_status st = PM_OK;
-    if (xy_alloc(&bp, a->npoints) || xy_alloc(&bf, a->npoints))
+    if (pmx_points_alloc(&bp, a->npoints) || pmx_points_alloc(&bf, a->npoints))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
     for (size_t k = 0; k < a->npoints && st == PM_OK; k++) {
         const pm_history_point *q = &a->points[k];
@@ -214,15 +162,15 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
         fmt(lab, sizeof lab, "%.40s, %.30s: %ld of %ld agree, ln e pass %.2f, %s", a->annotator,
             batch_name(r, q->batch), q->consistent, q->pairs, q->log_e_pass,
             pm_seq_verdict_name(q->verdict));
-        xy_add(&bp, (double)(q->batch + 1), q->log_e_pass, 0, 0, lab);
+        pmx_points_add(&bp, (double)(q->batch + 1), q->log_e_pass, 0, 0, lab);
         fmt(lab, sizeof lab, "%.40s, %.30s: ln e fail %.2f%s", a->annotator,
             batch_name(r, q->batch), q->log_e_fail, q->drift ? ", drift" : "");
-        xy_add(&bf, (double)(q->batch + 1), q->log_e_fail, 0, 0, lab);
+        pmx_points_add(&bf, (double)(q->batch + 1), q->log_e_fail, 0, 0, lab);
     }
     if (st == PM_OK)
-        st = series(p, "ln e pass", PM_MARK_LINE_POINTS, 2, &bp, 0, err);
+        st = pmx_points_plot(p, "ln e pass", PM_MARK_LINE_POINTS, 2, &bp, 0, err);
     if (st == PM_OK)
-        st = series(p, "ln e fail", PM_MARK_LINE_POINTS, 1, &bf, 0, err);
+        st = pmx_points_plot(p, "ln e fail", PM_MARK_LINE_POINTS, 1, &bf, 0, err);
     /* alpha_pass = alpha_fail (the default) draws one line for both */
     int one = r->threshold_fail == r->threshold_pass;
     if (st == PM_OK)
@@ -230,8 +178,8 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
                               r->threshold_pass, 0, err);
     if (st == PM_OK && !one)
         st = pm_doc_plot_rule(p, "fail threshold", r->threshold_fail, 0, err);
-    xy_free(&bp);
-    xy_free(&bf);
+    pmx_points_free(&bp);
+    pmx_points_free(&bf);
     return st;
 }
 
@@ -257,8 +205,8 @@ static pm_status interval_plot(pm_doc *doc, const pm_history_report *r, pm_error
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err && err->code ? err->code : PM_ENOMEM;
-    xy b;
-    if (xy_alloc(&b, r->nann))
+    pmx_points b;
+    if (pmx_points_alloc(&b, r->nann))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_status st = PM_OK;
     static const pm_action order[PM_ACTION_COUNT] = {PM_ACTION_BLOCK, PM_ACTION_REVIEW,
@@ -272,18 +220,18 @@ static pm_status interval_plot(pm_doc *doc, const pm_history_report *r, pm_error
             char lab[160];
             fmt(lab, sizeof lab, "%.60s: eta [%.3f, %.3f], %ld of %ld agree", a->annotator,
                 a->result.eta_low, a->result.eta_high, a->result.consistent, a->result.pairs);
-            xy_add(&b, (double)(i + 1), (a->result.eta_low + a->result.eta_high) / 2,
-                   a->result.eta_low, a->result.eta_high, lab);
+            pmx_points_add(&b, (double)(i + 1), (a->result.eta_low + a->result.eta_high) / 2,
+                           a->result.eta_low, a->result.eta_high, lab);
         }
         if (b.n)
-            st = series(p, pm_action_name(order[k]), PM_MARK_POINTS, action_colour(order[k]), &b, 1,
-                        err);
+            st = pmx_points_plot(p, pm_action_name(order[k]), PM_MARK_POINTS,
+                                 action_colour(order[k]), &b, 1, err);
     }
     if (st == PM_OK)
         st = pm_doc_plot_rule(p, "eta0", r->opt.eta0, 0, err);
     if (st == PM_OK)
         st = pm_doc_plot_rule(p, "eta1", r->opt.eta1, 0, err);
-    xy_free(&b);
+    pmx_points_free(&b);
     return st;
 }
 
@@ -485,9 +433,9 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err && err->code ? err->code : PM_ENOMEM;
-    xy b;
+    pmx_points b;
     double *x2 = malloc(r->npay * sizeof *x2);
-    if (!x2 || xy_alloc(&b, r->npay)) {
+    if (!x2 || pmx_points_alloc(&b, r->npay)) {
         free(x2);
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     }
@@ -498,7 +446,7 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
         pm_money_format(r->pay[i].paid_cents, money, sizeof money);
         fmt(lab, sizeof lab, "%.60s: paid %s %.20s", r->pay[i].batch, money, cur);
         x2[b.n] = (double)b.n + 1.8;
-        xy_add(&b, (double)b.n + 1.2, (double)r->pay[i].paid_cents / 100.0, 0, 0, lab);
+        pmx_points_add(&b, (double)b.n + 1.2, (double)r->pay[i].paid_cents / 100.0, 0, 0, lab);
     }
     pm_doc_series s = {.name = "paid",
                        .mark = PM_MARK_BARS,
@@ -506,10 +454,10 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
                        .x = b.x,
                        .x2 = x2,
                        .y = b.y,
-                       .labels = b.lab,
+                       .labels = b.labels,
                        .count = b.n};
     st = pm_doc_plot_series(p, &s, err);
-    xy_free(&b);
+    pmx_points_free(&b);
     free(x2);
     return st;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "prefmon/pages.h"
+#include "report/points.h"
 #include "prefmon/pay.h"
 #include "prefmon/version.h"
 #include "prefmon/weekly.h"
@@ -137,59 +138,6 @@ static pm_status annotator_table(pm_doc *doc, const pm_report_data *d, pm_error 
 
 /* ---- consistency plots -------------------------------------------------------- */
 
-typedef struct series_buf {
-    double *x, *y, *lo, *hi;
-    const char **labels;
-    char (*text)[160];
-    size_t n;
-} series_buf;
-
-static int sb_alloc(series_buf *b, size_t cap)
-{
-    memset(b, 0, sizeof *b);
-    cap = cap ? cap : 1;
-    b->x = malloc(cap * sizeof *b->x);
-    b->y = malloc(cap * sizeof *b->y);
-    b->lo = malloc(cap * sizeof *b->lo);
-    b->hi = malloc(cap * sizeof *b->hi);
-    b->labels = malloc(cap * sizeof *b->labels);
-    b->text = malloc(cap * sizeof *b->text);
-    return b->x && b->y && b->lo && b->hi && b->labels && b->text ? 0 : -1;
-}
-
-static void sb_free(series_buf *b)
-{
-    free(b->x);
-    free(b->y);
-    free(b->lo);
-    free(b->hi);
-    free(b->labels);
-    free(b->text);
-}
-
-static void sb_add(series_buf *b, double x, double y, double lo, double hi, const char *label)
-{
-    b->x[b->n] = x, b->y[b->n] = y, b->lo[b->n] = lo, b->hi[b->n] = hi;
-    snprintf(b->text[b->n], sizeof b->text[b->n], "%s", label);
-    b->labels[b->n] = b->text[b->n];
-    b->n++;
-}
-
-static pm_status add_series(pm_doc_plot *p, const char *name, pm_doc_mark mark, int color,
-                            const series_buf *b, int errbars, pm_error *err)
-{
-    pm_doc_series s = {.name = name,
-                       .mark = mark,
-                       .color = color,
-                       .x = b->x,
-                       .y = b->y,
-                       .ylo = errbars ? b->lo : NULL,
-                       .yhi = errbars ? b->hi : NULL,
-                       .labels = b->labels,
-                       .count = b->n};
-    return pm_doc_plot_series(p, &s, err);
-}
-
 /* Consistency with its interval per annotator, one series per decision,
  * and each annotator's q0 and test threshold k/n as marks of their own. */
 static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
@@ -220,24 +168,25 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err ? err->code : PM_ENOMEM;
-    series_buf b, bq, bt;
+    pmx_points b, bq, bt;
     pm_status st = PM_OK;
-    if (sb_alloc(&b, d->nann) || sb_alloc(&bq, d->nann) || sb_alloc(&bt, d->nann))
+    if (pmx_points_alloc(&b, d->nann) || pmx_points_alloc(&bq, d->nann) ||
+        pmx_points_alloc(&bt, d->nann))
         st = pm_error_set(err, PM_ENOMEM, "out of memory");
     /* q0 and thresholds first: the annotators' own points are drawn on top. */
     for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
         const pm_report_ann *a = &d->ann[i];
         char lab[160];
         fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
-        sb_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
+        pmx_points_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
         fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
             a->row->dup_pairs);
-        sb_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
+        pmx_points_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
     }
     if (st == PM_OK)
-        st = add_series(p, "q0 (chance agreement)", PM_MARK_SQUARES, 6, &bq, 0, err);
+        st = pmx_points_plot(p, "q0 (chance agreement)", PM_MARK_SQUARES, 6, &bq, 0, err);
     if (st == PM_OK)
-        st = add_series(p, "threshold k/n", PM_MARK_SQUARES, 4, &bt, 0, err);
+        st = pmx_points_plot(p, "threshold k/n", PM_MARK_SQUARES, 4, &bt, 0, err);
     for (int k = 0; k < 3 && st == PM_OK; k++) {
         b.n = 0;
         for (size_t i = 0; i < d->nann; i++) {
@@ -248,18 +197,18 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
             fmt(lab, sizeof lab, "%.60s: %ld of %ld agree, %.3f [%.3f, %.3f], %s",
                 a->row->annotator, a->row->consistent, a->row->dup_pairs, a->row->consistency,
                 a->lo, a->hi, pm_decision_name(a->row->decision));
-            sb_add(&b, (double)(i + 1), a->row->consistency, a->lo, a->hi, lab);
+            pmx_points_add(&b, (double)(i + 1), a->row->consistency, a->lo, a->hi, lab);
         }
         char name[64];
         fmt(name, sizeof name, "%s (interval at %g)", pm_decision_name(order[k]), d->aopt->level);
         if (b.n)
-            st = add_series(p, name, PM_MARK_POINTS, colour[k], &b, 1, err);
+            st = pmx_points_plot(p, name, PM_MARK_POINTS, colour[k], &b, 1, err);
     }
     if (st == PM_OK && !isnan(d->aopt->q0))
         st = pm_doc_plot_rule(p, "q0 (everyone)", d->aopt->q0, 0, err);
-    sb_free(&b);
-    sb_free(&bq);
-    sb_free(&bt);
+    pmx_points_free(&b);
+    pmx_points_free(&bq);
+    pmx_points_free(&bt);
     return st;
 }
 
@@ -282,8 +231,8 @@ static pm_status gold_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err ? err->code : PM_ENOMEM;
-    series_buf b;
-    if (sb_alloc(&b, d->nann))
+    pmx_points b;
+    if (pmx_points_alloc(&b, d->nann))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     for (size_t i = 0; i < d->nann; i++) {
         const pm_assess_row *r = d->ann[i].row;
@@ -292,10 +241,10 @@ static pm_status gold_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
         char lab[160];
         fmt(lab, sizeof lab, "%.60s: gold %ld of %ld, consistency %ld of %ld", r->annotator,
             r->gold_agree, r->gold_n, r->consistent, r->dup_pairs);
-        sb_add(&b, r->gold_rate, r->consistency, d->ann[i].lo, d->ann[i].hi, lab);
+        pmx_points_add(&b, r->gold_rate, r->consistency, d->ann[i].lo, d->ann[i].hi, lab);
     }
-    pm_status st = add_series(p, "annotator", PM_MARK_POINTS, 0, &b, 0, err);
-    sb_free(&b);
+    pm_status st = pmx_points_plot(p, "annotator", PM_MARK_POINTS, 0, &b, 0, err);
+    pmx_points_free(&b);
     return st;
 }
 
@@ -368,8 +317,8 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
     pm_doc_plot *p = pm_doc_plot_new(doc, &spec, err);
     if (!p)
         return err ? err->code : PM_ENOMEM;
-    series_buf b;
-    if (sb_alloc(&b, d->ngap + 1))
+    pmx_points b;
+    if (pmx_points_alloc(&b, d->ngap + 1))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     pm_status st = PM_OK;
     for (int ty = 0; ty < 2 && st == PM_OK; ty++) {
@@ -385,9 +334,9 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
                     pm_contract_type_name(type), g->n, g->normalized_gap);
             else
                 fmt(lab, sizeof lab, "%s, n = %ld: infeasible", pm_contract_type_name(type), g->n);
-            sb_add(&b, (double)g->n, g->normalized_gap, 0, 0, lab);
+            pmx_points_add(&b, (double)g->n, g->normalized_gap, 0, 0, lab);
         }
-        st = add_series(p, pm_contract_type_name(type), PM_MARK_LINE_POINTS, ty, &b, 0, err);
+        st = pmx_points_plot(p, pm_contract_type_name(type), PM_MARK_LINE_POINTS, ty, &b, 0, err);
     }
     if (st == PM_OK) {
         char name[96], lab[160];
@@ -395,10 +344,10 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
         fmt(name, sizeof name, "chosen: %s, n = %ld", pm_contract_type_name(d->contract.terms.type),
             d->contract.terms.n);
         fmt(lab, sizeof lab, "%s: normalized gap %.4g", name, d->contract.normalized_gap);
-        sb_add(&b, (double)d->contract.terms.n, d->contract.normalized_gap, 0, 0, lab);
-        st = add_series(p, name, PM_MARK_SQUARES, 6, &b, 0, err);
+        pmx_points_add(&b, (double)d->contract.terms.n, d->contract.normalized_gap, 0, 0, lab);
+        st = pmx_points_plot(p, name, PM_MARK_SQUARES, 6, &b, 0, err);
     }
-    sb_free(&b);
+    pmx_points_free(&b);
     return st;
 }
 
