@@ -358,6 +358,26 @@ pm_status pm_history_put_row(pm_history *h, const pm_history_row *r, pm_error *e
 /* Rows per multi-row INSERT: few round trips, statements of a sane size. */
 #define CHUNK 256
 
+/* The multi-row INSERT for `rows` rows in *st, prepared again only when the
+ * row count differs from the one *prepared holds (the last chunk). */
+static pm_status prep_rows(pm_history *h, const char *head, int cols, size_t rows, const char *tail,
+                           const char *what, pmx_stmt **st, size_t *prepared, pm_error *err)
+{
+    if (rows == *prepared)
+        return PM_OK;
+    pmx_finalize(h, *st);
+    *st = NULL;
+    *prepared = 0;
+    char *sql = pmx_values_sql(head, cols, rows, tail);
+    if (!sql)
+        return pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name);
+    pm_status s = pmx_prep(h, sql, what, st, err);
+    free(sql);
+    if (s == PM_OK)
+        *prepared = rows;
+    return s;
+}
+
 pm_status pm_history_append_pairs(pm_history *h, const char *ann, const pm_history_pair *p,
                                   size_t n, pm_error *err)
 {
@@ -383,22 +403,11 @@ pm_status pm_history_append_pairs(pm_history *h, const char *ann, const pm_histo
     size_t prepared = 0; /* rows of st */
     for (size_t at = 0; at < n && s == PM_OK; at += CHUNK) {
         size_t rows = n - at < CHUNK ? n - at : CHUNK;
-        if (rows != prepared) {
-            pmx_finalize(h, st);
-            st = NULL;
-            char *sql = pmx_values_sql(
-                "INSERT INTO pairs (annotator, seq, batch_id, item, agree, q0, delta, m0, m1)", 9,
-                rows, "");
-            if (!sql) {
-                s = pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name);
-                break;
-            }
-            s = pmx_prep(h, sql, what, &st, err);
-            free(sql);
-            if (s != PM_OK)
-                break;
-            prepared = rows;
-        }
+        s = prep_rows(
+            h, "INSERT INTO pairs (annotator, seq, batch_id, item, agree, q0, delta, m0, m1)", 9,
+            rows, "", what, &st, &prepared, err);
+        if (s != PM_OK)
+            break;
         pmx_reset(h, st);
         for (size_t r = 0; r < rows; r++) {
             const pm_history_pair *q = &p[at + r];
@@ -495,23 +504,12 @@ pm_status pm_history_put_last_labels(pm_history *h, const pm_history_label *l, s
     size_t prepared = 0;
     for (size_t at = 0; at < m && s == PM_OK; at += CHUNK) {
         size_t rows = m - at < CHUNK ? m - at : CHUNK;
-        if (rows != prepared) {
-            pmx_finalize(h, st);
-            st = NULL;
-            char *sql = pmx_values_sql("INSERT INTO last_labels (annotator, item, label, batch_id)",
-                                       4, rows,
-                                       "ON CONFLICT (annotator, item) DO UPDATE SET label = "
-                                       "excluded.label, batch_id = excluded.batch_id");
-            if (!sql) {
-                s = pm_error_set(err, PM_ENOMEM, "%s: out of memory", h->name);
-                break;
-            }
-            s = pmx_prep(h, sql, what, &st, err);
-            free(sql);
-            if (s != PM_OK)
-                break;
-            prepared = rows;
-        }
+        s = prep_rows(h, "INSERT INTO last_labels (annotator, item, label, batch_id)", 4, rows,
+                      "ON CONFLICT (annotator, item) DO UPDATE SET label = "
+                      "excluded.label, batch_id = excluded.batch_id",
+                      what, &st, &prepared, err);
+        if (s != PM_OK)
+            break;
         pmx_reset(h, st);
         for (size_t r = 0; r < rows; r++) {
             const pm_history_label *q = &l[idx[at + r].pos];
