@@ -88,6 +88,57 @@ PM_API pm_status pm_pay_ledger_record(pm_history *h, const char *batch, const ch
                                       const pm_pay_releases *rel, const char *upload_sha256,
                                       pm_error *err);
 
+/* ---- pay from the store's decisions --------------------------------------
+ *
+ * With a store, what pay follows comes from the store, not from the
+ * one-batch assessment file: each annotator's action and reason are those
+ * of their row of the batch paid (the decision over all their pairs across
+ * weeks, written by assess --history), and the pairs judged come from the
+ * store's pair outcomes in order (pm_history_annotator_pairs).
+ *
+ * Pairs are pooled for the bonus: walking the annotator's batches in pair
+ * order (those imported up to the batch paid), each batch's pairs join the
+ * pool; once the pool holds n pairs (the contract's n) the bonus of that
+ * batch is judged on the pool's first n pairs (first-n) and the pool is
+ * emptied (the rest of that batch's pairs are not carried over). So an
+ * annotator with n or more pairs in one batch is judged on that batch's
+ * first n, as without a store; one with fewer is paid base only and the
+ * bonus is pending (said in the reason; nothing is owed yet, so no ledger
+ * entry) until the batch in which their pairs reach n, which judges the
+ * first n of the pairs pooled since (e.g. "judged on the first 3 pairs in
+ * order of batches W01 (2), W02 (1 of 4)"). */
+
+/** Which of the store's pairs count: the planned duplicates of each
+ *  annotator (a plan manifest). A pair whose item is not among its
+ *  annotator's planned items is an accidental repeat and is skipped; an
+ *  annotator not listed has no planned pairs. */
+typedef struct pm_pay_planned {
+    const char *annotator;
+    const char *const *items; /* the planned duplicate items, any order */
+    size_t n;
+} pm_pay_planned;
+
+/**
+ * pm_pay_compute_ev for the batch paid with the store h: in[i].pairs,
+ * in[i].consistent and the evidence of each row are replaced by the
+ * store's (above; in[i].annotator and paid_cents are kept, ev is not
+ * read), then every row's reason says which batches' pairs were judged or
+ * that the bonus is pending; the rows' pairs and consistent stay in[i]'s
+ * (the assessment's of this batch), judged_pairs and judged_consistent
+ * are the pooled pairs judged. planned (may be NULL: every stored pair
+ * counts) lists the planned pairs of n_planned annotators. An annotator
+ * of in[] without a row of batch in the store is PM_EPARSE naming them
+ * ("the assessment is not of that batch"); a batch not in the store is
+ * PM_EPARSE. Only the first-n threshold rule pools pairs; under scaled the
+ * pool is this batch's pairs. Other errors as pm_pay_compute_ev and the
+ * store's.
+ */
+PM_API pm_status pm_pay_compute_history(pm_history *h, const char *batch,
+                                        const pm_contract_terms *t, const pm_pay_options *opt,
+                                        const pm_pay_input *in, size_t count,
+                                        const pm_pay_planned *planned, size_t n_planned,
+                                        pm_pay_row *out, pm_pay_summary *sum, pm_error *err);
+
 PM_END_DECLS
 
 #endif

@@ -391,10 +391,17 @@ static int compute(const opts *o, payrun *p)
     p->rows = calloc(p->count + pend + 1, sizeof *p->rows);
     if (!p->rows)
         return CLI_EINTERNAL;
-    st = pm_pay_compute_ev(&p->contract.terms, &p->pay, p->in, p->ev, p->count, p->rows, &p->sum,
-                           &err);
+    /* With a store, pay follows the store's decision of this batch (over
+     * all the annotator's pairs across weeks) and its pairs in order; the
+     * assessment file's one-batch action only without one. */
+    if (p->store)
+        st = pm_pay_compute_history(p->store, o->batch, &p->contract.terms, &p->pay, p->in,
+                                    p->count, NULL, 0, p->rows, &p->sum, &err);
+    else
+        st = pm_pay_compute_ev(&p->contract.terms, &p->pay, p->in, p->ev, p->count, p->rows,
+                               &p->sum, &err);
     if (st != PM_OK)
-        return cli_fail(NULL, st, &err);
+        return cli_fail(p->store ? "--history" : NULL, st, &err);
     if (p->store) {
         st = pm_pay_ledger_release(p->store, p->pay.currency, o->release, p->rows, &p->count,
                                    p->assessed + pend, &p->released, &err);
