@@ -29,6 +29,7 @@
 #define PREFMON_PAY_LEDGER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "prefmon/export.h"
 #include "prefmon/history.h"
@@ -138,6 +139,28 @@ PM_API pm_status pm_pay_compute_history(pm_history *h, const char *batch,
                                         const pm_pay_input *in, size_t count,
                                         const pm_pay_planned *planned, size_t n_planned,
                                         pm_pay_row *out, pm_pay_summary *sum, pm_error *err);
+
+/** The planned pairs of a plan manifest (plan --manifest): an opaque
+ *  handle, pm_pay_plan_free. */
+typedef struct pm_pay_plan pm_pay_plan;
+
+/**
+ * Read the manifest at fp (name for messages) with pm_plan_read_manifest,
+ * every check of it included, over key-only pools of the manifest's own
+ * item keys (so the dataset the plan was made from is not needed); fp is
+ * read twice (a file, not a pipe: PM_EIO). Each annotator's planned
+ * duplicates are the items of their copy-2 rows (gold rows are shown once
+ * and never pair). Errors as pm_plan_read_manifest's; *out set only on
+ * success.
+ */
+PM_API pm_status pm_pay_plan_read(FILE *fp, const char *name, pm_pay_plan **out, pm_error *err);
+
+/** The annotators of the plan with their planned items, for
+ *  pm_pay_compute_history; valid while p lives. */
+PM_API const pm_pay_planned *pm_pay_plan_annotators(const pm_pay_plan *p, size_t *n);
+
+/** Free the plan; NULL is a no-op. */
+PM_API void pm_pay_plan_free(pm_pay_plan *p);
 
 PM_END_DECLS
 

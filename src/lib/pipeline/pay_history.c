@@ -8,7 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "core/lines.h"
+#include "io/json_file.h"
 #include "prefmon/pay_ledger.h"
+#include "prefmon/plan.h"
 
 /* The store's batches: name and id, oldest first. */
 typedef struct batches {
@@ -307,4 +312,125 @@ pm_status pm_pay_compute_history(pm_history *h, const char *batch, const pm_cont
     free(pin);
     batches_free(&bs);
     return st;
+}
+
+/* ---- the planned pairs of a plan manifest ------------------------------ */
+
+struct pm_pay_plan {
+    pm_pay_planned *v; /* one per annotator, in the manifest's order */
+    size_t n;
+    char **keys;        /* the duplicate items' keys (owned) */
+    const char **items; /* v[i].items point into this */
+    size_t nkeys;
+};
+
+void pm_pay_plan_free(pm_pay_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free((char *)p->v[i].annotator);
+    for (size_t i = 0; i < p->nkeys; i++)
+        free(p->keys[i]);
+    free(p->v);
+    free(p->keys);
+    free(p->items);
+    free(p);
+}
+
+const pm_pay_planned *pm_pay_plan_annotators(const pm_pay_plan *p, size_t *n)
+{
+    if (n)
+        *n = p ? p->n : 0;
+    return p ? p->v : NULL;
+}
+
+/* First pass: the manifest's own keys into key-only pools (items and gold),
+ * so that pm_plan_read_manifest can check everything else without the
+ * dataset the plan was made from. A row it cannot read is left to the
+ * second pass, whose message names the line and field. */
+static pm_status manifest_keys(FILE *fp, const char *name, pm_plan_pool *items, pm_plan_pool *gold,
+                               pm_error *err)
+{
+    pmx_lines lr;
+    pmx_lines_init(&lr, fp, name, PM_PLAN_MAX_LINE);
+    json_t *o;
+    pm_status st;
+    int header = 1;
+    while ((st = pmx_jsonl_next(&lr, &o, err)) == PM_OK && o) {
+        json_t *k = json_object_get(o, "item"), *g = json_object_get(o, "is_gold");
+        int added;
+        if (!header && json_is_string(k) && json_is_boolean(g))
+            st = pm_plan_pool_add(json_is_true(g) ? gold : items, json_string_value(k), NULL, NULL,
+                                  &added, err);
+        header = 0;
+        json_decref(o);
+        if (st != PM_OK)
+            break;
+    }
+    pmx_lines_free(&lr);
+    return st;
+}
+
+pm_status pm_pay_plan_read(FILE *fp, const char *name, pm_pay_plan **out, pm_error *err)
+{
+    if (!fp || !out)
+        return pm_error_set(err, PM_EINVAL, "pm_pay_plan_read: NULL argument");
+    *out = NULL;
+    if (!name)
+        name = "<manifest>";
+    pm_plan_pool *items = pm_plan_pool_new(err), *gold = items ? pm_plan_pool_new(err) : NULL;
+    pm_plan *plan = NULL;
+    pm_pay_plan *p = NULL;
+    pm_status st = gold ? PM_OK : PM_ENOMEM;
+    if (st == PM_OK && (st = manifest_keys(fp, name, items, gold, err)) == PM_OK &&
+        fseek(fp, 0, SEEK_SET) != 0)
+        st = pm_error_set(err, PM_EIO, "%s: cannot be read twice (a pipe?): give a file", name);
+    if (st == PM_OK)
+        st = pm_plan_read_manifest(fp, name, items, gold, &plan, err);
+    size_t nrows = 0;
+    const pm_plan_row *rows = st == PM_OK ? pm_plan_rows(plan, &nrows) : NULL;
+    size_t nann = 0;
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].annotator + 1 > nann)
+            nann = rows[i].annotator + 1;
+    if (st == PM_OK) {
+        p = calloc(1, sizeof *p);
+        if (p) {
+            p->v = calloc(nann ? nann : 1, sizeof *p->v);
+            p->keys = calloc(nrows ? nrows : 1, sizeof *p->keys);
+            p->items = calloc(nrows ? nrows : 1, sizeof *p->items);
+        }
+        if (!p || !p->v || !p->keys || !p->items)
+            st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    for (size_t a = 0; st == PM_OK && a < nann; a++) {
+        p->n = a + 1;
+        if (!(p->v[a].annotator = strdup(pm_plan_annotator(plan, a))))
+            st = pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    /* Rows are annotator by annotator: each one's duplicates are a run. */
+    for (size_t i = 0; st == PM_OK && i < nrows; i++) {
+        if (rows[i].is_gold || rows[i].copy != 2)
+            continue;
+        pm_pay_planned *v = &p->v[rows[i].annotator];
+        if (!(p->keys[p->nkeys] = strdup(pm_plan_row_key(plan, &rows[i])))) {
+            st = pm_error_set(err, PM_ENOMEM, "out of memory");
+            break;
+        }
+        p->items[p->nkeys] = p->keys[p->nkeys];
+        if (!v->items)
+            v->items = &p->items[p->nkeys];
+        v->n++;
+        p->nkeys++;
+    }
+    pm_plan_free(plan);
+    pm_plan_pool_free(items);
+    pm_plan_pool_free(gold);
+    if (st != PM_OK) {
+        pm_pay_plan_free(p);
+        return st;
+    }
+    *out = p;
+    return PM_OK;
 }
