@@ -505,6 +505,62 @@ static void test_history_pay_postgresql(void **state)
     history_pay_run(1);
 }
 
+/* The planned pairs of a manifest: each annotator's copy-2 items, counted
+ * here from the file's lines with plain string search (not the manifest
+ * reader): every planned item appears in a line with "copy":2 of its
+ * annotator. A truncated copy of the file is refused. */
+static void test_plan_read(void **state)
+{
+    (void)state;
+    const char *path = PM_SOURCE_DIR "/tests/cli/fixtures/pay/plan-manifest.jsonl";
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    pm_pay_plan *plan = NULL;
+    pm_error e = {0};
+    assert_int_equal(pm_pay_plan_read(fp, path, &plan, &e), PM_OK);
+    size_t n = 0;
+    const pm_pay_planned *v = pm_pay_plan_annotators(plan, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].annotator, "5f3a1c9e8b7d6a5f4e3d2c1b");
+    assert_string_equal(v[1].annotator, "6b0c1d2e3f405162738495a6");
+    rewind(fp);
+    char line[4096];
+    size_t copies[2] = {0, 0}, found[2] = {0, 0};
+    while (fgets(line, sizeof line, fp)) {
+        if (!strstr(line, "\"copy\":2"))
+            continue;
+        for (size_t a = 0; a < 2; a++) {
+            if (!strstr(line, v[a].annotator))
+                continue;
+            copies[a]++;
+            for (size_t j = 0; j < v[a].n; j++) {
+                char want[64];
+                snprintf(want, sizeof want, "\"item\":\"%s\"", v[a].items[j]);
+                found[a] += strstr(line, want) != NULL;
+            }
+        }
+    }
+    fclose(fp);
+    for (size_t a = 0; a < 2; a++) {
+        assert_int_equal(v[a].n, 20);
+        assert_int_equal(copies[a], 20);
+        assert_int_equal(found[a], 20);
+    }
+    pm_pay_plan_free(plan);
+    /* The first 30 lines only: the manifest reader's own refusal. */
+    FILE *in = fopen(path, "rb"), *cut = tmpfile();
+    assert_non_null(in);
+    assert_non_null(cut);
+    for (int i = 0; i < 30 && fgets(line, sizeof line, in); i++)
+        fputs(line, cut);
+    fclose(in);
+    rewind(cut);
+    assert_int_equal(pm_pay_plan_read(cut, "cut.jsonl", &plan, &e), PM_EPARSE);
+    assert_null(plan);
+    assert_non_null(strstr(e.text, "cut.jsonl"));
+    fclose(cut);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_ledger_sqlite),      cmocka_unit_test(test_ledger_postgresql),
         cmocka_unit_test(test_ledger_read_only),   cmocka_unit_test(test_read_paid),
         cmocka_unit_test(test_history_pay_sqlite), cmocka_unit_test(test_history_pay_postgresql),
+        cmocka_unit_test(test_plan_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
