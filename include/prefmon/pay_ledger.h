@@ -106,8 +106,10 @@ PM_API pm_status pm_pay_ledger_record(pm_history *h, const char *batch, const ch
  * first n, as without a store; one with fewer is paid base only and the
  * bonus is pending (said in the reason; nothing is owed yet, so no ledger
  * entry) until the batch in which their pairs reach n, which judges the
- * first n of the pairs pooled since (e.g. "judged on the first 3 pairs in
- * order of batches W01 (2), W02 (1 of 4)"). */
+ * first n of the pairs pooled since (the reason says "pairs judged: W01
+ * (2), W02 (1 of 4)"). The pool is recomputed from the store on every run
+ * with this run's n (the contract is fixed for the study before its
+ * batches): no state is kept besides the store's pairs. */
 
 /** Which of the store's pairs count: the planned duplicates of each
  *  annotator (a plan manifest). A pair whose item is not among its
@@ -120,10 +122,10 @@ typedef struct pm_pay_planned {
 } pm_pay_planned;
 
 /**
- * pm_pay_compute_ev for the batch paid with the store h: in[i].pairs,
- * in[i].consistent and the evidence of each row are replaced by the
- * store's (above; in[i].annotator and paid_cents are kept, ev is not
- * read), then every row's reason says which batches' pairs were judged or
+ * pm_pay_compute_ev for the batch paid with the store h, each row's
+ * pairs, consistent and evidence (action, reason, pair order) taken from
+ * the store (above; only in[i].annotator and paid_cents are used for the
+ * wage), then every row's reason says which batches' pairs were judged or
  * that the bonus is pending; the rows' pairs and consistent stay in[i]'s
  * (the assessment's of this batch), judged_pairs and judged_consistent
  * are the pooled pairs judged. planned (may be NULL: every stored pair
