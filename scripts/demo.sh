@@ -121,7 +121,7 @@ step "$P" pay --assessment "$out/assessment.json" --contract "$out/contract.json
     --format csv >"$out/pay.csv"
 awk "$CSV"'
     { a[f[h["action"]]]++; up += f[h["upload"]] }
-    END { printf "   pay'"'"'s actions (from the one-batch assessment file): pay %d, hold %d, review %d, block %d; bonuses to upload %.2f USD\n",
+    END { printf "   pay'"'"'s actions (the store'"'"'s decisions of the batch): pay %d, hold %d, review %d, block %d; bonuses to upload %.2f USD\n",
           a["pay"], a["hold"], a["review"], a["block"], up }' "$out/pay.csv"
 
 echo
@@ -132,6 +132,13 @@ awk "$CSV"'
     NR <= 9 { printf "   %-16s %-7s %-9s %-10s %4s pairs  %s\n", f[h["annotator"]], f[h["action"]],
               f[h["decision"]], f[h["flags"]] == "" ? "-" : f[h["flags"]], f[h["all_pairs"]],
               f[h["reason"]] }' "$out/report-actions.csv"
+# pay follows the store's decisions: its actions are the page's, annotator by annotator.
+awk "$(printf '%s' "$CSV" | sed 's/NR == 1/FNR == 1/')"'
+    FILENAME ~ /pay.csv$/ { pay[f[h["annotator"]]] = f[h["action"]]; next }
+    f[h["annotator"]] in pay { n++; if (pay[f[h["annotator"]]] != f[h["action"]]) bad++ }
+    END { if (bad || n == 0) { printf "demo: pay and the page disagree on %d of %d annotators\n", bad, n > "/dev/stderr"; exit 1 }
+          printf "   pay and the page agree on the action of all %d annotators paid\n", n }' \
+    "$out/pay.csv" "$out/report-actions.csv" || exit 1
 step "$P" report --assessment "$out/assessment.json" --contract "$out/contract.json" \
     --payments "$out/payments.csv" --out "$out/week.html" --format csv >"$out/week-data.csv"
 

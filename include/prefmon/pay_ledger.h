@@ -29,6 +29,7 @@
 #define PREFMON_PAY_LEDGER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "prefmon/export.h"
 #include "prefmon/history.h"
@@ -87,6 +88,81 @@ PM_API pm_status pm_pay_ledger_record(pm_history *h, const char *batch, const ch
                                       const pm_pay_row *rows, size_t count,
                                       const pm_pay_releases *rel, const char *upload_sha256,
                                       pm_error *err);
+
+/* ---- pay from the store's decisions --------------------------------------
+ *
+ * With a store, what pay follows comes from the store, not from the
+ * one-batch assessment file: each annotator's action and reason are those
+ * of their row of the batch paid (the decision over all their pairs across
+ * weeks, written by assess --history), and the pairs judged come from the
+ * store's pair outcomes in order (pm_history_annotator_pairs).
+ *
+ * Pairs are pooled for the bonus: walking the annotator's batches in pair
+ * order (those imported up to the batch paid), each batch's pairs join the
+ * pool; once the pool holds n pairs (the contract's n) the bonus of that
+ * batch is judged on the pool's first n pairs (first-n) and the pool is
+ * emptied (the rest of that batch's pairs are not carried over). So an
+ * annotator with n or more pairs in one batch is judged on that batch's
+ * first n, as without a store; one with fewer is paid base only and the
+ * bonus is pending (said in the reason; nothing is owed yet, so no ledger
+ * entry) until the batch in which their pairs reach n, which judges the
+ * first n of the pairs pooled since (the reason says "pairs judged: W01
+ * (2), W02 (1 of 4)"). The pool is recomputed from the store on every run
+ * with this run's n (the contract is fixed for the study before its
+ * batches): no state is kept besides the store's pairs. */
+
+/** Which of the store's pairs count: the planned duplicates of each
+ *  annotator (a plan manifest). A pair whose item is not among its
+ *  annotator's planned items is an accidental repeat and is skipped; an
+ *  annotator not listed has no planned pairs. */
+typedef struct pm_pay_planned {
+    const char *annotator;
+    const char *const *items; /* the planned duplicate items, any order */
+    size_t n;
+} pm_pay_planned;
+
+/**
+ * pm_pay_compute_ev for the batch paid with the store h, each row's
+ * pairs, consistent and evidence (action, reason, pair order) taken from
+ * the store (above; only in[i].annotator and paid_cents are used for the
+ * wage), then every row's reason says which batches' pairs were judged or
+ * that the bonus is pending; the rows' pairs and consistent stay in[i]'s
+ * (the assessment's of this batch), judged_pairs and judged_consistent
+ * are the pooled pairs judged. planned (may be NULL: every stored pair
+ * counts) lists the planned pairs of n_planned annotators. An annotator
+ * of in[] without a row of batch in the store is PM_EPARSE naming them
+ * ("the assessment is not of that batch"); a batch not in the store is
+ * PM_EPARSE. Only the first-n threshold rule pools pairs; under scaled the
+ * pool is this batch's pairs. Other errors as pm_pay_compute_ev and the
+ * store's.
+ */
+PM_API pm_status pm_pay_compute_history(pm_history *h, const char *batch,
+                                        const pm_contract_terms *t, const pm_pay_options *opt,
+                                        const pm_pay_input *in, size_t count,
+                                        const pm_pay_planned *planned, size_t n_planned,
+                                        pm_pay_row *out, pm_pay_summary *sum, pm_error *err);
+
+/** The planned pairs of a plan manifest (plan --manifest): an opaque
+ *  handle, pm_pay_plan_free. */
+typedef struct pm_pay_plan pm_pay_plan;
+
+/**
+ * Read the manifest at fp (name for messages) with pm_plan_read_manifest,
+ * every check of it included, over key-only pools of the manifest's own
+ * item keys (so the dataset the plan was made from is not needed); fp is
+ * read twice (a file, not a pipe: PM_EIO). Each annotator's planned
+ * duplicates are the items of their copy-2 rows (gold rows are shown once
+ * and never pair). Errors as pm_plan_read_manifest's; *out set only on
+ * success.
+ */
+PM_API pm_status pm_pay_plan_read(FILE *fp, const char *name, pm_pay_plan **out, pm_error *err);
+
+/** The annotators of the plan with their planned items, for
+ *  pm_pay_compute_history; valid while p lives. */
+PM_API const pm_pay_planned *pm_pay_plan_annotators(const pm_pay_plan *p, size_t *n);
+
+/** Free the plan; NULL is a no-op. */
+PM_API void pm_pay_plan_free(pm_pay_plan *p);
 
 PM_END_DECLS
 

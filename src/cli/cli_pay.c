@@ -19,17 +19,17 @@ static const char help[] =
     "usage: prefmon pay --assessment FILE --contract FILE --unit AMOUNT --currency CODE\n"
     "                   [--paid AMOUNT] [--strict-n] [--out FILE]\n"
     "                   [--upload prolific|mturk|toloka --upload-out FILE]\n"
-    "                   [--history URI --batch NAME [--release ANNOTATOR|all]] [options]\n\n"
+    "                   [--history URI --batch NAME [--release ANNOTATOR|all]\n"
+    "                   [--plan-manifest FILE]] [options]\n\n"
     "Each annotator's wage from their own outcome in the assessment (assess --out) under\n"
-    "the contract (contract --out; arXiv 2502.06387 §6-7): binary base + bonus if\n"
-    "consistent >= k, linear base + slope consistent/n. The contract is for n pairs: by\n"
-    "default (threshold rule first-n) an annotator is judged on their first n pairs in\n"
-    "order, and one with fewer than n gets no bonus on this evidence (base only). The rule\n"
-    "is printed on stderr before anything else. Pay follows each annotator's action\n"
-    "(pay, hold, review, block, from the assessment's decision and flags): only pay is\n"
-    "uploaded; review and block only with --pay-flagged; a hold never (the bonus is held).\n"
-    "Contract units times --unit, rounded once to cents (half away from zero); bonus =\n"
-    "wage - paid. A bonus <= 0 is listed and never uploaded.\n\n"
+    "the contract (contract --out; arXiv 2502.06387 §6-7). The contract is for n pairs: by\n"
+    "default (first-n) an annotator is judged on their first n pairs in order; with fewer,\n"
+    "no bonus on this evidence (base only; with --history the bonus is pending until their\n"
+    "pairs across batches reach n). The rule is printed on stderr first. Pay follows each\n"
+    "annotator's action (pay, hold, review, block: from the assessment, or with --history\n"
+    "the store's decision of the batch): only pay is uploaded; review and block only with\n"
+    "--pay-flagged; hold never. Units times --unit, rounded once to cents; bonus = wage -\n"
+    "paid; a bonus <= 0 is listed and never uploaded (doc/pay.md).\n\n"
     "options:\n"
     "  --assessment FILE         the assessment JSON that assess --out writes\n"
     "  --contract FILE           the contract JSON that contract --out writes\n"
@@ -54,6 +54,7 @@ static const char help[] =
     "                            postgresql://); a batch is paid once\n"
     "  --batch NAME              the batch paid (with --history)\n"
     "  --release ANNOTATOR|all   also pay bonuses held in earlier batches (with --history)\n"
+    "  --plan-manifest FILE      with --history: only planned pairs count (plan --manifest)\n"
     "  --out FILE                the payment CSV: annotator, pairs, consistent, wage, paid,\n"
     "                            bonus, reason, currency, unit (never partial)\n"
     "  --upload prolific|mturk|toloka  also write the platform's bonus file to --upload-out\n"
@@ -65,16 +66,14 @@ static const char help[] =
     "  --title TEXT              toloka: the public title (default \"Bonus\")\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
     "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, action,\n"
-    "upload, currency, unit, reason; amounts are exact decimals (strings in JSON). CSV\n"
-    "text cells a spreadsheet would run (= + - @ TAB CR or ' first) get a leading '.\n"
-    "Upload ids are checked, never rewritten (Prolific 24 hex digits, MTurk A[A-Z0-9]+,\n"
-    "Toloka 32 hex digits); anything else is refused (exit 1) naming the row and field.\n";
+    "upload, currency, unit, reason; amounts are exact decimals. Upload ids are checked,\n"
+    "never rewritten (Prolific 24 hex digits, MTurk A[A-Z0-9]+, Toloka 32 hex digits).\n";
 
 enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
 
 typedef struct opts {
     const char *assessment, *contract, *upload_out, *assignments, *reason, *title, *paid;
-    const char *history, *batch, *release, *paid_from;
+    const char *history, *batch, *release, *paid_from, *plan_manifest;
     pm_pay_options pay;
     int upload;
     int rule_given;    /* --threshold-rule */
@@ -160,6 +159,9 @@ static int opt(void *self, int code, const char *arg)
     case CLI_OPT_RELEASE:
         o->release = arg;
         return 0;
+    case CLI_OPT_PLAN_MANIFEST:
+        o->plan_manifest = arg;
+        return 0;
     }
     return CLI_NOT_MINE;
 }
@@ -194,6 +196,9 @@ static const char *combination_error(const opts *o)
         return "--history needs --batch NAME (the batch the ledger records as paid)";
     if (!o->history && o->batch)
         return "--batch: applies with --history URI only";
+    if (!o->history && o->plan_manifest)
+        return "--plan-manifest needs --history URI: the assessment file does not record which "
+               "item each pair is of, the store does";
     if (!o->history && o->release)
         return "--release needs --history URI (held bonuses are kept in its ledger)";
     if (o->strict && o->min_hourly != o->min_hourly)
@@ -300,6 +305,7 @@ typedef struct payrun {
     amap map;
     pm_history *store;
     pm_pay_releases released;
+    pm_pay_plan *plan;
     int rule_from_contract; /* the contract file states its threshold rule */
     pm_pay_options pay;     /* the options with the rule resolved */
     char rule[1024];        /* the payment rule, printed before the table */
@@ -315,6 +321,7 @@ static void payrun_free(payrun *p)
     amap_free(&p->map);
     pm_pay_releases_free(&p->released);
     pm_history_close(p->store);
+    pm_pay_plan_free(p->plan);
 }
 
 /* The threshold rule: --threshold-rule, else the contract's field, else
@@ -391,10 +398,31 @@ static int compute(const opts *o, payrun *p)
     p->rows = calloc(p->count + pend + 1, sizeof *p->rows);
     if (!p->rows)
         return CLI_EINTERNAL;
-    st = pm_pay_compute_ev(&p->contract.terms, &p->pay, p->in, p->ev, p->count, p->rows, &p->sum,
-                           &err);
+    const pm_pay_planned *planned = NULL;
+    size_t n_planned = 0;
+    if (o->plan_manifest) {
+        FILE *fp = fopen(o->plan_manifest, "rb");
+        if (!fp) {
+            cli_error("--plan-manifest: %s: %s", o->plan_manifest, strerror(errno));
+            return CLI_EIO;
+        }
+        st = pm_pay_plan_read(fp, o->plan_manifest, &p->plan, &err);
+        fclose(fp);
+        if (st != PM_OK)
+            return cli_fail("--plan-manifest", st, &err);
+        planned = pm_pay_plan_annotators(p->plan, &n_planned);
+    }
+    /* With a store, pay follows the store's decision of this batch (over
+     * all the annotator's pairs across weeks) and its pairs in order; the
+     * assessment file's one-batch action only without one. */
+    if (p->store)
+        st = pm_pay_compute_history(p->store, o->batch, &p->contract.terms, &p->pay, p->in,
+                                    p->count, planned, n_planned, p->rows, &p->sum, &err);
+    else
+        st = pm_pay_compute_ev(&p->contract.terms, &p->pay, p->in, p->ev, p->count, p->rows,
+                               &p->sum, &err);
     if (st != PM_OK)
-        return cli_fail(NULL, st, &err);
+        return cli_fail(p->store ? "--history" : NULL, st, &err);
     if (p->store) {
         st = pm_pay_ledger_release(p->store, p->pay.currency, o->release, p->rows, &p->count,
                                    p->assessed + pend, &p->released, &err);
@@ -621,6 +649,7 @@ int cli_pay(int argc, char **argv)
         {"batch", required_argument, NULL, CLI_OPT_BATCH},
         {"release", required_argument, NULL, CLI_OPT_RELEASE},
         {"paid-from", required_argument, NULL, CLI_OPT_PAID_FROM},
+        {"plan-manifest", required_argument, NULL, CLI_OPT_PLAN_MANIFEST},
         {NULL, 0, NULL, 0}};
     opts o;
     memset(&o, 0, sizeof o);

@@ -349,13 +349,227 @@ static void test_ledger_read_only(void **state)
     hbackend_done(&be);
 }
 
+/* ---- pay from the store's decisions (pm_pay_compute_history) ------------ */
+
+/* One annotator's part of a batch: action and pair outcomes, items i<k>. */
+typedef struct hpart {
+    const char *ann, *action, *bits;
+    int first_item;
+} hpart;
+
+static void import_batch(pm_history *h, const char *name, const hpart *p, size_t n)
+{
+    pm_error e = {0};
+    pm_history_batch b = {.name = name};
+    if (pm_history_begin_import(h, &b, 0, &e) != PM_OK)
+        fail_msg("begin %s: %s", name, e.text);
+    for (size_t i = 0; i < n; i++) {
+        long long np = (long long)strlen(p[i].bits), x = 0;
+        pm_history_pair pr[16];
+        char items[16][16];
+        for (long long j = 0; j < np; j++) {
+            x += p[i].bits[j] == '1';
+            snprintf(items[j], sizeof items[j], "i%lld", p[i].first_item + j);
+            pr[j] = (pm_history_pair){.item = items[j],
+                                      .agree = p[i].bits[j] == '1',
+                                      .q0 = 0.5,
+                                      .delta = 0.02,
+                                      .m0 = 0.9,
+                                      .m1 = 0.99};
+        }
+        pm_history_row r = {.annotator = p[i].ann,
+                            .labels = 2 * np,
+                            .pairs = np,
+                            .consistent = x,
+                            .duration_median = NAN,
+                            .action = p[i].action,
+                            .reason = "the store's reason"};
+        if (pm_history_put_row(h, &r, &e) != PM_OK ||
+            (np && pm_history_append_pairs(h, p[i].ann, pr, (size_t)np, &e) != PM_OK))
+            fail_msg("import %s: %s", name, e.text);
+    }
+    if (pm_history_commit(h, &e) != PM_OK)
+        fail_msg("commit %s: %s", name, e.text);
+}
+
+/* Contract n = 4, k = 3: base 1.00, +2.00 when 3 of the first 4 agree.
+ *   p: w1 "11" hold, w2 "101" pay, w3 "1111" pay
+ *   q: w1 "00001" block
+ *   r: w1 "1" review, w2 "" review, w3 "111" pay
+ * Every batch is imported before any is paid, so paying w1 must not see
+ * the later pairs. Expected by hand: p w1 pending (2 < 4 pairs), base 100;
+ * w2 judged on w1's 2 and w2's first 2, "1110": 3 >= 3, 300 uploaded;
+ * w3 the pool starts again, "1111", 300. q: "0000" < 3, 100, blocked.
+ * r: pending in w1 and w2 (1 pair), judged in w3 on "1"+"111": 300. */
+static void history_pay_run(int pg)
+{
+    hbackend be;
+    if (hbackend_fresh(&be, pg) != 0)
+        fail_msg("no store backend");
+    pm_history *h;
+    pm_error e = {0};
+    assert_int_equal(pm_history_open(be.uri, PM_HISTORY_CREATE, &h, &e), PM_OK);
+    const hpart w1[] = {
+        {"p", "hold", "11", 1}, {"q", "block", "00001", 100}, {"r", "review", "1", 200}};
+    const hpart w2[] = {{"p", "pay", "101", 3}, {"r", "review", "", 0}};
+    const hpart w3[] = {{"p", "pay", "1111", 6}, {"r", "pay", "111", 201}};
+    import_batch(h, "w1", w1, 3);
+    import_batch(h, "w2", w2, 2);
+    import_batch(h, "w3", w3, 2);
+    pm_contract_terms t = {PM_CONTRACT_BINARY, 4, 1.0, 0, 2.0, 3};
+    pm_pay_row rows[3];
+    pm_pay_summary sum;
+    /* The assessment's counts (deliberately not the store's) stay in the table. */
+    pm_pay_input in1[3] = {{"p", 7, 7, 0}, {"q", 5, 1, 0}, {"r", 1, 1, 0}};
+    assert_int_equal(pm_pay_compute_history(h, "w1", &t, &USD, in1, 3, NULL, 0, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[0].pairs, 7);
+    assert_int_equal(rows[0].judged_pairs, 2);
+    assert_int_equal(rows[0].partial, 1);
+    assert_int_equal(rows[0].wage_cents, 100);
+    assert_int_equal(rows[0].action, PM_ACTION_HOLD);
+    assert_non_null(strstr(rows[0].reason, "bonus pending: 2 pairs so far"));
+    assert_non_null(strstr(rows[0].reason, "the store's reason"));
+    assert_int_equal(rows[1].wage_cents, 100);
+    assert_int_equal(rows[1].judged_pairs, 4);
+    assert_int_equal(rows[1].judged_consistent, 0);
+    assert_int_equal(rows[1].action, PM_ACTION_BLOCK);
+    assert_int_equal(rows[2].action, PM_ACTION_REVIEW);
+    assert_int_equal(rows[2].wage_cents, 100);
+    assert_int_equal(sum.upload_total_cents, 0); /* hold, block, review: all withheld */
+
+    pm_pay_input in2[2] = {{"p", 3, 2, 0}, {"r", 0, 0, 0}};
+    assert_int_equal(pm_pay_compute_history(h, "w2", &t, &USD, in2, 2, NULL, 0, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[0].judged_pairs, 4);
+    assert_int_equal(rows[0].judged_consistent, 3);
+    assert_int_equal(rows[0].passed, 1);
+    assert_int_equal(rows[0].wage_cents, 300);
+    assert_int_equal(rows[0].upload_cents, 300);
+    assert_non_null(strstr(rows[0].reason, "pairs judged: w1 (2), w2 (2 of 3)"));
+    assert_int_equal(rows[1].partial, 1);
+    assert_non_null(strstr(rows[1].reason, "1 pairs so far"));
+
+    pm_pay_input in3[2] = {{"p", 4, 4, 0}, {"r", 3, 3, 0}};
+    assert_int_equal(pm_pay_compute_history(h, "w3", &t, &USD, in3, 2, NULL, 0, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[0].wage_cents, 300);
+    assert_non_null(strstr(rows[0].reason, "pairs judged: w3 (4)"));
+    assert_int_equal(rows[1].wage_cents, 300);
+    assert_int_equal(rows[1].upload_cents, 300);
+    assert_non_null(strstr(rows[1].reason, "pairs judged: w1 (1), w3 (3)"));
+
+    /* Planned pairs only: p's planned items i1, i3, i4, i6, i7 (i2, i5, i8,
+     * i9 are accidental repeats). w2: "1" + "10" = 3 < 4, pending; w3:
+     * + "11", first 4 "1011": 3 >= 3, 300. */
+    const char *const items[] = {"i7", "i1", "i4", "i3", "i6"};
+    pm_pay_planned plan = {"p", items, 5};
+    assert_int_equal(pm_pay_compute_history(h, "w2", &t, &USD, in2, 1, &plan, 1, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[0].partial, 1);
+    assert_int_equal(rows[0].judged_pairs, 3);
+    assert_int_equal(pm_pay_compute_history(h, "w3", &t, &USD, in3, 1, &plan, 1, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[0].judged_pairs, 4);
+    assert_int_equal(rows[0].judged_consistent, 3);
+    assert_int_equal(rows[0].wage_cents, 300);
+    assert_non_null(strstr(rows[0].reason, "pairs judged: w1 (1), w2 (2), w3 (1 of 2)"));
+    /* A plan that lists r not at all: r has no planned pairs, base only. */
+    assert_int_equal(pm_pay_compute_history(h, "w3", &t, &USD, in3, 2, &plan, 1, rows, &sum, &e),
+                     PM_OK);
+    assert_int_equal(rows[1].judged_pairs, 0);
+    assert_int_equal(rows[1].wage_cents, 100);
+
+    /* An assessment that is not of the batch: q has no row of w2. */
+    pm_pay_input bad[2] = {{"p", 3, 2, 0}, {"q", 5, 1, 0}};
+    assert_int_equal(pm_pay_compute_history(h, "w2", &t, &USD, bad, 2, NULL, 0, rows, &sum, &e),
+                     PM_EPARSE);
+    assert_non_null(strstr(e.text, "annotator 'q'"));
+    assert_non_null(strstr(e.text, "not of that batch"));
+    assert_int_equal(pm_pay_compute_history(h, "w9", &t, &USD, in2, 2, NULL, 0, rows, &sum, &e),
+                     PM_EPARSE);
+    assert_non_null(strstr(e.text, "no batch 'w9'"));
+    pm_history_close(h);
+    hbackend_done(&be);
+}
+
+static void test_history_pay_sqlite(void **state)
+{
+    (void)state;
+    history_pay_run(0);
+}
+
+static void test_history_pay_postgresql(void **state)
+{
+    (void)state;
+    history_pay_run(1);
+}
+
+/* The planned pairs of a manifest: each annotator's copy-2 items, counted
+ * here from the file's lines with plain string search (not the manifest
+ * reader): every planned item appears in a line with "copy":2 of its
+ * annotator. A truncated copy of the file is refused. */
+static void test_plan_read(void **state)
+{
+    (void)state;
+    const char *path = PM_SOURCE_DIR "/tests/cli/fixtures/pay/plan-manifest.jsonl";
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    pm_pay_plan *plan = NULL;
+    pm_error e = {0};
+    assert_int_equal(pm_pay_plan_read(fp, path, &plan, &e), PM_OK);
+    size_t n = 0;
+    const pm_pay_planned *v = pm_pay_plan_annotators(plan, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].annotator, "5f3a1c9e8b7d6a5f4e3d2c1b");
+    assert_string_equal(v[1].annotator, "6b0c1d2e3f405162738495a6");
+    rewind(fp);
+    char line[4096];
+    size_t copies[2] = {0, 0}, found[2] = {0, 0};
+    while (fgets(line, sizeof line, fp)) {
+        if (!strstr(line, "\"copy\":2"))
+            continue;
+        for (size_t a = 0; a < 2; a++) {
+            if (!strstr(line, v[a].annotator))
+                continue;
+            copies[a]++;
+            for (size_t j = 0; j < v[a].n; j++) {
+                char want[64];
+                snprintf(want, sizeof want, "\"item\":\"%s\"", v[a].items[j]);
+                found[a] += strstr(line, want) != NULL;
+            }
+        }
+    }
+    fclose(fp);
+    for (size_t a = 0; a < 2; a++) {
+        assert_int_equal(v[a].n, 20);
+        assert_int_equal(copies[a], 20);
+        assert_int_equal(found[a], 20);
+    }
+    pm_pay_plan_free(plan);
+    /* The first 30 lines only: the manifest reader's own refusal. */
+    FILE *in = fopen(path, "rb"), *cut = tmpfile();
+    assert_non_null(in);
+    assert_non_null(cut);
+    for (int i = 0; i < 30 && fgets(line, sizeof line, in); i++)
+        fputs(line, cut);
+    fclose(in);
+    rewind(cut);
+    assert_int_equal(pm_pay_plan_read(cut, "cut.jsonl", &plan, &e), PM_EPARSE);
+    assert_null(plan);
+    assert_non_null(strstr(e.text, "cut.jsonl"));
+    fclose(cut);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_n_brute),    cmocka_unit_test(test_fifteen_of_sixteen),
-        cmocka_unit_test(test_no_order_refused), cmocka_unit_test(test_follows_action),
-        cmocka_unit_test(test_ledger_sqlite),    cmocka_unit_test(test_ledger_postgresql),
-        cmocka_unit_test(test_ledger_read_only), cmocka_unit_test(test_read_paid),
+        cmocka_unit_test(test_first_n_brute),      cmocka_unit_test(test_fifteen_of_sixteen),
+        cmocka_unit_test(test_no_order_refused),   cmocka_unit_test(test_follows_action),
+        cmocka_unit_test(test_ledger_sqlite),      cmocka_unit_test(test_ledger_postgresql),
+        cmocka_unit_test(test_ledger_read_only),   cmocka_unit_test(test_read_paid),
+        cmocka_unit_test(test_history_pay_sqlite), cmocka_unit_test(test_history_pay_postgresql),
+        cmocka_unit_test(test_plan_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
