@@ -18,26 +18,6 @@
 /* At most this many small multiples of e-value trajectories. */
 #define SMALL_MULTIPLES 12
 
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-    __attribute__((format(printf, 3, 4)));
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(buf, size, f, ap);
-    va_end(ap);
-    return buf;
-}
-
-/* A number for a cell: "" when NaN (sorts last). */
-static const char *num(char *buf, size_t size, const char *f, double v)
-{
-    if (isnan(v))
-        return "";
-    snprintf(buf, size, f, v);
-    return buf;
-}
-
 /* The palette index of an action: block vermillion, review orange, hold
  * blue, pay green (the report's palette: 0 blue, 1 vermillion, 2 green, 4
  * orange). */
@@ -65,14 +45,14 @@ static const char *batch_name(const pm_history_report *r, size_t i)
 static pm_status actions_summary(pm_doc *doc, const pm_history_report *r, pm_error *err)
 {
     char t[768];
-    fmt(t, sizeof t,
-        "%zu annotators labelled in batch %s: block %ld, review %ld, hold %ld, pay %ld%s. "
-        "Block: the evidence says they do not work (or they agree less than chance). Review: "
-        "a flag a person must look at. Hold: the evidence does not decide yet; the bonus is "
-        "kept until it does. Pay: passed, nothing to review.",
-        r->nann, batch_name(r, r->batch), r->count[PM_ACTION_BLOCK], r->count[PM_ACTION_REVIEW],
-        r->count[PM_ACTION_HOLD], r->count[PM_ACTION_PAY],
-        r->drifting ? " (drift: see below)" : "");
+    pmx_fmt(t, sizeof t,
+            "%zu annotators labelled in batch %s: block %ld, review %ld, hold %ld, pay %ld%s. "
+            "Block: the evidence says they do not work (or they agree less than chance). Review: "
+            "a flag a person must look at. Hold: the evidence does not decide yet; the bonus is "
+            "kept until it does. Pay: passed, nothing to review.",
+            r->nann, batch_name(r, r->batch), r->count[PM_ACTION_BLOCK], r->count[PM_ACTION_REVIEW],
+            r->count[PM_ACTION_HOLD], r->count[PM_ACTION_PAY],
+            r->drifting ? " (drift: see below)" : "");
     return pm_doc_para(doc, t, err);
 }
 
@@ -87,13 +67,13 @@ static pm_status actions_table(pm_doc *doc, const pm_history_report *r, pm_error
                                        PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
                                        PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_TEXT};
     char cap[1024];
-    fmt(cap, sizeof cap,
-        "Batch %s, as assess --history stored it; sorted by action, then by evidence (ln e "
-        "fail for block, review, hold; ln e pass for pay; strongest first); click a header to "
-        "sort. pairs: this batch; all pairs, agree: every batch so far. ln e pass / fail: the "
-        "two sequential tests' log e-values (thresholds %.3f and %.3f, valid at every look); "
-        "eta low / high: the confidence sequence for effort at level %g.",
-        batch_name(r, r->batch), r->threshold_pass, r->threshold_fail, 1 - r->opt.cs_alpha);
+    pmx_fmt(cap, sizeof cap,
+            "Batch %s, as assess --history stored it; sorted by action, then by evidence (ln e "
+            "fail for block, review, hold; ln e pass for pay; strongest first); click a header to "
+            "sort. pairs: this batch; all pairs, agree: every batch so far. ln e pass / fail: the "
+            "two sequential tests' log e-values (thresholds %.3f and %.3f, valid at every look); "
+            "eta low / high: the confidence sequence for effort at level %g.",
+            batch_name(r, r->batch), r->threshold_pass, r->threshold_fail, 1 - r->opt.cs_alpha);
     pm_doc_table *t = pm_doc_table_new(doc, cap, 12, heads, kinds, 1, err);
     if (!t)
         return err && err->code ? err->code : PM_ENOMEM;
@@ -101,11 +81,11 @@ static pm_status actions_table(pm_doc *doc, const pm_history_report *r, pm_error
     for (size_t i = 0; i < r->nann && st == PM_OK; i++) {
         const pm_history_report_ann *a = &r->ann[i];
         char c[12][48], action[48];
-        fmt(action, sizeof action, "%s%s", pm_action_name(a->action),
-            a->action_stored ? "" : " (replay)");
-        fmt(c[4], 48, "%ld", a->batch_pairs);
-        fmt(c[5], 48, "%ld", a->result.pairs);
-        fmt(c[6], 48, "%ld", a->result.consistent);
+        pmx_fmt(action, sizeof action, "%s%s", pm_action_name(a->action),
+                a->action_stored ? "" : " (replay)");
+        pmx_fmt(c[4], 48, "%ld", a->batch_pairs);
+        pmx_fmt(c[5], 48, "%ld", a->result.pairs);
+        pmx_fmt(c[6], 48, "%ld", a->result.consistent);
         const char *cells[12] = {a->annotator,
                                  action,
                                  a->decision[0] ? a->decision : "-",
@@ -113,10 +93,10 @@ static pm_status actions_table(pm_doc *doc, const pm_history_report *r, pm_error
                                  c[4],
                                  c[5],
                                  c[6],
-                                 num(c[7], 48, "%.2f", a->result.seq.log_e_pass),
-                                 num(c[8], 48, "%.2f", a->result.seq.log_e_fail),
-                                 num(c[9], 48, "%.3f", a->result.eta_low),
-                                 num(c[10], 48, "%.3f", a->result.eta_high),
+                                 pmx_cell(c[7], 48, "%.2f", a->result.seq.log_e_pass),
+                                 pmx_cell(c[8], 48, "%.2f", a->result.seq.log_e_fail),
+                                 pmx_cell(c[9], 48, "%.3f", a->result.eta_low),
+                                 pmx_cell(c[10], 48, "%.3f", a->result.eta_high),
                                  a->reason};
         st = pm_doc_table_row(t, cells, err);
     }
@@ -131,16 +111,16 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
                              const pm_history_report_ann *a, pm_error *err)
 {
     char title[160], cap[768];
-    fmt(title, sizeof title, "%.60s: %s", a->annotator, pm_action_name(a->action));
-    fmt(cap, sizeof cap,
-        "ln e pass (evidence against shirking, m <= m(eta0)) and ln e fail (evidence against "
-        "diligence, m >= m(eta1)) over all of %.60s's pairs up to the end of each batch, from "
-        "the stored pairs with the m0, m1 each was tested with; the dashed lines are the "
-        "thresholds ln(1/alpha) = %.3f (pass) and %.3f (fail). %ld pairs, %ld agree; reason: "
-        "%.200s%s",
-        a->annotator, r->threshold_pass, r->threshold_fail, a->result.pairs, a->result.consistent,
-        a->reason,
-        a->drift_batch ? " (drift: the test was reopened and counts again from there)" : "");
+    pmx_fmt(title, sizeof title, "%.60s: %s", a->annotator, pm_action_name(a->action));
+    pmx_fmt(cap, sizeof cap,
+            "ln e pass (evidence against shirking, m <= m(eta0)) and ln e fail (evidence against "
+            "diligence, m >= m(eta1)) over all of %.60s's pairs up to the end of each batch, from "
+            "the stored pairs with the m0, m1 each was tested with; the dashed lines are the "
+            "thresholds ln(1/alpha) = %.3f (pass) and %.3f (fail). %ld pairs, %ld agree; reason: "
+            "%.200s%s",
+            a->annotator, r->threshold_pass, r->threshold_fail, a->result.pairs,
+            a->result.consistent, a->reason,
+            a->drift_batch ? " (drift: the test was reopened and counts again from there)" : "");
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = title;
@@ -159,12 +139,12 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
     for (size_t k = 0; k < a->npoints && st == PM_OK; k++) {
         const pm_history_point *q = &a->points[k];
         char lab[160];
-        fmt(lab, sizeof lab, "%.40s, %.30s: %ld of %ld agree, ln e pass %.2f, %s", a->annotator,
-            batch_name(r, q->batch), q->consistent, q->pairs, q->log_e_pass,
-            pm_seq_verdict_name(q->verdict));
+        pmx_fmt(lab, sizeof lab, "%.40s, %.30s: %ld of %ld agree, ln e pass %.2f, %s", a->annotator,
+                batch_name(r, q->batch), q->consistent, q->pairs, q->log_e_pass,
+                pm_seq_verdict_name(q->verdict));
         pmx_points_add(&bp, (double)(q->batch + 1), q->log_e_pass, 0, 0, lab);
-        fmt(lab, sizeof lab, "%.40s, %.30s: ln e fail %.2f%s", a->annotator,
-            batch_name(r, q->batch), q->log_e_fail, q->drift ? ", drift" : "");
+        pmx_fmt(lab, sizeof lab, "%.40s, %.30s: ln e fail %.2f%s", a->annotator,
+                batch_name(r, q->batch), q->log_e_fail, q->drift ? ", drift" : "");
         pmx_points_add(&bf, (double)(q->batch + 1), q->log_e_fail, 0, 0, lab);
     }
     if (st == PM_OK)
@@ -187,13 +167,13 @@ static pm_status evalue_plot(pm_doc *doc, const pm_history_report *r,
 static pm_status interval_plot(pm_doc *doc, const pm_history_report *r, pm_error *err)
 {
     char cap[768];
-    fmt(cap, sizeof cap,
-        "The anytime-valid confidence sequence for effort eta of each annotator of batch %s "
-        "(level %g, the running intersection over batch ends, eta = (m - q0)/(1 - delta - q0) "
-        "with the annotator's q0), in the table's order, coloured by action; hover for the "
-        "numbers. Annotators agreeing less than chance, or with one label for everything, have "
-        "no interval and are not drawn.",
-        batch_name(r, r->batch), 1 - r->opt.cs_alpha);
+    pmx_fmt(cap, sizeof cap,
+            "The anytime-valid confidence sequence for effort eta of each annotator of batch %s "
+            "(level %g, the running intersection over batch ends, eta = (m - q0)/(1 - delta - q0) "
+            "with the annotator's q0), in the table's order, coloured by action; hover for the "
+            "numbers. Annotators agreeing less than chance, or with one label for everything, have "
+            "no interval and are not drawn.",
+            batch_name(r, r->batch), 1 - r->opt.cs_alpha);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Effort interval this week";
@@ -218,8 +198,8 @@ static pm_status interval_plot(pm_doc *doc, const pm_history_report *r, pm_error
             if (a->action != order[k] || isnan(a->result.eta_low))
                 continue;
             char lab[160];
-            fmt(lab, sizeof lab, "%.60s: eta [%.3f, %.3f], %ld of %ld agree", a->annotator,
-                a->result.eta_low, a->result.eta_high, a->result.consistent, a->result.pairs);
+            pmx_fmt(lab, sizeof lab, "%.60s: eta [%.3f, %.3f], %ld of %ld agree", a->annotator,
+                    a->result.eta_low, a->result.eta_high, a->result.consistent, a->result.pairs);
             pmx_points_add(&b, (double)(i + 1), (a->result.eta_low + a->result.eta_high) / 2,
                            a->result.eta_low, a->result.eta_high, lab);
         }
@@ -258,18 +238,18 @@ static pm_status trajectory_table(pm_doc *doc, const pm_history_report *r, pm_er
         for (size_t k = 0; k < a->npoints && st == PM_OK; k++) {
             const pm_history_point *q = &a->points[k];
             char c[11][48];
-            fmt(c[2], 48, "%ld", q->batch_pairs);
-            fmt(c[3], 48, "%ld", q->pairs);
-            fmt(c[4], 48, "%ld", q->consistent);
+            pmx_fmt(c[2], 48, "%ld", q->batch_pairs);
+            pmx_fmt(c[3], 48, "%ld", q->pairs);
+            pmx_fmt(c[4], 48, "%ld", q->consistent);
             const char *cells[11] = {a->annotator,
                                      batch_name(r, q->batch),
                                      c[2],
                                      c[3],
                                      c[4],
-                                     num(c[5], 48, "%.2f", q->log_e_pass),
-                                     num(c[6], 48, "%.2f", q->log_e_fail),
-                                     num(c[7], 48, "%.3f", q->eta_low),
-                                     num(c[8], 48, "%.3f", q->eta_high),
+                                     pmx_cell(c[5], 48, "%.2f", q->log_e_pass),
+                                     pmx_cell(c[6], 48, "%.2f", q->log_e_fail),
+                                     pmx_cell(c[7], 48, "%.3f", q->eta_low),
+                                     pmx_cell(c[8], 48, "%.3f", q->eta_high),
                                      pm_seq_verdict_name(q->verdict),
                                      q->drift ? "drift" : ""};
             st = pm_doc_table_row(t, cells, err);
@@ -300,14 +280,14 @@ static pm_status trajectories(pm_doc *doc, const pm_history_report *r, pm_error 
         show = SMALL_MULTIPLES;
     char t[512];
     if (pool == 0)
-        fmt(t, sizeof t,
-            "Nobody in this batch has repeated items yet: there is no evidence to plot.");
+        pmx_fmt(t, sizeof t,
+                "Nobody in this batch has repeated items yet: there is no evidence to plot.");
     else
-        fmt(t, sizeof t,
-            "Each plot is one annotator's two e-values at the end of every batch they labelled "
-            "in: %zu of the %zu with pairs %s, in the table's order (every annotator's numbers "
-            "are in the table below).",
-            show, pool, matter ? "to block, review or hold" : "(all of them paid)");
+        pmx_fmt(t, sizeof t,
+                "Each plot is one annotator's two e-values at the end of every batch they labelled "
+                "in: %zu of the %zu with pairs %s, in the table's order (every annotator's numbers "
+                "are in the table below).",
+                show, pool, matter ? "to block, review or hold" : "(all of them paid)");
     if ((st = pm_doc_para(doc, t, err)))
         return st;
     for (size_t i = 0, shown = 0; i < r->nann && shown < show && st == PM_OK; i++) {
@@ -332,15 +312,15 @@ static pm_status drift(pm_doc *doc, const pm_history_report *r, pm_error *err)
     if (st)
         return st;
     char t[768];
-    fmt(t, sizeof t,
-        "After a pass, a Bernoulli CUSUM (integer scores, exact run lengths) watches each "
-        "annotator's later pairs for a fall from m(eta1) to m(eta0); its alarm level is set "
-        "for %g false alarms per working annotator per year of %g batches (over a pool of N "
-        "annotators, about %g N a year). An alarm flags drift from the batch where the run "
-        "began and reopens the decision, which spends alpha again. %ld of this week's %zu "
-        "annotators %s.",
-        r->opt.drift_rate, r->opt.batches_per_year, r->opt.drift_rate, r->drifting, r->nann,
-        r->drifting == 1 ? "drifts" : "drift");
+    pmx_fmt(t, sizeof t,
+            "After a pass, a Bernoulli CUSUM (integer scores, exact run lengths) watches each "
+            "annotator's later pairs for a fall from m(eta1) to m(eta0); its alarm level is set "
+            "for %g false alarms per working annotator per year of %g batches (over a pool of N "
+            "annotators, about %g N a year). An alarm flags drift from the batch where the run "
+            "began and reopens the decision, which spends alpha again. %ld of this week's %zu "
+            "annotators %s.",
+            r->opt.drift_rate, r->opt.batches_per_year, r->opt.drift_rate, r->drifting, r->nann,
+            r->drifting == 1 ? "drifts" : "drift");
     if ((st = pm_doc_para(doc, t, err)) || r->drifting == 0)
         return st;
     static const char *const heads[] = {"annotator", "action",    "began in", "at pair",
@@ -361,15 +341,15 @@ static pm_status drift(pm_doc *doc, const pm_history_report *r, pm_error *err)
         if (!a->result.drift)
             continue;
         char c[8][48];
-        fmt(c[3], 48, "%ld", a->result.drift_pair);
-        fmt(c[4], 48, "%ld", a->result.drift_h);
-        fmt(c[6], 48, "%ld", a->result.seq.reopened);
+        pmx_fmt(c[3], 48, "%ld", a->result.drift_pair);
+        pmx_fmt(c[4], 48, "%ld", a->result.drift_h);
+        pmx_fmt(c[6], 48, "%ld", a->result.seq.reopened);
         const char *cells[8] = {a->annotator,
                                 pm_action_name(a->action),
                                 a->drift_batch ? a->drift_batch : "-",
                                 c[3],
                                 c[4],
-                                num(c[5], 48, "%.0f", a->result.drift_arl),
+                                pmx_cell(c[5], 48, "%.0f", a->result.drift_arl),
                                 c[6],
                                 pm_seq_verdict_name(a->result.verdict)};
         st = pm_doc_table_row(tb, cells, err);
@@ -408,8 +388,8 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
         pm_money_format(w->paid_cents, c[2], 48);
         pm_money_format(w->held_cents, c[3], 48);
         pm_money_format(w->released_cents, c[4], 48);
-        fmt(c[5], 48, "%ld", w->annotators_paid);
-        fmt(c[6], 48, "%ld", w->annotators_held);
+        pmx_fmt(c[5], 48, "%ld", w->annotators_paid);
+        pmx_fmt(c[6], 48, "%ld", w->annotators_held);
         const char *cells[7] = {w->batch, w->currency, c[2], c[3], c[4], c[5], c[6]};
         st = pm_doc_table_row(t, cells, err);
     }
@@ -418,11 +398,11 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
     /* paid per week as bars, in the first currency of the ledger */
     const char *cur = r->pay[0].currency;
     char title[96], cap[512];
-    fmt(title, sizeof title, "Paid per week (%.20s)", cur);
-    fmt(cap, sizeof cap,
-        "Money paid (bars) per ledger batch in %.20s, in the order the ledger first recorded "
-        "each batch; held amounts are in the table. Other currencies are in the table only.",
-        cur);
+    pmx_fmt(title, sizeof title, "Paid per week (%.20s)", cur);
+    pmx_fmt(cap, sizeof cap,
+            "Money paid (bars) per ledger batch in %.20s, in the order the ledger first recorded "
+            "each batch; held amounts are in the table. Other currencies are in the table only.",
+            cur);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = title;
@@ -444,7 +424,7 @@ static pm_status pay(pm_doc *doc, const pm_history_report *r, pm_error *err)
             continue;
         char money[48], lab[160];
         pm_money_format(r->pay[i].paid_cents, money, sizeof money);
-        fmt(lab, sizeof lab, "%.60s: paid %s %.20s", r->pay[i].batch, money, cur);
+        pmx_fmt(lab, sizeof lab, "%.60s: paid %s %.20s", r->pay[i].batch, money, cur);
         x2[b.n] = (double)b.n + 1.8;
         pmx_points_add(&b, (double)b.n + 1.2, (double)r->pay[i].paid_cents / 100.0, 0, 0, lab);
     }
@@ -472,19 +452,19 @@ static pm_status settings(pm_doc *doc, const pm_history_report *r, pm_error *err
     char v[6][512];
     const char *names[6] = {"store",       "batches",         "tests", "confidence sequence",
                             "drift chart", "batch parameters"};
-    fmt(v[0], sizeof v[0], "%.300s (%s)", r->store, r->backend);
-    fmt(v[1], sizeof v[1], "%zu up to %.60s (first %.60s, imported %.30s)", r->nbatches,
-        batch_name(r, r->batch), batch_name(r, 0), r->batches[r->batch].imported_at);
-    fmt(v[2], sizeof v[2],
-        "two one-sided sequential likelihood-ratio tests, eta0 %g against eta1 %g, alpha_pass "
-        "%g, alpha_fail %g (Ville's inequality: valid however many weeks are looked at); m0, "
-        "m1 as stored with each pair",
-        r->opt.eta0, r->opt.eta1, r->opt.alpha_pass, r->opt.alpha_fail);
-    fmt(v[3], sizeof v[3], "beta-binomial mixture, level %g, intersected at each batch's end",
-        1 - r->opt.cs_alpha);
-    fmt(v[4], sizeof v[4], "%g false alarms per annotator per year of %g batches",
-        r->opt.drift_rate, r->opt.batches_per_year);
-    fmt(v[5], sizeof v[5], "%.500s", r->parameters);
+    pmx_fmt(v[0], sizeof v[0], "%.300s (%s)", r->store, r->backend);
+    pmx_fmt(v[1], sizeof v[1], "%zu up to %.60s (first %.60s, imported %.30s)", r->nbatches,
+            batch_name(r, r->batch), batch_name(r, 0), r->batches[r->batch].imported_at);
+    pmx_fmt(v[2], sizeof v[2],
+            "two one-sided sequential likelihood-ratio tests, eta0 %g against eta1 %g, alpha_pass "
+            "%g, alpha_fail %g (Ville's inequality: valid however many weeks are looked at); m0, "
+            "m1 as stored with each pair",
+            r->opt.eta0, r->opt.eta1, r->opt.alpha_pass, r->opt.alpha_fail);
+    pmx_fmt(v[3], sizeof v[3], "beta-binomial mixture, level %g, intersected at each batch's end",
+            1 - r->opt.cs_alpha);
+    pmx_fmt(v[4], sizeof v[4], "%g false alarms per annotator per year of %g batches",
+            r->opt.drift_rate, r->opt.batches_per_year);
+    pmx_fmt(v[5], sizeof v[5], "%.500s", r->parameters);
     const char *vals[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     return pm_doc_keyvals(doc, names, vals, 6, err);
 }
@@ -492,8 +472,9 @@ static pm_status settings(pm_doc *doc, const pm_history_report *r, pm_error *err
 static pm_status build(pm_doc *doc, const pm_history_report *r, pm_error *err)
 {
     char sub[768];
-    fmt(sub, sizeof sub, "prefmon %s, batch %.60s of the history store %.300s (%s, %zu batches)",
-        PM_VERSION_STRING, batch_name(r, r->batch), r->store, r->backend, r->nbatches);
+    pmx_fmt(sub, sizeof sub,
+            "prefmon %s, batch %.60s of the history store %.300s (%s, %zu batches)",
+            PM_VERSION_STRING, batch_name(r, r->batch), r->store, r->backend, r->nbatches);
     pm_status st = pm_doc_subtitle(doc, sub, err);
     if (!st)
         st = pm_doc_section(doc, "actions", "This week's actions", err);
@@ -522,7 +503,7 @@ pm_status pm_page_history(const pm_history_report *r, pm_doc **out, pm_error *er
                             "pm_page_history: no report (build it with "
                             "pm_history_report_build)");
     char title[160];
-    fmt(title, sizeof title, "prefmon weekly page: %.60s", batch_name(r, r->batch));
+    pmx_fmt(title, sizeof title, "prefmon weekly page: %.60s", batch_name(r, r->batch));
     pm_doc *doc = pm_doc_new(title, err);
     if (!doc)
         return err && err->code ? err->code : PM_ENOMEM;

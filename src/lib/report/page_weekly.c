@@ -14,32 +14,11 @@
 #include "prefmon/version.h"
 #include "prefmon/weekly.h"
 
-/* printf into a fixed buffer; the report's texts are short. */
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-    __attribute__((format(printf, 3, 4)));
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(buf, size, f, ap);
-    va_end(ap);
-    return buf;
-}
-
-/* A number for a table cell: "" when NaN (sorts last). */
-static const char *cell(char *buf, size_t size, const char *f, double v)
-{
-    if (isnan(v))
-        return "";
-    snprintf(buf, size, f, v);
-    return buf;
-}
-
 static const char *q0_mode(const pm_report_data *d, char *buf, size_t size)
 {
     if (isnan(d->aopt->q0))
         return "per annotator (sum of squared label shares)";
-    return fmt(buf, size, "%g for everyone", d->aopt->q0);
+    return pmx_fmt(buf, size, "%g for everyone", d->aopt->q0);
 }
 
 /* ---- summary and annotator table ------------------------------------------ */
@@ -60,25 +39,25 @@ static pm_status summary(pm_doc *doc, const pm_report_data *d, pm_error *err)
                            "test",
                            "interval level",
                            "assessment file"};
-    fmt(v[0], sizeof v[0], "%ld", s->annotators);
-    fmt(v[1], sizeof v[1], "%zu", d->nann);
-    fmt(v[2], sizeof v[2], "%zu", d->ngold);
-    fmt(v[3], sizeof v[3], "pass %ld, fail %ld, too-few %ld, no-pairs %ld",
-        s->decisions[PM_DECISION_PASS], s->decisions[PM_DECISION_FAIL],
-        s->decisions[PM_DECISION_TOO_FEW], s->decisions[PM_DECISION_NO_PAIRS]);
+    pmx_fmt(v[0], sizeof v[0], "%ld", s->annotators);
+    pmx_fmt(v[1], sizeof v[1], "%zu", d->nann);
+    pmx_fmt(v[2], sizeof v[2], "%zu", d->ngold);
+    pmx_fmt(v[3], sizeof v[3], "pass %ld, fail %ld, too-few %ld, no-pairs %ld",
+            s->decisions[PM_DECISION_PASS], s->decisions[PM_DECISION_FAIL],
+            s->decisions[PM_DECISION_TOO_FEW], s->decisions[PM_DECISION_NO_PAIRS]);
     size_t used = 0;
     v[4][0] = '\0';
     for (int i = 0; i < PM_FLAG_COUNT; i++)
         used += (size_t)snprintf(v[4] + used, used < sizeof v[4] ? sizeof v[4] - used : 0,
                                  "%s%s %ld", i ? ", " : "", pm_flag_name(i), s->flags[i]);
-    fmt(v[5], sizeof v[5], "%ld read, %ld skipped", s->rows, s->rows_skipped);
-    fmt(v[6], sizeof v[6], "%ld", s->pairs);
-    fmt(v[7], sizeof v[7], "%g (%s)", s->delta, s->delta_estimated ? "estimated" : "given");
-    fmt(v[8], sizeof v[8], "%s", q0_mode(d, q, sizeof q));
-    fmt(v[9], sizeof v[9], "likelihood ratio, eta0 %g vs eta1 %g, max error sum %g", d->aopt->eta0,
-        d->aopt->eta1, d->aopt->max_error);
-    fmt(v[10], sizeof v[10], "%g (Clopper-Pearson, exact)", d->aopt->level);
-    fmt(v[11], sizeof v[11], "%.90s", d->assess_path);
+    pmx_fmt(v[5], sizeof v[5], "%ld read, %ld skipped", s->rows, s->rows_skipped);
+    pmx_fmt(v[6], sizeof v[6], "%ld", s->pairs);
+    pmx_fmt(v[7], sizeof v[7], "%g (%s)", s->delta, s->delta_estimated ? "estimated" : "given");
+    pmx_fmt(v[8], sizeof v[8], "%s", q0_mode(d, q, sizeof q));
+    pmx_fmt(v[9], sizeof v[9], "likelihood ratio, eta0 %g vs eta1 %g, max error sum %g",
+            d->aopt->eta0, d->aopt->eta1, d->aopt->max_error);
+    pmx_fmt(v[10], sizeof v[10], "%g (Clopper-Pearson, exact)", d->aopt->level);
+    pmx_fmt(v[11], sizeof v[11], "%.90s", d->assess_path);
     const char *vals[12];
     for (int i = 0; i < 12; i++)
         vals[i] = v[i];
@@ -100,36 +79,36 @@ static pm_status annotator_table(pm_doc *doc, const pm_report_data *d, pm_error 
     pm_status st = pm_doc_section(doc, "annotators", "Annotators", err);
     if (st)
         return st;
-    fmt(cap, sizeof cap,
-        "Every annotator of the assessment (%zu), most duplicate pairs first; click a column "
-        "header to sort by it. "
-        "eta_hat and its interval (level %g) map consistency to effort, "
-        "m = q0 + eta(1 - delta - q0) with delta %g; p-value P(X >= consistent | eta0 = %g).",
-        d->nrows, d->aopt->level, d->sum->delta, d->aopt->eta0);
+    pmx_fmt(cap, sizeof cap,
+            "Every annotator of the assessment (%zu), most duplicate pairs first; click a column "
+            "header to sort by it. "
+            "eta_hat and its interval (level %g) map consistency to effort, "
+            "m = q0 + eta(1 - delta - q0) with delta %g; p-value P(X >= consistent | eta0 = %g).",
+            d->nrows, d->aopt->level, d->sum->delta, d->aopt->eta0);
     pm_doc_table *t = pm_doc_table_new(doc, cap, 15, heads, kinds, 1, err);
     if (!t)
         return err ? err->code : PM_ENOMEM;
     for (size_t j = 0; j < d->nrows && st == PM_OK; j++) {
         const pm_assess_row *r = d->order[j];
         char c[15][48];
-        fmt(c[1], 48, "%ld", r->labels);
-        fmt(c[2], 48, "%ld", r->dup_pairs);
-        fmt(c[3], 48, "%ld", r->consistent);
-        fmt(c[11], 48, "%ld", r->gold_n);
+        pmx_fmt(c[1], 48, "%ld", r->labels);
+        pmx_fmt(c[2], 48, "%ld", r->dup_pairs);
+        pmx_fmt(c[3], 48, "%ld", r->consistent);
+        pmx_fmt(c[11], 48, "%ld", r->gold_n);
         const char *cells[15] = {r->annotator,
                                  c[1],
                                  c[2],
                                  c[3],
-                                 cell(c[4], 48, "%.3f", r->consistency),
-                                 cell(c[5], 48, "%.3f", r->q0),
-                                 cell(c[6], 48, "%.3f", r->eta_hat),
-                                 cell(c[7], 48, "%.3f", r->ci_low),
-                                 cell(c[8], 48, "%.3f", r->ci_high),
-                                 cell(c[9], 48, "%.3g", r->p_value),
+                                 pmx_cell(c[4], 48, "%.3f", r->consistency),
+                                 pmx_cell(c[5], 48, "%.3f", r->q0),
+                                 pmx_cell(c[6], 48, "%.3f", r->eta_hat),
+                                 pmx_cell(c[7], 48, "%.3f", r->ci_low),
+                                 pmx_cell(c[8], 48, "%.3f", r->ci_high),
+                                 pmx_cell(c[9], 48, "%.3g", r->p_value),
                                  pm_decision_name(r->decision),
                                  c[11],
-                                 cell(c[12], 48, "%.3f", r->gold_rate),
-                                 cell(c[13], 48, "%.1f", r->median_duration),
+                                 pmx_cell(c[12], 48, "%.3f", r->gold_rate),
+                                 pmx_cell(c[13], 48, "%.1f", r->median_duration),
                                  d->flags[j]};
         st = pm_doc_table_row(t, cells, err);
     }
@@ -145,18 +124,19 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
     static const pm_decision order[3] = {PM_DECISION_PASS, PM_DECISION_FAIL, PM_DECISION_TOO_FEW};
     static const int colour[3] = {2, 1, 0};
     char cap[1024], q[96];
-    fmt(cap, sizeof cap,
-        "Consistency = consistent / pairs of the %zu annotators with duplicate pairs (of %zu; "
-        "the others labelled no item twice), ranked by consistency (hover a point for the "
-        "annotator), with the exact "
-        "Clopper-Pearson interval at level %g. q0: chance agreement, %s. Threshold: k/n of "
-        "the likelihood-ratio test of eta0 = %g against eta1 = %g for the annotator's own n "
-        "(m = q0 + eta(1 - delta - q0), delta = %g); pass needs consistency >= threshold and "
-        "a test error sum <= %g%s. Source: %.200s.",
-        d->nann, d->nrows, d->aopt->level, q0_mode(d, q, sizeof q), d->aopt->eta0, d->aopt->eta1,
-        d->sum->delta, d->aopt->max_error,
-        d->nno_threshold ? "; annotators flagged one-label have no test and no threshold mark" : "",
-        d->assess_path);
+    pmx_fmt(cap, sizeof cap,
+            "Consistency = consistent / pairs of the %zu annotators with duplicate pairs (of %zu; "
+            "the others labelled no item twice), ranked by consistency (hover a point for the "
+            "annotator), with the exact "
+            "Clopper-Pearson interval at level %g. q0: chance agreement, %s. Threshold: k/n of "
+            "the likelihood-ratio test of eta0 = %g against eta1 = %g for the annotator's own n "
+            "(m = q0 + eta(1 - delta - q0), delta = %g); pass needs consistency >= threshold and "
+            "a test error sum <= %g%s. Source: %.200s.",
+            d->nann, d->nrows, d->aopt->level, q0_mode(d, q, sizeof q), d->aopt->eta0,
+            d->aopt->eta1, d->sum->delta, d->aopt->max_error,
+            d->nno_threshold ? "; annotators flagged one-label have no test and no threshold mark"
+                             : "",
+            d->assess_path);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Consistency per annotator";
@@ -177,10 +157,10 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
     for (size_t i = 0; i < d->nann && st == PM_OK; i++) {
         const pm_report_ann *a = &d->ann[i];
         char lab[160];
-        fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
+        pmx_fmt(lab, sizeof lab, "%.60s: q0 %.3f", a->row->annotator, a->row->q0);
         pmx_points_add(&bq, (double)(i + 1), a->row->q0, 0, 0, lab);
-        fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
-            a->row->dup_pairs);
+        pmx_fmt(lab, sizeof lab, "%.60s: threshold %ld of %ld", a->row->annotator, a->k,
+                a->row->dup_pairs);
         pmx_points_add(&bt, (double)(i + 1), a->threshold, 0, 0, lab);
     }
     if (st == PM_OK)
@@ -194,13 +174,14 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
             if (a->row->decision != order[k])
                 continue;
             char lab[160];
-            fmt(lab, sizeof lab, "%.60s: %ld of %ld agree, %.3f [%.3f, %.3f], %s",
-                a->row->annotator, a->row->consistent, a->row->dup_pairs, a->row->consistency,
-                a->lo, a->hi, pm_decision_name(a->row->decision));
+            pmx_fmt(lab, sizeof lab, "%.60s: %ld of %ld agree, %.3f [%.3f, %.3f], %s",
+                    a->row->annotator, a->row->consistent, a->row->dup_pairs, a->row->consistency,
+                    a->lo, a->hi, pm_decision_name(a->row->decision));
             pmx_points_add(&b, (double)(i + 1), a->row->consistency, a->lo, a->hi, lab);
         }
         char name[64];
-        fmt(name, sizeof name, "%s (interval at %g)", pm_decision_name(order[k]), d->aopt->level);
+        pmx_fmt(name, sizeof name, "%s (interval at %g)", pm_decision_name(order[k]),
+                d->aopt->level);
         if (b.n)
             st = pmx_points_plot(p, name, PM_MARK_POINTS, colour[k], &b, 1, err);
     }
@@ -215,12 +196,12 @@ static pm_status consistency_plot(pm_doc *doc, const pm_report_data *d, pm_error
 static pm_status gold_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char cap[1024];
-    fmt(cap, sizeof cap,
-        "Each point is an annotator with both duplicate pairs and gold labels: %zu of the %zu "
-        "with pairs; %zu with pairs lack gold and are not drawn; %zu with gold but no pairs "
-        "have no consistency. Gold agreement = labels equal to the gold label / labels on gold "
-        "items; hover a point for its counts (intervals in the plot above). Source: %.200s.",
-        d->ngold, d->nann, d->nann - d->ngold, d->gold_no_pairs, d->assess_path);
+    pmx_fmt(cap, sizeof cap,
+            "Each point is an annotator with both duplicate pairs and gold labels: %zu of the %zu "
+            "with pairs; %zu with pairs lack gold and are not drawn; %zu with gold but no pairs "
+            "have no consistency. Gold agreement = labels equal to the gold label / labels on gold "
+            "items; hover a point for its counts (intervals in the plot above). Source: %.200s.",
+            d->ngold, d->nann, d->nann - d->ngold, d->gold_no_pairs, d->assess_path);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Consistency against gold agreement";
@@ -239,8 +220,8 @@ static pm_status gold_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
         if (r->gold_n < 1)
             continue;
         char lab[160];
-        fmt(lab, sizeof lab, "%.60s: gold %ld of %ld, consistency %ld of %ld", r->annotator,
-            r->gold_agree, r->gold_n, r->consistent, r->dup_pairs);
+        pmx_fmt(lab, sizeof lab, "%.60s: gold %ld of %ld, consistency %ld of %ld", r->annotator,
+                r->gold_agree, r->gold_n, r->consistent, r->dup_pairs);
         pmx_points_add(&b, r->gold_rate, r->consistency, d->ann[i].lo, d->ann[i].hi, lab);
     }
     pm_status st = pmx_points_plot(p, "annotator", PM_MARK_POINTS, 0, &b, 0, err);
@@ -273,23 +254,24 @@ static pm_status contract_terms(pm_doc *doc, const pm_report_data *d, pm_error *
     char v[10][320];
     const char *names[10] = {"type and solve", "n (pairs)", "terms",   "effort", "expected pay",
                              "principal",      "gap",       "monitor", "model",  "contract file"};
-    fmt(v[0], sizeof v[0], "%s, %s", pm_contract_type_name(c->terms.type), pm_solve_name(c->solve));
-    fmt(v[1], sizeof v[1], "%ld", c->terms.n);
+    pmx_fmt(v[0], sizeof v[0], "%s, %s", pm_contract_type_name(c->terms.type),
+            pm_solve_name(c->solve));
+    pmx_fmt(v[1], sizeof v[1], "%ld", c->terms.n);
     if (c->terms.type == PM_CONTRACT_BINARY)
-        fmt(v[2], sizeof v[2], "base %.6g + bonus %.6g if at least k = %ld of %ld pairs agree",
-            c->terms.base, c->terms.bonus, c->terms.k, c->terms.n);
+        pmx_fmt(v[2], sizeof v[2], "base %.6g + bonus %.6g if at least k = %ld of %ld pairs agree",
+                c->terms.base, c->terms.bonus, c->terms.k, c->terms.n);
     else
-        fmt(v[2], sizeof v[2], "base %.6g + slope %.6g x consistent / n", c->terms.base,
-            c->terms.slope);
-    fmt(v[3], sizeof v[3], "eta %.4f implemented (first-best %.4f)", c->eta, c->first_best_eta);
-    fmt(v[4], sizeof v[4], "%.6g contract units", c->expected_pay);
-    fmt(v[5], sizeof v[5], "utility %.6g (first-best %.6g)", c->principal_utility,
-        c->first_best_utility);
-    fmt(v[6], sizeof v[6], "%.6g, normalized %.4f%s", c->gap, c->normalized_gap,
-        c->feasible ? "" : " (infeasible)");
+        pmx_fmt(v[2], sizeof v[2], "base %.6g + slope %.6g x consistent / n", c->terms.base,
+                c->terms.slope);
+    pmx_fmt(v[3], sizeof v[3], "eta %.4f implemented (first-best %.4f)", c->eta, c->first_best_eta);
+    pmx_fmt(v[4], sizeof v[4], "%.6g contract units", c->expected_pay);
+    pmx_fmt(v[5], sizeof v[5], "utility %.6g (first-best %.6g)", c->principal_utility,
+            c->first_best_utility);
+    pmx_fmt(v[6], sizeof v[6], "%.6g, normalized %.4f%s", c->gap, c->normalized_gap,
+            c->feasible ? "" : " (infeasible)");
     scheme_text(&d->scheme, v[7], sizeof v[7]);
     model_text(&d->model, v[8], sizeof v[8]);
-    fmt(v[9], sizeof v[9], "%.300s", d->contract_path);
+    pmx_fmt(v[9], sizeof v[9], "%.300s", d->contract_path);
     const char *vals[10];
     for (int i = 0; i < 10; i++)
         vals[i] = v[i];
@@ -301,12 +283,12 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
     char cap[1024], sch[256], mod[512];
     scheme_text(&d->scheme, sch, sizeof sch);
     model_text(&d->model, mod, sizeof mod);
-    fmt(cap, sizeof cap,
-        "Normalized gap (C - C_n)/C between first-best and the %s contract with n monitored "
-        "pairs, solved exactly for each n (arXiv 2502.06387 §6-7; theory: linear Theta(1/n), "
-        "binary Theta(1/sqrt(n log n))). Monitor: %s. Model: %s. The square marks the chosen "
-        "contract. Source: %.200s.",
-        pm_solve_name(d->contract.solve), sch, mod, d->contract_path);
+    pmx_fmt(cap, sizeof cap,
+            "Normalized gap (C - C_n)/C between first-best and the %s contract with n monitored "
+            "pairs, solved exactly for each n (arXiv 2502.06387 §6-7; theory: linear Theta(1/n), "
+            "binary Theta(1/sqrt(n log n))). Monitor: %s. Model: %s. The square marks the chosen "
+            "contract. Source: %.200s.",
+            pm_solve_name(d->contract.solve), sch, mod, d->contract_path);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Gap to first-best against n";
@@ -330,10 +312,11 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
                 continue;
             char lab[160];
             if (g->feasible)
-                fmt(lab, sizeof lab, "%s, n = %ld: normalized gap %.4g",
-                    pm_contract_type_name(type), g->n, g->normalized_gap);
+                pmx_fmt(lab, sizeof lab, "%s, n = %ld: normalized gap %.4g",
+                        pm_contract_type_name(type), g->n, g->normalized_gap);
             else
-                fmt(lab, sizeof lab, "%s, n = %ld: infeasible", pm_contract_type_name(type), g->n);
+                pmx_fmt(lab, sizeof lab, "%s, n = %ld: infeasible", pm_contract_type_name(type),
+                        g->n);
             pmx_points_add(&b, (double)g->n, g->normalized_gap, 0, 0, lab);
         }
         st = pmx_points_plot(p, pm_contract_type_name(type), PM_MARK_LINE_POINTS, ty, &b, 0, err);
@@ -341,9 +324,9 @@ static pm_status gap_plot(pm_doc *doc, const pm_report_data *d, pm_error *err)
     if (st == PM_OK) {
         char name[96], lab[160];
         b.n = 0;
-        fmt(name, sizeof name, "chosen: %s, n = %ld", pm_contract_type_name(d->contract.terms.type),
-            d->contract.terms.n);
-        fmt(lab, sizeof lab, "%s: normalized gap %.4g", name, d->contract.normalized_gap);
+        pmx_fmt(name, sizeof name, "chosen: %s, n = %ld",
+                pm_contract_type_name(d->contract.terms.type), d->contract.terms.n);
+        pmx_fmt(lab, sizeof lab, "%s: normalized gap %.4g", name, d->contract.normalized_gap);
         pmx_points_add(&b, (double)d->contract.terms.n, d->contract.normalized_gap, 0, 0, lab);
         st = pmx_points_plot(p, name, PM_MARK_SQUARES, 6, &b, 0, err);
     }
@@ -363,15 +346,15 @@ static pm_status gap_note(pm_doc *doc, const pm_report_data *d, pm_error *err)
         return PM_OK;
     const pm_report_gap *first = d->gap_first, *last = d->gap_last;
     char text[768];
-    fmt(text, sizeof text,
-        "The linear contract's gap does not shrink with n here (%.4g at n = %ld, %.4g at n = "
-        "%ld). With wages bounded below by w_min = %g the base cannot be lower, so the slope "
-        "that makes effort pay also pays slope x q0 for chance agreement to every annotator: a "
-        "rent that more monitoring does not remove. The Theta(1/n) rate of arXiv 2502.06387 §7 "
-        "holds where the wage bounds do not bind. A binary contract pays its bonus only above "
-        "its threshold, which an annotator at chance agreement reaches less and less often as "
-        "n grows.",
-        first->normalized_gap, first->n, last->normalized_gap, last->n, d->model.w_min);
+    pmx_fmt(text, sizeof text,
+            "The linear contract's gap does not shrink with n here (%.4g at n = %ld, %.4g at n = "
+            "%ld). With wages bounded below by w_min = %g the base cannot be lower, so the slope "
+            "that makes effort pay also pays slope x q0 for chance agreement to every annotator: a "
+            "rent that more monitoring does not remove. The Theta(1/n) rate of arXiv 2502.06387 §7 "
+            "holds where the wage bounds do not bind. A binary contract pays its bonus only above "
+            "its threshold, which an annotator at chance agreement reaches less and less often as "
+            "n grows.",
+            first->normalized_gap, first->n, last->normalized_gap, last->n, d->model.w_min);
     return pm_doc_para(doc, text, err);
 }
 
@@ -426,18 +409,18 @@ static pm_status pay_totals(pm_doc *doc, const pm_report_data *d, pm_error *err)
     char v[6][160], a[32];
     const char *names[6] = {"annotators",  "total wage",        "already paid",
                             "total bonus", "bonuses to upload", "payment file"};
-    fmt(v[0], sizeof v[0], "%zu", d->pay->count);
+    pmx_fmt(v[0], sizeof v[0], "%zu", d->pay->count);
     pm_money_format(d->pay->wage_total_cents, a, sizeof a);
-    fmt(v[1], sizeof v[1], "%s %s (one contract unit = %s %s)", a, d->pay->currency, d->pay->unit,
-        d->pay->currency);
+    pmx_fmt(v[1], sizeof v[1], "%s %s (one contract unit = %s %s)", a, d->pay->currency,
+            d->pay->unit, d->pay->currency);
     pm_money_format(d->pay->paid_total_cents, a, sizeof a);
-    fmt(v[2], sizeof v[2], "%s %s", a, d->pay->currency);
+    pmx_fmt(v[2], sizeof v[2], "%s %s", a, d->pay->currency);
     pm_money_format(d->pay->bonus_total_cents, a, sizeof a);
-    fmt(v[3], sizeof v[3], "%s %s (wage - paid, negative ones never deducted)", a,
-        d->pay->currency);
+    pmx_fmt(v[3], sizeof v[3], "%s %s (wage - paid, negative ones never deducted)", a,
+            d->pay->currency);
     pm_money_format(d->pay->upload_total_cents, a, sizeof a);
-    fmt(v[4], sizeof v[4], "%s %s to %zu annotators", a, d->pay->currency, d->pay->payable);
-    fmt(v[5], sizeof v[5], "%.150s", d->pay_path);
+    pmx_fmt(v[4], sizeof v[4], "%s %s to %zu annotators", a, d->pay->currency, d->pay->payable);
+    pmx_fmt(v[5], sizeof v[5], "%.150s", d->pay_path);
     const char *vals[6] = {v[0], v[1], v[2], v[3], v[4], v[5]};
     return pm_doc_keyvals(doc, names, vals, 6, err);
 }
@@ -458,11 +441,11 @@ static pm_status pay_hist(pm_doc *doc, const pm_report_data *d, pm_error *err)
                                  "%s%ld in [%s, %s)", shown ? ", " : "", d->bins[i].count, a, b);
         shown++;
     }
-    fmt(cap, sizeof cap,
-        "Number of annotators per wage bin [from, to): %s; %zu annotators, wages in %s "
-        "(contract units times %s). Source: %.200s.",
-        counts, d->pay->count, d->pay->currency, d->pay->unit, d->pay_path);
-    fmt(xl, sizeof xl, "wage (%s per annotator)", d->pay->currency);
+    pmx_fmt(cap, sizeof cap,
+            "Number of annotators per wage bin [from, to): %s; %zu annotators, wages in %s "
+            "(contract units times %s). Source: %.200s.",
+            counts, d->pay->count, d->pay->currency, d->pay->unit, d->pay_path);
+    pmx_fmt(xl, sizeof xl, "wage (%s per annotator)", d->pay->currency);
     pm_doc_plot_spec spec;
     pm_doc_plot_spec_default(&spec);
     spec.title = "Wages";
@@ -485,8 +468,8 @@ static pm_status pay_hist(pm_doc *doc, const pm_report_data *d, pm_error *err)
         pm_money_format(d->bins[i].hi, b, sizeof b);
         x[i] = (double)d->bins[i].lo / 100, x2[i] = (double)d->bins[i].hi / 100;
         y[i] = (double)d->bins[i].count;
-        fmt(text[i], sizeof text[i], "%ld annotators with wage in [%s, %s) %s", d->bins[i].count, a,
-            b, d->pay->currency);
+        pmx_fmt(text[i], sizeof text[i], "%ld annotators with wage in [%s, %s) %s",
+                d->bins[i].count, a, b, d->pay->currency);
         labels[i] = text[i];
     }
     if (st == PM_OK) {
@@ -511,10 +494,10 @@ static pm_status pay_table(pm_doc *doc, const pm_report_data *d, pm_error *err)
     static const pm_doc_col kinds[] = {PM_COL_TEXT,   PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_NUMBER,
                                        PM_COL_NUMBER, PM_COL_NUMBER, PM_COL_TEXT};
     char cap[256];
-    fmt(cap, sizeof cap,
-        "Payments as written by prefmon pay, highest wage first, amounts in %s; click a "
-        "column header to sort by it.",
-        d->pay->currency);
+    pmx_fmt(cap, sizeof cap,
+            "Payments as written by prefmon pay, highest wage first, amounts in %s; click a "
+            "column header to sort by it.",
+            d->pay->currency);
     pm_doc_table *t = pm_doc_table_new(doc, cap, 7, heads, kinds, 1, err);
     if (!t)
         return err ? err->code : PM_ENOMEM;
@@ -522,8 +505,8 @@ static pm_status pay_table(pm_doc *doc, const pm_report_data *d, pm_error *err)
     for (size_t i = 0; i < d->pay->count && st == PM_OK; i++) {
         const pm_pay_entry *p = d->paid[i];
         char c[6][32];
-        fmt(c[0], 32, "%ld", p->pairs);
-        fmt(c[1], 32, "%ld", p->consistent);
+        pmx_fmt(c[0], 32, "%ld", p->pairs);
+        pmx_fmt(c[1], 32, "%ld", p->consistent);
         pm_money_format(p->wage_cents, c[2], 32);
         pm_money_format(p->paid_cents, c[3], 32);
         pm_money_format(p->bonus_cents, c[4], 32);
@@ -553,10 +536,10 @@ static pm_status pay_section(pm_doc *doc, const pm_report_data *d, pm_error *err
 static pm_status build(pm_doc *doc, const pm_report_data *d, pm_error *err)
 {
     char sub[1024];
-    fmt(sub, sizeof sub, "prefmon %s report of %.300s%s%.300s%s%.300s", PM_VERSION_STRING,
-        d->assess_path, d->contract_path ? ", " : " (no contract)",
-        d->contract_path ? d->contract_path : "", d->pay_path ? ", " : " (no payments)",
-        d->pay_path ? d->pay_path : "");
+    pmx_fmt(sub, sizeof sub, "prefmon %s report of %.300s%s%.300s%s%.300s", PM_VERSION_STRING,
+            d->assess_path, d->contract_path ? ", " : " (no contract)",
+            d->contract_path ? d->contract_path : "", d->pay_path ? ", " : " (no payments)",
+            d->pay_path ? d->pay_path : "");
     pm_status st = pm_doc_subtitle(doc, sub, err);
     if (!st)
         st = summary(doc, d, err);

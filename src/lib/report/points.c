@@ -1,4 +1,6 @@
 /* A plot series collected point by point (report/points.h). */
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +52,21 @@ pm_status pmx_points_plot(pm_doc_plot *p, const char *name, pm_doc_mark mark, in
                        .labels = b->labels,
                        .count = b->n};
     return pm_doc_plot_series(p, &s, err);
+}
+
+const char *pmx_fmt(char *buf, size_t size, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, size, f, ap);
+    va_end(ap);
+    return buf;
+}
+
+const char *pmx_cell(char *buf, size_t size, const char *f, double v)
+{
+    if (isnan(v))
+        return "";
+    snprintf(buf, size, f, v);
+    return buf;
 }

@@ -1,5 +1,5 @@
 /*
-** Internal: a plot series being collected point by point (x, y, an
+** Internal: what the pages share: a plot series collected point by point (x, y, an
 ** interval, a hover label) and handed to pm_doc_plot_series. One helper for
 ** the pages that build series from computed rows (page_weekly.c,
 ** page_history.c).
@@ -27,5 +27,11 @@ void pmx_points_add(pmx_points *b, double x, double y, double lo, double hi, con
 /* The points as one series of p (error bars from lo/hi when errbars). */
 pm_status pmx_points_plot(pm_doc_plot *p, const char *name, pm_doc_mark mark, int color,
                           const pmx_points *b, int errbars, pm_error *err);
+
+/* printf into a fixed buffer (the pages' texts are short); returns buf. */
+const char *pmx_fmt(char *buf, size_t size, const char *f, ...) PM_PRINTF(3, 4);
+
+/* A number for a table cell by format f: "" when NaN (so it sorts last). */
+const char *pmx_cell(char *buf, size_t size, const char *f, double v);
 
 #endif
