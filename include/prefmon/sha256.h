@@ -39,7 +39,9 @@ PM_API void pm_sha256_hex(const unsigned char digest[32], char hex[PM_SHA256_HEX
 PM_API void pm_sha256_buf(const void *data, size_t len, char hex[PM_SHA256_HEX]);
 
 /** The hex digest and size in bytes of the file at path (size may be NULL).
- *  PM_EIO naming the file when it cannot be opened or read. */
+ *  PM_EIO naming the file when it cannot be opened or read; PM_EINVAL when
+ *  it is not a regular file (a device or a pipe: /dev/zero would be read
+ *  for ever, and a pipe read here is gone for the reader after). */
 PM_API pm_status pm_sha256_file(const char *path, char hex[PM_SHA256_HEX], long long *size,
                                 pm_error *err);
 

@@ -118,6 +118,9 @@ static void test_file(void **state)
     unlink(path);
     assert_int_equal(pm_sha256_file(path, hex, &size, &err), PM_EIO);
     assert_non_null(strstr(err.text, path));
+    /* a device is refused at once, not read for ever (a hang before) */
+    assert_int_equal(pm_sha256_file("/dev/zero", hex, &size, &err), PM_EINVAL);
+    assert_non_null(strstr(err.text, "not a regular file"));
 }
 
 int main(void)

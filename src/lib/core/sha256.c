@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/file.h"
 #include "prefmon/sha256.h"
@@ -134,6 +135,15 @@ pm_status pm_sha256_file(const char *path, char hex[PM_SHA256_HEX], long long *s
     FILE *fp = pmx_open_input(path, err);
     if (!fp)
         return PM_EIO;
+    /* Only a regular file has a digest that names it: a device or a pipe
+     * (/dev/zero, a FIFO) could be read for ever, and read once it is gone. */
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(fp);
+        return pm_error_at(err, PM_EINVAL, path, 0, 0,
+                           "not a regular file: its SHA-256 cannot name it (save the stream to a "
+                           "file first)");
+    }
     pm_sha256 s;
     unsigned char buf[65536], d[32];
     size_t got;
