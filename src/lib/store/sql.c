@@ -167,21 +167,33 @@ static pm_status bind_va(pm_history *h, pmx_stmt *st, const char *types, va_list
     return s;
 }
 
+/* sql prepared and its parameters bound from ap (types as pmx_run's); on
+ * failure nothing is left prepared. */
+static pm_status prep_va(pm_history *h, const char *sql, const char *what, pmx_stmt **st,
+                         pm_error *err, const char *types, va_list ap)
+{
+    pm_status s = pmx_prep(h, sql, what, st, err);
+    if (s != PM_OK)
+        return s;
+    s = bind_va(h, *st, types, ap);
+    if (s != PM_OK) {
+        pmx_finalize(h, *st);
+        *st = NULL;
+        return pm_error_set(err, s, "%s: %s: %s", h->name, what, pm_strerror(s));
+    }
+    return PM_OK;
+}
+
 pm_status pmx_run(pm_history *h, const char *what, pm_error *err, const char *sql,
                   const char *types, ...)
 {
     pmx_stmt *st;
-    pm_status s = pmx_prep(h, sql, what, &st, err);
-    if (s != PM_OK)
-        return s;
     va_list ap;
     va_start(ap, types);
-    s = bind_va(h, st, types, ap);
+    pm_status s = prep_va(h, sql, what, &st, err, types, ap);
     va_end(ap);
-    if (s != PM_OK) {
-        pmx_finalize(h, st);
-        return pm_error_set(err, s, "%s: %s: %s", h->name, what, pm_strerror(s));
-    }
+    if (s != PM_OK)
+        return s;
     int r;
     while ((r = pmx_step(h, st, what, err)) > 0)
         ;
@@ -193,17 +205,12 @@ pm_status pmx_scalar(pm_history *h, const char *what, pm_error *err, long long *
                      const char *sql, const char *types, ...)
 {
     pmx_stmt *st;
-    pm_status s = pmx_prep(h, sql, what, &st, err);
-    if (s != PM_OK)
-        return s;
     va_list ap;
     va_start(ap, types);
-    s = bind_va(h, st, types, ap);
+    pm_status s = prep_va(h, sql, what, &st, err, types, ap);
     va_end(ap);
-    if (s != PM_OK) {
-        pmx_finalize(h, st);
-        return pm_error_set(err, s, "%s: %s: %s", h->name, what, pm_strerror(s));
-    }
+    if (s != PM_OK)
+        return s;
     int r = pmx_step(h, st, what, err);
     if (found)
         *found = r > 0;
