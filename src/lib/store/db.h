@@ -109,6 +109,13 @@ void pmx_finalize(pm_history *h, pmx_stmt *st);
 pm_status pmx_run(pm_history *h, const char *what, pm_error *err, const char *sql,
                   const char *types, ...);
 /* The first column of the first row as an integer (*found 0 when no row). */
+/* Walk a query with one text parameter (NULL: none bound) row by row in a
+ * read transaction: each(h, st, arg, err) per row returns 0 to go on, 1 to
+ * stop, -1 for an error it set in err. */
+typedef int (*pmx_row_fn)(pm_history *h, pmx_stmt *st, void *arg, pm_error *err);
+pm_status pmx_walk(pm_history *h, const char *what, const char *sql, const char *param,
+                   pmx_row_fn each, void *arg, pm_error *err);
+
 pm_status pmx_scalar(pm_history *h, const char *what, pm_error *err, long long *v, int *found,
                      const char *sql, const char *types, ...);
 

@@ -84,45 +84,41 @@ pm_status pm_history_ledger_paid(pm_history *h, const char *batch, const char *a
                       "SELECT 1 FROM ledger WHERE batch = ? AND kind = 'paid'", "t", batch);
 }
 
+typedef struct ledger_walk {
+    pm_history_ledger_fn fn;
+    void *ctx;
+    int holds; /* the rows are HOLDS_SQL's (batch, annotator, currency, pending cents) */
+} ledger_walk;
+
+static int ledger_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
+{
+    (void)err;
+    const ledger_walk *w = arg;
+    pm_history_ledger l = {0};
+    if (w->holds) {
+        l.batch = pmx_text(h, st, 0);
+        l.annotator = pmx_text(h, st, 1);
+        l.currency = pmx_text(h, st, 2);
+        l.cents = pmx_int(h, st, 3);
+        l.kind = PM_LEDGER_HELD;
+    } else {
+        l.id = pmx_int(h, st, 0);
+        l.batch = pmx_text(h, st, 1);
+        l.annotator = pmx_text(h, st, 2);
+        l.cents = pmx_int(h, st, 3);
+        l.currency = pmx_text(h, st, 4);
+        l.kind = kind_of(pmx_text(h, st, 5));
+        l.upload_sha256 = pmx_text(h, st, 6);
+        l.recorded_at = pmx_text(h, st, 7);
+    }
+    return w->fn && w->fn(w->ctx, &l) ? 1 : 0;
+}
+
 static pm_status walk(pm_history *h, const char *sql, const char *ann, int holds,
                       pm_history_ledger_fn fn, void *ctx, pm_error *err)
 {
-    const char *what = "cannot read the ledger";
-    pm_status s = pmx_read_begin(h, err);
-    if (s != PM_OK)
-        return s;
-    pmx_stmt *st;
-    if ((s = pmx_prep(h, sql, what, &st, err)) != PM_OK) {
-        pmx_read_end(h);
-        return s;
-    }
-    if (ann)
-        pmx_bind_text(h, st, 1, ann);
-    int r;
-    while ((r = pmx_step(h, st, what, err)) > 0) {
-        pm_history_ledger l = {0};
-        if (holds) {
-            l.batch = pmx_text(h, st, 0);
-            l.annotator = pmx_text(h, st, 1);
-            l.currency = pmx_text(h, st, 2);
-            l.cents = pmx_int(h, st, 3);
-            l.kind = PM_LEDGER_HELD;
-        } else {
-            l.id = pmx_int(h, st, 0);
-            l.batch = pmx_text(h, st, 1);
-            l.annotator = pmx_text(h, st, 2);
-            l.cents = pmx_int(h, st, 3);
-            l.currency = pmx_text(h, st, 4);
-            l.kind = kind_of(pmx_text(h, st, 5));
-            l.upload_sha256 = pmx_text(h, st, 6);
-            l.recorded_at = pmx_text(h, st, 7);
-        }
-        if (fn && fn(ctx, &l))
-            break;
-    }
-    pmx_finalize(h, st);
-    pmx_read_end(h);
-    return r < 0 ? (err ? err->code : PM_EIO) : PM_OK;
+    ledger_walk w = {fn, ctx, holds};
+    return pmx_walk(h, "cannot read the ledger", sql, ann, ledger_row, &w, err);
 }
 
 pm_status pm_history_ledger_list(pm_history *h, const char *ann, pm_history_ledger_fn fn, void *ctx,

@@ -106,32 +106,6 @@ pm_status pm_history_list_batches(pm_history *h, pm_history_batch_fn fn, void *c
     return r < 0 ? (err ? err->code : PM_EIO) : PM_OK;
 }
 
-/* Walk a query with one text parameter (NULL: none bound) row by row. */
-typedef int (*row_fn)(pm_history *h, pmx_stmt *st, void *arg, pm_error *err);
-
-static pm_status walk(pm_history *h, const char *what, const char *sql, const char *param,
-                      row_fn each, void *arg, pm_error *err)
-{
-    pm_status s = pmx_read_begin(h, err);
-    if (s != PM_OK)
-        return s;
-    pmx_stmt *st;
-    if ((s = pmx_prep(h, sql, what, &st, err)) != PM_OK) {
-        pmx_read_end(h);
-        return s;
-    }
-    if (param)
-        pmx_bind_text(h, st, 1, param);
-    int r, stop = 0;
-    while (!stop && (r = pmx_step(h, st, what, err)) > 0)
-        stop = each(h, st, arg, err);
-    pmx_finalize(h, st);
-    pmx_read_end(h);
-    if (stop < 0)
-        return err ? err->code : PM_EIO;
-    return !stop && r < 0 ? (err ? err->code : PM_EIO) : PM_OK;
-}
-
 typedef struct cb {
     void (*fn)(void);
     void *ctx;
@@ -147,10 +121,10 @@ static int name_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
 pm_status pm_history_annotators(pm_history *h, pm_history_name_fn fn, void *ctx, pm_error *err)
 {
     cb c = {(void (*)(void))fn, ctx};
-    return walk(h, "cannot list the annotators",
-                "SELECT annotator FROM annotator_batches UNION SELECT annotator FROM pairs "
-                "ORDER BY 1",
-                NULL, name_row, &c, err);
+    return pmx_walk(h, "cannot list the annotators",
+                    "SELECT annotator FROM annotator_batches UNION SELECT annotator FROM pairs "
+                    "ORDER BY 1",
+                    NULL, name_row, &c, err);
 }
 
 static int ann_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
@@ -218,18 +192,18 @@ static int ann_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
     return ret;
 }
 
-pm_status pm_history_annotator_rows(pm_history *h, const char *ann, pm_history_row_fn fn, void *ctx,
-                                    pm_error *err)
+pm_status pm_history_annotator_rows(pm_history *h, const char *ann, pm_history_row_fn fn,
+                                    void *ctx, pm_error *err)
 {
     if (!ann)
         return pm_error_set(err, PM_EINVAL, "%s: annotator_rows: no annotator", h->name);
     cb c = {(void (*)(void))fn, ctx};
-    return walk(h, "cannot read an annotator's batches",
-                "SELECT a.batch_id, b.name, a.annotator, a.labels, a.pairs, a.consistent, "
-                "a.gold_n, a.gold_agree, a.left_n, a.left_k, a.duration_median, a.duration_n, "
-                "a.decision, a.action, a.reason, a.flags FROM annotator_batches a "
-                "JOIN batches b ON b.id = a.batch_id WHERE a.annotator = ? ORDER BY a.batch_id",
-                ann, ann_row, &c, err);
+    return pmx_walk(h, "cannot read an annotator's batches",
+                    "SELECT a.batch_id, b.name, a.annotator, a.labels, a.pairs, a.consistent, "
+                    "a.gold_n, a.gold_agree, a.left_n, a.left_k, a.duration_median, a.duration_n, "
+                    "a.decision, a.action, a.reason, a.flags FROM annotator_batches a "
+                    "JOIN batches b ON b.id = a.batch_id WHERE a.annotator = ? ORDER BY a.batch_id",
+                    ann, ann_row, &c, err);
 }
 
 static int pair_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
@@ -255,11 +229,11 @@ pm_status pm_history_annotator_pairs(pm_history *h, const char *ann, pm_history_
     if (!ann)
         return pm_error_set(err, PM_EINVAL, "%s: annotator_pairs: no annotator", h->name);
     cb c = {(void (*)(void))fn, ctx};
-    return walk(h, "cannot read an annotator's pairs",
-                "SELECT p.annotator, p.seq, b.name, p.item, p.agree, p.q0, p.delta, p.m0, p.m1 "
-                "FROM pairs p JOIN batches b ON b.id = p.batch_id WHERE p.annotator = ? "
-                "ORDER BY p.seq",
-                ann, pair_row, &c, err);
+    return pmx_walk(h, "cannot read an annotator's pairs",
+                    "SELECT p.annotator, p.seq, b.name, p.item, p.agree, p.q0, p.delta, p.m0, p.m1 "
+                    "FROM pairs p JOIN batches b ON b.id = p.batch_id WHERE p.annotator = ? "
+                    "ORDER BY p.seq",
+                    ann, pair_row, &c, err);
 }
 
 static int label_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
@@ -275,10 +249,11 @@ pm_status pm_history_last_labels(pm_history *h, const char *ann, pm_history_labe
                                  pm_error *err)
 {
     cb c = {(void (*)(void))fn, ctx};
-    return walk(h, "cannot read the last labels",
-                ann ? "SELECT l.annotator, l.item, l.label, b.name FROM last_labels l JOIN batches "
-                      "b ON b.id = l.batch_id WHERE l.annotator = ? ORDER BY l.annotator, l.item"
-                    : "SELECT l.annotator, l.item, l.label, b.name FROM last_labels l JOIN batches "
-                      "b ON b.id = l.batch_id ORDER BY l.annotator, l.item",
-                ann, label_row, &c, err);
+    return pmx_walk(
+        h, "cannot read the last labels",
+        ann ? "SELECT l.annotator, l.item, l.label, b.name FROM last_labels l JOIN batches "
+              "b ON b.id = l.batch_id WHERE l.annotator = ? ORDER BY l.annotator, l.item"
+            : "SELECT l.annotator, l.item, l.label, b.name FROM last_labels l JOIN batches "
+              "b ON b.id = l.batch_id ORDER BY l.annotator, l.item",
+        ann, label_row, &c, err);
 }

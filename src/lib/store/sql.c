@@ -279,3 +279,27 @@ void pmx_utc_now(char buf[32])
     gmtime_r(&t, &tm);
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+/* Walk a query with one text parameter (NULL: none bound) row by row. */
+pm_status pmx_walk(pm_history *h, const char *what, const char *sql, const char *param,
+                   pmx_row_fn each, void *arg, pm_error *err)
+{
+    pm_status s = pmx_read_begin(h, err);
+    if (s != PM_OK)
+        return s;
+    pmx_stmt *st;
+    if ((s = pmx_prep(h, sql, what, &st, err)) != PM_OK) {
+        pmx_read_end(h);
+        return s;
+    }
+    if (param)
+        pmx_bind_text(h, st, 1, param);
+    int r, stop = 0;
+    while (!stop && (r = pmx_step(h, st, what, err)) > 0)
+        stop = each(h, st, arg, err);
+    pmx_finalize(h, st);
+    pmx_read_end(h);
+    if (stop < 0)
+        return err ? err->code : PM_EIO;
+    return !stop && r < 0 ? (err ? err->code : PM_EIO) : PM_OK;
+}
