@@ -274,6 +274,21 @@ typedef struct pm_pay_assignment {
     const char *assignment;
 } pm_pay_assignment;
 
+/** A worker -> assignment map as read from a file. */
+typedef struct pm_pay_assignments {
+    pm_pay_assignment *v; /* strings owned by the map */
+    size_t n;
+} pm_pay_assignments;
+
+/** Read the map from an MTurk batch results CSV (or any CSV) with
+ *  WorkerId and AssignmentId columns, found by header name in any order
+ *  (case-insensitive; other columns ignored). A missing column or an empty
+ *  field is PM_EPARSE at file:line. Free with pm_pay_assignments_free. */
+PM_API pm_status pm_pay_read_assignments(const char *path, pm_pay_assignments *out, pm_error *err);
+
+/** Free what pm_pay_read_assignments allocated and zero *m; NULL is a no-op. */
+PM_API void pm_pay_assignments_free(pm_pay_assignments *m);
+
 /** MTurk: header WorkerId,AssignmentId,BonusAmount,Reason; Reason (which
  *  SendBonus requires and shows the worker) is `reason` when non-empty,
  *  else the row's reason. BonusAmount is in USD: pay in USD for MTurk. A payable worker missing

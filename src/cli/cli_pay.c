@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli_csv.h"
 #include "prefmon/assess.h"
 #include "prefmon/contract.h"
 #include "prefmon/history.h"
@@ -228,71 +227,6 @@ static int finish(void *self)
 
 /* ---- inputs ------------------------------------------------------------ */
 
-/* MTurk worker -> assignment map from a CSV with WorkerId and AssignmentId
- * columns. The strings live in *store (one malloc'd block per field). */
-typedef struct amap {
-    pm_pay_assignment *v;
-    size_t n, cap;
-} amap;
-
-static void amap_free(amap *m)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        free((char *)m->v[i].worker);
-        free((char *)m->v[i].assignment);
-    }
-    free(m->v);
-}
-
-static pm_status amap_add(amap *m, const char *w, const char *a, pm_error *err)
-{
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? 2 * m->cap : 64;
-        pm_pay_assignment *nv = realloc(m->v, nc * sizeof *nv);
-        if (!nv)
-            return pm_error_set(err, PM_ENOMEM, "out of memory");
-        m->v = nv;
-        m->cap = nc;
-    }
-    char *dw = strdup(w), *da = strdup(a);
-    if (!dw || !da) {
-        free(dw);
-        free(da);
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
-    }
-    m->v[m->n].worker = dw;
-    m->v[m->n++].assignment = da;
-    return PM_OK;
-}
-
-static pm_status read_assignments(const char *path, amap *m, pm_error *err)
-{
-    cli_csv c;
-    int got = 0;
-    pm_status st = cli_csv_open(&c, path, ',', 1, err);
-    if (st == PM_OK && (st = cli_csv_next(&c, &got, err)) == PM_OK && !got)
-        st = pm_error_set(err, PM_EPARSE,
-                          "%s: empty file (a header WorkerId,AssignmentId "
-                          "is expected)",
-                          path);
-    long wc = got ? cli_csv_column(&c, "WorkerId") : -1;
-    long ac = got ? cli_csv_column(&c, "AssignmentId") : -1;
-    if (st == PM_OK && (wc < 0 || ac < 0))
-        st = pm_error_at(err, PM_EPARSE, path, 1, 1,
-                         "the header has no %s column (WorkerId and AssignmentId are needed)",
-                         wc < 0 ? "WorkerId" : "AssignmentId");
-    while (st == PM_OK && (st = cli_csv_next(&c, &got, err)) == PM_OK && got) {
-        const char *w = cli_csv_field(&c, (size_t)wc), *a = cli_csv_field(&c, (size_t)ac);
-        if (!w || !a || !*w || !*a)
-            st = pm_error_at(err, PM_EPARSE, path, c.rec_line, 1,
-                             "empty or missing WorkerId or AssignmentId");
-        else
-            st = amap_add(m, w, a, err);
-    }
-    cli_csv_close(&c);
-    return st;
-}
-
 typedef struct payrun {
     pm_contract contract;
     pm_assess *assess;
@@ -302,7 +236,7 @@ typedef struct payrun {
     size_t count;    /* rows (the assessment's, then released holds' own) */
     size_t assessed; /* rows from the assessment */
     pm_pay_summary sum;
-    amap map;
+    pm_pay_assignments map;
     pm_history *store;
     pm_pay_releases released;
     pm_pay_plan *plan;
@@ -318,7 +252,7 @@ static void payrun_free(payrun *p)
     free(p->in);
     free(p->ev);
     free(p->rows);
-    amap_free(&p->map);
+    pm_pay_assignments_free(&p->map);
     pm_pay_releases_free(&p->released);
     pm_history_close(p->store);
     pm_pay_plan_free(p->plan);
@@ -434,7 +368,7 @@ static int compute(const opts *o, payrun *p)
                 p->sum.payable += p->rows[i].upload_cents == p->rows[i].released_cents;
             }
     }
-    if (o->assignments && (st = read_assignments(o->assignments, &p->map, &err)) != PM_OK)
+    if (o->assignments && (st = pm_pay_read_assignments(o->assignments, &p->map, &err)) != PM_OK)
         return cli_fail("--assignments", st, &err);
     return 0;
 }
