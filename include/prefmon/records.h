@@ -100,7 +100,23 @@ typedef struct pm_records_options {
     size_t max_memory;        /* labelstudio: PM_ELIMIT when the parsed document, estimated
                                * at PM_RECORDS_TREE_FACTOR bytes per byte of JSON, would
                                * pass this (up front for a regular file); 0 = no limit */
+    const char *map;          /* csv, tsv, jsonl: "field=column,..." (see below); NULL none */
 } pm_records_options;
+
+/* The column map (pm_records_options.map) names, for the generic csv, tsv
+ * and jsonl formats, the header column (or JSONL key) that gives a field:
+ * "annotator=participant_id,item=task_id,label=choice,timestamp=submitted_at".
+ * Fields: annotator, item, label, gold, timestamp, duration, shown_left
+ * (and left, right of the crowd-kit pairwise shape). Column names compare
+ * case-insensitively, as header names do everywhere; a column name may not
+ * contain ',' or '='. A mapped field is taken from its column only: a
+ * column that would otherwise give that field by its own name (a stray
+ * 'label' beside the mapped 'choice') is then ignored and listed by
+ * pm_records_ignored. A mapped column missing from a CSV/TSV header is an
+ * error that lists the header's columns. With a map, detection reads a
+ * first line holding the mapped annotator column as CSV (TSV with a tab).
+ * pm_records_new refuses (PM_EINVAL) an unknown field, a field given twice,
+ * an empty column name, or one column mapped to two fields. */
 
 /** Defaults: format PM_RECORDS_AUTO, item_field and label_field NULL,
  *  max_line and max_document 0 (their PM_RECORDS_MAX_* defaults). */

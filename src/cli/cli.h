@@ -170,6 +170,8 @@ typedef enum cli_opt {
     CLI_OPT_BLOCK_OUT,
     CLI_OPT_BLOCK_FORMAT,
     CLI_OPT_REVIEW_OUT,
+    /* records: column map */
+    CLI_OPT_MAP,
     CLI_OPT_END
 } cli_opt;
 
@@ -354,7 +356,7 @@ int cli_test_emit(const cli_monitor *mon, const pm_test *test, const cli_testopt
 /* ---- cli_records.c: --input-format --gold --item-field --label-field ---- */
 
 typedef struct cli_records {
-    pm_records_options opt; /* format, item_field, label_field from the options */
+    pm_records_options opt; /* format, item_field, label_field, map from the options */
     const char *gold;       /* --gold FILE */
     char *ignored;          /* "path: col,col; path: col" from cli_records_open, or NULL */
 } cli_records;
@@ -385,7 +387,10 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
     "                            the task id)\n"                                                   \
     "  --label-field NAME        Label Studio: the control (from_name) to read when a task\n"      \
-    "                            has several\n"
+    "                            has several\n"                                                    \
+    "  --map FIELD=COL,...       csv, tsv, jsonl: the column giving each field (annotator, "       \
+    "item,\n"                                                                                      \
+    "                            label, gold, timestamp, duration, shown_left)\n"
 
 void cli_records_init(cli_records *r);
 /* finish: the Label Studio options with another forced format are refused. */

@@ -40,6 +40,7 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_GOLD - CLI_OPT_FIRST] = "gold",
     [CLI_OPT_ITEM_FIELD - CLI_OPT_FIRST] = "item-field",
     [CLI_OPT_LABEL_FIELD - CLI_OPT_FIRST] = "label-field",
+    [CLI_OPT_MAP - CLI_OPT_FIRST] = "map",
     [CLI_OPT_FORMAT - CLI_OPT_FIRST] = "format",
     [CLI_OPT_OUT - CLI_OPT_FIRST] = "out",
     [CLI_OPT_HELP - CLI_OPT_FIRST] = "help",

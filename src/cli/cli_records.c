@@ -1,4 +1,4 @@
-/* Records group: --input-format --gold --item-field --label-field, and the
+/* Records group: --input-format --gold --item-field --label-field --map, and the
  * reader they configure (include/prefmon/records.h), for every command that
  * reads annotation logs. */
 #include <stdlib.h>
@@ -27,6 +27,9 @@ static int records_opt(void *self, int code, const char *arg)
     case CLI_OPT_GOLD:
         r->gold = arg;
         return 0;
+    case CLI_OPT_MAP:
+        r->opt.map = arg; /* checked by pm_records_new */
+        return 0;
     case CLI_OPT_ITEM_FIELD:
     case CLI_OPT_LABEL_FIELD:
         if (!*arg) {
@@ -43,6 +46,13 @@ static int records_opt(void *self, int code, const char *arg)
     return CLI_NOT_MINE;
 }
 
+/* The formats a column map applies to (auto: decided per file). */
+static int map_format(pm_records_format f)
+{
+    return f == PM_RECORDS_AUTO || f == PM_RECORDS_CSV || f == PM_RECORDS_TSV ||
+           f == PM_RECORDS_JSONL;
+}
+
 /* The Label Studio options are refused with another forced format rather
  * than read and ignored. */
 static int records_finish(void *self)
@@ -52,6 +62,11 @@ static int records_finish(void *self)
     if (!ls && (r->opt.item_field || r->opt.label_field)) {
         cli_error("--%s: applies to Label Studio exports only, not --input-format %s",
                   r->opt.item_field ? "item-field" : "label-field",
+                  pm_records_format_name(r->opt.format));
+        return CLI_EUSAGE;
+    }
+    if (r->opt.map && !map_format(r->opt.format)) {
+        cli_error("--map: applies to csv, tsv and jsonl logs only, not --input-format %s",
                   pm_records_format_name(r->opt.format));
         return CLI_EUSAGE;
     }
@@ -65,6 +80,7 @@ cli_group cli_records_group(cli_records *r)
         {"gold", required_argument, NULL, CLI_OPT_GOLD},
         {"item-field", required_argument, NULL, CLI_OPT_ITEM_FIELD},
         {"label-field", required_argument, NULL, CLI_OPT_LABEL_FIELD},
+        {"map", required_argument, NULL, CLI_OPT_MAP},
         {NULL, 0, NULL, 0}};
     return (cli_group){longopts, records_opt, records_finish, r};
 }
@@ -123,6 +139,11 @@ int cli_records_open(cli_records *r, pm_records *rd, const char *path)
     if (f != PM_RECORDS_LABELSTUDIO && (r->opt.item_field || r->opt.label_field)) {
         cli_error("--%s: applies to Label Studio exports only; %s was read as %s",
                   r->opt.item_field ? "item-field" : "label-field", path,
+                  pm_records_format_name(f));
+        return CLI_EUSAGE;
+    }
+    if (r->opt.map && !map_format(f)) {
+        cli_error("--map: applies to csv, tsv and jsonl logs only; %s was read as %s", path,
                   pm_records_format_name(f));
         return CLI_EUSAGE;
     }

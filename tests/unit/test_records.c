@@ -593,6 +593,88 @@ static void test_names(void **state)
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_COUNT), "?");
 }
 
+/* The column map: a platform's own column names give the fields; a
+ * column that would give a mapped field by its own name is then ignored;
+ * bad maps are refused up front; a missing mapped column lists the header. */
+static void test_column_map(void **state)
+{
+    (void)state;
+    trun t;
+    pm_records_options o;
+    pm_records_options_default(&o);
+    o.map = "annotator=participant_id, item=task_id,label=Choice,timestamp=submitted_at,"
+            "duration=secs,shown_left=left,gold=expected";
+    read_text(&t,
+              "participant_id,task_id,choice,submitted_at,secs,left,expected,label\n"
+              "p1,t9,left,2024-05-01T12:00:00Z,4.5,B,A,zzz\n"
+              "p2,t9,,,,,,\n",
+              &o, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.fmt, PM_RECORDS_CSV);
+    assert_int_equal(t.n, 1);
+    assert_rec(&t.v[0], "p1", "t9", "B", "A", 'B');
+    assert_true(t.v[0].ts == 1714564800.0 && t.v[0].dur == 4.5);
+    assert_string_equal(t.ignored, "label");
+    assert_int_equal(t.stats.skipped[PM_RECORDS_SKIP_EMPTY_LABEL], 1);
+
+    /* JSONL keys, and TSV detected through the mapped annotator column. */
+    o.map = "annotator=user,item=q,label=answer";
+    read_text(&t,
+              "{\"user\": \"u\", \"q\": 7, \"answer\": \"yes\", \"label\": \"no\"}\n"
+              "{\"user\": \"u\", \"q\": 7, \"answer\": \"no\"}\n",
+              &o, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.fmt, PM_RECORDS_JSONL);
+    assert_int_equal(t.n, 2);
+    assert_rec(&t.v[0], "u", "7", "yes", NULL, 0);
+    assert_rec(&t.v[1], "u", "7", "no", NULL, 0);
+    read_text(&t, "User\tq\tanswer\nu\tx\tyes\n", &o, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.fmt, PM_RECORDS_TSV);
+    assert_rec(&t.v[0], "u", "x", "yes", NULL, 0);
+
+    read_text(&t, "user,question,answer\nu,x,yes\n", &o, NULL);
+    assert_error(&t, PM_EPARSE,
+                 "in.txt:1: column map: no column 'q' (for item) in the header; its columns "
+                 "are: user, question, answer");
+
+    const char *bad[][2] = {
+        {"annotator", "is not field=column"},
+        {"who=user", "unknown field 'who'"},
+        {"annotator=", "field 'annotator' needs one column name"},
+        {"annotator=a,annotator=b", "field 'annotator' is given twice"},
+        {"annotator=a,item=A", "column 'a' is mapped to both 'annotator' and 'item'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pm_error err = {0};
+        o.map = bad[i][0];
+        assert_null(pm_records_new(&o, &err));
+        assert_int_equal(err.code, PM_EINVAL);
+        if (!strstr(err.text, bad[i][1]))
+            fail_msg("map '%s': got \"%s\"", bad[i][0], err.text);
+    }
+}
+
+/* Detection failing lists the first line's columns (bounded). */
+static void test_cannot_tell_lists_columns(void **state)
+{
+    (void)state;
+    trun t;
+    read_text(&t, "participant_id,\"task_id\",choice\np,t,A\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE,
+                 "in.txt:1: cannot tell the format: the first line is not a header with an "
+                 "annotator (or worker) column, nor MT-Bench's (question_id ... winner), nor "
+                 "worker<TAB>item<TAB>label, nor JSON. Its 3 columns: participant_id, task_id, "
+                 "choice. Name the fields with a column map");
+    char wide[400] = "";
+    for (int i = 0; i < 30; i++)
+        snprintf(wide + strlen(wide), sizeof wide - strlen(wide), "%sc%d", i ? "," : "", i);
+    strcat(wide, "\n");
+    read_text(&t, wide, NULL, NULL);
+    assert_error(&t, PM_EPARSE, "Its 30 columns: c0, c1,");
+    assert_non_null(strstr(t.err.text, "c23 ... (6 more). Name"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -613,6 +695,8 @@ int main(void)
         cmocka_unit_test(test_several_files),
         cmocka_unit_test(test_same_file_twice),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_column_map),
+        cmocka_unit_test(test_cannot_tell_lists_columns),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

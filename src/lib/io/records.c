@@ -67,6 +67,14 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
     /* Keep only whether the caller chose them; the strings are ours. */
     r->opt.item_field = o.item_field ? r->item_field : NULL;
     r->opt.label_field = r->label_field;
+    r->opt.map = NULL; /* parsed into r->map_col; the caller's string is not kept */
+    if (o.map) {
+        pm_status st = pmx_map_parse(r, o.map, err);
+        if (st) {
+            pm_records_free(r);
+            return NULL;
+        }
+    }
     r->csv = pm_csv_new(r->opt.max_line, NULL);
     r->name = dup_str("<none>");
     if (!r->item_field || (o.label_field && !r->label_field) || !r->csv || !r->name ||
@@ -104,6 +112,7 @@ void pm_records_free(pm_records *r)
     free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
+    pmx_map_free(r);
     free(r->item_field);
     free(r->label_field);
     free(r->name);
@@ -121,7 +130,8 @@ static int contains(const unsigned char *p, size_t n, const char *w)
 
 /* Does the header line p[0..n) (fields split on sep) have a field that the
  * test accepts? Quotes and blanks around a name are ignored. */
-static int header_has(const unsigned char *p, size_t n, char sep, const char *name, int col)
+static int header_has(const pm_records *r, const unsigned char *p, size_t n, char sep,
+                      const char *name, int col)
 {
     size_t i = 0;
     while (i <= n) {
@@ -137,12 +147,59 @@ static int header_has(const unsigned char *p, size_t n, char sep, const char *na
         if (b - a < sizeof f) {
             memcpy(f, p + a, b - a);
             f[b - a] = '\0';
-            if (name ? pmx_strieq(f, name) : pmx_column_of(f, b - a) == col)
+            if (name ? pmx_strieq(f, name) : pmx_map_column(r, f, b - a) == col)
                 return 1;
         }
         i = j + 1;
     }
     return 0;
+}
+
+/* "cannot tell the format", listing the first line's columns (split on
+ * sep, quotes dropped; at most 24 shown) so that the user can name them in
+ * a column map. */
+static pm_status cannot_tell(pm_records *r, const unsigned char *p, size_t len, char sep,
+                             size_t fields, pm_error *err)
+{
+    static const char what[] =
+        "cannot tell the format: the first line is not a header with an annotator (or worker) "
+        "column, nor MT-Bench's (question_id ... winner), nor worker<TAB>item<TAB>label, nor JSON";
+    if (memchr(p, '\0', len)) /* /dev/zero, a binary file: no column names to show */
+        return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
+                           "%s. It holds NUL bytes: not a text header. Choose the input format "
+                           "if this is a log",
+                           what);
+    pm_csv_field f[24];
+    size_t nf = 0;
+    for (size_t i = 0; i <= len && nf < 24; i++) {
+        size_t j = i;
+        while (j < len && p[j] != (unsigned char)sep)
+            j++;
+        size_t a = i, e = j;
+        while (a < e && (p[a] == ' ' || p[a] == '"' || p[a] == '\r'))
+            a++;
+        while (e > a && (p[e - 1] == ' ' || p[e - 1] == '"' || p[e - 1] == '\r'))
+            e--;
+        f[nf].s = (char *)(p + a);
+        f[nf++].len = e - a;
+        i = j;
+    }
+    char more[48] = "";
+    if (fields > nf)
+        snprintf(more, sizeof more, " ... (%zu more)", fields - nf);
+    pmx_buf b = {0};
+    if (pmx_buf_set(&b, "", 0) || pmx_list_columns(&b, f, nf) ||
+        pmx_buf_add(&b, more, strlen(more))) {
+        pmx_buf_free(&b);
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    }
+    pm_status st =
+        pm_error_at(err, PM_EPARSE, r->name, 1, 0,
+                    "%s. Its %zu column%s: %s. Name the fields with a column map "
+                    "(--map annotator=COLUMN,item=COLUMN,label=COLUMN), or choose the input format",
+                    what, fields, fields == 1 ? "" : "s", b.s);
+    pmx_buf_free(&b);
+    return st;
 }
 
 static pm_status detect(pm_records *r, pm_error *err)
@@ -168,9 +225,9 @@ static pm_status detect(pm_records *r, pm_error *err)
     size_t fields = 1;
     for (size_t k = 0; k < len; k++)
         fields += p[k] == (unsigned char)sep;
-    if (header_has(p, len, sep, "question_id", 0) && header_has(p, len, sep, "winner", 0))
+    if (header_has(r, p, len, sep, "question_id", 0) && header_has(r, p, len, sep, "winner", 0))
         r->fmt = PM_RECORDS_MTBENCH;
-    else if (header_has(p, len, sep, NULL, PMX_COL_ANNOTATOR))
+    else if (header_has(r, p, len, sep, NULL, PMX_COL_ANNOTATOR))
         r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
     else if (tab && fields == 3)
         r->fmt = PM_RECORDS_GAL;
@@ -184,11 +241,7 @@ static pm_status detect(pm_records *r, pm_error *err)
                            "header has %zu columns, more than the limit of %d", fields,
                            PMX_MAX_COLUMNS);
     else
-        return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
-                           "cannot tell the format: the first line is not a header with an "
-                           "annotator (or worker) column, nor MT-Bench's (question_id ... winner), "
-                           "nor worker<TAB>item<TAB>label, nor JSON; add a header "
-                           "annotator,item,label or choose the input format");
+        return cannot_tell(r, p, len, sep, fields, err);
     return PM_OK;
 }
 

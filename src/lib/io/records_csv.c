@@ -47,7 +47,7 @@ static pm_status read_header(pm_records *r, pm_error *err)
                 return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
                                    "header: column '%s' appears twice (columns %zu and %zu)",
                                    f[i].s, j + 1, i + 1);
-        int c = pmx_column_of(f[i].s, f[i].len);
+        int c = pmx_map_column(r, f[i].s, f[i].len);
         if (c < 0) {
             if (pmx_ignore_column(r, &f[i], err))
                 return PM_ENOMEM;
@@ -64,7 +64,8 @@ static pm_status read_header(pm_records *r, pm_error *err)
     for (int c = 0; c < PMX_COL_N; c++)
         if (r->col[c] >= 0)
             r->used[r->nused++] = c;
-    return pmx_generic_check_columns(r, f[0].line, err);
+    st = pmx_map_check_header(r, f, nf, f[0].line, err);
+    return st ? st : pmx_generic_check_columns(r, f[0].line, err);
 }
 
 pm_status pmx_records_csv_start(pm_records *r, pm_error *err)

@@ -77,6 +77,7 @@ typedef struct pmx_file_id {
 struct pm_records {
     pm_records_options opt;
     char *item_field, *label_field;
+    char *map_col[PMX_COL_N]; /* opt.map: the column that gives each field, NULL unmapped */
     pm_csv *csv;
     FILE *fp;
     int own_fp;
@@ -142,6 +143,20 @@ const char *pmx_pairwise_word(const char *s);
 int pmx_strieq(const char *a, const char *b);
 /* Generic column for a header name (synonyms, case-insensitive), -1 unknown. */
 int pmx_column_of(const char *name, size_t len);
+/* records_map.c: parse opt.map into r->map_col (PM_EINVAL naming the
+ * problem); free it. */
+pm_status pmx_map_parse(pm_records *r, const char *map, pm_error *err);
+void pmx_map_free(pm_records *r);
+/* The generic column of a header name under r's map: a mapped column
+ * gives its field; a name that is a synonym of a mapped field gives -1
+ * (the map replaces it); otherwise pmx_column_of. */
+int pmx_map_column(const pm_records *r, const char *name, size_t len);
+/* PM_EPARSE when a mapped column is missing from the header fields f[0..nf). */
+pm_status pmx_map_check_header(const pm_records *r, const pm_csv_field *f, size_t nf, long line,
+                               pm_error *err);
+/* Append up to a bounded number of the fields f[0..nf) to b as "a, b, c"
+ * (quoted names escaped for a terminal), for messages. */
+int pmx_list_columns(pmx_buf *b, const pm_csv_field *f, size_t nf);
 const char *pmx_column_name(int col);
 /* Gold table: 0 added or already equal, 1 conflict (*old set), -1 out of memory. */
 int pmx_gold_put(pmx_gold *g, const char *key, const char *val, const char **old);

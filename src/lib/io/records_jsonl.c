@@ -74,7 +74,7 @@ static pm_status parse_line(pm_records *r, const pm_csv_field *f, long line, pmx
         r->col[c] = -1;
     json_object_foreach(r->line_json, k, v)
     {
-        int c = pmx_column_of(k, strlen(k));
+        int c = pmx_map_column(r, k, strlen(k));
         if (c < 0)
             continue;
         if (seen[c])
