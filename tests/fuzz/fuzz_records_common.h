@@ -1,7 +1,8 @@
 /*
 ** Shared body of the fuzz_records_<format> targets (one per reader; each
 ** .c file sets FUZZ_FORMAT and includes this). The input bytes are the file.
-** Every input is read twice: with the default limits and with tiny ones
+** A target may set FUZZ_MAP, the column map (pm_records_options.map) of
+** every read. Every input is read twice: with the default limits and with tiny ones
 ** (max_line 64, max_document 512), so that the limit paths are fuzzed too.
 ** Invariants checked on every input:
 **   - success: every record has annotator, item, label (non-empty, valid
@@ -113,7 +114,11 @@ static long oracle_rows(const uint8_t *d, size_t n, int quoting, int header)
 
 static void run_once(const uint8_t *data, size_t size, size_t max_line, size_t max_doc)
 {
-    pm_records_options opt = {.format = FUZZ_FORMAT, .max_line = max_line, .max_document = max_doc};
+#ifndef FUZZ_MAP
+#define FUZZ_MAP NULL
+#endif
+    pm_records_options opt = {
+        .format = FUZZ_FORMAT, .max_line = max_line, .max_document = max_doc, .map = FUZZ_MAP};
     pm_error err = {0};
     pm_records *r = pm_records_new(&opt, &err);
     if (!r)
