@@ -35,6 +35,15 @@
 **                    "tie" and "tie (bothbad)"; shown_left unknown (the
 **                    release's model order is not the order shown).
 **   labelstudio      Label Studio JSON export (see records_labelstudio.c).
+**   toloka           Toloka's results TSV (detected by ASSIGNMENT:worker_id
+**                    and an OUTPUT:* column; see records_toloka.c): annotator
+**                    ASSIGNMENT:worker_id; item the INPUT:* value (several
+**                    INPUT:* columns: their values joined by '|'); label
+**                    OUTPUT:result (else the only OUTPUT:* column); gold
+**                    GOLDEN:<that field>; timestamp ASSIGNMENT:submitted,
+**                    else ASSIGNMENT:started; no duration (a task suite's
+**                    time is for a page of tasks). The column map may name
+**                    any of these columns instead.
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -84,7 +93,8 @@ typedef enum pm_records_format {
     PM_RECORDS_JSONL,
     PM_RECORDS_GAL,
     PM_RECORDS_MTBENCH,
-    PM_RECORDS_LABELSTUDIO
+    PM_RECORDS_LABELSTUDIO,
+    PM_RECORDS_TOLOKA
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -100,11 +110,11 @@ typedef struct pm_records_options {
     size_t max_memory;        /* labelstudio: PM_ELIMIT when the parsed document, estimated
                                * at PM_RECORDS_TREE_FACTOR bytes per byte of JSON, would
                                * pass this (up front for a regular file); 0 = no limit */
-    const char *map;          /* csv, tsv, jsonl: "field=column,..." (see below); NULL none */
+    const char *map; /* csv, tsv, jsonl, toloka: "field=column,..." (see below); NULL none */
 } pm_records_options;
 
 /* The column map (pm_records_options.map) names, for the generic csv, tsv
- * and jsonl formats, the header column (or JSONL key) that gives a field:
+ * and jsonl formats and for toloka, the header column (or JSONL key) that gives a field:
  * "annotator=participant_id,item=task_id,label=choice,timestamp=submitted_at".
  * Fields: annotator, item, label, gold, timestamp, duration, shown_left
  * (and left, right of the crowd-kit pairwise shape). Column names compare
@@ -200,7 +210,7 @@ PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
  *  "several-choices"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
-/** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio"; "?". */
+/** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */

@@ -380,17 +380,16 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
                        const pm_assess_options *ao, const cli_output *out, char **paths, int n);
 
 #define CLI_RECORDS_HELP                                                                           \
-    "  --input-format F          csv, tsv, jsonl, gal, mtbench or labelstudio (default: "          \
-    "detected\n"                                                                                   \
-    "                            from each file's content)\n"                                      \
+    "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio or toloka (default:\n" \
+    "                            detected from each file's content)\n"                             \
     "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
     "                            the task id)\n"                                                   \
     "  --label-field NAME        Label Studio: the control (from_name) to read when a task\n"      \
     "                            has several\n"                                                    \
-    "  --map FIELD=COL,...       csv, tsv, jsonl: the column giving each field (annotator, "       \
-    "item,\n"                                                                                      \
-    "                            label, gold, timestamp, duration, shown_left)\n"
+    "  --map FIELD=COL,...       csv, tsv, jsonl, toloka: the column giving each field\n"          \
+    "                            (annotator, item, label, gold, timestamp, duration,\n"            \
+    "                            shown_left)\n"
 
 void cli_records_init(cli_records *r);
 /* finish: the Label Studio options with another forced format are refused. */

@@ -17,8 +17,9 @@ static int records_opt(void *self, int code, const char *arg)
     cli_records *r = self;
     switch (code) {
     case CLI_OPT_INPUT_FORMAT: {
-        static const char *const names[] = {"auto",    "csv",         "tsv", "jsonl", "gal",
-                                            "mtbench", "labelstudio", NULL}; /* pm_records_format */
+        static const char *const names[] = {
+            "auto",    "csv",         "tsv",    "jsonl", "gal",
+            "mtbench", "labelstudio", "toloka", NULL}; /* pm_records_format */
         int i = 0;
         int rc = cli_choice("--input-format", arg, names, &i);
         r->opt.format = (pm_records_format)i;
@@ -50,7 +51,7 @@ static int records_opt(void *self, int code, const char *arg)
 static int map_format(pm_records_format f)
 {
     return f == PM_RECORDS_AUTO || f == PM_RECORDS_CSV || f == PM_RECORDS_TSV ||
-           f == PM_RECORDS_JSONL;
+           f == PM_RECORDS_JSONL || f == PM_RECORDS_TOLOKA;
 }
 
 /* The Label Studio options are refused with another forced format rather
@@ -66,7 +67,7 @@ static int records_finish(void *self)
         return CLI_EUSAGE;
     }
     if (r->opt.map && !map_format(r->opt.format)) {
-        cli_error("--map: applies to csv, tsv and jsonl logs only, not --input-format %s",
+        cli_error("--map: applies to csv, tsv, jsonl and toloka logs only, not --input-format %s",
                   pm_records_format_name(r->opt.format));
         return CLI_EUSAGE;
     }
@@ -143,7 +144,7 @@ int cli_records_open(cli_records *r, pm_records *rd, const char *path)
         return CLI_EUSAGE;
     }
     if (r->opt.map && !map_format(f)) {
-        cli_error("--map: applies to csv, tsv and jsonl logs only; %s was read as %s", path,
+        cli_error("--map: applies to csv, tsv, jsonl and toloka logs only; %s was read as %s", path,
                   pm_records_format_name(f));
         return CLI_EUSAGE;
     }

@@ -292,7 +292,7 @@ static void test_endless_input(void **state)
     (void)state;
     static char x = 'x', zero = '\0';
     cookie_io_functions_t io = {.read = endless_read};
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_LABELSTUDIO; f++) {
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_TOLOKA; f++) {
         for (int z = 0; z < 2; z++) {
             pm_records_options opt = {
                 .format = (pm_records_format)f, .max_line = 1 << 16, .max_document = 1 << 16};
@@ -586,7 +586,7 @@ static void test_several_files(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_LABELSTUDIO; f++)
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_TOLOKA; f++)
         assert_int_equal(pm_records_format_parse(pm_records_format_name((pm_records_format)f)), f);
     assert_int_equal(pm_records_format_parse("xml"), -1);
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_CANCELLED), "cancelled");
@@ -675,6 +675,68 @@ static void test_cannot_tell_lists_columns(void **state)
     assert_non_null(strstr(t.err.text, "c23 ... (6 more). Name"));
 }
 
+/* Toloka's results TSV: detection, the columns it names, quoted fields
+ * (Toloka's escaping), several INPUT:* columns joined into one content key,
+ * the started time when there is no submitted one, and the map. */
+static void test_toloka(void **state)
+{
+    (void)state;
+    trun t;
+    read_text(&t,
+              "INPUT:left\tINPUT:right\tOUTPUT:result\tGOLDEN:result\tGOLDEN:other\t"
+              "ASSIGNMENT:worker_id\tASSIGNMENT:started\n"
+              "a.png\t\"b\tc.png\"\tleft\tright\tx\tw1\t2024-05-01T12:00:00.500\n"
+              "a.png\t\"b\tc.png\"\t\tleft\t\tw1\t2024-05-01T12:00:01\n"
+              "\"q\"\"x\"\td\tright\t\t\tw2\t2024-05-01T12:00:02\n",
+              NULL, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.fmt, PM_RECORDS_TOLOKA);
+    assert_int_equal(t.n, 2);
+    assert_rec(&t.v[0], "w1", "a.png|b\tc.png", "left", "right", 0);
+    assert_true(t.v[0].ts == 1714564800.5 && isnan(t.v[0].dur));
+    assert_rec(&t.v[1], "w2", "q\"x|d", "right", NULL, 0);
+    assert_int_equal(t.v[1].line, 4);
+    assert_int_equal(t.stats.skipped[PM_RECORDS_SKIP_EMPTY_LABEL], 1);
+    assert_string_equal(t.ignored, "GOLDEN:other");
+
+    /* submitted wins over started; one INPUT column is the key as it is;
+     * the only OUTPUT:* column is the label, GOLDEN:<its field> the gold. */
+    read_text(&t,
+              "INPUT:image\tOUTPUT:animal\tGOLDEN:animal\tASSIGNMENT:worker_id\t"
+              "ASSIGNMENT:started\tASSIGNMENT:submitted\n"
+              "u1\tcat\tdog\tw\t2024-05-01T12:00:00\t2024-05-01T12:00:30\n",
+              NULL, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_rec(&t.v[0], "w", "u1", "cat", "dog", 0);
+    assert_true(t.v[0].ts == 1714564830.0);
+    assert_string_equal(t.ignored, "ASSIGNMENT:started");
+
+    read_text(&t, "INPUT:x\tOUTPUT:a\tOUTPUT:b\tASSIGNMENT:worker_id\nq\t1\t2\tw\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE,
+                 "in.txt:1: Toloka results: no OUTPUT:result column and several OUTPUT:* "
+                 "columns (OUTPUT:a, OUTPUT:b)");
+    pm_records_options o;
+    pm_records_options_default(&o);
+    o.map = "label=OUTPUT:b,item=ASSIGNMENT:task_id";
+    read_text(&t,
+              "INPUT:x\tOUTPUT:a\tOUTPUT:b\tASSIGNMENT:worker_id\tASSIGNMENT:task_id\n"
+              "q\t1\t2\tw\tT7\n",
+              &o, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_rec(&t.v[0], "w", "T7", "2", NULL, 0);
+    assert_string_equal(t.ignored, "INPUT:x,OUTPUT:a");
+    read_text(&t, "OUTPUT:result\tASSIGNMENT:worker_id\n1\tw\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:1: Toloka results: no INPUT:* column");
+    read_text(&t, "INPUT:x\tOUTPUT:result\tASSIGNMENT:worker_id\nq\t1\tw\textra\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:");
+    read_text(
+        &t,
+        "INPUT:x\tOUTPUT:result\tASSIGNMENT:worker_id\tASSIGNMENT:submitted\nq\t1\tw\tyesterday\n",
+        NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:");
+    assert_non_null(strstr(t.err.text, "field 'timestamp'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -697,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_column_map),
         cmocka_unit_test(test_cannot_tell_lists_columns),
+        cmocka_unit_test(test_toloka),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

@@ -11,8 +11,8 @@
 #include "core/file.h"
 #include "io/records_internal.h"
 
-static const char *const format_names[] = {"auto", "csv",     "tsv",        "jsonl",
-                                           "gal",  "mtbench", "labelstudio"};
+static const char *const format_names[] = {"auto", "csv",     "tsv",         "jsonl",
+                                           "gal",  "mtbench", "labelstudio", "toloka"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
     "empty-label", "cancelled", "no-result", "ground-truth", "several-choices"};
 
@@ -48,7 +48,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
         o = *opt;
     else
         pm_records_options_default(&o);
-    if ((unsigned)o.format > PM_RECORDS_LABELSTUDIO) {
+    if ((unsigned)o.format > PM_RECORDS_TOLOKA) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
     }
@@ -112,6 +112,7 @@ void pm_records_free(pm_records *r)
     free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
+    free(r->inputs);
     pmx_map_free(r);
     free(r->item_field);
     free(r->label_field);
@@ -225,7 +226,10 @@ static pm_status detect(pm_records *r, pm_error *err)
     size_t fields = 1;
     for (size_t k = 0; k < len; k++)
         fields += p[k] == (unsigned char)sep;
-    if (header_has(r, p, len, sep, "question_id", 0) && header_has(r, p, len, sep, "winner", 0))
+    if (tab && header_has(r, p, len, sep, "ASSIGNMENT:worker_id", 0))
+        r->fmt = PM_RECORDS_TOLOKA;
+    else if (header_has(r, p, len, sep, "question_id", 0) &&
+             header_has(r, p, len, sep, "winner", 0))
         r->fmt = PM_RECORDS_MTBENCH;
     else if (header_has(r, p, len, sep, NULL, PMX_COL_ANNOTATOR))
         r->fmt = tab ? PM_RECORDS_TSV : PM_RECORDS_CSV;
@@ -257,6 +261,7 @@ static pm_status start(pm_records *r, pm_error *err)
         switch (r->fmt) {
         case PM_RECORDS_CSV:
         case PM_RECORDS_TSV:
+        case PM_RECORDS_TOLOKA:
             st = pmx_records_csv_start(r, err);
             break;
         case PM_RECORDS_JSONL:
@@ -379,7 +384,8 @@ pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err
     }
     *got = 0;
     pm_status st;
-    if (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV) { /* most logs */
+    if (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV ||
+        r->fmt == PM_RECORDS_TOLOKA) { /* most logs */
         st = pmx_records_csv_record(r, out, got, err);
         if (st == PM_OK && *got)
             return PM_OK;
@@ -399,6 +405,7 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
     switch (r->fmt) {
     case PM_RECORDS_CSV:
     case PM_RECORDS_TSV:
+    case PM_RECORDS_TOLOKA:
         st = pmx_records_csv_record(r, out, got, err);
         break;
     case PM_RECORDS_JSONL:

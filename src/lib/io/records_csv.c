@@ -1,5 +1,6 @@
 /*
-** The generic long format as CSV (RFC 4180) or TSV (no quoting): a header
+** The generic long format as CSV (RFC 4180) or TSV (no quoting), and
+** Toloka's results TSV (quoted, its header named by records_toloka.c): a header
 ** naming the columns, then one label event per row. Unknown header columns
 ** are ignored (exports carry batch ids, URLs, free text...) and listed in
 ** r->ignored for the caller to report once; a name that appears twice, or
@@ -41,12 +42,15 @@ static pm_status read_header(pm_records *r, pm_error *err)
         r->col[c] = -1;
     r->ncols = (int)nf;
     r->ignored.len = 0;
-    for (size_t i = 0; i < nf; i++) {
+    for (size_t i = 0; i < nf; i++)
         for (size_t j = 0; j < i; j++)
             if (same_name(&f[i], &f[j]))
                 return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
                                    "header: column '%s' appears twice (columns %zu and %zu)",
                                    f[i].s, j + 1, i + 1);
+    if (r->fmt == PM_RECORDS_TOLOKA)
+        st = pmx_toloka_header(r, f, nf, err);
+    for (size_t i = 0; i < nf && r->fmt != PM_RECORDS_TOLOKA; i++) {
         int c = pmx_map_column(r, f[i].s, f[i].len);
         if (c < 0) {
             if (pmx_ignore_column(r, &f[i], err))
@@ -59,6 +63,8 @@ static pm_status read_header(pm_records *r, pm_error *err)
                                f[r->col[c]].s, f[i].s, pmx_column_name(c));
         r->col[c] = (int)i;
     }
+    if (st)
+        return st;
     r->nused = 0;
     memset(&r->row, 0, sizeof r->row);
     for (int c = 0; c < PMX_COL_N; c++)
@@ -72,6 +78,8 @@ pm_status pmx_records_csv_start(pm_records *r, pm_error *err)
 {
     if (r->fmt == PM_RECORDS_TSV)
         pm_csv_dialect(r->csv, '\t', 0);
+    else if (r->fmt == PM_RECORDS_TOLOKA) /* Toloka quotes a field with tabs or line ends */
+        pm_csv_dialect(r->csv, '\t', 1);
     else
         pm_csv_dialect(r->csv, ',', 1);
     return read_header(r, err);
@@ -109,6 +117,8 @@ pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_err
             cells->col[c] = f[i].col;
         }
         cells->ascii = pmx_csv_ascii(r->csv);
+        if (r->fmt == PM_RECORDS_TOLOKA && (st = pmx_toloka_item(r, f, cells, err)))
+            return st;
         int use;
         if ((st = pmx_generic_record(r, cells, line, out, &use, err)))
             return st;

@@ -98,6 +98,8 @@ struct pm_records {
     long gold_trailing; /* ... and how many of its lines had them */
     pmx_file_id *seen;  /* the regular files opened so far */
     size_t nseen;
+    int *inputs; /* toloka: the INPUT:* columns (the item's content key) */
+    int ninputs;
     pmx_buf key; /* scratch for built item keys */
     pmx_buf key2;
     json_t *line_json; /* jsonl: the current line */
@@ -189,6 +191,11 @@ static inline pm_status pmx_next_row(pm_records *r, int *got, pmx_csv_row *row, 
 }
 /* Note a header column no reader uses (listed once by pm_records_ignored). */
 pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err);
+
+/* records_toloka.c: the Toloka results header (r->col, r->inputs, ignored
+ * columns) and, with several INPUT:* columns, a row's joined item key. */
+pm_status pmx_toloka_header(pm_records *r, const pm_csv_field *f, size_t nf, pm_error *err);
+pm_status pmx_toloka_item(pm_records *r, const pm_csv_field *f, pmx_row *row, pm_error *err);
 
 pm_status pmx_records_csv_start(pm_records *r, pm_error *err);
 pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
