@@ -44,6 +44,17 @@
 **                    else ASSIGNMENT:started; no duration (a task suite's
 **                    time is for a page of tasks). The column map may name
 **                    any of these columns instead.
+**   mturk            Amazon Mechanical Turk batch results CSV (detected by
+**                    WorkerId and AssignmentId; see records_mturk.c for the
+**                    item rule): annotator WorkerId; one record per item of
+**                    the HIT, from Input.item_N / Answer.label_N (optional
+**                    Input.gold_N, Input.shown_left_N), or the columns a map
+**                    names (item=Input.x,label=Answer.y: Input.x, or
+**                    Input.x<N> and Answer.y<N>), or the only numbered
+**                    Input.* / Answer.* names; timestamp SubmitTime (its
+**                    "Wed Mar 15 10:21:05 PDT 2023" form or ISO 8601);
+**                    duration WorkTimeInSeconds only when a HIT holds one
+**                    item (else empty, and pm_records_note says so).
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -94,7 +105,8 @@ typedef enum pm_records_format {
     PM_RECORDS_GAL,
     PM_RECORDS_MTBENCH,
     PM_RECORDS_LABELSTUDIO,
-    PM_RECORDS_TOLOKA
+    PM_RECORDS_TOLOKA,
+    PM_RECORDS_MTURK
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -210,7 +222,8 @@ PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
  *  "several-choices"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
-/** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka"; "?". */
+/** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",
+ *  "mturk"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */
@@ -228,6 +241,12 @@ PM_API size_t pm_records_estimate_rows(const pm_records *r);
 /** The header columns of the current file that were ignored, comma
  *  separated ("" when none); borrowed until the next pm_records_open. */
 PM_API const char *pm_records_ignored(const pm_records *r);
+
+/** What the caller should say once about how the current file was read
+ *  ("" when nothing): e.g. for an MTurk file whose HITs hold several items,
+ *  that the per-assignment work time was not used as a duration. Borrowed
+ *  until the next pm_records_open. */
+PM_API const char *pm_records_note(const pm_records *r);
 
 PM_END_DECLS
 

@@ -359,6 +359,7 @@ typedef struct cli_records {
     pm_records_options opt; /* format, item_field, label_field, map from the options */
     const char *gold;       /* --gold FILE */
     char *ignored;          /* "path: col,col; path: col" from cli_records_open, or NULL */
+    char *notes;            /* the readers' notes (pm_records_note), "; " between, or NULL */
 } cli_records;
 
 /* ---- cli_assess_history.c: assess --history URI --batch NAME ---------- */
@@ -380,14 +381,14 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
                        const pm_assess_options *ao, const cli_output *out, char **paths, int n);
 
 #define CLI_RECORDS_HELP                                                                           \
-    "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio or toloka (default:\n" \
-    "                            detected from each file's content)\n"                             \
+    "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio, toloka or mturk\n"    \
+    "                            (default: detected from each file's content)\n"                   \
     "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
     "                            the task id)\n"                                                   \
     "  --label-field NAME        Label Studio: the control (from_name) to read when a task\n"      \
     "                            has several\n"                                                    \
-    "  --map FIELD=COL,...       csv, tsv, jsonl, toloka: the column giving each field\n"          \
+    "  --map FIELD=COL,...       csv, tsv, jsonl, toloka, mturk: the column giving each field\n"   \
     "                            (annotator, item, label, gold, timestamp, duration,\n"            \
     "                            shown_left)\n"
 

@@ -467,6 +467,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         cli_records_report(&stats, "# ");
         if (ro->ignored)
             fprintf(stderr, "# ignored columns: %s\n", ro->ignored);
+        if (ro->notes)
+            fprintf(stderr, "# note: %s\n", ro->notes);
         summary(pm_assess_summary_get(a), ao.level);
     } else if (!rc) {
         /* JSON: the summary object has the total; the reasons are said here. */
@@ -474,6 +476,8 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
             cli_records_report(&stats, "prefmon assess: warning: ");
         if (ro->ignored)
             cli_warn("ignored columns: %s", ro->ignored);
+        if (ro->notes)
+            cli_warn("%s", ro->notes);
     }
     pm_assess_free(a);
     return rc;

@@ -17,9 +17,9 @@ static int records_opt(void *self, int code, const char *arg)
     cli_records *r = self;
     switch (code) {
     case CLI_OPT_INPUT_FORMAT: {
-        static const char *const names[] = {
-            "auto",    "csv",         "tsv",    "jsonl", "gal",
-            "mtbench", "labelstudio", "toloka", NULL}; /* pm_records_format */
+        static const char *const names[] = {"auto",  "csv",     "tsv",         "jsonl",
+                                            "gal",   "mtbench", "labelstudio", "toloka",
+                                            "mturk", NULL}; /* pm_records_format */
         int i = 0;
         int rc = cli_choice("--input-format", arg, names, &i);
         r->opt.format = (pm_records_format)i;
@@ -51,7 +51,7 @@ static int records_opt(void *self, int code, const char *arg)
 static int map_format(pm_records_format f)
 {
     return f == PM_RECORDS_AUTO || f == PM_RECORDS_CSV || f == PM_RECORDS_TSV ||
-           f == PM_RECORDS_JSONL || f == PM_RECORDS_TOLOKA;
+           f == PM_RECORDS_JSONL || f == PM_RECORDS_TOLOKA || f == PM_RECORDS_MTURK;
 }
 
 /* The Label Studio options are refused with another forced format rather
@@ -67,8 +67,9 @@ static int records_finish(void *self)
         return CLI_EUSAGE;
     }
     if (r->opt.map && !map_format(r->opt.format)) {
-        cli_error("--map: applies to csv, tsv, jsonl and toloka logs only, not --input-format %s",
-                  pm_records_format_name(r->opt.format));
+        cli_error(
+            "--map: applies to csv, tsv, jsonl, toloka and mturk logs only, not --input-format %s",
+            pm_records_format_name(r->opt.format));
         return CLI_EUSAGE;
     }
     return 0;
@@ -130,6 +131,20 @@ static int note_ignored(cli_records *r, const char *path, const char *cols)
     return 0;
 }
 
+/* Append note to r->notes ("; " between files). */
+static int add_note(cli_records *r, const char *note)
+{
+    size_t old = r->notes ? strlen(r->notes) : 0, add = strlen(note) + 3;
+    char *n = realloc(r->notes, old + add);
+    if (!n) {
+        cli_error("out of memory");
+        return CLI_EINTERNAL;
+    }
+    snprintf(n + old, add, "%s%s", old ? "; " : "", note);
+    r->notes = n;
+    return 0;
+}
+
 int cli_records_open(cli_records *r, pm_records *rd, const char *path)
 {
     pm_error err = {0};
@@ -144,17 +159,24 @@ int cli_records_open(cli_records *r, pm_records *rd, const char *path)
         return CLI_EUSAGE;
     }
     if (r->opt.map && !map_format(f)) {
-        cli_error("--map: applies to csv, tsv, jsonl and toloka logs only; %s was read as %s", path,
-                  pm_records_format_name(f));
+        cli_error(
+            "--map: applies to csv, tsv, jsonl, toloka and mturk logs only; %s was read as %s",
+            path, pm_records_format_name(f));
         return CLI_EUSAGE;
     }
-    return note_ignored(r, path, pm_records_ignored(rd));
+    int rc = note_ignored(r, path, pm_records_ignored(rd));
+    const char *note = pm_records_note(rd);
+    if (!rc && *note) /* said once, after the command's own output (cli_records_notes) */
+        rc = add_note(r, note);
+    return rc;
 }
 
 void cli_records_free(cli_records *r)
 {
     free(r->ignored);
     r->ignored = NULL;
+    free(r->notes);
+    r->notes = NULL;
 }
 
 long cli_records_skipped(const pm_records_stats *s)

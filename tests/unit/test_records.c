@@ -292,7 +292,7 @@ static void test_endless_input(void **state)
     (void)state;
     static char x = 'x', zero = '\0';
     cookie_io_functions_t io = {.read = endless_read};
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_TOLOKA; f++) {
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_MTURK; f++) {
         for (int z = 0; z < 2; z++) {
             pm_records_options opt = {
                 .format = (pm_records_format)f, .max_line = 1 << 16, .max_document = 1 << 16};
@@ -586,7 +586,7 @@ static void test_several_files(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_TOLOKA; f++)
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_MTURK; f++)
         assert_int_equal(pm_records_format_parse(pm_records_format_name((pm_records_format)f)), f);
     assert_int_equal(pm_records_format_parse("xml"), -1);
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_CANCELLED), "cancelled");
@@ -737,6 +737,80 @@ static void test_toloka(void **state)
     assert_non_null(strstr(t.err.text, "field 'timestamp'"));
 }
 
+/* MTurk batch results: one record per item of a HIT, SubmitTime in the
+ * CSV's Java form (PDT = UTC-7) or ISO, WorkTimeInSeconds a duration only
+ * for one item per HIT (with a note otherwise), the item rules and errors. */
+static void test_mturk(void **state)
+{
+    (void)state;
+    trun t;
+    /* Wide: items 1 and 2; slot 2 of the second row unused (skipped). */
+    read_text(
+        &t,
+        "\"HITId\",\"AssignmentId\",\"WorkerId\",\"SubmitTime\",\"WorkTimeInSeconds\","
+        "\"Input.item_1\",\"Input.item_2\",\"Input.gold_1\",\"Answer.label_1\","
+        "\"Answer.label_2\"\n"
+        "\"H1\",\"X1\",\"A7\",\"Wed Mar 15 10:21:05 PDT 2023\",\"60\",\"i1\",\"i2\",\"cat\","
+        "\"cat\",\"dog\"\n"
+        "\"H2\",\"X2\",\"A7\",\"2023-03-15T17:22:00Z\",\"30\",\"i1\",\"\",\"\",\"dog\",\"\"\n",
+        NULL, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.fmt, PM_RECORDS_MTURK);
+    assert_int_equal(t.n, 3);
+    assert_rec(&t.v[0], "A7", "i1", "cat", "cat", 0);
+    assert_rec(&t.v[1], "A7", "i2", "dog", NULL, 0);
+    assert_rec(&t.v[2], "A7", "i1", "dog", NULL, 0);
+    /* 2023-03-15 17:21:05 UTC = 1678900865. */
+    assert_true(t.v[0].ts == 1678900865.0 && t.v[1].ts == 1678900865.0);
+    assert_true(t.v[2].ts == 1678900920.0);
+    assert_true(isnan(t.v[0].dur) && isnan(t.v[2].dur));
+    assert_int_equal(t.v[2].line, 3);
+    assert_int_equal(t.stats.rows_read, 4);
+    assert_int_equal(t.stats.skipped[PM_RECORDS_SKIP_EMPTY_LABEL], 1);
+    assert_string_equal(t.ignored, "HITId,AssignmentId,WorkTimeInSeconds");
+
+    /* One item per HIT: the work time is the duration. */
+    read_text(&t,
+              "WorkerId,AssignmentId,WorkTimeInSeconds,Input.text,Answer.sentiment\n"
+              "A1,X,12,hello,pos\n",
+              NULL, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_rec(&t.v[0], "A1", "hello", "pos", NULL, 0);
+    assert_true(t.v[0].dur == 12.0 && isnan(t.v[0].ts));
+
+    /* A map names the item and label; numbered columns pair by number. */
+    pm_records_options o;
+    pm_records_options_default(&o);
+    o.map = "item=Input.tweet,label=Answer.choice";
+    read_text(&t,
+              "WorkerId,AssignmentId,Input.id1,Input.tweet1,Input.id2,Input.tweet2,"
+              "Answer.choice1,Answer.choice2\n"
+              "A1,X,7,hi,8,yo,pos,neg\n",
+              &o, NULL);
+    assert_int_equal(t.st, PM_OK);
+    assert_int_equal(t.n, 2);
+    assert_rec(&t.v[0], "A1", "hi", "pos", NULL, 0);
+    assert_rec(&t.v[1], "A1", "yo", "neg", NULL, 0);
+    read_text(&t,
+              "WorkerId,AssignmentId,Input.id1,Input.tweet1,Input.id2,Input.tweet2,"
+              "Answer.choice1,Answer.choice2\n"
+              "A1,X,7,hi,8,yo,pos,neg\n",
+              NULL, NULL);
+    assert_error(&t, PM_EPARSE,
+                 "in.txt:1: MTurk results: cannot tell which Input.* column is the item");
+
+    /* Errors at file:line:column. */
+    read_text(&t, "WorkerId,AssignmentId,Input.item_1,Answer.label_1\nA1,X,,yes\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:6: field 'item' is empty");
+    read_text(&t,
+              "WorkerId,AssignmentId,SubmitTime,Input.item,Answer.label\n"
+              "A1,X,Wed Mar 15 10:21:05 CET 2023,i,yes\n",
+              NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:2:6: field 'timestamp'");
+    read_text(&t, "WorkerId,AssignmentId,Input.item_1,Answer.label_2\nA1,X,i,yes\n", NULL, NULL);
+    assert_error(&t, PM_EPARSE, "in.txt:1: MTurk results: item 1 has an item column but no label");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -760,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_column_map),
         cmocka_unit_test(test_cannot_tell_lists_columns),
         cmocka_unit_test(test_toloka),
+        cmocka_unit_test(test_mturk),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

@@ -11,8 +11,8 @@
 #include "core/file.h"
 #include "io/records_internal.h"
 
-static const char *const format_names[] = {"auto", "csv",     "tsv",         "jsonl",
-                                           "gal",  "mtbench", "labelstudio", "toloka"};
+static const char *const format_names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
+                                           "mtbench", "labelstudio", "toloka", "mturk"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
     "empty-label", "cancelled", "no-result", "ground-truth", "several-choices"};
 
@@ -48,7 +48,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
         o = *opt;
     else
         pm_records_options_default(&o);
-    if ((unsigned)o.format > PM_RECORDS_TOLOKA) {
+    if ((unsigned)o.format > PM_RECORDS_MTURK) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
     }
@@ -112,6 +112,7 @@ void pm_records_free(pm_records *r)
     free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
+    pmx_buf_free(&r->note);
     free(r->inputs);
     pmx_map_free(r);
     free(r->item_field);
@@ -228,6 +229,9 @@ static pm_status detect(pm_records *r, pm_error *err)
         fields += p[k] == (unsigned char)sep;
     if (tab && header_has(r, p, len, sep, "ASSIGNMENT:worker_id", 0))
         r->fmt = PM_RECORDS_TOLOKA;
+    else if (!tab && header_has(r, p, len, sep, "WorkerId", 0) &&
+             header_has(r, p, len, sep, "AssignmentId", 0))
+        r->fmt = PM_RECORDS_MTURK;
     else if (header_has(r, p, len, sep, "question_id", 0) &&
              header_has(r, p, len, sep, "winner", 0))
         r->fmt = PM_RECORDS_MTBENCH;
@@ -255,6 +259,7 @@ static pm_status start(pm_records *r, pm_error *err)
     r->fmt = r->opt.format;
     r->ignored.len = 0;
     r->ignored.s[0] = '\0';
+    r->note.len = 0;
     if (!st && r->fmt == PM_RECORDS_AUTO)
         st = detect(r, err);
     if (!st) {
@@ -272,6 +277,9 @@ static pm_status start(pm_records *r, pm_error *err)
             break;
         case PM_RECORDS_MTBENCH:
             st = pmx_mtbench_start(r, err);
+            break;
+        case PM_RECORDS_MTURK:
+            st = pmx_mturk_start(r, err);
             break;
         default:
             st = pmx_labelstudio_start(r, err);
@@ -417,6 +425,9 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
     case PM_RECORDS_MTBENCH:
         st = pmx_mtbench_record(r, out, got, err);
         break;
+    case PM_RECORDS_MTURK:
+        st = pmx_mturk_record(r, out, got, err);
+        break;
     default:
         st = pmx_labelstudio_record(r, out, got, err);
         break;
@@ -454,6 +465,11 @@ size_t pm_records_estimate_rows(const pm_records *r)
 const char *pm_records_ignored(const pm_records *r)
 {
     return r->ignored.s;
+}
+
+const char *pm_records_note(const pm_records *r)
+{
+    return r->note.len ? r->note.s : "";
 }
 
 /* One gold line: item, label (a header "item,label" is skipped). */

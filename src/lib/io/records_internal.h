@@ -20,6 +20,9 @@
  * is refused naming this limit. */
 #define PMX_MAX_COLUMNS 4096
 
+/* The most items one MTurk HIT row may hold (numbered Input/Answer columns). */
+#define PMX_MAX_SLOTS 256
+
 /* Columns of the generic long format. */
 enum {
     PMX_COL_ANNOTATOR,
@@ -98,7 +101,13 @@ struct pm_records {
     long gold_trailing; /* ... and how many of its lines had them */
     pmx_file_id *seen;  /* the regular files opened so far */
     size_t nseen;
-    int *inputs; /* toloka: the INPUT:* columns (the item's content key) */
+    int nslots, slot_i;             /* mturk: the items of a HIT row, the next one */
+    long slot_num[PMX_MAX_SLOTS];   /* ... their numbers (0: the one unnumbered item) */
+    int slot_col[PMX_MAX_SLOTS][4]; /* ... their item, label, gold, shown_left columns */
+    long row_line;                  /* ... the current row's first line */
+    char time_iso[40];              /* ... its SubmitTime as ISO 8601 */
+    pmx_buf note;                   /* what the caller should say once (pm_records_note) */
+    int *inputs;                    /* toloka: the INPUT:* columns (the item's content key) */
     int ninputs;
     pmx_buf key; /* scratch for built item keys */
     pmx_buf key2;
@@ -197,6 +206,8 @@ pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err)
 pm_status pmx_toloka_header(pm_records *r, const pm_csv_field *f, size_t nf, pm_error *err);
 pm_status pmx_toloka_item(pm_records *r, const pm_csv_field *f, pmx_row *row, pm_error *err);
 
+pm_status pmx_mturk_start(pm_records *r, pm_error *err);
+pm_status pmx_mturk_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_records_csv_start(pm_records *r, pm_error *err);
 pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_gal_start(pm_records *r, pm_error *err);
