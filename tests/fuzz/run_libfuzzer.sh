@@ -36,14 +36,15 @@ out=${FUZZ_OUT:-build-fuzz}
 mkdir -p "$out"
 
 # Every target links the whole library (every layer), built from source
-# with the fuzzer's instrumentation; Rmath and jansson come from the system.
+# with the fuzzer's instrumentation; Rmath, jansson, SQLite and libpq come from the
+# system (the store layer is part of the library).
 lib_sources() {
     ls src/lib/*/*.c
 }
 
 cflags="-std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer \
 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc/lib -I/usr/include -DMATHLIB_STANDALONE"
-deps=$(pkg-config --cflags --libs jansson)
+deps=$(pkg-config --cflags --libs jansson sqlite3 libpq)
 
 status=0
 for src in tests/fuzz/fuzz_*.c; do
