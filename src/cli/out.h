@@ -39,6 +39,25 @@ void out_int(out_table *t, long long v);
 void out_bool(out_table *t, int v);
 void out_null(out_table *t);
 
+/* The narrow view of the text table: the comma-separated columns a person
+ * acts on, in the order shown ("annotator,pairs,eta_hat,decision?"); a name
+ * ending in '?' is dropped, right to left, when the terminal is too narrow.
+ * A table without a view shows every column that varies, dropping from the
+ * right all but the first as needed. In both, a column outside the view
+ * whose value is the same on every row is written once as a note above the
+ * table ("alpha=0.05"), and the count of hidden columns is noted. The view
+ * does not apply to CSV, JSON or --wide. Call before out_write. */
+void out_view(out_table *t, const char *list);
+
+/* Display settings of the process, set once from --wide and --columns.
+ * wide: every column with 6 significant digits (the text table as it was).
+ * columns: NULL, or a comma-separated list of columns written, in that
+ * order, in every format (the list is borrowed and must outlive the writes). */
+void out_set_display(int wide, const char *columns);
+/* The first name of --columns that t does not have, copied into buf (size
+ * bytes); NULL when every name is a column of t (or there is no list). */
+const char *out_unknown_column(const out_table *t, char *buf, size_t size);
+
 /* Comment lines written before a text table ("# ...") — what the figures
  * depend on. Ignored in CSV and JSON, where every row carries its
  * parameters as columns. */
