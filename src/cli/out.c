@@ -597,6 +597,47 @@ static void param_notes(const out_table *src, out_table *dst, const unsigned cha
         out_note(dst, "%s", line);
 }
 
+/* Last resort when the kept columns are still wider than the terminal: the
+ * widest text column is cut, its long cells ending in ".." (the full text
+ * is in --wide and --format csv|json), so that no row wraps. w: the widths
+ * of t's columns; idx: p's columns in t. 1 when a cell was cut. */
+static int cut_to_fit(out_table *p, const size_t *w, const size_t *idx, size_t n, size_t width)
+{
+    enum { MIN_CUT = 12 };
+    int cut = 0;
+    size_t *cw = malloc((n + 1) * sizeof *cw);
+    unsigned char *text = calloc(n + 1, 1);
+    if (!cw || !text)
+        goto done;
+    for (size_t k = 0; k < n; k++)
+        cw[k] = w[idx[k]];
+    for (size_t i = 0; i < p->ncells; i++)
+        text[i % n] |= p->cells[i].kind == CELL_STR;
+    for (;;) {
+        size_t total = 0, widest = n;
+        for (size_t k = 0; k < n; k++) {
+            total += cw[k] + (k ? 2 : 0);
+            if (text[k] && cw[k] > MIN_CUT && (widest == n || cw[k] > cw[widest]))
+                widest = k;
+        }
+        if (total <= width || widest == n)
+            break;
+        size_t keep = total - width < cw[widest] - MIN_CUT ? cw[widest] - (total - width) : MIN_CUT;
+        for (size_t i = widest; i < p->ncells; i += n) {
+            cell *c = &p->cells[i];
+            if (c->kind == CELL_STR && strlen(c->s) > keep && !pm_text_needs_escape(c->s)) {
+                strcpy(c->s + keep - 2, "..");
+                cut = 1;
+            }
+        }
+        cw[widest] = keep;
+    }
+done:
+    free(cw);
+    free(text);
+    return cut;
+}
+
 /* The narrow view (out_view): chosen columns, parameters as notes, then
  * optional columns dropped from the right until a row fits the terminal. */
 static int write_narrow(const out_table *t, FILE *fp)
@@ -658,10 +699,13 @@ static int write_narrow(const out_table *t, FILE *fp)
     p = project(t, idx, (size_t)n);
     if (!p)
         goto done;
+    int cut = !(t->single && t->ncells == nc) && cut_to_fit(p, w, idx, (size_t)n, width);
     param_notes(t, p, param, width);
     if (hidden)
         out_note(p, "%zu more column%s with --wide, --columns or --format csv|json", hidden,
                  hidden == 1 ? "" : "s");
+    if (cut)
+        out_note(p, "text ending in '..' is cut to fit %zu columns (--wide shows it all)", width);
     rc = write_text(p, DIGITS_NARROW, fp);
 done:
     if (texts)
