@@ -43,6 +43,8 @@ static const char *display_columns;
 /* Significant digits of numbers in the narrow view: the digits a person
  * reads; --wide and --columns keep the table's former 6. */
 enum { DIGITS_NARROW = 4, DIGITS_WIDE = 6 };
+/* Text longer than this may be cut to keep a column of the narrow view. */
+enum { TEXT_CUT = 40 };
 
 void out_set_display(int wide, const char *columns)
 {
@@ -440,14 +442,37 @@ static void free_texts(const out_table *t, const char **texts, char **owned)
     free(texts);
 }
 
-static int write_text(const out_table *t, int digits, FILE *fp)
+/* A note as "# " lines; width > 0: broken at spaces so that each line
+ * fits width (continued with "#   "); a word longer than a line is broken
+ * where the line ends. */
+static void write_note(const char *note, size_t width, FILE *fp)
+{
+    size_t room = width > 4 ? width - 4 : 0, len = strlen(note);
+    const char *lead = "# ";
+    while (width && len + strlen(lead) > width) {
+        size_t cut = room + 1 < len ? room + 1 : len;
+        while (cut > 0 && note[cut] != ' ')
+            cut--;
+        if (cut == 0) /* one long word */
+            cut = room;
+        fprintf(fp, "%s%.*s\n", lead, (int)cut, note);
+        note += cut;
+        while (*note == ' ')
+            note++;
+        len = strlen(note);
+        lead = "#   ";
+    }
+    fprintf(fp, "%s%s\n", lead, note);
+}
+
+static int write_text(const out_table *t, int digits, size_t width, FILE *fp)
 {
     for (size_t i = 0; i < t->nnotes; i++) {
         char *owned;
         const char *note = shown(t->notes[i], &owned);
         if (!note)
             return -1;
-        fprintf(fp, "# %s\n", note);
+        write_note(note, width, fp);
         free(owned);
     }
     char **owned = NULL;
@@ -645,12 +670,13 @@ static int write_narrow(const out_table *t, FILE *fp)
     size_t nc = t->ncols, width = term_width(fp);
     size_t *idx = calloc(nc + 1, sizeof *idx), *w = calloc(nc + 1, sizeof *w);
     unsigned char *opt = calloc(nc + 1, 1), *in = calloc(nc + 1, 1), *param = calloc(nc + 1, 1);
+    unsigned char *text = calloc(nc + 1, 1);
     char **owned = NULL;
     const char **texts = NULL;
     out_table *p = NULL;
     int rc = -1;
     long n = 0;
-    if (!idx || !w || !opt || !in || !param)
+    if (!idx || !w || !opt || !in || !param || !text)
         goto done;
     if (t->view) {
         n = parse_list(t, t->view, idx, opt, NULL, 0);
@@ -665,6 +691,8 @@ static int write_narrow(const out_table *t, FILE *fp)
     }
     for (long k = 0; k < n; k++)
         in[idx[k]] = 1;
+    for (size_t i = 0; i < t->ncells; i++)
+        text[i % nc] |= t->cells[i].kind == CELL_STR;
     texts = table_texts(t, DIGITS_NARROW, &owned);
     if (!texts)
         goto done;
@@ -677,8 +705,11 @@ static int write_narrow(const out_table *t, FILE *fp)
     if (!(t->single && t->ncells == nc)) {
         for (;;) {
             size_t total = 0;
-            for (long k = 0; k < n; k++)
-                total += w[idx[k]] + (k ? 2 : 0);
+            for (long k = 0; k < n; k++) {
+                /* Long text is cut (cut_to_fit) before a column goes. */
+                size_t wk = w[idx[k]];
+                total += (text[idx[k]] && wk > TEXT_CUT ? TEXT_CUT : wk) + (k ? 2 : 0);
+            }
             long drop = -1;
             for (long k = n - 1; total > width && k >= 0 && drop < 0; k--)
                 if (opt[k])
@@ -706,7 +737,7 @@ static int write_narrow(const out_table *t, FILE *fp)
                  hidden == 1 ? "" : "s");
     if (cut)
         out_note(p, "text ending in '..' is cut to fit %zu columns (--wide shows it all)", width);
-    rc = write_text(p, DIGITS_NARROW, fp);
+    rc = write_text(p, DIGITS_NARROW, width, fp);
 done:
     if (texts)
         free_texts(t, texts, owned);
@@ -716,12 +747,13 @@ done:
     free(opt);
     free(in);
     free(param);
+    free(text);
     return rc;
 }
 
 static int write_table(const out_table *t, FILE *fp)
 {
-    return display_wide ? write_text(t, DIGITS_WIDE, fp) : write_narrow(t, fp);
+    return display_wide ? write_text(t, DIGITS_WIDE, 0, fp) : write_narrow(t, fp);
 }
 
 static int write_format(const out_table *t, out_format fmt, FILE *fp)
@@ -750,7 +782,7 @@ int out_write(const out_table *t, out_format fmt, FILE *fp)
     free(idx);
     int rc = -1;
     if (p)
-        rc = fmt == OUT_TABLE ? write_text(p, DIGITS_WIDE, fp) : write_format(p, fmt, fp);
+        rc = fmt == OUT_TABLE ? write_text(p, DIGITS_WIDE, 0, fp) : write_format(p, fmt, fp);
     out_free(p);
     return rc;
 }
