@@ -501,7 +501,8 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
     /* What a person checks before paying; the rest with --wide. */
-    out_view(t, "annotator,pairs,consistent,threshold?,wage?,bonus,action,upload?,reason");
+    out_view(t, "annotator,pairs,consistent,threshold?,wage?,bonus,action,upload?,reason"
+                "|paid,currency,unit");
     for (size_t i = 0; i < p->count; i++) {
         const pm_pay_row *r = &p->rows[i];
         char w[32], pd[32], b[32], u[32];

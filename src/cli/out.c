@@ -499,8 +499,8 @@ static long parse_list(const out_table *t, const char *list, size_t *idx, unsign
                        char *bad, size_t size)
 {
     long n = 0;
-    for (const char *p = list; *p;) {
-        size_t len = strcspn(p, ",");
+    for (const char *p = list; *p && *p != '|';) {
+        size_t len = strcspn(p, ",|");
         size_t name_len = len && p[len - 1] == '?' ? len - 1 : len;
         long j = col_index(t, p, name_len);
         if (j < 0) {
@@ -670,13 +670,14 @@ static int write_narrow(const out_table *t, FILE *fp)
     size_t nc = t->ncols, width = term_width(fp);
     size_t *idx = calloc(nc + 1, sizeof *idx), *w = calloc(nc + 1, sizeof *w);
     unsigned char *opt = calloc(nc + 1, 1), *in = calloc(nc + 1, 1), *param = calloc(nc + 1, 1);
-    unsigned char *text = calloc(nc + 1, 1);
+    unsigned char *text = calloc(nc + 1, 1), *pset = calloc(nc + 1, 1);
+    size_t *pidx = calloc(nc + 1, sizeof *pidx);
     char **owned = NULL;
     const char **texts = NULL;
     out_table *p = NULL;
     int rc = -1;
     long n = 0;
-    if (!idx || !w || !opt || !in || !param || !text)
+    if (!idx || !w || !opt || !in || !param || !text || !pset || !pidx)
         goto done;
     if (t->view) {
         n = parse_list(t, t->view, idx, opt, NULL, 0);
@@ -691,6 +692,13 @@ static int write_narrow(const out_table *t, FILE *fp)
     }
     for (long k = 0; k < n; k++)
         in[idx[k]] = 1;
+    /* The parameters a view names after '|' (the only ones shown as notes). */
+    const char *bar = t->view ? strchr(t->view, '|') : NULL;
+    long np = bar ? parse_list(t, bar + 1, pidx, NULL, NULL, 0) : 0;
+    if (np < 0)
+        goto done;
+    for (long k = 0; k < np; k++)
+        pset[pidx[k]] = 1;
     for (size_t i = 0; i < t->ncells; i++)
         text[i % nc] |= t->cells[i].kind == CELL_STR;
     texts = table_texts(t, DIGITS_NARROW, &owned);
@@ -724,7 +732,7 @@ static int write_narrow(const out_table *t, FILE *fp)
     }
     size_t hidden = 0;
     for (size_t j = 0; j < nc; j++) {
-        param[j] = !in[j] && constant_col(t, j);
+        param[j] = !in[j] && (!t->view || pset[j]) && constant_col(t, j);
         hidden += !in[j] && !param[j];
     }
     p = project(t, idx, (size_t)n);
@@ -748,6 +756,8 @@ done:
     free(in);
     free(param);
     free(text);
+    free(pset);
+    free(pidx);
     return rc;
 }
 

@@ -40,13 +40,18 @@ void out_bool(out_table *t, int v);
 void out_null(out_table *t);
 
 /* The narrow view of the text table: the comma-separated columns a person
- * acts on, in the order shown ("annotator,pairs,eta_hat,decision?"); a name
- * ending in '?' is dropped, right to left, when the terminal is too narrow.
- * A table without a view shows every column that varies, dropping from the
- * right all but the first as needed. In both, a column outside the view
- * whose value is the same on every row is written once as a note above the
- * table ("alpha=0.05"), and the count of hidden columns is noted. The view
- * does not apply to CSV, JSON or --wide. Call before out_write. */
+ * acts on, in the order shown, then optionally '|' and the parameter
+ * columns ("annotator,pairs,eta_hat,action?|alpha,delta"); a name ending in
+ * '?' is dropped, right to left, when the terminal is too narrow, after
+ * long text has been cut to TEXT_CUT characters. A parameter whose value is
+ * the same on every row is written once as a note above the table
+ * ("alpha=0.05"). A table without a view shows every column that varies
+ * (the constant ones as parameters), dropping from the right all but the
+ * first as needed. If a row is still too wide, the widest text column is
+ * cut ("..") and a note says so; the count of hidden columns is noted. The
+ * width is the terminal's, or 100 when stdout is not a terminal. Numbers
+ * have 4 significant digits (whole numbers from 10^4 on). The view does not
+ * apply to CSV, JSON, --wide or --columns. Call before out_write. */
 void out_view(out_table *t, const char *list);
 
 /* Display settings of the process, set once from --wide and --columns.
