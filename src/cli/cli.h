@@ -271,8 +271,12 @@ typedef struct cli_output {
 } cli_output;
 void cli_output_init(cli_output *o, int with_out);
 cli_group cli_output_group(cli_output *o);
-/* Write t to stdout in fmt; returns an exit code (CLI_EIO on write error). */
+/* Write t to stdout in fmt as --wide and --columns ask (out_write_view);
+ * returns an exit code (CLI_EIO on write error, CLI_EUSAGE when t lacks a
+ * column of --columns). */
 int cli_emit(const out_table *t, out_format fmt);
+/* CLI_EUSAGE with a message when t lacks a column of --columns, else 0. */
+int cli_check_columns(const out_table *t);
 #define CLI_FORMAT_HELP                                                                            \
     "  --format table|csv|json   output format (default table)\n"                                  \
     "  --wide                    every column in the table\n"                                      \

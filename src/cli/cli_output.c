@@ -61,14 +61,22 @@ cli_group cli_output_group(cli_output *o)
     return (cli_group){o->with_out ? with_out : format_only, output_opt, NULL, o};
 }
 
-int cli_emit(const out_table *t, out_format fmt)
+int cli_check_columns(const out_table *t)
 {
     char bad[256];
     if (out_unknown_column(t, bad, sizeof bad)) {
         cli_error("--columns: no column '%s' in this output (--format csv shows them all)", bad);
         return CLI_EUSAGE;
     }
-    if (out_write(t, fmt, stdout) != 0 || fflush(stdout) != 0) {
+    return CLI_OK;
+}
+
+int cli_emit(const out_table *t, out_format fmt)
+{
+    int rc = cli_check_columns(t);
+    if (rc)
+        return rc;
+    if (out_write_view(t, fmt, stdout) != 0 || fflush(stdout) != 0) {
         cli_error("cannot write the output: %s", strerror(errno));
         return CLI_EIO;
     }

@@ -761,12 +761,7 @@ done:
     return rc;
 }
 
-static int write_table(const out_table *t, FILE *fp)
-{
-    return display_wide ? write_text(t, DIGITS_WIDE, 0, fp) : write_narrow(t, fp);
-}
-
-static int write_format(const out_table *t, out_format fmt, FILE *fp)
+static int write_format(const out_table *t, out_format fmt, int view, FILE *fp)
 {
     switch (fmt) {
     case OUT_CSV:
@@ -774,7 +769,7 @@ static int write_format(const out_table *t, out_format fmt, FILE *fp)
     case OUT_JSON:
         return write_json(t, fp);
     case OUT_TABLE:
-        return write_table(t, fp);
+        return view ? write_narrow(t, fp) : write_text(t, DIGITS_WIDE, 0, fp);
     }
     return -1;
 }
@@ -783,16 +778,21 @@ int out_write(const out_table *t, out_format fmt, FILE *fp)
 {
     if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
         return -1;
+    return write_format(t, fmt, 0, fp);
+}
+
+int out_write_view(const out_table *t, out_format fmt, FILE *fp)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return -1;
     if (!display_columns)
-        return write_format(t, fmt, fp);
+        return write_format(t, fmt, !display_wide, fp);
     /* --columns: exactly the listed columns, in every format. */
     size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
     long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
     out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
     free(idx);
-    int rc = -1;
-    if (p)
-        rc = fmt == OUT_TABLE ? write_text(p, DIGITS_WIDE, 0, fp) : write_format(p, fmt, fp);
+    int rc = p ? write_format(p, fmt, 0, fp) : -1;
     out_free(p);
     return rc;
 }

@@ -69,8 +69,14 @@ const char *out_unknown_column(const out_table *t, char *buf, size_t size);
 void out_note(out_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* 0 on success, -1 on a write error or if the table was built wrongly
- * (a row with the wrong number of cells, out of memory). */
+ * (a row with the wrong number of cells, out of memory). Every column; a
+ * text table with 6 significant digits (files a command writes beside its
+ * output: curves, tables, summaries). */
 int out_write(const out_table *t, out_format fmt, FILE *fp);
+/* As out_write, for a command's main output: as the person asked
+ * (out_set_display): the narrow view (out_view) unless --wide, and only
+ * the --columns when given (-1 if t lacks one: check out_unknown_column). */
+int out_write_view(const out_table *t, out_format fmt, FILE *fp);
 
 /* The table as a jansson value (an object when single and one row, else an
  * array of objects), for composing larger documents; NULL if the table was
