@@ -268,6 +268,7 @@ typedef struct cli_output {
     int with_out;         /* the command takes --out */
     const char *out_path; /* --out */
     const char *columns;  /* --columns, or NULL */
+    int wide;             /* --wide */
 } cli_output;
 void cli_output_init(cli_output *o, int with_out);
 cli_group cli_output_group(cli_output *o);

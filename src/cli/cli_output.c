@@ -31,7 +31,8 @@ static int output_opt(void *self, int code, const char *arg)
         o->out_path = arg;
         return 0;
     case CLI_OPT_WIDE:
-        out_set_display(1, NULL);
+        o->wide = 1;
+        out_set_display(o->wide, o->columns);
         return 0;
     case CLI_OPT_COLUMNS:
         /* Checked against each table when it is written (cli_emit). */
@@ -40,7 +41,7 @@ static int output_opt(void *self, int code, const char *arg)
             return CLI_EUSAGE;
         }
         o->columns = arg;
-        out_set_display(0, arg);
+        out_set_display(o->wide, o->columns);
         return 0;
     }
     return CLI_NOT_MINE;
