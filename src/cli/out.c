@@ -732,7 +732,9 @@ static int write_narrow(const out_table *t, FILE *fp)
     }
     size_t hidden = 0;
     for (size_t j = 0; j < nc; j++) {
-        param[j] = !in[j] && (!t->view || pset[j]) && constant_col(t, j);
+        /* A view's parameters are noted even over a single row. */
+        param[j] = !in[j] && (t->view ? pset[j] && (t->ncells == nc || constant_col(t, j))
+                                      : constant_col(t, j));
         hidden += !in[j] && !param[j];
     }
     p = project(t, idx, (size_t)n);
