@@ -18,8 +18,9 @@
 #      SendBonus needs, and a Prolific file of MTurk worker ids is refused:
 #      uploads never rewrite ids);
 #   4. the weekly page from the store (report --history: this week's
-#      actions first, each annotator's evidence week by week, drift, pay per
-#      week), and the last batch's one-week page (report --assessment).
+#      actions first, shown in prefmon's own table view, each annotator's
+#      evidence week by week, drift, pay per week), and the last batch's
+#      one-week page (report --assessment).
 # usage: scripts/demo.sh [PREFMON] [OUTDIR]
 set -eu
 P=${1:-build/prefmon}
@@ -89,12 +90,7 @@ for k in $(seq 1 $batches); do
               n, p, v["pass"], v["fail"], v["continue"], v["no-signal"], a["pay"], a["hold"], a["review"], a["block"] }' \
         "$out/assess-W0$k.csv"
 done
-echo "   the annotators with the most pairs after the last batch (all rows: $out/assess-W0$batches.csv):"
-awk "$CSV"'
-    f[h["pairs"]] > 0 { printf "   %-16s %5s pairs %5s consistent  e_pass %-10.4g e_fail %-10.4g %-9s %-7s %s\n",
-        f[h["annotator"]], f[h["pairs"]], f[h["consistent"]], f[h["e_pass"]], f[h["e_fail"]],
-        f[h["verdict"]], f[h["action"]], f[h["flags"]] }' "$out/assess-W0$batches.csv" |
-    sort -k2,2nr | head -8
+echo "   (every row: $out/assess-W0$batches.csv; the store's page for the last batch is in step 4)"
 
 last=$out/batch-$batches.txt
 echo
@@ -108,11 +104,9 @@ q0=$(awk -F, 'NR > 1 && $3 > 0 && $6 != "" { print $6 }' "$out/assessment.csv" |
     awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 echo "   prefmon contract --type binary --solve second-best --n $n --q0 $q0"
 step "$P" contract --type binary --solve second-best --n "$n" --monitor self \
-    --convention general --q0 "$q0" --wage-min 0 --u0 0.05 --format csv \
-    --out "$out/contract.json" >"$out/contract.csv"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-        { printf "   base %.4f + bonus %.4f units if at least k = %s of the first %s pairs agree; effort %.3f, first-best %.3f\n",
-            $c["base"], $c["bonus"], $c["k"], $c["n"], $c["eta"], $c["first_best_eta"] }' "$out/contract.csv"
+    --convention general --q0 "$q0" --wage-min 0 --u0 0.05 \
+    --out "$out/contract.json" --columns n,base,bonus,k,eta,first_best_eta >"$out/contract.txt"
+sed 's/^/   /' "$out/contract.txt"
 
 echo
 echo "== 3. prefmon pay --history $store --batch 2026-W0$batches --unit 10 --currency USD"
@@ -127,11 +121,8 @@ awk "$CSV"'
 echo
 echo "== 4. prefmon report --history $store (the weekly page from the store)"
 step "$P" report --history "$store" --out "$out/report.html" --format csv >"$out/report-actions.csv"
-echo "   this week's actions, first rows (all: $out/report-actions.csv):"
-awk "$CSV"'
-    NR <= 9 { printf "   %-16s %-7s %-9s %-10s %4s pairs  %s\n", f[h["annotator"]], f[h["action"]],
-              f[h["decision"]], f[h["flags"]] == "" ? "-" : f[h["flags"]], f[h["all_pairs"]],
-              f[h["reason"]] }' "$out/report-actions.csv"
+echo "   this week's actions, first rows, as prefmon prints them (all: $out/report-actions.csv):"
+"$P" report --history "$store" --out "$out/report.html" 2>/dev/null | head -n 12
 # pay follows the store's decisions: its actions are the page's, annotator by annotator.
 awk "$(printf '%s' "$CSV" | sed 's/NR == 1/FNR == 1/')"'
     FILENAME ~ /pay.csv$/ { pay[f[h["annotator"]]] = f[h["action"]]; next }

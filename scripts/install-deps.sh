@@ -14,7 +14,7 @@
 #   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
 #                      reference tables)
 set -eu
-want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev libsqlite3-dev libpq-dev postgresql python3 python3-mpmath python3-pandas chromium"
+want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev libsqlite3-dev libpq-dev postgresql python3 python3-mpmath python3-pandas chromium tmux"
 case "${1:-build}" in
 build) ;;
 bench) want="$want python3 python3-numpy python3-pandas time" ;;

@@ -76,6 +76,8 @@ typedef enum cli_opt {
     /* output group, and --help (cli_parse's own) */
     CLI_OPT_FORMAT,
     CLI_OPT_OUT,
+    CLI_OPT_WIDE,
+    CLI_OPT_COLUMNS,
     CLI_OPT_HELP,
     /* the commands' own options */
     CLI_OPT_N,
@@ -267,12 +269,21 @@ typedef struct cli_output {
     out_format fmt;
     int with_out;         /* the command takes --out */
     const char *out_path; /* --out */
+    const char *columns;  /* --columns, or NULL */
+    int wide;             /* --wide */
 } cli_output;
 void cli_output_init(cli_output *o, int with_out);
 cli_group cli_output_group(cli_output *o);
-/* Write t to stdout in fmt; returns an exit code (CLI_EIO on write error). */
+/* Write t to stdout in fmt as --wide and --columns ask (out_write_view);
+ * returns an exit code (CLI_EIO on write error, CLI_EUSAGE when t lacks a
+ * column of --columns). */
 int cli_emit(const out_table *t, out_format fmt);
-#define CLI_FORMAT_HELP "  --format table|csv|json   output format (default table)\n"
+/* CLI_EUSAGE with a message when t lacks a column of --columns, else 0. */
+int cli_check_columns(const out_table *t);
+#define CLI_FORMAT_HELP                                                                            \
+    "  --format table|csv|json   output format (default table)\n"                                  \
+    "  --wide                    every column in the table\n"                                      \
+    "  --columns LIST            only these comma-separated columns, any format\n"
 
 /* ---- cli_monitor.c ----------------------------------------------------- */
 

@@ -285,6 +285,10 @@ static int emit_table(const pm_assess *a, out_format fmt)
     if (!t)
         return CLI_EINTERNAL;
     columns(t);
+    /* What a person acts on; the rest with --wide or --format csv. */
+    out_view(t, "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,action?,flags"
+                "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,fast_ratio,"
+                "flag_alpha");
     for (size_t i = 0; i < n; i++) {
         out_row(t);
         row_cells(t, &rows[i]);

@@ -27,6 +27,8 @@ static void columns(out_table *t)
                                        "action",    "reason",     "flags"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
+    /* What a person acts on; the rest with --wide or --format csv. */
+    out_view(t, "annotator,pairs,consistent,eta_low?,eta_high?,verdict,action,flags,reason?");
 }
 
 static void row_cells(out_table *t, const pm_import_row *r)

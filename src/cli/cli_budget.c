@@ -368,7 +368,7 @@ static int run_one(tables *tb, const opts *o, const cli_monitor *mon, const pm_m
 static int write_all(const tables *tb, const pm_budget_search *s, out_format fmt, FILE *fp)
 {
     if (fmt != OUT_JSON)
-        return out_write(tb->best, fmt, fp);
+        return out_write_view(tb->best, fmt, fp);
     json_t *doc = json_object(), *search = json_object();
     int bad = !doc || !search || json_object_set_new(search, "method", json_string(tb->search)) ||
               json_object_set_new(search, "max_n", json_integer(s->max_n)) ||
@@ -407,6 +407,9 @@ static int emit(const tables *tb, const pm_budget_search *s, out_format fmt, con
     pm_error err = {0};
     pm_status st = PM_OK;
     const char *what = "--curve-out";
+    int bad_columns = fmt != OUT_JSON ? cli_check_columns(tb->best) : 0;
+    if (bad_columns)
+        return bad_columns; /* before any file is opened */
     errno = 0;
     if (curve_path && (st = pm_outfile_open(curve_path, &cf, &err)) == PM_OK)
         st = flushed(cf, out_write(tb->curve, OUT_CSV, pm_outfile_stream(cf)) != 0, curve_path,

@@ -58,14 +58,14 @@ static const char help[] =
     "                            bonus, reason, currency, unit (never partial)\n"
     "  --upload prolific|mturk|toloka  also write the platform's bonus file to --upload-out\n"
     "  --upload-out FILE         where (never partial; only bonuses > 0)\n"
-    "  --assignments FILE        mturk: CSV with WorkerId and AssignmentId columns (the\n"
-    "                            batch results file works); the first row of a worker is used\n"
-    "  --reason TEXT             mturk: the Reason shown to every worker (default: the row's\n"
+    "  --assignments FILE        mturk: CSV with WorkerId and AssignmentId (as the batch\n"
+    "                            results file); a worker's first row is used\n"
+    "  --reason TEXT             mturk: the Reason for every worker (default: the row's\n"
     "                            reason); toloka: the public message (required)\n"
     "  --title TEXT              toloka: the public title (default \"Bonus\")\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
     "Output (stdout): annotator, pairs, consistent, threshold, wage, paid, bonus, action,\n"
-    "upload, currency, unit, reason; amounts are exact decimals. Upload ids are checked,\n"
+    "upload, currency, unit, reason; exact decimals. Upload ids are checked,\n"
     "never rewritten (Prolific 24 hex digits, MTurk A[A-Z0-9]+, Toloka 32 hex digits).\n";
 
 enum { UP_NONE = -1, UP_PROLIFIC, UP_MTURK, UP_TOLOKA };
@@ -500,6 +500,9 @@ static int emit(const payrun *p, const pm_pay_options *po, out_format fmt)
     out_note(t, "amounts in %s; one contract unit = %s %s", po->currency, po->unit, po->currency);
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
+    /* What a person checks before paying; the rest with --wide. */
+    out_view(t, "annotator,pairs,consistent,threshold?,wage?,bonus,action,upload?,reason"
+                "|paid,currency,unit");
     for (size_t i = 0; i < p->count; i++) {
         const pm_pay_row *r = &p->rows[i];
         char w[32], pd[32], b[32], u[32];

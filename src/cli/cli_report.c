@@ -128,6 +128,8 @@ static void fill_cons(out_table *t, const pm_report_data *d)
                                        "level",     "delta",    "eta0",       "eta1"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
+    out_view(t, "annotator,pairs,consistent,consistency?,ci_low,ci_high,q0?,threshold_k,decision,"
+                "gold_n?,gold_rate?|level,delta,eta0,eta1");
     out_note(t,
              "consistency with its Clopper-Pearson interval at level %g; threshold k of the "
              "likelihood-ratio test (eta0 %g, eta1 %g, delta %g, general convention)",
@@ -328,6 +330,8 @@ static void fill_actions(out_table *t, const pm_history_report *r)
         "ln_e_pass", "ln_e_fail", "eta_low",  "eta_high", "drift_batch", "reason"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         out_col(t, cols[i]);
+    /* What a person acts on; the rest with --wide or --format csv. */
+    out_view(t, "annotator,action,decision,flags,all_pairs,agree?,eta_low?,eta_high?,reason");
     out_note(t,
              "batch %s of %s: actions sorted block, review, hold, pay, then by evidence; "
              "thresholds ln(1/alpha_pass) %.6g, ln(1/alpha_fail) %.6g; effort interval at "

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -31,7 +33,24 @@ struct out_table {
     size_t ncells, cap;
     char **notes;
     size_t nnotes;
+    char *view; /* out_view's list, or NULL */
 };
+
+/* Set once by the CLI's output options (out_set_display). */
+static int display_wide;
+static const char *display_columns;
+
+/* Significant digits of numbers in the narrow view: the digits a person
+ * reads; --wide and --columns keep the table's former 6. */
+enum { DIGITS_NARROW = 4, DIGITS_WIDE = 6 };
+/* Text longer than this may be cut to keep a column of the narrow view. */
+enum { TEXT_CUT = 40 };
+
+void out_set_display(int wide, const char *columns)
+{
+    display_wide = wide;
+    display_columns = columns && *columns ? columns : NULL;
+}
 
 out_table *out_new(int single)
 {
@@ -54,6 +73,7 @@ void out_free(out_table *t)
     free(t->cols);
     free(t->cells);
     free(t->notes);
+    free(t->view);
     free(t);
 }
 
@@ -134,6 +154,14 @@ void out_null(out_table *t)
     push(t, (cell){.kind = CELL_NULL});
 }
 
+void out_view(out_table *t, const char *list)
+{
+    free(t->view);
+    t->view = strdup(list);
+    if (!t->view)
+        t->broken = 1;
+}
+
 void out_note(out_table *t, const char *fmt, ...)
 {
     char buf[1024];
@@ -170,6 +198,8 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
             snprintf(buf, size, c->d > 0 ? "inf" : "-inf");
         else if (digits >= 17)
             pm_fmt_double(c->d, buf, size);
+        else if (digits <= DIGITS_NARROW && fabs(c->d) >= 1e4 && fabs(c->d) < 1e15)
+            snprintf(buf, size, "%.0f", c->d); /* 12345, not 1.234e+04 */
         else
             snprintf(buf, size, "%.*g", digits, c->d);
         break;
@@ -335,7 +365,7 @@ static const char *shown(const char *s, char **owned)
 
 /* Text of every cell as the table shows it (6 significant digits, escaped
  * text): texts[i] points into owned[i] or the cell; NULL on no memory. */
-static const char **table_texts(const out_table *t, char ***owned_out)
+static const char **table_texts(const out_table *t, int digits, char ***owned_out)
 {
     const char **texts = calloc(t->ncells + 1, sizeof *texts);
     char **owned = calloc(t->ncells + 1, sizeof *owned);
@@ -343,7 +373,7 @@ static const char **table_texts(const out_table *t, char ***owned_out)
     for (size_t i = 0; ok && i < t->ncells; i++) {
         char buf[512];
         const cell *c = &t->cells[i];
-        const char *x = cell_text(c, 6, buf, sizeof buf);
+        const char *x = cell_text(c, digits, buf, sizeof buf);
         if (x == buf) {
             owned[i] = strdup(buf);
             texts[i] = owned[i];
@@ -404,39 +434,367 @@ static int write_rows(const out_table *t, const char **texts, FILE *fp)
     return ferror(fp) ? -1 : 0;
 }
 
-static int write_table(const out_table *t, FILE *fp)
+static void free_texts(const out_table *t, const char **texts, char **owned)
+{
+    for (size_t i = 0; i < t->ncells; i++)
+        free(owned[i]);
+    free(owned);
+    free(texts);
+}
+
+/* A note as "# " lines; width > 0: broken at spaces so that each line
+ * fits width (continued with "#   "); a word longer than a line is broken
+ * where the line ends. */
+static void write_note(const char *note, size_t width, FILE *fp)
+{
+    size_t room = width > 4 ? width - 4 : 0, len = strlen(note);
+    const char *lead = "# ";
+    while (width && len + strlen(lead) > width) {
+        size_t cut = room + 1 < len ? room + 1 : len;
+        while (cut > 0 && note[cut] != ' ')
+            cut--;
+        if (cut == 0) /* one long word */
+            cut = room;
+        fprintf(fp, "%s%.*s\n", lead, (int)cut, note);
+        note += cut;
+        while (*note == ' ')
+            note++;
+        len = strlen(note);
+        lead = "#   ";
+    }
+    fprintf(fp, "%s%s\n", lead, note);
+}
+
+static int write_text(const out_table *t, int digits, size_t width, FILE *fp)
 {
     for (size_t i = 0; i < t->nnotes; i++) {
         char *owned;
         const char *note = shown(t->notes[i], &owned);
         if (!note)
             return -1;
-        fprintf(fp, "# %s\n", note);
+        write_note(note, width, fp);
         free(owned);
     }
     char **owned = NULL;
-    const char **texts = table_texts(t, &owned);
+    const char **texts = table_texts(t, digits, &owned);
     if (!texts)
         return -1;
     int rc = write_rows(t, texts, fp);
-    for (size_t i = 0; i < t->ncells; i++)
-        free(owned[i]);
-    free(owned);
-    free(texts);
+    free_texts(t, texts, owned);
     return rc;
 }
 
-int out_write(const out_table *t, out_format fmt, FILE *fp)
+/* Index of the column named by the len bytes at name, or -1. */
+static long col_index(const out_table *t, const char *name, size_t len)
 {
-    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
-        return -1;
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strlen(t->cols[j]) == len && memcmp(t->cols[j], name, len) == 0)
+            return (long)j;
+    return -1;
+}
+
+/* The columns of a comma-separated list into idx (and opt: the name ends in
+ * '?'); returns their count, or -1 with the first unknown name in bad. */
+static long parse_list(const out_table *t, const char *list, size_t *idx, unsigned char *opt,
+                       char *bad, size_t size)
+{
+    long n = 0;
+    for (const char *p = list; *p && *p != '|';) {
+        size_t len = strcspn(p, ",|");
+        size_t name_len = len && p[len - 1] == '?' ? len - 1 : len;
+        long j = col_index(t, p, name_len);
+        if (j < 0) {
+            if (bad)
+                snprintf(bad, size, "%.*s", (int)name_len, p);
+            return -1;
+        }
+        if ((size_t)n < t->ncols) { /* a name listed twice is shown once more */
+            idx[n] = (size_t)j;
+            if (opt)
+                opt[n] = name_len != len;
+            n++;
+        }
+        p += len + (p[len] == ',');
+    }
+    return n;
+}
+
+const char *out_unknown_column(const out_table *t, char *buf, size_t size)
+{
+    if (!display_columns)
+        return NULL;
+    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
+    long n = idx ? parse_list(t, display_columns, idx, NULL, buf, size) : 0;
+    free(idx);
+    return n < 0 ? buf : NULL;
+}
+
+/* A new table of the columns idx[0..n) of t, with t's notes. */
+static out_table *project(const out_table *t, const size_t *idx, size_t n)
+{
+    out_table *p = out_new(t->single);
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < t->nnotes; i++)
+        out_note(p, "%s", t->notes[i]);
+    for (size_t j = 0; j < n; j++)
+        out_col(p, t->cols[idx[j]]);
+    for (size_t r = 0; t->ncols && r < t->ncells / t->ncols; r++) {
+        out_row(p);
+        for (size_t j = 0; j < n; j++) {
+            cell c = t->cells[r * t->ncols + idx[j]];
+            if (c.s && !(c.s = strdup(c.s))) {
+                p->broken = 1;
+                continue;
+            }
+            push(p, c);
+        }
+    }
+    if (p->broken) {
+        out_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int same_cell(const cell *a, const cell *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case CELL_STR:
+    case CELL_DEC:
+        return strcmp(a->s, b->s) == 0;
+    case CELL_NUM:
+        return a->d == b->d || (isnan(a->d) && isnan(b->d));
+    case CELL_INT:
+    case CELL_BOOL:
+        return a->i == b->i;
+    case CELL_NULL:
+        return 1;
+    }
+    return 0;
+}
+
+/* Column j holds one value on every row (of at least two). */
+static int constant_col(const out_table *t, size_t j)
+{
+    size_t nrows = t->ncells / t->ncols;
+    if (nrows < 2)
+        return 0;
+    for (size_t r = 1; r < nrows; r++)
+        if (!same_cell(&t->cells[j], &t->cells[r * t->ncols + j]))
+            return 0;
+    return 1;
+}
+
+/* Columns of the terminal fp writes to; 100 when it is not a terminal (a
+ * file or pipe, where the output must not depend on the caller's window). */
+static size_t term_width(FILE *fp)
+{
+    struct winsize ws;
+    if (isatty(fileno(fp)) && ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col < 40 ? 40 : ws.ws_col;
+    return 100;
+}
+
+/* The parameters (columns constant over the rows, outside the view) as
+ * "name=value" notes packed into lines that fit width. */
+static void param_notes(const out_table *src, out_table *dst, const unsigned char *param,
+                        size_t width)
+{
+    char line[1024] = "";
+    size_t used = 0;
+    for (size_t j = 0; j < src->ncols; j++) {
+        if (!param[j])
+            continue;
+        char buf[512], item[700];
+        snprintf(item, sizeof item, "%s=%s", src->cols[j],
+                 cell_text(&src->cells[j], DIGITS_WIDE, buf, sizeof buf));
+        size_t len = strlen(item);
+        if (used && (used + 2 + len + 2 > width || used + 2 + len >= sizeof line)) {
+            out_note(dst, "%s", line);
+            used = 0;
+        }
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", used ? "  " : "", item);
+    }
+    if (used)
+        out_note(dst, "%s", line);
+}
+
+/* Last resort when the kept columns are still wider than the terminal: the
+ * widest text column is cut, its long cells ending in ".." (the full text
+ * is in --wide and --format csv|json), so that no row wraps. w: the widths
+ * of t's columns; idx: p's columns in t. 1 when a cell was cut. */
+static int cut_to_fit(out_table *p, const size_t *w, const size_t *idx, size_t n, size_t width)
+{
+    enum { MIN_CUT = 12 };
+    int cut = 0;
+    size_t *cw = malloc((n + 1) * sizeof *cw);
+    unsigned char *text = calloc(n + 1, 1);
+    if (!cw || !text)
+        goto done;
+    for (size_t k = 0; k < n; k++)
+        cw[k] = w[idx[k]];
+    for (size_t i = 0; i < p->ncells; i++)
+        text[i % n] |= p->cells[i].kind == CELL_STR;
+    for (;;) {
+        size_t total = 0, widest = n;
+        for (size_t k = 0; k < n; k++) {
+            total += cw[k] + (k ? 2 : 0);
+            if (text[k] && cw[k] > MIN_CUT && (widest == n || cw[k] > cw[widest]))
+                widest = k;
+        }
+        if (total <= width || widest == n)
+            break;
+        size_t keep = total - width < cw[widest] - MIN_CUT ? cw[widest] - (total - width) : MIN_CUT;
+        for (size_t i = widest; i < p->ncells; i += n) {
+            cell *c = &p->cells[i];
+            if (c->kind == CELL_STR && strlen(c->s) > keep && !pm_text_needs_escape(c->s)) {
+                strcpy(c->s + keep - 2, "..");
+                cut = 1;
+            }
+        }
+        cw[widest] = keep;
+    }
+done:
+    free(cw);
+    free(text);
+    return cut;
+}
+
+/* The narrow view (out_view): chosen columns, parameters as notes, then
+ * optional columns dropped from the right until a row fits the terminal. */
+static int write_narrow(const out_table *t, FILE *fp)
+{
+    size_t nc = t->ncols, width = term_width(fp);
+    size_t *idx = calloc(nc + 1, sizeof *idx), *w = calloc(nc + 1, sizeof *w);
+    unsigned char *opt = calloc(nc + 1, 1), *in = calloc(nc + 1, 1), *param = calloc(nc + 1, 1);
+    unsigned char *text = calloc(nc + 1, 1), *pset = calloc(nc + 1, 1);
+    size_t *pidx = calloc(nc + 1, sizeof *pidx);
+    char **owned = NULL;
+    const char **texts = NULL;
+    out_table *p = NULL;
+    int rc = -1;
+    long n = 0;
+    if (!idx || !w || !opt || !in || !param || !text || !pset || !pidx)
+        goto done;
+    if (t->view) {
+        n = parse_list(t, t->view, idx, opt, NULL, 0);
+        if (n < 0)
+            goto done; /* a command named a column it does not have */
+    } else {
+        for (size_t j = 0; j < nc; j++)
+            if (!constant_col(t, j)) {
+                opt[n] = n > 0;
+                idx[n++] = j;
+            }
+    }
+    for (long k = 0; k < n; k++)
+        in[idx[k]] = 1;
+    /* The parameters a view names after '|' (the only ones shown as notes). */
+    const char *bar = t->view ? strchr(t->view, '|') : NULL;
+    long np = bar ? parse_list(t, bar + 1, pidx, NULL, NULL, 0) : 0;
+    if (np < 0)
+        goto done;
+    for (long k = 0; k < np; k++)
+        pset[pidx[k]] = 1;
+    for (size_t i = 0; i < t->ncells; i++)
+        text[i % nc] |= t->cells[i].kind == CELL_STR;
+    texts = table_texts(t, DIGITS_NARROW, &owned);
+    if (!texts)
+        goto done;
+    for (size_t j = 0; j < nc; j++)
+        w[j] = strlen(t->cols[j]);
+    for (size_t i = 0; i < t->ncells; i++)
+        if (strlen(texts[i]) > w[i % nc])
+            w[i % nc] = strlen(texts[i]);
+    /* A vertical (single-row) table is as wide as its longest line. */
+    if (!(t->single && t->ncells == nc)) {
+        for (;;) {
+            size_t total = 0;
+            for (long k = 0; k < n; k++) {
+                /* Long text is cut (cut_to_fit) before a column goes. */
+                size_t wk = w[idx[k]];
+                total += (text[idx[k]] && wk > TEXT_CUT ? TEXT_CUT : wk) + (k ? 2 : 0);
+            }
+            long drop = -1;
+            for (long k = n - 1; total > width && k >= 0 && drop < 0; k--)
+                if (opt[k])
+                    drop = k;
+            if (drop < 0)
+                break;
+            in[idx[drop]] = 0;
+            memmove(idx + drop, idx + drop + 1, (size_t)(n - drop - 1) * sizeof *idx);
+            memmove(opt + drop, opt + drop + 1, (size_t)(n - drop - 1));
+            n--;
+        }
+    }
+    size_t hidden = 0;
+    for (size_t j = 0; j < nc; j++) {
+        /* A view's parameters are noted even over a single row. */
+        param[j] = !in[j] && (t->view ? pset[j] && (t->ncells == nc || constant_col(t, j))
+                                      : constant_col(t, j));
+        hidden += !in[j] && !param[j];
+    }
+    p = project(t, idx, (size_t)n);
+    if (!p)
+        goto done;
+    int cut = !(t->single && t->ncells == nc) && cut_to_fit(p, w, idx, (size_t)n, width);
+    param_notes(t, p, param, width);
+    if (hidden)
+        out_note(p, "%zu more column%s with --wide, --columns or --format csv|json", hidden,
+                 hidden == 1 ? "" : "s");
+    if (cut)
+        out_note(p, "text ending in '..' is cut to fit %zu columns (--wide shows it all)", width);
+    rc = write_text(p, DIGITS_NARROW, width, fp);
+done:
+    if (texts)
+        free_texts(t, texts, owned);
+    out_free(p);
+    free(idx);
+    free(w);
+    free(opt);
+    free(in);
+    free(param);
+    free(text);
+    free(pset);
+    free(pidx);
+    return rc;
+}
+
+static int write_format(const out_table *t, out_format fmt, int view, FILE *fp)
+{
     switch (fmt) {
     case OUT_CSV:
         return write_csv(t, fp);
     case OUT_JSON:
         return write_json(t, fp);
     case OUT_TABLE:
-        return write_table(t, fp);
+        return view ? write_narrow(t, fp) : write_text(t, DIGITS_WIDE, 0, fp);
     }
     return -1;
+}
+
+int out_write(const out_table *t, out_format fmt, FILE *fp)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return -1;
+    return write_format(t, fmt, 0, fp);
+}
+
+int out_write_view(const out_table *t, out_format fmt, FILE *fp)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return -1;
+    if (!display_columns)
+        return write_format(t, fmt, !display_wide, fp);
+    /* --columns: exactly the listed columns, in every format. */
+    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
+    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
+    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
+    free(idx);
+    int rc = p ? write_format(p, fmt, 0, fp) : -1;
+    out_free(p);
+    return rc;
 }

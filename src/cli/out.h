@@ -39,14 +39,44 @@ void out_int(out_table *t, long long v);
 void out_bool(out_table *t, int v);
 void out_null(out_table *t);
 
+/* The narrow view of the text table: the comma-separated columns a person
+ * acts on, in the order shown, then optionally '|' and the parameter
+ * columns ("annotator,pairs,eta_hat,action?|alpha,delta"); a name ending in
+ * '?' is dropped, right to left, when the terminal is too narrow, after
+ * long text has been cut to TEXT_CUT characters. A parameter whose value is
+ * the same on every row is written once as a note above the table
+ * ("alpha=0.05"). A table without a view shows every column that varies
+ * (the constant ones as parameters), dropping from the right all but the
+ * first as needed. If a row is still too wide, the widest text column is
+ * cut ("..") and a note says so; the count of hidden columns is noted. The
+ * width is the terminal's, or 100 when stdout is not a terminal. Numbers
+ * have 4 significant digits (whole numbers from 10^4 on). The view does not
+ * apply to CSV, JSON, --wide or --columns. Call before out_write. */
+void out_view(out_table *t, const char *list);
+
+/* Display settings of the process, set once from --wide and --columns.
+ * wide: every column with 6 significant digits (the text table as it was).
+ * columns: NULL, or a comma-separated list of columns written, in that
+ * order, in every format (the list is borrowed and must outlive the writes). */
+void out_set_display(int wide, const char *columns);
+/* The first name of --columns that t does not have, copied into buf (size
+ * bytes); NULL when every name is a column of t (or there is no list). */
+const char *out_unknown_column(const out_table *t, char *buf, size_t size);
+
 /* Comment lines written before a text table ("# ...") — what the figures
  * depend on. Ignored in CSV and JSON, where every row carries its
  * parameters as columns. */
 void out_note(out_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* 0 on success, -1 on a write error or if the table was built wrongly
- * (a row with the wrong number of cells, out of memory). */
+ * (a row with the wrong number of cells, out of memory). Every column; a
+ * text table with 6 significant digits (files a command writes beside its
+ * output: curves, tables, summaries). */
 int out_write(const out_table *t, out_format fmt, FILE *fp);
+/* As out_write, for a command's main output: as the person asked
+ * (out_set_display): the narrow view (out_view) unless --wide, and only
+ * the --columns when given (-1 if t lacks one: check out_unknown_column). */
+int out_write_view(const out_table *t, out_format fmt, FILE *fp);
 
 /* The table as a jansson value (an object when single and one row, else an
  * array of objects), for composing larger documents; NULL if the table was

@@ -335,14 +335,15 @@ def verify(prefmon, case):
             or open(os.path.join(case, 'exit')).read().strip() != '0'):
         return False
     # The case's own --format (table, csv or json) is replaced by json: an
-    # option given twice is refused.
+    # option given twice is refused. --columns and --wide are dropped: every
+    # column is checked.
     plain = []
     i = 0
     while i < len(args):
-        if args[i] == '--format':
+        if args[i] in ('--format', '--columns'):
             i += 2
             continue
-        if not args[i].startswith('--format='):
+        if not args[i].startswith(('--format=', '--columns=', '--wide')):
             plain.append(args[i])
         i += 1
     args = plain
