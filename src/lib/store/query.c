@@ -192,8 +192,8 @@ static int ann_row(pm_history *h, pmx_stmt *st, void *arg, pm_error *err)
     return ret;
 }
 
-pm_status pm_history_annotator_rows(pm_history *h, const char *ann, pm_history_row_fn fn,
-                                    void *ctx, pm_error *err)
+pm_status pm_history_annotator_rows(pm_history *h, const char *ann, pm_history_row_fn fn, void *ctx,
+                                    pm_error *err)
 {
     if (!ann)
         return pm_error_set(err, PM_EINVAL, "%s: annotator_rows: no annotator", h->name);
