@@ -23,7 +23,8 @@ static int same_name(const pm_csv_field *a, const pm_csv_field *b)
     return 1;
 }
 
-static pm_status read_header(pm_records *r, pm_error *err)
+pm_status pmx_header_fields(pm_records *r, const pm_csv_field **fields, size_t *count,
+                            pm_error *err)
 {
     int got;
     pm_status st = pm_csv_next(r->csv, &got, err);
@@ -41,6 +42,18 @@ static pm_status read_header(pm_records *r, pm_error *err)
     for (int c = 0; c < PMX_COL_N; c++)
         r->col[c] = -1;
     r->ncols = (int)nf;
+    *fields = f;
+    *count = nf;
+    return PM_OK;
+}
+
+static pm_status read_header(pm_records *r, pm_error *err)
+{
+    const pm_csv_field *f;
+    size_t nf;
+    pm_status st = pmx_header_fields(r, &f, &nf, err);
+    if (st)
+        return st;
     r->ignored.len = 0;
     for (size_t i = 0; i < nf; i++)
         for (size_t j = 0; j < i; j++)

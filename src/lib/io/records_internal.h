@@ -223,4 +223,9 @@ pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_err
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
                         long col, pm_error *err);
 
+/* records_csv.c: the header record of a delimited file: read, refused when
+ * missing or over PMX_MAX_COLUMNS, r->col reset and r->ncols set. */
+pm_status pmx_header_fields(pm_records *r, const pm_csv_field **fields, size_t *count,
+                            pm_error *err);
+
 #endif

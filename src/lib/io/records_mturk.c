@@ -243,22 +243,11 @@ static pm_status by_names(pm_records *r, const pm_csv_field *f, size_t nf, pm_er
 pm_status pmx_mturk_start(pm_records *r, pm_error *err)
 {
     pm_csv_dialect(r->csv, ',', 1);
-    int got;
-    pm_status st = pm_csv_next(r->csv, &got, err);
+    const pm_csv_field *f;
+    size_t nf;
+    pm_status st = pmx_header_fields(r, &f, &nf, err);
     if (st)
         return st;
-    if (!got)
-        return pm_error_at(err, PM_EPARSE, r->name, 1, 0,
-                           "no records: the file is empty (a header line is expected)");
-    const pm_csv_field *f = pm_csv_fields(r->csv);
-    size_t nf = pm_csv_nfields(r->csv);
-    if (nf > PMX_MAX_COLUMNS)
-        return pm_error_at(err, PM_ELIMIT, r->name, f[0].line, 0,
-                           "header has %zu columns, more than the limit of %d", nf,
-                           PMX_MAX_COLUMNS);
-    for (int c = 0; c < PMX_COL_N; c++)
-        r->col[c] = -1;
-    r->ncols = (int)nf;
     r->nslots = 0;
     r->slot_i = 0;
     r->pair_ids = 0;
