@@ -156,6 +156,7 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_NO_RESULT,       /* Label Studio annotation without a usable result */
     PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
     PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
+    PM_RECORDS_SKIP_REJECTED,        /* MTurk: an item of an assignment the requester rejected */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -219,7 +220,7 @@ PM_API size_t pm_records_bytes(const pm_records *r);
 PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
 /** "empty-label", "cancelled", "no-result", "ground-truth",
- *  "several-choices"; "?" otherwise. */
+ *  "several-choices", "rejected"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",

@@ -378,7 +378,7 @@ static int write_all(const tables *tb, const pm_budget_search *s, out_format fmt
               json_object_set_new(search, "radius", json_integer(s->radius)) ||
               json_object_set_new(search, "max_solves", json_integer(s->max_solves)) ||
               json_object_set_new(doc, "search", search) ||
-              json_object_set_new(doc, "optimum", out_json(tb->best)) ||
+              json_object_set_new(doc, "optimum", out_json_view(tb->best)) ||
               json_object_set_new(doc, "curve", out_json(tb->curve));
     if (!doc || !search)
         json_decref(search);
@@ -407,7 +407,7 @@ static int emit(const tables *tb, const pm_budget_search *s, out_format fmt, con
     pm_error err = {0};
     pm_status st = PM_OK;
     const char *what = "--curve-out";
-    int bad_columns = fmt != OUT_JSON ? cli_check_columns(tb->best) : 0;
+    int bad_columns = cli_check_columns(tb->best);
     if (bad_columns)
         return bad_columns; /* before any file is opened */
     errno = 0;

@@ -259,10 +259,16 @@ static int solve_type(tables *tb, const opts *o, pm_contract_type type, const cl
  * line, fits. */
 static int emit(const tables *tb, out_format fmt)
 {
+    /* --columns names checked against both tables before either is printed */
+    int ok = cli_check_columns(tb->rows);
+    if (!ok)
+        ok = cli_check_columns(tb->fits);
+    if (ok)
+        return ok;
     if (fmt == OUT_JSON) {
         json_t *doc = json_object();
-        int bad = !doc || json_object_set_new(doc, "rows", out_json(tb->rows)) ||
-                  json_object_set_new(doc, "fits", out_json(tb->fits));
+        int bad = !doc || json_object_set_new(doc, "rows", out_json_view(tb->rows)) ||
+                  json_object_set_new(doc, "fits", out_json_view(tb->fits));
         bad = bad || out_write_json(doc, stdout) || fflush(stdout);
         json_decref(doc);
         if (bad)

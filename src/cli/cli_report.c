@@ -220,24 +220,30 @@ static void fill_hist(out_table *t, const pm_report_data *d)
 
 static int emit(const tables *tb, out_format fmt)
 {
+    /* --columns names checked against every table before any is printed */
+    const out_table *each[3] = {tb->cons, tb->gap, tb->hist};
+    for (int i = 0; i < 3; i++) {
+        int bad = cli_check_columns(each[i]);
+        if (bad)
+            return bad;
+    }
     if (fmt == OUT_JSON) {
         json_t *doc = json_object();
-        int bad = !doc || json_object_set_new(doc, "consistency", out_json(tb->cons)) ||
-                  json_object_set_new(doc, "gap", out_json(tb->gap)) ||
-                  json_object_set_new(doc, "wage_histogram", out_json(tb->hist));
+        int bad = !doc || json_object_set_new(doc, "consistency", out_json_view(tb->cons)) ||
+                  json_object_set_new(doc, "gap", out_json_view(tb->gap)) ||
+                  json_object_set_new(doc, "wage_histogram", out_json_view(tb->hist));
         bad = bad || out_write_json(doc, stdout) || fflush(stdout);
         json_decref(doc);
         if (bad)
             cli_error("cannot write the output: %s", strerror(errno));
         return bad ? CLI_EIO : 0;
     }
-    const out_table *all[3] = {tb->cons, tb->gap, tb->hist};
     int rc = 0;
     for (int i = 0; i < 3 && !rc; i++) {
         if (i > 0 && fputc('\n', stdout) == EOF)
             rc = CLI_EIO;
         if (!rc)
-            rc = cli_emit(all[i], fmt);
+            rc = cli_emit(each[i], fmt);
     }
     return rc;
 }

@@ -783,6 +783,21 @@ int out_write(const out_table *t, out_format fmt, FILE *fp)
     return write_format(t, fmt, 0, fp);
 }
 
+json_t *out_json_view(const out_table *t)
+{
+    if (!display_columns)
+        return out_json(t);
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return NULL;
+    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
+    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
+    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
+    free(idx);
+    json_t *j = p ? out_json(p) : NULL;
+    out_free(p);
+    return j;
+}
+
 int out_write_view(const out_table *t, out_format fmt, FILE *fp)
 {
     if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)

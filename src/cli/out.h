@@ -82,6 +82,9 @@ int out_write_view(const out_table *t, out_format fmt, FILE *fp);
  * array of objects), for composing larger documents; NULL if the table was
  * built wrongly or memory ran out. The caller owns the reference. */
 struct json_t *out_json(const out_table *t);
+/* out_json with --columns applied (the table's own JSON without it); the
+ * caller checks the names first (cli_check_columns). */
+struct json_t *out_json_view(const out_table *t);
 /* Write a jansson value as out_write writes JSON (indent 2, reals in their
  * shortest round-trip form, a final newline); 0 or -1. */
 int out_write_json(const struct json_t *v, FILE *fp);

@@ -14,7 +14,7 @@
 static const char *const format_names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
                                            "mtbench", "labelstudio", "toloka", "mturk"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
-    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices"};
+    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices", "rejected"};
 
 const char *pm_records_format_name(pm_records_format f)
 {

@@ -106,6 +106,8 @@ struct pm_records {
     int slot_col[PMX_MAX_SLOTS][4]; /* ... their item, label, gold, shown_left columns */
     long row_line;                  /* ... the current row's first line */
     char time_iso[40];              /* ... its SubmitTime as ISO 8601 */
+    int status_col;                 /* ... AssignmentStatus (-1: none) */
+    int row_rejected;               /* ... the current row's status is Rejected */
     pmx_buf note;                   /* what the caller should say once (pm_records_note) */
     int *inputs;                    /* toloka: the INPUT:* columns (the item's content key) */
     int ninputs;

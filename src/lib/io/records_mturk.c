@@ -248,6 +248,7 @@ pm_status pmx_mturk_start(pm_records *r, pm_error *err)
     pm_status st = pmx_header_fields(r, &f, &nf, err);
     if (st)
         return st;
+    r->status_col = -1;
     r->nslots = 0;
     r->slot_i = 0;
     r->pair_ids = 0;
@@ -266,6 +267,8 @@ pm_status pmx_mturk_start(pm_records *r, pm_error *err)
         m = r->map_col[PMX_COL_DURATION];
         if (m ? pmx_strieq(f[i].s, m) : pmx_strieq(f[i].s, "WorkTimeInSeconds"))
             r->col[PMX_COL_DURATION] = (int)i;
+        if (pmx_strieq(f[i].s, "AssignmentStatus"))
+            r->status_col = (int)i;
     }
     if (r->col[PMX_COL_ANNOTATOR] < 0)
         return pm_error_at(err, PM_EPARSE, r->name, f[0].line, 0, "MTurk results: no column '%s'",
@@ -304,6 +307,7 @@ pm_status pmx_mturk_start(pm_records *r, pm_error *err)
         for (int k = 0; k < r->nslots; k++)
             for (int fi = 0; fi < NSLOT_FIELDS; fi++)
                 used |= r->slot_col[k][fi] == (int)i;
+        used |= r->status_col == (int)i;
         if (!used && pmx_ignore_column(r, &f[i], err))
             return PM_ENOMEM;
     }
@@ -353,6 +357,9 @@ pm_status pmx_mturk_record(pm_records *r, pm_record *out, int *got, pm_error *er
                     in.nf, r->ncols);
             r->slot_i = 0;
             r->row_line = in.line;
+            /* A rejected assignment is work the requester refused: its
+             * labels are not evidence of the worker's effort to pay on. */
+            r->row_rejected = r->status_col >= 0 && pmx_strieq(in.f[r->status_col].s, "Rejected");
             /* The per-row fields; SubmitTime in the CSV's own shape becomes ISO. */
             const pm_csv_field *f = in.f;
             pmx_row *row = &r->row;
@@ -388,6 +395,11 @@ pm_status pmx_mturk_record(pm_records *r, pm_record *out, int *got, pm_error *er
         if (item_empty && label_empty && r->nslots > 1) { /* an unused slot of a shorter HIT */
             r->stats.rows_read++;
             r->stats.skipped[PM_RECORDS_SKIP_EMPTY_LABEL]++;
+            continue;
+        }
+        if (r->row_rejected) {
+            r->stats.rows_read++;
+            r->stats.skipped[PM_RECORDS_SKIP_REJECTED]++;
             continue;
         }
         int use;
