@@ -220,13 +220,7 @@ static void fill_hist(out_table *t, const pm_report_data *d)
 
 static int emit(const tables *tb, out_format fmt)
 {
-    /* --columns names checked against every table before any is printed */
     const out_table *each[3] = {tb->cons, tb->gap, tb->hist};
-    for (int i = 0; i < 3; i++) {
-        int bad = cli_check_columns(each[i]);
-        if (bad)
-            return bad;
-    }
     if (fmt == OUT_JSON) {
         json_t *doc = json_object();
         int bad = !doc || json_object_set_new(doc, "consistency", out_json_view(tb->cons)) ||
@@ -302,7 +296,9 @@ static int load(const opts *o, inputs *in, pm_report_data *d)
     return st == PM_OK ? 0 : cli_fail(NULL, st, &err);
 }
 
-static int print_numbers(const pm_report_data *d, out_format fmt)
+/* The page to path, then the numbers behind it to stdout. The tables are
+ * made first, so that a bad --columns is refused before the page is written. */
+static int page_and_numbers(const pm_report_data *d, const char *path, out_format fmt)
 {
     tables tb = {out_new(0), out_new(0), out_new(0)};
     int rc = tb.cons && tb.gap && tb.hist ? 0 : CLI_EINTERNAL;
@@ -310,8 +306,14 @@ static int print_numbers(const pm_report_data *d, out_format fmt)
         fill_cons(tb.cons, d);
         fill_gap(tb.gap, d);
         fill_hist(tb.hist, d);
-        rc = emit(&tb, fmt);
+        const out_table *each[3] = {tb.cons, tb.gap, tb.hist};
+        for (int i = 0; i < 3 && !rc; i++)
+            rc = cli_check_columns(each[i]);
     }
+    if (!rc)
+        rc = write_page(d, path);
+    if (!rc)
+        rc = emit(&tb, fmt);
     out_free(tb.cons);
     out_free(tb.gap);
     out_free(tb.hist);
@@ -378,9 +380,16 @@ static int history_page(const opts *o, const char *path, out_format fmt)
     pm_history_close(h);
     if (st != PM_OK)
         return cli_fail(st == PM_EINVAL ? "--batch" : "--history", st, &err);
+    /* The actions table first: a bad --columns is refused before the page
+     * is written. */
+    out_table *t = out_new(0);
+    int rc = t ? 0 : CLI_EINTERNAL;
+    if (!rc) {
+        fill_actions(t, &r);
+        rc = cli_check_columns(t);
+    }
     pm_doc *doc = NULL;
-    int rc = 0;
-    if ((st = pm_page_history(&r, &doc, &err)) != PM_OK)
+    if (!rc && (st = pm_page_history(&r, &doc, &err)) != PM_OK)
         rc = cli_fail(NULL, st, &err);
     pm_outfile *of = NULL;
     if (!rc && (st = pm_outfile_open(path, &of, &err)) == PM_OK) {
@@ -393,13 +402,8 @@ static int history_page(const opts *o, const char *path, out_format fmt)
     if (!rc && st != PM_OK)
         rc = cli_fail("--out", st, &err);
     pm_doc_free(doc);
-    out_table *t = rc ? NULL : out_new(0);
-    if (!rc && !t)
-        rc = CLI_EINTERNAL;
-    if (!rc) {
-        fill_actions(t, &r);
+    if (!rc)
         rc = cli_emit(t, fmt);
-    }
     out_free(t);
     if (!rc)
         fprintf(stderr,
@@ -446,9 +450,7 @@ int cli_report(int argc, char **argv)
     pm_report_data d = {0};
     rc = load(&o, &in, &d);
     if (!rc)
-        rc = write_page(&d, out.out_path);
-    if (!rc)
-        rc = print_numbers(&d, out.fmt);
+        rc = page_and_numbers(&d, out.out_path, out.fmt);
     if (!rc)
         fprintf(stderr,
                 "prefmon report: wrote %s: %zu annotators (%zu with pairs, %zu of them with "
