@@ -95,7 +95,17 @@ typedef struct pm_record {
     const char *file;      /* source name, for messages */
     long line;             /* 1-based source line (first line of a multi-line CSV record); for Label
                               Studio, the 1-based task number in the export */
+    int ranking;           /* 1 when label is a ranking of k responses (see "Rankings" below) */
 } pm_record;
+
+/* Rankings. A reader of a ranking task (k >= 2 responses ordered, ties
+ * allowed) gives one record per ranking: item is a content key of the
+ * ranked set, ranking = 1, and label the canonical ranking text: response
+ * ids from best to worst, rank groups separated by '>', tied ids inside a
+ * group joined by '=' in byte order ("r2>r1=r3"). Ids are non-empty UTF-8
+ * without '>', '=' or control characters and unique within a ranking; a
+ * reader refuses anything else with file:line. Two rankings of the same
+ * set are equal exactly when their labels are equal. */
 
 typedef enum pm_records_format {
     PM_RECORDS_AUTO = 0,

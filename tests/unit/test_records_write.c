@@ -45,9 +45,16 @@ static FILE *write_all(pm_records_format f, unsigned fields)
     pm_error err = {0};
     assert_int_equal(pm_records_writer_new(fp, "t", f, fields, &w, &err), PM_OK);
     for (size_t i = 0; i < NREC; i++) {
-        pm_record r = {recs[i].annotator, recs[i].item,  recs[i].label,
-                       recs[i].gold,      recs[i].shown, recs[i].ts,
-                       recs[i].dur,       NULL,          0};
+        pm_record r = {recs[i].annotator,
+                       recs[i].item,
+                       recs[i].label,
+                       recs[i].gold,
+                       recs[i].shown,
+                       recs[i].ts,
+                       recs[i].dur,
+                       NULL,
+                       0,
+                       0};
         assert_int_equal(pm_records_write(w, &r, &err), PM_OK);
     }
     assert_int_equal(pm_records_writer_close(w, &err), PM_OK);
@@ -131,8 +138,8 @@ static void test_csv_bytes(void **state)
     pm_records_writer *w = NULL;
     assert_int_equal(pm_records_writer_new(fp, "t", PM_RECORDS_CSV, PM_RECW_SHOWN_LEFT, &w, NULL),
                      PM_OK);
-    pm_record a = {"x,y", "k", "A", NULL, 'B', NAN, NAN, NULL, 0};
-    pm_record b = {"x,y", "q\"", "B", NULL, 'A', NAN, NAN, NULL, 0};
+    pm_record a = {"x,y", "k", "A", NULL, 'B', NAN, NAN, NULL, 0, 0};
+    pm_record b = {"x,y", "q\"", "B", NULL, 'A', NAN, NAN, NULL, 0, 0};
     assert_int_equal(pm_records_write(w, &a, NULL), PM_OK);
     assert_int_equal(pm_records_write(w, &b, NULL), PM_OK);
     assert_int_equal(pm_records_writer_count(w), 2);
@@ -157,8 +164,8 @@ static void test_csv_guard_bytes(void **state)
     pm_records_writer *w = NULL;
     assert_int_equal(pm_records_writer_new(fp, "t", PM_RECORDS_CSV, PM_RECW_DURATION, &w, NULL),
                      PM_OK);
-    pm_record a = {"=x", "+1", "A", NULL, 0, NAN, 0.1, NULL, 0};
-    pm_record b = {"'=x", "@k", "-B", NULL, 0, NAN, 0.30000000000000004, NULL, 0};
+    pm_record a = {"=x", "+1", "A", NULL, 0, NAN, 0.1, NULL, 0, 0};
+    pm_record b = {"'=x", "@k", "-B", NULL, 0, NAN, 0.30000000000000004, NULL, 0, 0};
     assert_int_equal(pm_records_write(w, &a, NULL), PM_OK);
     assert_int_equal(pm_records_write(w, &b, NULL), PM_OK);
     assert_int_equal(pm_records_writer_close(w, NULL), PM_OK);
@@ -185,8 +192,8 @@ static void test_refusals(void **state)
     FILE *fp = tmpfile();
     assert_int_equal(pm_records_writer_new(fp, "t", PM_RECORDS_CSV, PM_RECW_SHOWN_LEFT, &w, &err),
                      PM_OK);
-    pm_record no_side = {"a", "k", "A", NULL, 0, NAN, NAN, NULL, 0};
-    pm_record no_label = {"a", "k", "", NULL, 'A', NAN, NAN, NULL, 0};
+    pm_record no_side = {"a", "k", "A", NULL, 0, NAN, NAN, NULL, 0, 0};
+    pm_record no_label = {"a", "k", "", NULL, 'A', NAN, NAN, NULL, 0, 0};
     assert_int_equal(pm_records_write(w, &no_side, &err), PM_EINVAL);
     assert_int_equal(pm_records_write(w, &no_label, &err), PM_EINVAL);
     assert_int_equal(pm_records_writer_count(w), 0);
@@ -216,7 +223,7 @@ static void test_long_and_many(void **state)
         char item[16];
         snprintf(item, sizeof item, "i%d", i);
         pm_record r = {
-            i % 1000 == 0 ? big : "a", item, i % 2 ? "A" : "B", NULL, 0, NAN, NAN, NULL, 0};
+            i % 1000 == 0 ? big : "a", item, i % 2 ? "A" : "B", NULL, 0, NAN, NAN, NULL, 0, 0};
         assert_int_equal(pm_records_write(w, &r, NULL), PM_OK);
     }
     assert_int_equal(pm_records_writer_close(w, NULL), PM_OK);

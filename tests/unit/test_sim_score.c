@@ -80,7 +80,7 @@ static void fixture_make(fixture *f)
             snprintf(item, sizeof item, "item-%ld", i);
             for (int copy = 0; copy < 2; copy++) {
                 const char *label = copy == 1 && i >= members[m].consistent ? "B" : "A";
-                pm_record r = {members[m].name, item, label, NULL, 0, NAN, NAN, "test", line++};
+                pm_record r = {members[m].name, item, label, NULL, 0, NAN, NAN, "test", line++, 0};
                 assert_int_equal(pm_assess_add(f->a, &r, NULL), PM_OK);
             }
         }

@@ -176,6 +176,21 @@ int pmx_gold_put(pmx_gold *g, const char *key, const char *val, const char **old
 const char *pmx_gold_get(const pmx_gold *g, const char *key);
 void pmx_gold_free(pmx_gold *g);
 
+/* records_ranking.c: one response of a ranking as a reader found it (id
+ * borrowed), and the canonical ranking label (records.h, "Rankings") of
+ * e[0..k) into out: responses by rank (lower is better), ties joined by
+ * '=', groups by '>', ids within a group in byte order. Reorders e.
+ * PM_EPARSE at file:line naming `field` when k < 2, an id is empty, holds
+ * '>', '=' or a control character, is not UTF-8, is given twice, or a rank
+ * is not finite; PM_ENOMEM. */
+typedef struct pmx_rank_entry {
+    const char *id;
+    size_t len;
+    double rank;
+} pmx_rank_entry;
+pm_status pmx_ranking_label(pmx_buf *out, pmx_rank_entry *e, size_t k, const char *file, long line,
+                            const char *field, pm_error *err);
+
 /* records_generic.c: a generic row to a record (checks, canonical label,
  * gold). *use = 0 when the row is skipped (counted). */
 pm_status pmx_generic_record(pm_records *r, const pmx_row *row, long line, pm_record *out, int *use,
