@@ -106,7 +106,9 @@ typedef enum pm_records_format {
     PM_RECORDS_MTBENCH,
     PM_RECORDS_LABELSTUDIO,
     PM_RECORDS_TOLOKA,
-    PM_RECORDS_MTURK
+    PM_RECORDS_MTURK,
+    PM_RECORDS_PRODIGY,
+    PM_RECORDS_ARENA
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -157,6 +159,7 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
     PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
     PM_RECORDS_SKIP_REJECTED,        /* MTurk: an item of an assignment the requester rejected */
+    PM_RECORDS_SKIP_IGNORED,         /* Prodigy: an "ignore" answer (the annotator skipped it) */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -220,11 +223,11 @@ PM_API size_t pm_records_bytes(const pm_records *r);
 PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
 /** "empty-label", "cancelled", "no-result", "ground-truth",
- *  "several-choices", "rejected"; "?" otherwise. */
+ *  "several-choices", "rejected", "ignored"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",
- *  "mturk"; "?". */
+ *  "mturk", "prodigy", "arena"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */
