@@ -13,7 +13,10 @@
 ** Mapping: annotator judge; label A when the smaller model name (byte
 ** order) won, B the other, tie for tie and tie (bothbad) (the MT-Bench rule,
 ** pmx_pair_verdict); shown_left the letter of model_a (the Arena shows
-** model_a on the left); timestamp tstamp. item: "question_id|min|max" when
+** model_a on the left); timestamp tstamp; duration the seconds since the
+** same judge's previous vote in the file (battles are sorted by tstamp)
+** when that is at most AR_MAX_GAP (30 minutes: a longer gap is a break),
+** else none (a judge's first vote). item: "question_id|min|max" when
 ** the battle has a question_id; else "prompt:<64-bit FNV-1a of the first
 ** conversation_a content>|min|max" when it has a conversation; else
 ** "battle#<n>|min|max" (n its 1-based number in the file): nothing says
@@ -28,7 +31,9 @@
 ** max_line is refused with PM_ELIMIT naming its line). A small scanner
 ** runs over each block ahead of yajl: it finds the line of every battle's
 ** opening brace (record.line and messages) and refuses anything but objects
-** as battles, so that yajl never buffers a value outside a battle.
+** as battles, so that yajl never buffers a value outside a battle. The one
+** table that grows with the file is the previous vote's time per judge
+** (a name and a number each, as the accumulator keeps per annotator).
 */
 #include <math.h>
 #include <stdint.h>
@@ -45,6 +50,16 @@ static const char *const ar_names[AR_N] = {"question_id", "model_a", "model_b", 
                                            "judge",       "tstamp",  "conversation_a"};
 
 #define AR_BLOCK 65536
+
+/* A judge's previous vote (open addressing on the name). */
+typedef struct ar_last {
+    char *judge;
+    double ts;
+} ar_last;
+
+/* The longest gap between a judge's votes read as time spent on the later
+ * one: a longer one is a break. */
+#define AR_MAX_GAP 1800.0
 
 typedef struct ar_battle {
     size_t off[AR_N], len[AR_N]; /* into the queue text; len (size_t)-1 absent */
@@ -78,6 +93,8 @@ struct pmx_battles {
     pmx_buf text; /* field texts of queued battles */
     ar_battle *q; /* completed battles, not yet returned */
     size_t qn, qhead, qcap;
+    struct ar_last *last; /* judge -> the time of their previous vote */
+    size_t nlast, caplast;
     int failed; /* err holds an error to report once the queue is empty */
     pm_status fail_code;
     pm_error fail;
@@ -93,6 +110,9 @@ void pmx_battles_free(pm_records *r)
     free(a->block);
     free(a->lines);
     free(a->q);
+    for (size_t i = 0; i < a->caplast; i++)
+        free(a->last[i].judge);
+    free(a->last);
     pmx_buf_free(&a->text);
     free(a);
     r->arena = NULL;
@@ -448,6 +468,47 @@ static pm_status feed(struct pmx_battles *a, pm_error *err)
     return PM_OK;
 }
 
+static size_t ar_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return (size_t)h;
+}
+
+/* The judge's slot (a new one with ts NAN); NULL out of memory. */
+static ar_last *last_vote(struct pmx_battles *a, const char *judge)
+{
+    if (2 * (a->nlast + 1) > a->caplast) {
+        size_t cap = a->caplast ? 2 * a->caplast : 64;
+        ar_last *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < a->caplast; i++)
+            if (a->last[i].judge) {
+                size_t j = ar_hash(a->last[i].judge) & (cap - 1);
+                while (t[j].judge)
+                    j = (j + 1) & (cap - 1);
+                t[j] = a->last[i];
+            }
+        free(a->last);
+        a->last = t;
+        a->caplast = cap;
+    }
+    size_t j = ar_hash(judge) & (a->caplast - 1);
+    while (a->last[j].judge && strcmp(a->last[j].judge, judge) != 0)
+        j = (j + 1) & (a->caplast - 1);
+    if (!a->last[j].judge) {
+        size_t n = strlen(judge) + 1;
+        if (!(a->last[j].judge = malloc(n)))
+            return NULL;
+        memcpy(a->last[j].judge, judge, n);
+        a->last[j].ts = NAN;
+        a->nlast++;
+    }
+    return &a->last[j];
+}
+
 /* The queued battle i as a record. */
 static pm_status emit(struct pmx_battles *a, const ar_battle *b, pm_record *out, pm_error *err)
 {
@@ -516,6 +577,14 @@ static pm_status emit(struct pmx_battles *a, const ar_battle *b, pm_record *out,
             return pm_error_at(err, PM_EPARSE, r->name, line, 0,
                                "field 'tstamp': '%.60s' is not epoch seconds or an ISO 8601 time",
                                ts);
+        /* The speed signal: the time since the judge's previous vote. */
+        ar_last *lv = last_vote(a, out->annotator);
+        if (!lv)
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+        double gap = out->timestamp - lv->ts;
+        if (gap >= 0 && gap <= AR_MAX_GAP)
+            out->duration = gap;
+        lv->ts = out->timestamp;
     }
     return PM_OK;
 }
