@@ -287,7 +287,7 @@ static int emit_table(const pm_assess *a, out_format fmt)
      * without a single repeat (public Arena battles) leave the pair columns
      * empty: the view shows what can be judged, side and speed. */
     if (pm_assess_summary_get(a)->pairs == 0 && n > 0)
-        out_view(t, "annotator,labels,decision,left_rate,median_duration?,flags"
+        out_view(t, "annotator,labels,decision,action?,left_rate,median_duration?,flags"
                     "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,"
                     "fast_ratio,flag_alpha");
     else
@@ -388,7 +388,7 @@ static void no_repeats(const pm_assess_summary *s, const char *prefix)
     if (s->pairs == 0)
         fprintf(stderr,
                 "%sno repeats: no annotator labelled an item twice, so self-consistency cannot "
-                "be measured on these logs (public Chatbot Arena battles have essentially none); "
+                "be measured on these logs; "
                 "only the side and speed signals (left_rate, durations, flags) apply\n",
                 prefix);
     else if (s->decisions[PM_DECISION_TOO_FEW] + s->decisions[PM_DECISION_NO_PAIRS] ==
