@@ -55,6 +55,25 @@
 **                    "Wed Mar 15 10:21:05 PDT 2023" form or ISO 8601);
 **                    duration WorkTimeInSeconds only when a HIT holds one
 **                    item (else empty, and pm_records_note says so).
+**   prodigy          Prodigy db-out JSON Lines (detected by _task_hash or
+**                    _input_hash and answer; see records_prodigy.c):
+**                    annotator _annotator_id (else _session_id, noted);
+**                    timestamp _timestamp; answer ignore skipped (ignored).
+**                    A/B tasks (mapping + accept/reject outputs, or + two
+**                    options A, B): label A|B of the underlying systems
+**                    (the random mapping undone), shown_left from it, item
+**                    _input_hash|digest(A)|digest(B); choice tasks: the one
+**                    chosen option id, item _input_hash|sorted option ids;
+**                    binary tasks: accept|reject, item _task_hash.
+**   arena            Chatbot Arena clean_battle JSON (an array of battles,
+**                    or one per line; see records_arena.c), streamed with
+**                    yajl: memory is a block plus max_line per battle.
+**                    annotator judge; the mtbench label rule; shown_left
+**                    model_a's letter; timestamp tstamp; duration the time
+**                    since the judge's previous vote (<= 30 min); item
+**                    "question_id|min|max" (else a digest of the prompt,
+**                    else "battle#<n>|min|max"); record.line is the line of
+**                    the battle's opening brace.
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -63,8 +82,10 @@
 ** label (an unanswered question), a cancelled Label Studio annotation, a
 ** Label Studio annotation with no result for the chosen control, a Label
 ** Studio annotation whose choices result holds several choices (a
-** multi-select answer is not one label), and a Label Studio ground-truth
-** annotation (its label becomes the item's gold).
+** multi-select answer is not one label), a Label Studio ground-truth
+** annotation (its label becomes the item's gold), and a Prodigy "ignore"
+** answer (and, as no-result / several-choices, a Prodigy choice answer
+** with no or several chosen options).
 ** Everything else that is wrong is an error with file:line:col.
 **
 ** Ownership: a pm_records handle owns everything it reads; the strings of a
