@@ -379,24 +379,18 @@ static void warn_repeats(const pm_assess_summary *s, double alpha)
 }
 
 /* Self-consistency needs repeats (an annotator labelling an item twice):
- * logs with none, or too few for any decision, say so rather than leave
- * the columns empty without a word. */
+ * logs with none say so rather than leave the columns empty without a
+ * word. */
 static void no_repeats(const pm_assess_summary *s, const char *prefix)
 {
     if (s->rows == 0 || s->annotators == 0)
         return;
     if (s->pairs == 0)
         fprintf(stderr,
-                "%sno repeats: no annotator labelled an item twice, so self-consistency cannot "
-                "be measured on these logs; "
+                "%sno repeats: no two labels of one annotator on one item to compare (0 pairs), so "
+                "self-consistency cannot be measured on these logs; "
                 "only the side and speed signals (left_rate, durations, flags) apply\n",
                 prefix);
-    else if (s->decisions[PM_DECISION_TOO_FEW] + s->decisions[PM_DECISION_NO_PAIRS] ==
-             s->annotators)
-        fprintf(stderr,
-                "%sfew repeats: %ld pairs over %ld annotators, too few for any annotator's "
-                "self-consistency to be decided\n",
-                prefix, s->pairs, s->annotators);
 }
 
 static void summary(const pm_assess_summary *s, double level)
