@@ -352,7 +352,7 @@ static void scan(struct pmx_battles *a, const unsigned char *p, size_t n, size_t
             a->in_str = 1;
         } else if (c == '{' || c == '[') {
             if (a->depth == bd) {
-                if (a->nlines == a->cap) {
+                if (a->nlines == a->cap && a->head) {
                     /* Taken lines are dropped first; the FIFO grows only
                      * with battles of this block. */
                     memmove(a->lines, a->lines + a->head, (a->nlines - a->head) * sizeof *a->lines);
