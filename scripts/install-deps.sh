@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian 12 packages prefmon needs to build and test, when missing.
 # Usage: scripts/install-deps.sh [build|bench|dev]
-#   build (default): compiler, CMake, Rmath, jansson, cmocka; SQLite and libpq
+#   build (default): compiler, CMake, Rmath, jansson, yajl, cmocka; SQLite and libpq
 #                    (the history store) and postgresql (its tests start a
 #                    throwaway server, scripts/pg-test.sh); python3 (the
 #                    strict HTML parse of the report), python3-mpmath (the
@@ -14,7 +14,7 @@
 #   dev:             + clang-format, python3-mpmath, python3-pandas (regenerating
 #                      reference tables)
 set -eu
-want="build-essential cmake pkgconf r-mathlib libjansson-dev libcmocka-dev libsqlite3-dev libpq-dev postgresql python3 python3-mpmath python3-pandas chromium tmux"
+want="build-essential cmake pkgconf r-mathlib libjansson-dev libyajl-dev libcmocka-dev libsqlite3-dev libpq-dev postgresql python3 python3-mpmath python3-pandas chromium tmux"
 case "${1:-build}" in
 build) ;;
 bench) want="$want python3 python3-numpy python3-pandas time" ;;

@@ -55,6 +55,25 @@
 **                    "Wed Mar 15 10:21:05 PDT 2023" form or ISO 8601);
 **                    duration WorkTimeInSeconds only when a HIT holds one
 **                    item (else empty, and pm_records_note says so).
+**   prodigy          Prodigy db-out JSON Lines (detected by _task_hash or
+**                    _input_hash and answer; see records_prodigy.c):
+**                    annotator _annotator_id (else _session_id, noted);
+**                    timestamp _timestamp; answer ignore skipped (ignored).
+**                    A/B tasks (mapping + accept/reject outputs, or + two
+**                    options A, B): label A|B of the underlying systems
+**                    (the random mapping undone), shown_left from it, item
+**                    _input_hash|digest(A)|digest(B); choice tasks: the one
+**                    chosen option id, item _input_hash|sorted option ids;
+**                    binary tasks: accept|reject, item _task_hash.
+**   arena            Chatbot Arena clean_battle JSON (an array of battles,
+**                    or one per line; see records_arena.c), streamed with
+**                    yajl: memory is a block plus max_line per battle.
+**                    annotator judge; the mtbench label rule; shown_left
+**                    model_a's letter; timestamp tstamp; duration the time
+**                    since the judge's previous vote (<= 30 min); item
+**                    "question_id|min|max" (else a digest of the prompt,
+**                    else "battle#<n>|min|max"); record.line is the line of
+**                    the battle's opening brace.
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -63,8 +82,10 @@
 ** label (an unanswered question), a cancelled Label Studio annotation, a
 ** Label Studio annotation with no result for the chosen control, a Label
 ** Studio annotation whose choices result holds several choices (a
-** multi-select answer is not one label), and a Label Studio ground-truth
-** annotation (its label becomes the item's gold).
+** multi-select answer is not one label), a Label Studio ground-truth
+** annotation (its label becomes the item's gold), and a Prodigy "ignore"
+** answer (and, as no-result / several-choices, a Prodigy choice answer
+** with no or several chosen options).
 ** Everything else that is wrong is an error with file:line:col.
 **
 ** Ownership: a pm_records handle owns everything it reads; the strings of a
@@ -116,7 +137,9 @@ typedef enum pm_records_format {
     PM_RECORDS_MTBENCH,
     PM_RECORDS_LABELSTUDIO,
     PM_RECORDS_TOLOKA,
-    PM_RECORDS_MTURK
+    PM_RECORDS_MTURK,
+    PM_RECORDS_PRODIGY,
+    PM_RECORDS_ARENA
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -167,6 +190,7 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_GROUND_TRUTH,    /* Label Studio ground truth: used as gold, not a label */
     PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
     PM_RECORDS_SKIP_REJECTED,        /* MTurk: an item of an assignment the requester rejected */
+    PM_RECORDS_SKIP_IGNORED,         /* Prodigy: an "ignore" answer (the annotator skipped it) */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -230,11 +254,11 @@ PM_API size_t pm_records_bytes(const pm_records *r);
 PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
 /** "empty-label", "cancelled", "no-result", "ground-truth",
- *  "several-choices", "rejected"; "?" otherwise. */
+ *  "several-choices", "rejected", "ignored"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",
- *  "mturk"; "?". */
+ *  "mturk", "prodigy", "arena"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */

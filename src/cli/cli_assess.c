@@ -283,10 +283,17 @@ static int emit_table(const pm_assess *a, out_format fmt)
     if (!t)
         return CLI_EINTERNAL;
     columns(t);
-    /* What a person acts on; the rest with --wide or --format csv. */
-    out_view(t, "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,action?,flags"
-                "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,fast_ratio,"
-                "flag_alpha");
+    /* What a person acts on; the rest with --wide or --format csv. Logs
+     * without a single repeat (public Arena battles) leave the pair columns
+     * empty: the view shows what can be judged, side and speed. */
+    if (pm_assess_summary_get(a)->pairs == 0 && n > 0)
+        out_view(t, "annotator,labels,decision,action?,left_rate,median_duration?,flags"
+                    "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,"
+                    "fast_ratio,flag_alpha");
+    else
+        out_view(t, "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,action?,flags"
+                    "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,fast_ratio,"
+                    "flag_alpha");
     for (size_t i = 0; i < n; i++) {
         out_row(t);
         row_cells(t, &rows[i]);
@@ -369,6 +376,21 @@ static void warn_repeats(const pm_assess_summary *s, double alpha)
              "identical lines; doc/assess.md)",
              s->pairs_untimed, s->pairs_identical, s->untimed_disagree, s->delta, s->repeats_p,
              s->repeats_flagged, alpha);
+}
+
+/* Self-consistency needs repeats (an annotator labelling an item twice):
+ * logs with none say so rather than leave the columns empty without a
+ * word. */
+static void no_repeats(const pm_assess_summary *s, const char *prefix)
+{
+    if (s->rows == 0 || s->annotators == 0)
+        return;
+    if (s->pairs == 0)
+        fprintf(stderr,
+                "%sno repeats: no two labels of one annotator on one item to compare (0 pairs), so "
+                "self-consistency cannot be measured on these logs; "
+                "only the side and speed signals (left_rate, durations, flags) apply\n",
+                prefix);
 }
 
 static void summary(const pm_assess_summary *s, double level)
@@ -472,7 +494,9 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
         if (ro->notes)
             fprintf(stderr, "# note: %s\n", ro->notes);
         summary(pm_assess_summary_get(a), ao.level);
+        no_repeats(pm_assess_summary_get(a), "# ");
     } else if (!rc) {
+        no_repeats(pm_assess_summary_get(a), "prefmon assess: note: ");
         /* JSON: the summary object has the total; the reasons are said here. */
         if (cli_records_skipped(&stats))
             cli_records_report(&stats, "prefmon assess: warning: ");

@@ -44,7 +44,7 @@ lib_sources() {
 
 cflags="-std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer \
 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc/lib -I/usr/include -DMATHLIB_STANDALONE"
-deps=$(pkg-config --cflags --libs jansson sqlite3 libpq)
+deps=$(pkg-config --cflags --libs jansson yajl sqlite3 libpq)
 
 status=0
 for src in tests/fuzz/fuzz_*.c; do

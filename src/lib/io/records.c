@@ -11,10 +11,12 @@
 #include "core/file.h"
 #include "io/records_internal.h"
 
-static const char *const format_names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
-                                           "mtbench", "labelstudio", "toloka", "mturk"};
+static const char *const format_names[] = {"auto",  "csv",     "tsv",         "jsonl",
+                                           "gal",   "mtbench", "labelstudio", "toloka",
+                                           "mturk", "prodigy", "arena"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
-    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices", "rejected"};
+    "empty-label",     "cancelled", "no-result", "ground-truth",
+    "several-choices", "rejected",  "ignored"};
 
 const char *pm_records_format_name(pm_records_format f)
 {
@@ -48,7 +50,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
         o = *opt;
     else
         pm_records_options_default(&o);
-    if ((unsigned)o.format > PM_RECORDS_MTURK) {
+    if ((unsigned)o.format > PM_RECORDS_ARENA) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
     }
@@ -96,6 +98,7 @@ static void close_file(pm_records *r)
     json_decref(r->line_json);
     json_decref(r->doc);
     r->line_json = r->doc = NULL;
+    pmx_battles_free(r);
 }
 
 void pm_records_free(pm_records *r)
@@ -212,6 +215,20 @@ static pm_status detect(pm_records *r, pm_error *err)
         i++;
     if (i == n)
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0, "no records: the file is empty");
+    /* Chatbot Arena battles: a JSON array (or JSON Lines) of objects with
+     * model_a, model_b, winner and judge (checked in the first block). */
+    if ((p[i] == '[' || p[i] == '{') && contains(p + i, n - i, "\"model_a\"") &&
+        contains(p + i, n - i, "\"model_b\"") && contains(p + i, n - i, "\"winner\"") &&
+        contains(p + i, n - i, "\"judge\"") && !contains(p + i, n - i, "\"annotations\"")) {
+        r->fmt = PM_RECORDS_ARENA;
+        return PM_OK;
+    }
+    /* Prodigy db-out: JSON Lines with Prodigy's hashes and an answer. */
+    if (p[i] == '{' && contains(p + i, n - i, "\"answer\"") &&
+        (contains(p + i, n - i, "\"_task_hash\"") || contains(p + i, n - i, "\"_input_hash\""))) {
+        r->fmt = PM_RECORDS_PRODIGY;
+        return PM_OK;
+    }
     if (p[i] == '[' || (p[i] == '{' && contains(p + i, n - i, "\"annotations\""))) {
         r->fmt = PM_RECORDS_LABELSTUDIO;
         return PM_OK;
@@ -280,6 +297,12 @@ static pm_status start(pm_records *r, pm_error *err)
             break;
         case PM_RECORDS_MTURK:
             st = pmx_mturk_start(r, err);
+            break;
+        case PM_RECORDS_PRODIGY:
+            st = pmx_prodigy_start(r, err);
+            break;
+        case PM_RECORDS_ARENA:
+            st = pmx_arena_start(r, err);
             break;
         default:
             st = pmx_labelstudio_start(r, err);
@@ -428,6 +451,12 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
     case PM_RECORDS_MTURK:
         st = pmx_mturk_record(r, out, got, err);
         break;
+    case PM_RECORDS_PRODIGY:
+        st = pmx_prodigy_record(r, out, got, err);
+        break;
+    case PM_RECORDS_ARENA:
+        st = pmx_arena_record(r, out, got, err);
+        break;
     default:
         st = pmx_labelstudio_record(r, out, got, err);
         break;
@@ -448,7 +477,7 @@ pm_records_format pm_records_detected(const pm_records *r)
 size_t pm_records_estimate_rows(const pm_records *r)
 {
     struct stat sb;
-    if (!r || !r->fp || !r->csv || r->fmt == PM_RECORDS_LABELSTUDIO ||
+    if (!r || !r->fp || !r->csv || r->fmt == PM_RECORDS_LABELSTUDIO || r->fmt == PM_RECORDS_ARENA ||
         fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
         return 0;
     /* The line density of the block the reader already holds, times the

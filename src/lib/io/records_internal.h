@@ -117,7 +117,8 @@ struct pm_records {
     json_t *doc;       /* labelstudio: the whole export */
     size_t doc_text;   /* ... and the bytes of its text */
     size_t task_i, ann_i;
-    char num[PMX_COL_N][32]; /* numbers printed as keys */
+    char num[PMX_COL_N][32];   /* numbers printed as keys */
+    struct pmx_battles *arena; /* arena: the streaming parse of the open document */
 };
 
 /* records_util.c */
@@ -235,6 +236,24 @@ pm_status pmx_mtbench_start(pm_records *r, pm_error *err);
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err);
 pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_prodigy_start(pm_records *r, pm_error *err);
+pm_status pmx_prodigy_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_arena_start(pm_records *r, pm_error *err);
+pm_status pmx_arena_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+/* Free the arena parse state (NULL-safe); called when a file closes. */
+void pmx_battles_free(pm_records *r);
+
+/* records_mtbench.c: a verdict on a model pair (MT-Bench, Chatbot Arena).
+ * key = prefix "|" min(model) "|" max(model) (byte order); *label "A" when
+ * the smaller-named model won, "B" the other, "tie" for tie and
+ * tie (bothbad) (case-insensitive); *a_low = 1 when model_a is the smaller
+ * name. Returns 0, PMX_PAIR_SAME (model_a equals model_b), PMX_PAIR_WINNER
+ * (winner is none of model_a, model_b, tie, tie (bothbad)) or -1 (out of
+ * memory). */
+enum { PMX_PAIR_SAME = 1, PMX_PAIR_WINNER };
+int pmx_pair_verdict(pmx_buf *key, const char *prefix, size_t plen, const char *ma, size_t malen,
+                     const char *mb, size_t mblen, const char *winner, const char **label,
+                     int *a_low);
 
 /* Shared by the readers: check a key field's UTF-8, error at its column. */
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,

@@ -79,6 +79,33 @@ static pm_status mt_key(pm_records *r, const pm_csv_field *f, int c, long line, 
     return pmx_check_key(r, mt_names[c], f->s, f->len, line, f->col, err);
 }
 
+int pmx_pair_verdict(pmx_buf *key, const char *prefix, size_t plen, const char *ma, size_t malen,
+                     const char *mb, size_t mblen, const char *winner, const char **label,
+                     int *a_low)
+{
+    size_t n = malen < mblen ? malen : mblen;
+    int cmp = memcmp(ma, mb, n);
+    if (cmp == 0)
+        cmp = malen < mblen ? -1 : malen > mblen;
+    if (cmp == 0)
+        return PMX_PAIR_SAME;
+    *a_low = cmp < 0;
+    if (pmx_strieq(winner, "model_a"))
+        *label = cmp < 0 ? "A" : "B";
+    else if (pmx_strieq(winner, "model_b"))
+        *label = cmp < 0 ? "B" : "A";
+    else if (pmx_strieq(winner, "tie") || pmx_strieq(winner, "tie (bothbad)"))
+        *label = "tie";
+    else
+        return PMX_PAIR_WINNER;
+    const char *lo = cmp < 0 ? ma : mb, *hi = cmp < 0 ? mb : ma;
+    size_t lolen = cmp < 0 ? malen : mblen, hilen = cmp < 0 ? mblen : malen;
+    if (pmx_buf_set(key, prefix, plen) || pmx_buf_add(key, "|", 1) || pmx_buf_add(key, lo, lolen) ||
+        pmx_buf_add(key, "|", 1) || pmx_buf_add(key, hi, hilen))
+        return -1;
+    return 0;
+}
+
 static pm_status mt_fill(pm_records *r, const pm_csv_field *f, long line, pm_record *out,
                          pm_error *err)
 {
@@ -89,30 +116,24 @@ static pm_status mt_fill(pm_records *r, const pm_csv_field *f, long line, pm_rec
             return st;
     const pm_csv_field *ma = &f[col[PMX_MT_MODEL_A]], *mb = &f[col[PMX_MT_MODEL_B]];
     const pm_csv_field *w = &f[col[PMX_MT_WINNER]];
-    int cmp = strcmp(ma->s, mb->s);
-    if (cmp == 0)
+    const pm_csv_field *q = &f[col[PMX_MT_QUESTION]], *t = &f[col[PMX_MT_TURN]];
+    if (pmx_buf_set(&r->key2, q->s, q->len) || pmx_buf_add(&r->key2, "|", 1) ||
+        pmx_buf_add(&r->key2, t->s, t->len))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    int a_low, rc = pmx_pair_verdict(&r->key, r->key2.s, r->key2.len, ma->s, ma->len, mb->s,
+                                     mb->len, w->s, &out->label, &a_low);
+    if (rc < 0)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    if (rc == PMX_PAIR_SAME)
         return pm_error_at(err, PM_EPARSE, r->name, line, mb->col,
                            "field 'model_b': same model '%s' as model_a", mb->s);
-    const pm_csv_field *lo = cmp < 0 ? ma : mb, *hi = cmp < 0 ? mb : ma;
-    const pm_csv_field *q = &f[col[PMX_MT_QUESTION]], *t = &f[col[PMX_MT_TURN]];
-    if (pmx_buf_set(&r->key, q->s, q->len) || pmx_buf_add(&r->key, "|", 1) ||
-        pmx_buf_add(&r->key, t->s, t->len) || pmx_buf_add(&r->key, "|", 1) ||
-        pmx_buf_add(&r->key, lo->s, lo->len) || pmx_buf_add(&r->key, "|", 1) ||
-        pmx_buf_add(&r->key, hi->s, hi->len))
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
-    out->item = r->key.s;
-    out->annotator = f[col[PMX_MT_JUDGE]].s;
-    out->shown_left = 0; /* not in the export: see the header comment */
-    if (pmx_strieq(w->s, "model_a"))
-        out->label = cmp < 0 ? "A" : "B";
-    else if (pmx_strieq(w->s, "model_b"))
-        out->label = cmp < 0 ? "B" : "A";
-    else if (pmx_strieq(w->s, "tie") || pmx_strieq(w->s, "tie (bothbad)"))
-        out->label = "tie";
-    else
+    if (rc == PMX_PAIR_WINNER)
         return pm_error_at(err, PM_EPARSE, r->name, line, w->col,
                            "field 'winner': '%s' is not model_a, model_b, tie or tie (bothbad)",
                            w->s);
+    out->item = r->key.s;
+    out->annotator = f[col[PMX_MT_JUDGE]].s;
+    out->shown_left = 0; /* not in the export: see the header comment */
     out->gold = pmx_gold_get(&r->gold, out->item);
     const pm_csv_field *ts = col[PMX_MT_TSTAMP] >= 0 ? &f[col[PMX_MT_TSTAMP]] : NULL;
     int bad = ts && ts->len ? pmx_parse_time(ts->s, &out->timestamp) : 0;
