@@ -118,6 +118,7 @@ struct pm_records {
     size_t doc_text;   /* ... and the bytes of its text */
     size_t task_i, ann_i;
     char num[PMX_COL_N][32]; /* numbers printed as keys */
+    struct pmx_argilla *ag;  /* argilla: the reader's state (records_argilla.c) */
 };
 
 /* records_util.c */
@@ -235,6 +236,17 @@ pm_status pmx_mtbench_start(pm_records *r, pm_error *err);
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err);
 pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_argilla_start(pm_records *r, pm_error *err);
+pm_status pmx_argilla_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+void pmx_argilla_free(pm_records *r);
+/* PM_EPARSE for a Parquet file (magic PAR1): which library is missing and
+ * how to convert it. */
+pm_status pmx_argilla_parquet(const pm_records *r, pm_error *err);
+/* records_document.c: the open file read whole as one JSON document into
+ * r->doc (r->doc_text its bytes), up to max_document bytes (PM_ELIMIT),
+ * and with max_memory up to PM_RECORDS_TREE_FACTOR x its text (PM_ELIMIT,
+ * up front for a regular file); `what` names the export in messages. */
+pm_status pmx_load_document(pm_records *r, const char *what, pm_error *err);
 
 /* Shared by the readers: check a key field's UTF-8, error at its column. */
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
