@@ -74,6 +74,19 @@
 **                    "question_id|min|max" (else a digest of the prompt,
 **                    else "battle#<n>|min|max"); record.line is the line of
 **                    the battle's opening brace.
+**   argilla          Argilla exports as JSON Lines (streamed) or one JSON
+**                    list (read whole, as Label Studio's): v1 FeedbackDataset
+**                    records (responses [{user_id, values, status}]) and its
+**                    datasets rows (per question [{user_id, value, status}]),
+**                    v2 records (to_json: responses {q: [{value, user_id}]};
+**                    flattened: <q>.responses, .responses.users,
+**                    .responses.status). annotator user_id; item a SHA-256
+**                    of the record's fields (item_field: one field instead);
+**                    label the one question's value (label_field names it
+**                    among several), a ranking question's answer a ranking
+**                    record; draft and discarded responses skipped and
+**                    counted; suggestions are not labels. Parquet is
+**                    refused (no Parquet library): see records_argilla.c.
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -85,7 +98,8 @@
 ** multi-select answer is not one label), a Label Studio ground-truth
 ** annotation (its label becomes the item's gold), and a Prodigy "ignore"
 ** answer (and, as no-result / several-choices, a Prodigy choice answer
-** with no or several chosen options).
+** with no or several chosen options), and an Argilla draft or
+** discarded response.
 ** Everything else that is wrong is an error with file:line:col.
 **
 ** Ownership: a pm_records handle owns everything it reads; the strings of a
@@ -139,7 +153,8 @@ typedef enum pm_records_format {
     PM_RECORDS_TOLOKA,
     PM_RECORDS_MTURK,
     PM_RECORDS_PRODIGY,
-    PM_RECORDS_ARENA
+    PM_RECORDS_ARENA,
+    PM_RECORDS_ARGILLA
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -148,8 +163,10 @@ typedef enum pm_records_format {
 
 typedef struct pm_records_options {
     pm_records_format format; /* PM_RECORDS_AUTO: detect by content */
-    const char *item_field;   /* labelstudio: data.<field> is the item key; NULL = "item" */
-    const char *label_field;  /* labelstudio: the from_name to use when a task has several */
+    const char *item_field;   /* labelstudio: data.<field> is the item key; NULL = "item";
+                                 argilla: the field that is the item key; NULL = all fields */
+    const char *label_field;  /* labelstudio: the from_name to use when a task has several;
+                                 argilla: the question to read when a dataset has several */
     size_t max_line;          /* longest record in bytes; 0 = PM_RECORDS_MAX_LINE */
     size_t max_document;      /* largest Label Studio export; 0 = PM_RECORDS_MAX_DOCUMENT */
     size_t max_memory;        /* labelstudio: PM_ELIMIT when the parsed document, estimated
@@ -191,6 +208,8 @@ typedef enum pm_records_skip {
     PM_RECORDS_SKIP_SEVERAL_CHOICES, /* Label Studio choices result with more than one choice */
     PM_RECORDS_SKIP_REJECTED,        /* MTurk: an item of an assignment the requester rejected */
     PM_RECORDS_SKIP_IGNORED,         /* Prodigy: an "ignore" answer (the annotator skipped it) */
+    PM_RECORDS_SKIP_DRAFT,           /* Argilla: a response saved as a draft, not submitted */
+    PM_RECORDS_SKIP_DISCARDED,       /* Argilla: a response the annotator discarded */
     PM_RECORDS_SKIP_COUNT
 } pm_records_skip;
 
@@ -254,11 +273,11 @@ PM_API size_t pm_records_bytes(const pm_records *r);
 PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 
 /** "empty-label", "cancelled", "no-result", "ground-truth",
- *  "several-choices", "rejected", "ignored"; "?" otherwise. */
+ *  "several-choices", "rejected", "ignored", "draft", "discarded"; "?" otherwise. */
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",
- *  "mturk", "prodigy", "arena"; "?". */
+ *  "mturk", "prodigy", "arena", "argilla"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */

@@ -393,12 +393,13 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
 
 #define CLI_RECORDS_HELP                                                                           \
     "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio, toloka, mturk,\n"     \
-    "                            prodigy or arena (default: detected from the content)\n"          \
+    "                            prodigy, arena or argilla (default: detected from the\n"      \
+    "                            content)\n"                                                   \
     "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
-    "                            the task id)\n"                                                   \
+    "                            the task id); Argilla: the field NAME (default all fields)\n"     \
     "  --label-field NAME        Label Studio: the control (from_name) to read when a task\n"      \
-    "                            has several\n"                                                    \
+    "                            has several; Argilla: the question to read\n"                     \
     "  --map FIELD=COL,...       csv, tsv, jsonl, toloka, mturk: the column giving each field\n"   \
     "                            (annotator, item, label, gold, timestamp, duration,\n"            \
     "                            shown_left)\n"

@@ -19,7 +19,7 @@ static int records_opt(void *self, int code, const char *arg)
     case CLI_OPT_INPUT_FORMAT: {
         static const char *const names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
                                             "mtbench", "labelstudio", "toloka", "mturk", "prodigy",
-                                            "arena",   NULL}; /* pm_records_format */
+                                            "arena",   "argilla",     NULL}; /* pm_records_format */
         int i = 0;
         int rc = cli_choice("--input-format", arg, names, &i);
         r->opt.format = (pm_records_format)i;
@@ -59,9 +59,10 @@ static int map_format(pm_records_format f)
 static int records_finish(void *self)
 {
     const cli_records *r = self;
-    int ls = r->opt.format == PM_RECORDS_AUTO || r->opt.format == PM_RECORDS_LABELSTUDIO;
+    int ls = r->opt.format == PM_RECORDS_AUTO || r->opt.format == PM_RECORDS_LABELSTUDIO ||
+             r->opt.format == PM_RECORDS_ARGILLA;
     if (!ls && (r->opt.item_field || r->opt.label_field)) {
-        cli_error("--%s: applies to Label Studio exports only, not --input-format %s",
+        cli_error("--%s: applies to Label Studio and Argilla exports only, not --input-format %s",
                   r->opt.item_field ? "item-field" : "label-field",
                   pm_records_format_name(r->opt.format));
         return CLI_EUSAGE;
@@ -152,8 +153,9 @@ int cli_records_open(cli_records *r, pm_records *rd, const char *path)
     if (st != PM_OK)
         return reader_fail(st, &err);
     pm_records_format f = pm_records_detected(rd);
-    if (f != PM_RECORDS_LABELSTUDIO && (r->opt.item_field || r->opt.label_field)) {
-        cli_error("--%s: applies to Label Studio exports only; %s was read as %s",
+    if (f != PM_RECORDS_LABELSTUDIO && f != PM_RECORDS_ARGILLA &&
+        (r->opt.item_field || r->opt.label_field)) {
+        cli_error("--%s: applies to Label Studio and Argilla exports only; %s was read as %s",
                   r->opt.item_field ? "item-field" : "label-field", path,
                   pm_records_format_name(f));
         return CLI_EUSAGE;

@@ -292,7 +292,7 @@ static void test_endless_input(void **state)
     (void)state;
     static char x = 'x', zero = '\0';
     cookie_io_functions_t io = {.read = endless_read};
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_MTURK; f++) {
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_ARGILLA; f++) {
         for (int z = 0; z < 2; z++) {
             pm_records_options opt = {
                 .format = (pm_records_format)f, .max_line = 1 << 16, .max_document = 1 << 16};
@@ -308,8 +308,9 @@ static void test_endless_input(void **state)
                 ;
             /* x: over the line limit, or the document limit for Label
              * Studio (jansson reads a bare word whole before judging it);
-             * the format cannot be told from x's; NUL: not a text file. */
-            if (z || f == PM_RECORDS_AUTO)
+             * the format cannot be told from x's; NUL: not a text file;
+             * Argilla and Arena: not JSON, refused at the first byte. */
+            if (z || f == PM_RECORDS_AUTO || f == PM_RECORDS_ARGILLA || f == PM_RECORDS_ARENA)
                 assert_int_equal(st, PM_EPARSE);
             else
                 assert_int_equal(st, PM_ELIMIT);
@@ -586,10 +587,12 @@ static void test_several_files(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_MTURK; f++)
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_ARGILLA; f++)
         assert_int_equal(pm_records_format_parse(pm_records_format_name((pm_records_format)f)), f);
     assert_int_equal(pm_records_format_parse("xml"), -1);
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_CANCELLED), "cancelled");
+    assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_DRAFT), "draft");
+    assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_DISCARDED), "discarded");
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_COUNT), "?");
 }
 

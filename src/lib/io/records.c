@@ -13,10 +13,10 @@
 
 static const char *const format_names[] = {"auto",  "csv",     "tsv",         "jsonl",
                                            "gal",   "mtbench", "labelstudio", "toloka",
-                                           "mturk", "prodigy", "arena"};
+                                           "mturk", "prodigy", "arena",       "argilla"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
-    "empty-label",     "cancelled", "no-result", "ground-truth",
-    "several-choices", "rejected",  "ignored"};
+    "empty-label", "cancelled", "no-result", "ground-truth", "several-choices",
+    "rejected",    "ignored",   "draft",     "discarded"};
 
 const char *pm_records_format_name(pm_records_format f)
 {
@@ -50,7 +50,7 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
         o = *opt;
     else
         pm_records_options_default(&o);
-    if ((unsigned)o.format > PM_RECORDS_ARENA) {
+    if ((unsigned)o.format > PM_RECORDS_ARGILLA) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
     }
@@ -99,6 +99,7 @@ static void close_file(pm_records *r)
     json_decref(r->doc);
     r->line_json = r->doc = NULL;
     pmx_battles_free(r);
+    pmx_argilla_free(r);
 }
 
 void pm_records_free(pm_records *r)
@@ -215,6 +216,8 @@ static pm_status detect(pm_records *r, pm_error *err)
         i++;
     if (i == n)
         return pm_error_at(err, PM_EPARSE, r->name, 1, 0, "no records: the file is empty");
+    if (n >= 4 && memcmp(p, "PAR1", 4) == 0)
+        return pmx_argilla_parquet(r, err);
     /* Chatbot Arena battles: a JSON array (or JSON Lines) of objects with
      * model_a, model_b, winner and judge (checked in the first block). */
     if ((p[i] == '[' || p[i] == '{') && contains(p + i, n - i, "\"model_a\"") &&
@@ -227,6 +230,15 @@ static pm_status detect(pm_records *r, pm_error *err)
     if (p[i] == '{' && contains(p + i, n - i, "\"answer\"") &&
         (contains(p + i, n - i, "\"_task_hash\"") || contains(p + i, n - i, "\"_input_hash\""))) {
         r->fmt = PM_RECORDS_PRODIGY;
+        return PM_OK;
+    }
+    /* Argilla: v2 flattened keys, v2's _server_id, or v1's responses with
+     * user_id and values/status (a Label Studio export has annotations). */
+    if ((p[i] == '[' || p[i] == '{') && !contains(p + i, n - i, "\"annotations\"") &&
+        (contains(p + i, n - i, ".responses.users\"") || contains(p + i, n - i, "\"_server_id\"") ||
+         (contains(p + i, n - i, "\"user_id\"") &&
+          (contains(p + i, n - i, "\"values\"") || contains(p + i, n - i, "\"status\""))))) {
+        r->fmt = PM_RECORDS_ARGILLA;
         return PM_OK;
     }
     if (p[i] == '[' || (p[i] == '{' && contains(p + i, n - i, "\"annotations\""))) {
@@ -303,6 +315,9 @@ static pm_status start(pm_records *r, pm_error *err)
             break;
         case PM_RECORDS_ARENA:
             st = pmx_arena_start(r, err);
+            break;
+        case PM_RECORDS_ARGILLA:
+            st = pmx_argilla_start(r, err);
             break;
         default:
             st = pmx_labelstudio_start(r, err);
@@ -457,6 +472,9 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
     case PM_RECORDS_ARENA:
         st = pmx_arena_record(r, out, got, err);
         break;
+    case PM_RECORDS_ARGILLA:
+        st = pmx_argilla_record(r, out, got, err);
+        break;
     default:
         st = pmx_labelstudio_record(r, out, got, err);
         break;
@@ -478,7 +496,7 @@ size_t pm_records_estimate_rows(const pm_records *r)
 {
     struct stat sb;
     if (!r || !r->fp || !r->csv || r->fmt == PM_RECORDS_LABELSTUDIO || r->fmt == PM_RECORDS_ARENA ||
-        fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+        r->doc || fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
         return 0;
     /* The line density of the block the reader already holds, times the
      * file's size: no second read of the file. */

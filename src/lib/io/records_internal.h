@@ -119,6 +119,7 @@ struct pm_records {
     size_t task_i, ann_i;
     char num[PMX_COL_N][32];   /* numbers printed as keys */
     struct pmx_battles *arena; /* arena: the streaming parse of the open document */
+    struct pmx_argilla *ag;    /* argilla: the reader's state (records_argilla.c) */
 };
 
 /* records_util.c */
@@ -254,6 +255,17 @@ enum { PMX_PAIR_SAME = 1, PMX_PAIR_WINNER };
 int pmx_pair_verdict(pmx_buf *key, const char *prefix, size_t plen, const char *ma, size_t malen,
                      const char *mb, size_t mblen, const char *winner, const char **label,
                      int *a_low);
+pm_status pmx_argilla_start(pm_records *r, pm_error *err);
+pm_status pmx_argilla_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+void pmx_argilla_free(pm_records *r);
+/* PM_EPARSE for a Parquet file (magic PAR1): which library is missing and
+ * how to convert it. */
+pm_status pmx_argilla_parquet(const pm_records *r, pm_error *err);
+/* records_document.c: the open file read whole as one JSON document into
+ * r->doc (r->doc_text its bytes), up to max_document bytes (PM_ELIMIT),
+ * and with max_memory up to PM_RECORDS_TREE_FACTOR x its text (PM_ELIMIT,
+ * up front for a regular file); `what` names the export in messages. */
+pm_status pmx_load_document(pm_records *r, const char *what, pm_error *err);
 
 /* Shared by the readers: check a key field's UTF-8, error at its column. */
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
