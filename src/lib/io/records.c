@@ -112,6 +112,9 @@ void pm_records_free(pm_records *r)
     free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
+    pmx_buf_free(&r->rank_label);
+    pmx_buf_free(&r->rank_item);
+    free(r->rank_e);
     pmx_buf_free(&r->note);
     free(r->inputs);
     pmx_map_free(r);
