@@ -327,30 +327,41 @@ static uint32_t content_hash(uint32_t label, char shown_left, double ts, double 
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* A ranking record's label, checked and marked as a ranking before
+ * anything of the record is counted or interned (doc/assess.md, Rankings):
+ * refused with a gold label, when not a canonical ranking, or when the
+ * same text was a plain label before. */
+static pm_status ranking_label(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    if (r->gold)
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: a gold ranking is not supported (doc/assess.md, Rankings)");
+    uint32_t id = pmx_strtab_find(&a->labels, r->label);
+    if (id != UINT32_MAX && pmx_rank_is(a->rank, id))
+        return PM_OK;
+    if (id != UINT32_MAX)
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: ranking '%.64s' was given as a plain label before", r->label);
+    if (!pmx_rank_valid(r->label))
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: '%.64s' is not a ranking label (ids joined by '>' and '=')",
+                           r->label);
+    pm_status st = label_id(a, r->label, &id);
+    if (st == PM_OK)
+        st = pmx_rank_note(&a->rank, id, r->label);
+    return st == PM_OK ? PM_OK : add_failed(a, r->file, r->line, st, err);
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
     if (st != PM_OK)
         return st;
-    size_t labels_before = a->labels.count;
+    if (r->ranking && (st = ranking_label(a, r, err)) != PM_OK)
+        return st;
     if ((st = annotator_id(a, r->annotator, &p->ann)) != PM_OK ||
         (st = label_id(a, r->label, &p->label)) != PM_OK)
         return add_failed(a, r->file, r->line, st, err);
-    if (r->ranking && r->gold)
-        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
-                           "assess: a gold ranking is not supported (doc/assess.md, Rankings)");
-    if (r->ranking && !pmx_rank_is(a->rank, p->label)) {
-        if (p->label < labels_before)
-            return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
-                               "assess: ranking '%.64s' was given as a plain label before",
-                               r->label);
-        if ((st = pmx_rank_note(&a->rank, p->label, r->label)) == PM_EINVAL)
-            return pm_error_at(err, st, r->file, r->line, 0,
-                               "assess: '%.64s' is not a ranking label (ids joined by '>' and '=')",
-                               r->label);
-        if (st != PM_OK)
-            return add_failed(a, r->file, r->line, st, err);
-    }
     p->item = r->item;
     p->len = strlen(r->item);
     p->h = pmx_hash_bytes(r->item, p->len);

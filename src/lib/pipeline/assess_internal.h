@@ -197,6 +197,8 @@ size_t pmx_rank_bytes(const pmx_rank *r);
 /* Mark label id `label` as the ranking `text` (canonical, records.h),
  * creating *r; PM_EINVAL when text is not a canonical ranking, PM_ENOMEM. */
 pm_status pmx_rank_note(pmx_rank **r, uint32_t label, const char *text);
+/* 1 when text is a canonical ranking label (k >= 2 non-empty ids, each once). */
+int pmx_rank_valid(const char *text);
 /* 1 when label id is a ranking (r may be NULL). */
 int pmx_rank_is(const pmx_rank *r, uint32_t label);
 /* The repeat (old then label) of (ann, item): counted into the annotator's

@@ -170,6 +170,14 @@ bad:
     return NULL;
 }
 
+int pmx_rank_valid(const char *text)
+{
+    rank_label *l = parse(text);
+    int ok = l != NULL;
+    free(l);
+    return ok;
+}
+
 pm_status pmx_rank_note(pmx_rank **rp, uint32_t label, const char *text)
 {
     if (!*rp && !(*rp = calloc(1, sizeof **rp)))
