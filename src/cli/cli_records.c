@@ -19,7 +19,7 @@ static int records_opt(void *self, int code, const char *arg)
     case CLI_OPT_INPUT_FORMAT: {
         static const char *const names[] = {"auto",  "csv",     "tsv",         "jsonl",
                                             "gal",   "mtbench", "labelstudio", "toloka",
-                                            "mturk", NULL}; /* pm_records_format */
+                                            "mturk", "wmt",     NULL}; /* pm_records_format */
         int i = 0;
         int rc = cli_choice("--input-format", arg, names, &i);
         r->opt.format = (pm_records_format)i;

@@ -12,7 +12,7 @@
 #include "io/records_internal.h"
 
 static const char *const format_names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
-                                           "mtbench", "labelstudio", "toloka", "mturk"};
+                                           "mtbench", "labelstudio", "toloka", "mturk", "wmt"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
     "empty-label", "cancelled", "no-result", "ground-truth", "several-choices", "rejected"};
 
@@ -235,6 +235,9 @@ static pm_status detect(pm_records *r, pm_error *err)
     else if (!tab && header_has(r, p, len, sep, "WorkerId", 0) &&
              header_has(r, p, len, sep, "AssignmentId", 0))
         r->fmt = PM_RECORDS_MTURK;
+    else if (!tab && header_has(r, p, len, sep, "judgeId", 0) &&
+             header_has(r, p, len, sep, "system1rank", 0))
+        r->fmt = PM_RECORDS_WMT;
     else if (header_has(r, p, len, sep, "question_id", 0) &&
              header_has(r, p, len, sep, "winner", 0))
         r->fmt = PM_RECORDS_MTBENCH;
@@ -283,6 +286,9 @@ static pm_status start(pm_records *r, pm_error *err)
             break;
         case PM_RECORDS_MTURK:
             st = pmx_mturk_start(r, err);
+            break;
+        case PM_RECORDS_WMT:
+            st = pmx_wmt_start(r, err);
             break;
         default:
             st = pmx_labelstudio_start(r, err);
@@ -430,6 +436,9 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
         break;
     case PM_RECORDS_MTURK:
         st = pmx_mturk_record(r, out, got, err);
+        break;
+    case PM_RECORDS_WMT:
+        st = pmx_wmt_record(r, out, got, err);
         break;
     default:
         st = pmx_labelstudio_record(r, out, got, err);

@@ -251,6 +251,8 @@ pm_status pmx_jsonl_start(pm_records *r, pm_error *err);
 pm_status pmx_jsonl_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_mtbench_start(pm_records *r, pm_error *err);
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_wmt_start(pm_records *r, pm_error *err);
+pm_status pmx_wmt_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err);
 pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 
