@@ -392,7 +392,7 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
                        const pm_assess_options *ao, const cli_output *out, char **paths, int n);
 
 #define CLI_RECORDS_HELP                                                                           \
-    "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio, toloka or mturk\n"    \
+    "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio, toloka, mturk, wmt\n" \
     "                            (default: detected from each file's content)\n"                   \
     "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
