@@ -58,7 +58,7 @@ static void label_of(const int *g, int k, char *out)
             strcat(out, ">");
         for (int i = 0; i < k; i++)
             if (g[i] == ranks[a]) {
-                char id[8];
+                char id[16];
                 snprintf(id, sizeof id, "%sr%d", first ? "" : "=", i);
                 strcat(out, id);
                 first = 0;
