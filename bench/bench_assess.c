@@ -90,6 +90,7 @@ static void next_record(gen *g, pm_record *r)
     r->shown_left = (x >> 50) & 1 ? 'A' : 'B';
     r->timestamp = 1.7e9 + (double)g->i;
     r->duration = 5.0 + (double)((x >> 30) % 100) / 10;
+    r->ranking = 0;
     r->file = "gen";
     r->line = g->i + 1;
     g->i++;

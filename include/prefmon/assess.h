@@ -192,6 +192,20 @@ typedef struct pm_assess_row {
                                 * "1101...", one character per pair in the order assess
                                 * pairs them (see pm_assess_row_pairs), '1' when the two
                                 * labels agree; NULL when not kept */
+    /* Rankings (doc/assess.md, "Rankings"). For an annotator with ranking
+     * labels dup_pairs / consistent count ONE unit per repeated ranking
+     * (a pair of responses chosen by a hash of annotator, item and repeat
+     * index; 1 when both rankings order it the same way), and the test,
+     * interval, eta_hat and sequential evidence use those units; the
+     * fields below describe the repeats and decide nothing. */
+    long rank_labels;        /* ranking labels among labels */
+    long rank_repeats;       /* repeated rankings (units among dup_pairs) */
+    long rank_pairs;         /* sum over them of C(k, 2) */
+    long rank_pairs_agree;   /* ... pairs the two rankings order the same way (ties kept) */
+    double rank_consistency; /* mean over repeats of agreeing pairs / C(k, 2); NaN: none */
+    double tau_b_mean;       /* mean Kendall tau-b over the repeats where it is defined */
+    long tau_b_n;            /* ... their number (rank_repeats - tau_b_n had an all-tie
+                              * ranking: tau-b undefined) */
 } pm_assess_row;
 
 /* Repeats. A record on a key seen before is one of three things:

@@ -87,6 +87,14 @@
 **                    record; draft and discarded responses skipped and
 **                    counted; suggestions are not labels. Parquet is
 **                    refused (no Parquet library): see records_argilla.c.
+**   wmt              The WMT / Appraise human ranking CSV (detected by
+**                    judgeId and system1rank; see records_wmt.c): one
+**                    ranking per row (see "Rankings"), annotator judgeId,
+**                    the systems systemNId ranked by systemNrank (1 best,
+**                    ties allowed, -1 blank: left out), item
+**                    srclang-trglang|srcIndex|the ranked ids.
+**   jsonl rankings   a JSONL line with a "ranking" key instead of "label"
+**                    is a ranking (see records_jsonl.c for its shapes).
 ** Everywhere: a UTF-8 BOM is skipped, CRLF line ends are accepted, blank
 ** lines are ignored (they hold no label). Keys (annotator, item, label,
 ** gold) must be valid UTF-8 without NUL bytes.
@@ -154,7 +162,8 @@ typedef enum pm_records_format {
     PM_RECORDS_MTURK,
     PM_RECORDS_PRODIGY,
     PM_RECORDS_ARENA,
-    PM_RECORDS_ARGILLA
+    PM_RECORDS_ARGILLA,
+    PM_RECORDS_WMT
 } pm_records_format;
 
 /** Defaults for max_line and max_document (0 in the options). */
@@ -277,7 +286,7 @@ PM_API void pm_records_stats_get(const pm_records *r, pm_records_stats *out);
 PM_API const char *pm_records_skip_name(int reason);
 
 /** "auto", "csv", "tsv", "jsonl", "gal", "mtbench", "labelstudio", "toloka",
- *  "mturk", "prodigy", "arena", "argilla"; "?". */
+ *  "mturk", "prodigy", "arena", "argilla", "wmt"; "?". */
 PM_API const char *pm_records_format_name(pm_records_format f);
 
 /** The inverse of pm_records_format_name; -1 when the name is unknown. */

@@ -203,7 +203,22 @@ static int read_logs(cli_records *ro, pm_assess *a, char **paths, int n, pm_reco
 
 /* ---- writing ------------------------------------------------------------ */
 
-static void columns(out_table *t)
+/* NaN (undefined) as null: "-" in a table, empty in CSV. */
+static void num(out_table *t, double v)
+{
+    if (isnan(v))
+        out_null(t);
+    else
+        out_num(t, v);
+}
+
+/* The ranking columns (doc/assess.md, Rankings), only when the input has
+ * rankings; tau_b is the mean Kendall tau-b of the row's repeats. */
+static const char *const rank_cols[] = {"rank_labels",      "rank_repeats",     "rank_pairs",
+                                        "rank_pairs_agree", "rank_consistency", "tau_b",
+                                        "tau_b_n"};
+
+static void columns(out_table *t, int ranked)
 {
     static const char *const cols[] = {
         "annotator",       "labels", "dup_pairs", "consistent", "consistency",  "q0",
@@ -212,17 +227,23 @@ static void columns(out_table *t)
         "median_duration", "flags",  "action",    "delta",      "delta_mode",   "q0_source",
         "level",           "eta0",   "eta1",      "max_error",  "min_duration", "fast_ratio",
         "flag_alpha"};
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+        if (ranked && strcmp(cols[i], "delta") == 0)
+            for (size_t j = 0; j < sizeof rank_cols / sizeof *rank_cols; j++)
+                out_col(t, rank_cols[j]);
         out_col(t, cols[i]);
+    }
 }
 
-/* NaN (undefined) as null: "-" in a table, empty in CSV. */
-static void num(out_table *t, double v)
+static void rank_cells(out_table *t, const pm_assess_row *r)
 {
-    if (isnan(v))
-        out_null(t);
-    else
-        out_num(t, v);
+    out_int(t, r->rank_labels);
+    out_int(t, r->rank_repeats);
+    out_int(t, r->rank_pairs);
+    out_int(t, r->rank_pairs_agree);
+    num(t, r->rank_consistency);
+    num(t, r->tau_b_mean);
+    out_int(t, r->tau_b_n);
 }
 
 /* The one text form of a flag set (pm_flags_format); none is null. */
@@ -282,7 +303,10 @@ static int emit_table(const pm_assess *a, out_format fmt)
     out_table *t = out_new(0);
     if (!t)
         return CLI_EINTERNAL;
-    columns(t);
+    int ranked = 0;
+    for (size_t i = 0; i < n; i++)
+        ranked |= rows[i].rank_labels > 0;
+    columns(t, ranked);
     /* What a person acts on; the rest with --wide or --format csv. Logs
      * without a single repeat (public Arena battles) leave the pair columns
      * empty: the view shows what can be judged, side and speed. */
@@ -291,12 +315,18 @@ static int emit_table(const pm_assess *a, out_format fmt)
                     "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,"
                     "fast_ratio,flag_alpha");
     else
-        out_view(t, "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,action?,flags"
-                    "|delta,delta_mode,q0_source,level,eta0,eta1,max_error,min_duration,fast_ratio,"
-                    "flag_alpha");
+        out_view(t, ranked
+                        ? "annotator,dup_pairs,consistency?,tau_b?,eta_hat,ci_low,ci_high,decision,"
+                          "action?,flags|delta,delta_mode,q0_source,level,eta0,eta1,max_error,"
+                          "min_duration,fast_ratio,flag_alpha"
+                        : "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,"
+                          "action?,flags|delta,delta_mode,q0_source,level,eta0,eta1,max_error,"
+                          "min_duration,fast_ratio,flag_alpha");
     for (size_t i = 0; i < n; i++) {
         out_row(t);
         row_cells(t, &rows[i]);
+        if (ranked)
+            rank_cells(t, &rows[i]);
         param_cells(t, pm_assess_options_get(a), pm_assess_summary_get(a));
     }
     int rc = cli_emit(t, fmt);

@@ -17,9 +17,9 @@ static int records_opt(void *self, int code, const char *arg)
     cli_records *r = self;
     switch (code) {
     case CLI_OPT_INPUT_FORMAT: {
-        static const char *const names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
-                                            "mtbench", "labelstudio", "toloka", "mturk", "prodigy",
-                                            "arena",   "argilla",     NULL}; /* pm_records_format */
+        static const char *const names[] = {
+            "auto",  "csv",     "tsv",   "jsonl",   "gal", "mtbench", "labelstudio", "toloka",
+            "mturk", "prodigy", "arena", "argilla", "wmt", NULL}; /* pm_records_format */
         int i = 0;
         int rc = cli_choice("--input-format", arg, names, &i);
         r->opt.format = (pm_records_format)i;

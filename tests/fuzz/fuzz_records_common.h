@@ -7,7 +7,8 @@
 ** Invariants checked on every input:
 **   - success: every record has annotator, item, label (non-empty, valid
 **     UTF-8), shown_left is 0, 'A' or 'B', a pairwise label with a side is
-**     A, B or tie, lines never go backwards for line-based formats; stats
+**     A, B or tie, a ranking has a canonical label and an item naming the
+**     ranked set, lines never go backwards for line-based formats; stats
 **     add up (rows_read = rows_used + skipped, rows_used = records seen);
 **   - failure: the status is PM_EPARSE, PM_ELIMIT, PM_EIO or PM_ENOMEM, the
 **     message names the input ("fuzz" first) and is one line; next after a
@@ -149,6 +150,11 @@ static void run_once(const uint8_t *data, size_t size, size_t max_line, size_t m
         if (rec.shown_left && FUZZ_FORMAT != PM_RECORDS_LABELSTUDIO && strcmp(rec.label, "A") &&
             strcmp(rec.label, "B") && strcmp(rec.label, "tie"))
             fuzz_fail("pairwise label not A, B or tie", &err);
+        /* a ranking: a canonical label (at least two ids, no gold, no side)
+         * and an item key that names the ranked set */
+        if (rec.ranking && (!strpbrk(rec.label, ">=") || rec.gold || rec.shown_left ||
+                            !strchr(rec.item, '|') || rec.label[0] == '>' || rec.label[0] == '='))
+            fuzz_fail("ranking record not in the canonical form", &err);
         if (line_based && (rec.line < 1 || rec.line < last_line))
             fuzz_fail("line numbers go backwards", &err);
         last_line = rec.line;

@@ -292,7 +292,7 @@ static void test_endless_input(void **state)
     (void)state;
     static char x = 'x', zero = '\0';
     cookie_io_functions_t io = {.read = endless_read};
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_ARGILLA; f++) {
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_WMT; f++) {
         for (int z = 0; z < 2; z++) {
             pm_records_options opt = {
                 .format = (pm_records_format)f, .max_line = 1 << 16, .max_document = 1 << 16};
@@ -587,7 +587,7 @@ static void test_several_files(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_ARGILLA; f++)
+    for (int f = PM_RECORDS_AUTO; f <= PM_RECORDS_WMT; f++)
         assert_int_equal(pm_records_format_parse(pm_records_format_name((pm_records_format)f)), f);
     assert_int_equal(pm_records_format_parse("xml"), -1);
     assert_string_equal(pm_records_skip_name(PM_RECORDS_SKIP_CANCELLED), "cancelled");

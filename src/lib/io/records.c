@@ -11,9 +11,9 @@
 #include "core/file.h"
 #include "io/records_internal.h"
 
-static const char *const format_names[] = {"auto",  "csv",     "tsv",         "jsonl",
-                                           "gal",   "mtbench", "labelstudio", "toloka",
-                                           "mturk", "prodigy", "arena",       "argilla"};
+static const char *const format_names[] = {"auto",    "csv",         "tsv",    "jsonl", "gal",
+                                           "mtbench", "labelstudio", "toloka", "mturk", "prodigy",
+                                           "arena",   "argilla",     "wmt"};
 static const char *const skip_names[PM_RECORDS_SKIP_COUNT] = {
     "empty-label", "cancelled", "no-result", "ground-truth", "several-choices",
     "rejected",    "ignored",   "draft",     "discarded"};
@@ -50,7 +50,8 @@ pm_records *pm_records_new(const pm_records_options *opt, pm_error *err)
         o = *opt;
     else
         pm_records_options_default(&o);
-    if ((unsigned)o.format > PM_RECORDS_ARGILLA) {
+    /* PM_RECORDS_WMT is the last format of the enum. */
+    if ((unsigned)o.format > PM_RECORDS_WMT) {
         pm_error_set(err, PM_EINVAL, "pm_records_new: unknown format %d", (int)o.format);
         return NULL;
     }
@@ -116,6 +117,9 @@ void pm_records_free(pm_records *r)
     free(r->seen);
     pmx_buf_free(&r->key);
     pmx_buf_free(&r->key2);
+    pmx_buf_free(&r->rank_label);
+    pmx_buf_free(&r->rank_item);
+    free(r->rank_e);
     pmx_buf_free(&r->note);
     free(r->inputs);
     pmx_map_free(r);
@@ -261,6 +265,9 @@ static pm_status detect(pm_records *r, pm_error *err)
     else if (!tab && header_has(r, p, len, sep, "WorkerId", 0) &&
              header_has(r, p, len, sep, "AssignmentId", 0))
         r->fmt = PM_RECORDS_MTURK;
+    else if (!tab && header_has(r, p, len, sep, "judgeId", 0) &&
+             header_has(r, p, len, sep, "system1rank", 0))
+        r->fmt = PM_RECORDS_WMT;
     else if (header_has(r, p, len, sep, "question_id", 0) &&
              header_has(r, p, len, sep, "winner", 0))
         r->fmt = PM_RECORDS_MTBENCH;
@@ -318,6 +325,9 @@ static pm_status start(pm_records *r, pm_error *err)
             break;
         case PM_RECORDS_ARGILLA:
             st = pmx_argilla_start(r, err);
+            break;
+        case PM_RECORDS_WMT:
+            st = pmx_wmt_start(r, err);
             break;
         default:
             st = pmx_labelstudio_start(r, err);
@@ -474,6 +484,9 @@ static pm_status other_record(pm_records *r, pm_record *out, int *got, pm_error 
         break;
     case PM_RECORDS_ARGILLA:
         st = pmx_argilla_record(r, out, got, err);
+        break;
+    case PM_RECORDS_WMT:
+        st = pmx_wmt_record(r, out, got, err);
         break;
     default:
         st = pmx_labelstudio_record(r, out, got, err);

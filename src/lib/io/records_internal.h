@@ -61,6 +61,14 @@ typedef struct pmx_buf {
     size_t len, cap;
 } pmx_buf;
 
+/* One response of a ranking as a reader found it (id borrowed); see
+ * pmx_ranking_label below. */
+typedef struct pmx_rank_entry {
+    const char *id;
+    size_t len;
+    double rank;
+} pmx_rank_entry;
+
 /* One row of the generic format: a value per column (NULL when the column
  * is absent) and the 1-based column for messages. */
 typedef struct pmx_row {
@@ -120,6 +128,12 @@ struct pm_records {
     char num[PMX_COL_N][32];   /* numbers printed as keys */
     struct pmx_battles *arena; /* arena: the streaming parse of the open document */
     struct pmx_argilla *ag;    /* argilla: the reader's state (records_argilla.c) */
+    /* rankings (records_ranking.c): the entries of the current one, its
+     * canonical label and item key */
+    pmx_rank_entry *rank_e;
+    size_t rank_cap, rank_n;
+    int line_ranking; /* jsonl: the current line has a ranking */
+    pmx_buf rank_label, rank_item;
 };
 
 /* records_util.c */
@@ -185,13 +199,17 @@ void pmx_gold_free(pmx_gold *g);
  * PM_EPARSE at file:line naming `field` when k < 2, an id is empty, holds
  * '>', '=' or a control character, is not UTF-8, is given twice, or a rank
  * is not finite; PM_ENOMEM. */
-typedef struct pmx_rank_entry {
-    const char *id;
-    size_t len;
-    double rank;
-} pmx_rank_entry;
 pm_status pmx_ranking_label(pmx_buf *out, pmx_rank_entry *e, size_t k, const char *file, long line,
                             const char *field, pm_error *err);
+/* Room for k entries in r->rank_e (PM_ENOMEM). */
+pm_status pmx_rank_room(pm_records *r, size_t k, pm_error *err);
+/* The item key of a ranking of e[0..k) (already through pmx_ranking_label):
+ * item, '|', the ids in byte order joined by '=' ("q1|r1=r2=r3"), so that
+ * a repeat is the same set ranked again. Reorders e; PM_ENOMEM. */
+pm_status pmx_ranking_item(pmx_buf *out, const char *item, size_t n, pmx_rank_entry *e, size_t k,
+                           pm_error *err);
+/* records_jsonl.c: a JSONL line with a "ranking" key (see there). */
+pm_status pmx_jsonl_ranking(pm_records *r, json_t *v, long line, pm_error *err);
 
 /* records_generic.c: a generic row to a record (checks, canonical label,
  * gold). *use = 0 when the row is skipped (counted). */
@@ -235,6 +253,8 @@ pm_status pmx_jsonl_start(pm_records *r, pm_error *err);
 pm_status pmx_jsonl_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_mtbench_start(pm_records *r, pm_error *err);
 pm_status pmx_mtbench_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+pm_status pmx_wmt_start(pm_records *r, pm_error *err);
+pm_status pmx_wmt_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err);
 pm_status pmx_labelstudio_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_prodigy_start(pm_records *r, pm_error *err);

@@ -29,6 +29,15 @@
 **              (A|B; absent: left is A), rating (the number); a task with
 **              several label controls needs label_field (their from_name);
 **              other result types (textarea, ...) are not labels;
+**              ranker (a ranking, records.h "Rankings"): value.ranker is
+**              {"<Ranker name>": [ids best first]} (labelstud.io/tags/ranker:
+**              "a dict with the only key of tag's name and with value of
+**              array of ids in new order"); the internal "_" column of a
+**              Ranker with Buckets is ignored, and a result with one bucket
+**              is that bucket's order; several buckets are a grouping, not
+**              one ranking, and are refused. The item is then
+**              data.<item_field>|the ids in byte order joined by '='; a
+**              ground-truth ranking is refused (no gold rankings);
 **   duration   lead_time; timestamp: created_at (ISO 8601).
 ** Skipped and counted: was_cancelled, ground_truth (its label becomes the
 ** item's gold for every record, read in a first pass), no usable result,
@@ -194,8 +203,63 @@ static const char *result_label(pm_records *r, json_t *task, json_t *res, char *
     return NULL;
 }
 
+/* A ranker result's ranking into r->rank_label (and its entries in
+ * r->rank_e[0..rank_n)); *label NULL when it holds no ids. */
+static pm_status ranker_label(pm_records *r, json_t *task, json_t *res, size_t ano,
+                              const char **label, pm_error *err)
+{
+    json_t *rk = json_object_get(json_object_get(res, "value"), "ranker"), *list = NULL, *v;
+    const char *k, *first = NULL;
+    char msg[400];
+    *label = NULL;
+    r->rank_n = 0;
+    if (!json_is_object(rk))
+        return ls_error(r, PM_EPARSE, task, ano, "ranker result without a value.ranker object",
+                        err);
+    json_object_foreach(rk, k, v)
+    {
+        if (strcmp(k, "_") == 0) /* a Ranker with Buckets: the list itself, internal */
+            continue;
+        if (list) {
+            snprintf(msg, sizeof msg,
+                     "ranker result with several buckets ('%.100s', '%.100s'): a grouping, not "
+                     "one ranking",
+                     first, k);
+            return ls_error(r, PM_EPARSE, task, ano, msg, err);
+        }
+        list = v;
+        first = k;
+    }
+    if (!list || json_array_size(list) == 0)
+        return PM_OK;
+    if (!json_is_array(list))
+        return ls_error(r, PM_EPARSE, task, ano, "value.ranker: a list of item ids is expected",
+                        err);
+    pm_status st = pmx_rank_room(r, json_array_size(list), err);
+    size_t i;
+    json_array_foreach(list, i, v)
+    {
+        if (st)
+            return st;
+        if (!json_is_string(v) || memchr(json_string_value(v), '\0', json_string_length(v))) {
+            snprintf(msg, sizeof msg, "value.ranker.%.100s[%zu] is not an item id string", first,
+                     i);
+            return ls_error(r, PM_EPARSE, task, ano, msg, err);
+        }
+        r->rank_e[r->rank_n++] =
+            (pmx_rank_entry){json_string_value(v), json_string_length(v), (double)i};
+    }
+    snprintf(msg, sizeof msg, "task %zu (id %s), annotation %zu: value.ranker", r->task_i + 1,
+             task_id(r, task), ano);
+    if ((st = pmx_ranking_label(&r->rank_label, r->rank_e, r->rank_n, r->name, 0, msg, err)))
+        return st;
+    *label = r->rank_label.s;
+    return PM_OK;
+}
+
 /* The annotation's label (NULL: none usable; several_choices: a choices
- * result with more than one choice, skipped) and shown_left. */
+ * result with more than one choice, skipped; r->rank_label.s: a ranking)
+ * and shown_left. */
 static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano, const char **label,
                            char *shown, pm_error *err)
 {
@@ -210,7 +274,24 @@ static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano,
         if (r->label_field && (!fn || strcmp(fn, r->label_field) != 0))
             continue;
         char sh = 0;
-        const char *l = result_label(r, task, res, &sh);
+        const char *l = NULL, *type = json_string_value(json_object_get(res, "type"));
+        pm_status st;
+        if (type && strcmp(type, "ranker") == 0) {
+            if (from) { /* a label is taken: the ranking buffer is not overwritten */
+                if (!fn || strcmp(from, fn) == 0)
+                    continue;
+                char msg[400];
+                snprintf(msg, sizeof msg,
+                         "controls '%.150s' and '%.150s' both give a label: choose one with "
+                         "label_field (--label-field)",
+                         from, fn);
+                return ls_error(r, PM_EPARSE, task, ano, msg, err);
+            }
+            if ((st = ranker_label(r, task, res, ano, &l, err)))
+                return st;
+        } else {
+            l = result_label(r, task, res, &sh);
+        }
         if (!l)
             continue;
         if (from && fn && strcmp(from, fn) != 0) {
@@ -255,6 +336,11 @@ static pm_status ground_truth(pm_records *r, pm_error *err)
                 return st;
             if (!label || label == several_choices) /* no gold from a multi-select */
                 continue;
+            if (label == r->rank_label.s)
+                return ls_error(r, PM_EPARSE, task, a + 1,
+                                "a ground-truth ranking: gold rankings are not supported "
+                                "(doc/assess.md, Rankings)",
+                                err);
             int rc = pmx_gold_put(&r->gold, item, label, &old);
             if (rc < 0)
                 return pm_error_set(err, PM_ENOMEM, "out of memory");
@@ -394,6 +480,20 @@ static pm_status fill(pm_records *r, json_t *task, json_t *ann, size_t ano, pm_r
     out->item = item;
     out->label = label;
     out->shown_left = shown;
+    if (label == r->rank_label.s) { /* a ranking: the item names the ranked set */
+        if ((st = pmx_ranking_item(&r->rank_item, item, strlen(item), r->rank_e, r->rank_n, err)))
+            return st;
+        out->item = r->rank_item.s;
+        out->ranking = 1;
+        if (pmx_gold_get(&r->gold, out->item))
+            return ls_error(r, PM_EPARSE, task, ano,
+                            "the gold file gives a gold label for this ranking item: gold "
+                            "rankings are not supported (doc/assess.md, Rankings)",
+                            err);
+        r->stats.rows_used++;
+        *use = 1;
+        return PM_OK;
+    }
     out->gold = pmx_gold_get(&r->gold, item);
     r->stats.rows_used++;
     *use = 1;

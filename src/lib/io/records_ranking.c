@@ -2,6 +2,7 @@
  * the one builder every ranking reader uses, so that two readers of the
  * same ranking give the same label and assess can compare them as text. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,4 +82,29 @@ pm_status pmx_ranking_label(pmx_buf *out, pmx_rank_entry *e, size_t k, const cha
             return pm_error_at(err, PM_ENOMEM, file, line, 0, "out of memory");
     }
     return PM_OK;
+}
+
+pm_status pmx_rank_room(pm_records *r, size_t k, pm_error *err)
+{
+    if (k <= r->rank_cap)
+        return PM_OK;
+    size_t c = r->rank_cap ? r->rank_cap : 8;
+    while (c < k)
+        c *= 2;
+    pmx_rank_entry *e = c > SIZE_MAX / sizeof *e ? NULL : realloc(r->rank_e, c * sizeof *e);
+    if (!e)
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    r->rank_e = e;
+    r->rank_cap = c;
+    return PM_OK;
+}
+
+pm_status pmx_ranking_item(pmx_buf *out, const char *item, size_t n, pmx_rank_entry *e, size_t k,
+                           pm_error *err)
+{
+    qsort(e, k, sizeof *e, by_id);
+    int bad = pmx_buf_set(out, item, n) || pmx_buf_add(out, "|", 1);
+    for (size_t i = 0; !bad && i < k; i++)
+        bad = (i > 0 && pmx_buf_add(out, "=", 1)) || pmx_buf_add(out, e[i].id, e[i].len);
+    return bad ? pm_error_set(err, PM_ENOMEM, "out of memory") : PM_OK;
 }

@@ -48,6 +48,7 @@ struct pm_assess {
     size_t item_str_cap;
     size_t *row_of_ann;
     pmx_kept kept;
+    pmx_rank *rank; /* rankings (assess_rank.c); NULL until the first one */
 };
 
 /* Label ids 0, 1, 2 are always A, B, tie (interned first), so the side of
@@ -104,6 +105,7 @@ void pm_assess_free(pm_assess *a)
     free(a->item_str);
     free(a->row_of_ann);
     pmx_kept_free(&a->kept);
+    pmx_rank_free(a->rank);
     pmx_keytab_free(&a->keys);
     pmx_strtab_free(&a->anns);
     pmx_strtab_free(&a->items);
@@ -119,7 +121,7 @@ static size_t bytes_held(const pm_assess *a)
                a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
                a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
     b += a->kev_cap * sizeof(pmx_kev) + a->item_str_cap * sizeof(char *);
-    return b + a->acc_bytes + a->reader_bytes;
+    return b + a->acc_bytes + a->reader_bytes + pmx_rank_bytes(a->rank);
 }
 
 /* Grow an array of `size`-byte elements to hold at least need; the new
@@ -203,13 +205,22 @@ static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, 
     int listed = (k->ann & PMX_KEY_LIST) != 0;
     if (!is_new) {
         uint32_t last = last_label(a, k);
+        int agree = last == label;
+        /* A ranking repeat is one unit: its sampled pair (assess_rank.c). */
+        if (a->rank && (pmx_rank_is(a->rank, label) || pmx_rank_is(a->rank, last))) {
+            uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
+            pm_status st = pmx_rank_pair(a->rank, ann, pmx_strtab_hash(&a->anns, ann), k->item,
+                                         pmx_strtab_hash(&a->items, k->item), last, label, &agree);
+            if (st != PM_OK)
+                return st;
+        }
         acc->pairs++;
-        acc->consistent += last == label;
+        acc->consistent += agree;
         if (isnan(ts)) {
             acc->rep_n++;
-            acc->rep_d += last != label;
+            acc->rep_d += !agree;
             a->sum.pairs_untimed++;
-            a->sum.untimed_disagree += last != label;
+            a->sum.untimed_disagree += !agree;
             a->sum.pairs_identical += identical;
         } else {
             a->sum.pairs_timestamped++;
@@ -283,7 +294,13 @@ static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *
 /* The message of a failed add at (file, line). */
 static pm_status add_failed(pm_assess *a, const char *file, long line, pm_status st, pm_error *err)
 {
-    (void)a;
+    if (st == PM_EINVAL) { /* from pmx_rank_pair, after the row was partly counted */
+        a->spent = 1;
+        return pm_error_at(err, st, file, line, 0,
+                           "assess: a ranking repeated with another set of responses, or a "
+                           "ranking and a plain label on one item (a ranking's item key must "
+                           "name the ranked set)");
+    }
     if (st == PM_ENOMEM)
         return pm_error_at(err, st, file, line, 0, "assess: out of memory");
     return pm_error_at(err, st, file, line, 0,
@@ -310,10 +327,37 @@ static uint32_t content_hash(uint32_t label, char shown_left, double ts, double 
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* A ranking record's label, checked and marked as a ranking before
+ * anything of the record is counted or interned (doc/assess.md, Rankings):
+ * refused with a gold label, when not a canonical ranking, or when the
+ * same text was a plain label before. */
+static pm_status ranking_label(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    if (r->gold)
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: a gold ranking is not supported (doc/assess.md, Rankings)");
+    uint32_t id = pmx_strtab_find(&a->labels, r->label);
+    if (id != UINT32_MAX && pmx_rank_is(a->rank, id))
+        return PM_OK;
+    if (id != UINT32_MAX)
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: ranking '%.64s' was given as a plain label before", r->label);
+    if (!pmx_rank_valid(r->label))
+        return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
+                           "assess: '%.64s' is not a ranking label (ids joined by '>' and '=')",
+                           r->label);
+    pm_status st = label_id(a, r->label, &id);
+    if (st == PM_OK)
+        st = pmx_rank_note(&a->rank, id, r->label);
+    return st == PM_OK ? PM_OK : add_failed(a, r->file, r->line, st, err);
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
     if (st != PM_OK)
+        return st;
+    if (r->ranking && (st = ranking_label(a, r, err)) != PM_OK)
         return st;
     if ((st = annotator_id(a, r->annotator, &p->ann)) != PM_OK ||
         (st = label_id(a, r->label, &p->label)) != PM_OK)
@@ -541,11 +585,19 @@ static int cmp_tev(const void *x, const void *y)
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-static long run_agreement(const tev *v, size_t n)
+/* The units agreeing among the consecutive pairs of v[0..n); for a
+ * ranking key (all its labels are rankings, checked when added) each pair
+ * is also added to (sign 1) or taken from (-1) the ranking counters. */
+static long run_agreement(pm_assess *a, const pmx_key *k, const tev *v, size_t n, int sign)
 {
     long c = 0;
+    uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
+    int ranked = n > 0 && pmx_rank_is(a->rank, v[0].label);
     for (size_t i = 1; i < n; i++)
-        c += v[i].label == v[i - 1].label;
+        c += ranked ? pmx_rank_repair(a->rank, ann, pmx_strtab_hash(&a->anns, ann),
+                                      pmx_strtab_hash(&a->items, k->item), (uint32_t)(i - 1),
+                                      v[i - 1].label, v[i].label, sign)
+                    : v[i].label == v[i - 1].label;
     return c;
 }
 
@@ -584,9 +636,15 @@ static pm_status timestamp_order(pm_assess *a)
         }
         if (sorted)
             continue;
-        long before = run_agreement(v, n);
+        /* v is newest first: input order is v reversed, as it was paired. */
+        for (size_t i = 0; i < n / 2; i++) {
+            tev t = v[i];
+            v[i] = v[n - 1 - i];
+            v[n - 1 - i] = t;
+        }
+        long before = run_agreement(a, k, v, n, -1);
         qsort(v, n, sizeof *v, cmp_tev);
-        a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1].consistent += run_agreement(v, n) - before;
+        a->acc[(k->ann & ~PMX_KEY_FLAGS) - 1].consistent += run_agreement(a, k, v, n, 1) - before;
     }
     free(v);
     return PM_OK;
@@ -619,7 +677,11 @@ static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned c
         r->labels = c->labels;
         r->dup_pairs = c->pairs;
         r->consistent = c->consistent;
-        r->q0 = isnan(a->opt.q0) ? pmx_q0(c->hist, c->hist_len, c->labels) : a->opt.q0;
+        pmx_rank_row(a->rank, order[i].id, c->hist, c->hist_len, r);
+        r->q0 = !isnan(a->opt.q0) ? a->opt.q0
+                : a->rank ? pmx_rank_q0(a->rank, c->hist, c->hist_len, c->pairs - r->rank_repeats,
+                                        r->rank_repeats)
+                          : pmx_q0(c->hist, c->hist_len, c->labels);
         r->gold_n = c->gold_n;
         r->gold_agree = c->gold_agree;
         r->gold_rate = c->gold_n ? (double)c->gold_agree / (double)c->gold_n : NAN;
@@ -632,6 +694,8 @@ static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned c
         size_t distinct = 0;
         for (size_t k = 0; k < c->hist_len; k++)
             distinct += c->hist[k] > 0;
+        if (a->rank)
+            distinct = (size_t)pmx_rank_distinct(a->rank, c->hist, c->hist_len);
         eligible[i] = c->pairs > 0 && distinct >= 2;
     }
     free(order);
@@ -682,8 +746,9 @@ static pm_status keep_finish(pm_assess *a)
         if (!a->acc[e->ann].all_ts) /* input order */
             e->t = (double)e->seq;
     }
-    pm_status st = pmx_kept_build(a->kev, a->kev_n, a->row_of_ann, a->nrows,
-                                  (const char *const *)a->item_str, &a->labels, &a->kept);
+    pm_status st =
+        pmx_kept_build(a->kev, a->kev_n, a->row_of_ann, a->nrows, (const char *const *)a->item_str,
+                       &a->labels, &a->kept, a->rank, &a->anns, &a->items);
     for (size_t r = 0; st == PM_OK && r < a->nrows; r++) {
         size_t lo = a->kept.pair_off[r], hi = a->kept.pair_off[r + 1];
         char *o = pmx_arena_alloc(&a->arena, hi - lo + 1);

@@ -8,6 +8,8 @@
 #include "core/hash.h"
 #include "prefmon/assess.h"
 
+typedef struct pmx_rank pmx_rank; /* assess_rank.c */
+
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 
 /* One distinct (annotator, item) key: 16 bytes. Input-order pairing needs
@@ -182,8 +184,58 @@ typedef struct pmx_kept {
 
 /* Sorts ev (its t set by the caller) and builds out; PM_ENOMEM. */
 pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
-                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out);
+                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out,
+                         const pmx_rank *rank, const pmx_strtab *anns, const pmx_strtab *items);
 void pmx_kept_free(pmx_kept *k);
+
+/* ---- assess_rank.c: rankings of k responses (doc/assess.md, Rankings) -- */
+
+/* Parsed ranking labels by label id and each annotator's ranking counters;
+ * NULL until the first ranking record. */
+void pmx_rank_free(pmx_rank *r);
+size_t pmx_rank_bytes(const pmx_rank *r);
+/* Mark label id `label` as the ranking `text` (canonical, records.h),
+ * creating *r; PM_EINVAL when text is not a canonical ranking, PM_ENOMEM. */
+pm_status pmx_rank_note(pmx_rank **r, uint32_t label, const char *text);
+/* 1 when text is a canonical ranking label (k >= 2 non-empty ids, each once). */
+int pmx_rank_valid(const char *text);
+/* 1 when label id is a ranking (r may be NULL). */
+int pmx_rank_is(const pmx_rank *r, uint32_t label);
+/* The repeat (old then label) of (ann, item): counted into the annotator's
+ * ranking counters with the next repeat index of the key; *agree the one
+ * Bernoulli unit of the repeat. ann_hash/item_hash are the string hashes
+ * of the annotator name and item key. PM_EINVAL when the two are not both
+ * rankings of the same set of responses; PM_ENOMEM. */
+pm_status pmx_rank_pair(pmx_rank *r, uint32_t ann, uint64_t ann_hash, uint32_t item,
+                        uint64_t item_hash, uint32_t old, uint32_t label, int *agree);
+/* The unit of the repeat (old then label) with index idx, counting nothing. */
+int pmx_rank_unit(const pmx_rank *r, uint64_t ann_hash, uint64_t item_hash, uint32_t idx,
+                  uint32_t old, uint32_t label);
+/* The same for a repeat re-made at finish (timestamp order) with its index
+ * idx given: sign 1 adds it, -1 takes it back; the unit's agreement. */
+int pmx_rank_repair(pmx_rank *r, uint32_t ann, uint64_t ann_hash, uint64_t item_hash, uint32_t idx,
+                    uint32_t old, uint32_t label, int sign);
+/* The unit's pair {i < j} of responses (indices in byte order of the ids)
+ * for a repeat of k >= 2 responses: pair number hash % C(k, 2) in the
+ * order (0,1), (0,2), ..., (1,2), ...; the hash is returned. */
+uint64_t pmx_rank_unit_pair(uint64_t ann_hash, uint64_t item_hash, uint32_t repeat, uint32_t k,
+                            uint32_t *i, uint32_t *j);
+/* Two rankings x, y (label ids) of one set compared over their pairs. */
+typedef struct pmx_rank_cmp {
+    long pairs, agree; /* C(k, 2) and the pairs both rank the same way */
+    double tau_b;      /* Kendall's tau-b; NaN when either ranking is all ties */
+} pmx_rank_cmp;
+void pmx_rank_compare(const pmx_rank *r, uint32_t x, uint32_t y, pmx_rank_cmp *out);
+/* The chance agreement of an annotator's units from its label histogram
+ * (see doc/assess.md, Rankings); plain labels only: pmx_q0. */
+double pmx_rank_q0(const pmx_rank *r, const long *hist, size_t hist_len, long plain_pairs,
+                   long rank_repeats);
+/* The ranking fields of the row (rank_labels ... tau_b_n). */
+void pmx_rank_row(const pmx_rank *r, uint32_t ann, const long *hist, size_t hist_len,
+                  pm_assess_row *row);
+/* Distinct outcomes of the annotator's units (plain labels, and the kinds
+ * of ranked pair: first better, second better, tie). */
+int pmx_rank_distinct(const pmx_rank *r, const long *hist, size_t hist_len);
 
 /* ---- assess.c: a finished handle from rows read back (assess_json.c) ---- */
 

@@ -93,6 +93,19 @@ static json_t *row_json(const pm_assess_row *r)
         json_decref(o);
         return NULL;
     }
+    /* Rankings (doc/assess.md), only for a row that has them: a file
+     * without rankings stays as it was. */
+    if (o && r->rank_labels > 0 &&
+        (json_object_set_new(o, "rank_labels", json_integer(r->rank_labels)) != 0 ||
+         json_object_set_new(o, "rank_repeats", json_integer(r->rank_repeats)) != 0 ||
+         json_object_set_new(o, "rank_pairs", json_integer(r->rank_pairs)) != 0 ||
+         json_object_set_new(o, "rank_pairs_agree", json_integer(r->rank_pairs_agree)) != 0 ||
+         json_object_set_new(o, "rank_consistency", num_or_null(r->rank_consistency)) != 0 ||
+         json_object_set_new(o, "tau_b_mean", num_or_null(r->tau_b_mean)) != 0 ||
+         json_object_set_new(o, "tau_b_n", json_integer(r->tau_b_n)) != 0)) {
+        json_decref(o);
+        return NULL;
+    }
     /* Only when kept: a plain assessment file stays as it was. */
     if (o && r->pair_outcomes &&
         json_object_set_new(o, "pair_outcomes", json_string(r->pair_outcomes)) != 0) {
@@ -595,6 +608,30 @@ static pm_status load_outcomes(ctx *c, json_t *o, pm_assess_row *r)
     return PM_OK;
 }
 
+/* The ranking fields: all or none (none: a row without rankings). */
+static pm_status load_rank(ctx *c, json_t *o, pm_assess_row *r)
+{
+    r->rank_consistency = r->tau_b_mean = NAN;
+    if (!json_object_get(o, "rank_labels"))
+        return PM_OK;
+    pm_status st;
+    if ((st = get_count(c, o, "rank_labels", 1, r->labels, &r->rank_labels)) != PM_OK ||
+        (st = get_count(c, o, "rank_repeats", 0, r->dup_pairs, &r->rank_repeats)) != PM_OK ||
+        (st = get_count(c, o, "rank_pairs", r->rank_repeats, LONG_MAX, &r->rank_pairs)) != PM_OK ||
+        (st = get_count(c, o, "rank_pairs_agree", 0, r->rank_pairs, &r->rank_pairs_agree)) !=
+            PM_OK ||
+        (st = get_num(c, o, "rank_consistency", r->rank_repeats == 0, 0, 1,
+                      &r->rank_consistency)) != PM_OK ||
+        (st = get_count(c, o, "tau_b_n", 0, r->rank_repeats, &r->tau_b_n)) != PM_OK ||
+        (st = get_num(c, o, "tau_b_mean", r->tau_b_n == 0, -1, 1, &r->tau_b_mean)) != PM_OK)
+        return st;
+    if (r->rank_repeats == 0 && !isnan(r->rank_consistency))
+        return bad(c, "rank_consistency", "must be null when rank_repeats is 0");
+    if (r->tau_b_n == 0 && !isnan(r->tau_b_mean))
+        return bad(c, "tau_b_mean", "must be null when tau_b_n is 0");
+    return PM_OK;
+}
+
 static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
 {
     static const char *const keys[] = {
@@ -603,8 +640,10 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
         "gold_agree", "gold_rate", "left_rate", "median_duration", "flags",       NULL};
     if (!json_is_object(o))
         return bad(c, NULL, "must be an object");
-    static const char *const optional[] = {"pair_outcomes", "sequential", "e_pass", "e_fail",
-                                           "below_chance",  "action",     NULL};
+    static const char *const optional[] = {
+        "pair_outcomes",    "sequential",  "e_pass",       "e_fail",     "below_chance",
+        "action",           "rank_labels", "rank_repeats", "rank_pairs", "rank_pairs_agree",
+        "rank_consistency", "tau_b_mean",  "tau_b_n",      NULL};
     pm_status st = only_keys_opts(c, o, keys, optional);
     if (st != PM_OK)
         return st;
@@ -632,7 +671,7 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
     r->decision = (pm_decision)d;
     if ((r->decision == PM_DECISION_NO_PAIRS) != (r->dup_pairs == 0))
         return bad(c, "decision", "must be no-pairs exactly when dup_pairs is 0");
-    if ((st = load_sequential(c, o, r)) != PM_OK)
+    if ((st = load_sequential(c, o, r)) != PM_OK || (st = load_rank(c, o, r)) != PM_OK)
         return st;
     return load_outcomes(c, o, r);
 }

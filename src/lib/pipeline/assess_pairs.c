@@ -54,7 +54,8 @@ void pmx_kept_free(pmx_kept *k)
 }
 
 pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
-                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out)
+                         const char *const *item_str, const pmx_strtab *labels, pmx_kept *out,
+                         const pmx_rank *rank, const pmx_strtab *anns, const pmx_strtab *items)
 {
     memset(out, 0, sizeof *out);
     if (n > 0) /* qsort's base must not be NULL, even for no element */
@@ -98,20 +99,27 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
         pmx_kept_free(out);
         return PM_ENOMEM;
     }
+    uint32_t repeat = 0; /* the pair's index within its key */
     for (size_t i = 0; i < n; i++) {
         const pmx_kev *e = by[i];
         size_t r = row_of_ann[e->ann];
         const char *item = item_str[e->item], *label = pmx_strtab_str(labels, e->label);
         int first = i == 0 || by[i - 1]->ann != e->ann || by[i - 1]->item != e->item;
         if (first) {
+            repeat = 0;
             out->keys[out->key_off[r] + kfill[r]++] =
                 (pm_assess_key_labels){item, label, label, e->pos, 1};
         } else {
             pm_assess_key_labels *k = &out->keys[out->key_off[r] + kfill[r] - 1];
             k->last_label = label;
             k->labels++;
-            out->pairs[out->pair_off[r] + pfill[r]++] =
-                (pm_assess_pair){item, by[i - 1]->label == e->label, e->pos};
+            int agree = by[i - 1]->label == e->label;
+            if (pmx_rank_is(rank, e->label)) /* the repeat's unit, as assess counted it */
+                agree = pmx_rank_unit(rank, pmx_strtab_hash(anns, e->ann),
+                                      pmx_strtab_hash(items, e->item), repeat, by[i - 1]->label,
+                                      e->label);
+            repeat++;
+            out->pairs[out->pair_off[r] + pfill[r]++] = (pm_assess_pair){item, agree, e->pos};
         }
     }
     free(by);

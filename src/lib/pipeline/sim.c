@@ -183,6 +183,7 @@ void pm_sim_record(const pm_plan *plan, const char *labels, const double *p_gold
     out->duration = NAN;
     out->file = "simulation";
     out->line = (long)i + 2;
+    out->ranking = 0;
 }
 
 /* The keys of a pool, PM_PLAN_KEY_SIZE bytes apart when they fit (content
