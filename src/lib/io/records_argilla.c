@@ -100,6 +100,7 @@ typedef struct pmx_argilla {
     pmx_buf first_qs;   /* the first record's questions, for messages */
     pmx_buf item, label, tmp;
     pmx_rank_entry *ent;
+    size_t nent; /* ... of the current ranking */
     size_t ent_cap;
 } pmx_argilla;
 
@@ -503,6 +504,7 @@ static pm_status ranking(pm_records *r, json_t *vals, json_t *ranks, const char 
 {
     pmx_argilla *ag = r->ag;
     size_t k = json_array_size(vals);
+    ag->nent = k;
     if (ent_room(ag, k ? k : 1))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     for (size_t i = 0; i < k; i++) {
@@ -715,6 +717,15 @@ static pm_status fill(pm_records *r, size_t i, pm_record *out, int *use, pm_erro
     }
     out->annotator = who;
     out->item = ag->item.s;
+    /* A ranking's item names the ranked set, as every ranking reader's does
+     * (records.h, "Rankings"): the key of the record's content alone would
+     * let rankings of two different sets share a key. */
+    if (rank) {
+        if ((st =
+                 pmx_ranking_item(&r->rank_item, ag->item.s, ag->item.len, ag->ent, ag->nent, err)))
+            return st;
+        out->item = r->rank_item.s;
+    }
     out->label = ag->label.s;
     out->ranking = rank;
     out->gold = pmx_gold_get(&r->gold, ag->item.s);
