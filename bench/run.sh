@@ -31,6 +31,11 @@ if [ -f bench/assess_compare.sh ]; then
     echo "== bench/assess_compare.sh"
     sh bench/assess_compare.sh "$build"
 fi
+# prefmon assess on three shapes of log, threads 1 and 2, against pandas.
+if [ -f bench/assess_shapes.sh ]; then
+    echo "== bench/assess_shapes.sh"
+    sh bench/assess_shapes.sh "$build"
+fi
 if [ -f bench/reproduce_time.sh ]; then
     echo "== bench/reproduce_time.sh"
     sh bench/reproduce_time.sh "$build"

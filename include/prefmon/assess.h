@@ -73,7 +73,13 @@ typedef struct pm_assess_options {
                           * pm_assess_row_keys, pm_assess_row.pair_outcomes): 32 bytes
                           * more per label event and a copy of each item string;
                           * 0 (default): not kept */
+    int threads;         /* accumulators, each fed the annotators whose name hashes to it
+                          * (at most PM_ASSESS_MAX_THREADS); pm_assess_read reads a regular
+                          * csv, tsv or jsonl file with that many threads. Results are
+                          * identical for every value. 0 or 1 (default): one */
 } pm_assess_options;
+
+#define PM_ASSESS_MAX_THREADS 64
 
 /** The defaults above. */
 PM_API void pm_assess_options_default(pm_assess_options *opt);

@@ -174,6 +174,8 @@ typedef enum cli_opt {
     CLI_OPT_REVIEW_OUT,
     /* records: column map */
     CLI_OPT_MAP,
+    /* assess: threads */
+    CLI_OPT_THREADS,
     CLI_OPT_END
 } cli_opt;
 

@@ -38,6 +38,7 @@ static const char help[] =
     "                            lines) instead of pairing it\n"
     "  --max-memory BYTES        stop with exit 1 past this much memory (what it counts:\n"
     "                            doc/assess.md; default: no limit)\n"
+    "  --threads N|auto          threads reading a csv/tsv/jsonl file (default 1, auto: CPUs)\n"
     "  --alpha-pass A            sequential error bounds (pass, fail; default 0.05 each)\n"
     "  --alpha-fail A\n"
     "  --history URI --batch NAME  import the logs as one batch into a history store and\n"
@@ -47,14 +48,11 @@ static const char help[] =
     "  --out FILE                also write the assessment as JSON (never partial; a link's\n"
     "                            target is replaced, devices written through)\n" CLI_FORMAT_HELP
     "  --help                    this help\n\n"
-    "Output, one row per annotator: annotator, labels, dup_pairs, consistent, consistency,\n"
-    "q0, eta_hat, ci_low, ci_high, p_value, decision (where the fixed-n test is too-few,\n"
-    "the sequential evidence on these pairs decides when it can), sequential, e_pass,\n"
-    "e_fail, gold_n, gold_agree, gold_rate, left_rate, median_duration, flags, action\n"
-    "(pay, hold, review, block), then the parameters (delta, delta_mode, q0_source,\n"
-    "level, eta0, eta1, max_error, min_duration, fast_ratio, flag_alpha). --format json\n"
-    "writes the --out file's object. The summary (rows read and skipped, annotators, pairs,\n"
-    "decisions) goes to standard error. See doc/assess.md.\n";
+    "Output, one row per annotator: the few columns a person acts on on a terminal, every\n"
+    "column with --wide or --format csv (annotator, labels, dup_pairs, consistent, ...,\n"
+    "action, then the parameters; each is defined in doc/assess.md). --format json writes\n"
+    "the --out file's object. The summary (rows read and skipped, annotators, pairs,\n"
+    "decisions) goes to standard error.\n";
 
 typedef struct aopts {
     pm_assess_options ao;
@@ -98,6 +96,17 @@ static int own_opt(void *self, int code, const char *arg)
         return cli_open_unit("--flag-alpha", arg, &o->ao.alpha);
     case CLI_OPT_MAX_MEMORY:
         return cli_long("--max-memory", arg, 1, 1L << 62, &o->max_memory);
+    case CLI_OPT_THREADS: {
+        long n = 0;
+        if (!strcmp(arg, "auto") || !strcmp(arg, "0")) {
+            n = sysconf(_SC_NPROCESSORS_ONLN);
+            n = n < 1 ? 1 : n > PM_ASSESS_MAX_THREADS ? PM_ASSESS_MAX_THREADS : n;
+        } else if (cli_long("--threads", arg, 1, PM_ASSESS_MAX_THREADS, &n)) {
+            return CLI_EUSAGE;
+        }
+        o->ao.threads = (int)n;
+        return 0;
+    }
     case CLI_OPT_DROP_IDENTICAL:
         o->ao.drop_identical = 1;
         return 0;
@@ -551,6 +560,7 @@ int cli_assess(int argc, char **argv)
         {"flag-alpha", required_argument, NULL, CLI_OPT_FLAG_ALPHA},
         {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY},
         {"drop-identical", no_argument, NULL, CLI_OPT_DROP_IDENTICAL},
+        {"threads", required_argument, NULL, CLI_OPT_THREADS},
         {"history", required_argument, NULL, CLI_OPT_HISTORY},
         {"batch", required_argument, NULL, CLI_OPT_BATCH},
         {"replace", no_argument, NULL, CLI_OPT_REPLACE},

@@ -127,6 +127,7 @@ static const char *const opt_names[CLI_OPT_END - CLI_OPT_FIRST] = {
     [CLI_OPT_BLOCK_OUT - CLI_OPT_FIRST] = "block-out",
     [CLI_OPT_BLOCK_FORMAT - CLI_OPT_FIRST] = "block-format",
     [CLI_OPT_REVIEW_OUT - CLI_OPT_FIRST] = "review-out",
+    [CLI_OPT_THREADS - CLI_OPT_FIRST] = "threads",
 };
 
 /* The groups' long options, one after another, and --help. */

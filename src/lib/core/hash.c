@@ -248,7 +248,11 @@ static pmx_strslot make_slot(uint32_t tag, uint32_t id, const char *copy, size_t
 uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s)
 {
     size_t len = strlen(s);
-    uint64_t h = pmx_hash_bytes(s, len);
+    return pmx_strtab_find_h(t, s, len, pmx_hash_bytes(s, len));
+}
+
+uint32_t pmx_strtab_find_h(const pmx_strtab *t, const char *s, size_t len, uint64_t h)
+{
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
         const pmx_strslot *v = &t->slots[j];

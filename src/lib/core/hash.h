@@ -97,6 +97,16 @@ pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t
 #define PMX_STRTAB_PREFETCH(t, h) __builtin_prefetch(&(t)->slots[(h) & ((t)->cap - 1)])
 /** The id of s, or UINT32_MAX when s was never interned. */
 uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s);
+/** The same for s of len bytes whose hash h is known. */
+uint32_t pmx_strtab_find_h(const pmx_strtab *t, const char *s, size_t len, uint64_t h);
+/** The string a used slot holds (a set's strings are found only this way). */
+static inline const char *pmx_strslot_str(const pmx_strslot *v)
+{
+    const char *p = v->inl;
+    if (v->inl[PMX_INLINE])
+        __builtin_memcpy(&p, v->inl, sizeof p);
+    return p;
+}
 static inline const char *pmx_strtab_str(const pmx_strtab *t, uint32_t id)
 {
     return t->strs[id];

@@ -34,6 +34,7 @@ struct pm_csv {
     size_t blen, bpos;
     int eof, ioerr;
     long long base;     /* file offset of buf[0] */
+    long long limit;    /* read no byte at or past this file offset (-1: to the end) */
     long line;          /* line of the scan position */
     long long line_off; /* file offset where that line starts */
     char *rec;
@@ -104,8 +105,12 @@ static int refill(pm_csv *c)
         return 0;
     c->base += (long long)c->blen;
     c->bpos = 0;
-    c->blen = fread(c->buf, 1, CSV_BLOCK, c->fp);
-    if (c->blen < CSV_BLOCK) {
+    size_t want = CSV_BLOCK;
+    if (c->limit >= 0 && (long long)want > c->limit - c->base)
+        want = c->limit > c->base ? (size_t)(c->limit - c->base) : 0;
+    c->blen = want ? fread(c->buf, 1, want, c->fp) : 0;
+    if (c->blen < want || c->blen == 0 ||
+        (c->limit >= 0 && c->base + (long long)c->blen >= c->limit)) {
         c->eof = 1;
         c->ioerr = ferror(c->fp) != 0;
     }
@@ -119,6 +124,7 @@ pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err)
     c->blen = c->bpos = 0;
     c->eof = c->ioerr = 0;
     c->base = 0;
+    c->limit = -1;
     c->line = 1;
     c->line_off = 0;
     c->nf = c->rlen = 0;
@@ -129,6 +135,33 @@ pm_status pm_csv_open(pm_csv *c, FILE *fp, const char *name, pm_error *err)
     if (c->blen >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0)
         c->bpos = c->line_off = 3;
     return PM_OK;
+}
+
+pm_status pmx_csv_open_range(pm_csv *c, FILE *fp, const char *name, long long start, long long end,
+                             long line, pm_error *err)
+{
+    char sep = c->sep;
+    int quoting = c->quoting;
+    c->fp = fp;
+    c->name = name;
+    c->blen = c->bpos = 0;
+    c->eof = c->ioerr = 0;
+    c->base = start;
+    c->limit = end;
+    c->line = line;
+    c->line_off = start;
+    c->nf = c->rlen = 0;
+    pm_csv_dialect(c, sep, quoting);
+    refill(c);
+    if (c->ioerr)
+        return pm_error_at(err, PM_EIO, name, line, 0, "read error");
+    return PM_OK;
+}
+
+void pmx_csv_position(const pm_csv *c, long long *offset, long *line)
+{
+    *offset = c->base + (long long)c->bpos;
+    *line = c->line;
 }
 
 size_t pm_csv_peek(const pm_csv *c, const unsigned char **p)

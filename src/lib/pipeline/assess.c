@@ -1,6 +1,7 @@
 /* The streaming accumulator of `assess`: label events in, one row per
  * annotator out (see include/prefmon/assess.h for the definitions). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,19 @@ struct pm_assess {
     size_t *row_of_ann;
     pmx_kept kept;
     pmx_rank *rank; /* rankings (assess_rank.c); NULL until the first one */
+    /* threads > 1: the handle routes each record to one of nshards
+     * accumulators by its annotator (annotators are independent), and
+     * finish merges them back here (merge_shards) before computing. */
+    pm_assess **shard;
+    int nshards;
+    int is_shard;                    /* this is one of them: ... */
+    uint64_t cur_seq;                /* ... the input index of the record being prepared */
+    uint64_t *ann_first, *lab_first; /* ... the input index of each annotator's, label's
+                                        first record (ids in first-appearance order) */
+    size_t ann_first_cap, lab_first_cap;
+    uint64_t seq; /* the router: records routed (the next input index) */
+    int merged;   /* the shards' annotators are now here */
+    long merged_items, merged_keys;
 };
 
 /* Label ids 0, 1, 2 are always A, B, tie (interned first), so the side of
@@ -71,6 +85,25 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
     }
     a->opt = *opt;
     a->last_ann = UINT32_MAX;
+    if (opt->threads > 1) {
+        pm_assess_options so = *opt;
+        so.threads = 1;
+        so.max_bytes = 0; /* checked by the router over every shard */
+        a->nshards = opt->threads > PM_ASSESS_MAX_THREADS ? PM_ASSESS_MAX_THREADS : opt->threads;
+        a->shard = calloc((size_t)a->nshards, sizeof *a->shard);
+        for (int i = 0; a->shard && i < a->nshards; i++) {
+            if (!(a->shard[i] = pm_assess_new(&so, err))) {
+                pm_assess_free(a);
+                return NULL;
+            }
+            a->shard[i]->is_shard = 1;
+        }
+        if (!a->shard) {
+            free(a);
+            pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+            return NULL;
+        }
+    }
     pmx_arena_init(&a->arena);
     uint32_t id;
     int ok = pmx_strtab_init(&a->anns, &a->arena) == PM_OK &&
@@ -97,6 +130,11 @@ void pm_assess_free(pm_assess *a)
         free(a->acc[i].dur);
     }
     free(a->acc);
+    for (int i = 0; a->shard && i < a->nshards; i++)
+        pm_assess_free(a->shard[i]);
+    free(a->shard);
+    free(a->ann_first);
+    free(a->lab_first);
     for (size_t i = 0; i < a->ev.nchunks; i++)
         pmx_table_free(a->ev.chunk[i], PMX_EV_CHUNK * sizeof(pmx_event));
     free(a->ev.chunk);
@@ -121,6 +159,9 @@ static size_t bytes_held(const pm_assess *a)
                a->acc_cap * sizeof(ann_acc) + a->ev.chunks_cap * sizeof(pmx_event *) +
                a->ev.nchunks * PMX_EV_CHUNK * sizeof(pmx_event);
     b += a->kev_cap * sizeof(pmx_kev) + a->item_str_cap * sizeof(char *);
+    b += (a->ann_first_cap + a->lab_first_cap) * sizeof(uint64_t);
+    for (int i = 0; i < a->nshards; i++)
+        b += bytes_held(a->shard[i]);
     return b + a->acc_bytes + a->reader_bytes + pmx_rank_bytes(a->rank);
 }
 
@@ -165,6 +206,12 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
             return PM_ELIMIT;
         if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
             return PM_ENOMEM;
+        if (a->is_shard) {
+            if (!reserve_z((void **)&a->ann_first, &a->ann_first_cap, a->anns.count,
+                           sizeof *a->ann_first, 0))
+                return PM_ENOMEM;
+            a->ann_first[*out] = a->cur_seq;
+        }
         a->acc[*out].all_ts = a->acc[*out].ordered = 1;
         a->acc[*out].last_ts = -INFINITY;
     }
@@ -272,7 +319,15 @@ static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
         *id = LABEL_B + 1;
         return PM_OK;
     }
-    return pmx_strtab_intern(&a->labels, s, id, NULL);
+    int is_new;
+    pm_status st = pmx_strtab_intern(&a->labels, s, id, &is_new);
+    if (st == PM_OK && is_new && a->is_shard) {
+        if (!reserve_z((void **)&a->lab_first, &a->lab_first_cap, a->labels.count,
+                       sizeof *a->lab_first, 0))
+            return PM_ENOMEM;
+        a->lab_first[*id] = a->cur_seq;
+    }
+    return st;
 }
 
 static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
@@ -377,6 +432,7 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->ch = content_hash(p->label, r->shown_left, r->timestamp, r->duration);
     p->file = r->file;
     p->line = r->line;
+    p->seq = a->cur_seq;
     return PM_OK;
 }
 
@@ -421,7 +477,10 @@ static pm_status keep_event(pm_assess *a, const pmx_prepped *p, uint32_t item)
         return PM_ENOMEM;
     if (!a->item_str[item] && !(a->item_str[item] = pmx_arena_strdup(&a->arena, p->item, p->len)))
         return PM_ENOMEM;
-    a->kev[a->kev_n] = (pmx_kev){p->ts, a->kev_n, 0, p->ann, item, p->label};
+    /* The order key of an event: its input index (a shard sees part of the
+     * input: the router's index, in the same order). */
+    size_t seq = a->is_shard ? (size_t)p->seq : a->kev_n;
+    a->kev[a->kev_n] = (pmx_kev){p->ts, seq, 0, p->ann, item, p->label};
     a->kev_n++;
     return PM_OK;
 }
@@ -510,8 +569,97 @@ pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *d
     return PM_OK;
 }
 
+/* ---- shards (threads > 1) ------------------------------------------------ */
+
+int pmx_assess_shard_index(const pm_assess *a, const char *annotator)
+{
+    if (!annotator)
+        return 0;
+    uint64_t h = pmx_hash_bytes(annotator, strlen(annotator));
+    return (int)((h >> 32) % (uint64_t)a->nshards);
+}
+
+static pm_assess *pmx_assess_shard_of(pm_assess *a, const char *annotator)
+{
+    return a->shard[pmx_assess_shard_index(a, annotator)];
+}
+
+int pmx_assess_nshards(const pm_assess *a)
+{
+    return a->nshards;
+}
+
+pm_assess *pmx_assess_shard(pm_assess *a, int i)
+{
+    return a->shard[i];
+}
+
+uint64_t pmx_assess_next_seq(pm_assess *a, uint64_t n)
+{
+    uint64_t s = a->seq;
+    a->seq += n;
+    return s;
+}
+
+void pmx_assess_set_seq(pm_assess *a, uint64_t seq)
+{
+    a->cur_seq = seq;
+}
+
+pm_status pmx_assess_check_usable(const pm_assess *a, pm_error *err)
+{
+    if (a->finished || a->spent)
+        return pm_error_set(err, PM_EINVAL, "assess: add after finish");
+    return PM_OK;
+}
+
+/* The router's memory check over every shard: what they hold, what the
+ * caller holds beyond them (extra: the threaded reader's buffers), and
+ * each shard's next key-table doubling when `more` new keys could trigger
+ * it (1 before each row; a round's rows before a round of the threaded
+ * reader). */
+pm_status pmx_assess_shards_limit(const pm_assess *a, size_t extra, size_t more, const char *file,
+                                  long line, pm_error *err)
+{
+    if (!a->opt.max_bytes)
+        return PM_OK;
+    size_t need = bytes_held(a) + extra, keys = 0;
+    long rows = 0;
+    for (int i = 0; i < a->nshards; i++) {
+        const pm_assess *s = a->shard[i];
+        size_t cap = s->keys.cap;
+        while ((s->keys.count + more) * 10 > cap * 7 && cap < ((size_t)1 << 32)) {
+            need += 2 * cap * sizeof(pmx_key);
+            cap *= 2;
+        }
+        keys += s->keys.count;
+        rows += s->sum.rows;
+    }
+    if (need <= a->opt.max_bytes)
+        return PM_OK;
+    return pm_error_at(err, PM_ELIMIT, file, line, 0,
+                       "assess: memory limit of %zu bytes reached after %ld rows (%zu distinct "
+                       "annotator-item keys; %zu bytes needed%s)",
+                       a->opt.max_bytes, rows, keys, need,
+                       a->reader_bytes ? ", with the reader's parsed document" : "");
+}
+
+static pm_status route_add(pm_assess *a, const pm_record *r, pm_error *err)
+{
+    pm_status st = pmx_assess_check_usable(a, err);
+    if (st == PM_OK)
+        st = pmx_assess_shards_limit(a, 0, 1, r->file, r->line, err);
+    if (st != PM_OK)
+        return st;
+    pm_assess *s = pmx_assess_shard_of(a, r->annotator);
+    s->cur_seq = pmx_assess_next_seq(a, 1);
+    return pm_assess_add(s, r, err);
+}
+
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
 {
+    if (a->nshards)
+        return route_add(a, r, err);
     pmx_prepped p;
     pm_status st = pmx_assess_prepare(a, r, &p, err);
     if (st == PM_OK)
@@ -529,6 +677,15 @@ pm_status pm_assess_add_batch(pm_assess *a, const pm_record *recs, size_t n, siz
                               pm_error *err)
 {
     *done = 0;
+    if (a->nshards) {
+        for (size_t i = 0; i < n; i++) {
+            pm_status st = route_add(a, &recs[i], err);
+            if (st != PM_OK)
+                return st;
+            (*done)++;
+        }
+        return PM_OK;
+    }
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH, ok = 0, added = 0;
         pmx_prepped p[BATCH];
@@ -554,6 +711,17 @@ pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err)
 {
     if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: reserve after finish");
+    if (a->nshards) { /* each shard about its share, the limit shared likewise */
+        for (int i = 0; i < a->nshards; i++) {
+            pm_assess *s = a->shard[i];
+            s->opt.max_bytes = a->opt.max_bytes / (size_t)a->nshards;
+            pm_status st = pm_assess_reserve(s, more_keys / (size_t)a->nshards, err);
+            s->opt.max_bytes = 0;
+            if (st != PM_OK)
+                return st;
+        }
+        return PM_OK;
+    }
     size_t keys = a->keys.count + more_keys;
     if (keys < a->keys.count)
         keys = SIZE_MAX;
@@ -706,8 +874,8 @@ static void summarise(pm_assess *a)
 {
     pm_assess_summary *s = &a->sum;
     s->annotators = (long)a->nrows;
-    s->items = (long)a->items.count;
-    s->keys = (long)a->keys.count;
+    s->items = a->merged ? a->merged_items : (long)a->items.count;
+    s->keys = a->merged ? a->merged_keys : (long)a->keys.count;
     for (size_t i = 0; i < a->nrows; i++) {
         s->pairs += a->rows[i].dup_pairs;
         s->decisions[a->rows[i].decision]++;
@@ -748,7 +916,7 @@ static pm_status keep_finish(pm_assess *a)
     }
     pm_status st =
         pmx_kept_build(a->kev, a->kev_n, a->row_of_ann, a->nrows, (const char *const *)a->item_str,
-                       &a->labels, &a->kept, a->rank, &a->anns, &a->items);
+                       &a->labels, &a->kept, a->rank, &a->anns);
     for (size_t r = 0; st == PM_OK && r < a->nrows; r++) {
         size_t lo = a->kept.pair_off[r], hi = a->kept.pair_off[r + 1];
         char *o = pmx_arena_alloc(&a->arena, hi - lo + 1);
@@ -810,10 +978,237 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
     return st;
 }
 
+/* ---- merging the shards (threads > 1) ----------------------------------- */
+
+/* An annotator or label of a shard, by the input index of its first record. */
+typedef struct firstof {
+    uint64_t seq;
+    int shard;
+    uint32_t id;
+} firstof;
+
+static int cmp_first(const void *x, const void *y)
+{
+    const firstof *a = x, *b = y;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Items of shard `me` that no earlier shard holds: the shards' distinct
+ * items summed this way are the distinct items of the whole input. */
+typedef struct union_job {
+    pm_assess *a;
+    int me;
+    long fresh;
+} union_job;
+
+static void *count_fresh(void *arg)
+{
+    union_job *j = arg;
+    const pmx_strtab *t = &j->a->shard[j->me]->items;
+    long fresh = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        const pmx_strslot *v = &t->slots[i];
+        if (!v->id1)
+            continue;
+        const char *str = pmx_strslot_str(v);
+        size_t len = strlen(str);
+        uint64_t h = t->hash[v->id1 - 1];
+        int seen = 0;
+        for (int q = 0; q < j->me && !seen; q++)
+            seen = pmx_strtab_find_h(&j->a->shard[q]->items, str, len, h) != UINT32_MAX;
+        fresh += !seen;
+    }
+    j->fresh = fresh;
+    return NULL;
+}
+
+static pm_status count_items(pm_assess *a)
+{
+    union_job job[PM_ASSESS_MAX_THREADS];
+    pthread_t tid[PM_ASSESS_MAX_THREADS];
+    int started[PM_ASSESS_MAX_THREADS] = {0};
+    for (int i = 0; i < a->nshards; i++) {
+        job[i] = (union_job){a, i, 0};
+        if (i > 0)
+            started[i] = pthread_create(&tid[i], NULL, count_fresh, &job[i]) == 0;
+    }
+    count_fresh(&job[0]);
+    a->merged_items = job[0].fresh;
+    for (int i = 1; i < a->nshards; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            count_fresh(&job[i]);
+        a->merged_items += job[i].fresh;
+    }
+    return PM_OK;
+}
+
+/* Labels beyond A, B, tie in the order of their first record anywhere, so
+ * that they get the ids one accumulator would have given them (q0 sums
+ * the histogram in id order); lmap[s][local id] = the id here. */
+static pm_status merge_labels(pm_assess *a, uint32_t **lmap)
+{
+    size_t n = 0;
+    for (int s = 0; s < a->nshards; s++)
+        n += a->shard[s]->labels.count - 3;
+    firstof *f = malloc((n ? n : 1) * sizeof *f);
+    if (!f)
+        return PM_ENOMEM;
+    n = 0;
+    for (int s = 0; s < a->nshards; s++) {
+        const pm_assess *sh = a->shard[s];
+        if (!(lmap[s] = malloc(sh->labels.count * sizeof **lmap))) {
+            free(f);
+            return PM_ENOMEM;
+        }
+        for (uint32_t id = 0; id < sh->labels.count; id++) {
+            lmap[s][id] = id;
+            if (id >= 3)
+                f[n++] = (firstof){sh->lab_first[id], s, id};
+        }
+    }
+    if (n)
+        qsort(f, n, sizeof *f, cmp_first);
+    pm_status st = PM_OK;
+    for (size_t i = 0; st == PM_OK && i < n; i++)
+        st = pmx_strtab_intern(&a->labels, pmx_strtab_str(&a->shard[f[i].shard]->labels, f[i].id),
+                               &lmap[f[i].shard][f[i].id], NULL);
+    free(f);
+    return st;
+}
+
+/* The shards' annotators moved here in the order of their first record
+ * (the ids one accumulator gives), their histograms renumbered by lmap;
+ * amap[s][local id] = the id here. */
+static pm_status merge_annotators(pm_assess *a, uint32_t **lmap, uint32_t **amap)
+{
+    size_t n = 0;
+    for (int s = 0; s < a->nshards; s++)
+        n += a->shard[s]->anns.count;
+    firstof *f = malloc((n ? n : 1) * sizeof *f);
+    if (!f)
+        return PM_ENOMEM;
+    n = 0;
+    for (int s = 0; s < a->nshards; s++) {
+        const pm_assess *sh = a->shard[s];
+        if (!(amap[s] = malloc((sh->anns.count ? sh->anns.count : 1) * sizeof **amap))) {
+            free(f);
+            return PM_ENOMEM;
+        }
+        for (uint32_t id = 0; id < sh->anns.count; id++)
+            f[n++] = (firstof){sh->ann_first[id], s, id};
+    }
+    if (n)
+        qsort(f, n, sizeof *f, cmp_first);
+    pm_status st = PM_OK;
+    if (!reserve((void **)&a->acc, &a->acc_cap, n, sizeof *a->acc))
+        st = PM_ENOMEM;
+    size_t nlabels = a->labels.count;
+    for (size_t i = 0; st == PM_OK && i < n; i++) {
+        pm_assess *sh = a->shard[f[i].shard];
+        uint32_t id;
+        st = pmx_strtab_intern(&a->anns, pmx_strtab_str(&sh->anns, f[i].id), &id, NULL);
+        if (st != PM_OK)
+            break;
+        ann_acc *from = &sh->acc[f[i].id], *to = &a->acc[id];
+        long *hist = calloc(nlabels, sizeof *hist);
+        if (!hist) {
+            st = PM_ENOMEM;
+            break;
+        }
+        /* (hist_len may pass the label count: the rest are zeros) */
+        for (size_t k = 0; k < from->hist_len && k < sh->labels.count; k++)
+            hist[lmap[f[i].shard][k]] += from->hist[k];
+        *to = *from;
+        free(from->hist);
+        to->hist = hist;
+        to->hist_len = nlabels;
+        from->hist = NULL;
+        from->dur = NULL;
+        from->hist_len = from->dur_cap = from->dur_n = 0;
+        a->acc_bytes += nlabels * sizeof *hist + to->dur_cap * sizeof *to->dur;
+        amap[f[i].shard][f[i].id] = id;
+    }
+    free(f);
+    return st;
+}
+
+/* keep_pairs: the shards' kept events and item strings, renumbered (item
+ * ids are per shard: shard s's items follow those of the shards before). */
+static pm_status merge_kept(pm_assess *a, uint32_t **lmap, uint32_t **amap)
+{
+    size_t nev = 0, nitems = 0;
+    for (int s = 0; s < a->nshards; s++) {
+        nev += a->shard[s]->kev_n;
+        nitems += a->shard[s]->items.count;
+    }
+    if (!reserve_z((void **)&a->kev, &a->kev_cap, nev ? nev : 1, sizeof *a->kev, 0) ||
+        !reserve((void **)&a->item_str, &a->item_str_cap, nitems ? nitems : 1, sizeof *a->item_str))
+        return PM_ENOMEM;
+    size_t base = 0;
+    for (int s = 0; s < a->nshards; s++) {
+        const pm_assess *sh = a->shard[s];
+        for (size_t i = 0; i < sh->kev_n; i++) {
+            pmx_kev e = sh->kev[i];
+            e.ann = amap[s][e.ann];
+            e.label = lmap[s][e.label];
+            e.item = (uint32_t)(base + e.item);
+            a->kev[a->kev_n++] = e;
+        }
+        for (size_t i = 0; i < sh->items.count && i < sh->item_str_cap; i++)
+            a->item_str[base + i] = sh->item_str[i];
+        base += sh->items.count;
+    }
+    return PM_OK;
+}
+
+static pm_status merge_shards(pm_assess *a)
+{
+    uint32_t *lmap[PM_ASSESS_MAX_THREADS] = {0}, *amap[PM_ASSESS_MAX_THREADS] = {0};
+    pm_status st = PM_OK;
+    for (int s = 0; st == PM_OK && s < a->nshards; s++)
+        st = timestamp_order(a->shard[s]);
+    if (st == PM_OK)
+        st = merge_labels(a, lmap);
+    if (st == PM_OK)
+        st = merge_annotators(a, lmap, amap);
+    for (int s = 0; st == PM_OK && s < a->nshards; s++)
+        st = pmx_rank_merge(&a->rank, a->shard[s]->rank, lmap[s], a->shard[s]->labels.count,
+                            amap[s], a->shard[s]->anns.count);
+    if (st == PM_OK && a->opt.keep_pairs)
+        st = merge_kept(a, lmap, amap);
+    if (st == PM_OK)
+        st = count_items(a);
+    for (int s = 0; s < a->nshards; s++) {
+        const pm_assess_summary *f = &a->shard[s]->sum;
+        pm_assess_summary *t = &a->sum;
+        t->rows += f->rows;
+        t->pairs_timestamped += f->pairs_timestamped;
+        t->pairs_untimed += f->pairs_untimed;
+        t->pairs_identical += f->pairs_identical;
+        t->untimed_disagree += f->untimed_disagree;
+        t->dup_dropped += f->dup_dropped;
+        t->identical_dropped += f->identical_dropped;
+        a->merged_keys += (long)a->shard[s]->keys.count;
+        free(lmap[s]);
+        free(amap[s]);
+    }
+    a->merged = 1;
+    return st;
+}
+
 pm_status pm_assess_finish(pm_assess *a, pm_error *err)
 {
     if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: finish called twice");
+    if (a->nshards && !a->merged) {
+        pm_status st = merge_shards(a);
+        if (st != PM_OK) {
+            a->spent = 1;
+            return pm_error_set(err, st, "assess: out of memory");
+        }
+    }
     size_t n = a->anns.count, m = n ? n : 1;
     /* What finish allocates on top (rows, their order, per-row scratch of
      * the flags and tests), refused before any of it is made. */

@@ -82,6 +82,7 @@ void pm_assess_options_default(pm_assess_options *opt)
     opt->max_bytes = 0;
     opt->drop_identical = 0;
     opt->keep_pairs = 0;
+    opt->threads = 1;
     opt->alpha_pass = 0.05;
     opt->alpha_fail = 0.05;
 }
@@ -125,6 +126,9 @@ pm_status pmx_assess_check_signal(double q0, double delta, int estimated, pm_sta
 
 pm_status pmx_assess_check_options(const pm_assess_options *o, pm_error *err)
 {
+    if (o->threads < 0 || o->threads > PM_ASSESS_MAX_THREADS)
+        return pm_error_set(err, PM_EINVAL, "threads = %d: must be in [0, %d]", o->threads,
+                            PM_ASSESS_MAX_THREADS);
     if (!o->delta_estimate && !(o->delta >= 0 && o->delta < 1))
         return pm_error_set(err, PM_EINVAL, "delta = %g: must be in [0, 1)", o->delta);
     if (!isnan(o->q0) && !(o->q0 > 0 && o->q0 < 1))

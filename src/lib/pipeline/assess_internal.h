@@ -113,6 +113,7 @@ typedef struct pmx_prepped {
     uint32_t ann, kh, label;
     uint32_t ch; /* hash of the record's content: label, shown_left, timestamp, duration */
     char shown_left;
+    uint64_t seq; /* input index (a shard's order key for kept events) */
 } pmx_prepped;
 
 /* Check r (pm_assess_add's PM_EINVAL), prepare it and prefetch its two
@@ -122,6 +123,33 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
 /* Add p[0..n) in order; *done counts the records added (on an error, the
  * index of the failing one). */
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err);
+
+/* ---- assess.c: shards (pm_assess_options.threads > 1) ------------------- */
+
+/* A handle with threads > 1 holds that many shards (full accumulators of
+ * their own): a record goes to the shard its annotator's name hashes to,
+ * and finish merges them back (annotators and labels numbered in order of
+ * their first record, as one accumulator numbers them), so that every
+ * result is the same for every thread count. */
+int pmx_assess_nshards(const pm_assess *a);
+pm_assess *pmx_assess_shard(pm_assess *a, int i);
+int pmx_assess_shard_index(const pm_assess *a, const char *annotator);
+/* The input index of the next record (routed, or read by the threaded
+ * reader), advanced by n. */
+uint64_t pmx_assess_next_seq(pm_assess *a, uint64_t n);
+/* A shard: the input index of the record prepared next. */
+void pmx_assess_set_seq(pm_assess *a, uint64_t seq);
+/* PM_EINVAL after finish. */
+pm_status pmx_assess_check_usable(const pm_assess *a, pm_error *err);
+/* max_bytes over every shard, with `extra` bytes held by the caller and
+ * room for the next key-table doubling each shard's `more` new keys could
+ * cause; the message at file:line. */
+pm_status pmx_assess_shards_limit(const pm_assess *a, size_t extra, size_t more, const char *file,
+                                  long line, pm_error *err);
+/* assess_threads.c: pm_assess_read for a sharded handle: a regular csv,
+ * tsv or jsonl file in chunks by as many threads as shards, anything else
+ * record by record. */
+pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err);
 
 /* ---- assess_stats.c: numbers of one row, the delta estimate ------------- */
 
@@ -185,7 +213,7 @@ typedef struct pmx_kept {
 /* Sorts ev (its t set by the caller) and builds out; PM_ENOMEM. */
 pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
                          const char *const *item_str, const pmx_strtab *labels, pmx_kept *out,
-                         const pmx_rank *rank, const pmx_strtab *anns, const pmx_strtab *items);
+                         const pmx_rank *rank, const pmx_strtab *anns);
 void pmx_kept_free(pmx_kept *k);
 
 /* ---- assess_rank.c: rankings of k responses (doc/assess.md, Rankings) -- */
@@ -193,6 +221,11 @@ void pmx_kept_free(pmx_kept *k);
 /* Parsed ranking labels by label id and each annotator's ranking counters;
  * NULL until the first ranking record. */
 void pmx_rank_free(pmx_rank *r);
+/* --threads: move shard `from`'s rankings into *to after the shards were
+ * merged (its label l is label lmap[l] of *to, of nlab; its annotator i is
+ * amap[i], of nann); from keeps only what it still frees. PM_ENOMEM. */
+pm_status pmx_rank_merge(pmx_rank **to, pmx_rank *from, const uint32_t *lmap, size_t nlab,
+                         const uint32_t *amap, size_t nann);
 size_t pmx_rank_bytes(const pmx_rank *r);
 /* Mark label id `label` as the ranking `text` (canonical, records.h),
  * creating *r; PM_EINVAL when text is not a canonical ranking, PM_ENOMEM. */

@@ -55,7 +55,7 @@ void pmx_kept_free(pmx_kept *k)
 
 pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t nrows,
                          const char *const *item_str, const pmx_strtab *labels, pmx_kept *out,
-                         const pmx_rank *rank, const pmx_strtab *anns, const pmx_strtab *items)
+                         const pmx_rank *rank, const pmx_strtab *anns)
 {
     memset(out, 0, sizeof *out);
     if (n > 0) /* qsort's base must not be NULL, even for no element */
@@ -115,9 +115,11 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
             k->labels++;
             int agree = by[i - 1]->label == e->label;
             if (pmx_rank_is(rank, e->label)) /* the repeat's unit, as assess counted it */
+                /* the item's hash from its string: with threads the items
+                 * were numbered per shard and no merged table holds them */
                 agree = pmx_rank_unit(rank, pmx_strtab_hash(anns, e->ann),
-                                      pmx_strtab_hash(items, e->item), repeat, by[i - 1]->label,
-                                      e->label);
+                                      pmx_hash_bytes(item_str[e->item], strlen(item_str[e->item])),
+                                      repeat, by[i - 1]->label, e->label);
             repeat++;
             out->pairs[out->pair_off[r] + pfill[r]++] = (pm_assess_pair){item, agree, e->pos};
         }

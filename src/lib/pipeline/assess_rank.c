@@ -84,6 +84,43 @@ void pmx_rank_free(pmx_rank *r)
     free(r);
 }
 
+pm_status pmx_rank_merge(pmx_rank **to, pmx_rank *from, const uint32_t *lmap, size_t nlab,
+                         const uint32_t *amap, size_t nann)
+{
+    if (!from)
+        return PM_OK;
+    if (!*to && !(*to = calloc(1, sizeof **to)))
+        return PM_ENOMEM;
+    pmx_rank *r = *to;
+    for (size_t l = 0; l < from->lab_cap && l < nlab; l++) {
+        if (!from->lab[l] || pmx_rank_is(r, lmap[l]))
+            continue;
+        size_t cap = r->lab_cap;
+        if (!grow((void **)&r->lab, &r->lab_cap, (size_t)lmap[l] + 1, sizeof *r->lab))
+            return PM_ENOMEM;
+        r->bytes += (r->lab_cap - cap) * sizeof *r->lab + sizeof *from->lab[l] +
+                    from->lab[l]->k * sizeof(uint32_t);
+        r->lab[lmap[l]] = from->lab[l]; /* moved */
+        from->lab[l] = NULL;
+    }
+    for (size_t i = 0; i < from->acc_cap && i < nann; i++) {
+        size_t cap = r->acc_cap;
+        if (!grow((void **)&r->acc, &r->acc_cap, (size_t)amap[i] + 1, sizeof *r->acc))
+            return PM_ENOMEM;
+        r->bytes += (r->acc_cap - cap) * sizeof *r->acc;
+        /* an annotator is in one shard only: a copy, the sums for safety */
+        rank_acc *t = &r->acc[amap[i]];
+        const rank_acc *f = &from->acc[i];
+        t->repeats += f->repeats;
+        t->pairs += f->pairs;
+        t->agree += f->agree;
+        t->tau_n += f->tau_n;
+        t->share_sum += f->share_sum;
+        t->tau_sum += f->tau_sum;
+    }
+    return PM_OK;
+}
+
 size_t pmx_rank_bytes(const pmx_rank *r)
 {
     return r ? r->bytes : 0;

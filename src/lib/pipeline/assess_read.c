@@ -91,6 +91,10 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
 
 pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err)
 {
+    if (pmx_assess_nshards(a)) {
+        pm_assess_set_reader_bytes(a, pm_records_bytes(r));
+        return pmx_assess_read_threads(a, r, err);
+    }
     rbatch *b = malloc(sizeof *b); /* 67 KiB: too big for a small thread's stack */
     if (!b)
         return pm_error_set(err, PM_ENOMEM, "assess: out of memory");

@@ -1,0 +1,82 @@
+#!/bin/sh
+# `prefmon assess` on three shapes of log (bench/gen_shapes.c: sessions as
+# gen_log.awk writes them, a task-ordered export of 2,000 interleaved
+# annotators, a rich log with gold, sides, ISO timestamps and durations on
+# every row), each with --threads 1 and 2, and the pandas peer of the same
+# per-annotator computation (bench/assess_pandas.py) on the same file in the
+# same run; checks that both give the same per-annotator numbers and that
+# the two thread counts give the same bytes, and prints per shape and run:
+# rows, distinct keys, wall s, CPU s, rows/s (wall), peak RSS, RSS bytes per
+# key, and pandas' CPU time over prefmon's. Machine, load before and after,
+# date and commit head the output.
+#
+#   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000)
+#
+# The machine is shared: the load averages say how much the wall times
+# mean; CPU seconds are steadier. Takes about 3-5 minutes at 10 M rows.
+set -eu
+build=${1:-build}
+rows=${2:-10000000}
+py=/usr/bin/python3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/prefmon-shapes.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+[ -x /usr/bin/time ] || { echo "assess_shapes: needs GNU time (/usr/bin/time)" >&2; exit 2; }
+cc -O2 -o "$tmp/gen_shapes" "$here/gen_shapes.c"
+
+echo "# machine: $(uname -m), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo "# date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "# commit:  $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# prefmon $("$build/prefmon" --version); $($py -c 'import pandas, sys; print("pandas", pandas.__version__, "python", sys.version.split()[0])')"
+printf '%-9s %-10s %9s %9s %7s %7s %8s %8s %8s %7s\n' shape run rows keys "wall s" "CPU s" \
+    "Mrows/s" "RSS MB" "B/key" "pandas/"
+bad=0
+for shape in sessions task rich; do
+    log=$tmp/$shape.csv
+    "$tmp/gen_shapes" "$shape" "$rows" >"$log"
+    for t in 1 2; do
+        /usr/bin/time -o "$tmp/t$t.time" -f '%e %U %S %M' "$build/prefmon" assess --threads $t \
+            --format csv "$log" >"$tmp/t$t.csv" 2>"$tmp/t$t.err" || { cat "$tmp/t$t.err"; exit 1; }
+    done
+    if ! cmp -s "$tmp/t1.csv" "$tmp/t2.csv"; then
+        echo "DIFFERENT output with --threads 2 on $shape"
+        bad=1
+    fi
+    /usr/bin/time -o "$tmp/p.time" -f '%e %U %S %M' $py "$here/assess_pandas.py" --csv "$log" \
+        "$tmp/p.csv"
+    $py - "$shape" "$rows" "$tmp" <<'PYEOF' || bad=1
+import csv, math, sys
+shape, rows, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c = {r["annotator"]: r for r in csv.DictReader(open(tmp + "/t1.csv"))}
+p = {r["annotator"]: r for r in csv.DictReader(open(tmp + "/p.csv"))}
+err = open(tmp + "/t1.err").read()
+keys = int(err.split(" (annotator, item) keys")[0].split(",")[-1])
+def num(s):
+    return float(s) if s not in ("", "nan") else math.nan
+def close(a, b):
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-9 * max(1.0, abs(a))
+bad = 0 if sorted(c) == sorted(p) else 1
+for a in sorted(set(c) & set(p)):
+    for k in ("labels", "dup_pairs", "consistent", "gold_n", "gold_agree"):
+        bad += int(c[a][k]) != int(float(p[a][k] or 0))
+    for k in ("q0", "left_rate", "median_duration"):
+        bad += not close(num(c[a][k]), num(p[a][k]))
+def t(name):
+    return [float(x) for x in open(tmp + "/" + name + ".time").read().split()[-4:]]
+pt = t("p")
+for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("p", "pandas")):
+    w, u, s_, m = t(name)
+    print("%-9s %-10s %9d %9d %7.2f %7.2f %8.2f %8.0f %8.1f %7s" % (
+        shape, run, rows, keys, w, u + s_, rows / w / 1e6, m / 1024, m * 1024 / keys,
+        "%.1fx" % ((pt[1] + pt[2]) / (u + s_)) if name != "p" else ""))
+if bad:
+    print("%s: prefmon and pandas DIFFER on %d per-annotator numbers" % (shape, bad))
+sys.exit(1 if bad else 0)
+PYEOF
+    rm -f "$log"
+done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# per-annotator labels, dup_pairs, consistent, q0, gold_n, gold_agree, left_rate,"
+echo "# median_duration: $([ $bad = 0 ] && echo 'identical in prefmon and pandas, and for both thread counts' || echo DIFFERENT)"
+exit $bad

@@ -1,0 +1,364 @@
+/*
+** pm_assess_read with threads (pm_assess_options.threads > 1): a regular
+** csv, tsv or jsonl file is cut into chunks at record boundaries
+** (io/records_split.h) and read in rounds of one chunk per thread:
+**
+**  1. parse: thread i reads chunk i of the round with a reader of its own
+**     and sorts its records by shard (the annotator's name hashed: see
+**     pmx_assess_shard_index), copying their strings into the chunk's
+**     buffer;
+**  2. accumulate: thread s adds shard s's records of the round's chunks in
+**     chunk order, so that each annotator's records arrive in file order.
+**
+** Every record gets its input index (chunk by chunk), which orders the
+** merged annotators, labels and kept pairs as one accumulator would. On
+** errors, the first in file order wins (the lowest chunk, then the lowest
+** record in it: a chunk's parse error comes after the records it made),
+** the same message one thread gives, since one thread adds the records
+** before a bad one too. The buffers are reused from round to round; their
+** bytes count against max_bytes, checked before each round's adding with
+** room for each shard's key table to double if that many keys came.
+** Anything else (standard input, a pipe, another format) is read record by
+** record through the shards.
+*/
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/records_split.h"
+#include "pipeline/assess_internal.h"
+
+/* 8 MiB of log per chunk: about 250,000 rows, enough to keep the threads'
+ * start and join (twice a round) below 0.1 % of the work. */
+#define CHUNK_BYTES ((size_t)8 << 20)
+#define T_MAX PM_ASSESS_MAX_THREADS
+#define NONE SIZE_MAX
+
+/* One record of a chunk: offsets of its strings in the chunk's buffer. */
+typedef struct crec {
+    size_t ann, item, label, gold; /* gold NONE when absent */
+    double ts, duration;
+    long line;
+    size_t idx; /* position in the chunk */
+    char shown_left;
+    char ranking; /* pm_record.ranking: every field of the record travels */
+} crec;
+
+typedef struct cbuf {
+    char *str;
+    size_t len, cap;
+    crec *rec[T_MAX];
+    size_t n[T_MAX], rcap[T_MAX];
+    size_t total; /* records made */
+    pm_status st; /* the parse's status; the error follows `total` records */
+    pm_error err;
+    pm_records_stats stats;
+    uint64_t base; /* input index of the first record */
+} cbuf;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static size_t keep(cbuf *b, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (!grow((void **)&b->str, &b->cap, b->len + n, 1))
+        return NONE;
+    memcpy(b->str + b->len, s, n);
+    b->len += n;
+    return b->len - n;
+}
+
+typedef struct parse_job {
+    pm_assess *a;
+    pm_records *parent;
+    const pmx_chunk *ch;
+    cbuf *b;
+} parse_job;
+
+static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
+{
+    int s = pmx_assess_shard_index(a, r->annotator);
+    if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    crec *c = &b->rec[s][b->n[s]];
+    c->ann = r->annotator ? keep(b, r->annotator) : NONE;
+    c->item = r->item ? keep(b, r->item) : NONE;
+    c->label = r->label ? keep(b, r->label) : NONE;
+    c->gold = r->gold ? keep(b, r->gold) : NONE;
+    if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
+        (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    c->ts = r->timestamp;
+    c->duration = r->duration;
+    c->line = r->line;
+    c->shown_left = r->shown_left;
+    c->ranking = (char)(r->ranking != 0);
+    c->idx = b->total++;
+    b->n[s]++;
+    return PM_OK;
+}
+
+static void *parse(void *arg)
+{
+    parse_job *j = arg;
+    cbuf *b = j->b;
+    b->len = b->total = 0;
+    memset(b->n, 0, sizeof b->n);
+    memset(&b->stats, 0, sizeof b->stats);
+    b->st = PM_OK;
+    pm_records *r = pmx_records_range(j->parent, j->ch, &b->err);
+    if (!r) {
+        b->st = b->err.code ? b->err.code : PM_ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        pm_record rec;
+        int got;
+        pm_status st = pmx_records_range_next(r, &rec, &got, &b->err);
+        if (st == PM_OK && got)
+            st = put(j->a, b, &rec, &b->err);
+        if (st != PM_OK)
+            b->st = st;
+        if (st != PM_OK || !got)
+            break;
+    }
+    pm_records_stats_get(r, &b->stats);
+    pmx_records_range_free(r);
+    return NULL;
+}
+
+typedef struct acc_job {
+    pm_assess *shard;
+    int s;
+    cbuf *b;
+    int nchunks;
+    const char *file;
+    pm_status st; /* the first failure: at chunk fc, record fi */
+    int fc;
+    size_t fi;
+    pm_error err;
+} acc_job;
+
+#define BATCH 32
+
+static void *accumulate(void *arg)
+{
+    acc_job *j = arg;
+    pmx_prepped p[BATCH];
+    int pc[BATCH];
+    size_t pi[BATCH], n = 0, done;
+    j->st = PM_OK;
+    for (int c = 0; c < j->nchunks; c++) {
+        const cbuf *b = &j->b[c];
+        for (size_t i = 0; i <= b->n[j->s]; i++) {
+            pm_status st = PM_OK;
+            int last = i == b->n[j->s];
+            if (!last) {
+                const crec *cr = &b->rec[j->s][i];
+                const char *str = b->str;
+                pm_record rec = {
+                    .annotator = cr->ann == NONE ? NULL : str + cr->ann,
+                    .item = cr->item == NONE ? NULL : str + cr->item,
+                    .label = cr->label == NONE ? NULL : str + cr->label,
+                    .gold = cr->gold == NONE ? NULL : str + cr->gold,
+                    .shown_left = cr->shown_left,
+                    .timestamp = cr->ts,
+                    .duration = cr->duration,
+                    .file = j->file,
+                    .line = cr->line,
+                    .ranking = cr->ranking,
+                };
+                pmx_assess_set_seq(j->shard, b->base + cr->idx);
+                pm_error perr;
+                st = pmx_assess_prepare(j->shard, &rec, &p[n], &perr);
+                if (st != PM_OK) {
+                    /* The records before it first. */
+                    pm_status rs = pmx_assess_run(j->shard, p, n, &done, &j->err);
+                    if (rs != PM_OK) {
+                        j->st = rs;
+                        j->fc = pc[done];
+                        j->fi = pi[done];
+                    } else {
+                        j->st = st;
+                        j->fc = c;
+                        j->fi = cr->idx;
+                        j->err = perr;
+                    }
+                    return NULL;
+                }
+                pc[n] = c;
+                pi[n] = cr->idx;
+                n++;
+            }
+            if (n == BATCH || (last && c == j->nchunks - 1 && n)) {
+                st = pmx_assess_run(j->shard, p, n, &done, &j->err);
+                if (st != PM_OK) {
+                    j->st = st;
+                    j->fc = pc[done];
+                    j->fi = pi[done];
+                    return NULL;
+                }
+                n = 0;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Run fn(job[i]) for i < n, job 0 in this thread. */
+static void run_all(void *(*fn)(void *), void *jobs, size_t size, int n)
+{
+    pthread_t tid[T_MAX];
+    int started[T_MAX] = {0};
+    for (int i = 1; i < n; i++)
+        started[i] = pthread_create(&tid[i], NULL, fn, (char *)jobs + (size_t)i * size) == 0;
+    fn(jobs);
+    for (int i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            fn((char *)jobs + (size_t)i * size);
+    }
+}
+
+static size_t buffer_bytes(const cbuf *b, int n, int t)
+{
+    size_t bytes = 0;
+    for (int c = 0; c < n; c++) {
+        bytes += b[c].cap;
+        for (int s = 0; s < t; s++)
+            bytes += b[c].rcap[s] * sizeof(crec);
+    }
+    return bytes;
+}
+
+/* Record by record through the shards (pm_assess_add routes them). */
+static pm_status one_by_one(pm_assess *a, pm_records *r, pm_error *err)
+{
+    for (;;) {
+        pm_record rec;
+        int got;
+        pm_status st = pm_records_next(r, &rec, &got, err);
+        if (st != PM_OK || !got)
+            return st;
+        if ((st = pm_assess_add(a, &rec, err)) != PM_OK)
+            return st;
+    }
+}
+
+static size_t chunk_bytes(void)
+{
+    /* A testing knob: small chunks put boundaries everywhere in a small
+     * file (tests/cli/cases/assess_threads_*). */
+    const char *e = getenv("PREFMON_CHUNK_BYTES");
+    long v = e ? atol(e) : 0;
+    return v > 0 ? (size_t)v : CHUNK_BYTES;
+}
+
+static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t nch, cbuf *b,
+                        pm_records_stats *total, pm_error *err)
+{
+    int t = pmx_assess_nshards(a);
+    const char *file = pmx_records_file(r);
+    for (size_t k = 0; k < nch; k += (size_t)t) {
+        int m = nch - k < (size_t)t ? (int)(nch - k) : t;
+        parse_job pj[T_MAX];
+        for (int i = 0; i < m; i++)
+            pj[i] = (parse_job){a, r, &ch[k + (size_t)i], &b[i]};
+        run_all(parse, pj, sizeof *pj, m);
+        size_t rows = 0;
+        for (int i = 0; i < m; i++) {
+            b[i].base = pmx_assess_next_seq(a, b[i].total);
+            rows += b[i].total;
+        }
+        pm_status st = pmx_assess_check_usable(a, err);
+        if (st == PM_OK)
+            st = pmx_assess_shards_limit(a, buffer_bytes(b, t, t), rows, file, ch[k].line, err);
+        if (st != PM_OK)
+            return st;
+        acc_job aj[T_MAX];
+        for (int s = 0; s < t; s++)
+            aj[s] = (acc_job){
+                .shard = pmx_assess_shard(a, s), .s = s, .b = b, .nchunks = m, .file = file};
+        run_all(accumulate, aj, sizeof *aj, t);
+        /* The first failure in file order. */
+        int best_c = -1;
+        size_t best_i = 0;
+        const pm_error *best = NULL;
+        for (int i = 0; i < m; i++) {
+            if (b[i].st != PM_OK) {
+                best_c = i;
+                best_i = b[i].total;
+                best = &b[i].err;
+                st = b[i].st;
+                break;
+            }
+        }
+        for (int s = 0; s < t; s++) {
+            if (aj[s].st == PM_OK)
+                continue;
+            if (best_c < 0 || aj[s].fc < best_c || (aj[s].fc == best_c && aj[s].fi < best_i)) {
+                best_c = aj[s].fc;
+                best_i = aj[s].fi;
+                best = &aj[s].err;
+                st = aj[s].st;
+            }
+        }
+        if (best) {
+            if (err)
+                *err = *best;
+            return st;
+        }
+        for (int i = 0; i < m; i++) {
+            total->rows_read += b[i].stats.rows_read;
+            total->rows_used += b[i].stats.rows_used;
+            for (int j = 0; j < PM_RECORDS_SKIP_COUNT; j++)
+                total->skipped[j] += b[i].stats.skipped[j];
+        }
+    }
+    return PM_OK;
+}
+
+pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
+{
+    pm_status st = pmx_assess_check_usable(a, err);
+    if (st != PM_OK)
+        return st;
+    pmx_chunk *ch = NULL;
+    size_t nch = 0;
+    if ((st = pmx_records_chunks(r, chunk_bytes(), &ch, &nch, err)) != PM_OK)
+        return st;
+    if (nch == 0)
+        return one_by_one(a, r, err);
+    int t = pmx_assess_nshards(a);
+    cbuf *b = calloc((size_t)t, sizeof *b);
+    pm_records_stats total = {0};
+    if (!b)
+        st = pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    else
+        st = rounds(a, r, ch, nch, b, &total, err);
+    for (int i = 0; b && i < t; i++) {
+        free(b[i].str);
+        for (int s = 0; s < t; s++)
+            free(b[i].rec[s]);
+    }
+    free(b);
+    free(ch);
+    if (st == PM_OK)
+        st = pmx_records_chunks_done(r, &total, err);
+    return st;
+}

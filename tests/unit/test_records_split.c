@@ -1,0 +1,135 @@
+/* io/records_split: the chunk boundaries of the threaded reader. Every
+ * chunk must start where a record starts, with the line number of that
+ * place, and the chunks must tile the data after the header. The record
+ * starts are found here independently, byte by byte, by the RFC 4180
+ * state machine (outside quotes a line end ends a record; inside, only a
+ * quote not followed by another quote closes the field), and the chunks
+ * are asked for at every size from 1 byte to past the file, so that the
+ * naive split points fall inside quoted fields holding line ends, next to
+ * doubled quotes, on CRs of CRLF and on the last byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "io/records_split.h"
+
+static const char csv[] = "\xEF\xBB\xBF"
+                          "annotator,item,label\r\n"
+                          "a,\"x\ny\",A\r\n"
+                          "\"b\"\"q\",i2,B\r\n"
+                          "c,\"\"\"\n\"\"\n\",tie\n"
+                          "d,\"\",A\n"
+                          "\n"
+                          "e,\"line\r\nend\",B\r\n"
+                          "f,g,A";
+
+/* Record starts after the header (offsets), by the state machine. */
+static size_t starts(const char *s, size_t n, size_t *out)
+{
+    size_t k = 0, i = 3; /* after the BOM */
+    int inq = 0, header = 1;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 < n && s[i + 1] == '"')
+                    i++;
+                else
+                    inq = 0;
+            }
+        } else if (c == '"') {
+            inq = 1;
+        } else if (c == '\n') {
+            if (!header && i + 1 < n)
+                out[k++] = i + 1;
+            if (header) {
+                header = 0;
+                out[k++] = i + 1;
+            }
+        }
+    }
+    return k;
+}
+
+static long line_at(const char *s, size_t off)
+{
+    long l = 1;
+    for (size_t i = 0; i < off; i++)
+        l += s[i] == '\n';
+    return l;
+}
+
+static void chunks_tile_the_data(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/prefmon-split-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = sizeof csv - 1;
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(csv, 1, n, f), n);
+    fclose(f);
+    size_t st[64];
+    size_t nst = starts(csv, n, st);
+    assert_int_equal(nst, 7); /* the data's first byte and after 6 records' ends */
+    for (size_t size = 1; size <= n + 1; size++) {
+        pm_records_options o;
+        pm_records_options_default(&o);
+        pm_error err = {0};
+        pm_records *r = pm_records_new(&o, &err);
+        assert_non_null(r);
+        assert_int_equal(pm_records_open(r, path, &err), PM_OK);
+        pmx_chunk *ch = NULL;
+        size_t k = 0;
+        assert_int_equal(pmx_records_chunks(r, size, &ch, &k, &err), PM_OK);
+        assert_true(k >= 1);
+        assert_int_equal(ch[0].start, (long long)st[0]);
+        assert_int_equal(ch[k - 1].end, (long long)n);
+        for (size_t i = 0; i < k; i++) {
+            int found = 0;
+            for (size_t j = 0; j < nst; j++)
+                found |= (long long)st[j] == ch[i].start;
+            assert_true(found);
+            assert_int_equal(ch[i].line, line_at(csv, (size_t)ch[i].start));
+            assert_true(ch[i].end > ch[i].start);
+            if (i + 1 < k)
+                assert_int_equal(ch[i].end, ch[i + 1].start);
+        }
+        /* Each chunk ends at or past the size asked for (or the file's end). */
+        for (size_t i = 0; i + 1 < k; i++)
+            assert_true(ch[i].end - ch[i].start >= (long long)size);
+        free(ch);
+        pm_records_free(r);
+    }
+    remove(path);
+}
+
+static void standard_input_is_not_split(void **state)
+{
+    (void)state;
+    pm_records *r = pm_records_new(NULL, NULL);
+    assert_non_null(r);
+    pmx_chunk *ch = NULL;
+    size_t k = 5;
+    /* No file open: nothing to split (the caller reads it by one thread). */
+    assert_int_equal(pmx_records_chunks(r, 10, &ch, &k, NULL), PM_OK);
+    assert_int_equal(k, 0);
+    assert_null(ch);
+    pm_records_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(chunks_tile_the_data),
+        cmocka_unit_test(standard_input_is_not_split),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
