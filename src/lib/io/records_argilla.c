@@ -840,7 +840,9 @@ pm_status pmx_argilla_start(pm_records *r, pm_error *err)
     int v2 = has(p, n, ".responses.users\"") || has(p, n, "\"_server_id\"");
     if (i < n && p[i] == '[') {
         ag->doc = 1;
-        pm_status st = pmx_load_document(r, "Argilla export", err);
+        pm_status st =
+            pmx_load_document(r, "Argilla export",
+                              "raise the limit, split the export or write it as JSON Lines", err);
         if (st)
             return st;
         if (!json_is_array(r->doc))

@@ -5,8 +5,8 @@
 ** (refused up front for a regular file, whose size is known, else as soon
 ** as that much has been read). The tree is kept in r->doc and its text's
 ** size in r->doc_text, which pm_records_bytes counts. The same rules as
-** the Label Studio reader's own loader (records_labelstudio.c), with the
-** export named by the caller; used by the Argilla reader.
+** export and the remedy named by the caller; used by the Label Studio and
+** Argilla readers.
 */
 #include <stdint.h>
 #include <sys/stat.h>
@@ -42,18 +42,22 @@ static size_t doc_read(void *buf, size_t n, void *arg)
     return got;
 }
 
-static pm_status over_memory(const pm_records *r, const char *what, size_t bytes, int at_least,
-                             pm_error *err)
+static pm_status over_memory(const pm_records *r, const char *what, const char *remedy,
+                             size_t bytes, int at_least, pm_error *err)
 {
     return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
                        "%s of %s%zu bytes: it is read whole and its parsed tree needs about %zu "
-                       "bytes (%d per byte of JSON), more than the memory limit of %zu bytes; "
-                       "raise the limit, split the export or write it as JSON Lines",
+                       "bytes (%d per byte of JSON), more than the memory limit of %zu bytes; %s",
                        what, at_least ? "at least " : "", bytes, tree_bytes(bytes),
-                       PM_RECORDS_TREE_FACTOR, r->opt.max_memory);
+                       PM_RECORDS_TREE_FACTOR, r->opt.max_memory, remedy);
 }
 
-pm_status pmx_load_document(pm_records *r, const char *what, pm_error *err)
+size_t pm_records_bytes(const pm_records *r)
+{
+    return r->doc ? tree_bytes(r->doc_text) : 0;
+}
+
+pm_status pmx_load_document(pm_records *r, const char *what, const char *remedy, pm_error *err)
 {
     doc_reader rd = {r, 0, r->opt.max_document, 0, 0, 0};
     json_error_t je;
@@ -64,18 +68,17 @@ pm_status pmx_load_document(pm_records *r, const char *what, pm_error *err)
     r->doc_text = 0;
     if (r->opt.max_memory && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
         tree_bytes((size_t)sb.st_size) > r->opt.max_memory)
-        return over_memory(r, what, (size_t)sb.st_size, 0, err);
+        return over_memory(r, what, remedy, (size_t)sb.st_size, 0, err);
     r->doc = json_load_callback(doc_read, &rd, JSON_REJECT_DUPLICATES, &je);
     r->doc_text = rd.total;
     if (r->doc)
         return PM_OK;
     if (rd.over_memory)
-        return over_memory(r, what, rd.total, 1, err);
+        return over_memory(r, what, remedy, rd.total, 1, err);
     if (rd.over)
         return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
-                           "%s larger than %zu bytes (max_document): it is read whole; raise the "
-                           "limit, split the export or write it as JSON Lines",
-                           what, rd.limit);
+                           "%s larger than %zu bytes (max_document): it is read whole; %s", what,
+                           rd.limit, remedy);
     if (rd.io_error)
         return pm_error_at(err, PM_EIO, r->name, 0, 0, "read error");
     return pm_error_at(err, PM_EPARSE, r->name, je.line, je.column > 0 ? je.column : 0, "JSON: %s",

@@ -284,8 +284,9 @@ pm_status pmx_argilla_parquet(const pm_records *r, pm_error *err);
 /* records_document.c: the open file read whole as one JSON document into
  * r->doc (r->doc_text its bytes), up to max_document bytes (PM_ELIMIT),
  * and with max_memory up to PM_RECORDS_TREE_FACTOR x its text (PM_ELIMIT,
- * up front for a regular file); `what` names the export in messages. */
-pm_status pmx_load_document(pm_records *r, const char *what, pm_error *err);
+ * up front for a regular file); `what` names the export in messages and
+ * `remedy` ends a limit's message ("raise the limit or split the export"). */
+pm_status pmx_load_document(pm_records *r, const char *what, const char *remedy, pm_error *err);
 
 /* Shared by the readers: check a key field's UTF-8, error at its column. */
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,

@@ -49,68 +49,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/records_internal.h"
-
-typedef struct ls_reader {
-    pm_records *r;
-    size_t total, limit;
-    int io_error, over, over_memory;
-} ls_reader;
-
-/* The parsed tree's estimated bytes for n bytes of JSON text, saturating. */
-static size_t tree_bytes(size_t n)
-{
-    return n > SIZE_MAX / PM_RECORDS_TREE_FACTOR ? SIZE_MAX : n * PM_RECORDS_TREE_FACTOR;
-}
-
-static size_t ls_read(void *buf, size_t n, void *arg)
-{
-    ls_reader *rd = arg;
-    size_t got = pm_csv_read_raw(rd->r->csv, buf, n, &rd->io_error);
-    if (rd->io_error)
-        return (size_t)-1;
-    rd->total += got;
-    if (rd->total > rd->limit) {
-        rd->over = 1;
-        return (size_t)-1;
-    }
-    /* A stream of unknown size: stop once the tree would pass the limit. */
-    if (rd->r->opt.max_memory && tree_bytes(rd->total) > rd->r->opt.max_memory) {
-        rd->over_memory = 1;
-        return (size_t)-1;
-    }
-    return got;
-}
-
-static pm_status over_memory(const pm_records *r, size_t bytes, int at_least, pm_error *err)
-{
-    return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
-                       "Label Studio export of %s%zu bytes: it is read whole and its parsed tree "
-                       "needs about %zu bytes (%d per byte of JSON), more than the memory limit "
-                       "of %zu bytes; raise the limit or split the export",
-                       at_least ? "at least " : "", bytes, tree_bytes(bytes),
-                       PM_RECORDS_TREE_FACTOR, r->opt.max_memory);
-}
-
-/* A regular file's size is known before reading: refused up front. */
-static pm_status check_size(pm_records *r, pm_error *err)
-{
-    struct stat st;
-    int fd = fileno(r->fp);
-    if (!r->opt.max_memory || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return PM_OK;
-    size_t size = (size_t)st.st_size;
-    if (tree_bytes(size) > r->opt.max_memory)
-        return over_memory(r, size, 0, err);
-    return PM_OK;
-}
-
-size_t pm_records_bytes(const pm_records *r)
-{
-    return r->doc ? tree_bytes(r->doc_text) : 0;
-}
 
 /* A string or integer as text in r->num[slot]; NULL for other types. */
 static const char *text_of(pm_records *r, json_t *v, int slot)
@@ -378,31 +318,12 @@ static pm_status check_tasks(pm_records *r, pm_error *err)
 
 pm_status pmx_labelstudio_start(pm_records *r, pm_error *err)
 {
-    ls_reader rd = {r, 0, r->opt.max_document, 0, 0, 0};
-    json_error_t je;
-    json_decref(r->doc);
-    r->doc = NULL;
-    r->doc_text = 0;
-    pm_status sz = check_size(r, err);
-    if (sz != PM_OK)
-        return sz;
-    r->doc = json_load_callback(ls_read, &rd, JSON_REJECT_DUPLICATES, &je);
-    r->doc_text = rd.total;
     r->task_i = r->ann_i = 0;
     r->ignored.len = 0;
-    if (!r->doc) {
-        if (rd.over_memory)
-            return over_memory(r, rd.total, 1, err);
-        if (rd.over)
-            return pm_error_at(err, PM_ELIMIT, r->name, 0, 0,
-                               "Label Studio export larger than %zu bytes (max_document): it is "
-                               "read whole; raise the limit or split the export",
-                               rd.limit);
-        if (rd.io_error)
-            return pm_error_at(err, PM_EIO, r->name, 0, 0, "read error");
-        return pm_error_at(err, PM_EPARSE, r->name, je.line, je.column > 0 ? je.column : 0,
-                           "JSON: %s", je.text);
-    }
+    pm_status ld =
+        pmx_load_document(r, "Label Studio export", "raise the limit or split the export", err);
+    if (ld != PM_OK)
+        return ld;
     if (json_is_object(r->doc)) {
         json_t *list = json_array();
         if (!list || json_array_append_new(list, r->doc))
