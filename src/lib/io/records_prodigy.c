@@ -160,6 +160,24 @@ static pm_status chosen(pm_records *r, json_t *task, long line, size_t *n, const
     return PM_OK;
 }
 
+/* The one option an accepted choice task chose: *pick, or NULL when the
+ * answer is skipped and counted (no choice or a reject: no-result; several
+ * chosen: several-choices). */
+static pm_status one_choice(pm_records *r, json_t *task, long line, const char *answer,
+                            const char **pick, pm_error *err)
+{
+    size_t nacc;
+    pm_status st = chosen(r, task, line, &nacc, pick, err);
+    if (st)
+        return st;
+    if (strcmp(answer, "accept") != 0 || nacc != 1) {
+        r->stats.skipped[nacc > 1 && !strcmp(answer, "accept") ? PM_RECORDS_SKIP_SEVERAL_CHOICES
+                                                               : PM_RECORDS_SKIP_NO_RESULT]++;
+        *pick = NULL;
+    }
+    return PM_OK;
+}
+
 /* The option ids of "options", checked: strings or integers, no repeats. */
 static pm_status option_ids(pm_records *r, json_t *opts, long line, const char **ids, size_t *n,
                             pm_error *err)
@@ -213,18 +231,9 @@ static pm_status choice_record(pm_records *r, json_t *task, long line, const cha
     for (size_t i = 0; i < n; i++)
         if (!ids[i])
             ids[i] = r->key2.s + off[i];
-    size_t nacc;
     const char *pick;
-    if ((st = chosen(r, task, line, &nacc, &pick, err)))
+    if ((st = one_choice(r, task, line, answer, &pick, err)) || !pick)
         return st;
-    if (strcmp(answer, "accept") != 0 || nacc == 0) {
-        r->stats.skipped[PM_RECORDS_SKIP_NO_RESULT]++;
-        return PM_OK;
-    }
-    if (nacc > 1) {
-        r->stats.skipped[PM_RECORDS_SKIP_SEVERAL_CHOICES]++;
-        return PM_OK;
-    }
     const char *label = NULL;
     for (size_t i = 0; i < n && !label; i++)
         if (!strcmp(ids[i], pick))
@@ -270,18 +279,9 @@ static pm_status ab_record(pm_records *r, json_t *task, long line, const char *a
         va = !strcmp(i0, "A") ? o0 : o1;
         vb = va == o0 ? o1 : o0;
         out->shown_left = i0[0];
-        size_t nacc;
         const char *pick;
-        if ((st = chosen(r, task, line, &nacc, &pick, err)))
+        if ((st = one_choice(r, task, line, answer, &pick, err)) || !pick)
             return st;
-        if (strcmp(answer, "accept") != 0 || nacc == 0) {
-            r->stats.skipped[PM_RECORDS_SKIP_NO_RESULT]++;
-            return PM_OK;
-        }
-        if (nacc > 1) {
-            r->stats.skipped[PM_RECORDS_SKIP_SEVERAL_CHOICES]++;
-            return PM_OK;
-        }
         if (strcmp(pick, "A") != 0 && strcmp(pick, "B") != 0)
             return pm_error_at(err, PM_EPARSE, r->name, line, 0,
                                "field 'accept': '%.100s' is not A or B", pick);
