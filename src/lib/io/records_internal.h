@@ -170,6 +170,10 @@ int pmx_parse_time_n(const char *s, size_t n, double *out);
 /* "A", "B", "tie", "left", "right" (static) for a case-insensitive match, else NULL. */
 const char *pmx_pairwise_word(const char *s);
 int pmx_strieq(const char *a, const char *b);
+/* A JSON string's value, or an integer printed into r->num[slot] (valid
+ * until that slot is reused); NULL for any other type. For the JSON
+ * readers' ids, which exports write as either. */
+const char *pmx_json_text(pm_records *r, json_t *v, int slot);
 /* Generic column for a header name (synonyms, case-insensitive), -1 unknown. */
 int pmx_column_of(const char *name, size_t len);
 /* records_map.c: parse opt.map into r->map_col (PM_EINVAL naming the

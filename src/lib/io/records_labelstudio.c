@@ -52,21 +52,9 @@
 
 #include "io/records_internal.h"
 
-/* A string or integer as text in r->num[slot]; NULL for other types. */
-static const char *text_of(pm_records *r, json_t *v, int slot)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v)) {
-        snprintf(r->num[slot], sizeof r->num[slot], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return r->num[slot];
-    }
-    return NULL;
-}
-
 static const char *task_id(pm_records *r, json_t *task)
 {
-    const char *id = text_of(r, json_object_get(task, "id"), 3);
+    const char *id = pmx_json_text(r, json_object_get(task, "id"), 3);
     return id ? id : "none";
 }
 
@@ -85,7 +73,7 @@ static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_erro
     char msg[300];
     json_t *data = json_object_get(task, "data");
     json_t *v = json_is_object(data) ? json_object_get(data, r->item_field) : NULL;
-    *item = v ? text_of(r, v, 0) : NULL;
+    *item = v ? pmx_json_text(r, v, 0) : NULL;
     if (*item && **item)
         return PM_OK;
     if (*item) {
@@ -98,7 +86,7 @@ static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_erro
                  r->item_field, v ? "not a string or an integer" : "missing");
         return ls_error(r, PM_EPARSE, task, 0, msg, err);
     }
-    *item = text_of(r, json_object_get(task, "id"), 0);
+    *item = pmx_json_text(r, json_object_get(task, "id"), 0);
     if (!*item)
         return ls_error(r, PM_EPARSE, task, 0, "no data.item and no integer task id", err);
     return PM_OK;
@@ -342,11 +330,11 @@ static pm_status annotator_of(pm_records *r, json_t *task, json_t *ann, size_t a
 {
     json_t *cb = json_object_get(ann, "completed_by");
     if (json_is_object(cb)) {
-        *who = text_of(r, json_object_get(cb, "id"), 1);
+        *who = pmx_json_text(r, json_object_get(cb, "id"), 1);
         if (!*who)
             *who = json_string_value(json_object_get(cb, "email"));
     } else {
-        *who = text_of(r, cb, 1);
+        *who = pmx_json_text(r, cb, 1);
     }
     if (!*who || !**who)
         return ls_error(r, PM_EPARSE, task, ano,

@@ -78,19 +78,6 @@ static pm_status bad(pm_records *r, long line, const char *field, const char *wh
     return pm_error_at(err, PM_EPARSE, r->name, line, 0, "field '%s': %s", field, what);
 }
 
-/* A string or integer value as text (integers into r->num[slot]); NULL
- * for other types. */
-static const char *text_of(pm_records *r, json_t *v, int slot)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v)) {
-        snprintf(r->num[slot], sizeof r->num[slot], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return r->num[slot];
-    }
-    return NULL;
-}
-
 /* A key field: a non-empty string or integer without NUL, valid UTF-8. */
 static pm_status key_of(pm_records *r, json_t *task, const char *field, int slot, long line,
                         const char **out, pm_error *err)
@@ -98,7 +85,7 @@ static pm_status key_of(pm_records *r, json_t *task, const char *field, int slot
     json_t *v = json_object_get(task, field);
     if (!v)
         return bad(r, line, field, "missing", err);
-    *out = text_of(r, v, slot);
+    *out = pmx_json_text(r, v, slot);
     if (!*out)
         return bad(r, line, field, "expected a string or an integer", err);
     size_t n = json_is_string(v) ? json_string_length(v) : strlen(*out);
@@ -155,7 +142,7 @@ static pm_status chosen(pm_records *r, json_t *task, long line, size_t *n, const
     if (!json_is_array(acc))
         return bad(r, line, "accept", "expected the list of chosen option ids", err);
     *n = json_array_size(acc);
-    if (*n && !(*first = text_of(r, json_array_get(acc, 0), 2)))
+    if (*n && !(*first = pmx_json_text(r, json_array_get(acc, 0), 2)))
         return bad(r, line, "accept", "an option id must be a string or an integer", err);
     return PM_OK;
 }

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,4 +453,15 @@ pm_status pmx_ignore_column(pm_records *r, const pm_csv_field *f, pm_error *err)
         pmx_buf_add(&r->ignored, f->s, f->len))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     return PM_OK;
+}
+
+const char *pmx_json_text(pm_records *r, json_t *v, int slot)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(r->num[slot], sizeof r->num[slot], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return r->num[slot];
+    }
+    return NULL;
 }
