@@ -273,9 +273,11 @@ PM_API pm_status pm_records_open_stream(pm_records *r, FILE *fp, const char *nam
 PM_API pm_status pm_records_next(pm_records *r, pm_record *out, int *got, pm_error *err);
 
 /** Memory the reader holds beyond its line buffer: the estimated tree of
- *  the open Label Studio document (PM_RECORDS_TREE_FACTOR x its text), 0
- *  for the streaming formats. pm_assess_read counts it against the
- *  accumulator's max_bytes. */
+ *  an open document read whole (Label Studio, an Argilla JSON list:
+ *  PM_RECORDS_TREE_FACTOR x its text), the Arena reader's table of each
+ *  judge's previous vote (it grows as the file is read), 0 for the other
+ *  streaming formats. pm_assess_read counts it against the accumulator's
+ *  max_bytes, again at every batch of records. */
 PM_API size_t pm_records_bytes(const pm_records *r);
 
 /** Counters over every file read so far. */

@@ -302,13 +302,49 @@ static void test_arena_memory_bounded(void **state)
     unlink(big);
 }
 
+/* The one table the arena reader grows (each judge's previous vote) is
+ * counted by pm_records_bytes, so that --max-memory sees it: after 5,000
+ * judges of 12-byte names it holds at least their names and slots. */
+static void test_arena_judges_counted(void **state)
+{
+    (void)state;
+    enum { JUDGES = 5000 };
+    size_t cap = (size_t)JUDGES * 160 + 16, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    text[len++] = '[';
+    for (int i = 0; i < JUDGES; i++) {
+        char j[32];
+        snprintf(j, sizeof j, "arena_u%05d", i); /* 12 bytes and the NUL */
+        len += (size_t)battle(text + len, cap - len, "q", "a", "b", "model_a", j, 100.0 + i);
+        text[len++] = i + 1 < JUDGES ? ',' : ']';
+    }
+    FILE *fp = fmemopen(text, len, "r");
+    assert_non_null(fp);
+    pm_error err = {0};
+    pm_records *r = pm_records_new(NULL, &err);
+    assert_int_equal(pm_records_open_stream(r, fp, "judges.json", &err), PM_OK);
+    size_t before = pm_records_bytes(r);
+    pm_record rec;
+    int got, n = 0;
+    while (pm_records_next(r, &rec, &got, &err) == PM_OK && got)
+        n++;
+    assert_int_equal(n, JUDGES);
+    size_t after = pm_records_bytes(r);
+    /* names (13 bytes each) plus a slot (a pointer and a time) per judge */
+    assert_true(after - before >= (size_t)JUDGES * (13 + 16));
+    pm_records_free(r);
+    fclose(fp);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_mapping_undone), cmocka_unit_test(test_choice_ab_orders),
         cmocka_unit_test(test_binary_session),         cmocka_unit_test(test_prodigy_refusals),
         cmocka_unit_test(test_arena_orientation),      cmocka_unit_test(test_arena_errors),
-        cmocka_unit_test(test_arena_memory_bounded),
+        cmocka_unit_test(test_arena_memory_bounded),   cmocka_unit_test(test_arena_judges_counted),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     cleanup_tmp();

@@ -95,10 +95,16 @@ struct pmx_battles {
     size_t qn, qhead, qcap;
     struct ar_last *last; /* judge -> the time of their previous vote */
     size_t nlast, caplast;
-    int failed; /* err holds an error to report once the queue is empty */
+    size_t last_bytes; /* of that table and its names, for pm_records_bytes */
+    int failed;        /* err holds an error to report once the queue is empty */
     pm_status fail_code;
     pm_error fail;
 };
+
+size_t pmx_battles_bytes(const pm_records *r)
+{
+    return r->arena ? r->arena->last_bytes : 0;
+}
 
 void pmx_battles_free(pm_records *r)
 {
@@ -492,6 +498,7 @@ static ar_last *last_vote(struct pmx_battles *a, const char *judge)
                 t[j] = a->last[i];
             }
         free(a->last);
+        a->last_bytes += (cap - a->caplast) * sizeof *t;
         a->last = t;
         a->caplast = cap;
     }
@@ -503,6 +510,7 @@ static ar_last *last_vote(struct pmx_battles *a, const char *judge)
         if (!(a->last[j].judge = malloc(n)))
             return NULL;
         memcpy(a->last[j].judge, judge, n);
+        a->last_bytes += n;
         a->last[j].ts = NAN;
         a->nlast++;
     }

@@ -54,7 +54,7 @@ static pm_status over_memory(const pm_records *r, const char *what, const char *
 
 size_t pm_records_bytes(const pm_records *r)
 {
-    return r->doc ? tree_bytes(r->doc_text) : 0;
+    return (r->doc ? tree_bytes(r->doc_text) : 0) + pmx_battles_bytes(r);
 }
 
 pm_status pmx_load_document(pm_records *r, const char *what, const char *remedy, pm_error *err)

@@ -267,6 +267,9 @@ pm_status pmx_arena_start(pm_records *r, pm_error *err);
 pm_status pmx_arena_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 /* Free the arena parse state (NULL-safe); called when a file closes. */
 void pmx_battles_free(pm_records *r);
+/* Bytes of the arena reader's one growing table (each judge's previous
+ * vote), which pm_records_bytes counts. */
+size_t pmx_battles_bytes(const pm_records *r);
 
 /* records_mtbench.c: a verdict on a model pair (MT-Bench, Chatbot Arena).
  * key = prefix "|" min(model) "|" max(model) (byte order); *label "A" when

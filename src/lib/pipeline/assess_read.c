@@ -84,8 +84,13 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
         p->item = keep(b, p->item, p->len);
         if (p->gold)
             p->gold = keep(b, p->gold, glen);
-        if (++b->n == READ_BATCH && (st = flush(a, b, err)) != PM_OK)
-            return st;
+        if (++b->n == READ_BATCH) {
+            /* what the reader holds may grow as it reads (the Arena reader's
+             * table of judges): counted again at each batch */
+            pm_assess_set_reader_bytes(a, pm_records_bytes(r));
+            if ((st = flush(a, b, err)) != PM_OK)
+                return st;
+        }
     }
 }
 
