@@ -389,12 +389,13 @@ static void warn_unused_inputs(const pm_assess *a, const char *gold, int min_dur
         cli_warn("--min-duration: the logs carry no durations: too-fast was not checked");
 }
 
-/* Where the pairs came from (assess.h, Repeats). */
+/* Where the pairs came from (assess.h, Repeats): two lines, each within
+ * 100 columns for counts of up to ten digits. */
 static void repeats_line(const pm_assess_summary *s)
 {
     fprintf(stderr,
             "# pairs: %ld timestamped re-labels, %ld without timestamp (%ld of them identical "
-            "lines); exact duplicate records dropped %ld",
+            "lines)\n# exact duplicate records dropped %ld",
             s->pairs_timestamped, s->pairs_untimed, s->pairs_identical, s->dup_dropped);
     if (s->identical_dropped)
         fprintf(stderr, ", identical lines dropped %ld", s->identical_dropped);
@@ -425,11 +426,12 @@ static void no_repeats(const pm_assess_summary *s, const char *prefix)
     if (s->rows == 0 || s->annotators == 0)
         return;
     if (s->pairs == 0)
-        fprintf(stderr,
-                "%sno repeats: no two labels of one annotator on one item to compare (0 pairs), so "
-                "self-consistency cannot be measured on these logs; "
-                "only the side and speed signals (left_rate, durations, flags) apply\n",
-                prefix);
+        fprintf(
+            stderr,
+            "%sno repeats: no annotator labelled any item twice (0 pairs), so self-consistency\n"
+            "%scannot be measured on these logs; only the side and speed signals (left_rate,\n"
+            "%sdurations, flags) apply\n",
+            prefix, prefix, prefix);
 }
 
 static void summary(const pm_assess_summary *s, double level)

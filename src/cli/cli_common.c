@@ -7,11 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "prefmon/status.h"
 #include "prefmon/text.h"
 
 const char *cli_cmd = "";
+
+/* The columns of the terminal on stderr, 0 when stderr is no terminal. */
+static int term_width(void)
+{
+    struct winsize ws;
+    if (!isatty(STDERR_FILENO))
+        return 0;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col;
+    return 80;
+}
+
+/* s on stderr, broken at spaces so that no line passes `width` columns
+ * (a word longer than a line, a path say, is left whole); the lines after
+ * the first are indented by two spaces. For a person at a terminal only:
+ * a message to a file or a pipe stays one line, for grep. */
+static void put_wrapped(const char *s, int width)
+{
+    size_t w = (size_t)width, col = 0;
+    while (*s) {
+        size_t word = strcspn(s, " ");
+        if (col > 0 && col + 1 + word > w) {
+            fputs("\n  ", stderr);
+            col = 2;
+        } else if (col > 0) {
+            fputc(' ', stderr);
+            col++;
+        }
+        fwrite(s, 1, word, stderr);
+        col += word;
+        s += word;
+        while (*s == ' ')
+            s++;
+    }
+    fputc('\n', stderr);
+}
 
 /* One line on stderr. The message is escaped (pm_text_escape) because it
  * quotes input (annotator names, keys, file names): an ESC, BEL, CR or LF
@@ -32,10 +71,20 @@ static void vmsg(const char *kind, const char *fmt, va_list ap)
         if ((shown = malloc(len + 1)) != NULL)
             pm_text_escape(text, shown, len + 1);
     }
-    fprintf(stderr, "prefmon%s%s: %s%s\n", *cli_cmd ? " " : "", cli_cmd, kind,
-            shown                        ? shown
-            : pm_text_needs_escape(text) ? "(message not shown: out of memory)"
-                                         : text);
+    const char *body = shown                        ? shown
+                       : pm_text_needs_escape(text) ? "(message not shown: out of memory)"
+                                                    : text;
+    int width = term_width();
+    size_t head = strlen("prefmon: ") + strlen(cli_cmd) + 1 + strlen(kind);
+    char *line = NULL;
+    if (width && head + strlen(body) > (size_t)width &&
+        (line = malloc(head + strlen(body) + 1)) != NULL) {
+        sprintf(line, "prefmon%s%s: %s%s", *cli_cmd ? " " : "", cli_cmd, kind, body);
+        put_wrapped(line, width);
+        free(line);
+    } else {
+        fprintf(stderr, "prefmon%s%s: %s%s\n", *cli_cmd ? " " : "", cli_cmd, kind, body);
+    }
     free(shown);
     if (text != small)
         free(text);

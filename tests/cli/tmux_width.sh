@@ -12,13 +12,16 @@ tmp=$(mktemp -d)
 sock=$tmp/sock
 trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 f=tests/cli/fixtures
-# One command per line, arguments after prefmon. stdout only: the tables;
-# the diagnostics on stderr (assess's summary, warnings) are messages, not
-# tables, and are not checked here.
+# One command per line, arguments after prefmon. At 80 columns stdout only
+# (the tables); at 100 columns assess's summary on stderr too, which a
+# person reads beside its table (its one-off warnings are messages, left
+# to wrap).
 cat >"$tmp/cmds" <<CMDS
 assess --eta0 0.6 $f/assess/generic.csv
 assess --eta0 0.6 $f/assess/long_annotator.csv
 assess data/adultcontent2/labels.txt --gold data/adultcontent2/gold.txt
+assess $f/assess/rankings.jsonl
+assess tests/fixtures/records/arena_clean_battle_conv.json
 pay --assessment $f/pay/assessment.json --contract $f/pay/contract-binary.json --unit 10 --currency USD --paid 0.50
 budget --dup-cost 1e-5 --gold-cost 1e-4 --cbar 0.6 --queue-length 500
 power --eta0 0.8 --eta1 1 --delta 0.02 --n 100
@@ -40,8 +43,10 @@ for width in 80 100; do
         n=$((n + 1))
         out=$tmp/pane-$width-$n
         sock=$tmp/sock-$width-$n
+        err=2\>/dev/null
+        case $width/$args in 100/assess*) err=2\>\&1 ;; esac
         tmux -S "$sock" -f /dev/null new-session -d -x "$width" -y 50 -c "$root" \
-            "sh -c 'LC_ALL=C \"$P\" $args 2>/dev/null; echo __done__; sleep 60'"
+            "sh -c 'LC_ALL=C \"$P\" $args $err; echo __done__; sleep 60'"
         i=0
         while ! tmux -S "$sock" capture-pane -p -J -S - -t 0 >"$out" 2>/dev/null ||
             ! grep -q '^__done__' "$out"; do
