@@ -6,9 +6,15 @@
 **  1. parse: thread i reads chunk i of the round with a reader of its own
 **     and sorts its records by shard (the annotator's name hashed: see
 **     pmx_assess_shard_index), copying their strings into the chunk's
-**     buffer;
-**  2. accumulate: thread s adds shard s's records of the round's chunks in
-**     chunk order, so that each annotator's records arrive in file order.
+**     buffer; it hashes each item and lists the record under the item's
+**     class (pmx_assess_item_class);
+**  2. number the items: thread t numbers the items of class t of the
+**     round's records (in file order) in shard t's item table and writes
+**     each id into its record (each record is written by one thread), so
+**     that an item labelled in several shards is stored once;
+**  3. accumulate: thread s adds shard s's records of the round's chunks in
+**     chunk order, so that each annotator's records arrive in file order,
+**     with the item ids known (the item tables are only read).
 **
 ** Every record gets its input index (chunk by chunk), which orders the
 ** merged annotators, labels and kept pairs as one accumulator would. On
@@ -40,16 +46,26 @@ typedef struct crec {
     size_t ann, item, label, gold; /* gold NONE when absent */
     double ts, duration;
     long line;
-    size_t idx; /* position in the chunk */
+    size_t idx;    /* position in the chunk */
+    uint64_t ih;   /* the item's hash */
+    uint32_t iid;  /* the item's id (step 2) */
+    pm_status ist; /* numbering it failed (step 2) */
     char shown_left;
     char ranking; /* pm_record.ranking: every field of the record travels */
 } crec;
+
+/* A record of a chunk by shard and index. */
+typedef struct cref {
+    uint32_t s, i;
+} cref;
 
 typedef struct cbuf {
     char *str;
     size_t len, cap;
     crec *rec[T_MAX];
     size_t n[T_MAX], rcap[T_MAX];
+    cref *ir[T_MAX]; /* the records by item class, in file order */
+    size_t nir[T_MAX], ircap[T_MAX];
     size_t total; /* records made */
     pm_status st; /* the parse's status; the error follows `total` records */
     pm_error err;
@@ -92,9 +108,19 @@ typedef struct parse_job {
 static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
 {
     int s = pmx_assess_shard_index(a, r->annotator);
-    if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
+    if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)) || b->n[s] >= UINT32_MAX)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     crec *c = &b->rec[s][b->n[s]];
+    c->ih = 0;
+    c->iid = 0;
+    c->ist = PM_OK;
+    if (r->item && *r->item) { /* (an empty item is refused when added) */
+        c->ih = pmx_hash_bytes(r->item, strlen(r->item));
+        int t = pmx_assess_item_class(a, c->ih);
+        if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)))
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+        b->ir[t][b->nir[t]++] = (cref){(uint32_t)s, (uint32_t)b->n[s]};
+    }
     c->ann = r->annotator ? keep(b, r->annotator) : NONE;
     c->item = r->item ? keep(b, r->item) : NONE;
     c->label = r->label ? keep(b, r->label) : NONE;
@@ -118,6 +144,7 @@ static void *parse(void *arg)
     cbuf *b = j->b;
     b->len = b->total = 0;
     memset(b->n, 0, sizeof b->n);
+    memset(b->nir, 0, sizeof b->nir);
     memset(&b->stats, 0, sizeof b->stats);
     b->st = PM_OK;
     pm_records *r = pmx_records_range(j->parent, j->ch, &b->err);
@@ -138,6 +165,33 @@ static void *parse(void *arg)
     }
     pm_records_stats_get(r, &b->stats);
     pmx_records_range_free(r);
+    return NULL;
+}
+
+typedef struct item_job {
+    pm_assess *a;
+    int t;
+    cbuf *b;
+    int nchunks;
+} item_job;
+
+/* Step 2 for class t. A failure is the record's (and any later record's
+ * of that class): the adding step reports the first in file order. */
+static void *number_items(void *arg)
+{
+    item_job *j = arg;
+    for (int c = 0; c < j->nchunks; c++) {
+        cbuf *b = &j->b[c];
+        const cref *ir = b->ir[j->t];
+        size_t n = b->nir[j->t];
+        for (size_t k = 0; k < n; k++) {
+            if (k + 8 < n) /* the table slot of a record ahead */
+                pmx_assess_item_prefetch(j->a, j->t, b->rec[ir[k + 8].s][ir[k + 8].i].ih);
+            crec *cr = &b->rec[ir[k].s][ir[k].i];
+            const char *item = b->str + cr->item;
+            cr->ist = pmx_assess_item(j->a, j->t, item, strlen(item), cr->ih, &cr->iid);
+        }
+    }
     return NULL;
 }
 
@@ -184,7 +238,8 @@ static void *accumulate(void *arg)
                 };
                 pmx_assess_set_seq(j->shard, b->base + cr->idx);
                 pm_error perr;
-                st = pmx_assess_prepare(j->shard, &rec, &p[n], &perr);
+                st = pmx_assess_prepare_known(j->shard, &rec, cr->ih, cr->iid, cr->ist, &p[n],
+                                              &perr);
                 if (st != PM_OK) {
                     /* The records before it first. */
                     pm_status rs = pmx_assess_run(j->shard, p, n, &done, &j->err);
@@ -241,7 +296,7 @@ static size_t buffer_bytes(const cbuf *b, int n, int t)
     for (int c = 0; c < n; c++) {
         bytes += b[c].cap;
         for (int s = 0; s < t; s++)
-            bytes += b[c].rcap[s] * sizeof(crec);
+            bytes += b[c].rcap[s] * sizeof(crec) + b[c].ircap[s] * sizeof(cref);
     }
     return bytes;
 }
@@ -290,6 +345,10 @@ static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t
             st = pmx_assess_shards_limit(a, buffer_bytes(b, t, t), rows, file, ch[k].line, err);
         if (st != PM_OK)
             return st;
+        item_job ij[T_MAX];
+        for (int s = 0; s < t; s++)
+            ij[s] = (item_job){a, s, b, m};
+        run_all(number_items, ij, sizeof *ij, t);
         acc_job aj[T_MAX];
         for (int s = 0; s < t; s++)
             aj[s] = (acc_job){
@@ -353,8 +412,10 @@ pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
         st = rounds(a, r, ch, nch, b, &total, err);
     for (int i = 0; b && i < t; i++) {
         free(b[i].str);
-        for (int s = 0; s < t; s++)
+        for (int s = 0; s < t; s++) {
             free(b[i].rec[s]);
+            free(b[i].ir[s]);
+        }
     }
     free(b);
     free(ch);
