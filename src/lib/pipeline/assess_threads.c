@@ -9,8 +9,8 @@
 **     buffer; it hashes each item and lists the record under the item's
 **     class (pmx_assess_item_class);
 **  2. number the items: thread t numbers the items of class t of the
-**     round's records (in file order) in shard t's item table and writes
-**     each id into its record (each record is written by one thread), so
+**     round's records (in file order) in shard t's item table, into an
+**     array of ids of its own (no cache line written by two threads), so
 **     that an item labelled in several shards is stored once;
 **  3. accumulate: thread s adds shard s's records of the round's chunks in
 **     chunk order, so that each annotator's records arrive in file order,
@@ -46,28 +46,34 @@ typedef struct crec {
     size_t ann, item, label, gold; /* gold NONE when absent */
     double ts, duration;
     long line;
-    size_t idx;    /* position in the chunk */
-    uint64_t ih;   /* the item's hash */
-    uint32_t iid;  /* the item's id (step 2) */
-    pm_status ist; /* numbering it failed (step 2) */
+    size_t idx;  /* position in the chunk */
+    uint64_t ih; /* the item's hash */
+    int cls;     /* the item's class (-1: no item) */
+    uint32_t ik; /* the record's place in the class's list */
     char shown_left;
     char ranking; /* pm_record.ranking: every field of the record travels */
 } crec;
 
-/* A record of a chunk by shard and index. */
+/* A record's item in its class's list: hash and offset of the string. */
 typedef struct cref {
-    uint32_t s, i;
+    uint64_t h;
+    size_t off;
 } cref;
+
+#define NO_ID UINT32_MAX /* numbering the item failed: ist[class] says why */
 
 typedef struct cbuf {
     char *str;
     size_t len, cap;
     crec *rec[T_MAX];
     size_t n[T_MAX], rcap[T_MAX];
-    cref *ir[T_MAX]; /* the records by item class, in file order */
+    cref *ir[T_MAX]; /* the records' items by class, in file order */
     size_t nir[T_MAX], ircap[T_MAX];
-    size_t total; /* records made */
-    pm_status st; /* the parse's status; the error follows `total` records */
+    uint32_t *iid[T_MAX]; /* their ids (step 2), or NO_ID */
+    size_t iidcap[T_MAX];
+    pm_status ist[T_MAX]; /* the status of the first NO_ID */
+    size_t total;         /* records made */
+    pm_status st;         /* the parse's status; the error follows `total` records */
     pm_error err;
     pm_records_stats stats;
     uint64_t base; /* input index of the first record */
@@ -112,15 +118,8 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     crec *c = &b->rec[s][b->n[s]];
     c->ih = 0;
-    c->iid = 0;
-    c->ist = PM_OK;
-    if (r->item && *r->item) { /* (an empty item is refused when added) */
-        c->ih = pmx_hash_bytes(r->item, strlen(r->item));
-        int t = pmx_assess_item_class(a, c->ih);
-        if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)))
-            return pm_error_set(err, PM_ENOMEM, "out of memory");
-        b->ir[t][b->nir[t]++] = (cref){(uint32_t)s, (uint32_t)b->n[s]};
-    }
+    c->cls = -1;
+    c->ik = 0;
     c->ann = r->annotator ? keep(b, r->annotator) : NONE;
     c->item = r->item ? keep(b, r->item) : NONE;
     c->label = r->label ? keep(b, r->label) : NONE;
@@ -133,6 +132,15 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->line = r->line;
     c->shown_left = r->shown_left;
     c->ranking = (char)(r->ranking != 0);
+    if (r->item && *r->item) { /* (an empty item is refused when added) */
+        c->ih = pmx_hash_bytes(r->item, strlen(r->item));
+        int t = c->cls = pmx_assess_item_class(a, c->ih);
+        if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
+            b->nir[t] >= UINT32_MAX)
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+        c->ik = (uint32_t)b->nir[t];
+        b->ir[t][b->nir[t]++] = (cref){c->ih, c->item};
+    }
     c->idx = b->total++;
     b->n[s]++;
     return PM_OK;
@@ -184,12 +192,22 @@ static void *number_items(void *arg)
         cbuf *b = &j->b[c];
         const cref *ir = b->ir[j->t];
         size_t n = b->nir[j->t];
+        b->ist[j->t] = PM_OK;
+        if (!grow((void **)&b->iid[j->t], &b->iidcap[j->t], n, sizeof(uint32_t))) {
+            b->ist[j->t] = PM_ENOMEM;
+            continue; /* (n > 0: the list was grown to n) */
+        }
+        uint32_t *id = b->iid[j->t];
         for (size_t k = 0; k < n; k++) {
-            if (k + 8 < n) /* the table slot of a record ahead */
-                pmx_assess_item_prefetch(j->a, j->t, b->rec[ir[k + 8].s][ir[k + 8].i].ih);
-            crec *cr = &b->rec[ir[k].s][ir[k].i];
-            const char *item = b->str + cr->item;
-            cr->ist = pmx_assess_item(j->a, j->t, item, strlen(item), cr->ih, &cr->iid);
+            if (k + 8 < n) /* the table slot of an item ahead */
+                pmx_assess_item_prefetch(j->a, j->t, ir[k + 8].h);
+            const char *item = b->str + ir[k].off;
+            pm_status st = pmx_assess_item(j->a, j->t, item, strlen(item), ir[k].h, &id[k]);
+            if (st != PM_OK) {
+                id[k] = NO_ID;
+                if (b->ist[j->t] == PM_OK)
+                    b->ist[j->t] = st;
+            }
         }
     }
     return NULL;
@@ -238,8 +256,14 @@ static void *accumulate(void *arg)
                 };
                 pmx_assess_set_seq(j->shard, b->base + cr->idx);
                 pm_error perr;
-                st = pmx_assess_prepare_known(j->shard, &rec, cr->ih, cr->iid, cr->ist, &p[n],
-                                              &perr);
+                uint32_t id = 0;
+                pm_status ist = PM_OK;
+                if (cr->cls >= 0) {
+                    /* (no ids at all: growing the id array failed) */
+                    id = b->nir[cr->cls] <= b->iidcap[cr->cls] ? b->iid[cr->cls][cr->ik] : NO_ID;
+                    ist = id == NO_ID ? b->ist[cr->cls] : PM_OK;
+                }
+                st = pmx_assess_prepare_known(j->shard, &rec, cr->ih, id, ist, &p[n], &perr);
                 if (st != PM_OK) {
                     /* The records before it first. */
                     pm_status rs = pmx_assess_run(j->shard, p, n, &done, &j->err);
@@ -296,7 +320,8 @@ static size_t buffer_bytes(const cbuf *b, int n, int t)
     for (int c = 0; c < n; c++) {
         bytes += b[c].cap;
         for (int s = 0; s < t; s++)
-            bytes += b[c].rcap[s] * sizeof(crec) + b[c].ircap[s] * sizeof(cref);
+            bytes += b[c].rcap[s] * sizeof(crec) + b[c].ircap[s] * sizeof(cref) +
+                     b[c].iidcap[s] * sizeof(uint32_t);
     }
     return bytes;
 }
@@ -415,6 +440,7 @@ pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
         for (int s = 0; s < t; s++) {
             free(b[i].rec[s]);
             free(b[i].ir[s]);
+            free(b[i].iid[s]);
         }
     }
     free(b);
