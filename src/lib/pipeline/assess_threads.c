@@ -35,21 +35,27 @@
 #include "io/records_split.h"
 #include "pipeline/assess_internal.h"
 
-/* 8 MiB of log per chunk: about 250,000 rows, enough to keep the threads'
- * start and join (twice a round) below 0.1 % of the work. */
-#define CHUNK_BYTES ((size_t)8 << 20)
+/* 2 MiB of log per chunk: about 64,000 rows, enough to keep the threads'
+ * start and join (three times a round) near 0.5 % of the work, and the
+ * round's buffers (64-byte records, strings, item lists) about 15 MB on two
+ * threads: 8 MiB chunks held 60 MB more at the peak of 10 M rows (a tenth of
+ * it) for no measurable speed. */
+#define CHUNK_BYTES ((size_t)2 << 20)
 #define T_MAX PM_ASSESS_MAX_THREADS
-#define NONE SIZE_MAX
+#define NONE UINT32_MAX
+/* A chunk's strings are addressed by 32-bit offsets (64-byte records: the
+ * buffers of a round are a tenth of the peak memory on 10 M rows). */
+#define STR_MAX ((size_t)UINT32_MAX - 1)
 
 /* One record of a chunk: offsets of its strings in the chunk's buffer. */
 typedef struct crec {
-    size_t ann, item, label, gold; /* gold NONE when absent */
     double ts, duration;
     long line;
-    size_t idx;  /* position in the chunk */
-    uint64_t ih; /* the item's hash */
-    int cls;     /* the item's class (-1: no item) */
-    uint32_t ik; /* the record's place in the class's list */
+    uint64_t ih;                     /* the item's hash */
+    uint32_t ann, item, label, gold; /* gold NONE when absent */
+    uint32_t idx;                    /* position in the chunk */
+    uint32_t ik;                     /* the record's place in its item class's list */
+    int16_t cls;                     /* the item's class (-1: no item) */
     char shown_left;
     char ranking; /* pm_record.ranking: every field of the record travels */
 } crec;
@@ -94,14 +100,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 1;
 }
 
-static size_t keep(cbuf *b, const char *s)
+/* s copied into the buffer: its offset, or NONE (out of memory, or past
+ * STR_MAX: put's message). */
+static uint32_t keep(cbuf *b, const char *s)
 {
     size_t n = strlen(s) + 1;
-    if (!grow((void **)&b->str, &b->cap, b->len + n, 1))
+    if (b->len + n > STR_MAX || !grow((void **)&b->str, &b->cap, b->len + n, 1))
         return NONE;
     memcpy(b->str + b->len, s, n);
     b->len += n;
-    return b->len - n;
+    return (uint32_t)(b->len - n);
 }
 
 typedef struct parse_job {
@@ -114,8 +122,10 @@ typedef struct parse_job {
 static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
 {
     int s = pmx_assess_shard_index(a, r->annotator);
-    if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)) || b->n[s] >= UINT32_MAX)
+    if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
+    if (b->total >= UINT32_MAX)
+        return pm_error_set(err, PM_ELIMIT, "assess: over 2^32 - 1 records in one chunk");
     crec *c = &b->rec[s][b->n[s]];
     c->ih = 0;
     c->cls = -1;
@@ -126,7 +136,11 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->gold = r->gold ? keep(b, r->gold) : NONE;
     if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
         (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
+        return b->len + strlen(r->annotator ? r->annotator : "") + strlen(r->item ? r->item : "") +
+                           strlen(r->label ? r->label : "") + strlen(r->gold ? r->gold : "") + 4 >
+                       STR_MAX
+                   ? pm_error_set(err, PM_ELIMIT, "assess: over 4 GiB of strings in one chunk")
+                   : pm_error_set(err, PM_ENOMEM, "out of memory");
     c->ts = r->timestamp;
     c->duration = r->duration;
     c->line = r->line;
@@ -134,14 +148,15 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->ranking = (char)(r->ranking != 0);
     if (r->item && *r->item) { /* (an empty item is refused when added) */
         c->ih = pmx_hash_bytes(r->item, strlen(r->item));
-        int t = c->cls = pmx_assess_item_class(a, c->ih);
+        int t = pmx_assess_item_class(a, c->ih);
+        c->cls = (int16_t)t;
         if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
             b->nir[t] >= UINT32_MAX)
             return pm_error_set(err, PM_ENOMEM, "out of memory");
         c->ik = (uint32_t)b->nir[t];
         b->ir[t][b->nir[t]++] = (cref){c->ih, c->item};
     }
-    c->idx = b->total++;
+    c->idx = (uint32_t)b->total++;
     b->n[s]++;
     return PM_OK;
 }
@@ -346,7 +361,7 @@ static size_t chunk_bytes(void)
      * file (tests/cli/cases/assess_threads_*). */
     const char *e = getenv("PREFMON_CHUNK_BYTES");
     long v = e ? atol(e) : 0;
-    return v > 0 ? (size_t)v : CHUNK_BYTES;
+    return v > 0 && v <= (1L << 30) ? (size_t)v : CHUNK_BYTES;
 }
 
 static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t nch, cbuf *b,
