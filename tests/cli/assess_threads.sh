@@ -59,6 +59,23 @@ check "bad quote" --format csv "$fx/threads_badquote.csv"
 check "bad utf-8" --format csv "$fx/invalid_utf8.csv"
 check "impossible date" --format csv "$fx/impossible_date.csv"
 check "long line" --format csv "$fx/long_line.csv"
+# Items are numbered once, each in the table of its hash class (one class
+# per thread): more threads, so that some classes hold few items (the item
+# count and the assessment file; the kept pairs' item strings by those ids
+# are checked in tests/unit/test_assess_pairs.c).
+for t in 4 7; do
+    for f in "$fx/generic.csv" "$fx/rankings.jsonl" "$fx/threads_quoted.csv"; do
+        "$prefmon" assess --format json --out "$tmp/o1.json" "$f" >"$tmp/j1" 2>&1
+        PREFMON_CHUNK_BYTES=61 "$prefmon" assess --threads $t --format json --out "$tmp/o$t.json" \
+            "$f" >"$tmp/j$t" 2>&1
+        runs=$((runs + 1))
+        if ! cmp -s "$tmp/j1" "$tmp/j$t" || ! cmp -s "$tmp/o1.json" "$tmp/o$t.json"; then
+            echo "DIFFERENT: $f --threads $t --out"
+            diff "$tmp/o1.json" "$tmp/o$t.json" | head -5
+            fail=1
+        fi
+    done
+done
 # Over --max-memory: the same message but for the bytes needed (each
 # shard has tables of its own: threads hold more).
 for t in 1 2 3; do

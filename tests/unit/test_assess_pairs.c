@@ -64,11 +64,15 @@ static void reference(const ev *all, int n, int w, char *out, int *first, int *l
     out[k] = '\0';
 }
 
-static void check_log(const ev *e, int n)
+/* With threads > 1 the records are routed to the shards and each item is
+ * numbered in the table of its hash class: the keys' item strings below
+ * are looked up by those ids. */
+static void check_log_t(const ev *e, int n, int threads)
 {
     pm_assess_options opt;
     pm_assess_options_default(&opt);
     opt.keep_pairs = 1;
+    opt.threads = threads;
     pm_error err;
     pm_assess *a = pm_assess_new(&opt, &err);
     assert_non_null(a);
@@ -122,6 +126,11 @@ static void check_log(const ev *e, int n)
     pm_assess_free(a);
 }
 
+static void check_log(const ev *e, int n)
+{
+    check_log_t(e, n, 1);
+}
+
 /* Random logs: 4 annotators, 6 items, 3 labels; annotator 3 misses a
  * timestamp now and then (input order), the others are timestamped out of
  * order (distinct times: no exact duplicates). */
@@ -142,6 +151,8 @@ static void test_random_logs(void **state)
                 e[i].ts = NAN;
         }
         check_log(e, n);
+        check_log_t(e, n, 3);
+        check_log_t(e, n, 4);
     }
 }
 

@@ -1,7 +1,6 @@
 /* The streaming accumulator of `assess`: label events in, one row per
  * annotator out (see include/prefmon/assess.h for the definitions). */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +27,7 @@ struct pm_assess {
     pm_assess_options opt;
     pmx_arena arena;
     pmx_strtab anns, items, labels;
+    pmx_items iv; /* the item tables behind the item ids (a shard: every shard's) */
     pmx_keytab keys;
     ann_acc *acc;
     size_t acc_cap;
@@ -117,6 +117,15 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
         pm_assess_free(a);
         pm_error_set(err, PM_ENOMEM, "assess: out of memory");
         return NULL;
+    }
+    a->iv.tab[0] = &a->items;
+    a->iv.n = 1;
+    /* Shard s numbers the items of class s; every shard's keys name items
+     * by the ids of all of them (pmx_assess_item). */
+    for (int s = 0; s < a->nshards; s++) {
+        a->shard[s]->iv.n = (uint32_t)a->nshards;
+        for (int t = 0; t < a->nshards; t++)
+            a->shard[s]->iv.tab[t] = &a->shard[t]->items;
     }
     return a;
 }
@@ -257,7 +266,7 @@ static pm_status pair_event(pm_assess *a, ann_acc *acc, pmx_key *k, int is_new, 
         if (a->rank && (pmx_rank_is(a->rank, label) || pmx_rank_is(a->rank, last))) {
             uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
             pm_status st = pmx_rank_pair(a->rank, ann, pmx_strtab_hash(&a->anns, ann), k->item,
-                                         pmx_strtab_hash(&a->items, k->item), last, label, &agree);
+                                         pmx_items_hash(&a->iv, k->item), last, label, &agree);
             if (st != PM_OK)
                 return st;
         }
@@ -407,7 +416,8 @@ static pm_status ranking_label(pm_assess *a, const pm_record *r, pm_error *err)
     return st == PM_OK ? PM_OK : add_failed(a, r->file, r->line, st, err);
 }
 
-pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
+/* pmx_assess_prepare, the item's hash and id given when known. */
+static pm_status prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, int known, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
     if (st != PM_OK)
@@ -418,12 +428,14 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
         (st = label_id(a, r->label, &p->label)) != PM_OK)
         return add_failed(a, r->file, r->line, st, err);
     p->item = r->item;
-    p->len = strlen(r->item);
-    p->h = pmx_hash_bytes(r->item, p->len);
+    if (!known) {
+        p->len = strlen(r->item);
+        p->h = pmx_hash_bytes(r->item, p->len);
+        /* Start loading both table slots: their cache misses overlap each
+         * other and those of the records around it. */
+        PMX_STRTAB_PREFETCH(&a->items, p->h);
+    }
     p->kh = pmx_keytab_hash(p->ann, p->h);
-    /* Start loading both table slots: their cache misses overlap each other
-     * and those of the records around it. */
-    PMX_STRTAB_PREFETCH(&a->items, p->h);
     PMX_KEYTAB_PREFETCH(&a->keys, p->kh);
     p->gold = r->gold;
     p->shown_left = r->shown_left;
@@ -434,6 +446,24 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
     p->line = r->line;
     p->seq = a->cur_seq;
     return PM_OK;
+}
+
+pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
+{
+    return prepare(a, r, p, 0, err);
+}
+
+pm_status pmx_assess_prepare_known(pm_assess *shard, const pm_record *r, uint64_t h,
+                                   uint32_t item_id, pm_status item_st, pmx_prepped *p,
+                                   pm_error *err)
+{
+    p->h = h;
+    p->len = 0; /* not read: a shard neither interns nor copies the item */
+    p->item_id = item_id;
+    pm_status st = prepare(shard, r, p, 1, err);
+    if (st == PM_OK && item_st != PM_OK)
+        return add_failed(shard, r->file, r->line, item_st, err);
+    return st;
 }
 
 /* Does the key's event list (newest first) hold an event with this
@@ -472,10 +502,13 @@ static int dropped(pm_assess *a, const pmx_key *k, const pmx_prepped *p, int *id
  * table is a set and keeps no string by id). */
 static pm_status keep_event(pm_assess *a, const pmx_prepped *p, uint32_t item)
 {
-    if (!reserve_z((void **)&a->kev, &a->kev_cap, a->kev_n + 1, sizeof *a->kev, 0) ||
-        !reserve((void **)&a->item_str, &a->item_str_cap, (size_t)item + 1, sizeof *a->item_str))
+    if (!reserve_z((void **)&a->kev, &a->kev_cap, a->kev_n + 1, sizeof *a->kev, 0))
         return PM_ENOMEM;
-    if (!a->item_str[item] && !(a->item_str[item] = pmx_arena_strdup(&a->arena, p->item, p->len)))
+    /* (a shard's item strings are kept by pmx_assess_item) */
+    if (!a->is_shard &&
+        (!reserve((void **)&a->item_str, &a->item_str_cap, (size_t)item + 1, sizeof *a->item_str) ||
+         (!a->item_str[item] &&
+          !(a->item_str[item] = pmx_arena_strdup(&a->arena, p->item, p->len)))))
         return PM_ENOMEM;
     /* The order key of an event: its input index (a shard sees part of the
      * input: the router's index, in the same order). */
@@ -487,14 +520,15 @@ static pm_status keep_event(pm_assess *a, const pmx_prepped *p, uint32_t item)
 
 static pm_status add_prepped(pm_assess *a, const pmx_prepped *p)
 {
-    uint32_t item, label = p->label;
-    pm_status st = pmx_strtab_intern_h(&a->items, p->item, p->len, p->h, &item, NULL);
-    if (st != PM_OK)
+    uint32_t item = p->item_id, label = p->label;
+    pm_status st = PM_OK;
+    if (!a->is_shard &&
+        (st = pmx_strtab_intern_h(&a->items, p->item, p->len, p->h, &item, NULL)) != PM_OK)
         return st;
     ann_acc *acc = &a->acc[p->ann];
     pmx_key *k;
     int is_new, identical = 0;
-    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->items, &k, &is_new);
+    st = pmx_keytab_get(&a->keys, p->ann, item, p->kh, &a->iv, &k, &is_new);
     if (st != PM_OK)
         return st;
     if (!is_new && dropped(a, k, p, &identical))
@@ -579,6 +613,37 @@ int pmx_assess_shard_index(const pm_assess *a, const char *annotator)
     return (int)((h >> 32) % (uint64_t)a->nshards);
 }
 
+int pmx_assess_item_class(const pm_assess *a, uint64_t h)
+{
+    /* The top bits of the hash: the tables index by its low bits. */
+    return (int)(((h >> 32) * (uint64_t)a->nshards) >> 32);
+}
+
+void pmx_assess_item_prefetch(const pm_assess *a, int t, uint64_t h)
+{
+    PMX_STRTAB_PREFETCH(&a->shard[t]->items, h);
+}
+
+pm_status pmx_assess_item(pm_assess *a, int t, const char *s, size_t len, uint64_t h, uint32_t *id)
+{
+    pm_assess *sh = a->shard[t];
+    uint32_t local;
+    int is_new;
+    pm_status st = pmx_strtab_intern_h(&sh->items, s, len, h, &local, &is_new);
+    if (st != PM_OK)
+        return st;
+    uint64_t gid = (uint64_t)local * (uint64_t)a->nshards + (uint64_t)t;
+    if (gid > UINT32_MAX - 2)
+        return PM_ELIMIT;
+    if (is_new && a->opt.keep_pairs &&
+        (!reserve((void **)&sh->item_str, &sh->item_str_cap, (size_t)local + 1,
+                  sizeof *sh->item_str) ||
+         !(sh->item_str[local] = pmx_arena_strdup(&sh->arena, s, len))))
+        return PM_ENOMEM;
+    *id = (uint32_t)gid;
+    return PM_OK;
+}
+
 static pm_assess *pmx_assess_shard_of(pm_assess *a, const char *annotator)
 {
     return a->shard[pmx_assess_shard_index(a, annotator)];
@@ -653,7 +718,16 @@ static pm_status route_add(pm_assess *a, const pm_record *r, pm_error *err)
         return st;
     pm_assess *s = pmx_assess_shard_of(a, r->annotator);
     s->cur_seq = pmx_assess_next_seq(a, 1);
-    return pm_assess_add(s, r, err);
+    /* The record checked and prepared as one accumulator would, then its
+     * item numbered in its class's table, then added. */
+    uint64_t h = r->item ? pmx_hash_bytes(r->item, strlen(r->item)) : 0;
+    pmx_prepped p;
+    if ((st = pmx_assess_prepare_known(s, r, h, 0, PM_OK, &p, err)) != PM_OK)
+        return st;
+    if ((st = pmx_assess_item(a, pmx_assess_item_class(a, h), r->item, strlen(r->item), h,
+                              &p.item_id)) != PM_OK)
+        return add_failed(s, r->file, r->line, st, err);
+    return counted(s, &p, add_prepped(s, &p), err);
 }
 
 pm_status pm_assess_add(pm_assess *a, const pm_record *r, pm_error *err)
@@ -731,7 +805,7 @@ pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err)
            (!pmx_keytab_bytes_for(keys) ||
             (a->opt.max_bytes && pmx_keytab_bytes_for(keys) > a->opt.max_bytes / 2)))
         keys = a->keys.count + (keys - a->keys.count) / 2;
-    pm_status st = pmx_keytab_reserve(&a->keys, keys, &a->items);
+    pm_status st = pmx_keytab_reserve(&a->keys, keys, &a->iv);
     if (st != PM_OK)
         return pm_error_set(err, st, "assess: out of memory reserving room for %zu keys", keys);
     return PM_OK;
@@ -763,7 +837,7 @@ static long run_agreement(pm_assess *a, const pmx_key *k, const tev *v, size_t n
     int ranked = n > 0 && pmx_rank_is(a->rank, v[0].label);
     for (size_t i = 1; i < n; i++)
         c += ranked ? pmx_rank_repair(a->rank, ann, pmx_strtab_hash(&a->anns, ann),
-                                      pmx_strtab_hash(&a->items, k->item), (uint32_t)(i - 1),
+                                      pmx_items_hash(&a->iv, k->item), (uint32_t)(i - 1),
                                       v[i - 1].label, v[i].label, sign)
                     : v[i].label == v[i - 1].label;
     return c;
@@ -993,54 +1067,12 @@ static int cmp_first(const void *x, const void *y)
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Items of shard `me` that no earlier shard holds: the shards' distinct
- * items summed this way are the distinct items of the whole input. */
-typedef struct union_job {
-    pm_assess *a;
-    int me;
-    long fresh;
-} union_job;
-
-static void *count_fresh(void *arg)
-{
-    union_job *j = arg;
-    const pmx_strtab *t = &j->a->shard[j->me]->items;
-    long fresh = 0;
-    for (size_t i = 0; i < t->cap; i++) {
-        const pmx_strslot *v = &t->slots[i];
-        if (!v->id1)
-            continue;
-        const char *str = pmx_strslot_str(v);
-        size_t len = strlen(str);
-        uint64_t h = t->hash[v->id1 - 1];
-        int seen = 0;
-        for (int q = 0; q < j->me && !seen; q++)
-            seen = pmx_strtab_find_h(&j->a->shard[q]->items, str, len, h) != UINT32_MAX;
-        fresh += !seen;
-    }
-    j->fresh = fresh;
-    return NULL;
-}
-
+/* Every item is in one shard's table (pmx_assess_item). */
 static pm_status count_items(pm_assess *a)
 {
-    union_job job[PM_ASSESS_MAX_THREADS];
-    pthread_t tid[PM_ASSESS_MAX_THREADS];
-    int started[PM_ASSESS_MAX_THREADS] = {0};
-    for (int i = 0; i < a->nshards; i++) {
-        job[i] = (union_job){a, i, 0};
-        if (i > 0)
-            started[i] = pthread_create(&tid[i], NULL, count_fresh, &job[i]) == 0;
-    }
-    count_fresh(&job[0]);
-    a->merged_items = job[0].fresh;
-    for (int i = 1; i < a->nshards; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else
-            count_fresh(&job[i]);
-        a->merged_items += job[i].fresh;
-    }
+    a->merged_items = 0;
+    for (int i = 0; i < a->nshards; i++)
+        a->merged_items += (long)a->shard[i]->items.count;
     return PM_OK;
 }
 
@@ -1134,31 +1166,29 @@ static pm_status merge_annotators(pm_assess *a, uint32_t **lmap, uint32_t **amap
     return st;
 }
 
-/* keep_pairs: the shards' kept events and item strings, renumbered (item
- * ids are per shard: shard s's items follow those of the shards before). */
+/* keep_pairs: the shards' kept events renumbered, and the item strings by
+ * item id (shard t's local item i is item i * nshards + t). */
 static pm_status merge_kept(pm_assess *a, uint32_t **lmap, uint32_t **amap)
 {
-    size_t nev = 0, nitems = 0;
-    for (int s = 0; s < a->nshards; s++) {
+    size_t nev = 0, nitems = 0, n = (size_t)a->nshards;
+    for (size_t s = 0; s < n; s++) {
         nev += a->shard[s]->kev_n;
-        nitems += a->shard[s]->items.count;
+        if (a->shard[s]->items.count * n > nitems)
+            nitems = a->shard[s]->items.count * n;
     }
     if (!reserve_z((void **)&a->kev, &a->kev_cap, nev ? nev : 1, sizeof *a->kev, 0) ||
         !reserve((void **)&a->item_str, &a->item_str_cap, nitems ? nitems : 1, sizeof *a->item_str))
         return PM_ENOMEM;
-    size_t base = 0;
     for (int s = 0; s < a->nshards; s++) {
         const pm_assess *sh = a->shard[s];
         for (size_t i = 0; i < sh->kev_n; i++) {
             pmx_kev e = sh->kev[i];
             e.ann = amap[s][e.ann];
             e.label = lmap[s][e.label];
-            e.item = (uint32_t)(base + e.item);
             a->kev[a->kev_n++] = e;
         }
         for (size_t i = 0; i < sh->items.count && i < sh->item_str_cap; i++)
-            a->item_str[base + i] = sh->item_str[i];
-        base += sh->items.count;
+            a->item_str[i * n + (size_t)s] = sh->item_str[i];
     }
     return PM_OK;
 }

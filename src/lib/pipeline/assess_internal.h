@@ -70,6 +70,24 @@ static inline pmx_event *pmx_event_at(const pmx_events *e, uint32_t i)
     return &e->chunk[k >> PMX_EV_SHIFT][k & (PMX_EV_CHUNK - 1)];
 }
 
+/* The item tables behind the item ids of an accumulator: its own one
+ * (n = 1, id = the table's id), or, in a shard of a handle with threads, the
+ * n = nshards tables of the item classes (pmx_assess_item_class): item id =
+ * local id * n + class, so that every item is numbered once across the
+ * shards. Growing the key table and the ranking units read the item's
+ * string hash by id through this view. */
+typedef struct pmx_items {
+    const pmx_strtab *tab[PM_ASSESS_MAX_THREADS];
+    uint32_t n;
+} pmx_items;
+
+static inline uint64_t pmx_items_hash(const pmx_items *v, uint32_t id)
+{
+    if (v->n == 1)
+        return pmx_strtab_hash(v->tab[0], id);
+    return pmx_strtab_hash(v->tab[id % v->n], id / v->n);
+}
+
 typedef struct pmx_keytab {
     pmx_key *slots;
     size_t cap, count; /* cap a power of two, at most 70% full */
@@ -88,13 +106,13 @@ static inline uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
 #define PMX_KEYTAB_PREFETCH(t, hash) __builtin_prefetch(&(t)->slots[(hash) & ((t)->cap - 1)])
 /* Grow now to hold `keys` keys without growing again (never shrinks):
  * PM_ENOMEM, or PM_ELIMIT past 2^32 slots. */
-pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items);
+pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_items *items);
 /* Bytes of the slots of a table reserved for `keys` keys (0 past the limit). */
 size_t pmx_keytab_bytes_for(size_t keys);
 /* The key's slot, inserted (v = 0, no list) when new; items is
- * the table that numbered the items (for their hashes when growing). */
+ * the tables that numbered the items (for their hashes when growing). */
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
-                         const pmx_strtab *items, pmx_key **out, int *is_new);
+                         const pmx_items *items, pmx_key **out, int *is_new);
 
 /* ---- assess.c: adding records in two steps ------------------------------ */
 
@@ -113,13 +131,21 @@ typedef struct pmx_prepped {
     uint32_t ann, kh, label;
     uint32_t ch; /* hash of the record's content: label, shown_left, timestamp, duration */
     char shown_left;
-    uint64_t seq; /* input index (a shard's order key for kept events) */
+    uint64_t seq;     /* input index (a shard's order key for kept events) */
+    uint32_t item_id; /* a shard's: the item's id, numbered before (pmx_assess_item) */
 } pmx_prepped;
 
 /* Check r (pm_assess_add's PM_EINVAL), prepare it and prefetch its two
  * table slots; numbering a new annotator or label may fail (PM_ENOMEM,
  * PM_ELIMIT), with the message. */
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err);
+/* A shard's pmx_assess_prepare for a record whose item was numbered
+ * already (h its hash, item_id its id from pmx_assess_item; the item's
+ * string is not read again): item_st is the status of numbering it (a
+ * failure is the record's, after the record's own checks). */
+pm_status pmx_assess_prepare_known(pm_assess *shard, const pm_record *r, uint64_t h,
+                                   uint32_t item_id, pm_status item_st, pmx_prepped *p,
+                                   pm_error *err);
 /* Add p[0..n) in order; *done counts the records added (on an error, the
  * index of the failing one). */
 pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *done, pm_error *err);
@@ -134,6 +160,16 @@ pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *d
 int pmx_assess_nshards(const pm_assess *a);
 pm_assess *pmx_assess_shard(pm_assess *a, int i);
 int pmx_assess_shard_index(const pm_assess *a, const char *annotator);
+/* Items are numbered once across the shards: an item belongs to the class
+ * its string hash h falls in (0 .. nshards - 1), and class t's items are
+ * numbered in shard t's item table. pmx_assess_item numbers the item
+ * s[0..len) of hash h (of class t) there, giving its id for every shard;
+ * it touches shard t's item table and arena only, so that thread t may
+ * number class t's items while other threads number other classes (and no
+ * thread adds). PM_ENOMEM, PM_ELIMIT past 2^32 - 2 ids. */
+int pmx_assess_item_class(const pm_assess *a, uint64_t h);
+pm_status pmx_assess_item(pm_assess *a, int t, const char *s, size_t len, uint64_t h, uint32_t *id);
+void pmx_assess_item_prefetch(const pm_assess *a, int t, uint64_t h);
 /* The input index of the next record (routed, or read by the threaded
  * reader), advanced by n. */
 uint64_t pmx_assess_next_seq(pm_assess *a, uint64_t n);

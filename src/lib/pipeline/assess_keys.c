@@ -22,7 +22,7 @@ void pmx_keytab_free(pmx_keytab *t)
 }
 
 /* Move the slots into a table of cap slots (a power of two, > t->cap). */
-static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_strtab *items)
+static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_items *items)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
     if (cap > ((size_t)1 << 32) || cap > SIZE_MAX / sizeof *t->slots)
@@ -36,7 +36,7 @@ static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_strtab *items)
         if (!k->ann)
             continue;
         uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
-        size_t j = pmx_keytab_hash(ann, pmx_strtab_hash(items, k->item)) & mask;
+        size_t j = pmx_keytab_hash(ann, pmx_items_hash(items, k->item)) & mask;
         while (slots[j].ann)
             j = (j + 1) & mask;
         slots[j] = *k;
@@ -47,7 +47,7 @@ static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_strtab *items)
     return PM_OK;
 }
 
-static pm_status grow(pmx_keytab *t, const pmx_strtab *items)
+static pm_status grow(pmx_keytab *t, const pmx_items *items)
 {
     return grow_to(t, t->cap * 2, items);
 }
@@ -66,7 +66,7 @@ size_t pmx_keytab_bytes_for(size_t keys)
     return cap_for(keys) * sizeof(pmx_key);
 }
 
-pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items)
+pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_items *items)
 {
     size_t cap = cap_for(keys);
     if (!cap)
@@ -75,7 +75,7 @@ pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_strtab *items
 }
 
 pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
-                         const pmx_strtab *items, pmx_key **out, int *is_new)
+                         const pmx_items *items, pmx_key **out, int *is_new)
 {
     /* Grow before inserting so the returned pointer stays valid. */
     if ((t->count + 1) * 10 > t->cap * 7) {

@@ -6,9 +6,15 @@
 **  1. parse: thread i reads chunk i of the round with a reader of its own
 **     and sorts its records by shard (the annotator's name hashed: see
 **     pmx_assess_shard_index), copying their strings into the chunk's
-**     buffer;
-**  2. accumulate: thread s adds shard s's records of the round's chunks in
-**     chunk order, so that each annotator's records arrive in file order.
+**     buffer; it hashes each item and lists the record under the item's
+**     class (pmx_assess_item_class);
+**  2. number the items: thread t numbers the items of class t of the
+**     round's records (in file order) in shard t's item table, into an
+**     array of ids of its own (no cache line written by two threads), so
+**     that an item labelled in several shards is stored once;
+**  3. accumulate: thread s adds shard s's records of the round's chunks in
+**     chunk order, so that each annotator's records arrive in file order,
+**     with the item ids known (the item tables are only read).
 **
 ** Every record gets its input index (chunk by chunk), which orders the
 ** merged annotators, labels and kept pairs as one accumulator would. On
@@ -29,29 +35,51 @@
 #include "io/records_split.h"
 #include "pipeline/assess_internal.h"
 
-/* 8 MiB of log per chunk: about 250,000 rows, enough to keep the threads'
- * start and join (twice a round) below 0.1 % of the work. */
-#define CHUNK_BYTES ((size_t)8 << 20)
+/* 2 MiB of log per chunk: about 64,000 rows, enough to keep the threads'
+ * start and join (three times a round) near 0.5 % of the work, and the
+ * round's buffers (64-byte records, strings, item lists) about 15 MB on two
+ * threads: 8 MiB chunks held 60 MB more at the peak of 10 M rows (a tenth of
+ * it) for no measurable speed. */
+#define CHUNK_BYTES ((size_t)2 << 20)
 #define T_MAX PM_ASSESS_MAX_THREADS
-#define NONE SIZE_MAX
+#define NONE UINT32_MAX
+/* A chunk's strings are addressed by 32-bit offsets (64-byte records: the
+ * buffers of a round are a tenth of the peak memory on 10 M rows). */
+#define STR_MAX ((size_t)UINT32_MAX - 1)
 
 /* One record of a chunk: offsets of its strings in the chunk's buffer. */
 typedef struct crec {
-    size_t ann, item, label, gold; /* gold NONE when absent */
     double ts, duration;
     long line;
-    size_t idx; /* position in the chunk */
+    uint64_t ih;                     /* the item's hash */
+    uint32_t ann, item, label, gold; /* gold NONE when absent */
+    uint32_t idx;                    /* position in the chunk */
+    uint32_t ik;                     /* the record's place in its item class's list */
+    int16_t cls;                     /* the item's class (-1: no item) */
     char shown_left;
     char ranking; /* pm_record.ranking: every field of the record travels */
 } crec;
+
+/* A record's item in its class's list: hash and offset of the string. */
+typedef struct cref {
+    uint64_t h;
+    size_t off;
+} cref;
+
+#define NO_ID UINT32_MAX /* numbering the item failed: ist[class] says why */
 
 typedef struct cbuf {
     char *str;
     size_t len, cap;
     crec *rec[T_MAX];
     size_t n[T_MAX], rcap[T_MAX];
-    size_t total; /* records made */
-    pm_status st; /* the parse's status; the error follows `total` records */
+    cref *ir[T_MAX]; /* the records' items by class, in file order */
+    size_t nir[T_MAX], ircap[T_MAX];
+    uint32_t *iid[T_MAX]; /* their ids (step 2), or NO_ID */
+    size_t iidcap[T_MAX];
+    pm_status ist[T_MAX]; /* the status of the first NO_ID */
+    size_t total;         /* records made */
+    pm_status st;         /* the parse's status; the error follows `total` records */
     pm_error err;
     pm_records_stats stats;
     uint64_t base; /* input index of the first record */
@@ -72,14 +100,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 1;
 }
 
-static size_t keep(cbuf *b, const char *s)
+/* s copied into the buffer: its offset, or NONE (out of memory, or past
+ * STR_MAX: put's message). */
+static uint32_t keep(cbuf *b, const char *s)
 {
     size_t n = strlen(s) + 1;
-    if (!grow((void **)&b->str, &b->cap, b->len + n, 1))
+    if (b->len + n > STR_MAX || !grow((void **)&b->str, &b->cap, b->len + n, 1))
         return NONE;
     memcpy(b->str + b->len, s, n);
     b->len += n;
-    return b->len - n;
+    return (uint32_t)(b->len - n);
 }
 
 typedef struct parse_job {
@@ -94,20 +124,39 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     int s = pmx_assess_shard_index(a, r->annotator);
     if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
+    if (b->total >= UINT32_MAX)
+        return pm_error_set(err, PM_ELIMIT, "assess: over 2^32 - 1 records in one chunk");
     crec *c = &b->rec[s][b->n[s]];
+    c->ih = 0;
+    c->cls = -1;
+    c->ik = 0;
     c->ann = r->annotator ? keep(b, r->annotator) : NONE;
     c->item = r->item ? keep(b, r->item) : NONE;
     c->label = r->label ? keep(b, r->label) : NONE;
     c->gold = r->gold ? keep(b, r->gold) : NONE;
     if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
         (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
-        return pm_error_set(err, PM_ENOMEM, "out of memory");
+        return b->len + strlen(r->annotator ? r->annotator : "") + strlen(r->item ? r->item : "") +
+                           strlen(r->label ? r->label : "") + strlen(r->gold ? r->gold : "") + 4 >
+                       STR_MAX
+                   ? pm_error_set(err, PM_ELIMIT, "assess: over 4 GiB of strings in one chunk")
+                   : pm_error_set(err, PM_ENOMEM, "out of memory");
     c->ts = r->timestamp;
     c->duration = r->duration;
     c->line = r->line;
     c->shown_left = r->shown_left;
     c->ranking = (char)(r->ranking != 0);
-    c->idx = b->total++;
+    if (r->item && *r->item) { /* (an empty item is refused when added) */
+        c->ih = pmx_hash_bytes(r->item, strlen(r->item));
+        int t = pmx_assess_item_class(a, c->ih);
+        c->cls = (int16_t)t;
+        if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
+            b->nir[t] >= UINT32_MAX)
+            return pm_error_set(err, PM_ENOMEM, "out of memory");
+        c->ik = (uint32_t)b->nir[t];
+        b->ir[t][b->nir[t]++] = (cref){c->ih, c->item};
+    }
+    c->idx = (uint32_t)b->total++;
     b->n[s]++;
     return PM_OK;
 }
@@ -118,6 +167,7 @@ static void *parse(void *arg)
     cbuf *b = j->b;
     b->len = b->total = 0;
     memset(b->n, 0, sizeof b->n);
+    memset(b->nir, 0, sizeof b->nir);
     memset(&b->stats, 0, sizeof b->stats);
     b->st = PM_OK;
     pm_records *r = pmx_records_range(j->parent, j->ch, &b->err);
@@ -138,6 +188,43 @@ static void *parse(void *arg)
     }
     pm_records_stats_get(r, &b->stats);
     pmx_records_range_free(r);
+    return NULL;
+}
+
+typedef struct item_job {
+    pm_assess *a;
+    int t;
+    cbuf *b;
+    int nchunks;
+} item_job;
+
+/* Step 2 for class t. A failure is the record's (and any later record's
+ * of that class): the adding step reports the first in file order. */
+static void *number_items(void *arg)
+{
+    item_job *j = arg;
+    for (int c = 0; c < j->nchunks; c++) {
+        cbuf *b = &j->b[c];
+        const cref *ir = b->ir[j->t];
+        size_t n = b->nir[j->t];
+        b->ist[j->t] = PM_OK;
+        if (!grow((void **)&b->iid[j->t], &b->iidcap[j->t], n, sizeof(uint32_t))) {
+            b->ist[j->t] = PM_ENOMEM;
+            continue; /* (n > 0: the list was grown to n) */
+        }
+        uint32_t *id = b->iid[j->t];
+        for (size_t k = 0; k < n; k++) {
+            if (k + 8 < n) /* the table slot of an item ahead */
+                pmx_assess_item_prefetch(j->a, j->t, ir[k + 8].h);
+            const char *item = b->str + ir[k].off;
+            pm_status st = pmx_assess_item(j->a, j->t, item, strlen(item), ir[k].h, &id[k]);
+            if (st != PM_OK) {
+                id[k] = NO_ID;
+                if (b->ist[j->t] == PM_OK)
+                    b->ist[j->t] = st;
+            }
+        }
+    }
     return NULL;
 }
 
@@ -184,7 +271,14 @@ static void *accumulate(void *arg)
                 };
                 pmx_assess_set_seq(j->shard, b->base + cr->idx);
                 pm_error perr;
-                st = pmx_assess_prepare(j->shard, &rec, &p[n], &perr);
+                uint32_t id = 0;
+                pm_status ist = PM_OK;
+                if (cr->cls >= 0) {
+                    /* (no ids at all: growing the id array failed) */
+                    id = b->nir[cr->cls] <= b->iidcap[cr->cls] ? b->iid[cr->cls][cr->ik] : NO_ID;
+                    ist = id == NO_ID ? b->ist[cr->cls] : PM_OK;
+                }
+                st = pmx_assess_prepare_known(j->shard, &rec, cr->ih, id, ist, &p[n], &perr);
                 if (st != PM_OK) {
                     /* The records before it first. */
                     pm_status rs = pmx_assess_run(j->shard, p, n, &done, &j->err);
@@ -241,7 +335,8 @@ static size_t buffer_bytes(const cbuf *b, int n, int t)
     for (int c = 0; c < n; c++) {
         bytes += b[c].cap;
         for (int s = 0; s < t; s++)
-            bytes += b[c].rcap[s] * sizeof(crec);
+            bytes += b[c].rcap[s] * sizeof(crec) + b[c].ircap[s] * sizeof(cref) +
+                     b[c].iidcap[s] * sizeof(uint32_t);
     }
     return bytes;
 }
@@ -266,7 +361,7 @@ static size_t chunk_bytes(void)
      * file (tests/cli/cases/assess_threads_*). */
     const char *e = getenv("PREFMON_CHUNK_BYTES");
     long v = e ? atol(e) : 0;
-    return v > 0 ? (size_t)v : CHUNK_BYTES;
+    return v > 0 && v <= (1L << 30) ? (size_t)v : CHUNK_BYTES;
 }
 
 static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t nch, cbuf *b,
@@ -290,6 +385,10 @@ static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t
             st = pmx_assess_shards_limit(a, buffer_bytes(b, t, t), rows, file, ch[k].line, err);
         if (st != PM_OK)
             return st;
+        item_job ij[T_MAX];
+        for (int s = 0; s < t; s++)
+            ij[s] = (item_job){a, s, b, m};
+        run_all(number_items, ij, sizeof *ij, t);
         acc_job aj[T_MAX];
         for (int s = 0; s < t; s++)
             aj[s] = (acc_job){
@@ -353,8 +452,11 @@ pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
         st = rounds(a, r, ch, nch, b, &total, err);
     for (int i = 0; b && i < t; i++) {
         free(b[i].str);
-        for (int s = 0; s < t; s++)
+        for (int s = 0; s < t; s++) {
             free(b[i].rec[s]);
+            free(b[i].ir[s]);
+            free(b[i].iid[s]);
+        }
     }
     free(b);
     free(ch);
