@@ -395,8 +395,8 @@ int cli_assess_history(const cli_records *ro, const cli_history_opts *h,
 
 #define CLI_RECORDS_HELP                                                                           \
     "  --input-format F          csv, tsv, jsonl, gal, mtbench, labelstudio, toloka, mturk,\n"     \
-    "                            prodigy, arena, argilla or wmt (default: detected from\n"     \
-    "                            the content)\n"                                               \
+    "                            prodigy, arena, argilla or wmt (default: detected from\n"         \
+    "                            the content)\n"                                                   \
     "  --gold FILE               gold labels, item TAB label (or CSV item,label)\n"                \
     "  --item-field NAME         Label Studio: the item key is data.NAME (default item, else\n"    \
     "                            the task id); Argilla: the field NAME (default all fields)\n"     \
