@@ -301,7 +301,9 @@ pm_status pm_records_writer_new(FILE *fp, const char *name, pm_records_format fo
     pm_records_writer *w = calloc(1, sizeof *w);
     const char *nm = name ? name : "<output>";
     if (w) {
-        w->buf = malloc(RECW_BUF);
+        w->buf = calloc(
+            1,
+            RECW_BUF); /* zeroed: GCC -O2 (Release) cannot see that no unwritten byte is flushed */
         w->name = malloc(strlen(nm) + 1);
     }
     if (!w || !w->buf || !w->name) {
