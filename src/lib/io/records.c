@@ -129,15 +129,6 @@ void pm_records_free(pm_records *r)
     free(r);
 }
 
-static int contains(const unsigned char *p, size_t n, const char *w)
-{
-    size_t k = strlen(w);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(p + i, w, k) == 0)
-            return 1;
-    return 0;
-}
-
 /* Does the header line p[0..n) (fields split on sep) have a field that the
  * test accepts? Quotes and blanks around a name are ignored. */
 static int header_has(const pm_records *r, const unsigned char *p, size_t n, char sep,
@@ -224,28 +215,31 @@ static pm_status detect(pm_records *r, pm_error *err)
         return pmx_argilla_parquet(r, err);
     /* Chatbot Arena battles: a JSON array (or JSON Lines) of objects with
      * model_a, model_b, winner and judge (checked in the first block). */
-    if ((p[i] == '[' || p[i] == '{') && contains(p + i, n - i, "\"model_a\"") &&
-        contains(p + i, n - i, "\"model_b\"") && contains(p + i, n - i, "\"winner\"") &&
-        contains(p + i, n - i, "\"judge\"") && !contains(p + i, n - i, "\"annotations\"")) {
+    if ((p[i] == '[' || p[i] == '{') && pmx_contains(p + i, n - i, "\"model_a\"") &&
+        pmx_contains(p + i, n - i, "\"model_b\"") && pmx_contains(p + i, n - i, "\"winner\"") &&
+        pmx_contains(p + i, n - i, "\"judge\"") && !pmx_contains(p + i, n - i, "\"annotations\"")) {
         r->fmt = PM_RECORDS_ARENA;
         return PM_OK;
     }
     /* Prodigy db-out: JSON Lines with Prodigy's hashes and an answer. */
-    if (p[i] == '{' && contains(p + i, n - i, "\"answer\"") &&
-        (contains(p + i, n - i, "\"_task_hash\"") || contains(p + i, n - i, "\"_input_hash\""))) {
+    if (p[i] == '{' && pmx_contains(p + i, n - i, "\"answer\"") &&
+        (pmx_contains(p + i, n - i, "\"_task_hash\"") ||
+         pmx_contains(p + i, n - i, "\"_input_hash\""))) {
         r->fmt = PM_RECORDS_PRODIGY;
         return PM_OK;
     }
     /* Argilla: v2 flattened keys, v2's _server_id, or v1's responses with
      * user_id and values/status (a Label Studio export has annotations). */
-    if ((p[i] == '[' || p[i] == '{') && !contains(p + i, n - i, "\"annotations\"") &&
-        (contains(p + i, n - i, ".responses.users\"") || contains(p + i, n - i, "\"_server_id\"") ||
-         (contains(p + i, n - i, "\"user_id\"") &&
-          (contains(p + i, n - i, "\"values\"") || contains(p + i, n - i, "\"status\""))))) {
+    if ((p[i] == '[' || p[i] == '{') && !pmx_contains(p + i, n - i, "\"annotations\"") &&
+        (pmx_contains(p + i, n - i, ".responses.users\"") ||
+         pmx_contains(p + i, n - i, "\"_server_id\"") ||
+         (pmx_contains(p + i, n - i, "\"user_id\"") &&
+          (pmx_contains(p + i, n - i, "\"values\"") ||
+           pmx_contains(p + i, n - i, "\"status\""))))) {
         r->fmt = PM_RECORDS_ARGILLA;
         return PM_OK;
     }
-    if (p[i] == '[' || (p[i] == '{' && contains(p + i, n - i, "\"annotations\""))) {
+    if (p[i] == '[' || (p[i] == '{' && pmx_contains(p + i, n - i, "\"annotations\""))) {
         r->fmt = PM_RECORDS_LABELSTUDIO;
         return PM_OK;
     }

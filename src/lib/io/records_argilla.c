@@ -813,15 +813,6 @@ pm_status pmx_argilla_record(pm_records *r, pm_record *out, int *got, pm_error *
     return PM_OK;
 }
 
-static int has(const unsigned char *p, size_t n, const char *w)
-{
-    size_t k = strlen(w);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(p + i, w, k) == 0)
-            return 1;
-    return 0;
-}
-
 pm_status pmx_argilla_start(pm_records *r, pm_error *err)
 {
     pmx_argilla_free(r);
@@ -837,7 +828,7 @@ pm_status pmx_argilla_start(pm_records *r, pm_error *err)
         i = 3;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
         i++;
-    int v2 = has(p, n, ".responses.users\"") || has(p, n, "\"_server_id\"");
+    int v2 = pmx_contains(p, n, ".responses.users\"") || pmx_contains(p, n, "\"_server_id\"");
     if (i < n && p[i] == '[') {
         ag->doc = 1;
         pm_status st =

@@ -170,6 +170,8 @@ int pmx_parse_time_n(const char *s, size_t n, double *out);
 /* "A", "B", "tie", "left", "right" (static) for a case-insensitive match, else NULL. */
 const char *pmx_pairwise_word(const char *s);
 int pmx_strieq(const char *a, const char *b);
+/* 1 when the text w occurs in p[0..n) (format detection on a block). */
+int pmx_contains(const unsigned char *p, size_t n, const char *w);
 /* A JSON string's value, or an integer printed into r->num[slot] (valid
  * until that slot is reused); NULL for any other type. For the JSON
  * readers' ids, which exports write as either. */

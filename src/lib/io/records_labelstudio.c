@@ -68,6 +68,18 @@ static pm_status ls_error(pm_records *r, pm_status code, json_t *task, size_t an
                        task_id(r, task), what);
 }
 
+/* Two controls of one annotation both give a label: the caller must name one. */
+static pm_status two_controls(pm_records *r, json_t *task, size_t ann, const char *a, const char *b,
+                              pm_error *err)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg,
+             "controls '%.150s' and '%.150s' both give a label: choose one with label_field "
+             "(--label-field)",
+             a, b);
+    return ls_error(r, PM_EPARSE, task, ann, msg, err);
+}
+
 static pm_status item_of(pm_records *r, json_t *task, const char **item, pm_error *err)
 {
     char msg[300];
@@ -208,12 +220,7 @@ static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano,
             if (from) { /* a label is taken: the ranking buffer is not overwritten */
                 if (!fn || strcmp(from, fn) == 0)
                     continue;
-                char msg[400];
-                snprintf(msg, sizeof msg,
-                         "controls '%.150s' and '%.150s' both give a label: choose one with "
-                         "label_field (--label-field)",
-                         from, fn);
-                return ls_error(r, PM_EPARSE, task, ano, msg, err);
+                return two_controls(r, task, ano, from, fn, err);
             }
             if ((st = ranker_label(r, task, res, ano, &l, err)))
                 return st;
@@ -223,12 +230,7 @@ static pm_status ann_label(pm_records *r, json_t *task, json_t *ann, size_t ano,
         if (!l)
             continue;
         if (from && fn && strcmp(from, fn) != 0) {
-            char msg[400];
-            snprintf(msg, sizeof msg,
-                     "controls '%.150s' and '%.150s' both give a label: choose one with "
-                     "label_field (--label-field)",
-                     from, fn);
-            return ls_error(r, PM_EPARSE, task, ano, msg, err);
+            return two_controls(r, task, ano, from, fn, err);
         }
         if (!from) {
             from = fn ? fn : "";

@@ -465,3 +465,12 @@ const char *pmx_json_text(pm_records *r, json_t *v, int slot)
     }
     return NULL;
 }
+
+int pmx_contains(const unsigned char *p, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(p + i, w, k) == 0)
+            return 1;
+    return 0;
+}
