@@ -648,6 +648,42 @@ static void test_batch(void **state)
     pm_assess_free(b);
 }
 
+/* 6,000 annotators interleaved row by row (more than the 4,096 entries of
+ * the annotator cache, names both shorter and longer than 8 bytes): each
+ * labels item x three times in three rounds, annotator j with B in round 1
+ * when j % 3 == 0, else A every time. By hand: every row has 3 labels and 2
+ * pairs; j % 3 == 0 (A, B, A) agrees 0 times, the others 2 times. */
+static void test_interleaved_annotators(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    static char name[N][16];
+    for (int j = 0; j < N; j++)
+        snprintf(name[j], sizeof name[j], j % 2 ? "annotator-%05d" : "w%d", j);
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    assert_non_null(a);
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < N; j++)
+            add(a, rec(name[j], "x", r == 1 && j % 3 == 0 ? "B" : "A"));
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    size_t n;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    assert_int_equal(n, N);
+    static unsigned char seen[N];
+    for (size_t k = 0; k < n; k++) {
+        const char *s = rows[k].annotator;
+        int j = atoi(s[0] == 'w' ? s + 1 : s + 10);
+        assert_true(j >= 0 && j < N);
+        assert_string_equal(s, name[j]);
+        assert_false(seen[j]);
+        seen[j] = 1;
+        assert_int_equal(rows[k].labels, 3);
+        assert_int_equal(rows[k].dup_pairs, 2);
+        assert_int_equal(rows[k].consistent, j % 3 == 0 ? 0 : 2);
+    }
+    pm_assess_free(a);
+}
+
 static int same_num(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;
@@ -966,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_strtab),
         cmocka_unit_test(test_strtab_set),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_interleaved_annotators),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * domain is small (every string of up to 3 bytes from an alphabet holding
  * every guard trigger, for the CSV guard's reversibility and injectivity)
  * and against strtod for the shortest decimal (random bit patterns). */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +149,72 @@ static void test_fmt_double_shortest(void **state)
     }
 }
 
+/* pm_fmt_double against the plain search it replaced (kept here as the
+ * reference: every digit count from 1 up until one reads back, then the
+ * same notation rule), on the values its binary search could get wrong if
+ * "p digits read back" were not monotone in p: powers of two and their
+ * neighbours (asymmetric rounding intervals), neighbours of powers of ten,
+ * short decimals, ratios k/n as the tables print them, subnormals, and
+ * random bit patterns. */
+static size_t ref_fmt(double v, char *buf, size_t size)
+{
+    char tmp[PM_DOUBLE_TEXT];
+    if (!isfinite(v))
+        return (size_t)snprintf(buf, size, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+    int e = atoi(strchr(tmp, 'e') + 1);
+    if (e >= -4 && e < 16)
+        return (size_t)snprintf(buf, size, "%.*f", p - 1 - e > 0 ? p - 1 - e : 0, v);
+    return (size_t)snprintf(buf, size, "%.*g", p, v);
+}
+
+static void same_as_ref(double v)
+{
+    char a[PM_DOUBLE_TEXT], r[PM_DOUBLE_TEXT];
+    size_t na = pm_fmt_double(v, a, sizeof a), nr = ref_fmt(v, r, sizeof r);
+    if (na != nr || strcmp(a, r) != 0)
+        fail_msg("%a: %s, reference %s", v, a, r);
+}
+
+static void test_fmt_double_reference(void **state)
+{
+    (void)state;
+    for (int k = -1074; k <= 1023; k++) {
+        double t = ldexp(1.0, k);
+        same_as_ref(t);
+        same_as_ref(-t);
+        same_as_ref(nextafter(t, 0));
+        same_as_ref(nextafter(t, INFINITY));
+    }
+    for (int k = -320; k <= 308; k++) {
+        double t = pow(10.0, k);
+        same_as_ref(t);
+        same_as_ref(nextafter(t, 0));
+        same_as_ref(nextafter(t, INFINITY));
+    }
+    for (int n = 1; n <= 300; n++)
+        for (int k = 0; k <= n; k++) {
+            same_as_ref((double)k / n);
+            same_as_ref(k / 10.0 + n);
+        }
+    same_as_ref(DBL_MAX);
+    same_as_ref(DBL_MIN);
+    same_as_ref(DBL_TRUE_MIN);
+    uint64_t seed = 7;
+    for (int i = 0; i < 50000; i++) {
+        uint64_t bits = next(&seed);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        same_as_ref(v);
+    }
+}
+
 static void test_escape(void **state)
 {
     (void)state;
@@ -177,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_guard_roundtrip_and_injective),
         cmocka_unit_test(test_guard_named_cases),
         cmocka_unit_test(test_fmt_double_shortest),
+        cmocka_unit_test(test_fmt_double_reference),
         cmocka_unit_test(test_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

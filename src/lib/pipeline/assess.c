@@ -23,6 +23,11 @@ typedef struct ann_acc {
     int ordered;    /* ... and they never went back in time: input order is timestamp order */
 } ann_acc;
 
+/* The annotator cache: 4096 entries (16 KiB), twice the annotators of a
+ * large crowd, so that most of them keep an entry of their own. */
+#define PMX_ANN_CACHE_BITS 12
+#define PMX_ANN_CACHE ((size_t)1 << PMX_ANN_CACHE_BITS)
+
 struct pm_assess {
     pm_assess_options opt;
     pmx_arena arena;
@@ -37,6 +42,7 @@ struct pm_assess {
                             memory check per row is O(1)) */
     size_t reader_bytes; /* held by the reader feeding us (a Label Studio tree) */
     uint32_t last_ann;   /* cache: logs come in runs of one annotator */
+    uint32_t ann_cache[PMX_ANN_CACHE]; /* id + 1 by ann_slot of the name; 0 empty */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
@@ -200,14 +206,43 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
     return reserve_z(p, cap, need, size, 1);
 }
 
+/* The annotator cache's slot of a name of len bytes: its first and last 8
+ * bytes (fewer: all of them) and its length, multiplied and shifted; cheaper
+ * than the table's hash, which covers every byte. */
+static inline uint32_t ann_slot(const char *s, size_t len)
+{
+    uint64_t x = len;
+    if (len >= 8) {
+        uint64_t u, v;
+        memcpy(&u, s, 8);
+        memcpy(&v, s + len - 8, 8);
+        x ^= u ^ (v * 0x9e3779b97f4a7c15ULL);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            x = (x << 8) | (unsigned char)s[i];
+    }
+    x *= 0xbf58476d1ce4e5b9ULL;
+    return (uint32_t)(x >> (64 - PMX_ANN_CACHE_BITS));
+}
+
 static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
 {
     if (a->last_ann != UINT32_MAX && strcmp(pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
         *out = a->last_ann;
         return PM_OK;
     }
+    /* Interleaved annotators (a task-ordered export) miss the last one on
+     * nearly every row: a direct-mapped cache of names seen, checked by one
+     * string compare, before the table's full hash and probe. */
+    size_t len = strlen(name);
+    uint32_t *c = &a->ann_cache[ann_slot(name, len)];
+    if (*c && strcmp(pmx_strtab_str(&a->anns, *c - 1), name) == 0) {
+        *out = a->last_ann = *c - 1;
+        return PM_OK;
+    }
     int is_new;
-    pm_status st = pmx_strtab_intern(&a->anns, name, out, &is_new);
+    pm_status st =
+        pmx_strtab_intern_h(&a->anns, name, len, pmx_hash_bytes(name, len), out, &is_new);
     if (st != PM_OK)
         return st;
     if (is_new) {
@@ -224,6 +259,7 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
         a->acc[*out].all_ts = a->acc[*out].ordered = 1;
         a->acc[*out].last_ts = -INFINITY;
     }
+    *c = *out + 1;
     a->last_ann = *out;
     return PM_OK;
 }

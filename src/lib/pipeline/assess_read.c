@@ -24,6 +24,17 @@ typedef struct rbatch {
     char buf[READ_BYTES];
 } rbatch;
 
+/* Two batches: one being filled (prepared, its slots prefetched) while the
+ * one filled before it waits to be added, so that every record's prefetch
+ * has a whole batch of parsing (32 rows) to land before its add. With one
+ * batch, added as soon as it was full, the last records of each batch were
+ * added right after their prefetch was issued. */
+typedef struct rpipe {
+    rbatch b[2];
+    int fill;  /* the batch being filled */
+    int ready; /* the other one is full, waiting to be added */
+} rpipe;
+
 /* Copy s, of n bytes and its NUL, into the batch buffer (room was checked). */
 static const char *keep(rbatch *b, const char *s, size_t n)
 {
@@ -40,12 +51,36 @@ static pm_status flush(pm_assess *a, rbatch *b, pm_error *err)
     return st;
 }
 
+/* Add everything prepared, in input order: the waiting batch, then the
+ * one being filled. */
+static pm_status flush_all(pm_assess *a, rpipe *q, pm_error *err)
+{
+    pm_status st = PM_OK;
+    if (q->ready) {
+        q->ready = 0;
+        st = flush(a, &q->b[!q->fill], err);
+    }
+    if (st == PM_OK)
+        st = flush(a, &q->b[q->fill], err);
+    return st;
+}
+
+/* The batch being filled is full: add the waiting one, and the full one
+ * waits in its place. */
+static pm_status rotate(pm_assess *a, rpipe *q, pm_error *err)
+{
+    pm_status st = q->ready ? flush(a, &q->b[!q->fill], err) : PM_OK;
+    q->fill = !q->fill;
+    q->ready = 1;
+    return st;
+}
+
 /* The records before a failing one are added first; the failure's message
  * wins unless adding them fails earlier. */
-static pm_status fail_after_flush(pm_assess *a, rbatch *b, pm_status st, pm_error *err)
+static pm_status fail_after_flush(pm_assess *a, rpipe *q, pm_status st, pm_error *err)
 {
     pm_error keep_err = err ? *err : (pm_error){0};
-    pm_status fs = flush(a, b, err);
+    pm_status fs = flush_all(a, q, err);
     if (fs != PM_OK)
         return fs;
     if (err)
@@ -53,31 +88,33 @@ static pm_status fail_after_flush(pm_assess *a, rbatch *b, pm_status st, pm_erro
     return st;
 }
 
-static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
+static pm_status read_all(pm_assess *a, pm_records *r, rpipe *q, pm_error *err)
 {
     for (;;) {
         pm_record rec;
         int got;
         pm_status st = pm_records_next(r, &rec, &got, err);
         if (st != PM_OK)
-            return fail_after_flush(a, b, st, err);
+            return fail_after_flush(a, q, st, err);
         if (!got)
-            return flush(a, b, err);
+            return flush_all(a, q, err);
+        rbatch *b = &q->b[q->fill];
         pmx_prepped *p = &b->p[b->n];
         if ((st = pmx_assess_prepare(a, &rec, p, err)) != PM_OK)
-            return fail_after_flush(a, b, st, err);
+            return fail_after_flush(a, q, st, err);
         size_t glen = p->gold ? strlen(p->gold) : 0;
         size_t need = p->len + 1 + (p->gold ? glen + 1 : 0);
         if (need > READ_BYTES) { /* a huge key: added on its own, uncopied */
             size_t done;
-            if ((st = flush(a, b, err)) != PM_OK || (st = pmx_assess_run(a, p, 1, &done, err)))
+            if ((st = flush_all(a, q, err)) != PM_OK || (st = pmx_assess_run(a, p, 1, &done, err)))
                 return st;
             continue;
         }
         if (b->used + need > READ_BYTES) {
             pmx_prepped keep_p = *p;
-            if ((st = flush(a, b, err)) != PM_OK)
+            if ((st = rotate(a, q, err)) != PM_OK)
                 return st;
+            b = &q->b[q->fill];
             p = &b->p[0];
             *p = keep_p;
         }
@@ -88,7 +125,7 @@ static pm_status read_all(pm_assess *a, pm_records *r, rbatch *b, pm_error *err)
             /* what the reader holds may grow as it reads (the Arena reader's
              * table of judges): counted again at each batch */
             pm_assess_set_reader_bytes(a, pm_records_bytes(r));
-            if ((st = flush(a, b, err)) != PM_OK)
+            if ((st = rotate(a, q, err)) != PM_OK)
                 return st;
         }
     }
@@ -100,12 +137,13 @@ pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err)
         pm_assess_set_reader_bytes(a, pm_records_bytes(r));
         return pmx_assess_read_threads(a, r, err);
     }
-    rbatch *b = malloc(sizeof *b); /* 67 KiB: too big for a small thread's stack */
-    if (!b)
+    rpipe *q = malloc(sizeof *q); /* 134 KiB: too big for a small thread's stack */
+    if (!q)
         return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
-    b->n = b->used = 0;
+    q->b[0].n = q->b[0].used = q->b[1].n = q->b[1].used = 0;
+    q->fill = q->ready = 0;
     pm_assess_set_reader_bytes(a, pm_records_bytes(r)); /* a Label Studio tree counts */
-    pm_status st = read_all(a, r, b, err);
-    free(b);
+    pm_status st = read_all(a, r, q, err);
+    free(q);
     return st;
 }
