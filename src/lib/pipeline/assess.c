@@ -180,30 +180,9 @@ static size_t bytes_held(const pm_assess *a)
     return b + a->acc_bytes + a->reader_bytes + pmx_rank_bytes(a->rank);
 }
 
-/* Grow an array of `size`-byte elements to hold at least need; the new
- * elements are zeroed when `zero`. */
-static int reserve_z(void **p, size_t *cap, size_t need, size_t size, int zero)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    if (c > SIZE_MAX / size)
-        return 0;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return 0;
-    if (zero)
-        memset((char *)q + *cap * size, 0, (c - *cap) * size);
-    *p = q;
-    *cap = c;
-    return 1;
-}
-
 static int reserve(void **p, size_t *cap, size_t need, size_t size)
 {
-    return reserve_z(p, cap, need, size, 1);
+    return pmx_reserve_z(p, cap, need, size, 1);
 }
 
 /* The annotator cache's slot of a name of len bytes: its first and last 8
@@ -251,8 +230,8 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
         if (!reserve((void **)&a->acc, &a->acc_cap, a->anns.count, sizeof *a->acc))
             return PM_ENOMEM;
         if (a->is_shard) {
-            if (!reserve_z((void **)&a->ann_first, &a->ann_first_cap, a->anns.count,
-                           sizeof *a->ann_first, 0))
+            if (!pmx_reserve_z((void **)&a->ann_first, &a->ann_first_cap, a->anns.count,
+                               sizeof *a->ann_first, 0))
                 return PM_ENOMEM;
             a->ann_first[*out] = a->cur_seq;
         }
@@ -270,7 +249,7 @@ static pm_status push_event(pm_assess *a, double ts, uint32_t label, uint32_t ne
     if (e->n >= UINT32_MAX - 1)
         return PM_ELIMIT;
     if (e->n == e->nchunks * PMX_EV_CHUNK) {
-        if (!reserve_z((void **)&e->chunk, &e->chunks_cap, e->nchunks + 1, sizeof *e->chunk, 0))
+        if (!pmx_reserve_z((void **)&e->chunk, &e->chunks_cap, e->nchunks + 1, sizeof *e->chunk, 0))
             return PM_ENOMEM;
         if (!(e->chunk[e->nchunks] = pmx_table_alloc(PMX_EV_CHUNK * sizeof(pmx_event))))
             return PM_ENOMEM;
@@ -345,7 +324,7 @@ static pm_status add_side_info(pm_assess *a, ann_acc *acc, const pmx_prepped *p)
     }
     if (!isnan(p->duration)) {
         size_t cap = acc->dur_cap;
-        if (!reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
+        if (!pmx_reserve_z((void **)&acc->dur, &acc->dur_cap, acc->dur_n + 1, sizeof *acc->dur, 0))
             return PM_ENOMEM;
         a->acc_bytes += (acc->dur_cap - cap) * sizeof *acc->dur;
         acc->dur[acc->dur_n++] = p->duration;
@@ -367,8 +346,8 @@ static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
     int is_new;
     pm_status st = pmx_strtab_intern(&a->labels, s, id, &is_new);
     if (st == PM_OK && is_new && a->is_shard) {
-        if (!reserve_z((void **)&a->lab_first, &a->lab_first_cap, a->labels.count,
-                       sizeof *a->lab_first, 0))
+        if (!pmx_reserve_z((void **)&a->lab_first, &a->lab_first_cap, a->labels.count,
+                           sizeof *a->lab_first, 0))
             return PM_ENOMEM;
         a->lab_first[*id] = a->cur_seq;
     }
@@ -538,7 +517,7 @@ static int dropped(pm_assess *a, const pmx_key *k, const pmx_prepped *p, int *id
  * table is a set and keeps no string by id). */
 static pm_status keep_event(pm_assess *a, const pmx_prepped *p, uint32_t item)
 {
-    if (!reserve_z((void **)&a->kev, &a->kev_cap, a->kev_n + 1, sizeof *a->kev, 0))
+    if (!pmx_reserve_z((void **)&a->kev, &a->kev_cap, a->kev_n + 1, sizeof *a->kev, 0))
         return PM_ENOMEM;
     /* (a shard's item strings are kept by pmx_assess_item) */
     if (!a->is_shard &&
@@ -1212,7 +1191,7 @@ static pm_status merge_kept(pm_assess *a, uint32_t **lmap, uint32_t **amap)
         if (a->shard[s]->items.count * n > nitems)
             nitems = a->shard[s]->items.count * n;
     }
-    if (!reserve_z((void **)&a->kev, &a->kev_cap, nev ? nev : 1, sizeof *a->kev, 0) ||
+    if (!pmx_reserve_z((void **)&a->kev, &a->kev_cap, nev ? nev : 1, sizeof *a->kev, 0) ||
         !reserve((void **)&a->item_str, &a->item_str_cap, nitems ? nitems : 1, sizeof *a->item_str))
         return PM_ENOMEM;
     for (int s = 0; s < a->nshards; s++) {

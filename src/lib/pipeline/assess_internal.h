@@ -4,11 +4,35 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/hash.h"
 #include "prefmon/assess.h"
 
 typedef struct pmx_rank pmx_rank; /* assess_rank.c */
+
+/* Grow the array *p of `size`-byte elements (capacity *cap) to hold at
+ * least need, doubling; the new elements are zeroed when `zero`. 0 when
+ * out of memory (*p unchanged). For assess.c and assess_rank.c. */
+static inline int pmx_reserve_z(void **p, size_t *cap, size_t need, size_t size, int zero)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        return 0;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    if (zero)
+        memset((char *)q + *cap * size, 0, (c - *cap) * size);
+    *p = q;
+    *cap = c;
+    return 1;
+}
 
 /* ---- assess_keys.c: the (annotator, item) table ------------------------ */
 

@@ -53,24 +53,6 @@ struct pmx_rank {
     size_t bytes;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    if (c > SIZE_MAX / size)
-        return 0;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return 0;
-    memset((char *)q + *cap * size, 0, (c - *cap) * size);
-    *p = q;
-    *cap = c;
-    return 1;
-}
-
 void pmx_rank_free(pmx_rank *r)
 {
     if (!r)
@@ -96,7 +78,7 @@ pm_status pmx_rank_merge(pmx_rank **to, pmx_rank *from, const uint32_t *lmap, si
         if (!from->lab[l] || pmx_rank_is(r, lmap[l]))
             continue;
         size_t cap = r->lab_cap;
-        if (!grow((void **)&r->lab, &r->lab_cap, (size_t)lmap[l] + 1, sizeof *r->lab))
+        if (!pmx_reserve_z((void **)&r->lab, &r->lab_cap, (size_t)lmap[l] + 1, sizeof *r->lab, 1))
             return PM_ENOMEM;
         r->bytes += (r->lab_cap - cap) * sizeof *r->lab + sizeof *from->lab[l] +
                     from->lab[l]->k * sizeof(uint32_t);
@@ -105,7 +87,7 @@ pm_status pmx_rank_merge(pmx_rank **to, pmx_rank *from, const uint32_t *lmap, si
     }
     for (size_t i = 0; i < from->acc_cap && i < nann; i++) {
         size_t cap = r->acc_cap;
-        if (!grow((void **)&r->acc, &r->acc_cap, (size_t)amap[i] + 1, sizeof *r->acc))
+        if (!pmx_reserve_z((void **)&r->acc, &r->acc_cap, (size_t)amap[i] + 1, sizeof *r->acc, 1))
             return PM_ENOMEM;
         r->bytes += (r->acc_cap - cap) * sizeof *r->acc;
         /* an annotator is in one shard only: a copy, the sums for safety */
@@ -223,7 +205,7 @@ pm_status pmx_rank_note(pmx_rank **rp, uint32_t label, const char *text)
     if (pmx_rank_is(r, label))
         return PM_OK;
     size_t cap = r->lab_cap;
-    if (!grow((void **)&r->lab, &r->lab_cap, (size_t)label + 1, sizeof *r->lab))
+    if (!pmx_reserve_z((void **)&r->lab, &r->lab_cap, (size_t)label + 1, sizeof *r->lab, 1))
         return PM_ENOMEM;
     r->bytes += (r->lab_cap - cap) * sizeof *r->lab;
     rank_label *l = parse(text);
@@ -342,7 +324,7 @@ pm_status pmx_rank_pair(pmx_rank *r, uint32_t ann, uint64_t ann_hash, uint32_t i
         r->lab[old]->set != r->lab[label]->set)
         return PM_EINVAL;
     size_t cap = r->acc_cap;
-    if (!grow((void **)&r->acc, &r->acc_cap, (size_t)ann + 1, sizeof *r->acc))
+    if (!pmx_reserve_z((void **)&r->acc, &r->acc_cap, (size_t)ann + 1, sizeof *r->acc, 1))
         return PM_ENOMEM;
     r->bytes += (r->acc_cap - cap) * sizeof *r->acc;
     uint32_t idx;
