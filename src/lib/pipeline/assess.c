@@ -1091,32 +1091,48 @@ static pm_status count_items(pm_assess *a)
     return PM_OK;
 }
 
+/* Every shard's annotators (labels = 0) or labels other than A, B and tie
+ * (labels = 1) by the input index of their first record, sorted (*n of
+ * them), with map[s] allocated per shard (labels: the identity filled in,
+ * A, B and tie keep their ids); NULL when out of memory (the caller frees
+ * the maps made). */
+static firstof *gather_first(pm_assess *a, int labels, uint32_t **map, size_t *n)
+{
+    size_t total = 0;
+    for (int s = 0; s < a->nshards; s++)
+        total += labels ? a->shard[s]->labels.count - 3 : a->shard[s]->anns.count;
+    firstof *f = malloc((total ? total : 1) * sizeof *f);
+    if (!f)
+        return NULL;
+    *n = 0;
+    for (int s = 0; s < a->nshards; s++) {
+        const pm_assess *sh = a->shard[s];
+        size_t count = labels ? sh->labels.count : sh->anns.count;
+        if (!(map[s] = malloc((count ? count : 1) * sizeof **map))) {
+            free(f);
+            return NULL;
+        }
+        for (uint32_t id = 0; id < count; id++) {
+            if (labels)
+                map[s][id] = id;
+            if (!labels || id >= 3)
+                f[(*n)++] = (firstof){labels ? sh->lab_first[id] : sh->ann_first[id], s, id};
+        }
+    }
+    if (*n)
+        qsort(f, *n, sizeof *f, cmp_first);
+    return f;
+}
+
 /* Labels beyond A, B, tie in the order of their first record anywhere, so
  * that they get the ids one accumulator would have given them (q0 sums
  * the histogram in id order); lmap[s][local id] = the id here. */
 static pm_status merge_labels(pm_assess *a, uint32_t **lmap)
 {
-    size_t n = 0;
-    for (int s = 0; s < a->nshards; s++)
-        n += a->shard[s]->labels.count - 3;
-    firstof *f = malloc((n ? n : 1) * sizeof *f);
+    size_t n;
+    firstof *f = gather_first(a, 1, lmap, &n);
     if (!f)
         return PM_ENOMEM;
-    n = 0;
-    for (int s = 0; s < a->nshards; s++) {
-        const pm_assess *sh = a->shard[s];
-        if (!(lmap[s] = malloc(sh->labels.count * sizeof **lmap))) {
-            free(f);
-            return PM_ENOMEM;
-        }
-        for (uint32_t id = 0; id < sh->labels.count; id++) {
-            lmap[s][id] = id;
-            if (id >= 3)
-                f[n++] = (firstof){sh->lab_first[id], s, id};
-        }
-    }
-    if (n)
-        qsort(f, n, sizeof *f, cmp_first);
     pm_status st = PM_OK;
     for (size_t i = 0; st == PM_OK && i < n; i++)
         st = pmx_strtab_intern(&a->labels, pmx_strtab_str(&a->shard[f[i].shard]->labels, f[i].id),
@@ -1130,24 +1146,10 @@ static pm_status merge_labels(pm_assess *a, uint32_t **lmap)
  * amap[s][local id] = the id here. */
 static pm_status merge_annotators(pm_assess *a, uint32_t **lmap, uint32_t **amap)
 {
-    size_t n = 0;
-    for (int s = 0; s < a->nshards; s++)
-        n += a->shard[s]->anns.count;
-    firstof *f = malloc((n ? n : 1) * sizeof *f);
+    size_t n;
+    firstof *f = gather_first(a, 0, amap, &n);
     if (!f)
         return PM_ENOMEM;
-    n = 0;
-    for (int s = 0; s < a->nshards; s++) {
-        const pm_assess *sh = a->shard[s];
-        if (!(amap[s] = malloc((sh->anns.count ? sh->anns.count : 1) * sizeof **amap))) {
-            free(f);
-            return PM_ENOMEM;
-        }
-        for (uint32_t id = 0; id < sh->anns.count; id++)
-            f[n++] = (firstof){sh->ann_first[id], s, id};
-    }
-    if (n)
-        qsort(f, n, sizeof *f, cmp_first);
     pm_status st = PM_OK;
     if (!reserve((void **)&a->acc, &a->acc_cap, n, sizeof *a->acc))
         st = PM_ENOMEM;
