@@ -339,8 +339,14 @@ PM_API void pm_assess_set_rows_skipped(pm_assess *a, long skipped);
  * they are exactly the dup_pairs and consistent of the row. */
 typedef struct pm_assess_pair {
     const char *item;
-    int agree; /* 1 when the two labels are equal */
+    int agree; /* 1 when the two labels are equal; for two rankings, when they agree on the
+                  repeat's sampled pair of responses (the decisions' unit, doc/assess.md) */
     long pos;  /* the position of the pair's later label in the annotator's order */
+    /* Two rankings only (a repeat of a ranking item; else 0, 0 and NaN): this repeat's
+     * C(k, 2) pairs of responses, those both rankings order the same way (ties kept),
+     * and Kendall's tau-b between them (NaN when either ranking is all ties). */
+    long rank_pairs, rank_agree;
+    double tau_b;
 } pm_assess_pair;
 
 /* One (annotator, item) key of this log: its first and last label in
@@ -367,8 +373,11 @@ PM_API const pm_assess_key_labels *pm_assess_row_keys(const pm_assess *a, size_t
  *    "summary":{...},"annotators":[{row fields..., "flags":[names]}]}
  * with "pair_outcomes":"1101..." in a row when it has them (keep_pairs);
  * reading back checks its length against dup_pairs and its count of '1'
- * against consistent. NaN is written as null. `name` is used in messages. The caller owns fp
- * (and makes the replacement atomic). PM_EINVAL before finish, PM_EIO.
+ * against consistent. A row with kept ranking repeats also has
+ * "pair_tau_b": [tau-b or null per pair, in the same order] (checked on
+ * reading back: same length, each in [-1, 1] or null; not kept). NaN is written as null. `name` is
+ * used in messages. The caller owns fp (and makes the replacement atomic). PM_EINVAL before finish,
+ * PM_EIO.
  */
 PM_API pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm_error *err);
 

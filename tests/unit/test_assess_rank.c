@@ -237,6 +237,7 @@ static const pm_assess_row *row_of(const pm_assess *a, const char *name)
 #define TIMES 6
 #define K 5
 static char labels[ITEMS][TIMES][64];
+static int grid[ITEMS][TIMES][K]; /* the ranks behind each label */
 
 static void make_log(void)
 {
@@ -245,7 +246,7 @@ static void make_log(void)
         for (int j = 0; j < K; j++)
             base[j] = (int)draw(4);
         for (int t = 0; t < TIMES; t++) {
-            int g[K];
+            int *g = grid[i][t];
             for (int j = 0; j < K; j++)
                 g[j] = draw(3) == 0 ? (int)draw(4) : base[j];
             label_of(g, K, labels[i][t]);
@@ -413,13 +414,76 @@ static void test_json_roundtrip(void **state)
     pm_assess_free(b);
 }
 
+/* Each kept repeat carries its own pairwise agreement and Kendall tau-b
+ * (pm_assess_row_pairs, and "pair_tau_b" in the JSON file): checked
+ * against the brute force from the ranks behind the labels, repeat by
+ * repeat (the log is in input order: item-major, so pair p is item
+ * p / (TIMES - 1), times t - 1 and t). */
+static void test_per_repeat(void **state)
+{
+    (void)state;
+    make_log();
+    pm_assess_options o;
+    pm_assess_options_default(&o);
+    o.keep_pairs = 1;
+    pm_assess *a = pm_assess_new(&o, NULL);
+    add_log(a, "w", 0);
+    pm_error err;
+    assert_int_equal(pm_assess_finish(a, &err), PM_OK);
+    size_t np = 0;
+    const pm_assess_pair *p = pm_assess_row_pairs(a, 0, &np);
+    assert_int_equal(np, ITEMS * (TIMES - 1));
+    long undefined = 0;
+    for (size_t k = 0; k < np; k++) {
+        int i = (int)(k / (TIMES - 1)), t = (int)(k % (TIMES - 1)) + 1;
+        long agree;
+        double tau = brute_tau(grid[i][t - 1], grid[i][t], K, &agree);
+        assert_int_equal(p[k].rank_pairs, K * (K - 1) / 2);
+        assert_int_equal(p[k].rank_agree, agree);
+        if (isnan(tau)) {
+            assert_true(isnan(p[k].tau_b));
+            undefined++;
+        } else if (fabs(p[k].tau_b - tau) > 1e-12) {
+            fail_msg("repeat %zu: tau-b %.17g, brute force %.17g", k, p[k].tau_b, tau);
+        }
+    }
+    /* the row's mean is the mean of these */
+    const pm_assess_row *w = row_of(a, "w");
+    assert_int_equal(w->tau_b_n, (long)np - undefined);
+    /* the file lists them in pair order, and reads back */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(pm_assess_save_json(a, fp, "mem", &err), PM_OK);
+    fclose(fp);
+    assert_non_null(strstr(buf, "\"pair_tau_b\""));
+    pm_assess *b = NULL;
+    assert_int_equal(pm_assess_load_json_mem(buf, len, "mem", &b, &err), PM_OK);
+    pm_assess_free(b);
+    /* a tau-b outside [-1, 1] is refused on load */
+    char *q = strstr(buf, "\"pair_tau_b\": [");
+    assert_non_null(q);
+    q += strlen("\"pair_tau_b\": [");
+    while (*q == ' ' || *q == '\n')
+        q++;
+    if (strncmp(q, "null", 4) == 0)
+        memcpy(q, "2.00", 4); /* same length: the rest of the file stays in place */
+    else
+        *q = '7';
+    assert_int_not_equal(pm_assess_load_json_mem(buf, len, "mem", &b, &err), PM_OK);
+    assert_non_null(strstr(err.text, "pair_tau_b"));
+    free(buf);
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tau_hand), cmocka_unit_test(test_tau_brute),
-        cmocka_unit_test(test_q0_brute), cmocka_unit_test(test_q0_mixed),
-        cmocka_unit_test(test_units),    cmocka_unit_test(test_unit_pair),
-        cmocka_unit_test(test_refusals), cmocka_unit_test(test_json_roundtrip),
+        cmocka_unit_test(test_tau_hand),   cmocka_unit_test(test_tau_brute),
+        cmocka_unit_test(test_q0_brute),   cmocka_unit_test(test_q0_mixed),
+        cmocka_unit_test(test_units),      cmocka_unit_test(test_unit_pair),
+        cmocka_unit_test(test_refusals),   cmocka_unit_test(test_json_roundtrip),
+        cmocka_unit_test(test_per_repeat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

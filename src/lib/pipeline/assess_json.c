@@ -1,8 +1,8 @@
 /* The assessment file: written by `assess --out`, read back by `pay`. */
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +65,26 @@ static json_t *summary_json(const pm_assess_summary *s)
                      "delta_disagree", (json_int_t)s->delta_disagree);
 }
 
-static json_t *row_json(const pm_assess_row *r)
+/* Each kept repeat's Kendall tau-b (null for a plain pair or an undefined
+ * tau-b), in the order of pair_outcomes; NULL when the row has no ranking
+ * repeat kept. */
+static json_t *pair_tau_json(const pm_assess *a, size_t row)
+{
+    size_t n = 0;
+    const pm_assess_pair *p = pm_assess_row_pairs(a, row, &n);
+    int any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= p[i].rank_pairs > 0;
+    if (!any)
+        return NULL;
+    json_t *v = json_array();
+    for (size_t i = 0; v && i < n; i++)
+        if (json_array_append_new(v, num_or_null(p[i].tau_b)) != 0)
+            v = (json_decref(v), NULL);
+    return v;
+}
+
+static json_t *row_json(const pm_assess_row *r, json_t *pair_tau)
 {
     json_t *flags = json_array();
     for (int i = 0; i < PM_FLAG_COUNT; i++)
@@ -109,6 +128,11 @@ static json_t *row_json(const pm_assess_row *r)
     /* Only when kept: a plain assessment file stays as it was. */
     if (o && r->pair_outcomes &&
         json_object_set_new(o, "pair_outcomes", json_string(r->pair_outcomes)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    /* ... and each ranking repeat's tau-b beside its outcome */
+    if (pair_tau && (!o || json_object_set_new(o, "pair_tau_b", pair_tau) != 0)) {
         json_decref(o);
         return NULL;
     }
@@ -223,7 +247,10 @@ pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const c
     if (!rc)
         rc = put(w, n ? ",\n  \"annotators\": [" : ",\n  \"annotators\": []");
     for (size_t i = 0; !rc && i < n; i++)
-        rc = put(w, i ? ",\n    " : "\n    ") ? -1 : dump_at(row_json(&rows[i]), w, 4);
+        rc = put(w, i ? ",\n    " : "\n    ")
+                 ? -1
+                 : dump_at(row_json(&rows[i], rows[i].pair_outcomes ? pair_tau_json(a, i) : NULL),
+                           w, 4);
     if (!rc && put(w, n ? "\n  ]\n}\n" : "\n}\n"))
         rc = -1;
     if (rc == -2)
@@ -608,6 +635,24 @@ static pm_status load_outcomes(ctx *c, json_t *o, pm_assess_row *r)
     return PM_OK;
 }
 
+/* The optional "pair_tau_b": beside pair_outcomes, one tau-b in [-1, 1]
+ * or null per pair. Checked, not kept (pm_assess_row_pairs of a loaded
+ * file is empty). */
+static pm_status load_pair_tau(ctx *c, json_t *o, const pm_assess_row *r)
+{
+    json_t *v = json_object_get(o, "pair_tau_b");
+    if (!v)
+        return PM_OK;
+    if (!json_is_array(v) || !r->pair_outcomes || (long)json_array_size(v) != r->dup_pairs)
+        return bad(c, "pair_tau_b", "must be a list beside pair_outcomes, one entry per pair");
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *e = json_array_get(v, i);
+        if (!json_is_null(e) && (!json_is_number(e) || !(fabs(json_number_value(e)) <= 1)))
+            return bad(c, "pair_tau_b", "entry %zu is not a number in [-1, 1] or null", i + 1);
+    }
+    return PM_OK;
+}
+
 /* The ranking fields: all or none (none: a row without rankings). */
 static pm_status load_rank(ctx *c, json_t *o, pm_assess_row *r)
 {
@@ -643,7 +688,7 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
     static const char *const optional[] = {
         "pair_outcomes",    "sequential",  "e_pass",       "e_fail",     "below_chance",
         "action",           "rank_labels", "rank_repeats", "rank_pairs", "rank_pairs_agree",
-        "rank_consistency", "tau_b_mean",  "tau_b_n",      NULL};
+        "rank_consistency", "tau_b_mean",  "tau_b_n",      "pair_tau_b", NULL};
     pm_status st = only_keys_opts(c, o, keys, optional);
     if (st != PM_OK)
         return st;
@@ -673,7 +718,9 @@ static pm_status load_row(ctx *c, json_t *o, pm_assess_row *r)
         return bad(c, "decision", "must be no-pairs exactly when dup_pairs is 0");
     if ((st = load_sequential(c, o, r)) != PM_OK || (st = load_rank(c, o, r)) != PM_OK)
         return st;
-    return load_outcomes(c, o, r);
+    if ((st = load_outcomes(c, o, r)) != PM_OK)
+        return st;
+    return load_pair_tau(c, o, r);
 }
 
 static pm_status load_rows(ctx *c, json_t *arr, pm_assess_row *rows)

@@ -2,6 +2,7 @@
  * (annotator, item)'s first and last label, from the kept label events
  * (see pm_assess_pair in assess.h). Kept apart from the streaming path:
  * only a caller that asks pays for it. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,15 +114,22 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
             pm_assess_key_labels *k = &out->keys[out->key_off[r] + kfill[r] - 1];
             k->last_label = label;
             k->labels++;
-            int agree = by[i - 1]->label == e->label;
-            if (pmx_rank_is(rank, e->label)) /* the repeat's unit, as assess counted it */
+            pm_assess_pair pr = {item, by[i - 1]->label == e->label, e->pos, 0, 0, NAN};
+            if (pmx_rank_is(rank, e->label)) { /* the repeat's unit, as assess counted it */
                 /* the item's hash from its string: with threads the items
                  * were numbered per shard and no merged table holds them */
-                agree = pmx_rank_unit(rank, pmx_strtab_hash(anns, e->ann),
-                                      pmx_hash_bytes(item_str[e->item], strlen(item_str[e->item])),
-                                      repeat, by[i - 1]->label, e->label);
+                pr.agree =
+                    pmx_rank_unit(rank, pmx_strtab_hash(anns, e->ann),
+                                  pmx_hash_bytes(item_str[e->item], strlen(item_str[e->item])),
+                                  repeat, by[i - 1]->label, e->label);
+                pmx_rank_cmp c; /* and the repeat as a whole: pairwise and tau-b */
+                pmx_rank_compare(rank, by[i - 1]->label, e->label, &c);
+                pr.rank_pairs = c.pairs;
+                pr.rank_agree = c.agree;
+                pr.tau_b = c.tau_b;
+            }
             repeat++;
-            out->pairs[out->pair_off[r] + pfill[r]++] = (pm_assess_pair){item, agree, e->pos};
+            out->pairs[out->pair_off[r] + pfill[r]++] = pr;
         }
     }
     free(by);
