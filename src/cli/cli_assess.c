@@ -183,7 +183,9 @@ static int read_log(cli_records *ro, pm_records *rd, pm_assess *a, const char *p
             return data_fail(st, &err);
         if (!got)
             return 0;
-        /* rec's strings live until the next pm_records_next: one at a time. */
+        /* rec's strings live until the next pm_records_next: one at a time;
+         * what the reader holds may grow as it reads (Arena's judges). */
+        pm_assess_set_reader_bytes(a, pm_records_bytes(rd));
         st = pm_assess_add(a, &rec, &err);
         if (st != PM_OK)
             return data_fail(st, &err);

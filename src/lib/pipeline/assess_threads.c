@@ -350,6 +350,8 @@ static pm_status one_by_one(pm_assess *a, pm_records *r, pm_error *err)
         pm_status st = pm_records_next(r, &rec, &got, err);
         if (st != PM_OK || !got)
             return st;
+        /* what the reader holds may grow as it reads (Arena's judges) */
+        pm_assess_set_reader_bytes(a, pm_records_bytes(r));
         if ((st = pm_assess_add(a, &rec, err)) != PM_OK)
             return st;
     }
