@@ -69,10 +69,118 @@ static void test_hash_matches_reference(void **state)
     assert_true(pmx_hash_bytes("item-0156619", 12) == 0x17bf365ca727af31u);
 }
 
+/* ---- pmx_table_double ------------------------------------------------ */
+
+/* A slot of the test tables: key + 1 (0 empty) and the key's hash. */
+typedef struct tslot {
+    uint32_t key1;
+    uint32_t pad;
+    uint64_t h;
+} tslot;
+
+static uint64_t tslot_hash(const void *slot, const void *ctx)
+{
+    (void)ctx;
+    return ((const tslot *)slot)->h;
+}
+
+static void tinsert(tslot *t, size_t cap, uint32_t key, uint64_t h)
+{
+    size_t j = h & (cap - 1);
+    while (t[j].key1)
+        j = (j + 1) & (cap - 1);
+    t[j] = (tslot){.key1 = key + 1, .h = h};
+}
+
+/* What a linear-probing table must be: every slot reachable from its home
+ * over used slots only, and the keys 0 .. n-1 each exactly once. */
+static void check_table(const tslot *t, size_t cap, size_t n, const char *what)
+{
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    assert_non_null(seen);
+    size_t count = 0;
+    for (size_t p = 0; p < cap; p++) {
+        if (!t[p].key1)
+            continue;
+        count++;
+        uint32_t k = t[p].key1 - 1;
+        if (k >= n || seen[k])
+            fail_msg("%s: key %u twice or unknown", what, k);
+        seen[k] = 1;
+        for (size_t j = t[p].h & (cap - 1); j != p; j = (j + 1) & (cap - 1))
+            if (!t[j].key1)
+                fail_msg("%s: key %u at %zu cut off from its home by an empty slot at %zu", what, k,
+                         p, j);
+    }
+    if (count != n)
+        fail_msg("%s: %zu keys, %zu expected", what, count, n);
+    free(seen);
+}
+
+/* Random tables at the load limit, many with their homes bunched at the
+ * end (the cluster that wraps round the old table, and the new half's
+ * overflow past its end to position 0: the two cases the in-place order
+ * must handle), doubled in place and checked against the invariant; small
+ * tables through realloc-style copies, and one past 4 MiB through mremap. */
+static void test_table_double(void **state)
+{
+    (void)state;
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (int trial = 0; trial < 20000; trial++) {
+        size_t cap = (size_t)8 << (trial % 4);
+        size_t n = cap * 7 / 10;
+        tslot *t = pmx_table_alloc(cap * sizeof *t);
+        assert_non_null(t);
+        int bunch = trial % 3; /* 0 uniform; 1 homes near the end; 2 near both halves' ends */
+        for (uint32_t k = 0; k < n; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            uint64_t h = x;
+            if (bunch == 1)
+                h = (h & ~(uint64_t)(cap - 1)) | (cap - 1 - (x >> 40) % 3);
+            else if (bunch == 2)
+                h = (h & ~(uint64_t)(2 * cap - 1)) | (2 * cap - 1 - (x >> 40) % 4);
+            tinsert(t, cap, k, h);
+        }
+        check_table(t, cap, n, "before");
+        void *v = t;
+        size_t c = cap;
+        for (int d = 0; d < 2; d++) {
+            assert_int_equal(
+                pmx_table_double(&v, &c, sizeof(tslot), offsetof(tslot, key1), tslot_hash, NULL),
+                PM_OK);
+            check_table(v, c, n, "doubled");
+        }
+        assert_int_equal(c, cap * 4);
+        pmx_table_free(v, c * sizeof(tslot));
+    }
+    /* A big one: 2^18 slots of 16 bytes is 4 MiB, the size past which tables
+     * are mapped (and remapped when doubled). */
+    size_t cap = (size_t)1 << 18, n = cap * 7 / 10;
+    tslot *t = pmx_table_alloc(cap * sizeof *t);
+    assert_non_null(t);
+    for (uint32_t k = 0; k < n; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* A tenth bunched at the end of the table. */
+        uint64_t h = k % 10 ? x : (x & ~(uint64_t)(cap - 1)) | (cap - 1 - (x >> 40) % 64);
+        tinsert(t, cap, k, h);
+    }
+    void *v = t;
+    size_t c = cap;
+    assert_int_equal(
+        pmx_table_double(&v, &c, sizeof(tslot), offsetof(tslot, key1), tslot_hash, NULL), PM_OK);
+    check_table(v, c, n, "doubled 4 MiB");
+    pmx_table_free(v, c * sizeof(tslot));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_matches_reference),
+        cmocka_unit_test(test_table_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* Arena, string interning and hashing for the pipeline's tables. */
-/* madvise and MAP_ANONYMOUS are not POSIX: ask glibc for them here only. */
-#define _DEFAULT_SOURCE
+/* madvise, MAP_ANONYMOUS and mremap are not POSIX: ask glibc for them
+ * here only. */
+#define _GNU_SOURCE
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,6 +50,113 @@ void pmx_table_free(void *p, size_t bytes)
     }
 #endif
     free(p);
+}
+
+/* Memory of new_bytes (> old_bytes) whose first old_bytes are p's and the
+ * rest zero, p released; NULL (p untouched) when out of memory. A big
+ * table is remapped: its pages are kept (not copied, not touched again),
+ * and only the new part is fresh. */
+static void *table_enlarge(void *p, size_t old_bytes, size_t new_bytes)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+    if (old_bytes >= BIG_TABLE) {
+        void *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+        if (q == MAP_FAILED)
+            return NULL;
+        madvise(q, new_bytes, MADV_HUGEPAGE);
+        return q;
+    }
+#endif
+    void *q = pmx_table_alloc(new_bytes);
+    if (!q)
+        return NULL;
+    memcpy(q, p, old_bytes);
+    pmx_table_free(p, old_bytes);
+    return q;
+}
+
+/*
+ * Doubling a linear-probing table (home = hash & (cap - 1)) in place.
+ * Allocating the doubled table and copying into it touches fresh memory
+ * for the whole new table at every doubling, and holds both tables at the
+ * peak; on a virtual machine the first touch of a page is most of the cost
+ * of a big table. In place, the old slots keep their pages and only the new
+ * half is fresh: the table's memory is touched once in all, and the peak is
+ * the final table.
+ *
+ * Each slot moves to its new home: its old home (the hash bit `cap` clear)
+ * or that plus cap. Take the slots out in position order and reinsert them
+ * with probing in the doubled table; a reinserted slot then lands no later
+ * than where it was (its old home is at or before it in its cluster; a home
+ * in the new half probes the new half, which holds only reinserted slots,
+ * and may wrap to position 0), so every slot it passes is one already
+ * reinserted, which never moves again: the probe paths stay unbroken. The
+ * one cluster that wraps round the old table's end (positions 0 .. s - 1,
+ * s the first empty slot) would break that order: its slots are set aside
+ * first and inserted last.
+ */
+pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_off,
+                           uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx)
+{
+    size_t c = *cap;
+    char tmp[64];
+    if (size > sizeof tmp || c > SIZE_MAX / 2 / size)
+        return PM_ENOMEM;
+    char *t = *slots;
+#define USED(p) (*(const uint32_t *)(const void *)((p) + used_off) != 0)
+    size_t s = 0;
+    while (s < c && USED(t + s * size))
+        s++;
+    if (s == c)
+        return PM_EINVAL; /* a full table: never at the load limits used */
+    char *aside = s ? malloc(s * size) : NULL;
+    if (s && !aside)
+        return PM_ENOMEM;
+    char *n = table_enlarge(t, c * size, 2 * c * size);
+    if (!n) {
+        free(aside);
+        return PM_ENOMEM;
+    }
+    size_t mask = 2 * c - 1;
+    if (s) {
+        memcpy(aside, n, s * size);
+        memset(n, 0, s * size);
+    }
+    /* The homes of a block of slots first: the hash of a slot is often a
+     * load from memory (an item's hash by id), and loads with no stores
+     * between them overlap, where one per move waits for the last. A slot
+     * ahead in the block is not moved before its turn (slots land at or
+     * before their place, or in the new half). */
+    enum { BLOCK = 64 };
+    size_t home[BLOCK];
+    for (size_t b = s + 1; b < c; b += BLOCK) {
+        size_t m = c - b < BLOCK ? c - b : BLOCK;
+        for (size_t k = 0; k < m; k++)
+            home[k] = USED(n + (b + k) * size) ? hash(n + (b + k) * size, ctx) & mask : b + k;
+        for (size_t k = 0; k < m; k++) {
+            size_t i = b + k, j = home[k];
+            if (j == i)
+                continue; /* empty, or home already (every slot before it is final) */
+            char *v = n + i * size;
+            memcpy(tmp, v, size);
+            memset(v, 0, size);
+            while (USED(n + j * size))
+                j = (j + 1) & mask;
+            memcpy(n + j * size, tmp, size);
+        }
+    }
+    for (size_t k = 0; k < s; k++) {
+        const char *v = aside + k * size;
+        size_t j = hash(v, ctx) & mask;
+        while (USED(n + j * size))
+            j = (j + 1) & mask;
+        memcpy(n + j * size, v, size);
+    }
+#undef USED
+    free(aside);
+    *slots = n;
+    *cap = 2 * c;
+    return PM_OK;
 }
 
 void pmx_arena_init(pmx_arena *a)
@@ -201,24 +310,19 @@ size_t pmx_strtab_bytes(const pmx_strtab *t)
            t->strs_cap * (sizeof *t->hash + (t->strs ? sizeof *t->strs : 0));
 }
 
+static uint64_t slot_hash(const void *slot, const void *ctx)
+{
+    const pmx_strtab *t = ctx;
+    return t->hash[((const pmx_strslot *)slot)->id1 - 1];
+}
+
 static pm_status grow(pmx_strtab *t)
 {
-    size_t cap = t->cap * 2;
-    pmx_strslot *slots = pmx_table_alloc(cap * sizeof *slots);
-    if (!slots)
-        return PM_ENOMEM;
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].id1)
-            continue;
-        size_t j = t->hash[t->slots[i].id1 - 1] & (cap - 1);
-        while (slots[j].id1)
-            j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
+    void *slots = t->slots;
+    pm_status st = pmx_table_double(&slots, &t->cap, sizeof *t->slots, offsetof(pmx_strslot, id1),
+                                    slot_hash, t);
     t->slots = slots;
-    t->cap = cap;
-    return PM_OK;
+    return st;
 }
 
 /* Does slot v hold s (of length len)? */

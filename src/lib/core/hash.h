@@ -18,6 +18,15 @@
 void *pmx_table_alloc(size_t bytes);
 void pmx_table_free(void *p, size_t bytes);
 
+/** Double the open-addressing table *slots of *cap slots (a power of two)
+ *  of `size` bytes (at most 64) in place, when linear probing from
+ *  hash(slot, ctx) & (cap - 1) places its slots and a slot is empty when the
+ *  uint32_t at byte used_off is 0. Its memory must come from
+ *  pmx_table_alloc (the pointer may change). PM_ENOMEM leaves the table as
+ *  it was. */
+pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_off,
+                           uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx);
+
 /** A chunked bump allocator: many small strings, freed all at once. */
 typedef struct pmx_arena {
     struct pmx_chunk *head;

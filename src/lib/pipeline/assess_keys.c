@@ -1,4 +1,5 @@
 /* The (annotator, item) open-addressing table of `assess`. */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "core/hash.h"
@@ -21,29 +22,27 @@ void pmx_keytab_free(pmx_keytab *t)
     t->cap = t->count = 0;
 }
 
-/* Move the slots into a table of cap slots (a power of two, > t->cap). */
+static uint64_t slot_hash(const void *slot, const void *ctx)
+{
+    const pmx_key *k = slot;
+    return pmx_keytab_hash((k->ann & ~PMX_KEY_FLAGS) - 1, pmx_items_hash(ctx, k->item));
+}
+
+/* Double the table until it has cap slots (a power of two, > t->cap), in
+ * place (pmx_table_double: the table's pages are touched once in all). */
 static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_items *items)
 {
     /* 32 hash bits address 2^32 slots: past that the table is full. */
     if (cap > ((size_t)1 << 32) || cap > SIZE_MAX / sizeof *t->slots)
         return PM_ELIMIT;
-    size_t mask = cap - 1;
-    pmx_key *slots = pmx_table_alloc(cap * sizeof *slots);
-    if (!slots)
-        return PM_ENOMEM;
-    for (size_t i = 0; i < t->cap; i++) {
-        const pmx_key *k = &t->slots[i];
-        if (!k->ann)
-            continue;
-        uint32_t ann = (k->ann & ~PMX_KEY_FLAGS) - 1;
-        size_t j = pmx_keytab_hash(ann, pmx_items_hash(items, k->item)) & mask;
-        while (slots[j].ann)
-            j = (j + 1) & mask;
-        slots[j] = *k;
+    while (t->cap < cap) {
+        void *slots = t->slots;
+        pm_status st = pmx_table_double(&slots, &t->cap, sizeof *t->slots, offsetof(pmx_key, ann),
+                                        slot_hash, items);
+        t->slots = slots;
+        if (st != PM_OK)
+            return st;
     }
-    pmx_table_free(t->slots, t->cap * sizeof *t->slots);
-    t->slots = slots;
-    t->cap = cap;
     return PM_OK;
 }
 
