@@ -111,6 +111,76 @@ static void chunks_tile_the_data(void **state)
     remove(path);
 }
 
+/* A file of about 1 MB (far past the 4 KB the boundary scan counts in one
+ * go): rows with quoted fields holding line ends and doubled quotes at
+ * random; every chunk must start at a record start (by the state machine
+ * above) with its line number counted byte by byte. */
+static void big_file_lines(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)1 << 21, n = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    n += (size_t)sprintf(big, "\xEF\xBB\xBF"
+                              "annotator,item,label\n");
+    uint64_t x = 88172645463325252ULL;
+    while (n < cap - 200) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (x % 4) {
+        case 0:
+            n += (size_t)sprintf(big + n, "a%u,i%u,A\n", (unsigned)(x >> 8) % 1000,
+                                 (unsigned)(x >> 20) % 5000);
+            break;
+        case 1:
+            n += (size_t)sprintf(big + n, "b,\"x\n\"\"y\n\",B\r\n");
+            break;
+        case 2:
+            n += (size_t)sprintf(big + n, "\"c\"\"\",\"%u\",tie\n", (unsigned)(x >> 30) % 97);
+            break;
+        default:
+            n += (size_t)sprintf(big + n, "d,\"\"\"\n\n\",A\n");
+        }
+    }
+    char path[] = "/tmp/prefmon-split-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(big, 1, n, f), n);
+    fclose(f);
+    size_t *st = malloc(n * sizeof *st);
+    assert_non_null(st);
+    size_t nst = starts(big, n, st);
+    const size_t sizes[] = {1000, 4095, 4096, 4097, 65536, 300001};
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+        pm_error err = {0};
+        pm_records *r = pm_records_new(NULL, &err);
+        assert_non_null(r);
+        assert_int_equal(pm_records_open(r, path, &err), PM_OK);
+        pmx_chunk *ch = NULL;
+        size_t k = 0, j = 0, at = 0;
+        long line = 1; /* at `at`, counted byte by byte */
+        assert_int_equal(pmx_records_chunks(r, sizes[z], &ch, &k, &err), PM_OK);
+        assert_true(k >= 2);
+        for (size_t i = 0; i < k; i++) {
+            while (j < nst && (long long)st[j] < ch[i].start)
+                j++;
+            assert_true(j < nst && (long long)st[j] == ch[i].start);
+            for (; at < (size_t)ch[i].start; at++)
+                line += big[at] == '\n';
+            assert_int_equal(ch[i].line, line);
+        }
+        assert_int_equal(ch[k - 1].end, (long long)n);
+        free(ch);
+        pm_records_free(r);
+    }
+    free(st);
+    free(big);
+    remove(path);
+}
+
 static void standard_input_is_not_split(void **state)
 {
     (void)state;
@@ -129,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunks_tile_the_data),
+        cmocka_unit_test(big_file_lines),
         cmocka_unit_test(standard_input_is_not_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,12 +25,23 @@ static void count(const unsigned char *p, size_t n, int quotes, long *nl, long *
     size_t i = 0;
     long a = 0, b = 0;
 #ifdef SPLIT_SSE2
-    const __m128i vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8('"');
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        a += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)));
+    /* A match compares to -1 in its byte: subtracting the comparisons
+     * counts matches per byte lane, up to 255 blocks at a time, and
+     * _mm_sad_epu8 sums the lanes. (__builtin_popcount of the movemask is
+     * a library call without -mpopcnt: a tenth of the threaded read.) */
+    const __m128i vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+        __m128i ca = zero, cb = zero;
+        for (size_t k = 0; k < blocks; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            ca = _mm_sub_epi8(ca, _mm_cmpeq_epi8(v, vn));
+            cb = _mm_sub_epi8(cb, _mm_cmpeq_epi8(v, vq));
+        }
+        __m128i sa = _mm_sad_epu8(ca, zero), sb = _mm_sad_epu8(cb, zero);
+        a += _mm_cvtsi128_si32(sa) + _mm_extract_epi16(sa, 4);
         if (quotes)
-            b += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)));
+            b += _mm_cvtsi128_si32(sb) + _mm_extract_epi16(sb, 4);
     }
 #endif
     for (; i < n; i++) {
