@@ -7,7 +7,11 @@
 # same run; checks that both give the same per-annotator numbers and that
 # the two thread counts give the same bytes, and prints per shape and run:
 # rows, distinct keys, wall s, CPU s, rows/s (wall), peak RSS, RSS bytes per
-# key, and pandas' CPU time over prefmon's (prefmon: 3 runs each, best and worst). Machine, load before and after,
+# key, and pandas' CPU time over prefmon's (prefmon: 3 runs each, best and worst).
+# Beside them, 3 runs of bench/assess_floor.c: the least work of any assess on
+# the log (split three fields, number annotator and item, find the key, count
+# pairs: no checks, no other columns, tables sized up front), one thread: the
+# yardstick for how far prefmon is from what this machine can do. Machine, load before and after,
 # date and commit head the output.
 #
 #   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000)
@@ -23,6 +27,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/prefmon-shapes.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 [ -x /usr/bin/time ] || { echo "assess_shapes: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 cc -O2 -o "$tmp/gen_shapes" "$here/gen_shapes.c"
+cc -O2 -o "$tmp/assess_floor" "$here/assess_floor.c"
 
 echo "# machine: $(uname -m), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 echo "# date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -48,6 +53,16 @@ for shape in sessions task rich; do
                 { cat "$tmp/t$t.err"; exit 1; }
             tail -1 "$tmp/t$t.time" >>"$tmp/t$t.runs"
         done
+    done
+    # The floor (bench/assess_floor.c): the keys-only least work, tables
+    # sized from prefmon's counts; its pairs must be prefmon's.
+    items=$(sed -n 's/^# [0-9]* annotators, \([0-9]*\) items, \([0-9]*\) (annotator, item) keys.*/\1/p' "$tmp/t1.err")
+    keys=$(sed -n 's/^# [0-9]* annotators, [0-9]* items, \([0-9]*\) (annotator, item) keys.*/\1/p' "$tmp/t1.err")
+    : >"$tmp/f.runs"
+    for run in 1 2 3; do
+        /usr/bin/time -o "$tmp/f.time" -f '%e %U %S %M' "$tmp/assess_floor" "$log" "$items" "$keys" \
+            >"$tmp/f.out"
+        tail -1 "$tmp/f.time" >>"$tmp/f.runs"
     done
     if ! cmp -s "$tmp/t1.csv" "$tmp/t2.csv"; then
         echo "DIFFERENT output with --threads 2 on $shape"
@@ -76,13 +91,19 @@ def runs(name):
     f = tmp + "/" + name + (".runs" if name != "p" else ".time")
     return [[float(x) for x in l.split()[-4:]] for l in open(f) if l.strip()][-3:]
 pt = runs("p")[-1]
-for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("p", "pandas")):
+# the floor counted the same pairs as prefmon
+fpairs = int(open(tmp + "/f.out").read().split(" pairs,")[0].split(",")[-1])
+ppairs = int(err.split(" pairs\n")[0].split(",")[-1])
+if fpairs != ppairs:
+    print("%s: the floor counted %d pairs, prefmon %d" % (shape, fpairs, ppairs))
+    bad += 1
+for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("f", "floor"), ("p", "pandas")):
     rs = sorted(runs(name))  # by wall time: the best first
     w, u, s_, m = rs[0]
     worst = rs[-1][0]
     print("%-9s %-10s %9d %9d %7.2f %7.2f %7.2f %8.2f %8.0f %8.1f %7s" % (
         shape, run, rows, keys, w, worst, u + s_, rows / w / 1e6, m / 1024, m * 1024 / keys,
-        "%.1fx" % ((pt[1] + pt[2]) / (u + s_)) if name != "p" else ""))
+        "%.1fx" % ((pt[1] + pt[2]) / (u + s_)) if name in ("t1", "t2") else ""))
 if bad:
     print("%s: prefmon and pandas DIFFER on %d per-annotator numbers" % (shape, bad))
 sys.exit(1 if bad else 0)
