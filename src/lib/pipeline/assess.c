@@ -593,8 +593,8 @@ static pm_status within_limit(const pm_assess *a, const pmx_prepped *p, pm_error
     if (!a->opt.max_bytes)
         return PM_OK;
     size_t need = bytes_held(a);
-    if ((a->keys.count + 1) * 10 > a->keys.cap * 7)
-        need += 2 * a->keys.cap * sizeof(pmx_key);
+    if ((a->keys.count + 1) * 10 > a->keys.cap * 7) /* doubled in place: its new half */
+        need += a->keys.cap * sizeof(pmx_key);
     if (need <= a->opt.max_bytes)
         return PM_OK;
     return pm_error_at(err, PM_ELIMIT, p->file, p->line, 0,
@@ -709,7 +709,7 @@ pm_status pmx_assess_shards_limit(const pm_assess *a, size_t extra, size_t more,
         const pm_assess *s = a->shard[i];
         size_t cap = s->keys.cap;
         while ((s->keys.count + more) * 10 > cap * 7 && cap < ((size_t)1 << 32)) {
-            need += 2 * cap * sizeof(pmx_key);
+            need += cap * sizeof(pmx_key); /* (doubled in place) */
             cap *= 2;
         }
         keys += s->keys.count;
