@@ -300,11 +300,11 @@ PM_API pm_status pm_assess_read(pm_assess *a, pm_records *r, pm_error *err);
 
 /** A size hint: room in the key table for `more_keys` distinct (annotator,
  *  item) keys beyond those held, made now, so that adding them does not
- *  grow the table on the way (each doubling rehashes every key into fresh,
- *  zeroed memory: on a large log most of the system time). Rows bound keys,
+ *  grow the table on the way (each doubling, made in place, rehashes every
+ *  key and zeroes the new half). Rows bound keys,
  *  so a caller that can estimate the rows to come (the CLI: file size over
  *  the bytes per line of its first block) passes that. The table then holds
- *  12 / 0.7..12 / 0.35 bytes per reserved key whether or not the keys
+ *  16 / 0.7..16 / 0.35 bytes per reserved key whether or not the keys
  *  come; with max_bytes set the reservation is cut to half of it. Changes
  *  no result. PM_ENOMEM (the handle stays usable), PM_EINVAL after finish. */
 PM_API pm_status pm_assess_reserve(pm_assess *a, size_t more_keys, pm_error *err);
