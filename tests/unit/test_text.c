@@ -86,6 +86,52 @@ static uint64_t next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* pm_fmt_double keeps its last results by the value's bits: repeated values
+ * (hits), values sharing a cache slot (evictions) and a buffer too small for
+ * the text must all give exactly what the first, uncached call gave. */
+static void test_fmt_double_cache(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static char first[N][PM_DOUBLE_TEXT];
+    static double vals[N];
+    uint64_t seed = 7;
+    for (int i = 0; i < N; i++) {
+        uint64_t bits = next(&seed);
+        /* every third value from a small set that repeats, the rest random */
+        double v = i % 3 == 0 ? (double)(i % 17) / 7.0 : 0;
+        if (i % 3)
+            memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v))
+            v = 0.25;
+        vals[i] = v;
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        for (int i = 0; i < N; i++) {
+            char b[PM_DOUBLE_TEXT];
+            size_t n = pm_fmt_double(vals[i], b, sizeof b);
+            assert_int_equal(n, strlen(b));
+            assert_true(strtod(b, NULL) == vals[i]);
+            if (pass == 0) {
+                /* the first call of a value that may have been cached
+                 * before: check it against its first occurrence */
+                int j = 0;
+                while (j < i && vals[j] != vals[i])
+                    j++;
+                if (j < i)
+                    assert_string_equal(b, first[j]);
+                memcpy(first[i], b, sizeof b);
+            } else {
+                assert_string_equal(b, first[i]);
+            }
+            char small[4];
+            assert_int_equal(pm_fmt_double(vals[i], small, sizeof small), n);
+            assert_int_equal(strncmp(small, first[i], 3), 0);
+            assert_int_equal(small[3 < n ? 3 : n], '\0');
+        }
+    }
+}
+
 static void test_fmt_double_shortest(void **state)
 {
     (void)state;
@@ -244,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_guard_roundtrip_and_injective),
         cmocka_unit_test(test_guard_named_cases),
         cmocka_unit_test(test_fmt_double_shortest),
+        cmocka_unit_test(test_fmt_double_cache),
         cmocka_unit_test(test_fmt_double_reference),
         cmocka_unit_test(test_escape),
     };
