@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/batched.h"
 #include "prefmon/writer.h"
 
 static int file_write(void *ctx, const char *p, size_t n)
@@ -60,4 +61,37 @@ pm_status pm_write(const pm_writer *w, const char *p, size_t n, pm_error *err)
     if (w->write(w->ctx, p, n) != 0)
         return pm_error_set(err, PM_EIO, "write error");
     return PM_OK;
+}
+
+int pmx_batch_flush(pmx_batch *b)
+{
+    if (!b->failed && b->n && b->under->write(b->under->ctx, b->buf, b->n) != 0)
+        b->failed = 1;
+    b->n = 0;
+    return b->failed;
+}
+
+static int batch_write(void *ctx, const char *p, size_t n)
+{
+    pmx_batch *b = ctx;
+    if (b->failed)
+        return 1;
+    if (n > PMX_BATCH_BYTES - b->n) {
+        if (pmx_batch_flush(b))
+            return 1;
+        if (n >= PMX_BATCH_BYTES) /* a big piece goes through as it is */
+            return (b->failed = b->under->write(b->under->ctx, p, n) != 0);
+    }
+    memcpy(b->buf + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+pm_writer pmx_batch_writer(pmx_batch *b, const pm_writer *under)
+{
+    b->under = under;
+    b->n = 0;
+    b->failed = 0;
+    pm_writer w = {batch_write, b};
+    return w;
 }

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "core/batched.h"
+
 #include "core/hash.h"
 #include "io/json_file.h"
 #include "pipeline/assess_internal.h"
@@ -212,11 +214,28 @@ pm_status pm_assess_save_json(const pm_assess *a, FILE *fp, const char *name, pm
     return st;
 }
 
+static pm_status save_json(const pm_assess *a, const pm_writer *w, const char *name, pm_error *err);
+
 pm_status pm_assess_save_json_to(const pm_assess *a, const pm_writer *w, const char *name,
                                  pm_error *err)
 {
     if (!w || !w->write)
         return pm_error_set(err, PM_EINVAL, "%s: writer without a write callback", name);
+    /* jansson's tokens gathered into blocks (core/batched.h); written
+     * directly when the block cannot be had. */
+    pmx_batch *b = malloc(sizeof *b);
+    if (!b)
+        return save_json(a, w, name, err);
+    pm_writer bw = pmx_batch_writer(b, w);
+    pm_status st = save_json(a, &bw, name, err);
+    if (pmx_batch_flush(b) && st == PM_OK)
+        st = pm_error_set(err, PM_EIO, "%s: write error", name);
+    free(b);
+    return st;
+}
+
+static pm_status save_json(const pm_assess *a, const pm_writer *w, const char *name, pm_error *err)
+{
     size_t n;
     const pm_assess_row *rows = pm_assess_rows(a, &n);
     if (!rows)
