@@ -127,6 +127,20 @@ void out_col(out_table *t, const char *name)
     t->cols[t->ncols++] = s;
 }
 
+void out_reserve(out_table *t, size_t rows)
+{
+    if (t->ncols == 0 || rows > ((size_t)-1 / sizeof(cell)) / t->ncols)
+        return;
+    size_t want = t->ncells + rows * t->ncols;
+    if (want <= t->cap)
+        return;
+    cell *n = realloc(t->cells, want * sizeof *n);
+    if (n) { /* (else the table grows as rows come) */
+        t->cells = n;
+        t->cap = want;
+    }
+}
+
 void out_row(out_table *t)
 {
     if (t->ncols == 0 || t->ncells % t->ncols != 0)

@@ -28,6 +28,9 @@ void out_free(out_table *t);
 
 /* Declare a column (before the first row). */
 void out_col(out_table *t, const char *name);
+/* Room for `rows` more rows, made at once (after the columns), so that a
+ * large table holds its cells and no doubling's spare room; a hint only. */
+void out_reserve(out_table *t, size_t rows);
 /* Start a row; then one cell per declared column, in order. */
 void out_row(out_table *t);
 void out_str(out_table *t, const char *s);

@@ -19,7 +19,9 @@ static inline int pmx_reserve_z(void **p, size_t *cap, size_t need, size_t size,
 {
     if (need <= *cap)
         return 1;
-    size_t c = *cap ? *cap : 16;
+    /* (4 first when that is enough: a million annotators' label counts are
+     * a million small arrays, most holding A and B) */
+    size_t c = *cap ? *cap : need <= 4 ? 4 : 16;
     while (c < need)
         c *= 2;
     if (c > SIZE_MAX / size)
