@@ -979,6 +979,46 @@ static void test_repeat_test(void **state)
     pm_assess_free(a);
 }
 
+/* Rows come sorted by name in strcmp's order (bytes as unsigned), whatever
+ * the names: sharing their first 8 or 16 bytes or more, shorter and longer
+ * than 16, with bytes past 0x7f; and each annotator's counts stay its own,
+ * through names interleaved row by row (the last-name and cache paths). */
+static void test_rows_sorted_by_name(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static char names[N][40];
+    uint64_t x = 99;
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    assert_non_null(a);
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        static const char *const pre[] = {"", "worker-0", "worker-000000000", "w\xc3\xa9"};
+        int len = snprintf(names[i], sizeof names[i], "%s%d", pre[x % 4], i);
+        if (x % 7 == 0 && len < 38) /* a high byte at the end */
+            names[i][len] = (char)0xe9, names[i][len + 1] = '\0';
+    }
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < N; i++) {
+            char item[16];
+            snprintf(item, sizeof item, "i%d", round % 2);
+            add(a, rec(names[(i * 7919) % N], item, i % 3 ? "A" : "B"));
+        }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    size_t n = 0;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    assert_int_equal(n, N);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(rows[i - 1].annotator, rows[i].annotator) < 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(rows[i].labels, 3);
+        assert_int_equal(rows[i].dup_pairs, 1); /* i0 twice, i1 once */
+    }
+    pm_assess_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1003,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_strtab_set),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_interleaved_annotators),
+        cmocka_unit_test(test_rows_sorted_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,10 @@ struct pm_assess {
                             memory check per row is O(1)) */
     size_t reader_bytes; /* held by the reader feeding us (a Label Studio tree) */
     uint32_t last_ann;   /* cache: logs come in runs of one annotator */
-    uint32_t ann_cache[PMX_ANN_CACHE]; /* id + 1 by ann_slot of the name; 0 empty */
+    char last_name[32];  /* its name when shorter, so that the check reads no string of the
+                            table (a cache miss when annotators are interleaved) */
+    uint64_t ann_cache[PMX_ANN_CACHE]; /* by ann_mix of the name: its tag << 32 | id + 1;
+                                          0 empty */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
@@ -188,7 +191,7 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
 /* The annotator cache's slot of a name of len bytes: its first and last 8
  * bytes (fewer: all of them) and its length, multiplied and shifted; cheaper
  * than the table's hash, which covers every byte. */
-static inline uint32_t ann_slot(const char *s, size_t len)
+static inline uint64_t ann_mix(const char *s, size_t len)
 {
     uint64_t x = len;
     if (len >= 8) {
@@ -200,13 +203,23 @@ static inline uint32_t ann_slot(const char *s, size_t len)
         for (size_t i = 0; i < len; i++)
             x = (x << 8) | (unsigned char)s[i];
     }
-    x *= 0xbf58476d1ce4e5b9ULL;
-    return (uint32_t)(x >> (64 - PMX_ANN_CACHE_BITS));
+    return x * 0xbf58476d1ce4e5b9ULL;
+}
+
+/* The latest annotator is now id, named name (of len bytes). */
+static void set_last(pm_assess *a, uint32_t id, const char *name, size_t len)
+{
+    a->last_ann = id;
+    if (len < sizeof a->last_name)
+        memcpy(a->last_name, name, len + 1);
+    else
+        a->last_name[0] = '\0'; /* (no name is empty: the table's string is compared) */
 }
 
 static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
 {
-    if (a->last_ann != UINT32_MAX && strcmp(pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
+    if (a->last_ann != UINT32_MAX &&
+        strcmp(a->last_name[0] ? a->last_name : pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
         *out = a->last_ann;
         return PM_OK;
     }
@@ -214,9 +227,15 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
      * nearly every row: a direct-mapped cache of names seen, checked by one
      * string compare, before the table's full hash and probe. */
     size_t len = strlen(name);
-    uint32_t *c = &a->ann_cache[ann_slot(name, len)];
-    if (*c && strcmp(pmx_strtab_str(&a->anns, *c - 1), name) == 0) {
-        *out = a->last_ann = *c - 1;
+    uint64_t x = ann_mix(name, len);
+    /* The entry's tag (other bits of the mix) is compared before the name:
+     * with far more annotators than entries (a public crowd of a million)
+     * most lookups meet another name, and reading it is a cache miss. */
+    uint64_t *c = &a->ann_cache[x >> (64 - PMX_ANN_CACHE_BITS)], tag = (uint32_t)x;
+    uint32_t id1 = (uint32_t)*c;
+    if (id1 && (*c >> 32) == tag && strcmp(pmx_strtab_str(&a->anns, id1 - 1), name) == 0) {
+        *out = id1 - 1;
+        set_last(a, *out, name, len);
         return PM_OK;
     }
     int is_new;
@@ -238,8 +257,8 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
         a->acc[*out].all_ts = a->acc[*out].ordered = 1;
         a->acc[*out].last_ts = -INFINITY;
     }
-    *c = *out + 1;
-    a->last_ann = *out;
+    *c = tag << 32 | (*out + 1);
+    set_last(a, *out, name, len);
     return PM_OK;
 }
 
@@ -907,14 +926,35 @@ static pm_status timestamp_order(pm_assess *a)
     return PM_OK;
 }
 
+/* An annotator to sort by name, with the name's first 16 bytes as two
+ * big-endian numbers (NUL-padded), so that most comparisons are of
+ * integers in the record: sorting a million names by strcmp alone read
+ * each name at random, 20 million times (a seventh of a crowd log's run). */
 typedef struct named {
+    uint64_t pre[2];
     const char *name;
     uint32_t id;
 } named;
 
+static named make_named(const char *name, uint32_t id)
+{
+    named r = {{0, 0}, name, id};
+    const unsigned char *p = (const unsigned char *)name;
+    for (int i = 0; i < 16 && p[i]; i++)
+        r.pre[i / 8] |= (uint64_t)p[i] << (8 * (7 - i % 8));
+    return r;
+}
+
 static int cmp_named(const void *x, const void *y)
 {
-    return strcmp(((const named *)x)->name, ((const named *)y)->name);
+    const named *a = x, *b = y;
+    /* (bytes compared as unsigned, as strcmp does; a shorter name's NUL
+     * padding sorts it first) */
+    if (a->pre[0] != b->pre[0])
+        return a->pre[0] < b->pre[0] ? -1 : 1;
+    if (a->pre[1] != b->pre[1])
+        return a->pre[1] < b->pre[1] ? -1 : 1;
+    return strcmp(a->name, b->name);
 }
 
 /* Rows sorted by name with the counts; left_n/left_k/eligible alongside. */
@@ -925,7 +965,7 @@ static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned c
     if (!order)
         return PM_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        order[i] = (named){pmx_strtab_str(&a->anns, (uint32_t)i), (uint32_t)i};
+        order[i] = make_named(pmx_strtab_str(&a->anns, (uint32_t)i), (uint32_t)i);
     qsort(order, n, sizeof *order, cmp_named);
     for (size_t i = 0; i < n; i++) {
         ann_acc *c = &a->acc[order[i].id];
