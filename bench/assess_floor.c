@@ -44,7 +44,7 @@ typedef struct {
 } row;
 
 #define BATCH 64
-#define ANN_BITS 16
+#define ANN_BITS 22 /* up to 2.9 million annotators (gen_shapes crowd) */
 
 static item_slot *items;
 static key_slot *keys;

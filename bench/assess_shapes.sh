@@ -1,8 +1,9 @@
 #!/bin/sh
-# `prefmon assess` on three shapes of log (bench/gen_shapes.c: sessions as
+# `prefmon assess` on four shapes of log (bench/gen_shapes.c: sessions as
 # gen_log.awk writes them, a task-ordered export of 2,000 interleaved
 # annotators, a rich log with gold, sides, ISO timestamps and durations on
-# every row), each with --threads 1 and 2, and the pandas peer of the same
+# every row, a public crowd of ROWS / 10 annotators with about 10 labels
+# each), each with --threads 1 and 2, and the pandas peer of the same
 # per-annotator computation (bench/assess_pandas.py) on the same file in the
 # same run; checks that both give the same per-annotator numbers and that
 # the two thread counts give the same bytes, and prints per shape and run:
@@ -17,7 +18,7 @@
 #   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000)
 #
 # The machine is shared: the load averages say how much the wall times
-# mean; CPU seconds are steadier. Takes about 3-5 minutes at 10 M rows.
+# mean; CPU seconds are steadier. Takes about 8-10 minutes at 10 M rows.
 set -eu
 build=${1:-build}
 rows=${2:-10000000}
@@ -39,7 +40,7 @@ echo "# Mrows/s and peak RSS of the best run; pandas/: pandas' CPU s over prefmo
 printf '%-9s %-10s %9s %9s %7s %7s %7s %8s %8s %8s %7s\n' shape run rows keys "best s" "worst s" \
     "CPU s" "Mrows/s" "RSS MB" "B/key" "pandas/"
 bad=0
-for shape in sessions task rich; do
+for shape in sessions task rich crowd; do
     log=$tmp/$shape.csv
     "$tmp/gen_shapes" "$shape" "$rows" >"$log"
     # Three runs per thread count: on a VM the kernel's first touch of

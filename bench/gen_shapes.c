@@ -1,5 +1,5 @@
 /*
-** gen_shapes: synthetic annotation logs of three shapes, for the assess
+** gen_shapes: synthetic annotation logs of four shapes, for the assess
 ** benchmark (bench/assess_shapes.sh). Seeded (xorshift64*), so the same
 ** arguments give the same bytes; self-contained C (no library), written
 ** with one buffered fwrite per 1 MiB: 10 million rows take about 1 s.
@@ -23,6 +23,10 @@
 **           repeats one of the annotator's 16 latest items with probability
 **           0.15; annotator,item,label,gold,shown_left,timestamp (ISO 8601,
 **           increasing),duration (seconds, one decimal).
+** crowd     a public crowd: ROWS / 10 annotators drawn anew for every row
+**           (about 10 labels each), items among ROWS / 2, one row in ten
+**           the annotator's own recurring item (a repeat for most, none
+**           for many); annotator,item,label (A/B).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,10 +239,30 @@ static void rich(long n)
     }
 }
 
+/* A public crowd: ROWS / 10 annotators (a million at 10 M rows) drawn anew
+ * for every row, so each labels about 10 items among ROWS / 2; one row in
+ * ten is the annotator's own recurring item, so that most have a repeat or
+ * two and many none. Columns annotator,item,label (A/B). */
+static void crowd(long n)
+{
+    unsigned long ann = n / 10 > 0 ? (unsigned long)(n / 10) : 1;
+    unsigned long items = n / 2 > 0 ? (unsigned long)(n / 2) : 1;
+    puts_("annotator,item,label\n");
+    for (long i = 0; i < n; i++) {
+        unsigned long a = below(ann);
+        unsigned long it = unif() < 0.1 ? (unsigned long)((a * 7919ULL) % items) : below(items);
+        put("worker-", 7);
+        putnum(a, 7);
+        put(",q", 2);
+        putnum(it, 8);
+        put(unif() < 0.5 ? ",A\n" : ",B\n", 3);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fputs("usage: gen_shapes sessions|task|rich ROWS [SEED] > LOG.csv\n", stderr);
+        fputs("usage: gen_shapes sessions|task|rich|crowd ROWS [SEED] > LOG.csv\n", stderr);
         return 2;
     }
     long n = atol(argv[2]);
@@ -252,6 +276,8 @@ int main(int argc, char **argv)
         task(n);
     else if (!strcmp(argv[1], "rich"))
         rich(n);
+    else if (!strcmp(argv[1], "crowd"))
+        crowd(n);
     else {
         fprintf(stderr, "gen_shapes: unknown shape '%s'\n", argv[1]);
         return 2;

@@ -31,7 +31,7 @@ if [ -f bench/assess_compare.sh ]; then
     echo "== bench/assess_compare.sh"
     sh bench/assess_compare.sh "$build"
 fi
-# prefmon assess on three shapes of log, threads 1 and 2, against pandas.
+# prefmon assess on four shapes of log, threads 1 and 2, against pandas.
 if [ -f bench/assess_shapes.sh ]; then
     echo "== bench/assess_shapes.sh"
     sh bench/assess_shapes.sh "$build"
