@@ -15,7 +15,8 @@
 # yardstick for how far prefmon is from what this machine can do. Machine, load before and after,
 # date and commit head the output.
 #
-#   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000)
+#   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000;
+#                                                  SHAPES="crowd" for some only)
 #
 # The machine is shared: the load averages say how much the wall times
 # mean; CPU seconds are steadier. Takes about 8-10 minutes at 10 M rows.
@@ -40,7 +41,7 @@ echo "# Mrows/s and peak RSS of the best run; pandas/: pandas' CPU s over prefmo
 printf '%-9s %-10s %9s %9s %7s %7s %7s %8s %8s %8s %7s\n' shape run rows keys "best s" "worst s" \
     "CPU s" "Mrows/s" "RSS MB" "B/key" "pandas/"
 bad=0
-for shape in sessions task rich crowd; do
+for shape in ${SHAPES:-sessions task rich crowd}; do
     log=$tmp/$shape.csv
     "$tmp/gen_shapes" "$shape" "$rows" >"$log"
     # Three runs per thread count: on a VM the kernel's first touch of

@@ -13,6 +13,15 @@
 #include "prefmon/assess.h"
 #include "prefmon/outfile.h"
 
+/* The table output is kept whole (to align the columns) by the output
+ * module: about 560 bytes per row (552-562 measured with mallinfo2 around
+ * the table's building, on 4,735 to 950,478 rows of short names: 31 cells
+ * of 16 bytes and the strings) on top of the accumulator, refused before
+ * it is built rather than let past --max-memory. CSV is written
+ * CSV_BLOCK_ROWS rows at a time (about 2.4 MB), JSON row by row. */
+#define TABLE_ROW_BYTES 600
+#define CSV_BLOCK_ROWS 4096
+
 static const char help[] =
     "usage: prefmon assess [options] LOG...\n\n"
     "Assess every annotator of the annotation logs (read in order; - is standard input):\n"
@@ -307,6 +316,15 @@ static void param_cells(out_table *t, const pm_assess_options *o, const pm_asses
     out_num(t, o->alpha);
 }
 
+static size_t csv_block_rows(void)
+{
+    /* A testing knob: small blocks put boundaries everywhere in a small
+     * table (tests/cli/assess_csv_blocks.sh). */
+    const char *e = getenv("PREFMON_CSV_BLOCK_ROWS");
+    long v = e ? atol(e) : 0;
+    return v > 0 ? (size_t)v : CSV_BLOCK_ROWS;
+}
+
 static int emit_table(const pm_assess *a, out_format fmt)
 {
     size_t n = 0;
@@ -333,15 +351,37 @@ static int emit_table(const pm_assess *a, out_format fmt)
                         : "annotator,dup_pairs,consistency?,eta_hat,ci_low,ci_high,decision,"
                           "action?,flags|delta,delta_mode,q0_source,level,eta0,eta1,max_error,"
                           "min_duration,fast_ratio,flag_alpha");
-    out_reserve(t, n);
-    for (size_t i = 0; i < n; i++) {
-        out_row(t);
-        row_cells(t, &rows[i]);
-        if (ranked)
-            rank_cells(t, &rows[i]);
-        param_cells(t, pm_assess_options_get(a), pm_assess_summary_get(a));
+    /* CSV needs no column widths: it is written a block of rows at a time,
+     * so that a crowd's table (600 bytes a row) is never held whole. */
+    size_t block = fmt == OUT_CSV ? csv_block_rows() : n;
+    int rc = fmt == OUT_CSV ? cli_check_columns(t) : 0;
+    out_reserve(t, n < block ? n : block);
+    for (size_t i = 0; !rc && (i < n || i == 0);) {
+        size_t end = n - i < block ? n : i + block;
+        size_t first = i;
+        for (; i < end; i++) {
+            out_row(t);
+            row_cells(t, &rows[i]);
+            if (ranked)
+                rank_cells(t, &rows[i]);
+            param_cells(t, pm_assess_options_get(a), pm_assess_summary_get(a));
+        }
+        if (fmt != OUT_CSV)
+            break;
+        if (out_write_part(t, stdout, first == 0) != 0) {
+            cli_error("cannot write the output: %s", strerror(errno));
+            rc = CLI_EIO;
+        }
+        out_clear_rows(t);
+        if (n == 0)
+            break;
     }
-    int rc = cli_emit(t, fmt);
+    if (!rc && fmt == OUT_CSV && fflush(stdout) != 0) {
+        cli_error("cannot write the output: %s", strerror(errno));
+        rc = CLI_EIO;
+    }
+    if (!rc && fmt != OUT_CSV)
+        rc = cli_emit(t, fmt);
     out_free(t);
     return rc;
 }
@@ -459,14 +499,6 @@ static void summary(const pm_assess_summary *s, double level)
         fprintf(stderr, "\n# delta %.6g (given)\n", s->delta);
 }
 
-/* The table and CSV outputs are kept whole (to align the columns) by the
- * output module: about 560 bytes per row (552-562 measured with mallinfo2
- * around the table's building, on 4,735 to 950,478 rows of short names:
- * 31 cells of 16 bytes and the strings) on top of the accumulator, refused
- * before it is built rather than let past --max-memory. JSON is written
- * row by row. */
-#define TABLE_ROW_BYTES 600
-
 static int table_fits(const pm_assess *a, size_t max_bytes)
 {
     size_t n = 0, names = 0;
@@ -477,7 +509,7 @@ static int table_fits(const pm_assess *a, size_t max_bytes)
     if (held + need <= max_bytes)
         return 0;
     cli_error("memory limit of %zu bytes: the table of %zu rows needs about %zu bytes more than "
-              "the %zu held; use --format json (written row by row) or raise --max-memory",
+              "the %zu held; use --format csv or json (written row by row) or raise --max-memory",
               max_bytes, n, need, held);
     return CLI_EDATA;
 }
@@ -521,7 +553,7 @@ static int assess_files(cli_records *ro, const aopts *o, const cli_output *out, 
              : st == PM_EMODEL ? cli_fail(NULL, PM_EINVAL, &err)
                                : data_fail(st, &err);
     }
-    if (!rc && ao.max_bytes && out->fmt != OUT_JSON)
+    if (!rc && ao.max_bytes && out->fmt == OUT_TABLE)
         rc = table_fits(a, ao.max_bytes);
     if (!rc && out->out_path)
         rc = write_out(out->out_path, a);

@@ -269,14 +269,14 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
  * writer, which guards a cell a spreadsheet would run ('=x, prefmon/text.h,
  * reversible) and quotes per RFC 4180; numbers, booleans and exact decimals
  * are written as they are, so -1.33 stays a number. */
-static int write_csv(const out_table *t, FILE *fp)
+static int write_csv(const out_table *t, FILE *fp, int header)
 {
     char buf[512];
-    for (size_t j = 0; j < t->ncols; j++) {
+    for (size_t j = 0; header && j < t->ncols; j++) {
         if ((j && fputc(',', fp) == EOF) || pm_csv_write_cell(fp, t->cols[j], NULL) != PM_OK)
             return -1;
     }
-    if (fputc('\n', fp) == EOF)
+    if (header && fputc('\n', fp) == EOF)
         return -1;
     for (size_t i = 0; i < t->ncells; i++) {
         const cell *c = &t->cells[i];
@@ -815,7 +815,7 @@ static int write_format(const out_table *t, out_format fmt, int view, FILE *fp)
 {
     switch (fmt) {
     case OUT_CSV:
-        return write_csv(t, fp);
+        return write_csv(t, fp, 1);
     case OUT_JSON:
         return write_json(t, fp);
     case OUT_TABLE:
@@ -860,4 +860,29 @@ int out_write_view(const out_table *t, out_format fmt, FILE *fp)
     int rc = p ? write_format(p, fmt, 0, fp) : -1;
     out_free(p);
     return rc;
+}
+
+int out_write_part(const out_table *t, FILE *fp, int header)
+{
+    if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
+        return -1;
+    if (!display_columns)
+        return write_csv(t, fp, header);
+    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
+    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
+    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
+    free(idx);
+    int rc = p ? write_csv(p, fp, header) : -1;
+    out_free(p);
+    return rc;
+}
+
+void out_clear_rows(out_table *t)
+{
+    t->ncells = 0;
+    for (str_block *b = t->strs, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    t->strs = NULL;
 }

@@ -81,6 +81,13 @@ int out_write(const out_table *t, out_format fmt, FILE *fp);
  * the --columns when given (-1 if t lacks one: check out_unknown_column). */
 int out_write_view(const out_table *t, out_format fmt, FILE *fp);
 
+/* CSV of a table too big to hold whole, a block of rows at a time: the
+ * rows added since out_clear_rows, as out_write_view writes them (the
+ * --columns only), with the header line when `header`. 0 or -1. */
+int out_write_part(const out_table *t, FILE *fp, int header);
+/* Drop the rows (the columns, view and notes stay). */
+void out_clear_rows(out_table *t);
+
 /* The table as a jansson value (an object when single and one row, else an
  * array of objects), for composing larger documents; NULL if the table was
  * built wrongly or memory ran out. The caller owns the reference. */
