@@ -605,6 +605,17 @@ static out_table *project(const out_table *t, const size_t *idx, size_t n)
     return p;
 }
 
+/* t with only the --columns (out_set_display), or NULL (out of memory, or
+ * a name t lacks: checked before by out_unknown_column). */
+static out_table *projected(const out_table *t)
+{
+    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
+    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
+    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
+    free(idx);
+    return p;
+}
+
 static int same_cell(const cell *a, const cell *b)
 {
     if (a->kind != b->kind)
@@ -837,10 +848,7 @@ json_t *out_json_view(const out_table *t)
         return out_json(t);
     if (t->broken || t->ncols == 0 || t->ncells % t->ncols != 0)
         return NULL;
-    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
-    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
-    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
-    free(idx);
+    out_table *p = projected(t);
     json_t *j = p ? out_json(p) : NULL;
     out_free(p);
     return j;
@@ -853,10 +861,7 @@ int out_write_view(const out_table *t, out_format fmt, FILE *fp)
     if (!display_columns)
         return write_format(t, fmt, !display_wide, fp);
     /* --columns: exactly the listed columns, in every format. */
-    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
-    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
-    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
-    free(idx);
+    out_table *p = projected(t);
     int rc = p ? write_format(p, fmt, 0, fp) : -1;
     out_free(p);
     return rc;
@@ -868,10 +873,7 @@ int out_write_part(const out_table *t, FILE *fp, int header)
         return -1;
     if (!display_columns)
         return write_csv(t, fp, header);
-    size_t *idx = malloc((t->ncols + 1) * sizeof *idx);
-    long n = idx ? parse_list(t, display_columns, idx, NULL, NULL, 0) : -1;
-    out_table *p = n > 0 ? project(t, idx, (size_t)n) : NULL;
-    free(idx);
+    out_table *p = projected(t);
     int rc = p ? write_csv(p, fp, header) : -1;
     out_free(p);
     return rc;
