@@ -368,15 +368,13 @@ static int emit_table(const pm_assess *a, out_format fmt)
         }
         if (fmt != OUT_CSV)
             break;
-        if (out_write_part(t, stdout, first == 0) != 0) {
-            cli_error("cannot write the output: %s", strerror(errno));
+        if (out_write_part(t, stdout, first == 0) != 0)
             rc = CLI_EIO;
-        }
         out_clear_rows(t);
         if (n == 0)
             break;
     }
-    if (!rc && fmt == OUT_CSV && fflush(stdout) != 0) {
+    if (fmt == OUT_CSV && (rc == CLI_EIO || (!rc && fflush(stdout) != 0))) {
         cli_error("cannot write the output: %s", strerror(errno));
         rc = CLI_EIO;
     }

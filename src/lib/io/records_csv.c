@@ -6,21 +6,21 @@
 ** r->ignored for the caller to report once; a name that appears twice, or
 ** two synonyms of one column, is an error.
 */
-#include <ctype.h>
 #include <string.h>
 
 #include "io/csv_internal.h"
 #include "io/records_internal.h"
 #include "prefmon/text.h"
 
-static int same_name(const pm_csv_field *a, const pm_csv_field *b)
+pm_status pmx_header_unique(const pm_records *r, const pm_csv_field *f, size_t nf, pm_error *err)
 {
-    if (a->len != b->len)
-        return 0;
-    for (size_t i = 0; i < a->len; i++)
-        if (tolower((unsigned char)a->s[i]) != tolower((unsigned char)b->s[i]))
-            return 0;
-    return 1;
+    for (size_t i = 0; i < nf; i++)
+        for (size_t j = 0; j < i; j++)
+            if (pmx_strieq(f[i].s, f[j].s))
+                return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
+                                   "header: column '%s' appears twice (columns %zu and %zu)",
+                                   f[i].s, j + 1, i + 1);
+    return PM_OK;
 }
 
 pm_status pmx_header_fields(pm_records *r, const pm_csv_field **fields, size_t *count,
@@ -55,12 +55,8 @@ static pm_status read_header(pm_records *r, pm_error *err)
     if (st)
         return st;
     r->ignored.len = 0;
-    for (size_t i = 0; i < nf; i++)
-        for (size_t j = 0; j < i; j++)
-            if (same_name(&f[i], &f[j]))
-                return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
-                                   "header: column '%s' appears twice (columns %zu and %zu)",
-                                   f[i].s, j + 1, i + 1);
+    if ((st = pmx_header_unique(r, f, nf, err)))
+        return st;
     if (r->fmt == PM_RECORDS_TOLOKA)
         st = pmx_toloka_header(r, f, nf, err);
     for (size_t i = 0; i < nf && r->fmt != PM_RECORDS_TOLOKA; i++) {

@@ -301,6 +301,9 @@ pm_status pmx_load_document(pm_records *r, const char *what, const char *remedy,
 pm_status pmx_check_key(const pm_records *r, const char *field, const char *s, size_t n, long line,
                         long col, pm_error *err);
 
+/* records_csv.c: a header naming a column twice (case aside) refused, at
+ * the second one. */
+pm_status pmx_header_unique(const pm_records *r, const pm_csv_field *f, size_t nf, pm_error *err);
 /* records_csv.c: the header record of a delimited file: read, refused when
  * missing or over PMX_MAX_COLUMNS, r->col reset and r->ncols set. */
 pm_status pmx_header_fields(pm_records *r, const pm_csv_field **fields, size_t *count,

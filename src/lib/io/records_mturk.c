@@ -252,12 +252,9 @@ pm_status pmx_mturk_start(pm_records *r, pm_error *err)
     r->nslots = 0;
     r->slot_i = 0;
     r->pair_ids = 0;
+    if ((st = pmx_header_unique(r, f, nf, err)))
+        return st;
     for (size_t i = 0; i < nf; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (pmx_strieq(f[i].s, f[j].s))
-                return pm_error_at(err, PM_EPARSE, r->name, f[i].line, f[i].col,
-                                   "header: column '%s' appears twice (columns %zu and %zu)",
-                                   f[i].s, j + 1, i + 1);
         const char *m = r->map_col[PMX_COL_ANNOTATOR];
         if (m ? pmx_strieq(f[i].s, m) : pmx_strieq(f[i].s, "WorkerId"))
             r->col[PMX_COL_ANNOTATOR] = (int)i;

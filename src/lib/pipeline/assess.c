@@ -188,9 +188,9 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
     return pmx_reserve_z(p, cap, need, size, 1);
 }
 
-/* The annotator cache's slot of a name of len bytes: its first and last 8
- * bytes (fewer: all of them) and its length, multiplied and shifted; cheaper
- * than the table's hash, which covers every byte. */
+/* The annotator cache's mix of a name of len bytes (its top bits pick the
+ * slot): its first and last 8 bytes (fewer: all of them) and its length,
+ * multiplied; cheaper than the table's hash, which covers every byte. */
 static inline uint64_t ann_mix(const char *s, size_t len)
 {
     uint64_t x = len;

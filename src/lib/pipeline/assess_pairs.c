@@ -59,13 +59,15 @@ void pmx_kept_free(pmx_kept *k)
  * start[a] .. start[a + 1] is annotator a's. Both sorts below then run
  * within one annotator's events, which are few and close together, instead
  * of over all of them: a million annotators' ten million events sorted as a
- * whole by qsort took seconds of cache misses. */
-static size_t *bucket_by_annotator(pmx_kev *ev, size_t n)
+ * whole by qsort took seconds of cache misses. *count: the buckets (the
+ * largest id + 1). */
+static size_t *bucket_by_annotator(pmx_kev *ev, size_t n, size_t *count)
 {
     uint32_t nann = 0;
     for (size_t i = 0; i < n; i++)
         if (ev[i].ann >= nann)
             nann = ev[i].ann + 1;
+    *count = nann;
     size_t *start = calloc((size_t)nann + 1, sizeof *start);
     size_t *next = malloc(((size_t)nann + 1) * sizeof *next);
     if (!start || !next) {
@@ -100,13 +102,10 @@ pm_status pmx_kept_build(pmx_kev *ev, size_t n, const size_t *row_of_ann, size_t
                          const pmx_rank *rank, const pmx_strtab *anns)
 {
     memset(out, 0, sizeof *out);
-    size_t *start = n ? bucket_by_annotator(ev, n) : NULL;
+    size_t nann = 0;
+    size_t *start = n ? bucket_by_annotator(ev, n, &nann) : NULL;
     if (n && !start)
         return PM_ENOMEM;
-    size_t nann = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].ann >= nann)
-            nann = (size_t)ev[i].ann + 1;
     for (size_t a = 0; a < nann; a++)
         if (start[a + 1] - start[a] > 1)
             qsort(ev + start[a], start[a + 1] - start[a], sizeof *ev, cmp_order);
