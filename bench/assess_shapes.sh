@@ -9,10 +9,12 @@
 # the two thread counts give the same bytes, and prints per shape and run:
 # rows, distinct keys, wall s, CPU s, rows/s (wall), peak RSS, RSS bytes per
 # key, and pandas' CPU time over prefmon's (prefmon: 3 runs each, best and worst).
-# Beside them, 3 runs of bench/assess_floor.c: the least work of any assess on
-# the log (split three fields, number annotator and item, find the key, count
-# pairs: no checks, no other columns, tables sized up front), one thread: the
-# yardstick for how far prefmon is from what this machine can do. Machine, load before and after,
+# Beside them, 3 runs each of the two ways of bench/assess_floor.c: the least
+# work of any assess on the log (split three fields, number annotator and
+# item, find the key, count pairs: no checks, no other columns), one thread,
+# streaming with tables sized up front ("floor") and radix-partitioned by item
+# ("floor, par"): the yardstick for how far prefmon is from what this machine
+# can do. Machine, load before and after,
 # date and commit head the output.
 #
 #   sh bench/assess_shapes.sh BUILD_DIR [ROWS]     (ROWS default 10000000;
@@ -61,10 +63,14 @@ for shape in ${SHAPES:-sessions task rich crowd}; do
     items=$(sed -n 's/^# [0-9]* annotators, \([0-9]*\) items, \([0-9]*\) (annotator, item) keys.*/\1/p' "$tmp/t1.err")
     keys=$(sed -n 's/^# [0-9]* annotators, [0-9]* items, \([0-9]*\) (annotator, item) keys.*/\1/p' "$tmp/t1.err")
     : >"$tmp/f.runs"
+    : >"$tmp/pf.runs"
     for run in 1 2 3; do
         /usr/bin/time -o "$tmp/f.time" -f '%e %U %S %M' "$tmp/assess_floor" "$log" "$items" "$keys" \
             >"$tmp/f.out"
         tail -1 "$tmp/f.time" >>"$tmp/f.runs"
+        /usr/bin/time -o "$tmp/pf.time" -f '%e %U %S %M' "$tmp/assess_floor" --partitioned "$log" \
+            >"$tmp/pf.out"
+        tail -1 "$tmp/pf.time" >>"$tmp/pf.runs"
     done
     if ! cmp -s "$tmp/t1.csv" "$tmp/t2.csv"; then
         echo "DIFFERENT output with --threads 2 on $shape"
@@ -93,13 +99,15 @@ def runs(name):
     f = tmp + "/" + name + (".runs" if name != "p" else ".time")
     return [[float(x) for x in l.split()[-4:]] for l in open(f) if l.strip()][-3:]
 pt = runs("p")[-1]
-# the floor counted the same pairs as prefmon
-fpairs = int(open(tmp + "/f.out").read().split(" pairs,")[0].split(",")[-1])
+# both floors counted the same pairs as prefmon
 ppairs = int(err.split(" pairs\n")[0].split(",")[-1])
-if fpairs != ppairs:
-    print("%s: the floor counted %d pairs, prefmon %d" % (shape, fpairs, ppairs))
-    bad += 1
-for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("f", "floor"), ("p", "pandas")):
+for f in ("f", "pf"):
+    fpairs = int(open(tmp + "/" + f + ".out").read().split(" pairs,")[0].split(",")[-1])
+    if fpairs != ppairs:
+        print("%s: the %s floor counted %d pairs, prefmon %d" % (shape, f, fpairs, ppairs))
+        bad += 1
+for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("f", "floor"),
+                  ("pf", "floor, par"), ("p", "pandas")):
     rs = sorted(runs(name))  # by wall time: the best first
     w, u, s_, m = rs[0]
     worst = rs[-1][0]
