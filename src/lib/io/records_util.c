@@ -167,9 +167,12 @@ int pmx_parse_number_n(const char *s, size_t n, double *out)
 }
 
 static int iso_time(const char *s, double *out);
+static int iso_seconds(const char *s, size_t n, double *out);
 
 int pmx_parse_time_n(const char *s, size_t n, double *out)
 {
+    if ((n == 20 || n == 19) && iso_seconds(s, n, out))
+        return 0;
     /* Four digits then '-' is no number (a '-' after digits follows an
      * exponent's 'e'): an ISO date, parsed without first trying it as
      * epoch seconds, which cost as much again on every row of a log with
@@ -242,6 +245,36 @@ static int days_in_month(int y, int m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* Two digits at s as a number, or -1. */
+static inline int two(const char *s)
+{
+    unsigned a = (unsigned)((unsigned char)s[0] - '0'), b = (unsigned)((unsigned char)s[1] - '0');
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* The shape nearly every exported ISO time has, YYYY-MM-DDTHH:MM:SS with
+ * an optional Z (n = 19 or 20), when every field is in range: 1 with *out
+ * as iso_time gives it (the sum of whole seconds is exact either way);
+ * else 0, and iso_time decides, with its messages. It reads each byte
+ * once, with no zone or fraction parsing: iso_time's general walk was 6 %
+ * of a row of a log with ISO times. */
+static int iso_seconds(const char *s, size_t n, double *out)
+{
+    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        s[13] != ':' || s[16] != ':' || (n == 20 && s[19] != 'Z' && s[19] != 'z'))
+        return 0;
+    int y1 = two(s), y2 = two(s + 2), mo = two(s + 5), d = two(s + 8), h = two(s + 11),
+        mi = two(s + 14), sec = two(s + 17);
+    if ((y1 | y2 | mo | d | h | mi | sec) < 0)
+        return 0;
+    int y = y1 * 100 + y2;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
+        return 0;
+    *out = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
+           mi * 60.0 + sec;
+    return 1;
 }
 
 const char *pmx_time_problem(int code)
