@@ -158,8 +158,24 @@ int pmx_parse_number_n(const char *s, size_t n, double *out)
 #endif
     for (; i < n; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            return pmx_parse_number(s, out);
+        if (d > 9) {
+            /* A plain decimal (a duration such as 28.7) goes on here, as
+             * pmx_parse_number's own fast path does, instead of being
+             * read again from its first byte. */
+            if (s[i] != '.' || i == 0 || i + 1 == n)
+                return pmx_parse_number(s, out);
+            static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+            size_t f = i + 1;
+            for (i = f; i < n; i++) {
+                d = (unsigned)(unsigned char)s[i] - '0';
+                if (d > 9)
+                    return pmx_parse_number(s, out);
+                v = v * 10 + d;
+            }
+            *out = (double)v / p10[n - f]; /* (Clinger: both exact, one rounding) */
+            return 0;
+        }
         v = v * 10 + d;
     }
     *out = (double)v; /* below 10^15: exact */
@@ -262,18 +278,40 @@ static inline int two(const char *s)
  * of a row of a log with ISO times. */
 static int iso_seconds(const char *s, size_t n, double *out)
 {
-    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        s[13] != ':' || s[16] != ':' || (n == 20 && s[19] != 'Z' && s[19] != 'z'))
+    /* The last valid date seen by this thread and its day number: a log's
+     * rows come in runs of one day, and checking the date and counting its
+     * days is most of the work. */
+    static _Thread_local struct {
+        uint64_t ymd8; /* "YYYY-MM-" */
+        uint16_t dd;   /* "DD" */
+        double day0;   /* its first second */
+        int valid;     /* one is kept */
+    } last;
+    if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
+        (n == 20 && s[19] != 'Z' && s[19] != 'z'))
         return 0;
-    int y1 = two(s), y2 = two(s + 2), mo = two(s + 5), d = two(s + 8), h = two(s + 11),
-        mi = two(s + 14), sec = two(s + 17);
-    if ((y1 | y2 | mo | d | h | mi | sec) < 0)
+    int h = two(s + 11), mi = two(s + 14), sec = two(s + 17);
+    if ((h | mi | sec) < 0 || h > 23 || mi > 59 || sec > 60)
         return 0;
-    int y = y1 * 100 + y2;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
-        return 0;
-    *out = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
-           mi * 60.0 + sec;
+    uint64_t ymd8;
+    uint16_t dd;
+    memcpy(&ymd8, s, 8);
+    memcpy(&dd, s + 8, 2);
+    if (!last.valid || ymd8 != last.ymd8 || dd != last.dd) {
+        if (s[4] != '-' || s[7] != '-')
+            return 0;
+        int y1 = two(s), y2 = two(s + 2), mo = two(s + 5), d = two(s + 8);
+        if ((y1 | y2 | mo | d) < 0)
+            return 0;
+        int y = y1 * 100 + y2;
+        if (mo < 1 || mo > 12 || d < 1 || (d > 28 && d > days_in_month(y, mo)))
+            return 0;
+        last.ymd8 = ymd8;
+        last.dd = dd;
+        last.day0 = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0;
+        last.valid = 1;
+    }
+    *out = last.day0 + h * 3600.0 + mi * 60.0 + sec;
     return 1;
 }
 
