@@ -36,6 +36,11 @@ if [ -f bench/assess_shapes.sh ]; then
     echo "== bench/assess_shapes.sh"
     sh bench/assess_shapes.sh "$build"
 fi
+# Instructions per row of assess by stage, beside the floors (callgrind).
+if [ -f bench/assess_instructions.sh ]; then
+    echo "== bench/assess_instructions.sh"
+    sh bench/assess_instructions.sh "$build"
+fi
 if [ -f bench/reproduce_time.sh ]; then
     echo "== bench/reproduce_time.sh"
     sh bench/reproduce_time.sh "$build"
