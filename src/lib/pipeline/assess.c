@@ -44,6 +44,8 @@ struct pm_assess {
     uint32_t last_ann;   /* cache: logs come in runs of one annotator */
     char last_name[32];  /* its name when shorter, so that the check reads no string of the
                             table (a cache miss when annotators are interleaved) */
+    int in_run;          /* the last two rows had one annotator: check it first */
+    uint32_t prev_ann;   /* the previous row's annotator */
     uint64_t ann_cache[PMX_ANN_CACHE]; /* by ann_mix of the name: its tag << 32 | id + 1;
                                           0 empty */
     int finished;
@@ -93,7 +95,7 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
         return NULL;
     }
     a->opt = *opt;
-    a->last_ann = UINT32_MAX;
+    a->last_ann = a->prev_ann = UINT32_MAX;
     if (opt->threads > 1) {
         pm_assess_options so = *opt;
         so.threads = 1;
@@ -216,9 +218,20 @@ static void set_last(pm_assess *a, uint32_t id, const char *name, size_t len)
         a->last_name[0] = '\0'; /* (no name is empty: the table's string is compared) */
 }
 
+/* The row's annotator is id: a run starts when it was the previous row's
+ * too (a log in sessions), and ends at another (interleaved annotators then
+ * skip the check of the last name, which fails on nearly every row). */
+static void seen(pm_assess *a, uint32_t id, const char *name, size_t len)
+{
+    a->in_run = id == a->prev_ann;
+    if (a->in_run)
+        set_last(a, id, name, len);
+    a->prev_ann = id;
+}
+
 static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
 {
-    if (a->last_ann != UINT32_MAX &&
+    if (a->in_run &&
         strcmp(a->last_name[0] ? a->last_name : pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
         *out = a->last_ann;
         return PM_OK;
@@ -235,7 +248,7 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
     uint32_t id1 = (uint32_t)*c;
     if (id1 && (*c >> 32) == tag && strcmp(pmx_strtab_str(&a->anns, id1 - 1), name) == 0) {
         *out = id1 - 1;
-        set_last(a, *out, name, len);
+        seen(a, *out, name, len);
         return PM_OK;
     }
     int is_new;
@@ -258,7 +271,7 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
         a->acc[*out].last_ts = -INFINITY;
     }
     *c = tag << 32 | (*out + 1);
-    set_last(a, *out, name, len);
+    seen(a, *out, name, len);
     return PM_OK;
 }
 
