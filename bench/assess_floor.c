@@ -194,23 +194,30 @@ static void flush(row *r, int n)
     }
 }
 
-static int streaming(char **argv)
+/* A data row's first three fields: the annotator, the item (pointing
+ * into the read buffer) and the label's first byte (0 when absent). */
+typedef struct {
+    const char *ann, *item;
+    size_t alen, ilen;
+    uint32_t label;
+} fields;
+
+/* Read fd in 1 MiB blocks and give each data row (the header skipped) to
+ * row(ctx, f); block(ctx) runs before the buffer moves (the rows given so
+ * far point into it). The number of rows, or -1 (with a message). Inlined
+ * into each caller, so that its row function is inlined too: an indirect
+ * call per row cost 5 % more instructions. */
+__attribute__((always_inline)) static inline long
+read_rows(int fd, void (*row)(void *, const fields *), void (*block)(void *), void *ctx)
 {
-    double t0 = now();
-    int fd = open(argv[1], O_RDONLY);
-    if (fd < 0) {
-        perror(argv[1]);
-        return 1;
-    }
-    icap = cap_for(strtoull(argv[2], NULL, 10));
-    kcap = cap_for(strtoull(argv[3], NULL, 10));
-    items = table(icap * sizeof *items);
-    keys = table(kcap * sizeof *keys);
     size_t cap = (size_t)1 << 20, have = 0;
     char *buf = malloc(cap + 1);
-    row r[BATCH];
-    int n = 0, header = 1, eof = 0;
+    int header = 1, eof = 0;
     long rows = 0;
+    if (!buf) {
+        perror("malloc");
+        return -1;
+    }
     while (!eof || have) {
         ssize_t got = eof ? 0 : read(fd, buf + have, cap - have);
         if (got <= 0) {
@@ -225,34 +232,77 @@ static int streaming(char **argv)
             char *c1 = memchr(p, ',', (size_t)(nl - p));
             char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(nl - c1 - 1)) : NULL;
             if (!header && c1) {
-                row *x = &r[n++];
                 if (!c2)
                     c2 = nl;
-                x->ann = annotator(p, (size_t)(c1 - p));
-                x->item = c1 + 1;
-                x->len = (size_t)(c2 - c1 - 1);
-                x->h = hash(x->item, x->len);
-                x->label = c2 < nl ? (uint32_t)(unsigned char)c2[1] : 0;
-                __builtin_prefetch(&items[x->h & (icap - 1)]);
+                fields f = {p, c1 + 1, (size_t)(c1 - p), (size_t)(c2 - c1 - 1),
+                            c2 < nl ? (uint32_t)(unsigned char)c2[1] : 0};
+                row(ctx, &f);
                 rows++;
             }
             header = 0;
             p = nl + 1;
-            if (n == BATCH) {
-                flush(r, n);
-                n = 0;
-            }
         }
-        /* The rows of a batch point into the buffer: add them before it moves. */
-        flush(r, n);
-        n = 0;
+        if (block)
+            block(ctx);
         have = (size_t)(end - p);
         memmove(buf, p, have);
         if (have == cap) {
             fprintf(stderr, "assess_floor: a line over 1 MiB\n");
-            return 1;
+            free(buf);
+            return -1;
         }
     }
+    free(buf);
+    return rows;
+}
+
+/* ---- streaming ----------------------------------------------------- */
+
+typedef struct {
+    row r[BATCH];
+    int n;
+} batch;
+
+static void stream_row(void *ctx, const fields *f)
+{
+    batch *b = ctx;
+    row *x = &b->r[b->n++];
+    x->ann = annotator(f->ann, f->alen);
+    x->item = f->item;
+    x->len = f->ilen;
+    x->h = hash(x->item, x->len);
+    x->label = f->label;
+    __builtin_prefetch(&items[x->h & (icap - 1)]);
+    if (b->n == BATCH) {
+        flush(b->r, b->n);
+        b->n = 0;
+    }
+}
+
+/* The rows of a batch point into the buffer: add them before it moves. */
+static void stream_block(void *ctx)
+{
+    batch *b = ctx;
+    flush(b->r, b->n);
+    b->n = 0;
+}
+
+static int streaming(char **argv)
+{
+    double t0 = now();
+    int fd = open(argv[1], O_RDONLY);
+    if (fd < 0) {
+        perror(argv[1]);
+        return 1;
+    }
+    icap = cap_for(strtoull(argv[2], NULL, 10));
+    kcap = cap_for(strtoull(argv[3], NULL, 10));
+    items = table(icap * sizeof *items);
+    keys = table(kcap * sizeof *keys);
+    static batch b;
+    long rows = read_rows(fd, stream_row, stream_block, &b);
+    if (rows < 0)
+        return 1;
     printf("%ld rows, %u annotators, %u items, %u keys, %ld pairs, %ld agreeing: %.3f s\n", rows,
            nanns, nitems, nkeys, pairs, agree, now() - t0);
     return 0;
@@ -295,6 +345,37 @@ static rec **chunk_next(rec *chunk)
     return (rec **)&chunk[CHUNK_RECS];
 }
 
+typedef struct {
+    part_head *tail;
+    size_t *count;
+    int bits;
+} parts;
+
+static void part_row(void *ctx, const fields *f)
+{
+    parts *ps = ctx;
+    if (f->ilen > REC_ITEM) {
+        fprintf(stderr, "assess_floor: an item longer than %d bytes\n", REC_ITEM);
+        exit(1);
+    }
+    uint64_t h = hash(f->item, f->ilen);
+    size_t q = ps->bits ? h >> (64 - ps->bits) : 0;
+    part_head *t = &ps->tail[q];
+    if (t->n == CHUNK_RECS) {
+        rec *c = new_chunk();
+        *chunk_next(t->r) = c;
+        t->r = c;
+        t->n = 0;
+    }
+    rec *x = &t->r[t->n++];
+    x->h = h;
+    x->ann = annotator(f->ann, f->alen);
+    x->label = (uint8_t)f->label;
+    x->len = (uint8_t)f->ilen;
+    memcpy(x->s, f->item, f->ilen);
+    ps->count[q]++;
+}
+
 static int partitioned(const char *path)
 {
     double t0 = now();
@@ -331,59 +412,10 @@ static int partitioned(const char *path)
     for (size_t p = 0; p < np; p++)
         first[p] = tail[p].r = new_chunk();
 
-    size_t cap = (size_t)1 << 20, have = 0;
-    char *buf = malloc(cap + 1);
-    int header = 1, eof = 0;
-    long rows = 0;
-    while (!eof || have) {
-        ssize_t got = eof ? 0 : read(fd, buf + have, cap - have);
-        if (got <= 0) {
-            eof = 1;
-            if (have && buf[have - 1] != '\n')
-                buf[have++] = '\n';
-        } else {
-            have += (size_t)got;
-        }
-        char *p = buf, *end = buf + have, *nl;
-        while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-            char *c1 = memchr(p, ',', (size_t)(nl - p));
-            char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(nl - c1 - 1)) : NULL;
-            if (!header && c1) {
-                if (!c2)
-                    c2 = nl;
-                size_t len = (size_t)(c2 - c1 - 1);
-                if (len > REC_ITEM) {
-                    fprintf(stderr, "assess_floor: an item longer than %d bytes\n", REC_ITEM);
-                    return 1;
-                }
-                uint64_t h = hash(c1 + 1, len);
-                size_t q = bits ? h >> (64 - bits) : 0;
-                part_head *t = &tail[q];
-                if (t->n == CHUNK_RECS) {
-                    rec *c = new_chunk();
-                    *chunk_next(t->r) = c;
-                    t->r = c;
-                    t->n = 0;
-                }
-                rec *x = &t->r[t->n++];
-                x->h = h;
-                x->ann = annotator(p, (size_t)(c1 - p));
-                x->label = c2 < nl ? (uint8_t)c2[1] : 0;
-                x->len = (uint8_t)len;
-                memcpy(x->s, c1 + 1, len);
-                count[q]++;
-                rows++;
-            }
-            header = 0;
-            p = nl + 1;
-        }
-        have = (size_t)(end - p);
-        memmove(buf, p, have);
-        if (have == cap) {
-            fprintf(stderr, "assess_floor: a line over 1 MiB\n");
-            return 1;
-        }
-    }
+    parts ps = {tail, count, bits};
+    long rows = read_rows(fd, part_row, NULL, &ps);
+    if (rows < 0)
+        return 1;
     double t1 = now();
 
     /* One pair of tables for every partition, sized for the largest. */
