@@ -379,11 +379,10 @@ static void test_refusals(void **state)
     pm_assess_free(a);
 }
 
-/* The assessment file keeps the ranking fields, and pair_outcomes (the
- * units) agrees with consistent when read back. */
-static void test_json_roundtrip(void **state)
+/* The log (make_log) added for annotator "w" to an accumulator that keeps
+ * its pairs, finished. */
+static pm_assess *kept_log(void)
 {
-    (void)state;
     pm_assess_options o;
     pm_assess_options_default(&o);
     o.keep_pairs = 1;
@@ -391,11 +390,29 @@ static void test_json_roundtrip(void **state)
     add_log(a, "w", 0);
     pm_error err;
     assert_int_equal(pm_assess_finish(a, &err), PM_OK);
+    return a;
+}
+
+/* a's assessment file in memory (*len bytes; the caller frees it). */
+static char *saved(const pm_assess *a, size_t *len)
+{
     char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
+    pm_error err;
+    FILE *fp = open_memstream(&buf, len);
     assert_int_equal(pm_assess_save_json(a, fp, "mem", &err), PM_OK);
     fclose(fp);
+    return buf;
+}
+
+/* The assessment file keeps the ranking fields, and pair_outcomes (the
+ * units) agrees with consistent when read back. */
+static void test_json_roundtrip(void **state)
+{
+    (void)state;
+    pm_assess *a = kept_log();
+    pm_error err;
+    size_t len;
+    char *buf = saved(a, &len);
     assert_non_null(strstr(buf, "\"tau_b_mean\""));
     pm_assess *b = NULL;
     assert_int_equal(pm_assess_load_json_mem(buf, len, "mem", &b, &err), PM_OK);
@@ -423,13 +440,8 @@ static void test_per_repeat(void **state)
 {
     (void)state;
     make_log();
-    pm_assess_options o;
-    pm_assess_options_default(&o);
-    o.keep_pairs = 1;
-    pm_assess *a = pm_assess_new(&o, NULL);
-    add_log(a, "w", 0);
+    pm_assess *a = kept_log();
     pm_error err;
-    assert_int_equal(pm_assess_finish(a, &err), PM_OK);
     size_t np = 0;
     const pm_assess_pair *p = pm_assess_row_pairs(a, 0, &np);
     assert_int_equal(np, ITEMS * (TIMES - 1));
@@ -451,11 +463,8 @@ static void test_per_repeat(void **state)
     const pm_assess_row *w = row_of(a, "w");
     assert_int_equal(w->tau_b_n, (long)np - undefined);
     /* the file lists them in pair order, and reads back */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_int_equal(pm_assess_save_json(a, fp, "mem", &err), PM_OK);
-    fclose(fp);
+    size_t len;
+    char *buf = saved(a, &len);
     assert_non_null(strstr(buf, "\"pair_tau_b\""));
     pm_assess *b = NULL;
     assert_int_equal(pm_assess_load_json_mem(buf, len, "mem", &b, &err), PM_OK);

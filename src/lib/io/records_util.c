@@ -87,6 +87,10 @@ int pmx_is_decimal(const char *s)
     return *p == '\0';
 }
 
+/* 10^k, exact in a double, for the plain-decimal fast paths below. */
+static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 int pmx_parse_number(const char *s, double *out)
 {
     char *end;
@@ -104,8 +108,6 @@ int pmx_parse_number(const char *s, double *out)
      * digits and 10^k are exact doubles, so their IEEE quotient is the
      * correctly rounded value, the same as strtod's (Clinger's fast path). */
     if (*q == '.' && q > s) {
-        static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
         const char *f = ++q;
         while (*q >= '0' && *q <= '9' && q - s < 16)
             iv = iv * 10 + (*q++ - '0');
@@ -164,8 +166,6 @@ int pmx_parse_number_n(const char *s, size_t n, double *out)
              * read again from its first byte. */
             if (s[i] != '.' || i == 0 || i + 1 == n)
                 return pmx_parse_number(s, out);
-            static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
             size_t f = i + 1;
             for (i = f; i < n; i++) {
                 d = (unsigned)(unsigned char)s[i] - '0';
@@ -213,14 +213,27 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
     return era * 146097 + (long long)doe - 719468;
 }
 
+/* Two digits at s as a number, or -1 (s[1] is read only when s[0] is a
+ * digit, so a string ending at s[0] is not read past its NUL). */
+static inline int two(const char *s)
+{
+    unsigned a = (unsigned)((unsigned char)s[0] - '0'); /* (isdigit: a call per byte) */
+    if (a > 9)
+        return -1;
+    unsigned b = (unsigned)((unsigned char)s[1] - '0');
+    return b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* n (2 or 4) digits at *s as *v, *s moved past them; -1 when one is not a
+ * digit. */
 static int digits(const char **s, int n, int *v)
 {
     *v = 0;
-    for (int i = 0; i < n; i++) {
-        unsigned d = (unsigned)((unsigned char)(*s)[i] - '0'); /* (isdigit: a call per byte) */
-        if (d > 9)
+    for (int i = 0; i < n; i += 2) {
+        int d = two(*s + i);
+        if (d < 0)
             return -1;
-        *v = *v * 10 + (int)d;
+        *v = *v * 100 + d;
     }
     *s += n;
     return 0;
@@ -261,13 +274,6 @@ static int days_in_month(int y, int m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-/* Two digits at s as a number, or -1. */
-static inline int two(const char *s)
-{
-    unsigned a = (unsigned)((unsigned char)s[0] - '0'), b = (unsigned)((unsigned char)s[1] - '0');
-    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
 /* The shape nearly every exported ISO time has, YYYY-MM-DDTHH:MM:SS with
