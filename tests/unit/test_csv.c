@@ -116,7 +116,7 @@ static void make(gen *g, char sep, int quoting, size_t bytes)
     }
 }
 
-static void check_reader(char sep, int quoting)
+static void check_reader(char sep, int quoting, int avx2)
 {
     gen g;
     make(&g, sep, quoting, 700000);
@@ -127,6 +127,7 @@ static void check_reader(char sep, int quoting)
     pm_error err = {0};
     assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
     pm_csv_dialect(c, sep, quoting);
+    pmx_csv_simd(c, avx2);
     size_t k = 0;
     int got;
     while (pm_csv_next(c, &got, &err) == PM_OK && got) {
@@ -153,13 +154,88 @@ static void check_reader(char sep, int quoting)
 static void test_csv_matches_generator(void **state)
 {
     (void)state;
-    check_reader(',', 1);
+    check_reader(',', 1, 1);
+    check_reader(',', 1, 0);
 }
 
 static void test_tsv_matches_generator(void **state)
 {
     (void)state;
-    check_reader('\t', 0);
+    check_reader('\t', 0, 1);
+    check_reader('\t', 0, 0);
+}
+
+/* pmx_csv_next_split, as the generic reader calls it: asked for the
+ * generator's field count, it splits a plain line in place, giving the
+ * fields, line and columns the generator wrote down; asked for a wrong
+ * count, or given a line with a quote or a CR, it leaves the record to
+ * pm_csv_next untouched. Every record is read one way or the other, in
+ * order, with nothing lost or read twice. */
+static void check_split(char sep, int quoting, int avx2)
+{
+    gen g;
+    make(&g, sep, quoting, 700000);
+    FILE *fp = fmemopen(g.text, g.len, "rb");
+    assert_non_null(fp);
+    pm_csv *c = pm_csv_new((size_t)1 << 20, NULL);
+    assert_non_null(c);
+    pm_error err = {0};
+    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
+    pm_csv_dialect(c, sep, quoting);
+    pmx_csv_simd(c, avx2);
+    size_t k = 0, split = 0, other = 0, refused = 0;
+    uint32_t start[8];
+    while (k < g.nw) {
+        size_t nf = 1;
+        while (!g.w[k + nf - 1].last)
+            nf++;
+        pmx_csv_split row;
+        int wrong = (k / 7) % 5 == 0; /* now and then ask for one field too many */
+        int r = pmx_csv_next_split(c, nf + (size_t)wrong, start, &row);
+        if (r == 2)
+            continue; /* a blank line: consumed */
+        if (r == 1) {
+            assert_false(wrong);
+            for (size_t i = 0; i < nf; i++) {
+                const want *w = &g.w[k + i];
+                assert_string_equal(row.p + start[i], w->s);
+                assert_int_equal(start[i + 1] - start[i] - 1, strlen(w->s));
+                assert_int_equal(row.line, w->line);
+                assert_int_equal(row.col0 + (long)start[i], w->col);
+            }
+            k += nf;
+            split++;
+            continue;
+        }
+        refused += wrong;
+        int got = 0;
+        assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+        assert_int_equal(got, 1);
+        assert_int_equal(pm_csv_nfields(c), nf);
+        assert_int_equal(pm_csv_line(c), g.w[k].line);
+        for (size_t i = 0; i < nf; i++)
+            assert_string_equal(pm_csv_fields(c)[i].s, g.w[k + i].s);
+        k += nf;
+        other++;
+    }
+    int got = 1;
+    assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+    assert_int_equal(got, 0);
+    /* both ways were taken, and a wrong count was refused many times */
+    assert_true(split > 1000 && other > 1000 && refused > 1000);
+    pm_csv_free(c);
+    fclose(fp);
+    free(g.text);
+    free(g.w);
+}
+
+static void test_split_in_place(void **state)
+{
+    (void)state;
+    for (int avx2 = 0; avx2 < 2; avx2++) {
+        check_split(',', 1, avx2);
+        check_split('\t', 0, avx2);
+    }
 }
 
 /* A record of exactly max bytes (separators and line end counted as the
@@ -197,10 +273,9 @@ static void test_limit_boundary(void **state)
  * are (the readers then skip the UTF-8 check), and never for a record
  * that took the byte-state scan. Expected values by inspection of the
  * input, record by record; a high byte right after a line end (same
- * 16-byte chunk) belongs to the next record only. */
-static void test_ascii_flag(void **state)
+ * 16- or 32-byte block) belongs to the next record only. */
+static void check_ascii_flag(int avx2)
 {
-    (void)state;
     static const char in[] = "abc,def\n"
                              "a\xc3\xa9,b\n"
                              "xy\n\xc3\xa9\n"
@@ -214,6 +289,7 @@ static void test_ascii_flag(void **state)
     assert_non_null(fp);
     pm_csv *c = pm_csv_new(1000, NULL);
     assert_non_null(c);
+    pmx_csv_simd(c, avx2);
     pm_error err = {0};
     assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
@@ -230,11 +306,19 @@ static void test_ascii_flag(void **state)
     fclose(fp);
 }
 
+static void test_ascii_flag(void **state)
+{
+    (void)state;
+    check_ascii_flag(1);
+    check_ascii_flag(0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_matches_generator),
         cmocka_unit_test(test_tsv_matches_generator),
+        cmocka_unit_test(test_split_in_place),
         cmocka_unit_test(test_limit_boundary),
         cmocka_unit_test(test_ascii_flag),
     };

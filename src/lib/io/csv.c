@@ -4,11 +4,13 @@
 ** lines as dialects without quoting. See csv.h for the contract.
 **
 ** Speed: the input is read in 256 KiB blocks. A record that is one line of
-** data and separators, whole in the block (most records), is found by one
-** 16-byte-wide scan (SSE2 where there is one), copied at once and split;
-** any other record goes through the byte-state scan, whose unquoted bytes
-** are copied by a table-driven inner loop that stops only at a separator,
-** line end, quote or NUL. One record buffer and one field array are reused.
+** data and separators, whole in the block (most records), is found and
+** split by one scan, 32 bytes at a time with AVX2 where the CPU has it, else
+** 16 with SSE2 (scan_plain); pm_csv_next then copies it at once, and the
+** generic reader borrows it in place instead (pmx_csv_next_split). Any
+** other record goes through the byte-state scan, whose unquoted bytes are
+** copied by a table-driven inner loop that stops only at a separator, line
+** end, quote or NUL. One record buffer and one field array are reused.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +22,10 @@
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #define CSV_SSE2 1
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CSV_AVX2 1
 #endif
 
 #define CSV_BLOCK ((size_t)1 << 18)
@@ -44,7 +50,10 @@ struct pm_csv {
     size_t nf, fcap;
     long rec_line;
     int rec_quoted;
-    int rec_ascii; /* the record came by the fast path and every byte is < 0x80 */
+    int rec_ascii;   /* the record came by the fast path and every byte is < 0x80 */
+    int avx2;        /* scan_plain may use AVX2 */
+    uint32_t *start; /* fast_record: the fields' starts in the line (scan_plain) */
+    size_t scap;     /* ... room for scap fields and the end */
     char sep;
     int quoting;
     unsigned char cls[256];
@@ -62,6 +71,7 @@ pm_csv *pm_csv_new(size_t max, pm_error *err)
         return NULL;
     }
     c->max = max;
+    pmx_csv_simd(c, 1);
     c->rcap = max + 1 < 4096 ? max + 1 : 4096;
     c->buf = malloc(CSV_BLOCK);
     c->rec = malloc(c->rcap);
@@ -82,7 +92,20 @@ void pm_csv_free(pm_csv *c)
     free(c->rec);
     free(c->f);
     free(c->foff);
+    free(c->start);
     free(c);
+}
+
+void pmx_csv_simd(pm_csv *c, int avx2)
+{
+    c->avx2 = 0;
+#ifdef CSV_AVX2
+    __builtin_cpu_init();
+    c->avx2 = avx2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
+              __builtin_cpu_supports("bmi");
+#else
+    (void)avx2;
+#endif
 }
 
 void pm_csv_dialect(pm_csv *c, char sep, int quoting)
@@ -487,46 +510,140 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
     return PM_OK;
 }
 
-/* The length of the line at p (before its '\n') when it is shorter than
- * lim bytes and holds no byte but data and separators; else SIZE_MAX.
- * *ascii = 1 when no byte of the line is 0x80 or above (no UTF-8 check of
- * its fields is then needed). */
-static size_t plain_line(const pm_csv *c, const unsigned char *p, size_t avail, size_t lim,
-                         int *ascii)
-{
-    size_t i = 0, n = avail < lim ? avail : lim;
-    unsigned high = 0;
-#ifdef CSV_SSE2
-    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-    const __m128i q = _mm_set1_epi8(c->quoting ? '"' : '\n');
-    for (; i + 16 <= avail && i < n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
-        unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
-        unsigned hi = (unsigned)_mm_movemask_epi8(v);
-        if (e) {
-            size_t len = i + (size_t)__builtin_ctz(e);
-            unsigned before = (e & -e) - 1;
-            *ascii = !high && !(hi & before);
-            return (bad & before) || len >= n ? SIZE_MAX : len;
-        }
-        if (bad)
-            return SIZE_MAX;
-        high |= hi;
+/* What scan_plain returns for a line that is not plain (a quote, CR or
+ * NUL), not whole in the block, or not under the limit; and for one with
+ * more fields than the caller has room for. */
+#define SCAN_NO SIZE_MAX
+#define SCAN_MORE (SIZE_MAX - 1)
+
+/* One pass over the line at p, split as it is scanned: its length
+ * (before its '\n') when it is shorter than c->max bytes and holds no byte
+ * but data and separators, and its fields' starts: start[0] = 0, start[k]
+ * one past the k-th separator, *nk the number of fields (at most maxk,
+ * else SCAN_MORE); start[*nk] is left for the caller. *ascii = 1 when no
+ * byte of the line is 0x80 or above (no UTF-8 check of its fields is then
+ * needed). avail bytes of p may be read. Offsets fit 32 bits: a whole line
+ * is in one block.
+ *
+ * A block of bytes gives four masks: line ends, separators, the bytes that
+ * end the fast path (a quote when quoting, a CR, a NUL) and bytes >= 0x80.
+ * Most lines are one or two 32-byte blocks, so where the CPU has AVX2 the
+ * scan uses it (chosen once, at run time: the build stays for any x86-64)
+ * and counts a block's separators with one popcount; else 16-byte SSE2
+ * blocks; the rest of a block's bytes, byte by byte. (An index of the
+ * whole 256 KiB block, built once and read per line, cost more: building
+ * it touched every byte's four masks, and each line's words were read
+ * back.) */
+#define SCAN_BLOCK(W, POP, MASKS)                                                                  \
+    for (; i + (W) <= avail && i < n; i += (W)) {                                                  \
+        unsigned e, bad, s, hi;                                                                    \
+        MASKS;                                                                                     \
+        unsigned before = e ? (e & -e) - 1 : ~0u; /* the bytes of this line */                     \
+        if (bad & before)                                                                          \
+            return SCAN_NO;                                                                        \
+        high |= hi & before;                                                                       \
+        s &= before;                                                                               \
+        if (k + (size_t)POP(s) > maxk)                                                             \
+            return SCAN_MORE;                                                                      \
+        for (; s; s &= s - 1)                                                                      \
+            start[k++] = (uint32_t)(i + (size_t)__builtin_ctz(s) + 1);                             \
+        if (e) {                                                                                   \
+            size_t len = i + (size_t)__builtin_ctz(e);                                             \
+            *nk = k;                                                                               \
+            *ascii = !high;                                                                        \
+            return len >= n ? SCAN_NO : len;                                                       \
+        }                                                                                          \
     }
-#endif
+
+/* The bytes left after the blocks, one at a time. */
+static size_t scan_tail(const pm_csv *c, const unsigned char *p, size_t i, size_t n,
+                        uint32_t *start, size_t k, size_t maxk, size_t *nk, unsigned high,
+                        int *ascii)
+{
     for (; i < n; i++) {
-        unsigned char k = c->cls[p[i]];
-        if (k == C_NL) {
+        unsigned char b = p[i], cl = c->cls[b];
+        if (cl == C_NL) {
+            *nk = k;
             *ascii = !high;
             return i;
         }
-        if (k > C_SEP)
-            return SIZE_MAX;
-        high |= p[i] & 0x80u;
+        if (cl == C_SEP) {
+            if (k == maxk)
+                return SCAN_MORE;
+            start[k++] = (uint32_t)(i + 1);
+        } else if (cl != C_PLAIN) {
+            return SCAN_NO;
+        }
+        high |= b & 0x80u;
     }
-    return SIZE_MAX;
+    return SCAN_NO;
+}
+
+/* Bits set in a 16-bit mask, inline (without -mpopcnt, __builtin_popcount
+ * is a library call). */
+static inline unsigned pop16(unsigned x)
+{
+    x -= (x >> 1) & 0x5555u;
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0f0fu;
+    return (x + (x >> 8)) & 0x1fu;
+}
+
+static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t avail,
+                              uint32_t *start, size_t maxk, size_t *nk, int *ascii)
+{
+    size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
+    unsigned high = 0;
+    start[0] = 0;
+#ifdef CSV_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    const __m128i q = _mm_set1_epi8(c->quoting ? '"' : '\n'), vs = _mm_set1_epi8(c->sep);
+    SCAN_BLOCK(16, pop16, {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+        bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
+        s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
+        hi = (unsigned)_mm_movemask_epi8(v);
+    })
+#endif
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii);
+}
+
+#ifdef CSV_AVX2
+__attribute__((target("avx2,popcnt,bmi"))) static size_t
+scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
+                size_t *nk, int *ascii)
+{
+    size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
+    unsigned high = 0;
+    start[0] = 0;
+    const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i zero = _mm256_setzero_si256(), vs = _mm256_set1_epi8(c->sep);
+    const __m256i q = _mm256_set1_epi8(c->quoting ? '"' : '\n');
+    SCAN_BLOCK(32, __builtin_popcount, {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        e = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+        bad = (unsigned)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, q)),
+                            _mm256_cmpeq_epi8(v, zero)));
+        s = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vs));
+        hi = (unsigned)_mm256_movemask_epi8(v);
+    })
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii);
+}
+#endif
+
+static inline size_t scan_plain(const pm_csv *c, size_t pos, uint32_t *start, size_t maxk,
+                                size_t *nk, int *ascii)
+{
+    const unsigned char *p = c->buf + pos;
+    size_t avail = c->blen - pos;
+#ifdef CSV_AVX2
+    if (c->avx2)
+        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii);
+#endif
+    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii);
 }
 
 /* Field p[from..to) of the line copied to the record buffer, whose first
@@ -541,72 +658,92 @@ static inline void cut(pm_csv *c, size_t from, size_t to, long col0)
     f->col = col0 + (long)from;
 }
 
-/* The fields of the line p[0..len) copied to the record buffer, set in
- * full (no finish pass); avail bytes of p may be read. Room for fields is
- * made once per 16 bytes (at most 16 separators). */
-static pm_status split(pm_csv *c, const unsigned char *p, size_t len, size_t avail, pm_error *err)
+/* The line p[0..len) consumed: the scan position moves past its '\n'. */
+static void consume(pm_csv *c, const unsigned char *p, size_t len)
 {
-    const unsigned char sep = (unsigned char)c->sep;
-    const long col0 = col_of(c, p);
-    size_t j = 0, from = 0;
-#ifdef CSV_SSE2
-    const __m128i vs = _mm_set1_epi8((char)sep);
-    for (; j < len && j + 16 <= avail; j += 16) {
-        if (fields_room(c, 17, err) != PM_OK)
-            return PM_ENOMEM;
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
-        if (len - j < 16)
-            m &= (1u << (len - j)) - 1;
-        for (; m; m &= m - 1) {
-            size_t at = j + (size_t)__builtin_ctz(m);
-            cut(c, from, at, col0);
-            from = at + 1;
-        }
+    newline(c, p + len + 1);
+    c->bpos += len + 1;
+}
+
+/* The line at the scan position when it is plain (scan_plain), with room
+ * for its fields' starts in c->start (grown as needed: a plain line whole
+ * in a block has at most a block of separators); SCAN_NO otherwise. */
+static size_t plain_line(pm_csv *c, size_t *nk, int *ascii)
+{
+    for (;;) {
+        size_t len = c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii) : SCAN_MORE;
+        if (len != SCAN_MORE)
+            return len;
+        size_t cap = c->scap ? 2 * c->scap : 64;
+        uint32_t *s = cap <= CSV_BLOCK + 1 ? realloc(c->start, (cap + 1) * sizeof *s) : NULL;
+        if (!s)
+            return SCAN_NO; /* the byte-state scan reads it */
+        c->start = s;
+        c->scap = cap;
     }
-#endif
-    for (; j < len; j++)
-        if (p[j] == sep) {
-            if (field_room(c, err) != PM_OK)
-                return PM_ENOMEM;
-            cut(c, from, j, col0);
-            from = j + 1;
-        }
-    if (field_room(c, err) != PM_OK)
-        return PM_ENOMEM;
-    cut(c, from, len, col0);
-    return PM_OK;
 }
 
 /* The next record when it is a line of data and separators only, whole in
- * the block and under the limit (most records): one scan finds its end,
- * one copy takes it, the separators become NULs and the fields are set
- * directly. The byte-state scan in pm_csv_next gives the same fields,
- * lines and columns; *done = 0 leaves the record to it untouched. *done =
- * 2 for a blank line (consumed, no record). */
+ * the block and under the limit (most records): one scan finds its end
+ * and its separators, one copy takes it, and the fields are set directly.
+ * The byte-state scan in pm_csv_next gives the same fields, lines and
+ * columns; *done = 0 leaves the record to it untouched. *done = 2 for a
+ * blank line (consumed, no record). */
 static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
 {
     const unsigned char *p = c->buf + c->bpos;
-    size_t avail = c->blen - c->bpos;
+    size_t k;
     *done = 0;
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP)
         return PM_OK;
     int ascii = 0;
-    size_t len = plain_line(c, p, avail, c->max, &ascii);
-    if (len == SIZE_MAX || grow(c, len + 1, NULL) != PM_OK)
+    size_t len = plain_line(c, &k, &ascii);
+    if (len == SCAN_NO || grow(c, len + 1, NULL) != PM_OK)
         return PM_OK;
     if (len > 0) {
+        if (fields_room(c, k, err) != PM_OK)
+            return PM_ENOMEM;
         memcpy(c->rec, p, len);
-        pm_status s = split(c, p, len, avail, err);
-        if (s != PM_OK)
-            return s;
+        const long col0 = col_of(c, p);
+        c->start[k] = (uint32_t)(len + 1);
+        for (size_t i = 0; i < k; i++)
+            cut(c, c->start[i], c->start[i + 1] - 1, col0);
         c->rlen = len + 1;
         c->rec_ascii = ascii;
     }
-    newline(c, p + len + 1);
-    c->bpos += len + 1;
+    consume(c, p, len);
     *done = len > 0 ? 1 : 2;
     return PM_OK;
+}
+
+int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out)
+{
+    if (c->bpos == c->blen && !refill(c))
+        return 0;
+    if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP || nf == 0)
+        return 0;
+    unsigned char *p = c->buf + c->bpos;
+    size_t k;
+    int ascii = 0;
+    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii);
+    if (len == 0) {
+        consume(c, p, 0);
+        return 2;
+    }
+    if (len >= SCAN_MORE || k != nf)
+        return 0;
+    start[k] = (uint32_t)(len + 1);
+    for (size_t i = 1; i < k; i++)
+        p[start[i] - 1] = '\0';
+    p[len] = '\0';
+    restart(c);
+    c->rec_ascii = ascii;
+    out->p = (char *)p;
+    out->line = c->line;
+    out->col0 = col_of(c, p);
+    out->ascii = ascii;
+    consume(c, p, len);
+    return 1;
 }
 
 pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err)

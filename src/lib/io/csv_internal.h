@@ -3,6 +3,8 @@
 #ifndef PREFMON_IO_CSV_INTERNAL_H
 #define PREFMON_IO_CSV_INTERNAL_H
 
+#include <stdint.h>
+
 #include "prefmon/csv.h"
 
 /** 1 when the last record was a plain line (no quote, CR or NUL) whose
@@ -16,6 +18,28 @@ int pmx_csv_ascii(const pm_csv *c);
  *  chunks of one file (pipeline/assess_threads.c). */
 pm_status pmx_csv_open_range(pm_csv *c, FILE *fp, const char *name, long long start, long long end,
                              long line, pm_error *err);
+/** A record split in place by pmx_csv_next_split. */
+typedef struct pmx_csv_split {
+    char *p;   /* the line, in the reader's block: valid until the next read */
+    long line; /* its line number */
+    long col0; /* the column of p[0] */
+    int ascii; /* as pmx_csv_ascii */
+} pmx_csv_split;
+
+/** The next record when it is a plain line (no quote, CR or NUL) whole in
+ *  the reader's block, under the limit, with exactly nf >= 1 fields: split
+ *  in place (its separators and line end become NULs) and consumed, field
+ *  i at out->p + start[i], of start[i + 1] - start[i] - 1 bytes (start has
+ *  room for nf + 1 entries). Returns 1; 2 for a blank line (consumed, no
+ *  record); 0 when the next record is anything else or there is none:
+ *  left untouched for pm_csv_next, which reads it (or reports its
+ *  problem) as always. For the generic reader, which then borrows the
+ *  fields instead of taking copies (records_csv.c). */
+int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out);
+/** avx2 = 0: scan lines 16 bytes at a time (SSE2) even where the CPU has
+ *  AVX2; 1 (the default): 32 at a time where it has. For the tests, which
+ *  check both. */
+void pmx_csv_simd(pm_csv *c, int avx2);
 /** The file offset and line of the next unread byte. */
 void pmx_csv_position(const pm_csv *c, long long *offset, long *line);
 

@@ -6,6 +6,8 @@
 ** r->ignored for the caller to report once; a name that appears twice, or
 ** two synonyms of one column, is an error.
 */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/csv_internal.h"
@@ -94,41 +96,88 @@ pm_status pmx_records_csv_start(pm_records *r, pm_error *err)
     return read_header(r, err);
 }
 
+/* prefmon's CSV writers guard text cells that start like a formula ('=x,
+ * prefmon/text.h); undone here so that a log or a platform export of a plan
+ * gives the names and keys back exactly. Numbers are never guarded. (The
+ * quote is tested first: a call per cell was 4 % of a row.) */
+static inline void cell(const pm_records *r, pmx_row *cells, int c, const char *v, size_t len,
+                        long col)
+{
+    if (v[0] == '\'' && r->fmt == PM_RECORDS_CSV && c != PMX_COL_TIMESTAMP &&
+        c != PMX_COL_DURATION) {
+        const char *u = pm_csv_unguard(v);
+        len -= (size_t)(u - v);
+        v = u;
+    }
+    cells->v[c] = v;
+    cells->len[c] = len;
+    cells->col[c] = col;
+}
+
+/* The next row when it is a plain line of the header's width (most rows):
+ * split where it lies in the reader's block and its columns borrowed, with
+ * no copy of the line and no field array (pmx_csv_next_split). 1 for a
+ * row, 2 for a blank line (skipped), 0 for anything else (the general
+ * reader takes it and gives its messages). Toloka's item is built from
+ * the field array, so it reads every row the general way. */
+static int split_row(pm_records *r, pmx_row *cells, long *line)
+{
+    size_t need = (size_t)r->ncols + 1;
+    if (r->fmt == PM_RECORDS_TOLOKA)
+        return 0;
+    if (r->nstart < need) {
+        uint32_t *s = realloc(r->start, need * sizeof *s);
+        if (!s)
+            return 0;
+        r->start = s;
+        r->nstart = need;
+    }
+    pmx_csv_split row;
+    int got = pmx_csv_next_split(r->csv, (size_t)r->ncols, r->start, &row);
+    if (got != 1)
+        return got;
+    const uint32_t *at = r->start;
+    for (int k = 0; k < r->nused; k++) {
+        int c = r->used[k], i = r->col[c];
+        cell(r, cells, c, row.p + at[i], at[i + 1] - at[i] - 1, row.col0 + (long)at[i]);
+    }
+    cells->ascii = row.ascii;
+    *line = row.line;
+    return 1;
+}
+
 pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
 {
     for (;;) {
-        pmx_csv_row in;
-        pm_status st = pmx_next_row(r, got, &in, err);
-        if (st || !*got)
-            return st;
-        const pm_csv_field *f = in.f;
-        size_t nf = in.nf;
-        long line = in.line;
-        if (nf != (size_t)r->ncols)
-            return pm_error_at(
-                err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,
-                "row has %zu fields but the header has %d%s", nf, r->ncols,
-                r->fmt == PM_RECORDS_CSV ? " (a field with a comma must be in double quotes)" : "");
         /* r->row's absent columns stay NULL from the header on. */
         pmx_row *cells = &r->row;
-        for (int k = 0; k < r->nused; k++) {
-            int c = r->used[k], i = r->col[c];
-            /* prefmon's CSV writers guard text cells that start like a
-             * formula ('=x, prefmon/text.h); undone here so that a log or
-             * a platform export of a plan gives the names and keys back
-             * exactly. Numbers are never guarded. */
-            const char *v = f[i].s;
-            if (v[0] == '\'' && r->fmt == PM_RECORDS_CSV && c != PMX_COL_TIMESTAMP &&
-                c != PMX_COL_DURATION) /* (the quote first: a call per cell was 4 % of a row) */
-                v = pm_csv_unguard(v);
-            size_t skip = (size_t)(v - f[i].s);
-            cells->v[c] = v;
-            cells->len[c] = f[i].len - skip;
-            cells->col[c] = f[i].col;
+        long line = 0;
+        pm_status st;
+        int fast = split_row(r, cells, &line);
+        if (fast == 2)
+            continue;
+        if (!fast) {
+            pmx_csv_row in;
+            if ((st = pmx_next_row(r, got, &in, err)) || !*got)
+                return st;
+            const pm_csv_field *f = in.f;
+            size_t nf = in.nf;
+            line = in.line;
+            if (nf != (size_t)r->ncols)
+                return pm_error_at(
+                    err, PM_EPARSE, r->name, line, nf > (size_t)r->ncols ? f[r->ncols].col : 0,
+                    "row has %zu fields but the header has %d%s", nf, r->ncols,
+                    r->fmt == PM_RECORDS_CSV ? " (a field with a comma must be in double quotes)"
+                                             : "");
+            for (int k = 0; k < r->nused; k++) {
+                int c = r->used[k], i = r->col[c];
+                cell(r, cells, c, f[i].s, f[i].len, f[i].col);
+            }
+            cells->ascii = pmx_csv_ascii(r->csv);
+            if (r->fmt == PM_RECORDS_TOLOKA && (st = pmx_toloka_item(r, f, cells, err)))
+                return st;
         }
-        cells->ascii = pmx_csv_ascii(r->csv);
-        if (r->fmt == PM_RECORDS_TOLOKA && (st = pmx_toloka_item(r, f, cells, err)))
-            return st;
+        *got = 1;
         int use;
         if ((st = pmx_generic_record(r, cells, line, out, &use, err)))
             return st;

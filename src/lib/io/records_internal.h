@@ -7,6 +7,7 @@
 #ifndef PM_IO_RECORDS_INTERNAL_H
 #define PM_IO_RECORDS_INTERNAL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -102,7 +103,9 @@ struct pm_records {
     int ncols;           /* header width */
     int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
     int nused;
-    pmx_row row;        /* csv/tsv: the current row (absent columns NULL) */
+    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
+    uint32_t *start; /* csv/tsv: the current line's field starts (records_csv.c) */
+    size_t nstart;
     int pair_ids;       /* crowd-kit worker,left,right,label */
     pmx_buf ignored;    /* ignored header columns, comma separated */
     pmx_buf gold_note;  /* the last gold file's first trailing-empty-field line */
