@@ -6,12 +6,14 @@
 ** r->ignored for the caller to report once; a name that appears twice, or
 ** two synonyms of one column, is an error.
 */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/csv_internal.h"
 #include "io/records_internal.h"
+#include "io/records_plain.h"
 #include "prefmon/text.h"
 
 pm_status pmx_header_unique(const pm_records *r, const pm_csv_field *f, size_t nf, pm_error *err)
@@ -114,13 +116,13 @@ static inline void cell(const pm_records *r, pmx_row *cells, int c, const char *
     cells->col[c] = col;
 }
 
-/* The next row when it is a plain line of the header's width (most rows):
- * split where it lies in the reader's block and its columns borrowed, with
- * no copy of the line and no field array (pmx_csv_next_split). 1 for a
- * row, 2 for a blank line (skipped), 0 for anything else (the general
- * reader takes it and gives its messages). Toloka's item is built from
- * the field array, so it reads every row the general way. */
-static int split_row(pm_records *r, pmx_row *cells, long *line)
+/* The next line when it is plain and of the header's width (most rows):
+ * split where it lies in the reader's block, with no copy of the line and
+ * no field array (pmx_csv_next_split). 1 for a row, 2 for a blank line
+ * (skipped), 0 for anything else (the general reader takes it and gives
+ * its messages). Toloka's item is built from the field array, so it reads
+ * every row the general way. */
+static int next_line(pm_records *r, pmx_csv_split *row)
 {
     size_t need = (size_t)r->ncols + 1;
     if (r->fmt == PM_RECORDS_TOLOKA)
@@ -132,18 +134,29 @@ static int split_row(pm_records *r, pmx_row *cells, long *line)
         r->start = s;
         r->nstart = need;
     }
-    pmx_csv_split row;
-    int got = pmx_csv_next_split(r->csv, (size_t)r->ncols, r->start, &row);
-    if (got != 1)
-        return got;
+    return pmx_csv_next_split(r->csv, (size_t)r->ncols, r->start, row);
+}
+
+/* The used columns of a line from next_line, borrowed into cells. */
+static void fill_cells(const pm_records *r, const pmx_csv_split *row, pmx_row *cells)
+{
     const uint32_t *at = r->start;
     for (int k = 0; k < r->nused; k++) {
         int c = r->used[k], i = r->col[c];
-        cell(r, cells, c, row.p + at[i], at[i + 1] - at[i] - 1, row.col0 + (long)at[i]);
+        cell(r, cells, c, row->p + at[i], at[i + 1] - at[i] - 1, row->col0 + (long)at[i]);
     }
-    cells->ascii = row.ascii;
-    *line = row.line;
-    return 1;
+    cells->ascii = row->ascii;
+}
+
+static int split_row(pm_records *r, pmx_row *cells, long *line)
+{
+    pmx_csv_split row;
+    int got = next_line(r, &row);
+    if (got == 1) {
+        fill_cells(r, &row, cells);
+        *line = row.line;
+    }
+    return got;
 }
 
 pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err)
@@ -183,5 +196,110 @@ pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_err
             return st;
         if (use)
             return PM_OK;
+    }
+}
+
+/* ---- plain rows (records_plain.h) ---------------------------------------- */
+
+int pmx_records_plain_ok(const pm_records *r)
+{
+    return r && r->ready && (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV) && !r->pair_ids;
+}
+
+/* Column c of the line: its bytes at *v (NULL when the header has no such
+ * column) and their count. */
+static inline size_t field(const pm_records *r, const pmx_csv_split *row, int c, const char **v)
+{
+    int i = r->col[c];
+    if (i < 0) {
+        *v = NULL;
+        return 0;
+    }
+    *v = row->p + r->start[i];
+    return r->start[i + 1] - r->start[i] - 1;
+}
+
+/* "A", "B" or "tie" as the canonical word, else NULL. */
+static inline const char *ab_tie(const char *s, size_t n)
+{
+    if (n == 1 && (s[0] == 'A' || s[0] == 'B'))
+        return s[0] == 'A' ? "A" : "B";
+    return n == 3 && memcmp(s, "tie", 3) == 0 ? "tie" : NULL;
+}
+
+/* The line as a plain row, when it needs nothing pmx_generic_record does
+ * beyond taking its fields: every byte ASCII (no UTF-8 check), annotator,
+ * item and label present and not guarded, pairwise words already
+ * canonical where there is a shown_left column, times and durations that
+ * parse. 0 for any other line, which pmx_generic_record then reads with
+ * its messages, skips and words. The same fields as it gives. */
+static int plain_row(pm_records *r, const pmx_csv_split *row, pmx_plain *out)
+{
+    if (!row->ascii)
+        return 0;
+    const int guard = r->fmt == PM_RECORDS_CSV;
+    const char *an, *it, *lb, *gd, *v;
+    size_t anl = field(r, row, PMX_COL_ANNOTATOR, &an), itl = field(r, row, PMX_COL_ITEM, &it);
+    size_t lbl = field(r, row, PMX_COL_LABEL, &lb), gdl = field(r, row, PMX_COL_GOLD, &gd), n;
+    if (!anl || !itl || !lbl ||
+        (guard && (an[0] == '\'' || it[0] == '\'' || lb[0] == '\'' || (gdl && gd[0] == '\''))))
+        return 0;
+    out->shown_left = 0;
+    if (r->col[PMX_COL_SHOWN_LEFT] >= 0) {
+        n = field(r, row, PMX_COL_SHOWN_LEFT, &v);
+        if (n && (n != 1 || (v[0] != 'A' && v[0] != 'B')))
+            return 0;
+        out->shown_left = n ? v[0] : 0;
+        if (!(lb = ab_tie(lb, lbl)) || (gdl && !(gd = ab_tie(gd, gdl))))
+            return 0;
+    }
+    out->timestamp = out->duration = NAN;
+    if ((n = field(r, row, PMX_COL_TIMESTAMP, &v)) && pmx_parse_time_n(v, n, &out->timestamp))
+        return 0;
+    if ((n = field(r, row, PMX_COL_DURATION, &v)) &&
+        (pmx_parse_number_n(v, n, &out->duration) || out->duration < 0))
+        return 0;
+    out->annotator = an;
+    out->annotator_len = anl;
+    out->item = it;
+    out->item_len = itl;
+    out->label = lb;
+    out->gold = gdl ? gd : pmx_gold_get(&r->gold, it);
+    out->ranking = 0;
+    out->file = r->name;
+    out->line = row->line;
+    return 1;
+}
+
+pm_status pmx_records_plain(pm_records *r, pmx_plain *out, pm_record *rec, pmx_plain_kind *kind,
+                            pm_error *err)
+{
+    *kind = PMX_PLAIN_NONE;
+    if (!pmx_records_plain_ok(r))
+        return PM_OK;
+    for (;;) {
+        pmx_csv_split row;
+        int got = next_line(r, &row);
+        if (got == 2)
+            continue;
+        if (got != 1)
+            return PM_OK;
+        if (plain_row(r, &row, out)) {
+            r->stats.rows_read++;
+            r->stats.rows_used++;
+            *kind = PMX_PLAIN_ROW;
+            return PM_OK;
+        }
+        int use;
+        fill_cells(r, &row, &r->row);
+        pm_status st = pmx_generic_record(r, &r->row, row.line, rec, &use, err);
+        if (st != PM_OK) {
+            r->ready = 0;
+            return st;
+        }
+        if (use) {
+            *kind = PMX_PLAIN_RECORD;
+            return PM_OK;
+        }
     }
 }

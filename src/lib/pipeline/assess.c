@@ -229,7 +229,7 @@ static void seen(pm_assess *a, uint32_t id, const char *name, size_t len)
     a->prev_ann = id;
 }
 
-static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
+static pm_status annotator_id(pm_assess *a, const char *name, size_t len, uint32_t *out)
 {
     if (a->in_run &&
         strcmp(a->last_name[0] ? a->last_name : pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
@@ -239,7 +239,6 @@ static pm_status annotator_id(pm_assess *a, const char *name, uint32_t *out)
     /* Interleaved annotators (a task-ordered export) miss the last one on
      * nearly every row: a direct-mapped cache of names seen, checked by one
      * string compare, before the table's full hash and probe. */
-    size_t len = strlen(name);
     uint64_t x = ann_mix(name, len);
     /* The entry's tag (other bits of the mix) is compared before the name:
      * with far more annotators than entries (a public crowd of a million)
@@ -386,7 +385,7 @@ static pm_status label_id(pm_assess *a, const char *s, uint32_t *id)
     return st;
 }
 
-static pm_status check_record(const pm_assess *a, const pm_record *r, pm_error *err)
+static pm_status check_record(const pm_assess *a, const pmx_plain *r, pm_error *err)
 {
     if (a->finished || a->spent)
         return pm_error_set(err, PM_EINVAL, "assess: add after finish");
@@ -442,7 +441,7 @@ static uint32_t content_hash(uint32_t label, char shown_left, double ts, double 
  * anything of the record is counted or interned (doc/assess.md, Rankings):
  * refused with a gold label, when not a canonical ranking, or when the
  * same text was a plain label before. */
-static pm_status ranking_label(pm_assess *a, const pm_record *r, pm_error *err)
+static pm_status ranking_label(pm_assess *a, const pmx_plain *r, pm_error *err)
 {
     if (r->gold)
         return pm_error_at(err, PM_EINVAL, r->file, r->line, 0,
@@ -464,19 +463,19 @@ static pm_status ranking_label(pm_assess *a, const pm_record *r, pm_error *err)
 }
 
 /* pmx_assess_prepare, the item's hash and id given when known. */
-static pm_status prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, int known, pm_error *err)
+static pm_status prepare(pm_assess *a, const pmx_plain *r, pmx_prepped *p, int known, pm_error *err)
 {
     pm_status st = check_record(a, r, err);
     if (st != PM_OK)
         return st;
     if (r->ranking && (st = ranking_label(a, r, err)) != PM_OK)
         return st;
-    if ((st = annotator_id(a, r->annotator, &p->ann)) != PM_OK ||
+    if ((st = annotator_id(a, r->annotator, r->annotator_len, &p->ann)) != PM_OK ||
         (st = label_id(a, r->label, &p->label)) != PM_OK)
         return add_failed(a, r->file, r->line, st, err);
     p->item = r->item;
     if (!known) {
-        p->len = strlen(r->item);
+        p->len = r->item_len;
         p->h = pmx_hash_bytes(r->item, p->len);
         /* Start loading both table slots: their cache misses overlap each
          * other and those of the records around it. */
@@ -499,7 +498,32 @@ static pm_status prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, int k
     return PM_OK;
 }
 
+/* A record as a row, its annotator's length (and its item's, when the
+ * item is read) counted. */
+static void as_row(const pm_record *r, int item_len, pmx_plain *f)
+{
+    f->annotator = r->annotator;
+    f->annotator_len = r->annotator ? strlen(r->annotator) : 0;
+    f->item = r->item;
+    f->item_len = item_len && r->item ? strlen(r->item) : 0;
+    f->label = r->label;
+    f->gold = r->gold;
+    f->shown_left = r->shown_left;
+    f->ranking = r->ranking;
+    f->timestamp = r->timestamp;
+    f->duration = r->duration;
+    f->file = r->file;
+    f->line = r->line;
+}
+
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
+{
+    pmx_plain f;
+    as_row(r, 1, &f);
+    return prepare(a, &f, p, 0, err);
+}
+
+pm_status pmx_assess_prepare_row(pm_assess *a, const pmx_plain *r, pmx_prepped *p, pm_error *err)
 {
     return prepare(a, r, p, 0, err);
 }
@@ -511,7 +535,9 @@ pm_status pmx_assess_prepare_known(pm_assess *shard, const pm_record *r, uint64_
     p->h = h;
     p->len = 0; /* not read: a shard neither interns nor copies the item */
     p->item_id = item_id;
-    pm_status st = prepare(shard, r, p, 1, err);
+    pmx_plain f;
+    as_row(r, 0, &f);
+    pm_status st = prepare(shard, &f, p, 1, err);
     if (st == PM_OK && item_st != PM_OK)
         return add_failed(shard, r->file, r->line, item_st, err);
     return st;

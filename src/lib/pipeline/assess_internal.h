@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "io/records_plain.h"
 #include "prefmon/assess.h"
 
 typedef struct pmx_rank pmx_rank; /* assess_rank.c */
@@ -165,6 +166,9 @@ typedef struct pmx_prepped {
  * table slots; numbering a new annotator or label may fail (PM_ENOMEM,
  * PM_ELIMIT), with the message. */
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err);
+/* pmx_assess_prepare for a row of the generic reader (io/records_plain.h),
+ * whose lengths are known: the same checks and result. */
+pm_status pmx_assess_prepare_row(pm_assess *a, const pmx_plain *r, pmx_prepped *p, pm_error *err);
 /* A shard's pmx_assess_prepare for a record whose item was numbered
  * already (h its hash, item_id its id from pmx_assess_item; the item's
  * string is not read again): item_st is the status of numbering it (a

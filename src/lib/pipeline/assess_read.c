@@ -88,20 +88,42 @@ static pm_status fail_after_flush(pm_assess *a, rpipe *q, pm_status st, pm_error
     return st;
 }
 
+/* The next record of r prepared into *p (*got = 0 at the end): a CSV or
+ * TSV log's rows through the plain path (io/records_plain.h: no pm_record,
+ * lengths known), anything else through pm_records_next. */
+static pm_status next_prepared(pm_assess *a, pm_records *r, int plain, pmx_prepped *p, int *got,
+                               pm_error *err)
+{
+    pm_record rec;
+    pm_status st;
+    *got = 1;
+    if (plain) {
+        pmx_plain row;
+        pmx_plain_kind kind;
+        if ((st = pmx_records_plain(r, &row, &rec, &kind, err)) != PM_OK)
+            return st;
+        if (kind == PMX_PLAIN_ROW)
+            return pmx_assess_prepare_row(a, &row, p, err);
+        if (kind == PMX_PLAIN_RECORD)
+            return pmx_assess_prepare(a, &rec, p, err);
+    }
+    if ((st = pm_records_next(r, &rec, got, err)) != PM_OK || !*got)
+        return st;
+    return pmx_assess_prepare(a, &rec, p, err);
+}
+
 static pm_status read_all(pm_assess *a, pm_records *r, rpipe *q, pm_error *err)
 {
+    const int plain = pmx_records_plain_ok(r);
     for (;;) {
-        pm_record rec;
+        rbatch *b = &q->b[q->fill];
+        pmx_prepped *p = &b->p[b->n];
         int got;
-        pm_status st = pm_records_next(r, &rec, &got, err);
+        pm_status st = next_prepared(a, r, plain, p, &got, err);
         if (st != PM_OK)
             return fail_after_flush(a, q, st, err);
         if (!got)
             return flush_all(a, q, err);
-        rbatch *b = &q->b[q->fill];
-        pmx_prepped *p = &b->p[b->n];
-        if ((st = pmx_assess_prepare(a, &rec, p, err)) != PM_OK)
-            return fail_after_flush(a, q, st, err);
         size_t glen = p->gold ? strlen(p->gold) : 0;
         size_t need = p->len + 1 + (p->gold ? glen + 1 : 0);
         if (need > READ_BYTES) { /* a huge key: added on its own, uncopied */
