@@ -689,11 +689,11 @@ pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *d
 
 /* ---- shards (threads > 1) ------------------------------------------------ */
 
-int pmx_assess_shard_index(const pm_assess *a, const char *annotator)
+int pmx_assess_shard_index(const pm_assess *a, const char *annotator, size_t len)
 {
     if (!annotator)
         return 0;
-    uint64_t h = pmx_hash_bytes(annotator, strlen(annotator));
+    uint64_t h = pmx_hash_bytes(annotator, len);
     return (int)((h >> 32) % (uint64_t)a->nshards);
 }
 
@@ -730,7 +730,7 @@ pm_status pmx_assess_item(pm_assess *a, int t, const char *s, size_t len, uint64
 
 static pm_assess *pmx_assess_shard_of(pm_assess *a, const char *annotator)
 {
-    return a->shard[pmx_assess_shard_index(a, annotator)];
+    return a->shard[annotator ? pmx_assess_shard_index(a, annotator, strlen(annotator)) : 0];
 }
 
 int pmx_assess_nshards(const pm_assess *a)

@@ -189,7 +189,8 @@ pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *d
  * result is the same for every thread count. */
 int pmx_assess_nshards(const pm_assess *a);
 pm_assess *pmx_assess_shard(pm_assess *a, int i);
-int pmx_assess_shard_index(const pm_assess *a, const char *annotator);
+/* The shard of the annotator named annotator[0..len) (0 for NULL). */
+int pmx_assess_shard_index(const pm_assess *a, const char *annotator, size_t len);
 /* Items are numbered once across the shards: an item belongs to the class
  * its string hash h falls in (0 .. nshards - 1), and class t's items are
  * numbered in shard t's item table. pmx_assess_item numbers the item

@@ -100,16 +100,21 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 1;
 }
 
-/* s copied into the buffer: its offset, or NONE (out of memory, or past
- * STR_MAX: put's message). */
-static uint32_t keep(cbuf *b, const char *s)
+/* s (n bytes) and its NUL copied into the buffer: its offset, or NONE (out
+ * of memory, or past STR_MAX: put's message). */
+static uint32_t keep(cbuf *b, const char *s, size_t n)
 {
-    size_t n = strlen(s) + 1;
+    n++;
     if (b->len + n > STR_MAX || !grow((void **)&b->str, &b->cap, b->len + n, 1))
         return NONE;
     memcpy(b->str + b->len, s, n);
     b->len += n;
     return (uint32_t)(b->len - n);
+}
+
+static uint32_t keep_str(cbuf *b, const char *s)
+{
+    return s ? keep(b, s, strlen(s)) : NONE;
 }
 
 typedef struct parse_job {
@@ -119,9 +124,11 @@ typedef struct parse_job {
     cbuf *b;
 } parse_job;
 
-static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
+/* The record r (annotator and item of the lengths given: a plain row's,
+ * or counted) into its shard's list. */
+static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
 {
-    int s = pmx_assess_shard_index(a, r->annotator);
+    int s = r->annotator ? pmx_assess_shard_index(a, r->annotator, r->annotator_len) : 0;
     if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     if (b->total >= UINT32_MAX)
@@ -130,10 +137,10 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->ih = 0;
     c->cls = -1;
     c->ik = 0;
-    c->ann = r->annotator ? keep(b, r->annotator) : NONE;
-    c->item = r->item ? keep(b, r->item) : NONE;
-    c->label = r->label ? keep(b, r->label) : NONE;
-    c->gold = r->gold ? keep(b, r->gold) : NONE;
+    c->ann = r->annotator ? keep(b, r->annotator, r->annotator_len) : NONE;
+    c->item = r->item ? keep(b, r->item, r->item_len) : NONE;
+    c->label = keep_str(b, r->label);
+    c->gold = keep_str(b, r->gold);
     if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
         (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
         return b->len + strlen(r->annotator ? r->annotator : "") + strlen(r->item ? r->item : "") +
@@ -147,7 +154,7 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->shown_left = r->shown_left;
     c->ranking = (char)(r->ranking != 0);
     if (r->item && *r->item) { /* (an empty item is refused when added) */
-        c->ih = pmx_hash_bytes(r->item, strlen(r->item));
+        c->ih = pmx_hash_bytes(r->item, r->item_len);
         int t = pmx_assess_item_class(a, c->ih);
         c->cls = (int16_t)t;
         if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
@@ -159,6 +166,23 @@ static pm_status put(pm_assess *a, cbuf *b, const pm_record *r, pm_error *err)
     c->idx = (uint32_t)b->total++;
     b->n[s]++;
     return PM_OK;
+}
+
+/* A record as put takes it, its lengths counted. */
+static void as_row(const pm_record *r, pmx_plain *f)
+{
+    *f = (pmx_plain){.annotator = r->annotator,
+                     .annotator_len = r->annotator ? strlen(r->annotator) : 0,
+                     .item = r->item,
+                     .item_len = r->item ? strlen(r->item) : 0,
+                     .label = r->label,
+                     .gold = r->gold,
+                     .shown_left = r->shown_left,
+                     .ranking = r->ranking,
+                     .timestamp = r->timestamp,
+                     .duration = r->duration,
+                     .file = r->file,
+                     .line = r->line};
 }
 
 static void *parse(void *arg)
@@ -176,11 +200,18 @@ static void *parse(void *arg)
         return NULL;
     }
     for (;;) {
+        /* plain rows as fields (io/records_plain.h), the rest as records */
         pm_record rec;
-        int got;
-        pm_status st = pmx_records_range_next(r, &rec, &got, &b->err);
+        pmx_plain row;
+        pmx_plain_kind kind;
+        int got = 1;
+        pm_status st = pmx_records_plain(r, &row, &rec, &kind, &b->err);
+        if (st == PM_OK && kind == PMX_PLAIN_NONE)
+            st = pmx_records_range_next(r, &rec, &got, &b->err);
+        if (st == PM_OK && got && kind != PMX_PLAIN_ROW)
+            as_row(&rec, &row);
         if (st == PM_OK && got)
-            st = put(j->a, b, &rec, &b->err);
+            st = put(j->a, b, &row, &b->err);
         if (st != PM_OK)
             b->st = st;
         if (st != PM_OK || !got)
