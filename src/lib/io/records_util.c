@@ -130,7 +130,7 @@ int pmx_parse_number(const char *s, double *out)
  * a byte is not a digit (a byte has high nibble 3 and stays below 0x40
  * after adding 6 only for '0'..'9'). Three multiply-and-fold steps join
  * digit pairs, then pairs of pairs, then the two halves. */
-static int digits8(uint64_t w, uint64_t *v)
+static inline __attribute__((always_inline)) int digits8(uint64_t w, uint64_t *v)
 {
     const uint64_t hi = 0xF0F0F0F0F0F0F0F0u, z = 0x3030303030303030u;
     if ((w & hi) != z || ((w + 0x0606060606060606u) & hi) != z)
@@ -187,6 +187,24 @@ static int iso_seconds(const char *s, size_t n, double *out);
 
 int pmx_parse_time_n(const char *s, size_t n, double *out)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Epoch seconds of 8 to 15 digits (1700000000), read here as
+     * pmx_parse_number_n reads them (below 10^15: exact), without its
+     * calls and checks: a tenth of a row of a log with epoch times. */
+    if (n >= 8 && n <= 15) {
+        uint64_t w, v;
+        memcpy(&w, s, 8);
+        if (digits8(w, &v)) {
+            size_t i = 8;
+            for (unsigned d; i < n && (d = (unsigned)(unsigned char)s[i] - '0') <= 9; i++)
+                v = v * 10 + d;
+            if (i == n) {
+                *out = (double)v;
+                return 0;
+            }
+        }
+    }
+#endif
     if ((n == 20 || n == 19) && iso_seconds(s, n, out))
         return 0;
     /* Four digits then '-' is no number (a '-' after digits follows an
