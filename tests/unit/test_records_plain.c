@@ -3,7 +3,8 @@
  * Both readers are run over the same generated logs, whose rows mix plain
  * ones with every kind the plain path must hand back (UTF-8 names, guarded
  * cells, quoted fields, other spellings of pairwise words, empty labels,
- * times and durations in other forms, gold from a gold file): they must
+ * times and durations in other forms, gold from a gold file), with LF and
+ * CRLF line ends: they must
  * give the same records, lines, counts and, on a bad row, the same error. */
 #include <math.h>
 #include <setjmp.h>
@@ -79,8 +80,8 @@ static void write_log(const char *path, char sep, int rows, int bad)
         snprintf(it, sizeof it, item, pick(300));
         snprintf(t, sizeof t, ONE(times), pick(60));
         const char *label = bad && i == rows / 2 ? "x" : ONE(labels);
-        fprintf(fp, "%s%c%s%c%s%c%s%c%s%c%s%c%s\n", a, sep, it, sep, label, sep, ONE(golds), sep,
-                ONE(sides), sep, t, sep, ONE(durs));
+        fprintf(fp, "%s%c%s%c%s%c%s%c%s%c%s%c%s%s", a, sep, it, sep, label, sep, ONE(golds), sep,
+                ONE(sides), sep, t, sep, ONE(durs), pick(4) ? "\n" : "\r\n");
         if (pick(40) == 0)
             fputc('\n', fp); /* a blank line */
     }

@@ -4,13 +4,14 @@
 ** lines as dialects without quoting. See csv.h for the contract.
 **
 ** Speed: the input is read in 256 KiB blocks. A record that is one line of
-** data and separators, whole in the block (most records), is found and
-** split by one scan, 32 bytes at a time with AVX2 where the CPU has it, else
-** 16 with SSE2 (scan_plain); pm_csv_next then copies it at once, and the
-** generic reader borrows it in place instead (pmx_csv_next_split). Any
-** other record goes through the byte-state scan, whose unquoted bytes are
-** copied by a table-driven inner loop that stops only at a separator, line
-** end, quote or NUL. One record buffer and one field array are reused.
+** data and separators (its line end LF or CRLF), whole in the block (most
+** records), is found and split by one scan, 32 bytes at a time with AVX2
+** where the CPU has it, else 16 with SSE2 (scan_plain); pm_csv_next then
+** copies it at once, and the generic reader borrows it in place instead
+** (pmx_csv_next_split). Any other record goes through the byte-state scan,
+** whose unquoted bytes are copied by a table-driven inner loop that stops
+** only at a separator, line end, quote or NUL. One record buffer and one
+** field array are reused.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -510,20 +511,23 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
     return PM_OK;
 }
 
-/* What scan_plain returns for a line that is not plain (a quote, CR or
- * NUL), not whole in the block, or not under the limit; and for one with
- * more fields than the caller has room for. */
+/* What scan_plain returns for a line that is not plain (a quote, a NUL, a
+ * CR but the one of a CRLF line end), not whole in the block, or not under
+ * the limit; and for one with more fields than the caller has room for. */
 #define SCAN_NO SIZE_MAX
 #define SCAN_MORE (SIZE_MAX - 1)
 
 /* One pass over the line at p, split as it is scanned: its length
- * (before its '\n') when it is shorter than c->max bytes and holds no byte
+ * (before its '\n', or before the CR of a CRLF line end: *cr = 1) when
+ * the line up to its '\n' is shorter than c->max bytes and holds no byte
  * but data and separators, and its fields' starts: start[0] = 0, start[k]
  * one past the k-th separator, *nk the number of fields (at most maxk,
  * else SCAN_MORE); start[*nk] is left for the caller. *ascii = 1 when no
  * byte of the line is 0x80 or above (no UTF-8 check of its fields is then
  * needed). avail bytes of p may be read. Offsets fit 32 bits: a whole line
- * is in one block.
+ * is in one block. The byte-state scan drops the CR of a CRLF line end as
+ * well (step_plain, S_CR); a CR that ends a block with its '\n' in the
+ * next goes to it too.
  *
  * A block of bytes gives four masks: line ends, separators, the bytes that
  * end the fast path (a quote when quoting, a CR, a NUL) and bytes >= 0x80.
@@ -539,7 +543,8 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
         unsigned e, bad, s, hi;                                                                    \
         MASKS;                                                                                     \
         unsigned before = e ? (e & -e) - 1 : ~0u; /* the bytes of this line */                     \
-        if (bad & before)                                                                          \
+        unsigned b = bad & before;                /* allowed: the CR of a CRLF line end */         \
+        if (b && (b != (e & -e) >> 1 || p[i + (size_t)__builtin_ctz(e) - 1] != '\r'))              \
             return SCAN_NO;                                                                        \
         high |= hi & before;                                                                       \
         s &= before;                                                                               \
@@ -551,20 +556,22 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
             size_t len = i + (size_t)__builtin_ctz(e);                                             \
             *nk = k;                                                                               \
             *ascii = !high;                                                                        \
-            return len >= n ? SCAN_NO : len;                                                       \
+            *cr = b != 0;                                                                          \
+            return len >= n ? SCAN_NO : len - *cr;                                                 \
         }                                                                                          \
     }
 
 /* The bytes left after the blocks, one at a time. */
 static size_t scan_tail(const pm_csv *c, const unsigned char *p, size_t i, size_t n,
                         uint32_t *start, size_t k, size_t maxk, size_t *nk, unsigned high,
-                        int *ascii)
+                        int *ascii, size_t *cr)
 {
     for (; i < n; i++) {
         unsigned char b = p[i], cl = c->cls[b];
-        if (cl == C_NL) {
+        if (cl == C_NL || (cl == C_CR && i + 1 < n && p[i + 1] == '\n')) {
             *nk = k;
             *ascii = !high;
+            *cr = cl == C_CR;
             return i;
         }
         if (cl == C_SEP) {
@@ -590,60 +597,60 @@ static inline unsigned pop16(unsigned x)
 }
 
 static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t avail,
-                              uint32_t *start, size_t maxk, size_t *nk, int *ascii)
+                              uint32_t *start, size_t maxk, size_t *nk, int *ascii, size_t *cr)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
     start[0] = 0;
 #ifdef CSV_SSE2
-    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    const __m128i nl = _mm_set1_epi8('\n'), vcr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
     const __m128i q = _mm_set1_epi8(c->quoting ? '"' : '\n'), vs = _mm_set1_epi8(c->sep);
     SCAN_BLOCK(16, pop16, {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
         e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
         bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
+            _mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
         s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
         hi = (unsigned)_mm_movemask_epi8(v);
     })
 #endif
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii);
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr);
 }
 
 #ifdef CSV_AVX2
 __attribute__((target("avx2,popcnt,bmi"))) static size_t
 scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
-                size_t *nk, int *ascii)
+                size_t *nk, int *ascii, size_t *cr)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
     start[0] = 0;
-    const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i nl = _mm256_set1_epi8('\n'), vcr = _mm256_set1_epi8('\r');
     const __m256i zero = _mm256_setzero_si256(), vs = _mm256_set1_epi8(c->sep);
     const __m256i q = _mm256_set1_epi8(c->quoting ? '"' : '\n');
     SCAN_BLOCK(32, __builtin_popcount, {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
         e = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
         bad = (unsigned)_mm256_movemask_epi8(
-            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, q)),
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, vcr), _mm256_cmpeq_epi8(v, q)),
                             _mm256_cmpeq_epi8(v, zero)));
         s = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vs));
         hi = (unsigned)_mm256_movemask_epi8(v);
     })
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii);
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr);
 }
 #endif
 
 static inline size_t scan_plain(const pm_csv *c, size_t pos, uint32_t *start, size_t maxk,
-                                size_t *nk, int *ascii)
+                                size_t *nk, int *ascii, size_t *cr)
 {
     const unsigned char *p = c->buf + pos;
     size_t avail = c->blen - pos;
 #ifdef CSV_AVX2
     if (c->avx2)
-        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii);
+        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii, cr);
 #endif
-    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii);
+    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii, cr);
 }
 
 /* Field p[from..to) of the line copied to the record buffer, whose first
@@ -658,7 +665,8 @@ static inline void cut(pm_csv *c, size_t from, size_t to, long col0)
     f->col = col0 + (long)from;
 }
 
-/* The line p[0..len) consumed: the scan position moves past its '\n'. */
+/* The line p[0..len) consumed, len counting a CR before its '\n': the scan
+ * position moves past the '\n'. */
 static void consume(pm_csv *c, const unsigned char *p, size_t len)
 {
     newline(c, p + len + 1);
@@ -668,10 +676,10 @@ static void consume(pm_csv *c, const unsigned char *p, size_t len)
 /* The line at the scan position when it is plain (scan_plain), with room
  * for its fields' starts in c->start (grown as needed: a plain line whole
  * in a block has at most a block of separators); SCAN_NO otherwise. */
-static size_t plain_line(pm_csv *c, size_t *nk, int *ascii)
+static size_t plain_line(pm_csv *c, size_t *nk, int *ascii, size_t *cr)
 {
     for (;;) {
-        size_t len = c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii) : SCAN_MORE;
+        size_t len = c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii, cr) : SCAN_MORE;
         if (len != SCAN_MORE)
             return len;
         size_t cap = c->scap ? 2 * c->scap : 64;
@@ -692,12 +700,12 @@ static size_t plain_line(pm_csv *c, size_t *nk, int *ascii)
 static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
 {
     const unsigned char *p = c->buf + c->bpos;
-    size_t k;
+    size_t k, cr;
     *done = 0;
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP)
         return PM_OK;
     int ascii = 0;
-    size_t len = plain_line(c, &k, &ascii);
+    size_t len = plain_line(c, &k, &ascii, &cr);
     if (len == SCAN_NO || grow(c, len + 1, NULL) != PM_OK)
         return PM_OK;
     if (len > 0) {
@@ -711,7 +719,7 @@ static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
         c->rlen = len + 1;
         c->rec_ascii = ascii;
     }
-    consume(c, p, len);
+    consume(c, p, len + cr);
     *done = len > 0 ? 1 : 2;
     return PM_OK;
 }
@@ -723,11 +731,11 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP || nf == 0)
         return 0;
     unsigned char *p = c->buf + c->bpos;
-    size_t k;
+    size_t k, cr;
     int ascii = 0;
-    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii);
+    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii, &cr);
     if (len == 0) {
-        consume(c, p, 0);
+        consume(c, p, cr);
         return 2;
     }
     if (len >= SCAN_MORE || k != nf)
@@ -742,7 +750,7 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out
     out->line = c->line;
     out->col0 = col_of(c, p);
     out->ascii = ascii;
-    consume(c, p, len);
+    consume(c, p, len + cr);
     return 1;
 }
 

@@ -7,9 +7,9 @@
 
 #include "prefmon/csv.h"
 
-/** 1 when the last record was a plain line (no quote, CR or NUL) whose
- *  bytes are all below 0x80: its fields are valid UTF-8 without NUL and
- *  need no check. 0 when unknown. */
+/** 1 when the last record was a plain line (no quote or NUL; a CR only in
+ *  a CRLF line end) whose bytes are all below 0x80: its fields are valid
+ *  UTF-8 without NUL and need no check. 0 when unknown. */
 int pmx_csv_ascii(const pm_csv *c);
 
 /** Read fp (positioned at file offset start, at the start of line `line`
@@ -26,8 +26,9 @@ typedef struct pmx_csv_split {
     int ascii; /* as pmx_csv_ascii */
 } pmx_csv_split;
 
-/** The next record when it is a plain line (no quote, CR or NUL) whole in
- *  the reader's block, under the limit, with exactly nf >= 1 fields: split
+/** The next record when it is a plain line (no quote or NUL; a CR only in
+ *  a CRLF line end, which is dropped) whole in the reader's block, under
+ *  the limit, with exactly nf >= 1 fields: split
  *  in place (its separators and line end become NULs) and consumed, field
  *  i at out->p + start[i], of start[i + 1] - start[i] - 1 bytes (start has
  *  room for nf + 1 entries). Returns 1; 2 for a blank line (consumed, no
