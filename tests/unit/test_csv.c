@@ -65,7 +65,8 @@ static want *expect(gen *g)
 }
 
 /* One field: plain bytes (ASCII and a 2-byte UTF-8 letter), or, with
- * quoting, now and then a quoted field with a separator and a doubled quote;
+ * quoting, now and then a quoted field with a separator and a doubled quote
+ * or with a doubled quote alone, and more often the plain bytes in quotes;
  * at least min bytes. */
 static void field(gen *g, char sep, int quoting, unsigned min)
 {
@@ -78,6 +79,14 @@ static void field(gen *g, char sep, int quoting, unsigned min)
         snprintf(w->s, sizeof w->s, "q%c\"r", sep);
         return;
     }
+    if (quoting && next_u(g, 20) == 0) { /* a doubled quote, no separator */
+        put(g, "\"x\"\"y\"");
+        snprintf(w->s, sizeof w->s, "x\"y");
+        return;
+    }
+    int quote = quoting && next_u(g, 6) == 0;
+    if (quote)
+        put(g, "\"");
     unsigned n = min + next_u(g, 13);
     for (unsigned i = 0; i < n; i++) {
         unsigned k = next_u(g, 40);
@@ -87,6 +96,8 @@ static void field(gen *g, char sep, int quoting, unsigned min)
         put(g, b);
         strcat(w->s, b);
     }
+    if (quote)
+        put(g, "\"");
 }
 
 static void make(gen *g, char sep, int quoting, size_t bytes)
@@ -166,11 +177,12 @@ static void test_tsv_matches_generator(void **state)
 }
 
 /* pmx_csv_next_split, as the generic reader calls it: asked for the
- * generator's field count, it splits a plain line in place, giving the
- * fields, line and columns the generator wrote down; asked for a wrong
- * count, or given a line with a quote or a CR, it leaves the record to
- * pm_csv_next untouched. Every record is read one way or the other, in
- * order, with nothing lost or read twice. */
+ * generator's field count, it splits a plain line in place (fields in
+ * plain quotes too), giving the fields, line and columns the generator
+ * wrote down; asked for a wrong count, or given a line with a separator or
+ * a doubled quote inside quotes, it leaves the record to pm_csv_next
+ * untouched. Every record is read one way or the other, in order, with
+ * nothing lost or read twice. */
 static void check_split(char sep, int quoting, int avx2)
 {
     gen g;
@@ -183,28 +195,33 @@ static void check_split(char sep, int quoting, int avx2)
     assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
     pm_csv_dialect(c, sep, quoting);
     pmx_csv_simd(c, avx2);
-    size_t k = 0, split = 0, other = 0, refused = 0;
+    size_t k = 0, split = 0, other = 0, refused = 0, with_quotes = 0;
     uint32_t start[8];
+    pmx_csv_span span[8];
     while (k < g.nw) {
         size_t nf = 1;
         while (!g.w[k + nf - 1].last)
             nf++;
         pmx_csv_split row;
         int wrong = (k / 7) % 5 == 0; /* now and then ask for one field too many */
-        int r = pmx_csv_next_split(c, nf + (size_t)wrong, start, &row);
+        int r = pmx_csv_next_split(c, nf + (size_t)wrong, start, span, &row);
         if (r == 2)
             continue; /* a blank line: consumed */
         if (r == 1) {
             assert_false(wrong);
             for (size_t i = 0; i < nf; i++) {
                 const want *w = &g.w[k + i];
-                assert_string_equal(row.p + start[i], w->s);
-                assert_int_equal(start[i + 1] - start[i] - 1, strlen(w->s));
+                size_t at = row.span ? row.span[i].at : start[i];
+                size_t len = row.span ? row.span[i].len : start[i + 1] - start[i] - 1;
+                long col = row.col0 + (long)(row.span ? row.span[i].col : start[i]);
+                assert_string_equal(row.p + at, w->s);
+                assert_int_equal(len, strlen(w->s));
                 assert_int_equal(row.line, w->line);
-                assert_int_equal(row.col0 + (long)start[i], w->col);
+                assert_int_equal(col, w->col);
             }
             k += nf;
             split++;
+            with_quotes += row.span != NULL;
             continue;
         }
         refused += wrong;
@@ -221,8 +238,10 @@ static void check_split(char sep, int quoting, int avx2)
     int got = 1;
     assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
     assert_int_equal(got, 0);
-    /* both ways were taken, and a wrong count was refused many times */
+    /* both ways were taken, and a wrong count was refused many times; with
+     * quoting, lines with quoted fields were split in place */
     assert_true(split > 1000 && other > 1000 && refused > 1000);
+    assert_true(quoting ? with_quotes > 1000 : with_quotes == 0);
     pm_csv_free(c);
     fclose(fp);
     free(g.text);
@@ -356,10 +375,11 @@ static void test_carriage_returns(void **state)
         for (size_t r = 0; r < nrec; r++) {
             size_t nf = fields[r][1] ? 2 : 1;
             uint32_t start[3];
+            pmx_csv_span span[2];
             pmx_csv_split row;
-            int got = split ? pmx_csv_next_split(c, nf, start, &row) : 0;
+            int got = split ? pmx_csv_next_split(c, nf, start, span, &row) : 0;
             while (got == 2)
-                got = pmx_csv_next_split(c, nf, start, &row);
+                got = pmx_csv_next_split(c, nf, start, span, &row);
             if (got == 1) {
                 for (size_t i = 0; i < nf; i++) {
                     assert_string_equal(row.p + start[i], fields[r][i]);

@@ -529,8 +529,10 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
  * well (step_plain, S_CR); a CR that ends a block with its '\n' in the
  * next goes to it too.
  *
- * A block of bytes gives four masks: line ends, separators, the bytes that
- * end the fast path (a quote when quoting, a CR, a NUL) and bytes >= 0x80.
+ * A block of bytes gives five masks: line ends, separators, quotes (when
+ * quoting; only pmx_csv_next_split takes a line with quotes, and checks
+ * that they only enclose whole fields), CRs and NULs (the CR of a CRLF
+ * line end passes), and bytes >= 0x80.
  * Most lines are one or two 32-byte blocks, so where the CPU has AVX2 the
  * scan uses it (chosen once, at run time: the build stays for any x86-64)
  * and counts a block's separators with one popcount; else 16-byte SSE2
@@ -540,10 +542,15 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
  * back.) */
 #define SCAN_BLOCK(W, POP, MASKS)                                                                  \
     for (; i + (W) <= avail && i < n; i += (W)) {                                                  \
-        unsigned e, bad, s, hi;                                                                    \
+        unsigned e, bad, qm, s, hi;                                                                \
         MASKS;                                                                                     \
         unsigned before = e ? (e & -e) - 1 : ~0u; /* the bytes of this line */                     \
         unsigned b = bad & before;                /* allowed: the CR of a CRLF line end */         \
+        if (qm & before) {                                                                         \
+            if (!quoted)                                                                           \
+                return SCAN_NO;                                                                    \
+            *quoted = 1;                                                                           \
+        }                                                                                          \
         if (b && (b != (e & -e) >> 1 || p[i + (size_t)__builtin_ctz(e) - 1] != '\r'))              \
             return SCAN_NO;                                                                        \
         high |= hi & before;                                                                       \
@@ -564,7 +571,7 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
 /* The bytes left after the blocks, one at a time. */
 static size_t scan_tail(const pm_csv *c, const unsigned char *p, size_t i, size_t n,
                         uint32_t *start, size_t k, size_t maxk, size_t *nk, unsigned high,
-                        int *ascii, size_t *cr)
+                        int *ascii, size_t *cr, int *quoted)
 {
     for (; i < n; i++) {
         unsigned char b = p[i], cl = c->cls[b];
@@ -578,6 +585,8 @@ static size_t scan_tail(const pm_csv *c, const unsigned char *p, size_t i, size_
             if (k == maxk)
                 return SCAN_MORE;
             start[k++] = (uint32_t)(i + 1);
+        } else if (cl == C_QUOTE && quoted) {
+            *quoted = 1;
         } else if (cl != C_PLAIN) {
             return SCAN_NO;
         }
@@ -597,7 +606,8 @@ static inline unsigned pop16(unsigned x)
 }
 
 static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t avail,
-                              uint32_t *start, size_t maxk, size_t *nk, int *ascii, size_t *cr)
+                              uint32_t *start, size_t maxk, size_t *nk, int *ascii, size_t *cr,
+                              int *quoted)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
@@ -608,19 +618,20 @@ static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t av
     SCAN_BLOCK(16, pop16, {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
         e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
-        bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, zero)));
+        bad = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, zero)));
+        qm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q));
         s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs));
         hi = (unsigned)_mm_movemask_epi8(v);
     })
 #endif
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr);
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr, quoted);
 }
 
 #ifdef CSV_AVX2
 __attribute__((target("avx2,popcnt,bmi"))) static size_t
 scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
-                size_t *nk, int *ascii, size_t *cr)
+                size_t *nk, int *ascii, size_t *cr, int *quoted)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
@@ -632,25 +643,31 @@ scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t 
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
         e = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
         bad = (unsigned)_mm256_movemask_epi8(
-            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, vcr), _mm256_cmpeq_epi8(v, q)),
-                            _mm256_cmpeq_epi8(v, zero)));
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, vcr), _mm256_cmpeq_epi8(v, zero)));
+        qm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q));
         s = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vs));
         hi = (unsigned)_mm256_movemask_epi8(v);
     })
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr);
+    /* The upper halves of the YMM registers cleared by hand: GCC 12 put no
+     * vzeroupper on this path, and SSE code run with them dirty is slowed
+     * on every instruction (the statistics after the last line of a file,
+     * a million annotators' worth on the crowd shape, took half as long
+     * again). */
+    _mm256_zeroupper();
+    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr, quoted);
 }
 #endif
 
 static inline size_t scan_plain(const pm_csv *c, size_t pos, uint32_t *start, size_t maxk,
-                                size_t *nk, int *ascii, size_t *cr)
+                                size_t *nk, int *ascii, size_t *cr, int *quoted)
 {
     const unsigned char *p = c->buf + pos;
     size_t avail = c->blen - pos;
 #ifdef CSV_AVX2
     if (c->avx2)
-        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii, cr);
+        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii, cr, quoted);
 #endif
-    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii, cr);
+    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii, cr, quoted);
 }
 
 /* Field p[from..to) of the line copied to the record buffer, whose first
@@ -679,7 +696,8 @@ static void consume(pm_csv *c, const unsigned char *p, size_t len)
 static size_t plain_line(pm_csv *c, size_t *nk, int *ascii, size_t *cr)
 {
     for (;;) {
-        size_t len = c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii, cr) : SCAN_MORE;
+        size_t len =
+            c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii, cr, NULL) : SCAN_MORE;
         if (len != SCAN_MORE)
             return len;
         size_t cap = c->scap ? 2 * c->scap : 64;
@@ -724,7 +742,31 @@ static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
     return PM_OK;
 }
 
-int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out)
+/* The fields of a line with quotes (start[0..k], as scan_plain gives them
+ * and start[k] = one past the line): each either "..." with no other quote
+ * (its content between the quotes) or without any quote, into span; 0 for
+ * anything else (a doubled quote, a separator or line end inside quotes,
+ * text after a closing quote, a quote inside an unquoted field), which the
+ * byte-state scan reads or reports. */
+static int unquote(const unsigned char *p, const uint32_t *start, size_t k, pmx_csv_span *span)
+{
+    for (size_t i = 0; i < k; i++) {
+        uint32_t s = start[i], e = start[i + 1] - 1;
+        if (e > s && p[s] == '"') {
+            if (e - s < 2 || p[e - 1] != '"' || memchr(p + s + 1, '"', e - s - 2))
+                return 0;
+            span[i] = (pmx_csv_span){s, s + 1, e - s - 2};
+        } else {
+            if (memchr(p + s, '"', e - s))
+                return 0;
+            span[i] = (pmx_csv_span){s, s, e - s};
+        }
+    }
+    return 1;
+}
+
+int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
+                       pmx_csv_split *out)
 {
     if (c->bpos == c->blen && !refill(c))
         return 0;
@@ -732,8 +774,8 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out
         return 0;
     unsigned char *p = c->buf + c->bpos;
     size_t k, cr;
-    int ascii = 0;
-    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii, &cr);
+    int ascii = 0, quoted = 0;
+    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii, &cr, c->quoting ? &quoted : NULL);
     if (len == 0) {
         consume(c, p, cr);
         return 2;
@@ -741,9 +783,17 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_split *out
     if (len >= SCAN_MORE || k != nf)
         return 0;
     start[k] = (uint32_t)(len + 1);
+    if (quoted && !unquote(p, start, k, span))
+        return 0;
     for (size_t i = 1; i < k; i++)
         p[start[i] - 1] = '\0';
     p[len] = '\0';
+    out->span = NULL;
+    if (quoted) {
+        for (size_t i = 0; i < k; i++) /* each closing quote */
+            p[span[i].at + span[i].len] = '\0';
+        out->span = span;
+    }
     restart(c);
     c->rec_ascii = ascii;
     out->p = (char *)p;

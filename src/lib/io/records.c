@@ -121,6 +121,7 @@ void pm_records_free(pm_records *r)
     pmx_buf_free(&r->rank_item);
     free(r->rank_e);
     free(r->start);
+    free(r->span);
     pmx_buf_free(&r->note);
     free(r->inputs);
     pmx_map_free(r);

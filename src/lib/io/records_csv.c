@@ -129,12 +129,15 @@ static int next_line(pm_records *r, pmx_csv_split *row)
         return 0;
     if (r->nstart < need) {
         uint32_t *s = realloc(r->start, need * sizeof *s);
-        if (!s)
+        if (s)
+            r->start = s;
+        pmx_csv_span *sp = s ? realloc(r->span, need * sizeof *sp) : NULL;
+        if (!sp)
             return 0;
-        r->start = s;
+        r->span = sp;
         r->nstart = need;
     }
-    return pmx_csv_next_split(r->csv, (size_t)r->ncols, r->start, row);
+    return pmx_csv_next_split(r->csv, (size_t)r->ncols, r->start, r->span, row);
 }
 
 /* The used columns of a line from next_line, borrowed into cells. */
@@ -143,7 +146,11 @@ static void fill_cells(const pm_records *r, const pmx_csv_split *row, pmx_row *c
     const uint32_t *at = r->start;
     for (int k = 0; k < r->nused; k++) {
         int c = r->used[k], i = r->col[c];
-        cell(r, cells, c, row->p + at[i], at[i + 1] - at[i] - 1, row->col0 + (long)at[i]);
+        if (row->span)
+            cell(r, cells, c, row->p + row->span[i].at, row->span[i].len,
+                 row->col0 + (long)row->span[i].col);
+        else
+            cell(r, cells, c, row->p + at[i], at[i + 1] - at[i] - 1, row->col0 + (long)at[i]);
     }
     cells->ascii = row->ascii;
 }
@@ -214,6 +221,10 @@ static inline size_t field(const pm_records *r, const pmx_csv_split *row, int c,
     if (i < 0) {
         *v = NULL;
         return 0;
+    }
+    if (row->span) {
+        *v = row->p + row->span[i].at;
+        return row->span[i].len;
     }
     *v = row->p + r->start[i];
     return r->start[i + 1] - r->start[i] - 1;

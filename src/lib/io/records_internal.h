@@ -103,14 +103,15 @@ struct pm_records {
     int ncols;           /* header width */
     int used[PMX_COL_N]; /* csv/tsv: the columns present (col[c] >= 0), in order */
     int nused;
-    pmx_row row;     /* csv/tsv: the current row (absent columns NULL) */
-    uint32_t *start; /* csv/tsv: the current line's field starts (records_csv.c) */
-    size_t nstart;
-    int pair_ids;       /* crowd-kit worker,left,right,label */
-    pmx_buf ignored;    /* ignored header columns, comma separated */
-    pmx_buf gold_note;  /* the last gold file's first trailing-empty-field line */
-    long gold_trailing; /* ... and how many of its lines had them */
-    pmx_file_id *seen;  /* the regular files opened so far */
+    pmx_row row;               /* csv/tsv: the current row (absent columns NULL) */
+    uint32_t *start;           /* csv/tsv: the current line's field starts (records_csv.c) */
+    struct pmx_csv_span *span; /* ... and its fields, when some are quoted */
+    size_t nstart;             /* ... room in both */
+    int pair_ids;              /* crowd-kit worker,left,right,label */
+    pmx_buf ignored;           /* ignored header columns, comma separated */
+    pmx_buf gold_note;         /* the last gold file's first trailing-empty-field line */
+    long gold_trailing;        /* ... and how many of its lines had them */
+    pmx_file_id *seen;         /* the regular files opened so far */
     size_t nseen;
     int nslots, slot_i;             /* mturk: the items of a HIT row, the next one */
     long slot_num[PMX_MAX_SLOTS];   /* ... their numbers (0: the one unnumbered item) */
