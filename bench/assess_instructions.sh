@@ -6,12 +6,14 @@
 # count is the same on every run, so it shows what a change to the row path
 # saved; it does not show the time a row waits for memory (the floors are
 # mostly that). Per shape: all instructions per row, and those of reading
-# (pm_records_next: splitting the line, the record's fields, times and
-# numbers), preparing (pmx_assess_prepare: checks, numbering the annotator
-# and label, hashing the item), adding (pmx_assess_run: the item and key
-# tables, pairs, events, side information) and the rest (the read loop's
-# batching, finishing, statistics and the output, which grow with the
-# annotators, not the rows).
+# (pmx_records_plain and pm_records_next: splitting the line, the fields'
+# checks, times and numbers), preparing (pmx_assess_prepare_row and
+# pmx_assess_prepare: numbering the annotator and label, hashing the item),
+# adding (pmx_assess_run: the item and key tables, pairs, events, side
+# information) and the rest (the read loop's batching, finishing,
+# statistics and the output, which grow with the annotators, not the rows).
+# Two more rows: the task-ordered log with CRLF line ends and with every
+# field quoted.
 #
 #   sh bench/assess_instructions.sh BUILD_DIR [ROWS]   (ROWS default 1000000)
 #
@@ -33,37 +35,59 @@ echo "# machine: $(uname -m), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: */
 echo "# date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# commit:  $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "# $(valgrind --version), ${rows} rows per shape, prefmon --threads 1: instructions per row"
-printf '%-9s %9s %9s %9s %9s %9s %9s %9s\n' shape prefmon reading preparing adding rest \
+printf '%-11s %9s %9s %9s %9s %9s %9s %9s\n' shape prefmon reading preparing adding rest \
     floor "floor,par"
 # The inclusive count of a function, from callgrind_annotate's listing.
 incl() {
     callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
-        awk -v f="$2" 'index($0, ":" f " [") { gsub(",", "", $1); print $1; exit }'
+        awk -v f="$2" 'index($0, ":" f " [") { gsub(",", "", $1); n = $1; exit }
+            END { print n + 0 }'
 }
 total() {
     callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
 }
-for shape in sessions task rich; do
+# Beside the three shapes, the task-ordered log as two other common
+# exports write it: every line ended by CRLF (Windows tools, spreadsheets),
+# and every field in double quotes (R's write.csv); the same records, so
+# prefmon gives the same bytes (checked) and the floors are not run again.
+for shape in sessions task rich task-crlf task-quoted; do
     log=$tmp/$shape.csv
-    "$tmp/gen_shapes" "$shape" "$rows" >"$log"
+    case $shape in
+    task-crlf) sed 's/$/\r/' "$tmp/task.csv" >"$log" ;;
+    task-quoted) awk 'BEGIN { FS = OFS = "," } { for (i = 1; i <= NF; i++) $i = "\"" $i "\""; print }' \
+        "$tmp/task.csv" >"$log" ;;
+    *) "$tmp/gen_shapes" "$shape" "$rows" >"$log" ;;
+    esac
     valgrind --tool=callgrind --callgrind-out-file="$tmp/p.cg" "$build/prefmon" assess \
         --threads 1 --format csv "$log" >"$tmp/p.csv" 2>"$tmp/p.err" || {
         cat "$tmp/p.err"
         exit 1
     }
-    keys=$(sed -n 's/^# [0-9]* annotators, \([0-9]*\) items, \([0-9]*\) (annotator, item) keys.*/\1 \2/p' \
-        "$tmp/p.err")
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/f.cg" "$tmp/assess_floor" "$log" $keys \
-        >/dev/null 2>&1
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/pf.cg" "$tmp/assess_floor" \
-        --partitioned "$log" >/dev/null 2>&1
     all=$(total "$tmp/p.cg")
-    rd=$(incl "$tmp/p.cg" pm_records_next)
-    pr=$(incl "$tmp/p.cg" pmx_assess_prepare)
+    # reading: the plain rows' path and pm_records_next (the other rows);
+    # preparing: a plain row's and a record's
+    rd=$(($(incl "$tmp/p.cg" pm_records_next) + $(incl "$tmp/p.cg" pmx_records_plain)))
+    pr=$(($(incl "$tmp/p.cg" pmx_assess_prepare) + $(incl "$tmp/p.cg" pmx_assess_prepare_row)))
     ad=$(incl "$tmp/p.cg" pmx_assess_run)
-    f=$(total "$tmp/f.cg")
-    pf=$(total "$tmp/pf.cg")
+    case $shape in
+    task-*)
+        cmp -s "$tmp/p.csv" "$tmp/task.out" || { echo "$shape: not the task log's output" >&2; exit 1; }
+        f=-1 pf=-1
+        ;;
+    *)
+        cp "$tmp/p.csv" "$tmp/$shape.out"
+        keys=$(sed -n 's/^# [0-9]* annotators, \([0-9]*\) items, \([0-9]*\) (annotator, item) keys.*/\1 \2/p' \
+            "$tmp/p.err")
+        valgrind --tool=callgrind --callgrind-out-file="$tmp/f.cg" "$tmp/assess_floor" "$log" $keys \
+            >/dev/null 2>&1
+        valgrind --tool=callgrind --callgrind-out-file="$tmp/pf.cg" "$tmp/assess_floor" \
+            --partitioned "$log" >/dev/null 2>&1
+        f=$(total "$tmp/f.cg")
+        pf=$(total "$tmp/pf.cg")
+        ;;
+    esac
     awk -v s="$shape" -v n="$rows" -v all="$all" -v rd="$rd" -v pr="$pr" -v ad="$ad" -v f="$f" \
-        -v pf="$pf" 'BEGIN { printf "%-9s %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f\n", s,
-            all / n, rd / n, pr / n, ad / n, (all - rd - pr - ad) / n, f / n, pf / n }'
+        -v pf="$pf" 'BEGIN { printf "%-11s %9.0f %9.0f %9.0f %9.0f %9.0f", s,
+            all / n, rd / n, pr / n, ad / n, (all - rd - pr - ad) / n
+            if (f < 0) printf " %9s %9s\n", "-", "-"; else printf " %9.0f %9.0f\n", f / n, pf / n }'
 done
