@@ -127,18 +127,28 @@ static void make(gen *g, char sep, int quoting, size_t bytes)
     }
 }
 
-static void check_reader(char sep, int quoting, int avx2)
+/* A reader of a generated input g of 700,000 bytes in its dialect, with
+ * the SIMD width asked for; *fp the stream to close. */
+static pm_csv *open_generated(gen *g, char sep, int quoting, int avx2, FILE **fp)
 {
-    gen g;
-    make(&g, sep, quoting, 700000);
-    FILE *fp = fmemopen(g.text, g.len, "rb");
-    assert_non_null(fp);
+    make(g, sep, quoting, 700000);
+    *fp = fmemopen(g->text, g->len, "rb");
+    assert_non_null(*fp);
     pm_csv *c = pm_csv_new((size_t)1 << 20, NULL);
     assert_non_null(c);
     pm_error err = {0};
-    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
+    assert_int_equal(pm_csv_open(c, *fp, "t", &err), PM_OK);
     pm_csv_dialect(c, sep, quoting);
     pmx_csv_simd(c, avx2);
+    return c;
+}
+
+static void check_reader(char sep, int quoting, int avx2)
+{
+    gen g;
+    FILE *fp;
+    pm_csv *c = open_generated(&g, sep, quoting, avx2, &fp);
+    pm_error err = {0};
     size_t k = 0;
     int got;
     while (pm_csv_next(c, &got, &err) == PM_OK && got) {
@@ -186,15 +196,9 @@ static void test_tsv_matches_generator(void **state)
 static void check_split(char sep, int quoting, int avx2)
 {
     gen g;
-    make(&g, sep, quoting, 700000);
-    FILE *fp = fmemopen(g.text, g.len, "rb");
-    assert_non_null(fp);
-    pm_csv *c = pm_csv_new((size_t)1 << 20, NULL);
-    assert_non_null(c);
+    FILE *fp;
+    pm_csv *c = open_generated(&g, sep, quoting, avx2, &fp);
     pm_error err = {0};
-    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
-    pm_csv_dialect(c, sep, quoting);
-    pmx_csv_simd(c, avx2);
     size_t k = 0, split = 0, other = 0, refused = 0, with_quotes = 0;
     uint32_t start[8];
     pmx_csv_span span[8];
@@ -288,12 +292,26 @@ static void test_limit_boundary(void **state)
     }
 }
 
+/* A reader of the n bytes of text (records under 1,000 bytes), with the
+ * SIMD width asked for; *fp the stream to close. */
+static pm_csv *open_text(const char *text, size_t n, int avx2, FILE **fp)
+{
+    *fp = fmemopen((void *)text, n, "rb");
+    assert_non_null(*fp);
+    pm_csv *c = pm_csv_new(1000, NULL);
+    assert_non_null(c);
+    pmx_csv_simd(c, avx2);
+    pm_error err = {0};
+    assert_int_equal(pm_csv_open(c, *fp, "t", &err), PM_OK);
+    return c;
+}
+
 /* pmx_csv_ascii says a record's bytes are all below 0x80 only when they
  * are (the readers then skip the UTF-8 check), and never for a record
  * that took the byte-state scan (a CRLF line end is plain: "p\r\n" is
- * known ASCII). Expected values by inspection of the
- * input, record by record; a high byte right after a line end (same
- * 16- or 32-byte block) belongs to the next record only. */
+ * known ASCII). Expected values by inspection of the input, record by
+ * record; a high byte right after a line end (same 16- or 32-byte block)
+ * belongs to the next record only. */
 static void check_ascii_flag(int avx2)
 {
     static const char in[] = "abc,def\n"
@@ -305,13 +323,9 @@ static void check_ascii_flag(int avx2)
                              "p\r\n"
                              "last,no,newline";
     static const int expect[] = {1, 0, 1, 0, 0, 1, 0, 1, 0};
-    FILE *fp = fmemopen((void *)in, sizeof in - 1, "rb");
-    assert_non_null(fp);
-    pm_csv *c = pm_csv_new(1000, NULL);
-    assert_non_null(c);
-    pmx_csv_simd(c, avx2);
+    FILE *fp;
+    pm_csv *c = open_text(in, sizeof in - 1, avx2, &fp);
     pm_error err = {0};
-    assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
         int got = 0;
         assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
@@ -364,13 +378,9 @@ static void test_carriage_returns(void **state)
     const size_t nrec = sizeof lines / sizeof *lines;
     for (int way = 0; way < 4; way++) {
         int avx2 = way & 1, split = way >> 1;
-        FILE *fp = fmemopen((void *)in, sizeof in - 1, "rb");
-        assert_non_null(fp);
-        pm_csv *c = pm_csv_new(1000, NULL);
-        assert_non_null(c);
-        pmx_csv_simd(c, avx2);
+        FILE *fp;
+        pm_csv *c = open_text(in, sizeof in - 1, avx2, &fp);
         pm_error err = {0};
-        assert_int_equal(pm_csv_open(c, fp, "t", &err), PM_OK);
         int in_place = 0;
         for (size_t r = 0; r < nrec; r++) {
             size_t nf = fields[r][1] ? 2 : 1;

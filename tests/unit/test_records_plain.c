@@ -217,24 +217,27 @@ static void test_csv_same_records(void **state)
     compare(path, gold, 0);
 }
 
+/* A log `name` of `rows` rows written with seed and compared (bad: with
+ * the bad row, whose error both ways must give). */
+static void write_and_compare(const char *name, char sep, int rows, int bad, uint64_t seed)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    rng = seed;
+    write_log(path, sep, rows, bad);
+    compare(path, NULL, bad);
+}
+
 static void test_tsv_same_records(void **state)
 {
     (void)state;
-    char path[128];
-    snprintf(path, sizeof path, "%s/log.tsv", dir);
-    rng = 11;
-    write_log(path, '\t', 20000, 0);
-    compare(path, NULL, 0);
+    write_and_compare("log.tsv", '\t', 20000, 0, 11);
 }
 
 static void test_same_error(void **state)
 {
     (void)state;
-    char path[128];
-    snprintf(path, sizeof path, "%s/bad.csv", dir);
-    rng = 13;
-    write_log(path, ',', 4000, 1);
-    compare(path, NULL, 1);
+    write_and_compare("bad.csv", ',', 4000, 1, 13);
 }
 
 static int setup(void **state)

@@ -208,6 +208,22 @@ pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_err
 
 /* ---- plain rows (records_plain.h) ---------------------------------------- */
 
+void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f)
+{
+    *f = (pmx_plain){.annotator = r->annotator,
+                     .annotator_len = r->annotator ? strlen(r->annotator) : 0,
+                     .item = r->item,
+                     .item_len = item_len && r->item ? strlen(r->item) : 0,
+                     .label = r->label,
+                     .gold = r->gold,
+                     .shown_left = r->shown_left,
+                     .ranking = r->ranking,
+                     .timestamp = r->timestamp,
+                     .duration = r->duration,
+                     .file = r->file,
+                     .line = r->line};
+}
+
 int pmx_records_plain_ok(const pm_records *r)
 {
     return r && r->ready && (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV) && !r->pair_ids;

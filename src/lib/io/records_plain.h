@@ -38,6 +38,9 @@ typedef enum pmx_plain_kind {
     PMX_PLAIN_RECORD    /* *rec holds it, read the general way (as pm_records_next) */
 } pmx_plain_kind;
 
+/* A record as a row: its annotator's length counted, and its item's when
+ * item_len (else 0). */
+void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f);
 /* 1 when r's rows may come through pmx_records_plain: an open csv or tsv
  * log of the annotator,item,label[,...] shape. */
 int pmx_records_plain_ok(const pm_records *r);

@@ -506,28 +506,10 @@ static pm_status prepare(pm_assess *a, const pmx_plain *r, pmx_prepped *p, int k
     return PM_OK;
 }
 
-/* A record as a row, its annotator's length (and its item's, when the
- * item is read) counted. */
-static void as_row(const pm_record *r, int item_len, pmx_plain *f)
-{
-    f->annotator = r->annotator;
-    f->annotator_len = r->annotator ? strlen(r->annotator) : 0;
-    f->item = r->item;
-    f->item_len = item_len && r->item ? strlen(r->item) : 0;
-    f->label = r->label;
-    f->gold = r->gold;
-    f->shown_left = r->shown_left;
-    f->ranking = r->ranking;
-    f->timestamp = r->timestamp;
-    f->duration = r->duration;
-    f->file = r->file;
-    f->line = r->line;
-}
-
 pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, pm_error *err)
 {
     pmx_plain f;
-    as_row(r, 1, &f);
+    pmx_plain_from_record(r, 1, &f);
     return prepare(a, &f, p, 0, err);
 }
 
@@ -544,7 +526,7 @@ pm_status pmx_assess_prepare_known(pm_assess *shard, const pm_record *r, uint64_
     p->len = 0; /* not read: a shard neither interns nor copies the item */
     p->item_id = item_id;
     pmx_plain f;
-    as_row(r, 0, &f);
+    pmx_plain_from_record(r, 0, &f);
     pm_status st = prepare(shard, &f, p, 1, err);
     if (st == PM_OK && item_st != PM_OK)
         return add_failed(shard, r->file, r->line, item_st, err);

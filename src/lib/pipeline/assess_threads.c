@@ -168,23 +168,6 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
     return PM_OK;
 }
 
-/* A record as put takes it, its lengths counted. */
-static void as_row(const pm_record *r, pmx_plain *f)
-{
-    *f = (pmx_plain){.annotator = r->annotator,
-                     .annotator_len = r->annotator ? strlen(r->annotator) : 0,
-                     .item = r->item,
-                     .item_len = r->item ? strlen(r->item) : 0,
-                     .label = r->label,
-                     .gold = r->gold,
-                     .shown_left = r->shown_left,
-                     .ranking = r->ranking,
-                     .timestamp = r->timestamp,
-                     .duration = r->duration,
-                     .file = r->file,
-                     .line = r->line};
-}
-
 static void *parse(void *arg)
 {
     parse_job *j = arg;
@@ -209,7 +192,7 @@ static void *parse(void *arg)
         if (st == PM_OK && kind == PMX_PLAIN_NONE)
             st = pmx_records_range_next(r, &rec, &got, &b->err);
         if (st == PM_OK && got && kind != PMX_PLAIN_ROW)
-            as_row(&rec, &row);
+            pmx_plain_from_record(&rec, 1, &row);
         if (st == PM_OK && got)
             st = put(j->a, b, &row, &b->err);
         if (st != PM_OK)
