@@ -515,24 +515,34 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
  * CR but the one of a CRLF line end), not whole in the block, or not under
  * the limit; and for one with more fields than the caller has room for. */
 #define SCAN_NO SIZE_MAX
+
+/* What scan_plain finds besides the length, and whether it may take
+ * quotes (pmx_csv_next_split only). */
+typedef struct scan_out {
+    size_t k, cr; /* fields; 1 when the line ends in CRLF */
+    int ascii;    /* no byte of the line is 0x80 or above */
+    int quotes_ok, quoted;
+} scan_out;
 #define SCAN_MORE (SIZE_MAX - 1)
 
 /* One pass over the line at p, split as it is scanned: its length
- * (before its '\n', or before the CR of a CRLF line end: *cr = 1) when
+ * (before its '\n', or before the CR of a CRLF line end: o->cr = 1) when
  * the line up to its '\n' is shorter than c->max bytes and holds no byte
- * but data and separators, and its fields' starts: start[0] = 0, start[k]
- * one past the k-th separator, *nk the number of fields (at most maxk,
- * else SCAN_MORE); start[*nk] is left for the caller. *ascii = 1 when no
- * byte of the line is 0x80 or above (no UTF-8 check of its fields is then
- * needed). avail bytes of p may be read. Offsets fit 32 bits: a whole line
- * is in one block. The byte-state scan drops the CR of a CRLF line end as
- * well (step_plain, S_CR); a CR that ends a block with its '\n' in the
- * next goes to it too.
+ * but data and separators (and quotes, when o->quotes_ok: o->quoted = 1),
+ * and its fields' starts: start[0] = 0, start[k] one past the k-th
+ * separator, o->k the number of fields (at most maxk, else SCAN_MORE);
+ * start[o->k] is left for the caller. o->ascii = 1 when no byte of the
+ * line is 0x80 or above (no UTF-8 check of its fields is then needed).
+ * avail bytes of p may be read. Offsets fit 32 bits: a whole line is in
+ * one block. The byte-state scan drops the CR of a CRLF line end as well
+ * (step_plain, S_CR); a CR that ends a block with its '\n' in the next
+ * goes to it too.
  *
- * A block of bytes gives five masks: line ends, separators, quotes (when
- * quoting; only pmx_csv_next_split takes a line with quotes, and checks
- * that they only enclose whole fields), CRs and NULs (the CR of a CRLF
- * line end passes), and bytes >= 0x80.
+ * A block of bytes gives five masks: line ends, separators, quotes (only
+ * pmx_csv_next_split takes a line with quotes, and checks that they only
+ * enclose whole fields), CRs and NULs (the CR of a CRLF line end passes),
+ * and bytes >= 0x80. The results go through one struct: nine arguments,
+ * three of them on the stack, cost 19 instructions a row.
  * Most lines are one or two 32-byte blocks, so where the CPU has AVX2 the
  * scan uses it (chosen once, at run time: the build stays for any x86-64)
  * and counts a block's separators with one popcount; else 16-byte SSE2
@@ -547,9 +557,9 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
         unsigned before = e ? (e & -e) - 1 : ~0u; /* the bytes of this line */                     \
         unsigned b = bad & before;                /* allowed: the CR of a CRLF line end */         \
         if (qm & before) {                                                                         \
-            if (!quoted)                                                                           \
+            if (!o->quotes_ok)                                                                     \
                 return SCAN_NO;                                                                    \
-            *quoted = 1;                                                                           \
+            o->quoted = 1;                                                                         \
         }                                                                                          \
         if (b && (b != (e & -e) >> 1 || p[i + (size_t)__builtin_ctz(e) - 1] != '\r'))              \
             return SCAN_NO;                                                                        \
@@ -561,32 +571,31 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
             start[k++] = (uint32_t)(i + (size_t)__builtin_ctz(s) + 1);                             \
         if (e) {                                                                                   \
             size_t len = i + (size_t)__builtin_ctz(e);                                             \
-            *nk = k;                                                                               \
-            *ascii = !high;                                                                        \
-            *cr = b != 0;                                                                          \
-            return len >= n ? SCAN_NO : len - *cr;                                                 \
+            o->k = k;                                                                              \
+            o->ascii = !high;                                                                      \
+            o->cr = b != 0;                                                                        \
+            return len >= n ? SCAN_NO : len - o->cr;                                               \
         }                                                                                          \
     }
 
 /* The bytes left after the blocks, one at a time. */
 static size_t scan_tail(const pm_csv *c, const unsigned char *p, size_t i, size_t n,
-                        uint32_t *start, size_t k, size_t maxk, size_t *nk, unsigned high,
-                        int *ascii, size_t *cr, int *quoted)
+                        uint32_t *start, size_t k, size_t maxk, unsigned high, scan_out *o)
 {
     for (; i < n; i++) {
         unsigned char b = p[i], cl = c->cls[b];
         if (cl == C_NL || (cl == C_CR && i + 1 < n && p[i + 1] == '\n')) {
-            *nk = k;
-            *ascii = !high;
-            *cr = cl == C_CR;
+            o->k = k;
+            o->ascii = !high;
+            o->cr = cl == C_CR;
             return i;
         }
         if (cl == C_SEP) {
             if (k == maxk)
                 return SCAN_MORE;
             start[k++] = (uint32_t)(i + 1);
-        } else if (cl == C_QUOTE && quoted) {
-            *quoted = 1;
+        } else if (cl == C_QUOTE && o->quotes_ok) {
+            o->quoted = 1;
         } else if (cl != C_PLAIN) {
             return SCAN_NO;
         }
@@ -606,8 +615,7 @@ static inline unsigned pop16(unsigned x)
 }
 
 static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t avail,
-                              uint32_t *start, size_t maxk, size_t *nk, int *ascii, size_t *cr,
-                              int *quoted)
+                              uint32_t *start, size_t maxk, scan_out *o)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
@@ -625,13 +633,13 @@ static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t av
         hi = (unsigned)_mm_movemask_epi8(v);
     })
 #endif
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr, quoted);
+    return scan_tail(c, p, i, n, start, k, maxk, high, o);
 }
 
 #ifdef CSV_AVX2
 __attribute__((target("avx2,popcnt,bmi"))) static size_t
 scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
-                size_t *nk, int *ascii, size_t *cr, int *quoted)
+                scan_out *o)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
@@ -654,20 +662,20 @@ scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t 
      * a million annotators' worth on the crowd shape, took half as long
      * again). */
     _mm256_zeroupper();
-    return scan_tail(c, p, i, n, start, k, maxk, nk, high, ascii, cr, quoted);
+    return scan_tail(c, p, i, n, start, k, maxk, high, o);
 }
 #endif
 
 static inline size_t scan_plain(const pm_csv *c, size_t pos, uint32_t *start, size_t maxk,
-                                size_t *nk, int *ascii, size_t *cr, int *quoted)
+                                scan_out *o)
 {
     const unsigned char *p = c->buf + pos;
     size_t avail = c->blen - pos;
 #ifdef CSV_AVX2
     if (c->avx2)
-        return scan_plain_avx2(c, p, avail, start, maxk, nk, ascii, cr, quoted);
+        return scan_plain_avx2(c, p, avail, start, maxk, o);
 #endif
-    return scan_plain_sse2(c, p, avail, start, maxk, nk, ascii, cr, quoted);
+    return scan_plain_sse2(c, p, avail, start, maxk, o);
 }
 
 /* Field p[from..to) of the line copied to the record buffer, whose first
@@ -693,11 +701,10 @@ static void consume(pm_csv *c, const unsigned char *p, size_t len)
 /* The line at the scan position when it is plain (scan_plain), with room
  * for its fields' starts in c->start (grown as needed: a plain line whole
  * in a block has at most a block of separators); SCAN_NO otherwise. */
-static size_t plain_line(pm_csv *c, size_t *nk, int *ascii, size_t *cr)
+static size_t plain_line(pm_csv *c, scan_out *o)
 {
     for (;;) {
-        size_t len =
-            c->scap ? scan_plain(c, c->bpos, c->start, c->scap, nk, ascii, cr, NULL) : SCAN_MORE;
+        size_t len = c->scap ? scan_plain(c, c->bpos, c->start, c->scap, o) : SCAN_MORE;
         if (len != SCAN_MORE)
             return len;
         size_t cap = c->scap ? 2 * c->scap : 64;
@@ -718,12 +725,11 @@ static size_t plain_line(pm_csv *c, size_t *nk, int *ascii, size_t *cr)
 static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
 {
     const unsigned char *p = c->buf + c->bpos;
-    size_t k, cr;
     *done = 0;
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP)
         return PM_OK;
-    int ascii = 0;
-    size_t len = plain_line(c, &k, &ascii, &cr);
+    scan_out o = {0};
+    size_t len = plain_line(c, &o), k = o.k;
     if (len == SCAN_NO || grow(c, len + 1, NULL) != PM_OK)
         return PM_OK;
     if (len > 0) {
@@ -735,9 +741,9 @@ static pm_status fast_record(pm_csv *c, int *done, pm_error *err)
         for (size_t i = 0; i < k; i++)
             cut(c, c->start[i], c->start[i + 1] - 1, col0);
         c->rlen = len + 1;
-        c->rec_ascii = ascii;
+        c->rec_ascii = o.ascii;
     }
-    consume(c, p, len + cr);
+    consume(c, p, len + o.cr);
     *done = len > 0 ? 1 : 2;
     return PM_OK;
 }
@@ -773,9 +779,9 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span
     if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP || nf == 0)
         return 0;
     unsigned char *p = c->buf + c->bpos;
-    size_t k, cr;
-    int ascii = 0, quoted = 0;
-    size_t len = scan_plain(c, c->bpos, start, nf, &k, &ascii, &cr, c->quoting ? &quoted : NULL);
+    scan_out o = {.quotes_ok = c->quoting};
+    size_t len = scan_plain(c, c->bpos, start, nf, &o), k = o.k, cr = o.cr;
+    int ascii = o.ascii, quoted = o.quoted;
     if (len == 0) {
         consume(c, p, cr);
         return 2;
