@@ -1,12 +1,13 @@
 /*
 ** Internal: the generic reader's rows as plain fields, for `assess`'s
-** single-thread reader (pipeline/assess_read.c). Most rows of a CSV or TSV
-** log are one plain line whose fields need no work beyond splitting: ASCII
-** keys, a label A, B or tie (or any label when there is no shown_left
-** column), numbers that parse. Such a row is given as pointers and lengths
-** into the reader's block, with no pm_record, no cell array and no second
-** pass over its strings; any other row is read as pm_records_next reads
-** it, with the same messages and counts.
+** readers (pipeline/assess_read.c, and assess_threads.c for each chunk of
+** a file read by several threads). Most rows of a CSV or TSV log are one
+** plain line whose fields need no work beyond splitting: ASCII keys, a
+** label A, B or tie (or any label when there is no shown_left column),
+** numbers that parse. Such a row is given as pointers and lengths into the
+** reader's block, with no pm_record, no cell array and no second pass over
+** its strings; any other row is read as pm_records_next reads it, with the
+** same messages and counts.
 **
 ** Ownership: the strings are the reader's, valid until its next call.
 */
