@@ -1,6 +1,8 @@
 /* io/records_plain.h: `assess` reads a CSV or TSV log's plain rows as
  * fields (pmx_records_plain) and every other row as pm_records_next does.
- * Both readers are run over the same generated logs, whose rows mix plain
+ * Both are run over the same generated logs (the reference with
+ * pmx_records_no_split, so that every line goes through pm_csv_next and no
+ * line is split in place), whose rows mix plain
  * ones with every kind the plain path must hand back (UTF-8 names, guarded
  * cells, a separator in quotes, other spellings of pairwise words, empty labels,
  * times and durations in other forms, gold from a gold file), with LF and
@@ -22,7 +24,7 @@
 #include "prefmon/records.h"
 
 typedef struct row {
-    char annotator[64], item[64], label[16], gold[16];
+    char *annotator, *item, *label, *gold; /* copies ("" for no gold) */
     int has_gold;
     char shown;
     double ts, dur;
@@ -88,6 +90,13 @@ static void write_log(const char *path, char sep, int rows, int bad)
     assert_int_equal(fclose(fp), 0);
 }
 
+static char *copy_of(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    assert_non_null(d);
+    return d;
+}
+
 static void add(run *out, const pm_record *r)
 {
     if (out->n == out->cap) {
@@ -96,18 +105,26 @@ static void add(run *out, const pm_record *r)
         assert_non_null(out->v);
     }
     row *w = &out->v[out->n++];
-    memset(w, 0, sizeof *w);
-    assert_true(strlen(r->annotator) < sizeof w->annotator && strlen(r->item) < sizeof w->item);
-    strcpy(w->annotator, r->annotator);
-    strcpy(w->item, r->item);
-    strcpy(w->label, r->label);
+    w->annotator = copy_of(r->annotator);
+    w->item = copy_of(r->item);
+    w->label = copy_of(r->label);
     w->has_gold = r->gold != NULL;
-    if (r->gold)
-        strcpy(w->gold, r->gold);
+    w->gold = copy_of(r->gold);
     w->shown = r->shown_left;
     w->ts = r->timestamp;
     w->dur = r->duration;
     w->line = r->line;
+}
+
+static void run_free(run *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].annotator);
+        free(r->v[i].item);
+        free(r->v[i].label);
+        free(r->v[i].gold);
+    }
+    free(r->v);
 }
 
 static void read_log(const char *path, const char *gold, int plain, run *out)
@@ -123,6 +140,8 @@ static void read_log(const char *path, const char *gold, int plain, run *out)
     assert_int_equal(pm_records_open(r, path, &err), PM_OK);
     if (plain)
         assert_true(pmx_records_plain_ok(r));
+    else
+        pmx_records_no_split(r); /* the reference shares no code with the plain path */
     for (;;) {
         pm_record rec;
         int got = 1;
@@ -169,17 +188,14 @@ static int same_double(double x, double y)
     return (isnan(x) && isnan(y)) || memcmp(&x, &y, sizeof x) == 0;
 }
 
-static void compare(const char *path, const char *gold, int expect_error)
+/* Both ways read path alike: records, counts and any error. */
+static void same_runs(const run *a, const run *b)
 {
-    run a, b;
-    read_log(path, gold, 0, &a);
-    read_log(path, gold, 1, &b);
-    assert_int_equal(a.st, b.st);
-    assert_string_equal(a.err, b.err);
-    assert_int_equal(a.st != PM_OK, expect_error);
-    assert_int_equal(a.n, b.n);
-    for (size_t i = 0; i < a.n; i++) {
-        const row *x = &a.v[i], *y = &b.v[i];
+    assert_int_equal(a->st, b->st);
+    assert_string_equal(a->err, b->err);
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const row *x = &a->v[i], *y = &b->v[i];
         if (strcmp(x->annotator, y->annotator) || strcmp(x->item, y->item) ||
             strcmp(x->label, y->label) || x->has_gold != y->has_gold || strcmp(x->gold, y->gold) ||
             x->shown != y->shown || !same_double(x->ts, y->ts) || !same_double(x->dur, y->dur) ||
@@ -188,13 +204,22 @@ static void compare(const char *path, const char *gold, int expect_error)
                      x->annotator, x->item, x->label, x->gold, y->annotator, y->item, y->label,
                      y->gold);
     }
-    assert_memory_equal(&a.stats, &b.stats, sizeof a.stats);
+    assert_memory_equal(&a->stats, &b->stats, sizeof a->stats);
+}
+
+static void compare(const char *path, const char *gold, int expect_error)
+{
+    run a, b;
+    read_log(path, gold, 0, &a);
+    read_log(path, gold, 1, &b);
+    same_runs(&a, &b);
+    assert_int_equal(a.st != PM_OK, expect_error);
     /* both ways were taken: the test covers the hand-back */
     assert_true(b.plain > (long)a.n / 10);
     assert_true(b.records > (long)a.n / 10);
     assert_true(a.stats.skipped[PM_RECORDS_SKIP_EMPTY_LABEL] > 0);
-    free(a.v);
-    free(b.v);
+    run_free(&a);
+    run_free(&b);
 }
 
 static char dir[64];
@@ -240,6 +265,96 @@ static void test_same_error(void **state)
     write_and_compare("bad.csv", ',', 4000, 1, 13);
 }
 
+/* Quotes the plain path must refuse or take exactly as the byte-state scan
+ * does, one log each (header, the line, a plain line): a doubled quote
+ * inside quotes, a quote inside an unquoted field, text after a closing
+ * quote, a separator and a CRLF inside quotes, an empty quoted field, a
+ * quote left open, a lone quote. */
+static void test_quotes_same_records(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "w1,i1,\"A\"\"\"", "w1,\"i\"\"1\",A",     "w1,i\"1,A",        "\"w1\"x,i1,A",
+        "w1,\"i,1\",A",    "w1,\"i\r\n1\",A",     "w1,\"\",A",        "w1,i1,\"A",
+        "w1,\",A",         "\"w1\",\"i1\",\"A\"", "w1,\"i1\",\"\"",   "w1,i1,A\"",
+        "\"\"\"w1\",i1,A", "w1,\"i1\"\r\n",       "w1,\"i1\",\"A\"\r"};
+    char path[128];
+    snprintf(path, sizeof path, "%s/bytes.csv", dir);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        fprintf(fp, "annotator,item,label\n%s\nw2,i2,B\n", lines[i]);
+        assert_int_equal(fclose(fp), 0);
+        run a, b;
+        read_log(path, NULL, 0, &a);
+        read_log(path, NULL, 1, &b);
+        same_runs(&a, &b);
+        run_free(&a);
+        run_free(&b);
+    }
+}
+
+/* Byte-level: short logs of lines made from the bytes that matter to the
+ * split (separators, quotes, CR, LF, NUL, a high byte, the guard quote,
+ * pairwise words, digits), shaped like rows or any bytes: whatever the
+ * plain path takes, it must take as the byte-state scan and
+ * pmx_generic_record do, and whatever it refuses must reach them
+ * untouched. 3,000 logs of 30 lines each, one line in thirty any bytes
+ * (many logs end at an error, which must be the same one). */
+static void test_bytes_same_records(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "a",    "b",  "A",  "B", "tie", ",",        ",",          "\"",
+        "\"\"", "\r", "\n", "'", "=",   "\xc3\xa9", "1700000000", "2024-05-01T00:00:00Z",
+        "1.5",  "-",  " "};
+    static const char *const words[] = {"A", "B", "tie", "a", "", "\"A\"", "\"B\"", "\"tie\""};
+    static const char *const sides[] = {"A", "B", "A", "B", "", "a", "\"A\""};
+    char path[128];
+    snprintf(path, sizeof path, "%s/bytes.csv", dir);
+    rng = 17;
+    long rows = 0, plain = 0, errors = 0;
+    for (int log = 0; log < 3000; log++) {
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        fputs(log % 2 ? "annotator,item,label,shown_left,timestamp\n" : "annotator,item,label\n",
+              fp);
+        for (int line = 0; line < 30; line++) {
+            if (pick(30)) { /* shaped like a row, with a stray byte now and then */
+                /* (a quote that opens and never closes ends the log at its end) */
+                unsigned i = pick(9);
+                fprintf(fp, "%s%u,", pick(40) ? "w" : "\"w", pick(5));
+                fprintf(fp, pick(3) ? "i%u," : "\"i%u\",", i);
+                fputs(pick(40) ? ONE(words) : "left", fp);
+                if (log % 2)
+                    fprintf(fp, ",%s,%s", ONE(sides), pick(8) ? "1700000000" : ONE(bits));
+                if (pick(10) == 0)
+                    fputs(ONE(bits), fp);
+                fputs(pick(3) ? "\n" : "\r\n", fp);
+            } else {
+                for (unsigned k = pick(12); k > 0; k--)
+                    fputs(ONE(bits), fp);
+                if (pick(50) == 0)
+                    fputc('\0', fp);
+                fputc('\n', fp);
+            }
+        }
+        assert_int_equal(fclose(fp), 0);
+        run a, b;
+        read_log(path, NULL, 0, &a);
+        read_log(path, NULL, 1, &b);
+        same_runs(&a, &b);
+        rows += (long)a.n;
+        plain += b.plain;
+        errors += a.st != PM_OK;
+        run_free(&a);
+        run_free(&b);
+    }
+    /* records were read, most by the plain path, and many logs ended at an
+     * error (the same one both ways) */
+    assert_true(rows > 5000 && plain > 5000 && errors > 1000);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -250,7 +365,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"log.csv", "gold.csv", "log.tsv", "bad.csv"};
+    const char *names[] = {"log.csv", "gold.csv", "log.tsv", "bad.csv", "bytes.csv"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -262,9 +377,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_same_records),
-        cmocka_unit_test(test_tsv_same_records),
-        cmocka_unit_test(test_same_error),
+        cmocka_unit_test(test_csv_same_records),   cmocka_unit_test(test_tsv_same_records),
+        cmocka_unit_test(test_same_error),         cmocka_unit_test(test_quotes_same_records),
+        cmocka_unit_test(test_bytes_same_records),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

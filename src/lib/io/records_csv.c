@@ -125,7 +125,7 @@ static inline void cell(const pm_records *r, pmx_row *cells, int c, const char *
 static int next_line(pm_records *r, pmx_csv_split *row)
 {
     size_t need = (size_t)r->ncols + 1;
-    if (r->fmt == PM_RECORDS_TOLOKA)
+    if (r->fmt == PM_RECORDS_TOLOKA || r->no_split)
         return 0;
     if (r->nstart < need) {
         uint32_t *s = realloc(r->start, need * sizeof *s);
@@ -222,6 +222,11 @@ void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f)
                      .duration = r->duration,
                      .file = r->file,
                      .line = r->line};
+}
+
+void pmx_records_no_split(pm_records *r)
+{
+    r->no_split = 1;
 }
 
 int pmx_records_plain_ok(const pm_records *r)

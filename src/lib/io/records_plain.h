@@ -42,6 +42,10 @@ typedef enum pmx_plain_kind {
 /* A record as a row: its annotator's length counted, and its item's when
  * item_len (else 0). */
 void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f);
+/* For the tests: every line of r read by pm_csv_next (a line with a quote
+ * by the byte-state scan), never split in place, so that the plain path
+ * can be compared with a reading that shares none of it. */
+void pmx_records_no_split(pm_records *r);
 /* 1 when r's rows may come through pmx_records_plain: an open csv or tsv
  * log of the annotator,item,label[,...] shape. */
 int pmx_records_plain_ok(const pm_records *r);
