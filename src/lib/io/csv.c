@@ -515,6 +515,7 @@ static inline pm_status step_quoted(pm_csv *c, int *st, const unsigned char **pp
  * CR but the one of a CRLF line end), not whole in the block, or not under
  * the limit; and for one with more fields than the caller has room for. */
 #define SCAN_NO SIZE_MAX
+#define SCAN_MORE (SIZE_MAX - 1)
 
 /* What scan_plain finds besides the length, and whether it may take
  * quotes (pmx_csv_next_split only). */
@@ -523,7 +524,6 @@ typedef struct scan_out {
     int ascii;    /* no byte of the line is 0x80 or above */
     int quotes_ok, quoted;
 } scan_out;
-#define SCAN_MORE (SIZE_MAX - 1)
 
 /* One pass over the line at p, split as it is scanned: its length
  * (before its '\n', or before the CR of a CRLF line end: o->cr = 1) when

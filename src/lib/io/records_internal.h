@@ -106,8 +106,8 @@ struct pm_records {
     pmx_row row;               /* csv/tsv: the current row (absent columns NULL) */
     uint32_t *start;           /* csv/tsv: the current line's field starts (records_csv.c) */
     struct pmx_csv_span *span; /* ... and its fields, when some are quoted */
-    int no_split;              /* pmx_records_no_split: every line through pm_csv_next */
     size_t nstart;             /* ... room in both */
+    int no_split;              /* pmx_records_no_split: every line through pm_csv_next */
     int pair_ids;              /* crowd-kit worker,left,right,label */
     pmx_buf ignored;           /* ignored header columns, comma separated */
     pmx_buf gold_note;         /* the last gold file's first trailing-empty-field line */

@@ -143,42 +143,51 @@ static inline __attribute__((always_inline)) int digits8(uint64_t w, uint64_t *v
 }
 #endif
 
-int pmx_parse_number_n(const char *s, size_t n, double *out)
+/* The digits of s[i..n) appended to *v, up to the first byte that is not
+ * one: where they stop. */
+static inline size_t more_digits(const char *s, size_t i, size_t n, uint64_t *v)
 {
-    if (n == 0 || n > 15)
-        return pmx_parse_number(s, out);
-    uint64_t v = 0;
-    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            break;
+        *v = *v * 10 + d;
+    }
+    return i;
+}
+
+/* The leading digits of s[0..n) (n <= 15: below 10^15, exact in a double)
+ * as *v, and how many there are; the first 8 at once when n >= 8 (none
+ * counted when one of those is not a digit). */
+static inline size_t leading_digits(const char *s, size_t n, uint64_t *v)
+{
+    *v = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (n >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
-        if (!digits8(w, &v))
-            return pmx_parse_number(s, out);
-        i = 8;
+        return digits8(w, v) ? more_digits(s, 8, n, v) : 0;
     }
 #endif
-    for (; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9) {
-            /* A plain decimal (a duration such as 28.7) goes on here, as
-             * pmx_parse_number's own fast path does, instead of being
-             * read again from its first byte. */
-            if (s[i] != '.' || i == 0 || i + 1 == n)
-                return pmx_parse_number(s, out);
-            size_t f = i + 1;
-            for (i = f; i < n; i++) {
-                d = (unsigned)(unsigned char)s[i] - '0';
-                if (d > 9)
-                    return pmx_parse_number(s, out);
-                v = v * 10 + d;
-            }
-            *out = (double)v / p10[n - f]; /* (Clinger: both exact, one rounding) */
-            return 0;
-        }
-        v = v * 10 + d;
+    return more_digits(s, 0, n, v);
+}
+
+int pmx_parse_number_n(const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > 15)
+        return pmx_parse_number(s, out);
+    uint64_t v;
+    size_t i = leading_digits(s, n, &v);
+    if (i == n) {
+        *out = (double)v; /* below 10^15: exact */
+        return 0;
     }
-    *out = (double)v; /* below 10^15: exact */
+    /* A plain decimal (a duration such as 28.7) goes on here, as
+     * pmx_parse_number's own fast path does, instead of being read again
+     * from its first byte. */
+    if (s[i] != '.' || i == 0 || i + 1 == n || more_digits(s, i + 1, n, &v) != n)
+        return pmx_parse_number(s, out);
+    *out = (double)v / p10[n - i - 1]; /* (Clinger: both exact, one rounding) */
     return 0;
 }
 
@@ -187,24 +196,14 @@ static int iso_seconds(const char *s, size_t n, double *out);
 
 int pmx_parse_time_n(const char *s, size_t n, double *out)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* Epoch seconds of 8 to 15 digits (1700000000), read here as
-     * pmx_parse_number_n reads them (below 10^15: exact), without its
-     * calls and checks: a tenth of a row of a log with epoch times. */
-    if (n >= 8 && n <= 15) {
-        uint64_t w, v;
-        memcpy(&w, s, 8);
-        if (digits8(w, &v)) {
-            size_t i = 8;
-            for (unsigned d; i < n && (d = (unsigned)(unsigned char)s[i] - '0') <= 9; i++)
-                v = v * 10 + d;
-            if (i == n) {
-                *out = (double)v;
-                return 0;
-            }
-        }
+     * pmx_parse_number_n reads them, without its call and checks: a tenth
+     * of a row of a log with epoch times. */
+    uint64_t v;
+    if (n >= 8 && n <= 15 && leading_digits(s, n, &v) == n) {
+        *out = (double)v;
+        return 0;
     }
-#endif
     if ((n == 20 || n == 19) && iso_seconds(s, n, out))
         return 0;
     /* Four digits then '-' is no number (a '-' after digits follows an

@@ -128,7 +128,7 @@ typedef struct parse_job {
  * or counted) into its shard's list. */
 static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
 {
-    int s = r->annotator ? pmx_assess_shard_index(a, r->annotator, r->annotator_len) : 0;
+    int s = pmx_assess_shard_index(a, r->annotator, r->annotator_len);
     if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     if (b->total >= UINT32_MAX)
