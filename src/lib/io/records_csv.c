@@ -215,7 +215,9 @@ void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f)
                      .item = r->item,
                      .item_len = item_len && r->item ? strlen(r->item) : 0,
                      .label = r->label,
+                     .label_len = r->label ? strlen(r->label) : 0,
                      .gold = r->gold,
+                     .gold_len = r->gold ? strlen(r->gold) : 0,
                      .shown_left = r->shown_left,
                      .ranking = r->ranking,
                      .timestamp = r->timestamp,
@@ -251,7 +253,8 @@ static inline size_t field(const pm_records *r, const pmx_csv_split *row, int c,
     return r->start[i + 1] - r->start[i] - 1;
 }
 
-/* "A", "B" or "tie" as the canonical word, else NULL. */
+/* "A", "B" or "tie" as the canonical word (of the same length n), else
+ * NULL. */
 static inline const char *ab_tie(const char *s, size_t n)
 {
     if (n == 1 && (s[0] == 'A' || s[0] == 'B'))
@@ -296,7 +299,9 @@ static int plain_row(pm_records *r, const pmx_csv_split *row, pmx_plain *out)
     out->item = it;
     out->item_len = itl;
     out->label = lb;
+    out->label_len = lbl;
     out->gold = gdl ? gd : pmx_gold_get(&r->gold, it);
+    out->gold_len = gdl ? gdl : out->gold ? strlen(out->gold) : 0;
     out->ranking = 0;
     out->file = r->name;
     out->line = row->line;

@@ -20,11 +20,11 @@
 
 /* A row: the fields of a pm_record (label and gold in canonical form,
  * gold from the gold file when the row has none) and the lengths of its
- * annotator and item. `assess` prepares a pm_record through this form too
- * (the lengths counted), so that both take one path. */
+ * strings (0 for an absent one). `assess` prepares a pm_record through
+ * this form too (the lengths counted), so that both take one path. */
 typedef struct pmx_plain {
     const char *annotator, *item, *label, *gold;
-    size_t annotator_len, item_len;
+    size_t annotator_len, item_len, label_len, gold_len;
     char shown_left;
     int ranking;
     double timestamp, duration;
@@ -39,8 +39,8 @@ typedef enum pmx_plain_kind {
     PMX_PLAIN_RECORD    /* *rec holds it, read the general way (as pm_records_next) */
 } pmx_plain_kind;
 
-/* A record as a row: its annotator's length counted, and its item's when
- * item_len (else 0). */
+/* A record as a row: the lengths of its annotator, label and gold counted,
+ * and its item's when item_len (else 0). */
 void pmx_plain_from_record(const pm_record *r, int item_len, pmx_plain *f);
 /* For the tests: every line of r read by pm_csv_next (a line with a quote
  * by the byte-state scan), never split in place, so that the plain path

@@ -169,11 +169,11 @@ pm_status pmx_assess_prepare(pm_assess *a, const pm_record *r, pmx_prepped *p, p
 /* pmx_assess_prepare for a row of the generic reader (io/records_plain.h),
  * whose lengths are known: the same checks and result. */
 pm_status pmx_assess_prepare_row(pm_assess *a, const pmx_plain *r, pmx_prepped *p, pm_error *err);
-/* A shard's pmx_assess_prepare for a record whose item was numbered
+/* A shard's pmx_assess_prepare_row for a row whose item was numbered
  * already (h its hash, item_id its id from pmx_assess_item; the item's
- * string is not read again): item_st is the status of numbering it (a
- * failure is the record's, after the record's own checks). */
-pm_status pmx_assess_prepare_known(pm_assess *shard, const pm_record *r, uint64_t h,
+ * string and length are not read): item_st is the status of numbering it
+ * (a failure is the row's, after the row's own checks). */
+pm_status pmx_assess_prepare_known(pm_assess *shard, const pmx_plain *r, uint64_t h,
                                    uint32_t item_id, pm_status item_st, pmx_prepped *p,
                                    pm_error *err);
 /* Add p[0..n) in order; *done counts the records added (on an error, the

@@ -47,7 +47,10 @@
  * buffers of a round are a tenth of the peak memory on 10 M rows). */
 #define STR_MAX ((size_t)UINT32_MAX - 1)
 
-/* One record of a chunk: offsets of its strings in the chunk's buffer. */
+/* One record of a chunk (64 bytes): offsets of its strings in the
+ * chunk's buffer, and the annotator's length, which the accumulator's
+ * lookup needs (the item's travels in its cref; label and gold are found
+ * by their NUL). */
 typedef struct crec {
     double ts, duration;
     long line;
@@ -57,13 +60,15 @@ typedef struct crec {
     uint32_t ik;                     /* the record's place in its item class's list */
     int16_t cls;                     /* the item's class (-1: no item) */
     char shown_left;
-    char ranking; /* pm_record.ranking: every field of the record travels */
+    char ranking;     /* pm_record.ranking: every field of the record travels */
+    uint32_t ann_len; /* (< STR_MAX) */
 } crec;
 
-/* A record's item in its class's list: hash and offset of the string. */
+/* A record's item in its class's list: hash, offset and length of the
+ * string. */
 typedef struct cref {
     uint64_t h;
-    size_t off;
+    uint32_t off, len;
 } cref;
 
 #define NO_ID UINT32_MAX /* numbering the item failed: ist[class] says why */
@@ -112,9 +117,9 @@ static uint32_t keep(cbuf *b, const char *s, size_t n)
     return (uint32_t)(b->len - n);
 }
 
-static uint32_t keep_str(cbuf *b, const char *s)
+static uint32_t keep_opt(cbuf *b, const char *s, size_t n)
 {
-    return s ? keep(b, s, strlen(s)) : NONE;
+    return s ? keep(b, s, n) : NONE;
 }
 
 typedef struct parse_job {
@@ -137,17 +142,16 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
     c->ih = 0;
     c->cls = -1;
     c->ik = 0;
-    c->ann = r->annotator ? keep(b, r->annotator, r->annotator_len) : NONE;
-    c->item = r->item ? keep(b, r->item, r->item_len) : NONE;
-    c->label = keep_str(b, r->label);
-    c->gold = keep_str(b, r->gold);
+    c->ann = keep_opt(b, r->annotator, r->annotator_len);
+    c->item = keep_opt(b, r->item, r->item_len);
+    c->label = keep_opt(b, r->label, r->label_len);
+    c->gold = keep_opt(b, r->gold, r->gold_len);
     if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
         (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
-        return b->len + strlen(r->annotator ? r->annotator : "") + strlen(r->item ? r->item : "") +
-                           strlen(r->label ? r->label : "") + strlen(r->gold ? r->gold : "") + 4 >
-                       STR_MAX
+        return b->len + r->annotator_len + r->item_len + r->label_len + r->gold_len + 4 > STR_MAX
                    ? pm_error_set(err, PM_ELIMIT, "assess: over 4 GiB of strings in one chunk")
                    : pm_error_set(err, PM_ENOMEM, "out of memory");
+    c->ann_len = (uint32_t)r->annotator_len;
     c->ts = r->timestamp;
     c->duration = r->duration;
     c->line = r->line;
@@ -161,7 +165,7 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
             b->nir[t] >= UINT32_MAX)
             return pm_error_set(err, PM_ENOMEM, "out of memory");
         c->ik = (uint32_t)b->nir[t];
-        b->ir[t][b->nir[t]++] = (cref){c->ih, c->item};
+        b->ir[t][b->nir[t]++] = (cref){c->ih, c->item, (uint32_t)r->item_len};
     }
     c->idx = (uint32_t)b->total++;
     b->n[s]++;
@@ -230,8 +234,8 @@ static void *number_items(void *arg)
         for (size_t k = 0; k < n; k++) {
             if (k + 8 < n) /* the table slot of an item ahead */
                 pmx_assess_item_prefetch(j->a, j->t, ir[k + 8].h);
-            const char *item = b->str + ir[k].off;
-            pm_status st = pmx_assess_item(j->a, j->t, item, strlen(item), ir[k].h, &id[k]);
+            pm_status st =
+                pmx_assess_item(j->a, j->t, b->str + ir[k].off, ir[k].len, ir[k].h, &id[k]);
             if (st != PM_OK) {
                 id[k] = NO_ID;
                 if (b->ist[j->t] == PM_OK)
@@ -271,8 +275,10 @@ static void *accumulate(void *arg)
             if (!last) {
                 const crec *cr = &b->rec[j->s][i];
                 const char *str = b->str;
-                pm_record rec = {
+                /* (the item's and label's lengths are not read) */
+                pmx_plain rec = {
                     .annotator = cr->ann == NONE ? NULL : str + cr->ann,
+                    .annotator_len = cr->ann_len,
                     .item = cr->item == NONE ? NULL : str + cr->item,
                     .label = cr->label == NONE ? NULL : str + cr->label,
                     .gold = cr->gold == NONE ? NULL : str + cr->gold,
