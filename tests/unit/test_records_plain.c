@@ -163,6 +163,8 @@ static void read_log(const char *path, const char *gold, int plain, run *out)
             /* the lengths are the strings' */
             assert_int_equal(p.annotator_len, strlen(p.annotator));
             assert_int_equal(p.item_len, strlen(p.item));
+            assert_int_equal(p.label_len, strlen(p.label));
+            assert_int_equal(p.gold_len, p.gold ? strlen(p.gold) : 0);
             assert_int_equal(p.ranking, 0);
             rec = (pm_record){.annotator = p.annotator,
                               .item = p.item,
