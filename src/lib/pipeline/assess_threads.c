@@ -105,21 +105,15 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 1;
 }
 
-/* s (n bytes) and its NUL copied into the buffer: its offset, or NONE (out
- * of memory, or past STR_MAX: put's message). */
+/* s (n bytes) and its NUL copied into the buffer, which has room: its
+ * offset; NONE for no string. */
 static uint32_t keep(cbuf *b, const char *s, size_t n)
 {
-    n++;
-    if (b->len + n > STR_MAX || !grow((void **)&b->str, &b->cap, b->len + n, 1))
+    if (!s)
         return NONE;
-    memcpy(b->str + b->len, s, n);
-    b->len += n;
-    return (uint32_t)(b->len - n);
-}
-
-static uint32_t keep_opt(cbuf *b, const char *s, size_t n)
-{
-    return s ? keep(b, s, n) : NONE;
+    memcpy(b->str + b->len, s, n + 1);
+    b->len += n + 1;
+    return (uint32_t)(b->len - n - 1);
 }
 
 typedef struct parse_job {
@@ -142,15 +136,16 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
     c->ih = 0;
     c->cls = -1;
     c->ik = 0;
-    c->ann = keep_opt(b, r->annotator, r->annotator_len);
-    c->item = keep_opt(b, r->item, r->item_len);
-    c->label = keep_opt(b, r->label, r->label_len);
-    c->gold = keep_opt(b, r->gold, r->gold_len);
-    if ((r->annotator && c->ann == NONE) || (r->item && c->item == NONE) ||
-        (r->label && c->label == NONE) || (r->gold && c->gold == NONE))
-        return b->len + r->annotator_len + r->item_len + r->label_len + r->gold_len + 4 > STR_MAX
-                   ? pm_error_set(err, PM_ELIMIT, "assess: over 4 GiB of strings in one chunk")
-                   : pm_error_set(err, PM_ENOMEM, "out of memory");
+    /* One check of room for the four strings (each with its NUL). */
+    size_t need = r->annotator_len + r->item_len + r->label_len + r->gold_len + 4;
+    if (b->len + need > STR_MAX)
+        return pm_error_set(err, PM_ELIMIT, "assess: over 4 GiB of strings in one chunk");
+    if (!grow((void **)&b->str, &b->cap, b->len + need, 1))
+        return pm_error_set(err, PM_ENOMEM, "out of memory");
+    c->ann = keep(b, r->annotator, r->annotator_len);
+    c->item = keep(b, r->item, r->item_len);
+    c->label = keep(b, r->label, r->label_len);
+    c->gold = keep(b, r->gold, r->gold_len);
     c->ann_len = (uint32_t)r->annotator_len;
     c->ts = r->timestamp;
     c->duration = r->duration;
