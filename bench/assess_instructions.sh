@@ -13,7 +13,11 @@
 # information) and the rest (the read loop's batching, finishing,
 # statistics and the output, which grow with the annotators, not the rows).
 # Two more rows: the task-ordered log with CRLF line ends and with every
-# field quoted.
+# field quoted. Last column: all instructions per row of --threads 2, both
+# threads together (callgrind runs them one at a time and counts them all),
+# whose output must be the same bytes: what reading by chunks, sorting the
+# records by shard and numbering the items in a step of their own cost
+# beyond one thread.
 #
 #   sh bench/assess_instructions.sh BUILD_DIR [ROWS]   (ROWS default 1000000)
 #
@@ -35,8 +39,8 @@ echo "# machine: $(uname -m), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: */
 echo "# date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# commit:  $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "# $(valgrind --version), ${rows} rows per shape, prefmon --threads 1: instructions per row"
-printf '%-11s %9s %9s %9s %9s %9s %9s %9s\n' shape prefmon reading preparing adding rest \
-    floor "floor,par"
+printf '%-11s %9s %9s %9s %9s %9s %9s %9s %9s\n' shape prefmon reading preparing adding rest \
+    floor "floor,par" threads2
 # The inclusive count of a function, from callgrind_annotate's listing.
 incl() {
     callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
@@ -69,6 +73,14 @@ for shape in sessions task rich task-crlf task-quoted; do
     rd=$(($(incl "$tmp/p.cg" pm_records_next) + $(incl "$tmp/p.cg" pmx_records_plain)))
     pr=$(($(incl "$tmp/p.cg" pmx_assess_prepare) + $(incl "$tmp/p.cg" pmx_assess_prepare_row)))
     ad=$(incl "$tmp/p.cg" pmx_assess_run)
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/t2.cg" "$build/prefmon" assess \
+        --threads 2 --format csv "$log" >"$tmp/t2.csv" 2>"$tmp/t2.err" || {
+        cat "$tmp/t2.err"
+        exit 1
+    }
+    # (both runs under valgrind: its libm gives the same last digits to both)
+    cmp -s "$tmp/p.csv" "$tmp/t2.csv" || { echo "$shape: --threads 2 gave other bytes" >&2; exit 1; }
+    t2=$(total "$tmp/t2.cg")
     case $shape in
     task-*)
         cmp -s "$tmp/p.csv" "$tmp/task.out" || { echo "$shape: not the task log's output" >&2; exit 1; }
@@ -87,7 +99,8 @@ for shape in sessions task rich task-crlf task-quoted; do
         ;;
     esac
     awk -v s="$shape" -v n="$rows" -v all="$all" -v rd="$rd" -v pr="$pr" -v ad="$ad" -v f="$f" \
-        -v pf="$pf" 'BEGIN { printf "%-11s %9.0f %9.0f %9.0f %9.0f %9.0f", s,
+        -v pf="$pf" -v t2="$t2" 'BEGIN { printf "%-11s %9.0f %9.0f %9.0f %9.0f %9.0f", s,
             all / n, rd / n, pr / n, ad / n, (all - rd - pr - ad) / n
-            if (f < 0) printf " %9s %9s\n", "-", "-"; else printf " %9.0f %9.0f\n", f / n, pf / n }'
+            if (f < 0) printf " %9s %9s", "-", "-"; else printf " %9.0f %9.0f", f / n, pf / n
+            printf " %9.0f\n", t2 / n }'
 done
