@@ -310,10 +310,18 @@ size_t pmx_strtab_bytes(const pmx_strtab *t)
            t->strs_cap * (sizeof *t->hash + (t->strs ? sizeof *t->strs : 0));
 }
 
+/* A slot's hash for doubling the table. Its tag is the hash's low 32
+ * bits: all that the doubled table's mask keeps while it has at most 2^32
+ * slots, so moving a slot reads no memory but the slot. (The full hash by
+ * id is a random read of an array as long as the table's strings: a cache
+ * miss per moved slot once it outgrows the cache.) */
 static uint64_t slot_hash(const void *slot, const void *ctx)
 {
     const pmx_strtab *t = ctx;
-    return t->hash[((const pmx_strslot *)slot)->id1 - 1];
+    const pmx_strslot *v = slot;
+    if (t->cap <= ((size_t)1 << 31))
+        return v->tag;
+    return t->hash[v->id1 - 1];
 }
 
 static pm_status grow(pmx_strtab *t)
@@ -357,7 +365,7 @@ uint32_t pmx_strtab_find(const pmx_strtab *t, const char *s)
 
 uint32_t pmx_strtab_find_h(const pmx_strtab *t, const char *s, size_t len, uint64_t h)
 {
-    uint32_t tag = (uint32_t)(h >> 32);
+    uint32_t tag = (uint32_t)h;
     for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
         const pmx_strslot *v = &t->slots[j];
         if (!v->id1)
@@ -376,7 +384,7 @@ pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *out, int *is
 pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *out,
                               int *is_new)
 {
-    uint32_t tag = (uint32_t)(h >> 32);
+    uint32_t tag = (uint32_t)h;
     size_t j = h & (t->cap - 1);
     for (;; j = (j + 1) & (t->cap - 1)) {
         const pmx_strslot *v = &t->slots[j];

@@ -59,7 +59,8 @@ static inline uint64_t pmx_hash_u64(uint64_t x)
 /**
  * Interned strings, numbered 0, 1, 2, ... in order of first appearance.
  * Open addressing with linear probing, at most 70% full. A slot (32 bytes)
- * holds 32 hash bits, the id and the string itself when it is at most
+ * holds the hash's low 32 bits (which also give its home, so doubling the
+ * table reads no other memory), the id and the string itself when it is at most
  * PMX_INLINE bytes long (else a pointer to it), so a probe compares
  * integers and a hit on a short key compares bytes already in the slot's
  * cache line, with no second memory access. Per distinct string: 32 / load
@@ -70,7 +71,7 @@ static inline uint64_t pmx_hash_u64(uint64_t x)
 #define PMX_INLINE 23
 
 typedef struct pmx_strslot {
-    uint32_t tag;             /* high 32 bits of the hash */
+    uint32_t tag;             /* low 32 bits of the hash */
     uint32_t id1;             /* id + 1; 0 marks an empty slot */
     char inl[PMX_INLINE + 1]; /* the string and NUL; inl[PMX_INLINE] = 1 when
                                  inl holds a pointer to a longer string */
