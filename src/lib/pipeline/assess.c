@@ -23,10 +23,23 @@ typedef struct ann_acc {
     int ordered;    /* ... and they never went back in time: input order is timestamp order */
 } ann_acc;
 
-/* The annotator cache: 4096 entries (16 KiB), twice the annotators of a
+/* The annotator cache: 4096 entries (96 KiB), twice the annotators of a
  * large crowd, so that most of them keep an entry of their own. */
 #define PMX_ANN_CACHE_BITS 12
 #define PMX_ANN_CACHE ((size_t)1 << PMX_ANN_CACHE_BITS)
+
+/* A name's short form for the annotator caches: its length and its bytes
+ * in two words (up to 8 bytes in w0, the first and last 4 overlapping from
+ * 4 bytes on; from 8 bytes on, the first and last 8 in w0 and w1), which
+ * hold the whole name when it has at most ANN_KEY_WHOLE bytes. A hit on
+ * such a name compares three integers and reads no string; a longer name
+ * is compared by its bytes too. */
+#define ANN_KEY_WHOLE 16
+typedef struct ann_key {
+    uint64_t w0, w1;
+    uint32_t len; /* (saturated: a longer name is compared by its bytes anyway) */
+    uint32_t id1; /* the annotator's id + 1; 0 marks an empty cache entry */
+} ann_key;
 
 struct pm_assess {
     pm_assess_options opt;
@@ -41,13 +54,8 @@ struct pm_assess {
     size_t acc_bytes;    /* of the annotators' histograms and durations (kept, so that the
                             memory check per row is O(1)) */
     size_t reader_bytes; /* held by the reader feeding us (a Label Studio tree) */
-    uint32_t last_ann;   /* cache: logs come in runs of one annotator */
-    char last_name[32];  /* its name when shorter, so that the check reads no string of the
-                            table (a cache miss when annotators are interleaved) */
-    int in_run;          /* the last two rows had one annotator: check it first */
-    uint32_t prev_ann;   /* the previous row's annotator */
-    uint64_t ann_cache[PMX_ANN_CACHE]; /* by ann_mix of the name: its tag << 32 | id + 1;
-                                          0 empty */
+    ann_key last;        /* the previous row's annotator: logs come in runs */
+    ann_key ann_cache[PMX_ANN_CACHE]; /* by ann_mix of the name's key */
     int finished;
     int spent; /* a finish failed half-way: the counts are no longer the input's */
     pm_assess_row *rows;
@@ -95,7 +103,6 @@ pm_assess *pm_assess_new(const pm_assess_options *opt, pm_error *err)
         return NULL;
     }
     a->opt = *opt;
-    a->last_ann = a->prev_ann = UINT32_MAX;
     if (opt->threads > 1) {
         pm_assess_options so = *opt;
         so.threads = 1;
@@ -190,64 +197,60 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
     return pmx_reserve_z(p, cap, need, size, 1);
 }
 
-/* The annotator cache's mix of a name of len bytes (its top bits pick the
- * slot): its first and last 8 bytes (fewer: all of them) and its length,
- * multiplied; cheaper than the table's hash, which covers every byte. */
-static inline uint64_t ann_mix(const char *s, size_t len)
+static inline void ann_key_of(const char *s, size_t len, ann_key *k)
 {
-    uint64_t x = len;
+    uint64_t u = 0, v = 0;
     if (len >= 8) {
-        uint64_t u, v;
         memcpy(&u, s, 8);
         memcpy(&v, s + len - 8, 8);
-        x ^= u ^ (v * 0x9e3779b97f4a7c15ULL);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        u = x | (uint64_t)y << 32;
     } else {
         for (size_t i = 0; i < len; i++)
-            x = (x << 8) | (unsigned char)s[i];
+            u = (u << 8) | (unsigned char)s[i];
     }
-    return x * 0xbf58476d1ce4e5b9ULL;
+    k->w0 = u;
+    k->w1 = v;
+    k->len = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
 }
 
-/* The latest annotator is now id, named name (of len bytes). */
-static void set_last(pm_assess *a, uint32_t id, const char *name, size_t len)
+/* Does entry e (not empty) hold the name (of key k)? */
+static inline int ann_key_is(const pm_assess *a, const ann_key *e, const ann_key *k,
+                             const char *name)
 {
-    a->last_ann = id;
-    if (len < sizeof a->last_name)
-        memcpy(a->last_name, name, len + 1);
-    else
-        a->last_name[0] = '\0'; /* (no name is empty: the table's string is compared) */
+    return e->w0 == k->w0 && e->w1 == k->w1 && e->len == k->len &&
+           (k->len <= ANN_KEY_WHOLE || strcmp(pmx_strtab_str(&a->anns, e->id1 - 1), name) == 0);
 }
 
-/* The row's annotator is id: a run starts when it was the previous row's
- * too (a log in sessions), and ends at another (interleaved annotators then
- * skip the check of the last name, which fails on nearly every row). */
-static void seen(pm_assess *a, uint32_t id, const char *name, size_t len)
+/* The cache slot of a key: its words and length mixed (cheaper than the
+ * table's hash, which the key holds most of already), the top bits. */
+static inline size_t ann_mix(const ann_key *k)
 {
-    a->in_run = id == a->prev_ann;
-    if (a->in_run)
-        set_last(a, id, name, len);
-    a->prev_ann = id;
+    uint64_t x = (k->w0 ^ (k->w1 * 0x9e3779b97f4a7c15ULL) ^ k->len) * 0xbf58476d1ce4e5b9ULL;
+    return (size_t)(x >> (64 - PMX_ANN_CACHE_BITS));
 }
 
 static pm_status annotator_id(pm_assess *a, const char *name, size_t len, uint32_t *out)
 {
-    if (a->in_run &&
-        strcmp(a->last_name[0] ? a->last_name : pmx_strtab_str(&a->anns, a->last_ann), name) == 0) {
-        *out = a->last_ann;
+    ann_key k;
+    ann_key_of(name, len, &k);
+    /* The previous row's annotator first (a log in sessions), then a
+     * direct-mapped cache of names seen (interleaved annotators: a
+     * task-ordered export), before the table's full hash and probe. With
+     * far more annotators than entries (a public crowd of a million) most
+     * lookups meet another name, which the key tells apart without
+     * reading a string. */
+    if (a->last.id1 && ann_key_is(a, &a->last, &k, name)) {
+        *out = a->last.id1 - 1;
         return PM_OK;
     }
-    /* Interleaved annotators (a task-ordered export) miss the last one on
-     * nearly every row: a direct-mapped cache of names seen, checked by one
-     * string compare, before the table's full hash and probe. */
-    uint64_t x = ann_mix(name, len);
-    /* The entry's tag (other bits of the mix) is compared before the name:
-     * with far more annotators than entries (a public crowd of a million)
-     * most lookups meet another name, and reading it is a cache miss. */
-    uint64_t *c = &a->ann_cache[x >> (64 - PMX_ANN_CACHE_BITS)], tag = (uint32_t)x;
-    uint32_t id1 = (uint32_t)*c;
-    if (id1 && (*c >> 32) == tag && strcmp(pmx_strtab_str(&a->anns, id1 - 1), name) == 0) {
-        *out = id1 - 1;
-        seen(a, *out, name, len);
+    ann_key *c = &a->ann_cache[ann_mix(&k)];
+    if (c->id1 && ann_key_is(a, c, &k, name)) {
+        *out = c->id1 - 1;
+        a->last = *c;
         return PM_OK;
     }
     int is_new;
@@ -269,8 +272,8 @@ static pm_status annotator_id(pm_assess *a, const char *name, size_t len, uint32
         a->acc[*out].all_ts = a->acc[*out].ordered = 1;
         a->acc[*out].last_ts = -INFINITY;
     }
-    *c = tag << 32 | (*out + 1);
-    seen(a, *out, name, len);
+    k.id1 = *out + 1;
+    *c = a->last = k;
     return PM_OK;
 }
 
