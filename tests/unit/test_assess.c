@@ -684,6 +684,53 @@ static void test_interleaved_annotators(void **state)
     pm_assess_free(a);
 }
 
+/* Names the annotator caches' short keys cannot tell apart: 1,000 of 19
+ * bytes sharing their length, first 8 and last 8 bytes (they differ only
+ * in the middle 3), interleaved with short names of 1 to 7 bytes (whose
+ * keys hold them whole). Each must keep its own counts: annotator j labels
+ * item x twice, A then (j % 2 ? A : B), so it has 1 pair, consistent when
+ * j is odd. */
+static void test_annotators_alike_in_cache(void **state)
+{
+    (void)state;
+    enum { N = 1000, S = 7 };
+    static char name[N][24];
+    static const char *const shorts[S] = {"a", "ab", "abc", "abcd", "abcde", "bbcde", "abcdf"};
+    for (int j = 0; j < N; j++)
+        snprintf(name[j], sizeof name[j], "aaaaaaaa%03dbbbbbbbb", j);
+    pm_assess *a = pm_assess_new(NULL, NULL);
+    assert_non_null(a);
+    for (int r = 0; r < 2; r++)
+        for (int j = 0; j < N; j++) {
+            add(a, rec(name[j], "x", r == 1 && j % 2 == 0 ? "B" : "A"));
+            add(a, rec(shorts[j % S], "y", "A"));
+        }
+    assert_int_equal(pm_assess_finish(a, NULL), PM_OK);
+    size_t n;
+    const pm_assess_row *rows = pm_assess_rows(a, &n);
+    assert_int_equal(n, N + S);
+    for (size_t k = 0; k < n; k++) {
+        const char *s = rows[k].annotator;
+        if (strlen(s) < 8) { /* short name m: 2 rows for each j with j % S == m */
+            int m = 0;
+            while (m < S && strcmp(shorts[m], s) != 0)
+                m++;
+            assert_true(m < S);
+            long labels = 2 * (N / S + (m < N % S));
+            assert_int_equal(rows[k].labels, labels);
+            assert_int_equal(rows[k].dup_pairs, labels - 1);
+            assert_int_equal(rows[k].consistent, labels - 1);
+            continue;
+        }
+        int j = atoi(s + 8);
+        assert_string_equal(s, name[j]);
+        assert_int_equal(rows[k].labels, 2);
+        assert_int_equal(rows[k].dup_pairs, 1);
+        assert_int_equal(rows[k].consistent, j % 2 ? 1 : 0);
+    }
+    pm_assess_free(a);
+}
+
 static int same_num(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;
@@ -1043,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_strtab_set),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_interleaved_annotators),
+        cmocka_unit_test(test_annotators_alike_in_cache),
         cmocka_unit_test(test_rows_sorted_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
