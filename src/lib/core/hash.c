@@ -95,6 +95,30 @@ static void *table_enlarge(void *p, size_t old_bytes, size_t new_bytes)
  * s the first empty slot) would break that order: its slots are set aside
  * first and inserted last.
  */
+/* A slot copied, or cleared. The tables' slots are 16 or 32 bytes: with
+ * the size a constant the copy is two or four moves, where memcpy of a
+ * size known only at run time is a call (2 % of a 10 M-row log's time,
+ * two calls and a memset per moved slot). */
+static inline void copy_slot(char *dst, const char *src, size_t size)
+{
+    if (size == 16)
+        memcpy(dst, src, 16);
+    else if (size == 32)
+        memcpy(dst, src, 32);
+    else
+        memcpy(dst, src, size);
+}
+
+static inline void clear_slot(char *v, size_t size)
+{
+    if (size == 16)
+        memset(v, 0, 16);
+    else if (size == 32)
+        memset(v, 0, 32);
+    else
+        memset(v, 0, size);
+}
+
 pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_off,
                            uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx)
 {
@@ -138,11 +162,11 @@ pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_o
             if (j == i)
                 continue; /* empty, or home already (every slot before it is final) */
             char *v = n + i * size;
-            memcpy(tmp, v, size);
-            memset(v, 0, size);
+            copy_slot(tmp, v, size);
+            clear_slot(v, size);
             while (USED(n + j * size))
                 j = (j + 1) & mask;
-            memcpy(n + j * size, tmp, size);
+            copy_slot(n + j * size, tmp, size);
         }
     }
     for (size_t k = 0; k < s; k++) {
@@ -150,7 +174,7 @@ pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_o
         size_t j = hash(v, ctx) & mask;
         while (USED(n + j * size))
             j = (j + 1) & mask;
-        memcpy(n + j * size, v, size);
+        copy_slot(n + j * size, v, size);
     }
 #undef USED
     free(aside);
