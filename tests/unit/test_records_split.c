@@ -88,7 +88,7 @@ static void chunks_tile_the_data(void **state)
         assert_int_equal(pm_records_open(r, path, &err), PM_OK);
         pmx_chunk *ch = NULL;
         size_t k = 0;
-        assert_int_equal(pmx_records_chunks(r, size, &ch, &k, &err), PM_OK);
+        assert_int_equal(pmx_records_chunks(r, size, 2, &ch, &k, &err), PM_OK);
         assert_true(k >= 1);
         assert_int_equal(ch[0].start, (long long)st[0]);
         assert_int_equal(ch[k - 1].end, (long long)n);
@@ -153,8 +153,11 @@ static void big_file_lines(void **state)
     size_t *st = malloc(n * sizeof *st);
     assert_non_null(st);
     size_t nst = starts(big, n, st);
-    const size_t sizes[] = {1000, 4095, 4096, 4097, 65536, 300001};
-    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+    /* sizes around the 64 KiB segments the counts are taken in, each
+     * split among 1, 2 and 3 counting threads (the chunks are the same) */
+    const size_t sizes[] = {1000, 4095, 4096, 4097, 65535, 65536, 65537, 300001};
+    for (size_t z = 0; z < 3 * (sizeof sizes / sizeof *sizes); z++) {
+        const int threads = 1 + (int)(z % 3);
         pm_error err = {0};
         pm_records *r = pm_records_new(NULL, &err);
         assert_non_null(r);
@@ -162,7 +165,7 @@ static void big_file_lines(void **state)
         pmx_chunk *ch = NULL;
         size_t k = 0, j = 0, at = 0;
         long line = 1; /* at `at`, counted byte by byte */
-        assert_int_equal(pmx_records_chunks(r, sizes[z], &ch, &k, &err), PM_OK);
+        assert_int_equal(pmx_records_chunks(r, sizes[z / 3], threads, &ch, &k, &err), PM_OK);
         assert_true(k >= 2);
         for (size_t i = 0; i < k; i++) {
             while (j < nst && (long long)st[j] < ch[i].start)
@@ -171,6 +174,14 @@ static void big_file_lines(void **state)
             for (; at < (size_t)ch[i].start; at++)
                 line += big[at] == '\n';
             assert_int_equal(ch[i].line, line);
+            /* and the boundary is the first record start past start + size */
+            if (i > 0) {
+                size_t m = 0;
+                while (m < nst && (long long)st[m] <= ch[i - 1].start + (long long)sizes[z / 3])
+                    m++;
+                assert_true(m < nst);
+                assert_int_equal(ch[i].start, (long long)st[m]);
+            }
         }
         assert_int_equal(ch[k - 1].end, (long long)n);
         free(ch);
@@ -189,7 +200,7 @@ static void standard_input_is_not_split(void **state)
     pmx_chunk *ch = NULL;
     size_t k = 5;
     /* No file open: nothing to split (the caller reads it by one thread). */
-    assert_int_equal(pmx_records_chunks(r, 10, &ch, &k, NULL), PM_OK);
+    assert_int_equal(pmx_records_chunks(r, 10, 2, &ch, &k, NULL), PM_OK);
     assert_int_equal(k, 0);
     assert_null(ch);
     pm_records_free(r);

@@ -4,6 +4,7 @@
 */
 /* mmap is POSIX; fseeko and off_t need the large-file interfaces. */
 #define _DEFAULT_SOURCE
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,8 +53,79 @@ static void count(const unsigned char *p, size_t n, int quotes, long *nl, long *
     *q += b;
 }
 
-pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, pmx_chunk **out, size_t *n,
-                             pm_error *err)
+/* The counts are taken per segment of SEG bytes, by several threads at
+ * once; a boundary's counts are then its segment's prefix plus a scan of
+ * less than SEG bytes. One thread counting a 262 MB log took 60-100 ms
+ * (up to 400 ms when the kernel was slow to map the file's pages), all of
+ * it before any thread could start parsing. */
+#define SEG ((size_t)1 << 16)
+
+typedef struct seg_job {
+    const unsigned char *p; /* the data's first byte */
+    size_t n;               /* bytes of data */
+    int quotes;
+    long *nl, *q; /* per segment */
+    size_t first, end;
+} seg_job;
+
+static void *count_segments(void *arg)
+{
+    seg_job *j = arg;
+    for (size_t i = j->first; i < j->end; i++) {
+        size_t off = i * SEG, len = j->n - off < SEG ? j->n - off : SEG;
+        j->nl[i] = j->q[i] = 0;
+        count(j->p + off, len, j->quotes, &j->nl[i], &j->q[i]);
+    }
+    return NULL;
+}
+
+/* Segments [0, nseg) of p[0..n) counted by up to `threads` threads, then
+ * summed into prefixes: nl[i], q[i] the counts in p[0 .. i * SEG). */
+static void count_all(const unsigned char *p, size_t n, int quotes, size_t nseg, int threads,
+                      long *nl, long *q)
+{
+    enum { T_MAX = 64 };
+    if (threads < 1)
+        threads = 1;
+    if (threads > T_MAX)
+        threads = T_MAX;
+    if ((size_t)threads > nseg)
+        threads = nseg ? (int)nseg : 1;
+    seg_job job[T_MAX];
+    pthread_t tid[T_MAX];
+    int started[T_MAX] = {0};
+    for (int t = 0; t < threads; t++)
+        job[t] = (seg_job){p,
+                           n,
+                           quotes,
+                           nl,
+                           q,
+                           nseg * (size_t)t / (size_t)threads,
+                           nseg * (size_t)(t + 1) / (size_t)threads};
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&tid[t], NULL, count_segments, &job[t]) == 0;
+    count_segments(&job[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            count_segments(&job[t]);
+    }
+    /* per segment -> prefix (entry nseg: the whole data) */
+    long a = 0, b = 0;
+    for (size_t i = 0; i < nseg; i++) {
+        long x = nl[i], y = q[i];
+        nl[i] = a;
+        q[i] = b;
+        a += x;
+        b += y;
+    }
+    nl[nseg] = a;
+    q[nseg] = b;
+}
+
+pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, int threads, pmx_chunk **out,
+                             size_t *n, pm_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -73,17 +145,27 @@ pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, pmx_chunk **out,
     if (map == MAP_FAILED)
         return PM_OK; /* read by one thread instead */
     int quotes = r->fmt == PM_RECORDS_CSV;
+    const long long base = pos; /* the counts run from the data's first byte */
+    size_t data = (size_t)(size - base), nseg = (data + SEG - 1) / SEG;
     size_t cap = (size_t)((size - pos) / (long long)chunk_bytes) + 2, k = 0;
     pmx_chunk *ch = malloc(cap * sizeof *ch);
-    if (!ch) {
+    long *pnl = malloc((nseg + 1) * sizeof *pnl), *pq = malloc((nseg + 1) * sizeof *pq);
+    if (!ch || !pnl || !pq) {
+        free(ch);
+        free(pnl);
+        free(pq);
         munmap((void *)map, (size_t)size);
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     }
-    long long at = pos; /* counted up to here */
-    long nl = 0, q = 0;
+    count_all(map + base, data, quotes, nseg, threads, pnl, pq);
+    const long line0 = line;
     while (pos < size) {
         long long target = pos + (long long)chunk_bytes, end = size;
         if (target < size) {
+            /* The counts at target: its segment's prefix and the rest. */
+            size_t seg = (size_t)(target - base) / SEG;
+            long long at = base + (long long)(seg * SEG);
+            long nl = pnl[seg], q = pq[seg];
             count(map + at, (size_t)(target - at), quotes, &nl, &q);
             at = target;
             /* The first line end at or after target outside quotes. */
@@ -97,13 +179,15 @@ pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, pmx_chunk **out,
                 }
             }
             end = at < size ? at + 1 : size;
-            at = end;
+            ch[k++] = (pmx_chunk){pos, end, line};
+            line = line0 + nl; /* (nl counts the line ends of [base, end)) */
+        } else {
+            ch[k++] = (pmx_chunk){pos, end, line};
         }
-        ch[k++] = (pmx_chunk){pos, end, line};
-        line = line + nl;
-        nl = 0;
         pos = end;
     }
+    free(pnl);
+    free(pq);
     munmap((void *)map, (size_t)size);
     /* jansson sets its hash seed on the first object made: made here, in
      * one thread, before the chunks' threads parse lines at once. */

@@ -30,9 +30,11 @@ typedef struct pmx_chunk {
  * RFC 4180 each quote opens, closes or doubles, so an odd count means
  * "inside a field"); a file where that fails (a stray quote) has a
  * parse error at or before the first wrong boundary, which the chunk
- * holding it reports first. */
-pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, pmx_chunk **out, size_t *n,
-                             pm_error *err);
+ * holding it reports first. The line ends and quotes are counted by up
+ * to `threads` threads (segments of 64 KiB each); the chunks are the same
+ * for any count. */
+pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, int threads, pmx_chunk **out,
+                             size_t *n, pm_error *err);
 /* A reader of one chunk of parent's open file, configured from its header. */
 pm_records *pmx_records_range(const pm_records *parent, const pmx_chunk *ch, pm_error *err);
 /* The next record of the chunk (*got = 0 at its end); as pm_records_next. */

@@ -456,7 +456,7 @@ pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
         return st;
     pmx_chunk *ch = NULL;
     size_t nch = 0;
-    if ((st = pmx_records_chunks(r, chunk_bytes(), &ch, &nch, err)) != PM_OK)
+    if ((st = pmx_records_chunks(r, chunk_bytes(), pmx_assess_nshards(a), &ch, &nch, err)) != PM_OK)
         return st;
     if (nch == 0)
         return one_by_one(a, r, err);
