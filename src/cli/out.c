@@ -13,6 +13,7 @@
 #include "out.h"
 #include "prefmon/csv.h"
 #include "prefmon/text.h"
+#include "prefmon/writer.h"
 
 /* CELL_DEC: a number given as its exact decimal text (money): a number in
  * CSV (never guarded), a string in JSON, text in the table. */
@@ -282,28 +283,51 @@ static const char *cell_text(const cell *c, int digits, char *buf, size_t size)
 /* CSV: every text cell (and the header) through the library's one cell
  * writer, which guards a cell a spreadsheet would run ('=x, prefmon/text.h,
  * reversible) and quotes per RFC 4180; numbers, booleans and exact decimals
- * are written as they are, so -1.33 stays a number. */
+ * are written as they are, so -1.33 stays a number. The bytes are gathered
+ * in memory and written a block at a time: a stdio call per cell and per
+ * separator takes the stream's lock each time once a second thread has
+ * run (--threads), and a million annotators' table spent two seconds so. */
+#define CSV_BLOCK_BYTES ((size_t)1 << 18)
+
+static int put(const pm_writer *w, const char *p, size_t n)
+{
+    return w->write(w->ctx, p, n);
+}
+
+/* The block so far to fp, the buffer emptied. */
+static int drain(pm_buffer *b, FILE *fp)
+{
+    int bad = b->len && fwrite(b->data, 1, b->len, fp) != b->len;
+    b->len = 0;
+    return bad;
+}
+
 static int write_csv(const out_table *t, FILE *fp, int header)
 {
     char buf[512];
-    for (size_t j = 0; header && j < t->ncols; j++) {
-        if ((j && fputc(',', fp) == EOF) || pm_csv_write_cell(fp, t->cols[j], NULL) != PM_OK)
-            return -1;
-    }
-    if (header && fputc('\n', fp) == EOF)
-        return -1;
-    for (size_t i = 0; i < t->ncells; i++) {
+    pm_buffer b = {0};
+    pm_writer w = pm_writer_buffer(&b);
+    int bad = 0;
+    for (size_t j = 0; header && j < t->ncols && !bad; j++)
+        bad = (j && put(&w, ",", 1)) || pm_csv_write_cell_to(&w, t->cols[j], NULL) != PM_OK;
+    if (header && !bad)
+        bad = put(&w, "\n", 1);
+    for (size_t i = 0; i < t->ncells && !bad; i++) {
         const cell *c = &t->cells[i];
         const char *text = cell_text(c, 17, buf, sizeof buf);
-        if (i % t->ncols && fputc(',', fp) == EOF)
-            return -1;
-        if (c->kind == CELL_STR ? pm_csv_write_cell(fp, text, NULL) != PM_OK
-                                : fputs(text, fp) == EOF)
-            return -1;
-        if ((i + 1) % t->ncols == 0 && fputc('\n', fp) == EOF)
-            return -1;
+        if (i % t->ncols && put(&w, ",", 1))
+            bad = 1;
+        else if (c->kind == CELL_STR ? pm_csv_write_cell_to(&w, text, NULL) != PM_OK
+                                     : put(&w, text, strlen(text)))
+            bad = 1;
+        else if ((i + 1) % t->ncols == 0 &&
+                 (put(&w, "\n", 1) || (b.len >= CSV_BLOCK_BYTES && drain(&b, fp))))
+            bad = 1;
     }
-    return 0;
+    if (!bad)
+        bad = drain(&b, fp);
+    pm_buffer_free(&b);
+    return bad ? -1 : 0;
 }
 
 /* A cell as a jansson value. JSON has no NaN or infinity: null (the log
