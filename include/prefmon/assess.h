@@ -75,7 +75,8 @@ typedef struct pm_assess_options {
                           * 0 (default): not kept */
     int threads;         /* accumulators, each fed the annotators whose name hashes to it
                           * (at most PM_ASSESS_MAX_THREADS); pm_assess_read reads a regular
-                          * csv, tsv or jsonl file with that many threads. Results are
+                          * csv, tsv or jsonl file with that many threads, and
+                          * pm_assess_finish computes the rows with as many. Results are
                           * identical for every value. 0 or 1 (default): one */
 } pm_assess_options;
 

@@ -736,6 +736,82 @@ static int same_num(double x, double y)
     return (isnan(x) && isnan(y)) || x == y;
 }
 
+/* 10,000 annotators (enough for pm_assess_finish to cut its per-row loops
+ * into ranges run by several threads) with gold, sides, durations and
+ * varied agreement, added to a handle of one thread and to one of three:
+ * every row and the summary must be the same, field by field. */
+static void test_finish_threads_same_rows(void **state)
+{
+    (void)state;
+    enum { N = 10000 };
+    pm_assess *h[2];
+    for (int v = 0; v < 2; v++) {
+        pm_assess_options o;
+        pm_assess_options_default(&o);
+        o.threads = v ? 3 : 1;
+        assert_non_null(h[v] = pm_assess_new(&o, NULL));
+        uint64_t x = 12345;
+        for (int r = 0; r < 4; r++)
+            for (int j = 0; j < N; j++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char name[16], item[16];
+                snprintf(name, sizeof name, "w%05d", j);
+                snprintf(item, sizeof item, "i%d", (int)(x % 3));
+                pm_record e = rec(name, item, x % 5 < (uint64_t)(2 + j % 3) ? "A" : "B");
+                e.gold = x % 7 == 0 ? "A" : NULL;
+                e.shown_left = x % 11 < 5 ? 'A' : 'B';
+                e.duration = (double)(x % 997) / 10;
+                add(h[v], e);
+            }
+        assert_int_equal(pm_assess_finish(h[v], NULL), PM_OK);
+    }
+    size_t n0, n1;
+    const pm_assess_row *a = pm_assess_rows(h[0], &n0), *b = pm_assess_rows(h[1], &n1);
+    assert_int_equal(n0, N);
+    assert_int_equal(n1, N);
+    for (size_t i = 0; i < n0; i++) {
+        assert_string_equal(a[i].annotator, b[i].annotator);
+        assert_int_equal(a[i].labels, b[i].labels);
+        assert_int_equal(a[i].dup_pairs, b[i].dup_pairs);
+        assert_int_equal(a[i].consistent, b[i].consistent);
+        assert_true(same_num(a[i].q0, b[i].q0));
+        assert_true(same_num(a[i].eta_hat, b[i].eta_hat));
+        assert_true(same_num(a[i].ci_low, b[i].ci_low));
+        assert_true(same_num(a[i].ci_high, b[i].ci_high));
+        assert_true(same_num(a[i].p_value, b[i].p_value));
+        assert_true(same_num(a[i].e_pass, b[i].e_pass));
+        assert_int_equal(a[i].decision, b[i].decision);
+        assert_int_equal(a[i].sequential, b[i].sequential);
+        assert_int_equal(a[i].gold_n, b[i].gold_n);
+        assert_int_equal(a[i].gold_agree, b[i].gold_agree);
+        assert_true(same_num(a[i].left_rate, b[i].left_rate));
+        assert_true(same_num(a[i].median_duration, b[i].median_duration));
+        assert_int_equal(a[i].flags, b[i].flags);
+        assert_int_equal(a[i].below_chance, b[i].below_chance);
+        assert_int_equal(a[i].action, b[i].action);
+    }
+    const pm_assess_summary *s0 = pm_assess_summary_get(h[0]), *s1 = pm_assess_summary_get(h[1]);
+    assert_int_equal(s0->pairs, s1->pairs);
+    for (int d = 0; d < PM_DECISION_COUNT; d++)
+        assert_int_equal(s0->decisions[d], s1->decisions[d]);
+    for (int f = 0; f < PM_FLAG_COUNT; f++)
+        assert_int_equal(s0->flags[f], s1->flags[f]);
+    /* the rows are not all alike: the loops' ranges met different rows,
+     * with and without tests, agreeing and not */
+    long tested = 0, agreeing = 0, disagreeing = 0;
+    for (size_t i = 0; i < n0; i++) {
+        tested += !isnan(a[i].p_value);
+        agreeing += a[i].dup_pairs > 0 && a[i].consistent == a[i].dup_pairs;
+        disagreeing += a[i].dup_pairs > 0 && a[i].consistent == 0;
+    }
+    assert_true(tested > N / 10 && tested < N);
+    assert_true(agreeing > N / 10 && disagreeing > N / 100);
+    pm_assess_free(h[0]);
+    pm_assess_free(h[1]);
+}
+
 /* Save, load, compare every field; then a file with one bad field. */
 static void test_json_round_trip(void **state)
 {
@@ -1091,6 +1167,7 @@ int main(void)
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_interleaved_annotators),
         cmocka_unit_test(test_annotators_alike_in_cache),
+        cmocka_unit_test(test_finish_threads_same_rows),
         cmocka_unit_test(test_rows_sorted_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,12 +4,12 @@
 */
 /* mmap is POSIX; fseeko and off_t need the large-file interfaces. */
 #define _DEFAULT_SOURCE
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "core/par.h"
 #include "io/csv_internal.h"
 #include "io/records_internal.h"
 #include "io/records_split.h"
@@ -65,18 +65,17 @@ typedef struct seg_job {
     size_t n;               /* bytes of data */
     int quotes;
     long *nl, *q; /* per segment */
-    size_t first, end;
 } seg_job;
 
-static void *count_segments(void *arg)
+static void count_segments(void *ctx, size_t lo, size_t hi, int k)
 {
-    seg_job *j = arg;
-    for (size_t i = j->first; i < j->end; i++) {
+    (void)k;
+    seg_job *j = ctx;
+    for (size_t i = lo; i < hi; i++) {
         size_t off = i * SEG, len = j->n - off < SEG ? j->n - off : SEG;
         j->nl[i] = j->q[i] = 0;
         count(j->p + off, len, j->quotes, &j->nl[i], &j->q[i]);
     }
-    return NULL;
 }
 
 /* Segments [0, nseg) of p[0..n) counted by up to `threads` threads, then
@@ -84,33 +83,8 @@ static void *count_segments(void *arg)
 static void count_all(const unsigned char *p, size_t n, int quotes, size_t nseg, int threads,
                       long *nl, long *q)
 {
-    enum { T_MAX = 64 };
-    if (threads < 1)
-        threads = 1;
-    if (threads > T_MAX)
-        threads = T_MAX;
-    if ((size_t)threads > nseg)
-        threads = nseg ? (int)nseg : 1;
-    seg_job job[T_MAX];
-    pthread_t tid[T_MAX];
-    int started[T_MAX] = {0};
-    for (int t = 0; t < threads; t++)
-        job[t] = (seg_job){p,
-                           n,
-                           quotes,
-                           nl,
-                           q,
-                           nseg * (size_t)t / (size_t)threads,
-                           nseg * (size_t)(t + 1) / (size_t)threads};
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&tid[t], NULL, count_segments, &job[t]) == 0;
-    count_segments(&job[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            count_segments(&job[t]);
-    }
+    seg_job job = {p, n, quotes, nl, q};
+    pmx_par_for(nseg, threads, 1, count_segments, &job);
     /* per segment -> prefix (entry nseg: the whole data) */
     long a = 0, b = 0;
     for (size_t i = 0; i < nseg; i++) {

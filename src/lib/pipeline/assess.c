@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/par.h"
 #include "prefmon/action.h"
 #include "pipeline/assess_internal.h"
 
@@ -1001,16 +1002,32 @@ static int cmp_named(const void *x, const void *y)
 }
 
 /* Rows sorted by name with the counts; left_n/left_k/eligible alongside. */
-static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible)
+/* The threads of finish's per-row loops (a handle with shards: its
+ * threads), and the fewest rows worth a thread of their own. */
+#define FINISH_MIN_ROWS 2048
+static int finish_threads(const pm_assess *a)
 {
-    size_t n = a->anns.count;
-    named *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return PM_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        order[i] = make_named(pmx_strtab_str(&a->anns, (uint32_t)i), (uint32_t)i);
-    qsort(order, n, sizeof *order, cmp_named);
-    for (size_t i = 0; i < n; i++) {
+    return a->nshards > 1 ? a->nshards : 1;
+}
+
+typedef struct rows_job {
+    pm_assess *a;
+    const named *order;
+    long *left_n, *left_k;
+    unsigned char *eligible;
+} rows_job;
+
+/* Rows [lo, hi) from their annotators' counts (each row and annotator
+ * its own: ranges run at once). */
+static void fill_rows(void *ctx, size_t lo, size_t hi, int range)
+{
+    (void)range;
+    rows_job *j = ctx;
+    pm_assess *a = j->a;
+    const named *order = j->order;
+    long *left_n = j->left_n, *left_k = j->left_k;
+    unsigned char *eligible = j->eligible;
+    for (size_t i = lo; i < hi; i++) {
         ann_acc *c = &a->acc[order[i].id];
         pm_assess_row *r = &a->rows[i];
         r->annotator = order[i].name;
@@ -1038,8 +1055,57 @@ static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned c
             distinct = (size_t)pmx_rank_distinct(a->rank, c->hist, c->hist_len);
         eligible[i] = c->pairs > 0 && distinct >= 2;
     }
+}
+
+static pm_status build_rows(pm_assess *a, long *left_n, long *left_k, unsigned char *eligible)
+{
+    size_t n = a->anns.count;
+    named *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return PM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = make_named(pmx_strtab_str(&a->anns, (uint32_t)i), (uint32_t)i);
+    qsort(order, n, sizeof *order, cmp_named);
+    rows_job j = {a, order, left_n, left_k, eligible};
+    pmx_par_for(n, finish_threads(a), FINISH_MIN_ROWS, fill_rows, &j);
     free(order);
     return PM_OK;
+}
+
+typedef struct effort_job {
+    pm_assess_row *rows;
+    double delta;
+    const pm_assess_options *opt;
+    pm_status st[PMX_PAR_MAX]; /* per range: the first failure, at row bad[k] */
+    size_t bad[PMX_PAR_MAX];
+    pm_error err[PMX_PAR_MAX];
+} effort_job;
+
+static void effort_rows(void *ctx, size_t lo, size_t hi, int k)
+{
+    effort_job *j = ctx;
+    j->st[k] = PM_OK;
+    for (size_t i = lo; i < hi; i++)
+        if ((j->st[k] = pmx_assess_effort(&j->rows[i], j->delta, j->opt, &j->err[k])) != PM_OK) {
+            j->bad[k] = i;
+            return;
+        }
+}
+
+/* pmx_assess_effort of every row; on failures, the first row's. */
+static pm_status effort_all(pm_assess *a, double delta, pm_error *err)
+{
+    effort_job *j = malloc(sizeof *j);
+    if (!j)
+        return pm_error_set(err, PM_ENOMEM, "assess: out of memory");
+    *j = (effort_job){.rows = a->rows, .delta = delta, .opt = &a->opt};
+    int ranges = pmx_par_for(a->nrows, finish_threads(a), FINISH_MIN_ROWS, effort_rows, j);
+    pm_status st = PM_OK;
+    for (int k = 0; k < ranges && st == PM_OK; k++) /* (ranges in row order) */
+        if ((st = j->st[k]) != PM_OK && err)
+            *err = j->err[k];
+    free(j);
+    return st;
 }
 
 static void summarise(pm_assess *a)
@@ -1137,12 +1203,9 @@ static pm_status finish_rows(pm_assess *a, long *left_n, long *left_k, unsigned 
         if (st != PM_OK)
             return st;
     }
-    for (size_t i = 0; i < a->nrows; i++) {
-        pm_status st = pmx_assess_effort(&a->rows[i], s->delta, &a->opt, err);
-        if (st != PM_OK)
-            return st;
-    }
-    pm_status st = repeats(a, s, err);
+    pm_status st = effort_all(a, s->delta, err);
+    if (st == PM_OK)
+        st = repeats(a, s, err);
     if (st == PM_OK)
         st = pmx_assess_flags(a->rows, a->nrows, left_n, left_k, &a->opt, err);
     for (size_t i = 0; st == PM_OK && i < a->nrows; i++)
