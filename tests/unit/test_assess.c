@@ -36,6 +36,33 @@ static void add(pm_assess *a, pm_record r)
     assert_int_equal(pm_assess_add(a, &r, &err), PM_OK);
 }
 
+static int same_num(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+/* Rows x and y alike in every count, word and number (NaN equal to NaN). */
+static void assert_same_row(const pm_assess_row *x, const pm_assess_row *y)
+{
+    assert_string_equal(x->annotator, y->annotator);
+    assert_int_equal(x->labels, y->labels);
+    assert_int_equal(x->dup_pairs, y->dup_pairs);
+    assert_int_equal(x->consistent, y->consistent);
+    assert_int_equal(x->decision, y->decision);
+    assert_int_equal(x->sequential, y->sequential);
+    assert_int_equal(x->flags, y->flags);
+    assert_int_equal(x->action, y->action);
+    assert_int_equal(x->gold_n, y->gold_n);
+    assert_int_equal(x->gold_agree, y->gold_agree);
+    assert_true(same_num(x->q0, y->q0) && same_num(x->eta_hat, y->eta_hat) &&
+                same_num(x->ci_low, y->ci_low) && same_num(x->ci_high, y->ci_high) &&
+                same_num(x->p_value, y->p_value) && same_num(x->left_rate, y->left_rate) &&
+                same_num(x->gold_rate, y->gold_rate) &&
+                same_num(x->median_duration, y->median_duration) &&
+                same_num(x->consistency, y->consistency) && same_num(x->e_pass, y->e_pass) &&
+                same_num(x->e_fail, y->e_fail));
+}
+
 static const pm_assess_row *row_of(const pm_assess *a, const char *name)
 {
     size_t n;
@@ -621,10 +648,7 @@ static void test_batch(void **state)
     assert_int_equal(nb, 3);
     long pairs = 0;
     for (size_t i = 0; i < na; i++) {
-        assert_string_equal(ra[i].annotator, rb[i].annotator);
-        assert_int_equal(ra[i].dup_pairs, rb[i].dup_pairs);
-        assert_int_equal(ra[i].consistent, rb[i].consistent);
-        assert_true(ra[i].q0 == rb[i].q0);
+        assert_same_row(&ra[i], &rb[i]);
         pairs += ra[i].dup_pairs;
     }
     long keys = 0; /* distinct (annotator, item), by enumeration */
@@ -731,11 +755,6 @@ static void test_annotators_alike_in_cache(void **state)
     pm_assess_free(a);
 }
 
-static int same_num(double x, double y)
-{
-    return (isnan(x) && isnan(y)) || x == y;
-}
-
 /* 10,000 annotators (enough for pm_assess_finish to cut its per-row loops
  * into ranges run by several threads) with gold, sides, durations and
  * varied agreement, added to a handle of one thread and to one of three:
@@ -772,25 +791,8 @@ static void test_finish_threads_same_rows(void **state)
     assert_int_equal(n0, N);
     assert_int_equal(n1, N);
     for (size_t i = 0; i < n0; i++) {
-        assert_string_equal(a[i].annotator, b[i].annotator);
-        assert_int_equal(a[i].labels, b[i].labels);
-        assert_int_equal(a[i].dup_pairs, b[i].dup_pairs);
-        assert_int_equal(a[i].consistent, b[i].consistent);
-        assert_true(same_num(a[i].q0, b[i].q0));
-        assert_true(same_num(a[i].eta_hat, b[i].eta_hat));
-        assert_true(same_num(a[i].ci_low, b[i].ci_low));
-        assert_true(same_num(a[i].ci_high, b[i].ci_high));
-        assert_true(same_num(a[i].p_value, b[i].p_value));
-        assert_true(same_num(a[i].e_pass, b[i].e_pass));
-        assert_int_equal(a[i].decision, b[i].decision);
-        assert_int_equal(a[i].sequential, b[i].sequential);
-        assert_int_equal(a[i].gold_n, b[i].gold_n);
-        assert_int_equal(a[i].gold_agree, b[i].gold_agree);
-        assert_true(same_num(a[i].left_rate, b[i].left_rate));
-        assert_true(same_num(a[i].median_duration, b[i].median_duration));
-        assert_int_equal(a[i].flags, b[i].flags);
+        assert_same_row(&a[i], &b[i]);
         assert_int_equal(a[i].below_chance, b[i].below_chance);
-        assert_int_equal(a[i].action, b[i].action);
     }
     const pm_assess_summary *s0 = pm_assess_summary_get(h[0]), *s1 = pm_assess_summary_get(h[1]);
     assert_int_equal(s0->pairs, s1->pairs);
@@ -836,23 +838,8 @@ static void test_json_round_trip(void **state)
     size_t na, nb;
     const pm_assess_row *ra = pm_assess_rows(a, &na), *rb = pm_assess_rows(b, &nb);
     assert_int_equal(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        assert_string_equal(ra[i].annotator, rb[i].annotator);
-        assert_int_equal(ra[i].labels, rb[i].labels);
-        assert_int_equal(ra[i].dup_pairs, rb[i].dup_pairs);
-        assert_int_equal(ra[i].consistent, rb[i].consistent);
-        assert_int_equal(ra[i].decision, rb[i].decision);
-        assert_int_equal(ra[i].flags, rb[i].flags);
-        assert_int_equal(ra[i].gold_n, rb[i].gold_n);
-        assert_int_equal(ra[i].gold_agree, rb[i].gold_agree);
-        assert_true(
-            same_num(ra[i].q0, rb[i].q0) && same_num(ra[i].eta_hat, rb[i].eta_hat) &&
-            same_num(ra[i].ci_low, rb[i].ci_low) && same_num(ra[i].ci_high, rb[i].ci_high) &&
-            same_num(ra[i].p_value, rb[i].p_value) && same_num(ra[i].left_rate, rb[i].left_rate) &&
-            same_num(ra[i].gold_rate, rb[i].gold_rate) &&
-            same_num(ra[i].median_duration, rb[i].median_duration) &&
-            same_num(ra[i].consistency, rb[i].consistency));
-    }
+    for (size_t i = 0; i < na; i++)
+        assert_same_row(&ra[i], &rb[i]);
     assert_int_equal(pm_assess_summary_get(b)->rows_skipped, 3);
     /* The repeats block round-trips ("mono" labels m A twice: an identical line). */
     const pm_assess_summary *sa = pm_assess_summary_get(a), *sb = pm_assess_summary_get(b);
