@@ -14,7 +14,11 @@
 **     that an item labelled in several shards is stored once;
 **  3. accumulate: thread s adds shard s's records of the round's chunks in
 **     chunk order, so that each annotator's records arrive in file order,
-**     with the item ids known (the item tables are only read).
+**     with the item ids known (the item tables are only read); then, as
+**     each thread comes free, it parses the next round's chunks (step 1,
+**     into a second set of buffers), so that a thread that would wait for
+**     a slower shard (its key table doubling, its vCPU descheduled) does
+**     the next round's first step instead.
 **
 ** Every record gets its input index (chunk by chunk), which orders the
 ** merged annotators, labels and kept pairs as one accumulator would. On
@@ -35,12 +39,14 @@
 #include "io/records_split.h"
 #include "pipeline/assess_internal.h"
 
-/* 2 MiB of log per chunk: about 64,000 rows, enough to keep the threads'
- * start and join (three times a round) near 0.5 % of the work, and the
- * round's buffers (64-byte records, strings, item lists) about 15 MB on two
- * threads: 8 MiB chunks held 60 MB more at the peak of 10 M rows (a tenth of
- * it) for no measurable speed. */
-#define CHUNK_BYTES ((size_t)2 << 20)
+/* 1 MiB of log per chunk: about 32,000 rows, enough to keep the threads'
+ * start and join (three times a round) near 1 % of the work, and the two
+ * rounds' buffers (64-byte records, strings, item lists) held at once
+ * about 15 MB on two threads, as one round's of 2 MiB chunks were (8 MiB
+ * chunks had held 60 MB more at the peak of 10 M rows for no measurable
+ * speed; 2 MiB chunks with the parse overlapped held 15-25 MB more than
+ * 1 MiB and ran no faster). */
+#define CHUNK_BYTES ((size_t)1 << 20)
 #define T_MAX PM_ASSESS_MAX_THREADS
 #define NONE UINT32_MAX
 /* A chunk's strings are addressed by 32-bit offsets (64-byte records: the
@@ -381,46 +387,108 @@ static size_t chunk_bytes(void)
     return v > 0 && v <= (1L << 30) ? (size_t)v : CHUNK_BYTES;
 }
 
+/* A round's parse jobs, taken in turn by whichever thread is free: the
+ * threads that finish adding the round before first parse the next one's
+ * chunks, so that a shard slower to add (its key table doubling, a vCPU
+ * descheduled) is not waited for idle. */
+typedef struct parse_pool {
+    parse_job job[T_MAX];
+    int n;
+    int next; /* the next job not taken (atomic) */
+} parse_pool;
+
+static void parse_some(parse_pool *pool)
+{
+    for (;;) {
+        int i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
+        if (i >= pool->n)
+            return;
+        parse(&pool->job[i]);
+    }
+}
+
+static void *parse_pooled(void *arg)
+{
+    parse_some(arg);
+    return NULL;
+}
+
+typedef struct add_then_parse {
+    acc_job *acc;
+    parse_pool *pool; /* NULL: no round after this one */
+} add_then_parse;
+
+static void *accumulate_then_parse(void *arg)
+{
+    add_then_parse *j = arg;
+    accumulate(j->acc);
+    if (j->pool)
+        parse_some(j->pool);
+    return NULL;
+}
+
+/* The parse jobs of the round of chunks ch[k..k+m) into bufs. */
+static void round_jobs(parse_pool *pool, pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t k,
+                       int m, cbuf *bufs)
+{
+    for (int i = 0; i < m; i++)
+        pool->job[i] = (parse_job){a, r, &ch[k + (size_t)i], &bufs[i]};
+    pool->n = m;
+    pool->next = 0;
+}
+
+/* Rounds of t chunks (t threads): round k's records are numbered and added
+ * while, as threads come free, round k + 1's chunks are parsed into the
+ * other half of b (2 t buffers). */
 static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t nch, cbuf *b,
                         pm_records_stats *total, pm_error *err)
 {
     int t = pmx_assess_nshards(a);
     const char *file = pmx_records_file(r);
-    for (size_t k = 0; k < nch; k += (size_t)t) {
-        int m = nch - k < (size_t)t ? (int)(nch - k) : t;
-        parse_job pj[T_MAX];
-        for (int i = 0; i < m; i++)
-            pj[i] = (parse_job){a, r, &ch[k + (size_t)i], &b[i]};
-        run_all(parse, pj, sizeof *pj, m);
+    parse_pool pool;
+    int m = nch < (size_t)t ? (int)nch : t;
+    round_jobs(&pool, a, r, ch, 0, m, b);
+    run_all(parse_pooled, &pool, 0, m); /* (size 0: one pool for all) */
+    for (size_t k = 0, half = 0; k < nch; k += (size_t)t, half ^= 1) {
+        cbuf *cur = &b[half * (size_t)t], *next = &b[(half ^ 1) * (size_t)t];
+        m = nch - k < (size_t)t ? (int)(nch - k) : t;
         size_t rows = 0;
         for (int i = 0; i < m; i++) {
-            b[i].base = pmx_assess_next_seq(a, b[i].total);
-            rows += b[i].total;
+            cur[i].base = pmx_assess_next_seq(a, cur[i].total);
+            rows += cur[i].total;
         }
         pm_status st = pmx_assess_check_usable(a, err);
         if (st == PM_OK)
-            st = pmx_assess_shards_limit(a, buffer_bytes(b, t, t), rows, file, ch[k].line, err);
+            st = pmx_assess_shards_limit(a, buffer_bytes(b, 2 * t, t), rows, file, ch[k].line, err);
         if (st != PM_OK)
             return st;
         item_job ij[T_MAX];
         for (int s = 0; s < t; s++)
-            ij[s] = (item_job){a, s, b, m};
+            ij[s] = (item_job){a, s, cur, m};
         run_all(number_items, ij, sizeof *ij, t);
+        size_t k2 = k + (size_t)t;
+        int m2 = k2 < nch ? (nch - k2 < (size_t)t ? (int)(nch - k2) : t) : 0;
+        if (m2)
+            round_jobs(&pool, a, r, ch, k2, m2, next);
         acc_job aj[T_MAX];
-        for (int s = 0; s < t; s++)
+        add_then_parse ap[T_MAX];
+        for (int s = 0; s < t; s++) {
             aj[s] = (acc_job){
-                .shard = pmx_assess_shard(a, s), .s = s, .b = b, .nchunks = m, .file = file};
-        run_all(accumulate, aj, sizeof *aj, t);
-        /* The first failure in file order. */
+                .shard = pmx_assess_shard(a, s), .s = s, .b = cur, .nchunks = m, .file = file};
+            ap[s] = (add_then_parse){&aj[s], m2 ? &pool : NULL};
+        }
+        run_all(accumulate_then_parse, ap, sizeof *ap, t);
+        /* The first failure in file order (of this round: the next one's
+         * parse errors are its own). */
         int best_c = -1;
         size_t best_i = 0;
         const pm_error *best = NULL;
         for (int i = 0; i < m; i++) {
-            if (b[i].st != PM_OK) {
+            if (cur[i].st != PM_OK) {
                 best_c = i;
-                best_i = b[i].total;
-                best = &b[i].err;
-                st = b[i].st;
+                best_i = cur[i].total;
+                best = &cur[i].err;
+                st = cur[i].st;
                 break;
             }
         }
@@ -440,10 +508,10 @@ static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t
             return st;
         }
         for (int i = 0; i < m; i++) {
-            total->rows_read += b[i].stats.rows_read;
-            total->rows_used += b[i].stats.rows_used;
+            total->rows_read += cur[i].stats.rows_read;
+            total->rows_used += cur[i].stats.rows_used;
             for (int j = 0; j < PM_RECORDS_SKIP_COUNT; j++)
-                total->skipped[j] += b[i].stats.skipped[j];
+                total->skipped[j] += cur[i].stats.skipped[j];
         }
     }
     return PM_OK;
@@ -461,13 +529,13 @@ pm_status pmx_assess_read_threads(pm_assess *a, pm_records *r, pm_error *err)
     if (nch == 0)
         return one_by_one(a, r, err);
     int t = pmx_assess_nshards(a);
-    cbuf *b = calloc((size_t)t, sizeof *b);
+    cbuf *b = calloc(2 * (size_t)t, sizeof *b); /* two rounds' buffers */
     pm_records_stats total = {0};
     if (!b)
         st = pm_error_set(err, PM_ENOMEM, "assess: out of memory");
     else
         st = rounds(a, r, ch, nch, b, &total, err);
-    for (int i = 0; b && i < t; i++) {
+    for (int i = 0; b && i < 2 * t; i++) {
         free(b[i].str);
         for (int s = 0; s < t; s++) {
             free(b[i].rec[s]);
