@@ -427,6 +427,12 @@ static void *accumulate_then_parse(void *arg)
     return NULL;
 }
 
+/* The chunks in the round that starts at chunk k of nch (t a round). */
+static int round_size(size_t nch, size_t k, int t)
+{
+    return k >= nch ? 0 : nch - k < (size_t)t ? (int)(nch - k) : t;
+}
+
 /* The parse jobs of the round of chunks ch[k..k+m) into bufs. */
 static void round_jobs(parse_pool *pool, pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t k,
                        int m, cbuf *bufs)
@@ -446,12 +452,12 @@ static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t
     int t = pmx_assess_nshards(a);
     const char *file = pmx_records_file(r);
     parse_pool pool;
-    int m = nch < (size_t)t ? (int)nch : t;
+    int m = round_size(nch, 0, t);
     round_jobs(&pool, a, r, ch, 0, m, b);
     run_all(parse_pooled, &pool, 0, m); /* (size 0: one pool for all) */
     for (size_t k = 0, half = 0; k < nch; k += (size_t)t, half ^= 1) {
         cbuf *cur = &b[half * (size_t)t], *next = &b[(half ^ 1) * (size_t)t];
-        m = nch - k < (size_t)t ? (int)(nch - k) : t;
+        m = round_size(nch, k, t);
         size_t rows = 0;
         for (int i = 0; i < m; i++) {
             cur[i].base = pmx_assess_next_seq(a, cur[i].total);
@@ -466,10 +472,9 @@ static pm_status rounds(pm_assess *a, pm_records *r, const pmx_chunk *ch, size_t
         for (int s = 0; s < t; s++)
             ij[s] = (item_job){a, s, cur, m};
         run_all(number_items, ij, sizeof *ij, t);
-        size_t k2 = k + (size_t)t;
-        int m2 = k2 < nch ? (nch - k2 < (size_t)t ? (int)(nch - k2) : t) : 0;
+        int m2 = round_size(nch, k + (size_t)t, t);
         if (m2)
-            round_jobs(&pool, a, r, ch, k2, m2, next);
+            round_jobs(&pool, a, r, ch, k + (size_t)t, m2, next);
         acc_job aj[T_MAX];
         add_then_parse ap[T_MAX];
         for (int s = 0; s < t; s++) {
