@@ -176,11 +176,106 @@ static void test_table_double(void **state)
     pmx_table_free(v, c * sizeof(tslot));
 }
 
+/* ---- huge-page advice (pmx_table_huge_pages) ------------------------- */
+
+/* The THPeligible field of the mapping holding addr in /proc/self/smaps:
+ * 1 when its pages may be huge, 0 when not, -1 when this kernel does not
+ * say. */
+static int thp_eligible(const void *addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int in = 0, r = -1;
+    uintptr_t a = (uintptr_t)addr;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = a >= lo && a < hi;
+            continue;
+        }
+        int v;
+        if (in && sscanf(line, "THPeligible: %d", &v) == 1) {
+            r = v;
+            break;
+        }
+    }
+    fclose(f);
+    return r;
+}
+
+static int thp_never(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f)
+        return 1;
+    char line[128] = "";
+    int never = !fgets(line, sizeof line, f) || strstr(line, "[never]") != NULL;
+    fclose(f);
+    return never;
+}
+
+/* Keys 0 .. n-1 at random homes. */
+static void fill_big(tslot *t, size_t cap, size_t n)
+{
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (uint32_t k = 0; k < n; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        tinsert(t, cap, k, x);
+    }
+}
+
+/* Tables get huge pages while they are quick to fault and not once they
+ * are off (hash.c): the advice covers the whole mapping, so that a table
+ * made while they were on and doubled after they went off is remapped in
+ * one piece with the advice off, and keeps its keys. */
+static void test_table_huge_advice(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)1 << 19, n = cap * 7 / 10; /* 8 MiB */
+    if (thp_never() || !pmx_table_huge_pages(1))    /* (0 where there are none) */
+        skip();
+    tslot *t = pmx_table_alloc(cap * sizeof *t);
+    assert_non_null(t);
+    int e = thp_eligible(t);
+    if (e < 0) {
+        pmx_table_free(t, cap * sizeof *t);
+        skip();
+    }
+    /* on unless the fault was slow here, which turns them off */
+    assert_int_equal(e, pmx_table_huge_pages(-1));
+    for (size_t i = 0; i < cap; i++)
+        assert_int_equal(t[i].key1, 0);
+    fill_big(t, cap, n);
+
+    assert_int_equal(pmx_table_huge_pages(0), 0);
+    void *v = t;
+    size_t c = cap;
+    assert_int_equal(
+        pmx_table_double(&v, &c, sizeof(tslot), offsetof(tslot, key1), tslot_hash, NULL), PM_OK);
+    check_table(v, c, n, "doubled after huge pages went off");
+    assert_int_equal(thp_eligible(v), 0);
+    assert_int_equal(thp_eligible((char *)v + c * sizeof(tslot) - 1), 0);
+
+    tslot *u = pmx_table_alloc(cap * sizeof *u);
+    assert_non_null(u);
+    assert_int_equal(thp_eligible(u), 0);
+    for (size_t i = 0; i < cap; i++)
+        assert_int_equal(u[i].key1, 0);
+    pmx_table_free(u, cap * sizeof *u);
+    pmx_table_free(v, c * sizeof(tslot));
+    pmx_table_huge_pages(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_matches_reference),
         cmocka_unit_test(test_table_double),
+        cmocka_unit_test(test_table_huge_advice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

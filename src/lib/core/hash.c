@@ -2,10 +2,13 @@
 /* madvise, MAP_ANONYMOUS and mremap are not POSIX: ask glibc for them
  * here only. */
 #define _GNU_SOURCE
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "core/hash.h"
 
@@ -20,10 +23,80 @@ struct pmx_chunk {
     max_align_t data[];
 };
 
-/* Large tables are probed at random: on Linux, back them with transparent
- * huge pages (one TLB entry per 2 MiB instead of 512), which roughly halves
- * the cost of a probe that misses the cache. Elsewhere, plain calloc. */
+/*
+ * Large tables are probed at random: on Linux, back them with transparent
+ * huge pages (one TLB entry per 2 MiB instead of 512). On a warm machine
+ * that saves about 45 ns a row of `assess` (10 M rows: 0.45 s of 2 s).
+ *
+ * But a huge page can cost far more to fault than the 512 small pages it
+ * replaces. On a virtual machine whose host takes back the guest's free
+ * 2 MiB blocks (virtio-balloon free page reporting, as on Firecracker),
+ * every fresh huge page must be backed by the host again: measured on the
+ * bench VM, 6 ms a huge page, 1.8 s for 600 MB, against 0.27 s for the same
+ * memory in small pages, which the guest takes from blocks it still holds.
+ * So each region's huge pages are faulted here, one at a time and timed;
+ * the first that takes longer than HUGE_SLOW_NS turns huge pages off for
+ * the rest of the region and for every later table of the process (warm:
+ * 0.2 ms a huge page; cold: 6 ms; small pages for 2 MiB: 0.9 ms, plus the
+ * TLB misses a huge page would have saved, about 1.5 ms of `assess`).
+ * Faulting now rather than on first use costs nothing more: every page of
+ * a hash table, and of an event chunk but the last, is written soon anyway.
+ * Elsewhere, plain calloc.
+ */
 #define BIG_TABLE ((size_t)4 << 20)
+
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_SLOW_NS 2000000L
+
+/* 0: huge pages advised (and timed); 1: not, slow here; 2: not, set by
+ * pmx_table_huge_pages. Shared by the threads of `assess --threads`. */
+static atomic_int huge_off;
+
+static long elapsed_ns(const struct timespec *a, const struct timespec *b)
+{
+    return (long)(b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/* Back the mapping p[0..bytes), whose part from `fresh` on is new and zero
+ * (see above). The advice covers the whole mapping, always the same: a
+ * mapping split by two kinds of advice could not be remapped in one piece.
+ * (Huge pages already in place stay when the rest is advised off.) */
+static void back_region(char *p, size_t bytes, size_t fresh)
+{
+    if (atomic_load_explicit(&huge_off, memory_order_relaxed)) {
+        madvise(p, bytes, MADV_NOHUGEPAGE);
+        return;
+    }
+    madvise(p, bytes, MADV_HUGEPAGE);
+    char *end = p + bytes;
+    char *q = (char *)(((uintptr_t)p + fresh + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    for (; q + HUGE_PAGE <= end; q += HUGE_PAGE) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        *(volatile char *)q = 0; /* the page is zero: a write that faults it in */
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (elapsed_ns(&t0, &t1) > HUGE_SLOW_NS) {
+            int expect = 0;
+            atomic_compare_exchange_strong(&huge_off, &expect, 1);
+            madvise(p, bytes, MADV_NOHUGEPAGE);
+            return;
+        }
+    }
+}
+#endif
+
+int pmx_table_huge_pages(int on)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+    if (on >= 0)
+        atomic_store(&huge_off, on ? 0 : 2);
+    return atomic_load(&huge_off) == 0;
+#else
+    (void)on;
+    return 0;
+#endif
+}
 
 void *pmx_table_alloc(size_t bytes)
 {
@@ -32,7 +105,7 @@ void *pmx_table_alloc(size_t bytes)
         void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED)
             return NULL;
-        madvise(p, bytes, MADV_HUGEPAGE);
+        back_region(p, bytes, 0);
         return p;
     }
 #endif
@@ -60,11 +133,12 @@ static void *table_enlarge(void *p, size_t old_bytes, size_t new_bytes)
 {
 #if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
     if (old_bytes >= BIG_TABLE) {
-        void *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
-        if (q == MAP_FAILED)
-            return NULL;
-        madvise(q, new_bytes, MADV_HUGEPAGE);
-        return q;
+        char *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+        if (q != MAP_FAILED) {
+            back_region(q, new_bytes, old_bytes);
+            return q;
+        }
+        /* (out of address space or memory: copying may still fit) */
     }
 #endif
     void *q = pmx_table_alloc(new_bytes);

@@ -13,10 +13,14 @@
 
 #include "prefmon/status.h"
 
-/** Zeroed memory for a hash table of `bytes` (huge pages when large);
- *  NULL when out of memory. Free with the same size. */
+/** Zeroed memory for a hash table of `bytes` (huge pages when large, and
+ *  while they are quick to fault: see hash.c); NULL when out of memory.
+ *  Free with the same size. Thread-safe. */
 void *pmx_table_alloc(size_t bytes);
 void pmx_table_free(void *p, size_t bytes);
+/** Whether tables allocated from now on get huge pages: on = 1 advises them
+ *  again (and times them), 0 stops, -1 only asks. 0 where there are none. */
+int pmx_table_huge_pages(int on);
 
 /** Double the open-addressing table *slots of *cap slots (a power of two)
  *  of `size` bytes (at most 64) in place, when linear probing from
