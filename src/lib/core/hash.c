@@ -39,8 +39,16 @@ struct pmx_chunk {
  * the rest of the region and for every later table of the process (warm:
  * 0.2 ms a huge page; cold: 6 ms; small pages for 2 MiB: 0.9 ms, plus the
  * TLB misses a huge page would have saved, about 1.5 ms of `assess`).
- * Faulting now rather than on first use costs nothing more: every page of
- * a hash table, and of an event chunk but the last, is written soon anyway.
+ *
+ * Every page of a fresh region is written here, the small ones too. A
+ * table's first touch of a page is mostly a read (a probe), which maps the
+ * shared zero page; the write after it then replaces that mapping, and
+ * with two threads the replacing flushes the other CPU's TLB by an
+ * interrupt, a VM exit on each side: perf showed half of the CPU time of
+ * `assess --threads 2` in these flushes (ptep_clear_flush) on the
+ * task-ordered log, 2.7 s of system time. Written first, a page is faulted
+ * once and flushed never. It costs nothing more: every page of a hash
+ * table, and of an event chunk but the last, is written soon anyway.
  * Elsewhere, plain calloc.
  */
 #define BIG_TABLE ((size_t)4 << 20)
@@ -58,6 +66,18 @@ static long elapsed_ns(const struct timespec *a, const struct timespec *b)
     return (long)(b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
 }
 
+/* Fault p[0..bytes) in, writable (page-aligned). */
+static void populate(char *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0)
+        return;
+#endif
+    /* (before Linux 5.14: write a byte of each page, zero as it was) */
+    for (size_t i = 0; i < bytes; i += 4096)
+        ((volatile char *)p)[i] = 0;
+}
+
 /* Back the mapping p[0..bytes), whose part from `fresh` on is new and zero
  * (see above). The advice covers the whole mapping, always the same: a
  * mapping split by two kinds of advice could not be remapped in one piece.
@@ -66,6 +86,7 @@ static void back_region(char *p, size_t bytes, size_t fresh)
 {
     if (atomic_load_explicit(&huge_off, memory_order_relaxed)) {
         madvise(p, bytes, MADV_NOHUGEPAGE);
+        populate(p + fresh, bytes - fresh);
         return;
     }
     madvise(p, bytes, MADV_HUGEPAGE);
@@ -80,9 +101,12 @@ static void back_region(char *p, size_t bytes, size_t fresh)
             int expect = 0;
             atomic_compare_exchange_strong(&huge_off, &expect, 1);
             madvise(p, bytes, MADV_NOHUGEPAGE);
-            return;
+            break;
         }
     }
+    /* the small pages: the rest after a slow one, or the ends not in a
+     * whole huge page (the huge pages faulted above are skipped) */
+    populate(p + fresh, bytes - fresh);
 }
 #endif
 
