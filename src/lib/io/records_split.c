@@ -4,10 +4,12 @@
 */
 /* mmap is POSIX; fseeko and off_t need the large-file interfaces. */
 #define _DEFAULT_SOURCE
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/par.h"
 #include "io/csv_internal.h"
@@ -67,14 +69,34 @@ typedef struct seg_job {
     long *nl, *q; /* per segment */
 } seg_job;
 
+/* Counted pages are dropped from the mapping (not from the page cache)
+ * every DROP_SEGS segments: a file's pages count as resident memory while
+ * mapped, and a 342 MB log counted whole sat beside tables the reader had
+ * already reserved (peak RSS 605 MB against 472 MB without it). */
+#define DROP_SEGS 16
+
+static void drop_pages(const unsigned char *from, const unsigned char *to)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
+    uintptr_t a = ((uintptr_t)from + page - 1) & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED); /* (a failure only keeps them) */
+}
+
 static void count_segments(void *ctx, size_t lo, size_t hi, int k)
 {
     (void)k;
     seg_job *j = ctx;
+    size_t dropped = lo * SEG;
     for (size_t i = lo; i < hi; i++) {
         size_t off = i * SEG, len = j->n - off < SEG ? j->n - off : SEG;
         j->nl[i] = j->q[i] = 0;
         count(j->p + off, len, j->quotes, &j->nl[i], &j->q[i]);
+        if ((i + 1 - lo) % DROP_SEGS == 0 || i + 1 == hi) {
+            drop_pages(j->p + dropped, j->p + off + len);
+            dropped = off + len;
+        }
     }
 }
 
