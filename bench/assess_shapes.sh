@@ -8,7 +8,9 @@
 # same run; checks that both give the same per-annotator numbers and that
 # the two thread counts give the same bytes, and prints per shape and run:
 # rows, distinct keys, wall s, CPU s, rows/s (wall), peak RSS, RSS bytes per
-# key, and pandas' CPU time over prefmon's (prefmon: 3 runs each, best and worst).
+# key, and pandas' CPU time over prefmon's (prefmon: 3 runs each: the first
+# after PAUSE seconds idle, default 10, then two back to back; the first,
+# the best and the worst are shown).
 # Beside them, 3 runs each of the two ways of bench/assess_floor.c: the least
 # work of any assess on the log (split three fields, number annotator and
 # item, find the key, count pairs: no checks, no other columns), one thread,
@@ -21,7 +23,13 @@
 #                                                  SHAPES="crowd" for some only)
 #
 # The machine is shared: the load averages say how much the wall times
-# mean; CPU seconds are steadier. Takes about 8-10 minutes at 10 M rows.
+# mean; CPU seconds are steadier. Takes about 10-12 minutes at 10 M rows.
+#
+# Why the pause: this VM's host takes back the memory a process frees (as
+# free 2 MiB blocks, after a second or two), and the next process to touch
+# it waits for the host to back it again. A run straight after another
+# reuses memory still backed; a user's one run a week does not. The first
+# run ("cold s") is that user's; the other two show the machine warm.
 set -eu
 build=${1:-build}
 rows=${2:-10000000}
@@ -38,20 +46,20 @@ echo "# date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# commit:  $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# prefmon $("$build/prefmon" --version); $($py -c 'import pandas, sys; print("pandas", pandas.__version__, "python", sys.version.split()[0])')"
-echo "# per thread count, 3 runs: wall s of the best and the worst, CPU s (user + system),"
+echo "# per thread count, 3 runs: wall s of the first (after ${PAUSE:-10} s idle: cold), the best"
+echo "# and the worst, CPU s (user + system),"
 echo "# Mrows/s and peak RSS of the best run; pandas/: pandas' CPU s over prefmon's"
-printf '%-9s %-10s %9s %9s %7s %7s %7s %8s %8s %8s %7s\n' shape run rows keys "best s" "worst s" \
+printf '%-9s %-10s %9s %9s %7s %7s %7s %7s %8s %8s %8s %7s\n' shape run rows keys "cold s" "best s" "worst s" \
     "CPU s" "Mrows/s" "RSS MB" "B/key" "pandas/"
 bad=0
 for shape in ${SHAPES:-sessions task rich crowd}; do
     log=$tmp/$shape.csv
     "$tmp/gen_shapes" "$shape" "$rows" >"$log"
-    # Three runs per thread count: on a VM the kernel's first touch of
-    # memory the host has not backed yet swings system time by 0.1-2 s
-    # between identical runs, so the best and the worst are both shown.
+    # Three runs per thread count, the first after a pause (see above).
     for t in 1 2; do
         : >"$tmp/t$t.runs"
         for run in 1 2 3; do
+            [ "$run" = 1 ] && sleep "${PAUSE:-10}"
             /usr/bin/time -o "$tmp/t$t.time" -f '%e %U %S %M' "$build/prefmon" assess \
                 --threads $t --format csv "$log" >"$tmp/t$t.csv" 2>"$tmp/t$t.err" ||
                 { cat "$tmp/t$t.err"; exit 1; }
@@ -65,9 +73,11 @@ for shape in ${SHAPES:-sessions task rich crowd}; do
     : >"$tmp/f.runs"
     : >"$tmp/pf.runs"
     for run in 1 2 3; do
+        [ "$run" = 1 ] && sleep "${PAUSE:-10}"
         /usr/bin/time -o "$tmp/f.time" -f '%e %U %S %M' "$tmp/assess_floor" "$log" "$items" "$keys" \
             >"$tmp/f.out"
         tail -1 "$tmp/f.time" >>"$tmp/f.runs"
+        [ "$run" = 1 ] && sleep "${PAUSE:-10}"
         /usr/bin/time -o "$tmp/pf.time" -f '%e %U %S %M' "$tmp/assess_floor" --partitioned "$log" \
             >"$tmp/pf.out"
         tail -1 "$tmp/pf.time" >>"$tmp/pf.runs"
@@ -108,11 +118,12 @@ for f in ("f", "pf"):
         bad += 1
 for name, run in (("t1", "threads 1"), ("t2", "threads 2"), ("f", "floor"),
                   ("pf", "floor, par"), ("p", "pandas")):
+    first = runs(name)[0][0]
     rs = sorted(runs(name))  # by wall time: the best first
     w, u, s_, m = rs[0]
     worst = rs[-1][0]
-    print("%-9s %-10s %9d %9d %7.2f %7.2f %7.2f %8.2f %8.0f %8.1f %7s" % (
-        shape, run, rows, keys, w, worst, u + s_, rows / w / 1e6, m / 1024, m * 1024 / keys,
+    print("%-9s %-10s %9d %9d %7.2f %7.2f %7.2f %7.2f %8.2f %8.0f %8.1f %7s" % (
+        shape, run, rows, keys, first, w, worst, u + s_, rows / w / 1e6, m / 1024, m * 1024 / keys,
         "%.1fx" % ((pt[1] + pt[2]) / (u + s_)) if name in ("t1", "t2") else ""))
 if bad:
     print("%s: prefmon and pandas DIFFER on %d per-annotator numbers" % (shape, bad))
