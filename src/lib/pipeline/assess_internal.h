@@ -79,9 +79,9 @@ typedef struct pmx_event {
 
 /* Events live in fixed chunks of 4 MiB, never moved: appending costs no
  * realloc copy, at most one partly used chunk is held beyond the events,
- * and a chunk is big enough for pmx_table_alloc to back it with huge pages
- * (one page fault per 2 MiB instead of one per 4 KiB: faults are most of
- * the cost of fresh memory on a virtual machine). */
+ * and a chunk is big enough for pmx_table_alloc to map it on its own: huge
+ * pages while they are quick to fault, every page faulted at once (see
+ * core/hash.c). */
 #define PMX_EV_SHIFT 18
 #define PMX_EV_CHUNK ((size_t)1 << PMX_EV_SHIFT)
 
