@@ -1076,8 +1076,7 @@ typedef struct effort_job {
     pm_assess_row *rows;
     double delta;
     const pm_assess_options *opt;
-    pm_status st[PMX_PAR_MAX]; /* per range: the first failure, at row bad[k] */
-    size_t bad[PMX_PAR_MAX];
+    pm_status st[PMX_PAR_MAX]; /* per range: its first failure */
     pm_error err[PMX_PAR_MAX];
 } effort_job;
 
@@ -1086,10 +1085,8 @@ static void effort_rows(void *ctx, size_t lo, size_t hi, int k)
     effort_job *j = ctx;
     j->st[k] = PM_OK;
     for (size_t i = lo; i < hi; i++)
-        if ((j->st[k] = pmx_assess_effort(&j->rows[i], j->delta, j->opt, &j->err[k])) != PM_OK) {
-            j->bad[k] = i;
+        if ((j->st[k] = pmx_assess_effort(&j->rows[i], j->delta, j->opt, &j->err[k])) != PM_OK)
             return;
-        }
 }
 
 /* pmx_assess_effort of every row; on failures, the first row's. */

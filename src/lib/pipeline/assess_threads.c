@@ -31,11 +31,11 @@
 ** Anything else (standard input, a pipe, another format) is read record by
 ** record through the shards.
 */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/par.h"
 #include "io/records_split.h"
 #include "pipeline/assess_internal.h"
 
@@ -48,6 +48,7 @@
  * 1 MiB and ran no faster). */
 #define CHUNK_BYTES ((size_t)1 << 20)
 #define T_MAX PM_ASSESS_MAX_THREADS
+_Static_assert(T_MAX <= PMX_PAR_MAX, "a thread per job in run_all");
 #define NONE UINT32_MAX
 /* A chunk's strings are addressed by 32-bit offsets (64-byte records: the
  * buffers of a round are a tenth of the peak memory on 10 M rows). */
@@ -334,20 +335,26 @@ static void *accumulate(void *arg)
     return NULL;
 }
 
-/* Run fn(job[i]) for i < n, job 0 in this thread. */
+/* Run fn(job[i]) for i < n, job 0 in this thread, each job a range of its
+ * own of pmx_par_for (which runs a job whose thread cannot start here). */
+typedef struct run_ctx {
+    void *(*fn)(void *);
+    char *jobs;
+    size_t size;
+} run_ctx;
+
+static void run_range(void *ctx, size_t lo, size_t hi, int k)
+{
+    (void)k;
+    run_ctx *c = ctx;
+    for (size_t i = lo; i < hi; i++)
+        c->fn(c->jobs + i * c->size);
+}
+
 static void run_all(void *(*fn)(void *), void *jobs, size_t size, int n)
 {
-    pthread_t tid[T_MAX];
-    int started[T_MAX] = {0};
-    for (int i = 1; i < n; i++)
-        started[i] = pthread_create(&tid[i], NULL, fn, (char *)jobs + (size_t)i * size) == 0;
-    fn(jobs);
-    for (int i = 1; i < n; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else
-            fn((char *)jobs + (size_t)i * size);
-    }
+    run_ctx c = {fn, jobs, size};
+    pmx_par_for((size_t)n, n, 1, run_range, &c);
 }
 
 static size_t buffer_bytes(const cbuf *b, int n, int t)
