@@ -458,18 +458,6 @@ static pm_status grow(pmx_strtab *t)
     return st;
 }
 
-/* Does slot v hold s (of length len)? */
-static inline int slot_is(const pmx_strslot *v, const char *s, size_t len)
-{
-    if (len <= PMX_INLINE)
-        return v->inl[PMX_INLINE] == 0 && memcmp(v->inl, s, len + 1) == 0;
-    const char *p;
-    if (v->inl[PMX_INLINE] == 0)
-        return 0;
-    memcpy(&p, v->inl, sizeof p);
-    return strcmp(p, s) == 0;
-}
-
 static pmx_strslot make_slot(uint32_t tag, uint32_t id, const char *copy, size_t len)
 {
     pmx_strslot v = {.tag = tag, .id1 = id + 1};
@@ -495,7 +483,7 @@ uint32_t pmx_strtab_find_h(const pmx_strtab *t, const char *s, size_t len, uint6
         const pmx_strslot *v = &t->slots[j];
         if (!v->id1)
             return UINT32_MAX;
-        if (v->tag == tag && slot_is(v, s, len))
+        if (v->tag == tag && pmx_strslot_is(v, s, len))
             return v->id1 - 1;
     }
 }
@@ -506,22 +494,10 @@ pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *out, int *is
     return pmx_strtab_intern_h(t, s, len, pmx_hash_bytes(s, len), out, is_new);
 }
 
-pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *out,
-                              int *is_new)
+pm_status pmx_strtab_insert_at(pmx_strtab *t, const char *s, size_t len, uint64_t h, size_t j,
+                               uint32_t *out, int *is_new)
 {
     uint32_t tag = (uint32_t)h;
-    size_t j = h & (t->cap - 1);
-    for (;; j = (j + 1) & (t->cap - 1)) {
-        const pmx_strslot *v = &t->slots[j];
-        if (!v->id1)
-            break;
-        if (v->tag == tag && slot_is(v, s, len)) {
-            *out = v->id1 - 1;
-            if (is_new)
-                *is_new = 0;
-            return PM_OK;
-        }
-    }
     if (t->count >= UINT32_MAX - 2)
         return PM_ELIMIT;
     if (t->count == t->strs_cap) {

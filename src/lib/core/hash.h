@@ -100,9 +100,95 @@ void pmx_strtab_free(pmx_strtab *t);
 /** The id of s (interning it when new; *is_new, may be NULL, says which).
  *  PM_ENOMEM, or PM_ELIMIT past 2^32 - 2 strings. */
 pm_status pmx_strtab_intern(pmx_strtab *t, const char *s, uint32_t *id, int *is_new);
-/** As pmx_strtab_intern with h = pmx_hash_bytes(s, strlen(s)) given. */
-pm_status pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *id,
-                              int *is_new);
+/** The slow half of pmx_strtab_intern_h: s is not in t, and slot j is
+ *  the empty one its probe ended on. */
+pm_status pmx_strtab_insert_at(pmx_strtab *t, const char *s, size_t len, uint64_t h, size_t j,
+                               uint32_t *id, int *is_new);
+
+static inline uint64_t pmx_ld8(const char *p)
+{
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t pmx_ld4(const char *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+/* The n bytes at a and at s equal (1 <= n <= PMX_INLINE + 1: a short
+ * string and its NUL), read in at most three overlapping words, none past
+ * s[n - 1]: a memcmp call per hit was 18 instructions of a row, and the
+ * call as many again. */
+static inline int pmx_short_eq(const char *a, const char *s, size_t n)
+{
+    if (n >= 8) {
+        int eq = pmx_ld8(a) == pmx_ld8(s) && pmx_ld8(a + n - 8) == pmx_ld8(s + n - 8);
+        return n > 16 ? eq && pmx_ld8(a + 8) == pmx_ld8(s + 8) : eq;
+    }
+    if (n >= 4)
+        return pmx_ld4(a) == pmx_ld4(s) && pmx_ld4(a + n - 4) == pmx_ld4(s + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != s[i])
+            return 0;
+    return 1;
+}
+
+/* d[0..n) = s[0..n) in at most two overlapping moves when n <= 32, as
+ * most keys and names with their NUL are: a memcpy call per string took
+ * 19 instructions of each row of `assess`. */
+static inline void pmx_copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        char x[16], y[16];
+        __builtin_memcpy(x, s, 16);
+        __builtin_memcpy(y, s + n - 16, 16);
+        __builtin_memcpy(d, x, 16);
+        __builtin_memcpy(d + n - 16, y, 16);
+    } else if (n >= 8 && n < 16) {
+        uint64_t x = pmx_ld8(s), y = pmx_ld8(s + n - 8);
+        __builtin_memcpy(d, &x, 8);
+        __builtin_memcpy(d + n - 8, &y, 8);
+    } else {
+        __builtin_memcpy(d, s, n);
+    }
+}
+
+/* Does slot v (used) hold s, of length len? */
+static inline int pmx_strslot_is(const pmx_strslot *v, const char *s, size_t len)
+{
+    if (len <= PMX_INLINE)
+        return v->inl[PMX_INLINE] == 0 && pmx_short_eq(v->inl, s, len + 1);
+    const char *p;
+    if (v->inl[PMX_INLINE] == 0)
+        return 0;
+    __builtin_memcpy(&p, v->inl, sizeof p);
+    return __builtin_strcmp(p, s) == 0;
+}
+
+/** As pmx_strtab_intern with h = pmx_hash_bytes(s, strlen(s)) given.
+ *  Inline, the hit at least: it runs once or twice a row of `assess`, and
+ *  as a call it spent 14 instructions saving registers for the insert. */
+static inline __attribute__((always_inline)) pm_status
+pmx_strtab_intern_h(pmx_strtab *t, const char *s, size_t len, uint64_t h, uint32_t *id, int *is_new)
+{
+    uint32_t tag = (uint32_t)h;
+    size_t mask = t->cap - 1;
+    for (size_t j = h & mask;; j = (j + 1) & mask) {
+        const pmx_strslot *v = &t->slots[j];
+        if (!v->id1)
+            return pmx_strtab_insert_at(t, s, len, h, j, id, is_new);
+        if (v->tag == tag && pmx_strslot_is(v, s, len)) {
+            *id = v->id1 - 1;
+            if (is_new)
+                *is_new = 0;
+            return PM_OK;
+        }
+    }
+}
 /** Start loading the slot where a string of hash h would be, and the one
  *  after it (t a const pmx_strtab *): a hit probes 1.5-2 slots on average
  *  at the table's load, and a 32-byte slot is the second of its cache line

@@ -36,9 +36,10 @@ typedef struct rpipe {
 } rpipe;
 
 /* Copy s, of n bytes and its NUL, into the batch buffer (room was checked). */
-static const char *keep(rbatch *b, const char *s, size_t n)
+static inline __attribute__((always_inline)) const char *keep(rbatch *b, const char *s, size_t n)
 {
-    char *d = memcpy(b->buf + b->used, s, n + 1);
+    char *d = b->buf + b->used;
+    pmx_copy_short(d, s, n + 1);
     b->used += n + 1;
     return d;
 }

@@ -114,11 +114,11 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 
 /* s (n bytes) and its NUL copied into the buffer, which has room: its
  * offset; NONE for no string. */
-static uint32_t keep(cbuf *b, const char *s, size_t n)
+static inline uint32_t keep(cbuf *b, const char *s, size_t n)
 {
     if (!s)
         return NONE;
-    memcpy(b->str + b->len, s, n + 1);
+    pmx_copy_short(b->str + b->len, s, n + 1);
     b->len += n + 1;
     return (uint32_t)(b->len - n - 1);
 }
