@@ -138,8 +138,8 @@ static inline int pmx_short_eq(const char *a, const char *s, size_t n)
 }
 
 /* d[0..n) = s[0..n) in at most two overlapping moves when n <= 32, as
- * most keys and names with their NUL are: a memcpy call per string took
- * 19 instructions of each row of `assess`. */
+ * most keys, names and labels with their NUL are: a memcpy call per
+ * string took 19 instructions of each row of `assess`. */
 static inline void pmx_copy_short(char *d, const char *s, size_t n)
 {
     if (n >= 16 && n <= 32) {
@@ -152,6 +152,13 @@ static inline void pmx_copy_short(char *d, const char *s, size_t n)
         uint64_t x = pmx_ld8(s), y = pmx_ld8(s + n - 8);
         __builtin_memcpy(d, &x, 8);
         __builtin_memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x = pmx_ld4(s), y = pmx_ld4(s + n - 4);
+        __builtin_memcpy(d, &x, 4);
+        __builtin_memcpy(d + n - 4, &y, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
     } else {
         __builtin_memcpy(d, s, n);
     }
