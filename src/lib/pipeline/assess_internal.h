@@ -136,10 +136,41 @@ static inline uint32_t pmx_keytab_hash(uint32_t ann, uint64_t item_hash)
 pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_items *items);
 /* Bytes of the slots of a table reserved for `keys` keys (0 past the limit). */
 size_t pmx_keytab_bytes_for(size_t keys);
+/* Double t (PM_ENOMEM; PM_ELIMIT past 2^32 slots). */
+pm_status pmx_keytab_grow(pmx_keytab *t, const pmx_items *items);
 /* The key's slot, inserted (v = 0, no list) when new; items is
- * the tables that numbered the items (for their hashes when growing). */
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
-                         const pmx_items *items, pmx_key **out, int *is_new);
+ * the tables that numbered the items (for their hashes when growing).
+ * Inline: once a row, and as a call it spent a tenth of itself on the
+ * call. */
+static inline __attribute__((always_inline)) pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann,
+                                                                      uint32_t item, uint32_t hash,
+                                                                      const pmx_items *items,
+                                                                      pmx_key **out, int *is_new)
+{
+    /* Grow before inserting so the returned pointer stays valid. */
+    if ((t->count + 1) * 10 > t->cap * 7) {
+        pm_status st = pmx_keytab_grow(t, items);
+        if (st != PM_OK)
+            return st;
+    }
+    uint32_t a1 = ann + 1;
+    size_t mask = t->cap - 1;
+    for (size_t j = hash & mask;; j = (j + 1) & mask) {
+        pmx_key *k = &t->slots[j];
+        if ((k->ann & ~PMX_KEY_FLAGS) == a1 && k->item == item) {
+            *out = k;
+            *is_new = 0;
+            return PM_OK;
+        }
+        if (!k->ann) {
+            *k = (pmx_key){.ann = a1, .item = item};
+            t->count++;
+            *out = k;
+            *is_new = 1;
+            return PM_OK;
+        }
+    }
+}
 
 /* ---- assess.c: adding records in two steps ------------------------------ */
 

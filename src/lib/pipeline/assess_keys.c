@@ -89,30 +89,7 @@ pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_items *items)
     return grow_to(t, cap, items);
 }
 
-pm_status pmx_keytab_get(pmx_keytab *t, uint32_t ann, uint32_t item, uint32_t hash,
-                         const pmx_items *items, pmx_key **out, int *is_new)
+pm_status pmx_keytab_grow(pmx_keytab *t, const pmx_items *items)
 {
-    /* Grow before inserting so the returned pointer stays valid. */
-    if ((t->count + 1) * 10 > t->cap * 7) {
-        pm_status st = grow(t, items);
-        if (st != PM_OK)
-            return st;
-    }
-    uint32_t a1 = ann + 1;
-    size_t mask = t->cap - 1;
-    for (size_t j = hash & mask;; j = (j + 1) & mask) {
-        pmx_key *k = &t->slots[j];
-        if ((k->ann & ~PMX_KEY_FLAGS) == a1 && k->item == item) {
-            *out = k;
-            *is_new = 0;
-            return PM_OK;
-        }
-        if (!k->ann) {
-            *k = (pmx_key){.ann = a1, .item = item};
-            t->count++;
-            *out = k;
-            *is_new = 1;
-            return PM_OK;
-        }
-    }
+    return grow(t, items);
 }
