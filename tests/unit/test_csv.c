@@ -261,6 +261,162 @@ static void test_split_in_place(void **state)
     }
 }
 
+/* pmx_csv_next_splits, as the generic reader calls it: the next run of
+ * records with the field count asked for, split at once, all of them
+ * checked only after the call (so that splitting a later line cannot have
+ * touched an earlier one) against the generator's fields, lines and
+ * columns; it stops at a record of another count (the generator's counts
+ * vary), or that pmx_csv_next_split would not take, which is then read one
+ * by one as the generic reader does. Every record is read once, in order. */
+static void check_splits(char sep, int quoting, int avx2)
+{
+    enum { MAX = 6, NF = 8 };
+    gen g;
+    FILE *fp;
+    pm_csv *c = open_generated(&g, sep, quoting, avx2, &fp);
+    pm_error err = {0};
+    size_t k = 0, batched = 0, batches = 0, with_quotes = 0;
+    uint32_t start[MAX * (NF + 1)];
+    pmx_csv_span span[MAX * NF];
+    pmx_csv_split rows[MAX];
+    while (k < g.nw) {
+        size_t nf = 1;
+        while (!g.w[k + nf - 1].last)
+            nf++;
+        assert_true(nf <= NF);
+        size_t m = pmx_csv_next_splits(c, nf, start, span, rows, MAX);
+        assert_true(m <= MAX);
+        for (size_t r = 0; r < m; r++) {
+            const pmx_csv_split *row = &rows[r];
+            assert_ptr_equal(row->start, start + r * (nf + 1));
+            for (size_t i = 0; i < nf; i++) {
+                const want *w = &g.w[k + i];
+                assert_true(w->last == (i == nf - 1)); /* a record of nf fields */
+                size_t at = row->span ? row->span[i].at : row->start[i];
+                size_t len = row->span ? row->span[i].len : row->start[i + 1] - row->start[i] - 1;
+                long col = row->col0 + (long)(row->span ? row->span[i].col : row->start[i]);
+                assert_string_equal(row->p + at, w->s);
+                assert_int_equal(len, strlen(w->s));
+                assert_int_equal(row->line, w->line);
+                assert_int_equal(col, w->col);
+            }
+            with_quotes += row->span != NULL;
+            k += nf;
+        }
+        batched += m;
+        batches += m > 0;
+        if (m)
+            continue;
+        pmx_csv_split row;
+        int r = pmx_csv_next_split(c, nf, start, span, &row);
+        if (r == 2)
+            continue;
+        if (r == 0) {
+            int got = 0;
+            assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+            assert_int_equal(got, 1);
+            assert_int_equal(pm_csv_nfields(c), nf);
+            assert_int_equal(pm_csv_line(c), g.w[k].line);
+            for (size_t i = 0; i < nf; i++)
+                assert_string_equal(pm_csv_fields(c)[i].s, g.w[k + i].s);
+        }
+        k += nf;
+    }
+    int got = 1;
+    assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+    assert_int_equal(got, 0);
+    /* most records came in batches (the generator's field counts change
+     * from record to record, so most runs are short: 18,562 records in
+     * 16,284 batches with quoting, AVX2 off) */
+    assert_true(batched > 10000 && batches > 5000);
+    assert_true(quoting ? with_quotes > 1000 : with_quotes == 0);
+    pm_csv_free(c);
+    fclose(fp);
+    free(g.text);
+    free(g.w);
+}
+
+static pm_csv *open_text(const char *text, size_t n, int avx2, FILE **fp);
+
+/* Runs of one field count, as a log is: 4,000 lines of three fields, a
+ * blank line every 50th, CRLF every third, the second field quoted every
+ * seventh and every 401st line with a doubled quote (not plain: it stops a
+ * batch and is read by pm_csv_next). Batches of 6 must come full, each
+ * record with its fields and line number, checked after its batch. */
+static void check_splits_runs(int avx2)
+{
+    enum { LINES = 4000, MAX = 6 };
+    size_t cap = (size_t)LINES * 40, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    long *line_of = malloc(LINES * sizeof *line_of);
+    assert_non_null(line_of);
+    long line = 1;
+    for (int i = 0; i < LINES; i++, line++) {
+        if (i % 50 == 49) {
+            n += (size_t)snprintf(text + n, cap - n, "\n");
+            line++;
+        }
+        const char *q = i % 401 == 400 ? "\"b\"\"%d\"" : i % 7 == 0 ? "\"b%d\"" : "b%d";
+        n += (size_t)snprintf(text + n, cap - n, "a%d,", i);
+        n += (size_t)snprintf(text + n, cap - n, q, i);
+        n += (size_t)snprintf(text + n, cap - n, ",c%d%s", i, i % 3 == 0 ? "\r\n" : "\n");
+        line_of[i] = line;
+    }
+    FILE *fp;
+    pm_csv *c = open_text(text, n, avx2, &fp);
+    uint32_t start[MAX * 4];
+    pmx_csv_span span[MAX * 3];
+    pmx_csv_split rows[MAX];
+    pm_error err = {0};
+    int i = 0;
+    size_t full = 0, one_by_one = 0;
+    while (i < LINES) {
+        size_t m = pmx_csv_next_splits(c, 3, start, span, rows, MAX);
+        for (size_t r = 0; r < m; r++, i++) {
+            char exp[3][32];
+            snprintf(exp[0], sizeof exp[0], "a%d", i);
+            snprintf(exp[1], sizeof exp[1], "b%d", i);
+            snprintf(exp[2], sizeof exp[2], "c%d", i);
+            for (size_t f = 0; f < 3; f++) {
+                size_t at = rows[r].span ? rows[r].span[f].at : rows[r].start[f];
+                assert_string_equal(rows[r].p + at, exp[f]);
+            }
+            assert_true((rows[r].span != NULL) == (i % 7 == 0));
+            assert_int_equal(rows[r].line, line_of[i]);
+        }
+        full += m == MAX;
+        if (m)
+            continue;
+        int got = 0;
+        assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+        assert_int_equal(got, 1);
+        assert_int_equal(pm_csv_line(c), line_of[i]);
+        assert_int_equal(i % 401, 400);
+        one_by_one++;
+        i++;
+    }
+    int got = 1;
+    assert_int_equal(pm_csv_next(c, &got, &err), PM_OK);
+    assert_int_equal(got, 0);
+    assert_int_equal(one_by_one, LINES / 401);
+    assert_true(full > LINES / MAX - 100);
+    pm_csv_free(c);
+    fclose(fp);
+    free(text);
+    free(line_of);
+}
+
+static void test_splits_in_place(void **state)
+{
+    (void)state;
+    for (int avx2 = 0; avx2 < 2; avx2++) {
+        check_splits(',', 1, avx2);
+        check_splits('\t', 0, avx2);
+        check_splits_runs(avx2);
+    }
+}
+
 /* A record of exactly max bytes (separators and line end counted as the
  * NULs that replace them, the last one not) fits; one more byte does not. */
 static void test_limit_boundary(void **state)
@@ -421,11 +577,9 @@ static void test_carriage_returns(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_matches_generator),
-        cmocka_unit_test(test_tsv_matches_generator),
-        cmocka_unit_test(test_split_in_place),
-        cmocka_unit_test(test_limit_boundary),
-        cmocka_unit_test(test_ascii_flag),
+        cmocka_unit_test(test_csv_matches_generator), cmocka_unit_test(test_tsv_matches_generator),
+        cmocka_unit_test(test_split_in_place),        cmocka_unit_test(test_splits_in_place),
+        cmocka_unit_test(test_limit_boundary),        cmocka_unit_test(test_ascii_flag),
         cmocka_unit_test(test_carriage_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -297,7 +297,7 @@ static void test_quotes_same_records(void **state)
 }
 
 /* Byte-level: short logs of lines made from the bytes that matter to the
- * split (separators, quotes, CR, LF, NUL, a high byte, the guard quote,
+ * split (separators, quotes, CR, LF, NUL, high bytes valid UTF-8 or not, the guard quote,
  * pairwise words, digits), shaped like rows or any bytes: whatever the
  * plain path takes, it must take as the byte-state scan and
  * pmx_generic_record do, and whatever it refuses must reach them
@@ -307,9 +307,10 @@ static void test_bytes_same_records(void **state)
 {
     (void)state;
     static const char *const bits[] = {
-        "a",    "b",  "A",  "B", "tie", ",",        ",",          "\"",
-        "\"\"", "\r", "\n", "'", "=",   "\xc3\xa9", "1700000000", "2024-05-01T00:00:00Z",
-        "1.5",  "-",  " "};
+        "a",    "b",  "A",  "B",    "tie", ",",        ",",          "\"",
+        "\"\"", "\r", "\n", "'",    "=",   "\xc3\xa9", "1700000000", "2024-05-01T00:00:00Z",
+        "1.5",  "-",  " ",  "\xff", "\xc3"}; /* (the last two: no UTF-8, which the
+                                               plain path must not take as ASCII) */
     static const char *const words[] = {"A", "B", "tie", "a", "", "\"A\"", "\"B\"", "\"tie\""};
     static const char *const sides[] = {"A", "B", "A", "B", "", "a", "\"A\""};
     char path[128];

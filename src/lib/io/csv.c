@@ -637,9 +637,11 @@ static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t av
 }
 
 #ifdef CSV_AVX2
-__attribute__((target("avx2,popcnt,bmi"))) static size_t
-scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
-                scan_out *o)
+/* (always inlined: into scan_plain_avx2 and into splits_avx2's loop, both
+ * built for AVX2 as it must be) */
+__attribute__((target("avx2,popcnt,bmi"))) static inline __attribute__((always_inline)) size_t
+scan_body_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
+               scan_out *o)
 {
     size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
     unsigned high = 0;
@@ -663,6 +665,13 @@ scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t 
      * again). */
     _mm256_zeroupper();
     return scan_tail(c, p, i, n, start, k, maxk, high, o);
+}
+
+__attribute__((target("avx2,popcnt,bmi"))) static size_t
+scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
+                scan_out *o)
+{
+    return scan_body_avx2(c, p, avail, start, maxk, o);
 }
 #endif
 
@@ -803,11 +812,83 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span
     restart(c);
     c->rec_ascii = ascii;
     out->p = (char *)p;
+    out->start = start;
     out->line = c->line;
     out->col0 = col_of(c, p);
     out->ascii = ascii;
     consume(c, p, len + cr);
     return 1;
+}
+
+/* pmx_csv_next_splits' loop, with the scan SCAN inlined (the AVX2 one can
+ * be only into a function built for AVX2 too): per line, what
+ * pmx_csv_next_split does, without its call, its checks of the dialect and
+ * the block, or the scan's constants set up again. */
+#define SPLITS_BODY(SCAN)                                                                          \
+    size_t n = 0;                                                                                  \
+    int ascii = 0;                                                                                 \
+    while (n < max && c->bpos < c->blen) {                                                         \
+        unsigned char *p = c->buf + c->bpos;                                                       \
+        uint32_t *st = start + n * (nf + 1);                                                       \
+        pmx_csv_span *sp = span + n * nf;                                                          \
+        scan_out o = {.quotes_ok = c->quoting};                                                    \
+        size_t len = SCAN(c, p, c->blen - c->bpos, st, nf, &o), k = o.k;                           \
+        if (len == 0) { /* a blank line: skipped */                                                \
+            consume(c, p, o.cr);                                                                   \
+            continue;                                                                              \
+        }                                                                                          \
+        if (len >= SCAN_MORE || k != nf)                                                           \
+            break;                                                                                 \
+        st[k] = (uint32_t)(len + 1);                                                               \
+        if (o.quoted && !unquote(p, st, k, sp))                                                    \
+            break;                                                                                 \
+        for (size_t i = 1; i < k; i++)                                                             \
+            p[st[i] - 1] = '\0';                                                                   \
+        p[len] = '\0';                                                                             \
+        out[n].span = NULL;                                                                        \
+        if (o.quoted) {                                                                            \
+            for (size_t i = 0; i < k; i++)                                                         \
+                p[sp[i].at + sp[i].len] = '\0';                                                    \
+            out[n].span = sp;                                                                      \
+        }                                                                                          \
+        out[n].p = (char *)p;                                                                      \
+        out[n].start = st;                                                                         \
+        out[n].line = c->line;                                                                     \
+        out[n].col0 = col_of(c, p);                                                                \
+        out[n].ascii = ascii = o.ascii;                                                            \
+        consume(c, p, len + o.cr);                                                                 \
+        n++;                                                                                       \
+    }                                                                                              \
+    if (n) {                                                                                       \
+        restart(c);                                                                                \
+        c->rec_ascii = ascii;                                                                      \
+    }                                                                                              \
+    return n;
+
+static size_t splits_sse2(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
+                          pmx_csv_split *out, size_t max)
+{
+    SPLITS_BODY(scan_plain_sse2)
+}
+
+#ifdef CSV_AVX2
+__attribute__((target("avx2,popcnt,bmi"))) static size_t
+splits_avx2(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span, pmx_csv_split *out,
+            size_t max){SPLITS_BODY(scan_body_avx2)}
+#endif
+
+size_t pmx_csv_next_splits(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
+                           pmx_csv_split *out, size_t max)
+{
+    if (c->bpos == c->blen && !refill(c))
+        return 0;
+    if (!c->sep || c->cls[(unsigned char)c->sep] != C_SEP || nf == 0)
+        return 0;
+#ifdef CSV_AVX2
+    if (c->avx2)
+        return splits_avx2(c, nf, start, span, out, max);
+#endif
+    return splits_sse2(c, nf, start, span, out, max);
 }
 
 pm_status pm_csv_next(pm_csv *c, int *got, pm_error *err)

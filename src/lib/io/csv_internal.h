@@ -24,9 +24,10 @@ typedef struct pmx_csv_span {
     uint32_t col, at, len;
 } pmx_csv_span;
 
-/** A record split in place by pmx_csv_next_split. */
+/** A record split in place by pmx_csv_next_split(s). */
 typedef struct pmx_csv_split {
     char *p;                  /* the line, in the reader's block: valid until the next read */
+    const uint32_t *start;    /* its fields' starts (when span is NULL) */
     long line;                /* its line number */
     long col0;                /* the column of p[0] */
     int ascii;                /* as pmx_csv_ascii */
@@ -48,6 +49,17 @@ typedef struct pmx_csv_split {
  *  (records_csv.c). */
 int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
                        pmx_csv_split *out);
+/** Up to max records as pmx_csv_next_split gives them, one after another,
+ *  all split before the first is used: record i's starts at
+ *  start + i * (nf + 1), its spans at span + i * nf; out[i].start is set.
+ *  Blank lines are skipped. Stops at the first line pmx_csv_next_split
+ *  would not take or that is not whole in the reader's block, and at the
+ *  block's end (refilled only when nothing of it is left, so that the
+ *  lines returned stay valid until the next read of any kind). The number
+ *  returned; 0 leaves the next record to pmx_csv_next_split. A row costs
+ *  no call, and one scan set-up per batch (records_csv.c, next_line). */
+size_t pmx_csv_next_splits(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
+                           pmx_csv_split *out, size_t max);
 /** avx2 = 0: scan lines 16 bytes at a time (SSE2) even where the CPU has
  *  AVX2; 1 (the default): 32 at a time where it has. For the tests, which
  *  check both. */

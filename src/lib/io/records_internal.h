@@ -107,12 +107,19 @@ struct pm_records {
     uint32_t *start;           /* csv/tsv: the current line's field starts (records_csv.c) */
     struct pmx_csv_span *span; /* ... and its fields, when some are quoted */
     size_t nstart;             /* ... room in both */
-    int no_split;              /* pmx_records_no_split: every line through pm_csv_next */
-    int pair_ids;              /* crowd-kit worker,left,right,label */
-    pmx_buf ignored;           /* ignored header columns, comma separated */
-    pmx_buf gold_note;         /* the last gold file's first trailing-empty-field line */
-    long gold_trailing;        /* ... and how many of its lines had them */
-    pmx_file_id *seen;         /* the regular files opened so far */
+    /* csv/tsv: lines split ahead by pmx_csv_next_splits, taken one by one
+     * (next_line in records_csv.c); the reader is not read again until
+     * they are all taken, so their bytes stay where they are */
+    struct pmx_csv_split *pend;
+    uint32_t *pend_start;
+    struct pmx_csv_span *pend_span;
+    size_t pend_n, pend_i, pend_cols; /* split, taken; the width pend_* have room for */
+    int no_split;                     /* pmx_records_no_split: every line through pm_csv_next */
+    int pair_ids;                     /* crowd-kit worker,left,right,label */
+    pmx_buf ignored;                  /* ignored header columns, comma separated */
+    pmx_buf gold_note;                /* the last gold file's first trailing-empty-field line */
+    long gold_trailing;               /* ... and how many of its lines had them */
+    pmx_file_id *seen;                /* the regular files opened so far */
     size_t nseen;
     int nslots, slot_i;             /* mturk: the items of a HIT row, the next one */
     long slot_num[PMX_MAX_SLOTS];   /* ... their numbers (0: the one unnumbered item) */

@@ -132,6 +132,8 @@ pm_status pmx_records_chunks(pm_records *r, size_t chunk_bytes, int threads, pmx
         return PM_OK;
     long long pos, size = (long long)sb.st_size;
     long line;
+    if (r->pend_i < r->pend_n)
+        return PM_OK; /* lines split ahead, past the reader's position: read on as one */
     pmx_csv_position(r->csv, &pos, &line);
     if (pos >= size)
         return PM_OK;
