@@ -280,7 +280,9 @@ void pmx_records_no_split(pm_records *r)
 
 int pmx_records_plain_ok(const pm_records *r)
 {
-    return r && r->ready && (r->fmt == PM_RECORDS_CSV || r->fmt == PM_RECORDS_TSV) && !r->pair_ids;
+    /* (CSV and TSV are neighbours: one compare, once a row) */
+    _Static_assert(PM_RECORDS_TSV == PM_RECORDS_CSV + 1, "csv and tsv neighbours");
+    return r && r->ready && (unsigned)(r->fmt - PM_RECORDS_CSV) <= 1 && !r->pair_ids;
 }
 
 /* Column c of the line: its bytes at *v (NULL when the header has no such
@@ -347,7 +349,7 @@ static int plain_row(pm_records *r, const pmx_csv_split *row, pmx_plain *out)
     out->item_len = itl;
     out->label = lb;
     out->label_len = lbl;
-    out->gold = gdl ? gd : pmx_gold_get(&r->gold, it);
+    out->gold = gdl ? gd : r->gold.n ? pmx_gold_get(&r->gold, it) : NULL;
     out->gold_len = gdl ? gdl : out->gold ? strlen(out->gold) : 0;
     out->ranking = 0;
     out->file = r->name;
