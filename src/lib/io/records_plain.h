@@ -35,7 +35,8 @@ typedef struct pmx_plain {
 typedef enum pmx_plain_kind {
     PMX_PLAIN_NONE = 0, /* no row read: call pm_records_next (end of file, a line that is not
                            plain, another format, an unready reader) */
-    PMX_PLAIN_ROW,      /* *row holds the next row */
+    PMX_PLAIN_ROW,      /* *row holds the next row, its annotator, item and label not empty and
+                           shown_left 0, 'A' or 'B' (assess checks no more of it) */
     PMX_PLAIN_RECORD    /* *rec holds it, read the general way (as pm_records_next) */
 } pmx_plain_kind;
 
