@@ -545,14 +545,14 @@ pm_status pmx_assess_prepare_row(pm_assess *a, const pmx_plain *r, pmx_prepped *
     return prepare(a, r, p, 0, 1, err);
 }
 
-pm_status pmx_assess_prepare_known(pm_assess *shard, const pmx_plain *r, uint64_t h,
+pm_status pmx_assess_prepare_known(pm_assess *shard, const pmx_plain *r, int checked, uint64_t h,
                                    uint32_t item_id, pm_status item_st, pmx_prepped *p,
                                    pm_error *err)
 {
     p->h = h;
     p->len = 0; /* not read: a shard neither interns nor copies the item */
     p->item_id = item_id;
-    pm_status st = prepare(shard, r, p, 1, 0, err);
+    pm_status st = prepare(shard, r, p, 1, checked, err);
     if (st == PM_OK && item_st != PM_OK)
         return add_failed(shard, r->file, r->line, item_st, err);
     return st;
@@ -837,7 +837,7 @@ static pm_status route_add(pm_assess *a, const pm_record *r, pm_error *err)
     pmx_plain_from_record(r, 1, &f);
     uint64_t h = r->item ? pmx_hash_bytes(r->item, f.item_len) : 0;
     pmx_prepped p;
-    if ((st = pmx_assess_prepare_known(s, &f, h, 0, PM_OK, &p, err)) != PM_OK)
+    if ((st = pmx_assess_prepare_known(s, &f, 0, h, 0, PM_OK, &p, err)) != PM_OK)
         return st;
     if ((st = pmx_assess_item(a, pmx_assess_item_class(a, h), r->item, f.item_len, h,
                               &p.item_id)) != PM_OK)

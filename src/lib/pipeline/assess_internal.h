@@ -203,8 +203,9 @@ pm_status pmx_assess_prepare_row(pm_assess *a, const pmx_plain *r, pmx_prepped *
 /* A shard's pmx_assess_prepare_row for a row whose item was numbered
  * already (h its hash, item_id its id from pmx_assess_item; the item's
  * string and length are not read): item_st is the status of numbering it
- * (a failure is the row's, after the row's own checks). */
-pm_status pmx_assess_prepare_known(pm_assess *shard, const pmx_plain *r, uint64_t h,
+ * (a failure is the row's, after the row's own checks); checked when r
+ * came as a plain row (PMX_PLAIN_ROW: its fields need no check here). */
+pm_status pmx_assess_prepare_known(pm_assess *shard, const pmx_plain *r, int checked, uint64_t h,
                                    uint32_t item_id, pm_status item_st, pmx_prepped *p,
                                    pm_error *err);
 /* Add p[0..n) in order; *done counts the records added (on an error, the

@@ -65,11 +65,14 @@ typedef struct crec {
     uint32_t ann, item, label, gold; /* gold NONE when absent */
     uint32_t idx;                    /* position in the chunk */
     uint32_t ik;                     /* the record's place in its item class's list */
-    int16_t cls;                     /* the item's class (-1: no item) */
+    int8_t cls;                      /* the item's class (-1: no item) */
     char shown_left;
     char ranking;     /* pm_record.ranking: every field of the record travels */
+    char checked;     /* a plain row (io/records_plain.h: its fields checked by the reader) */
     uint32_t ann_len; /* (< STR_MAX) */
 } crec;
+_Static_assert(sizeof(crec) <= 64, "a chunk's record in a cache line");
+_Static_assert(PM_ASSESS_MAX_THREADS <= 127, "a class in an int8_t");
 
 /* A record's item in its class's list: hash, offset and length of the
  * string. */
@@ -132,7 +135,7 @@ typedef struct parse_job {
 
 /* The record r (annotator and item of the lengths given: a plain row's,
  * or counted) into its shard's list. */
-static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
+static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, int checked, pm_error *err)
 {
     int s = pmx_assess_shard_index(a, r->annotator, r->annotator_len);
     if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
@@ -159,10 +162,11 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, pm_error *err)
     c->line = r->line;
     c->shown_left = r->shown_left;
     c->ranking = (char)(r->ranking != 0);
+    c->checked = (char)checked;
     if (r->item && *r->item) { /* (an empty item is refused when added) */
         c->ih = pmx_hash_bytes(r->item, r->item_len);
         int t = pmx_assess_item_class(a, c->ih);
-        c->cls = (int16_t)t;
+        c->cls = (int8_t)t;
         if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
             b->nir[t] >= UINT32_MAX)
             return pm_error_set(err, PM_ENOMEM, "out of memory");
@@ -200,7 +204,7 @@ static void *parse(void *arg)
         if (st == PM_OK && got && kind != PMX_PLAIN_ROW)
             pmx_plain_from_record(&rec, 1, &row);
         if (st == PM_OK && got)
-            st = put(j->a, b, &row, &b->err);
+            st = put(j->a, b, &row, kind == PMX_PLAIN_ROW, &b->err);
         if (st != PM_OK)
             b->st = st;
         if (st != PM_OK || !got)
@@ -300,7 +304,8 @@ static void *accumulate(void *arg)
                     id = b->nir[cr->cls] <= b->iidcap[cr->cls] ? b->iid[cr->cls][cr->ik] : NO_ID;
                     ist = id == NO_ID ? b->ist[cr->cls] : PM_OK;
                 }
-                st = pmx_assess_prepare_known(j->shard, &rec, cr->ih, id, ist, &p[n], &perr);
+                st = pmx_assess_prepare_known(j->shard, &rec, cr->checked, cr->ih, id, ist, &p[n],
+                                              &perr);
                 if (st != PM_OK) {
                     /* The records before it first. */
                     pm_status rs = pmx_assess_run(j->shard, p, n, &done, &j->err);
