@@ -672,15 +672,17 @@ static void test_batch(void **state)
     pm_assess_free(b);
 }
 
-/* 6,000 annotators interleaved row by row (more than the 4,096 entries of
- * the annotator cache, names both shorter and longer than 8 bytes): each
+/* 12,000 annotators interleaved row by row (more than the 8,192 entries
+ * of the annotator cache, 4,096 sets of two: sets of one to six names, so
+ * that hits in either way and evictions all happen; names both shorter and
+ * longer than 8 bytes): each
  * labels item x three times in three rounds, annotator j with B in round 1
  * when j % 3 == 0, else A every time. By hand: every row has 3 labels and 2
  * pairs; j % 3 == 0 (A, B, A) agrees 0 times, the others 2 times. */
 static void test_interleaved_annotators(void **state)
 {
     (void)state;
-    enum { N = 6000 };
+    enum { N = 12000 };
     static char name[N][16];
     for (int j = 0; j < N; j++)
         snprintf(name[j], sizeof name[j], j % 2 ? "annotator-%05d" : "w%d", j);
