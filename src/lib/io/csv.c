@@ -526,6 +526,19 @@ typedef struct scan_out {
     size_t nq; /* quotes in the line (counted when quotes_ok) */
 } scan_out;
 
+/* What the AVX2 scan reads of the reader, copied where a batch's stores
+ * into its lines (through unsigned char *, which may alias anything)
+ * cannot make the compiler read it again for every line. */
+typedef struct scan_cfg {
+    size_t max;
+    char sep, quote; /* quote '\n' when quoting is off: never met inside a line */
+} scan_cfg;
+
+static inline scan_cfg scan_cfg_of(const pm_csv *c)
+{
+    return (scan_cfg){c->max, c->sep, c->quoting ? '"' : '\n'};
+}
+
 /* One pass over the line at p, split as it is scanned: its length
  * (before its '\n', or before the CR of a CRLF line end: o->cr = 1) when
  * the line up to its '\n' is shorter than c->max bytes and holds no byte
@@ -643,15 +656,15 @@ static size_t scan_plain_sse2(const pm_csv *c, const unsigned char *p, size_t av
 /* (always inlined: into scan_plain_avx2 and into splits_avx2's loop, both
  * built for AVX2 as it must be) */
 __attribute__((target("avx2,popcnt,bmi"))) static inline __attribute__((always_inline)) size_t
-scan_body_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
-               scan_out *o)
+scan_body_avx2(const pm_csv *c, const scan_cfg *g, const unsigned char *p, size_t avail,
+               uint32_t *start, size_t maxk, scan_out *o)
 {
-    size_t i = 0, k = 1, n = avail < c->max ? avail : c->max;
+    size_t i = 0, k = 1, n = avail < g->max ? avail : g->max;
     unsigned high = 0;
     start[0] = 0;
     const __m256i nl = _mm256_set1_epi8('\n'), vcr = _mm256_set1_epi8('\r');
-    const __m256i zero = _mm256_setzero_si256(), vs = _mm256_set1_epi8(c->sep);
-    const __m256i q = _mm256_set1_epi8(c->quoting ? '"' : '\n');
+    const __m256i zero = _mm256_setzero_si256(), vs = _mm256_set1_epi8(g->sep);
+    const __m256i q = _mm256_set1_epi8(g->quote);
     SCAN_BLOCK(32, __builtin_popcount, {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
         e = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
@@ -661,20 +674,24 @@ scan_body_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *
         s = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vs));
         hi = (unsigned)_mm256_movemask_epi8(v);
     })
-    /* The upper halves of the YMM registers cleared by hand: GCC 12 put no
-     * vzeroupper on this path, and SSE code run with them dirty is slowed
-     * on every instruction (the statistics after the last line of a file,
-     * a million annotators' worth on the crowd shape, took half as long
-     * again). */
-    _mm256_zeroupper();
     return scan_tail(c, p, i, n, start, k, maxk, high, o);
 }
 
+/* The upper halves of the YMM registers are cleared by hand before going
+ * back to code built for any x86-64: GCC 12 put no vzeroupper on this
+ * path, and SSE code run with them dirty is slowed on every instruction
+ * (the statistics after the last line of a file, a million annotators'
+ * worth on the crowd shape, took half as long again). Not in the scan
+ * itself: inlined into splits_avx2's loop it would clear the constants the
+ * loop keeps in YMM registers, to be set up again for every line. */
 __attribute__((target("avx2,popcnt,bmi"))) static size_t
 scan_plain_avx2(const pm_csv *c, const unsigned char *p, size_t avail, uint32_t *start, size_t maxk,
                 scan_out *o)
 {
-    return scan_body_avx2(c, p, avail, start, maxk, o);
+    scan_cfg g = scan_cfg_of(c);
+    size_t n = scan_body_avx2(c, &g, p, avail, start, maxk, o);
+    _mm256_zeroupper();
+    return n;
 }
 #endif
 
@@ -870,19 +887,28 @@ int pmx_csv_next_split(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span
     if (n) {                                                                                       \
         restart(c);                                                                                \
         c->rec_ascii = ascii;                                                                      \
-    }                                                                                              \
-    return n;
+    }
 
 static size_t splits_sse2(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
                           pmx_csv_split *out, size_t max)
 {
     SPLITS_BODY(scan_plain_sse2)
+    return n;
 }
 
 #ifdef CSV_AVX2
-__attribute__((target("avx2,popcnt,bmi"))) static size_t
-splits_avx2(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span, pmx_csv_split *out,
-            size_t max){SPLITS_BODY(scan_body_avx2)}
+__attribute__((target("avx2,popcnt,bmi"))) static size_t splits_avx2(pm_csv *c, size_t nf,
+                                                                     uint32_t *start,
+                                                                     pmx_csv_span *span,
+                                                                     pmx_csv_split *out, size_t max)
+{
+    const scan_cfg g = scan_cfg_of(c);
+#define SCAN_AVX2(c, p, avail, start, maxk, o) scan_body_avx2(c, &g, p, avail, start, maxk, o)
+    SPLITS_BODY(SCAN_AVX2)
+#undef SCAN_AVX2
+    _mm256_zeroupper(); /* (see scan_plain_avx2) */
+    return n;
+}
 #endif
 
 size_t pmx_csv_next_splits(pm_csv *c, size_t nf, uint32_t *start, pmx_csv_span *span,
