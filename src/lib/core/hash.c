@@ -220,8 +220,13 @@ static inline void clear_slot(char *v, size_t size)
         memset(v, 0, size);
 }
 
-pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_off,
-                           uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx)
+/* pmx_table_double's body, always inlined: into pmx_table_double for any
+ * table, and into the string table's grow with its hash known, so that
+ * moving a slot there is no indirect call (the item table of a log of 4.7 M
+ * items moves about 9 M slots over its doublings). */
+static inline __attribute__((always_inline)) pm_status
+table_double(void **slots, size_t *cap, size_t size, size_t used_off,
+             uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx)
 {
     size_t c = *cap;
     char tmp[64];
@@ -282,6 +287,12 @@ pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_o
     *slots = n;
     *cap = 2 * c;
     return PM_OK;
+}
+
+pm_status pmx_table_double(void **slots, size_t *cap, size_t size, size_t used_off,
+                           uint64_t (*hash)(const void *slot, const void *ctx), const void *ctx)
+{
+    return table_double(slots, cap, size, used_off, hash, ctx);
 }
 
 void pmx_arena_init(pmx_arena *a)
@@ -452,8 +463,8 @@ static uint64_t slot_hash(const void *slot, const void *ctx)
 static pm_status grow(pmx_strtab *t)
 {
     void *slots = t->slots;
-    pm_status st = pmx_table_double(&slots, &t->cap, sizeof *t->slots, offsetof(pmx_strslot, id1),
-                                    slot_hash, t);
+    pm_status st =
+        table_double(&slots, &t->cap, sizeof *t->slots, offsetof(pmx_strslot, id1), slot_hash, t);
     t->slots = slots;
     return st;
 }

@@ -464,8 +464,11 @@ static uint64_t bits_of(double x)
  * hash equal; different ones collide with probability 2^-32. */
 static uint32_t content_hash(uint32_t label, char shown_left, double ts, double duration)
 {
-    uint64_t h = pmx_hash_u64(((uint64_t)label << 8) | (unsigned char)shown_left);
-    h = pmx_hash_u64(h ^ bits_of(ts));
+    /* Label and side are multiplied by an odd constant (a bijection) into
+     * the time's bits before the first round: two rounds where three were
+     * run, one per input. */
+    uint64_t ls = ((uint64_t)label << 8) | (unsigned char)shown_left;
+    uint64_t h = pmx_hash_u64(bits_of(ts) ^ (ls * 0x9e3779b97f4a7c15ULL));
     h = pmx_hash_u64(h ^ bits_of(duration));
     return (uint32_t)(h ^ (h >> 32));
 }
