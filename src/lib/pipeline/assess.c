@@ -205,21 +205,8 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
 
 static inline void ann_key_of(const char *s, size_t len, ann_key *k)
 {
-    uint64_t u = 0, v = 0;
-    if (len >= 8) {
-        memcpy(&u, s, 8);
-        memcpy(&v, s + len - 8, 8);
-    } else if (len >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + len - 4, 4);
-        u = x | (uint64_t)y << 32;
-    } else {
-        for (size_t i = 0; i < len; i++)
-            u = (u << 8) | (unsigned char)s[i];
-    }
-    k->w0 = u;
-    k->w1 = v;
+    _Static_assert(ANN_KEY_WHOLE == PMX_NAME_WHOLE, "the cache key holds what the words hold");
+    pmx_name_words(s, len, &k->w0, &k->w1);
     k->len = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
 }
 
@@ -709,35 +696,17 @@ pm_status pmx_assess_run(pm_assess *a, const pmx_prepped *p, size_t n, size_t *d
 
 int pmx_assess_shard_index(const pm_assess *a, const char *annotator, size_t len)
 {
-    if (!annotator)
-        return 0;
-    /* Any function of the name will do (finish merges the shards back in
-     * input order); this one is spread evenly and cheap: a name of up to
-     * 16 bytes is whole in its cache key, whose words are mixed here,
-     * where hashing its bytes had cost 45 instructions a row. (Not by
-     * ann_mix: the shard would then fix the top bits of its names' cache
-     * slots, and each shard would use a fraction of its cache.) */
-    uint64_t h;
-    if (len <= ANN_KEY_WHOLE) {
-        ann_key k;
-        ann_key_of(annotator, len, &k);
-        h = ((k.w0 * 0xff51afd7ed558ccdULL) ^ k.w1 ^ k.len) * 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 29;
-    } else {
-        h = pmx_hash_bytes(annotator, len);
-    }
-    return (int)(((h >> 32) * (uint64_t)a->nshards) >> 32);
+    return pmx_shard_of_name(annotator, len, a->nshards);
 }
 
 int pmx_assess_item_class(const pm_assess *a, uint64_t h)
 {
-    /* The top bits of the hash: the tables index by its low bits. */
-    return (int)(((h >> 32) * (uint64_t)a->nshards) >> 32);
+    return pmx_item_class_n(h, a->nshards);
 }
 
-void pmx_assess_item_prefetch(const pm_assess *a, int t, uint64_t h)
+const pmx_strtab *pmx_assess_items_of(const pm_assess *a, int t)
 {
-    PMX_STRTAB_PREFETCH(&a->shard[t]->items, h);
+    return &a->shard[t]->items;
 }
 
 pm_status pmx_assess_item(pm_assess *a, int t, const char *s, size_t len, uint64_t h, uint32_t *id)

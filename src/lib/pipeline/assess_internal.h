@@ -223,6 +223,60 @@ int pmx_assess_nshards(const pm_assess *a);
 pm_assess *pmx_assess_shard(pm_assess *a, int i);
 /* The shard of the annotator named annotator[0..len) (0 for NULL). */
 int pmx_assess_shard_index(const pm_assess *a, const char *annotator, size_t len);
+
+/* A name's bytes in two words: up to 8 bytes in w0 (the first and last 4
+ * overlapping from 4 bytes on), and from 8 bytes on the first and last 8
+ * in w0 and w1; the whole name when it has at most PMX_NAME_WHOLE bytes.
+ * The annotator cache keys on them (assess.c), and the router below. */
+#define PMX_NAME_WHOLE 16
+static inline void pmx_name_words(const char *s, size_t len, uint64_t *w0, uint64_t *w1)
+{
+    uint64_t u = 0, v = 0;
+    if (len >= 8) {
+        memcpy(&u, s, 8);
+        memcpy(&v, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        u = x | (uint64_t)y << 32;
+    } else {
+        for (size_t i = 0; i < len; i++)
+            u = (u << 8) | (unsigned char)s[i];
+    }
+    *w0 = u;
+    *w1 = v;
+}
+
+/* pmx_assess_shard_index for n shards (inline: once a row of the threaded
+ * parse). Any function of the name will do (finish merges the shards back
+ * in input order); this one is spread evenly and cheap: a name of up to
+ * 16 bytes is mixed from its two words, where hashing its bytes had cost
+ * 45 instructions a row. (Not by the annotator cache's own mix: a shard
+ * would then fix the top bits of its names' cache slots, and each shard
+ * would use a fraction of its cache.) */
+static inline int pmx_shard_of_name(const char *name, size_t len, int n)
+{
+    if (!name)
+        return 0;
+    uint64_t h;
+    if (len <= PMX_NAME_WHOLE) {
+        uint64_t w0, w1;
+        pmx_name_words(name, len, &w0, &w1);
+        h = ((w0 * 0xff51afd7ed558ccdULL) ^ w1 ^ len) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+    } else {
+        h = pmx_hash_bytes(name, len);
+    }
+    return (int)(((h >> 32) * (uint64_t)n) >> 32);
+}
+
+/* pmx_assess_item_class for n shards: the top bits of the hash (the tables
+ * index by its low bits). */
+static inline int pmx_item_class_n(uint64_t h, int n)
+{
+    return (int)(((h >> 32) * (uint64_t)n) >> 32);
+}
 /* Items are numbered once across the shards: an item belongs to the class
  * its string hash h falls in (0 .. nshards - 1), and class t's items are
  * numbered in shard t's item table. pmx_assess_item numbers the item
@@ -232,7 +286,9 @@ int pmx_assess_shard_index(const pm_assess *a, const char *annotator, size_t len
  * thread adds). PM_ENOMEM, PM_ELIMIT past 2^32 - 2 ids. */
 int pmx_assess_item_class(const pm_assess *a, uint64_t h);
 pm_status pmx_assess_item(pm_assess *a, int t, const char *s, size_t len, uint64_t h, uint32_t *id);
-void pmx_assess_item_prefetch(const pm_assess *a, int t, uint64_t h);
+/* Class t's item table (read only: for prefetching its slots while the
+ * items of the class are numbered, PMX_STRTAB_PREFETCH). */
+const pmx_strtab *pmx_assess_items_of(const pm_assess *a, int t);
 /* The input index of the next record (routed, or read by the threaded
  * reader), advanced by n. */
 uint64_t pmx_assess_next_seq(pm_assess *a, uint64_t n);

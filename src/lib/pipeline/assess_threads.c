@@ -135,9 +135,9 @@ typedef struct parse_job {
 
 /* The record r (annotator and item of the lengths given: a plain row's,
  * or counted) into its shard's list. */
-static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, int checked, pm_error *err)
+static pm_status put(int nsh, cbuf *b, const pmx_plain *r, int checked, pm_error *err)
 {
-    int s = pmx_assess_shard_index(a, r->annotator, r->annotator_len);
+    int s = pmx_shard_of_name(r->annotator, r->annotator_len, nsh);
     if (!grow((void **)&b->rec[s], &b->rcap[s], b->n[s] + 1, sizeof(crec)))
         return pm_error_set(err, PM_ENOMEM, "out of memory");
     if (b->total >= UINT32_MAX)
@@ -165,7 +165,7 @@ static pm_status put(pm_assess *a, cbuf *b, const pmx_plain *r, int checked, pm_
     c->checked = (char)checked;
     if (r->item && *r->item) { /* (an empty item is refused when added) */
         c->ih = pmx_hash_bytes(r->item, r->item_len);
-        int t = pmx_assess_item_class(a, c->ih);
+        int t = pmx_item_class_n(c->ih, nsh);
         c->cls = (int8_t)t;
         if (!grow((void **)&b->ir[t], &b->ircap[t], b->nir[t] + 1, sizeof(cref)) ||
             b->nir[t] >= UINT32_MAX)
@@ -182,6 +182,7 @@ static void *parse(void *arg)
 {
     parse_job *j = arg;
     cbuf *b = j->b;
+    const int nsh = pmx_assess_nshards(j->a);
     b->len = b->total = 0;
     memset(b->n, 0, sizeof b->n);
     memset(b->nir, 0, sizeof b->nir);
@@ -204,7 +205,7 @@ static void *parse(void *arg)
         if (st == PM_OK && got && kind != PMX_PLAIN_ROW)
             pmx_plain_from_record(&rec, 1, &row);
         if (st == PM_OK && got)
-            st = put(j->a, b, &row, kind == PMX_PLAIN_ROW, &b->err);
+            st = put(nsh, b, &row, kind == PMX_PLAIN_ROW, &b->err);
         if (st != PM_OK)
             b->st = st;
         if (st != PM_OK || !got)
@@ -227,6 +228,7 @@ typedef struct item_job {
 static void *number_items(void *arg)
 {
     item_job *j = arg;
+    const pmx_strtab *items = pmx_assess_items_of(j->a, j->t);
     for (int c = 0; c < j->nchunks; c++) {
         cbuf *b = &j->b[c];
         const cref *ir = b->ir[j->t];
@@ -239,7 +241,7 @@ static void *number_items(void *arg)
         uint32_t *id = b->iid[j->t];
         for (size_t k = 0; k < n; k++) {
             if (k + 8 < n) /* the table slot of an item ahead */
-                pmx_assess_item_prefetch(j->a, j->t, ir[k + 8].h);
+                PMX_STRTAB_PREFETCH(items, ir[k + 8].h);
             pm_status st =
                 pmx_assess_item(j->a, j->t, b->str + ir[k].off, ir[k].len, ir[k].h, &id[k]);
             if (st != PM_OK) {
