@@ -122,9 +122,7 @@ void pm_records_free(pm_records *r)
     free(r->rank_e);
     free(r->start);
     free(r->span);
-    free(r->pend);
-    free(r->pend_start);
-    free(r->pend_span);
+    pmx_records_pend_free(r);
     pmx_buf_free(&r->note);
     free(r->inputs);
     pmx_map_free(r);

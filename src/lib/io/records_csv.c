@@ -116,15 +116,19 @@ static inline void cell(const pm_records *r, pmx_row *cells, int c, const char *
     cells->col[c] = col;
 }
 
-/* The next line when it is plain and of the header's width (most rows):
- * split where it lies in the reader's block, with no copy of the line and
- * no field array (pmx_csv_next_split). 1 for a row, 2 for a blank line
- * (skipped), 0 for anything else (the general reader takes it and gives
- * its messages). Toloka's item is built from the field array, so it reads
- * every row the general way. */
 /* Lines split ahead at a time: 64 lines of a 7-column log hold 2 KiB of
  * starts and 5 KiB of spans. */
 #define PEND_MAX 64
+
+void pmx_records_pend_free(pm_records *r)
+{
+    free(r->pend);
+    free(r->pend_start);
+    free(r->pend_span);
+    r->pend = NULL;
+    r->pend_start = NULL;
+    r->pend_span = NULL;
+}
 
 /* Room in r->pend_* for PEND_MAX lines of r->ncols fields: 0 when out of
  * memory (lines are then split one by one). */
@@ -133,9 +137,7 @@ static int pend_room(pm_records *r)
     size_t nf = (size_t)r->ncols;
     if (r->pend && r->pend_cols == nf)
         return 1;
-    free(r->pend);
-    free(r->pend_start);
-    free(r->pend_span);
+    pmx_records_pend_free(r);
     r->pend = malloc(PEND_MAX * sizeof *r->pend);
     r->pend_start = malloc(PEND_MAX * (nf + 1) * sizeof *r->pend_start);
     r->pend_span = malloc(PEND_MAX * nf * sizeof *r->pend_span);
@@ -143,15 +145,16 @@ static int pend_room(pm_records *r)
     r->pend_n = r->pend_i = 0;
     if (r->pend && r->pend_start && r->pend_span)
         return 1;
-    free(r->pend);
-    free(r->pend_start);
-    free(r->pend_span);
-    r->pend = NULL;
-    r->pend_start = NULL;
-    r->pend_span = NULL;
+    pmx_records_pend_free(r);
     return 0;
 }
 
+/* The next line when it is plain and of the header's width (most rows):
+ * split where it lies in the reader's block, with no copy of the line and
+ * no field array (pmx_csv_next_split). 1 for a row, 2 for a blank line
+ * (skipped), 0 for anything else (the general reader takes it and gives
+ * its messages). Toloka's item is built from the field array, so it reads
+ * every row the general way. */
 static int next_line(pm_records *r, pmx_csv_split *row)
 {
     size_t need = (size_t)r->ncols + 1;

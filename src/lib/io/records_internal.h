@@ -265,6 +265,8 @@ pm_status pmx_mturk_start(pm_records *r, pm_error *err);
 pm_status pmx_mturk_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_records_csv_start(pm_records *r, pm_error *err);
 pm_status pmx_records_csv_record(pm_records *r, pm_record *out, int *got, pm_error *err);
+/* Free the lines split ahead (r->pend_*: records_csv.c, next_line). */
+void pmx_records_pend_free(pm_records *r);
 pm_status pmx_gal_start(pm_records *r, pm_error *err);
 pm_status pmx_gal_record(pm_records *r, pm_record *out, int *got, pm_error *err);
 pm_status pmx_jsonl_start(pm_records *r, pm_error *err);

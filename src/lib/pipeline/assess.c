@@ -30,7 +30,7 @@ typedef struct ann_acc {
  * entry (two names in one entry evict each other on every turn) and paid
  * the table's hash and probe, 140 instructions; with two ways, a name is
  * evicted only from a set of three or more (callgrind, 1 M rows of the
- * task-ordered log: 200,000 misses -> 34,000). */
+ * task-ordered log: 200,000 misses -> 31,000). */
 #define PMX_ANN_CACHE_BITS 12
 #define PMX_ANN_CACHE ((size_t)1 << PMX_ANN_CACHE_BITS)
 

@@ -46,11 +46,6 @@ static pm_status grow_to(pmx_keytab *t, size_t cap, const pmx_items *items)
     return PM_OK;
 }
 
-static pm_status grow(pmx_keytab *t, const pmx_items *items)
-{
-    return grow_to(t, t->cap * 2, items);
-}
-
 /* The capacity that holds n keys at most 70% full; 0 past 2^32 slots. */
 static size_t cap_for(size_t n)
 {
@@ -91,5 +86,5 @@ pm_status pmx_keytab_reserve(pmx_keytab *t, size_t keys, const pmx_items *items)
 
 pm_status pmx_keytab_grow(pmx_keytab *t, const pmx_items *items)
 {
-    return grow(t, items);
+    return grow_to(t, t->cap * 2, items);
 }
